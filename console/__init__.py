@@ -1,0 +1,1 @@
+"""Staff console for a video streaming platform."""

@@ -1,0 +1,232 @@
+"""Command line: serve | test | migrate | seed | staff | audit | bench. `python3 run.py --help` lists them."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from console.config import ConfigError, get_settings
+
+
+def _configure_storage() -> None:
+    settings = get_settings()
+    settings.storage_path.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.storage_path))
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    try:
+        settings.effective_storage_secret()
+    except ConfigError as exc:
+        print(f"Refusing to start: {exc}", file=sys.stderr)
+        return 2
+    _configure_storage()
+    from console import db, migrate, seed
+
+    print(f"Database: {db.get_engine().url.render_as_string(hide_password=True)}", flush=True)
+    migrate.upgrade(settings.effective_database_url)
+    if not settings.is_production:
+        created = seed.ensure_demo_staff()
+        if created:
+            print("\nDemo staff accounts (shown once; change them or deactivate them in Staff):")
+            for email, roles, password in created:
+                print(f"  {email:<32} {password:<24} {roles}")
+            print()
+        if seed.database_is_empty():
+            print("Seeding demo data ...", flush=True)
+            seed.seed_demo()
+    elif seed.count_staff() == 0:
+        print(
+            "No staff accounts yet: create an administrator with\n"
+            "  python3 run.py staff create --email you@example.com --name 'Your Name' --role admin",
+            flush=True,
+        )
+    from nicegui import ui
+
+    from console.web import create_app, run_options
+
+    create_app()
+    options = run_options()
+    print(f"Serving the console on http://localhost:{options['port']}", flush=True)
+    ui.run(**options)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from console import migrate
+
+    if args.down:
+        migrate.downgrade(None, args.down)
+    else:
+        migrate.upgrade(None, args.to)
+    print("Migrations applied.")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from console import migrate, seed
+
+    migrate.upgrade(None)
+    if args.demo:
+        created = seed.ensure_demo_staff()
+        for email, roles, password in created:
+            print(f"  {email:<32} {password:<24} {roles}")
+        print(seed.seed_demo())
+    if args.scale:
+        print(seed.seed_scale(members=args.members))
+    if not (args.demo or args.scale):
+        print("Nothing to do: pass --demo or --scale.", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Repeat password: "):
+            raise SystemExit("The passwords differ.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from console import migrate
+    from console.actor import SYSTEM
+    from console.db import session_scope
+    from console.errors import ConsoleError, ValidationFailed
+    from console.staff import service
+
+    migrate.upgrade(None)
+    if args.staff_cmd == "create":
+        roles = [r.strip() for value in args.role for r in value.split(",") if r.strip()]
+        password = _read_password()
+        try:
+            with session_scope() as session:
+                staff, _ = service.create_staff(
+                    session,
+                    actor=SYSTEM,
+                    email=args.email,
+                    name=args.name,
+                    roles=roles,
+                    password=password,
+                    must_change_password=False,
+                )
+                print(f"Created staff #{staff.id} {staff.email} ({', '.join(staff.roles)}).")
+        except ValidationFailed as exc:
+            for field, message in exc.errors.items():
+                print(f"{field}: {message}", file=sys.stderr)
+            return 1
+        except ConsoleError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+        return 0
+    from console.paging import PageRequest
+
+    with session_scope() as session:
+        page = service.list_staff(session, actor=SYSTEM, flt=service.StaffFilter(), page=PageRequest(1, 200, "email"))
+        for s in page.rows:
+            state = "active" if s.is_active else "deactivated"
+            print(
+                f"{s.id:>5}  {s.email:<32} {s.name:<24} {','.join(s.roles):<28} {state:<11} "
+                f"2fa={'on' if s.totp_enabled else 'off'}"
+            )
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from console.audit.service import verify
+    from console.db import session_scope
+
+    with session_scope() as session:
+        result = verify(session)
+    if result.ok:
+        print(f"Audit chain intact: {result.checked} events verified.")
+        return 0
+    print(
+        f"Audit chain BROKEN at event {result.first_broken_id}: {result.problem} "
+        f"({result.checked} events before it verified)."
+    )
+    print(result.first_broken_id)
+    return 1
+
+
+def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
+    from console.testrunner import run_tests
+
+    return run_tests(databases=args.db, pytest_args=extra, lint=not args.no_lint)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from console.bench import run_bench
+
+    report = run_bench(runs=args.runs)
+    if args.json:
+        with open(args.json, "w") as fh:
+            json.dump(report, fh, indent=2)
+        print(f"Wrote {args.json}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="run.py", description="Staff console for a video streaming platform.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="migrate, seed on first start, and serve on CONSOLE_PORT (default)")
+    test = sub.add_parser(
+        "test", help="run the test suite on SQLite and a throwaway PostgreSQL (extra args go to pytest)"
+    )
+    test.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    test.add_argument("--no-lint", action="store_true", help="skip ruff and mypy")
+    mig = sub.add_parser("migrate", help="upgrade the database to the newest revision (or --to / --down)")
+    mig.add_argument("--to", default="head", help="revision to upgrade to (default: head)")
+    mig.add_argument("--down", default=None, help="revision to downgrade to (e.g. base)")
+    seed = sub.add_parser("seed", help="add demo data (--demo) or the benchmark dataset (--scale)")
+    seed.add_argument("--demo", action="store_true", help="a few hundred realistic members, staff accounts per role")
+    seed.add_argument("--scale", action="store_true", help="the benchmark dataset (bulk insert / COPY)")
+    seed.add_argument("--members", type=int, default=1_000_000, help="members for --scale (default 1,000,000)")
+    staff = sub.add_parser("staff", help="create or list staff accounts")
+    staff_sub = staff.add_subparsers(dest="staff_cmd", required=True)
+    create = staff_sub.add_parser("create", help="create a staff account; the password is read from stdin or a prompt")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--role",
+        action="append",
+        required=True,
+        help="admin, moderator, content, compliance, ads, finance, executive (repeat or comma-separate)",
+    )
+    staff_sub.add_parser("list", help="list staff accounts")
+    audit = sub.add_parser("audit", help="audit chain tools")
+    audit_sub = audit.add_subparsers(dest="audit_cmd", required=True)
+    audit_sub.add_parser("verify", help="walk the hash chain: exit 0 if intact, else 1 and the first broken event id")
+    bench = sub.add_parser("bench", help="measure page and query times on the database in CONSOLE_DATABASE_URL")
+    bench.add_argument("--json", default=None, help="also write the results to this JSON file")
+    bench.add_argument("--runs", type=int, default=20, help="repetitions per measurement (default 20)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if argv and argv[0] == "test":
+        args, extra = parser.parse_known_args(argv)
+        return cmd_test(args, extra)
+    args = parser.parse_args(argv)
+    command = args.command or "serve"
+    handlers = {
+        "serve": cmd_serve,
+        "migrate": cmd_migrate,
+        "seed": cmd_seed,
+        "staff": cmd_staff,
+        "audit": cmd_audit,
+        "bench": cmd_bench,
+    }
+    return handlers[command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

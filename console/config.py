@@ -1,0 +1,75 @@
+"""Settings from CONSOLE_* environment variables.
+
+Development defaults make `python3 run.py` work with nothing configured: the database and the
+NiceGUI storage live under `var/`, and a storage secret is generated once and kept there so a
+restart keeps sessions. Production refuses to start without a real secret.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+INSECURE_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev"})
+
+
+class ConfigError(RuntimeError):
+    """Raised when the console must not start with the given settings."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CONSOLE_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = ROOT / "var"
+    database_url: str | None = None
+    read_database_url: str | None = None
+    port: int = Field(default=8080, ge=1, le=65535)
+    host: str = "0.0.0.0"  # noqa: S104 - a staff console is reached from other machines
+    storage_secret: str | None = None
+    db_pool: Literal["queue", "null"] = "queue"  # tests use "null": no connection outlives its unit of work
+    idle_timeout_minutes: int = Field(default=30, ge=1)
+    session_max_hours: int = Field(default=12, ge=1)
+    lockout_attempts: int = Field(default=5, ge=1)
+    lockout_window_minutes: int = Field(default=15, ge=1)
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'console.db').as_posix()}"
+
+    @property
+    def storage_path(self) -> Path:
+        return self.data_dir / "nicegui"
+
+    def effective_storage_secret(self) -> str:
+        """The secret that signs session cookies; generated and kept under var/ in development."""
+        if self.storage_secret and self.storage_secret not in INSECURE_SECRETS:
+            return self.storage_secret
+        if self.is_production:
+            raise ConfigError(
+                "CONSOLE_STORAGE_SECRET is missing or a default value; set a long random secret "
+                "(for example `python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "storage_secret"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

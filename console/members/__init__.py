@@ -1,0 +1,1 @@
+"""Platform members: the people who watch, subscribe and perform."""

@@ -1,0 +1,90 @@
+"""Server-side paging shared by every list: one page of rows plus a total.
+
+Totals are exact up to `EXACT_COUNT_CAP` rows; past that PostgreSQL's planner estimate is used
+(a count(*) over a million rows costs more than the page itself) and the page says "about".
+Pages past the middle are read in reverse order from the end, so the last page is as fast as the first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+EXACT_COUNT_CAP = 10_000
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    page: int = 1
+    size: int = 25
+    sort: str | None = None
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "page", max(1, int(self.page)))
+        object.__setattr__(self, "size", min(MAX_PAGE_SIZE, max(1, int(self.size))))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+
+@dataclass
+class Page(Generic[T]):
+    rows: list[T]
+    total: int
+    estimated: bool = False
+    request: PageRequest = field(default_factory=PageRequest)
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.total // self.request.size))
+
+
+def exact_or_estimated_count(session: Session, query: Select[Any], cap: int = EXACT_COUNT_CAP) -> tuple[int, bool]:
+    """(total, estimated): exact when at most `cap` rows match, else the planner's estimate on PostgreSQL."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        counted = select(func.count()).select_from(query.order_by(None).subquery())
+        return int(session.execute(counted).scalar_one()), False
+    probe: Select[Any] = query.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True).limit(cap + 1)
+    capped = int(session.execute(select(func.count()).select_from(probe.subquery())).scalar_one())
+    if capped <= cap:
+        return capped, False
+    compiled = query.order_by(None).compile(dialect=bind.dialect)
+    plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    if not plan:
+        return capped, True
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return max(estimate, capped), True
+
+
+def fetch_page(
+    session: Session,
+    query: Select[Any],
+    order: Sequence[tuple[Any, bool]],
+    page: PageRequest,
+    total: int,
+) -> list[Any]:
+    """Rows of one page; `order` is (column, descending) pairs ending with a unique column."""
+    forward = [col.desc() if desc else col.asc() for col, desc in order]
+    offset = page.offset
+    if total > 2 * page.size and offset > total // 2:
+        remaining = total - offset
+        if remaining <= 0:
+            return []
+        backward = [col.asc() if desc else col.desc() for col, desc in order]
+        reverse_offset = max(remaining - page.size, 0)
+        limit = min(page.size, remaining)
+        rows = session.execute(query.order_by(*backward).offset(reverse_offset).limit(limit)).scalars().all()
+        return list(reversed(rows))
+    return list(session.execute(query.order_by(*forward).offset(offset).limit(page.size)).scalars().all())

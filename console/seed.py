@@ -1,0 +1,343 @@
+"""Demo data (through the services, so the audit log holds its events) and the bulk benchmark dataset."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+
+from console.actor import SYSTEM
+from console.audit.service import record
+from console.db import get_engine, session_scope
+from console.members.models import Member
+from console.members.service import create_member
+from console.staff import service as staff_service
+from console.staff.models import Staff
+from console.staff.passwords import generate_password
+from console.staff.permissions import Role
+from console.system.service import set_value
+
+DEMO_DOMAIN = "console.example"
+
+# (country, first names, last names, e-mail domains): names and countries that read as real people.
+PEOPLE: list[tuple[str, list[str], list[str], list[str]]] = [
+    (
+        "US",
+        ["James", "Olivia", "Liam", "Emma", "Noah", "Ava", "Ethan", "Mia", "Lucas", "Harper"],
+        ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson", "Moore"],
+        ["gmail.com", "yahoo.com", "outlook.com", "icloud.com"],
+    ),
+    (
+        "GB",
+        ["Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Lily", "Charlie", "Freya"],
+        ["Taylor", "Evans", "Thomas", "Roberts", "Walker", "Wright", "Hughes", "Green", "Hall", "Clarke"],
+        ["gmail.com", "btinternet.com", "hotmail.co.uk"],
+    ),
+    (
+        "DE",
+        ["Lukas", "Mia", "Leon", "Emilia", "Finn", "Hannah", "Paul", "Lena", "Jonas", "Marie"],
+        ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker", "Wagner", "Hoffmann", "Koch", "Richter"],
+        ["gmx.de", "web.de", "t-online.de"],
+    ),
+    (
+        "FR",
+        ["Gabriel", "Jade", "Louis", "Louise", "Raphaël", "Emma", "Arthur", "Alice", "Jules", "Chloé"],
+        ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"],
+        ["orange.fr", "free.fr", "laposte.net"],
+    ),
+    (
+        "ES",
+        ["Hugo", "Lucía", "Martín", "Sofía", "Pablo", "Martina", "Álvaro", "María", "Diego", "Paula"],
+        ["García", "Fernández", "González", "Rodríguez", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Ruiz"],
+        ["gmail.com", "telefonica.net"],
+    ),
+    (
+        "BR",
+        ["Miguel", "Helena", "Arthur", "Alice", "Heitor", "Laura", "Bernardo", "Manuela", "Davi", "Valentina"],
+        ["Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira", "Lima", "Gomes"],
+        ["uol.com.br", "gmail.com", "bol.com.br"],
+    ),
+    (
+        "JP",
+        ["Haruto", "Yui", "Sota", "Hina", "Yuto", "Mei", "Riku", "Sakura", "Kaito", "Aoi"],
+        ["Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato"],
+        ["docomo.ne.jp", "yahoo.co.jp"],
+    ),
+    (
+        "NL",
+        ["Daan", "Emma", "Sem", "Julia", "Lucas", "Mila", "Levi", "Tess", "Finn", "Sophie"],
+        ["de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos"],
+        ["ziggo.nl", "kpnmail.nl"],
+    ),
+    (
+        "CA",
+        ["Liam", "Charlotte", "Noah", "Olivia", "William", "Amelia", "Benjamin", "Emma", "Leo", "Chloe"],
+        ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné"],
+        ["rogers.com", "shaw.ca", "videotron.ca"],
+    ),
+    (
+        "AU",
+        ["Oliver", "Charlotte", "Jack", "Olivia", "William", "Isla", "Leo", "Mia", "Henry", "Ava"],
+        ["Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Nguyen", "Johnson", "Martin", "White"],
+        ["bigpond.com", "optusnet.com.au"],
+    ),
+    (
+        "SE",
+        ["William", "Alice", "Liam", "Maja", "Noah", "Elsa", "Hugo", "Astrid", "Oscar", "Wilma"],
+        [
+            "Andersson",
+            "Johansson",
+            "Karlsson",
+            "Nilsson",
+            "Eriksson",
+            "Larsson",
+            "Olsson",
+            "Persson",
+            "Svensson",
+            "Gustafsson",
+        ],
+        ["telia.com", "gmail.com"],
+    ),
+    (
+        "PL",
+        ["Antoni", "Zuzanna", "Jan", "Julia", "Aleksander", "Zofia", "Franciszek", "Hanna", "Nikodem", "Maja"],
+        [
+            "Nowak",
+            "Kowalski",
+            "Wiśniewski",
+            "Wójcik",
+            "Kowalczyk",
+            "Kamiński",
+            "Lewandowski",
+            "Zieliński",
+            "Szymański",
+            "Woźniak",
+        ],
+        ["wp.pl", "onet.pl", "interia.pl"],
+    ),
+    (
+        "MX",
+        ["Santiago", "Sofía", "Mateo", "Valentina", "Sebastián", "Regina", "Leonardo", "Camila", "Emiliano", "Ximena"],
+        ["Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez", "Cruz"],
+        ["prodigy.net.mx", "gmail.com"],
+    ),
+    (
+        "IN",
+        ["Aarav", "Aadhya", "Vihaan", "Diya", "Arjun", "Ananya", "Sai", "Saanvi", "Reyansh", "Pari"],
+        ["Sharma", "Verma", "Gupta", "Patel", "Singh", "Kumar", "Reddy", "Iyer", "Nair", "Das"],
+        ["gmail.com", "rediffmail.com"],
+    ),
+]
+
+_ASCII = str.maketrans(
+    {
+        "ä": "a",
+        "ö": "o",
+        "ü": "u",
+        "ß": "ss",
+        "é": "e",
+        "è": "e",
+        "ë": "e",
+        "ç": "c",
+        "á": "a",
+        "í": "i",
+        "ó": "o",
+        "ú": "u",
+        "ñ": "n",
+        "ł": "l",
+        "ś": "s",
+        "ń": "n",
+        "ż": "z",
+        "ź": "z",
+        "ć": "c",
+        "ą": "a",
+        "ę": "e",
+        "ô": "o",
+        "â": "a",
+        "ã": "a",
+        "õ": "o",
+        "ê": "e",
+        "Á": "a",
+        "É": "e",
+        "Ö": "o",
+        "Ü": "u",
+        "Ä": "a",
+    }
+)
+STATUS_WEIGHTS = [("active", 86), ("suspended", 6), ("banned", 3), ("deleted", 5)]
+AGE_METHODS = ["id_document", "credit_card", "third_party"]
+
+
+def _slug(name: str) -> str:
+    return "".join(ch for ch in name.lower().translate(_ASCII) if ch.isalnum())
+
+
+def database_is_empty() -> bool:
+    with session_scope() as session:
+        return session.execute(select(Member.id).limit(1)).first() is None
+
+
+def count_staff() -> int:
+    with session_scope() as session:
+        return int(session.execute(select(func.count()).select_from(Staff)).scalar_one())
+
+
+def ensure_demo_staff() -> list[tuple[str, str, str]]:
+    """On first start, one demo account per role; returns (email, role, password) to print once."""
+    created: list[tuple[str, str, str]] = []
+    with session_scope() as session:
+        if session.execute(select(Staff.id).limit(1)).first() is not None:
+            return created
+        for role in Role:
+            password = generate_password()
+            staff, _ = staff_service.create_staff(
+                session,
+                actor=SYSTEM,
+                email=f"{role.value}@{DEMO_DOMAIN}",
+                name=f"Demo {role.value.capitalize()}",
+                roles=[role.value],
+                password=password,
+                must_change_password=False,
+            )
+            created.append((staff.email, role.value, password))
+    return created
+
+
+def _member_rows(rng: random.Random, count: int, start: int, now: datetime) -> Any:
+    for i in range(start, start + count):
+        country, firsts, lasts, domains = PEOPLE[rng.randrange(len(PEOPLE))]
+        first, last = rng.choice(firsts), rng.choice(lasts)
+        created = now - timedelta(days=rng.uniform(0, 3 * 365), seconds=rng.randrange(86400))
+        status = rng.choices([s for s, _ in STATUS_WEIGHTS], weights=[w for _, w in STATUS_WEIGHTS])[0]
+        login = created + timedelta(days=rng.uniform(0, max(1.0, (now - created).days))) if rng.random() < 0.9 else None
+        if login and login > now:
+            login = now - timedelta(minutes=rng.randrange(1, 600))
+        verified = rng.random() < 0.7
+        role = "performer" if rng.random() < 0.04 else "viewer"
+        yield {
+            "email": f"{_slug(first)}.{_slug(last)}{i}@{rng.choice(domains)}",
+            "username": f"{_slug(first)}{_slug(last)[:6]}{i}",
+            "display_name": f"{first} {last}",
+            "country": country,
+            "role": role,
+            "status": status,
+            "email_verified": rng.random() < 0.85,
+            "two_factor_enabled": rng.random() < 0.12,
+            "date_of_birth": date(rng.randrange(1955, 2006), rng.randrange(1, 13), rng.randrange(1, 29)),
+            "age_verified": verified,
+            "age_verified_at": created + timedelta(minutes=5) if verified else None,
+            "age_verification_method": rng.choice(AGE_METHODS) if verified else None,
+            "created_at": created,
+            "updated_at": created,
+            "last_login_at": login,
+            "deleted_at": (login or created) + timedelta(days=1) if status == "deleted" else None,
+            "version": 1,
+        }
+
+
+def seed_demo(members: int = 300) -> str:
+    """A few hundred members with realistic names and dates, created through the service (audited)."""
+    rng = random.Random(20261121)
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        existing = int(session.execute(select(func.count()).select_from(Member)).scalar_one())
+        if existing:
+            return f"Demo members already present ({existing}); nothing added."
+        set_value(
+            session,
+            actor=SYSTEM,
+            key="platform.name",
+            value="StreamVerse",
+            description="Shown in the console header and e-mails",
+        )
+        set_value(
+            session,
+            actor=SYSTEM,
+            key="records.retention_years",
+            value=7,
+            description="28 CFR 75.4 retention period for 2257 records",
+        )
+        for row in _member_rows(rng, members, 1, now):
+            if row["deleted_at"] and row["deleted_at"] > now:
+                row["deleted_at"] = now
+            create_member(
+                session,
+                actor=SYSTEM,
+                email=row["email"],
+                username=row["username"],
+                display_name=row["display_name"],
+                country=row["country"],
+                role=row["role"],
+                status=row["status"],
+                date_of_birth=row["date_of_birth"],
+                age_verified=row["age_verified"],
+                age_verification_method=row["age_verification_method"],
+                email_verified=row["email_verified"],
+                created_at=row["created_at"],
+                last_login_at=row["last_login_at"],
+            )
+    return f"Seeded {members} demo members."
+
+
+MEMBER_COLUMNS = [
+    "email",
+    "username",
+    "display_name",
+    "country",
+    "role",
+    "status",
+    "email_verified",
+    "two_factor_enabled",
+    "date_of_birth",
+    "age_verified",
+    "age_verified_at",
+    "age_verification_method",
+    "created_at",
+    "updated_at",
+    "last_login_at",
+    "deleted_at",
+    "version",
+]
+
+
+def seed_scale(*, members: int = 1_000_000, batch: int = 20_000) -> str:
+    """The benchmark dataset: COPY on PostgreSQL, batched executemany on SQLite; one audit event for the run."""
+    if members < 0:
+        raise ValueError("members must not be negative")
+    started = time.monotonic()
+    rng = random.Random(1_000_003)
+    now = datetime.now(UTC)
+    engine = get_engine()
+    with session_scope() as session:
+        start = int(session.execute(select(func.coalesce(func.max(Member.id), 0))).scalar_one()) + 1
+    offset = start + 10_000_000  # keeps generated e-mails apart from demo members
+    if engine.dialect.name == "postgresql":
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            with cursor.copy(f"COPY members ({', '.join(MEMBER_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in _member_rows(rng, members, offset, now):
+                    copy.write_row([row[c] for c in MEMBER_COLUMNS])
+            raw.commit()
+            raw.autocommit = True  # type: ignore[attr-defined]
+            cursor.execute("VACUUM ANALYZE members")
+            raw.autocommit = False  # type: ignore[attr-defined]
+        finally:
+            raw.close()
+    else:
+        rows = _member_rows(rng, members, offset, now)
+        done = 0
+        while done < members:
+            chunk = [next(rows) for _ in range(min(batch, members - done))]
+            with session_scope() as session:
+                session.execute(insert(Member), chunk)
+            done += len(chunk)
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+    elapsed = time.monotonic() - started
+    with session_scope() as session:
+        record(session, SYSTEM, "seed.scale", "members", None, after={"members": members, "seconds": round(elapsed, 1)})
+    return f"Inserted {members:,} members in {elapsed:.1f} s."

@@ -1,0 +1,51 @@
+"""`run.py test`: lint, then the whole suite once on SQLite and once on a throwaway PostgreSQL.
+
+Exits non-zero when anything fails, including "no tests collected" (pytest's exit code 5).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from console.devdb import PostgresUnavailable, throwaway_postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(argv: list[str], env: dict[str, str] | None = None, label: str = "") -> int:
+    print(f"\n=== {label or ' '.join(argv)} ===", flush=True)
+    return subprocess.run(argv, cwd=ROOT, env=env, check=False).returncode  # noqa: S603
+
+
+def _pytest(extra: list[str], env: dict[str, str], label: str) -> int:
+    code = _run([sys.executable, "-m", "pytest", *extra], env=env, label=label)
+    if code == 5:
+        print("pytest collected no tests: that is a failure here.", flush=True)
+    return code
+
+
+def run_tests(*, databases: str = "both", pytest_args: list[str] | None = None, lint: bool = True) -> int:
+    extra = list(pytest_args or [])
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSOLE_")}
+    results: dict[str, int] = {}
+    if lint:
+        results["ruff"] = _run([sys.executable, "-m", "ruff", "check", "console", "migrations", "tests", "run.py"],
+                               label="ruff")
+        results["mypy"] = _run([sys.executable, "-m", "mypy", "console"], label="mypy")
+    if databases in ("sqlite", "both"):
+        results["pytest (SQLite)"] = _pytest(extra, base_env, "pytest on SQLite")
+    if databases in ("postgres", "both"):
+        try:
+            with throwaway_postgres("console_test") as url:
+                env = base_env | {"CONSOLE_TEST_DATABASE_URL": url}
+                results["pytest (PostgreSQL)"] = _pytest(extra, env, f"pytest on PostgreSQL ({url.split('@')[-1]})")
+        except PostgresUnavailable as exc:
+            print(f"PostgreSQL could not be started: {exc}", flush=True)
+            results["pytest (PostgreSQL)"] = 1
+    print("\n=== summary ===")
+    for name, code in results.items():
+        print(f"  {name:<22} {'ok' if code == 0 else f'FAILED (exit {code})'}")
+    return 0 if all(code == 0 for code in results.values()) else 1

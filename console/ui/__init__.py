@@ -1,0 +1,1 @@
+"""The desktop-style shell and shared widgets every page uses."""

@@ -1,0 +1,35 @@
+"""The areas of the console: navigation entries, their `g`-shortcut letters and the permission each needs.
+
+Later domains append their area here; the left navigation, the shortcut sheet and the home page
+read this one list, so a role sees exactly the areas its permissions open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.actor import Actor
+from console.staff.permissions import Permission, can
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str  # the letter after `g`
+    label: str
+    path: str
+    icon: str
+    permission: Permission | None
+    description: str
+
+
+AREAS: list[Area] = [
+    Area("h", "Home", "/", "home", None, "Your areas and today's numbers"),
+    Area("m", "Members", "/members", "people", Permission.MEMBERS_READ, "Find and inspect platform members"),
+    Area("s", "Staff", "/staff", "badge", Permission.STAFF_MANAGE, "Staff accounts, roles and access"),
+    Area("a", "Audit log", "/audit", "policy", Permission.AUDIT_READ, "Every staff action, hash-chained"),
+    Area("p", "My account", "/account", "manage_accounts", None, "Password and two-factor sign-in"),
+]
+
+
+def allowed_areas(actor: Actor) -> list[Area]:
+    return [a for a in AREAS if a.permission is None or can(actor, a.permission)]

@@ -1,0 +1,145 @@
+"""The frame around every signed-in page: header, navigation, global search, keyboard shortcuts.
+
+Keyboard: `?` shows the shortcut sheet, `g` then a letter jumps to an area, `/` focuses the search.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote
+
+from nicegui import app, ui
+from nicegui.events import KeyEventArguments
+
+from console.db import session_scope
+from console.staff.auth import SessionInfo, resolve_session, sign_out
+from console.staff.permissions import ROLE_LABELS, Role
+from console.ui.areas import Area, allowed_areas
+from console.ui.session import TOKEN_KEY, current_client_info, current_token
+
+PRODUCT = "Staff Console"
+SESSION_CHECK_SECONDS = 60
+
+
+def _role_label(name: str) -> str:
+    try:
+        return ROLE_LABELS[Role(name)]
+    except ValueError:
+        return name
+
+
+def do_sign_out() -> None:
+    token = current_token()
+    with session_scope() as session:
+        sign_out(session, token=token, client=current_client_info())
+    app.storage.user.pop(TOKEN_KEY, None)
+    ui.navigate.to("/login")
+
+
+def _check_session() -> None:
+    token = current_token()
+    with session_scope() as session:
+        alive = resolve_session(session, token, current_client_info(), touch=False) is not None
+    if not alive:
+        ui.notify(
+            "Your session has ended (idle or time limit). Sign in again in the new tab; this page stays open.",
+            type="warning",
+            timeout=0,
+            close_button="OK",
+        )
+
+
+def shortcut_sheet(areas: list[Area]) -> ui.dialog:
+    with ui.dialog() as dialog, ui.card().classes("min-w-[380px]"):
+        ui.label("Keyboard shortcuts").classes("text-lg font-semibold")
+        with ui.grid(columns=2).classes("gap-x-6 gap-y-1 text-sm"):
+            for keys, what in [("?", "Show this sheet"), ("/", "Search members"), ("Esc", "Close a dialog")]:
+                ui.label(keys).classes("kbd")
+                ui.label(what)
+            for area in areas:
+                ui.label(f"g {area.key}").classes("kbd")
+                ui.label(f"Go to {area.label}")
+        ui.button("Close", on_click=dialog.close).props("flat dense")
+    return dialog
+
+
+@contextmanager
+def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[ui.column]:
+    """Build the shell and yield the content column."""
+    areas = allowed_areas(info.actor)
+    dark = ui.dark_mode(value=bool(app.storage.user.get("dark", False)))
+    ui.add_head_html('<link rel="stylesheet" href="/assets/console.css">')
+    sheet = shortcut_sheet(areas)
+
+    with ui.header(elevated=False).classes("console-header items-center gap-3 px-3 py-1"):
+        menu = ui.button(icon="menu").props("flat dense round color=white aria-label=Menu")
+        ui.link(PRODUCT, "/").classes("text-white font-semibold no-underline text-base")
+        search = (
+            ui.input(placeholder="Search members: e-mail or username  ( / )")
+            .props('dense standout dark clearable maxlength=254 input-class=text-white aria-label="Global search"')
+            .classes("w-96 ml-4")
+        )
+        search.on(
+            "keydown.enter",
+            lambda: ui.navigate.to(f"/members?q={quote((search.value or '').strip()[:254])}"),
+        )
+        ui.space()
+        with ui.row().classes("items-center gap-1"):
+            ui.icon("account_circle").classes("text-xl")
+            ui.label(info.name).classes("text-sm").mark("staff-name")
+            for role in sorted(info.actor.roles):
+                ui.badge(_role_label(role)).props("color=blue-grey-7").classes("text-xs")
+
+        def toggle_dark() -> None:
+            dark.value = not dark.value
+            app.storage.user["dark"] = dark.value
+
+        ui.button(icon="contrast", on_click=toggle_dark).props("flat dense round color=white").tooltip("Light/dark")
+        ui.button(icon="keyboard", on_click=sheet.open).props("flat dense round color=white").tooltip("Shortcuts (?)")
+        ui.button("Sign out", icon="logout", on_click=do_sign_out).props("flat dense color=white no-caps")
+
+    drawer = ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("console-nav p-0")
+    menu.on_click(drawer.toggle)
+    with drawer, ui.list().props("dense").classes("w-full"):
+        for area in areas:
+            selected = active_path == area.path or (area.path != "/" and active_path.startswith(area.path))
+            with (
+                ui.item(on_click=lambda a=area: ui.navigate.to(a.path))
+                .props(f'clickable {"active" if selected else ""} active-class="nav-active"')
+                .classes("nav-item")
+                .mark(f"nav-{area.path.strip('/') or 'home'}")
+            ):
+                with ui.item_section().props("avatar").classes("min-w-0 pr-2"):
+                    ui.icon(area.icon).classes("text-lg")
+                with ui.item_section():
+                    ui.item_label(area.label)
+                with ui.item_section().props("side"):
+                    ui.label(f"g {area.key}").classes("kbd text-xs opacity-60")
+
+    pending_g = {"at": 0.0}
+
+    def on_key(e: KeyEventArguments) -> None:
+        if not e.action.keydown or e.modifiers.ctrl or e.modifiers.meta or e.modifiers.alt:
+            return
+        key = str(e.key.name)
+        if key == "?":
+            sheet.open()
+        elif key == "/":
+            search.run_method("focus")
+        elif key == "g":
+            pending_g["at"] = time.monotonic()
+        elif time.monotonic() - pending_g["at"] < 1.5:
+            pending_g["at"] = 0.0
+            for area in areas:
+                if area.key == key.lower():
+                    ui.navigate.to(area.path)
+                    break
+
+    ui.keyboard(on_key=on_key)
+    ui.timer(SESSION_CHECK_SECONDS, _check_session)
+
+    with ui.column().classes("console-main w-full gap-2 p-3") as content:
+        ui.label(title).classes("text-xl font-semibold").mark("page-title")
+        yield content

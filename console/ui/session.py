@@ -1,0 +1,103 @@
+"""Authentication at the edge: the middleware that sends anyone without a live session to /login.
+
+The browser keeps only NiceGUI's signed session cookie; the staff session token lives in the
+server-side `app.storage.user`, and the database decides whether it is still valid (idle and
+absolute limits, deactivation). Authorisation happens in the services, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from nicegui import app, ui
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from console.actor import ClientInfo
+from console.db import session_scope
+from console.staff.auth import SessionInfo, resolve_session
+
+PUBLIC_PATHS = {"/login", "/favicon.ico"}
+PUBLIC_PREFIXES = ("/_nicegui", "/assets/", "/static/")
+FORCED_PATHS = {"password": "/account/password", "totp": "/account/2fa"}
+TOKEN_KEY = "session_token"
+
+
+def safe_next(target: str | None) -> str:
+    """Only a local path may be a redirect target (no scheme, no host, no '//' or backslash tricks)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in target):
+        return "/"
+    return target
+
+
+def client_info_from(request: Request | None) -> ClientInfo:
+    if request is None:
+        return ClientInfo()
+    forwarded = request.headers.get("x-forwarded-for", "")
+    ip = forwarded.split(",")[0].strip() if forwarded else (request.client.host if request.client else None)
+    return ClientInfo(ip=ip or None, user_agent=(request.headers.get("user-agent") or "")[:512] or None)
+
+
+def current_client_info() -> ClientInfo:
+    try:
+        return client_info_from(ui.context.client.request)
+    except (RuntimeError, AttributeError):
+        return ClientInfo()
+
+
+def current_token() -> str | None:
+    token = app.storage.user.get(TOKEN_KEY)
+    return token if isinstance(token, str) else None
+
+
+def live_session() -> SessionInfo | None:
+    """Validate (and mark as active) the signed-in session; None when it has ended."""
+    token = current_token()
+    if token is None:
+        return None
+    with session_scope() as session:
+        return resolve_session(session, token, current_client_info())
+
+
+def require_live_session() -> SessionInfo | None:
+    """For event handlers: the live session, or None after sending the user to sign in again."""
+    info = live_session()
+    if info is None:
+        ui.notify("Your session has ended. Sign in again; the form stays open in this tab.", type="warning")
+        ui.navigate.to(f"/login?next={quote(_current_path())}", new_tab=True)
+    return info
+
+
+def _current_path() -> str:
+    try:
+        request = ui.context.client.request
+        return safe_next(request.url.path if request else "/")
+    except (RuntimeError, AttributeError):
+        return "/"
+
+
+class AuthMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: Any) -> Response:
+        path = request.url.path
+        if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
+            return await call_next(request)
+        token = app.storage.user.get(TOKEN_KEY)
+        info = None
+        if isinstance(token, str):
+            with session_scope() as session:
+                info = resolve_session(session, token, client_info_from(request))
+        if info is None:
+            app.storage.user.pop(TOKEN_KEY, None)
+            target = path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(safe_next(target))}", status_code=303)
+        if info.must_change_password and path != FORCED_PATHS["password"]:
+            return RedirectResponse(FORCED_PATHS["password"], status_code=303)
+        if not info.must_change_password and info.totp_enrolment_required and path != FORCED_PATHS["totp"]:
+            return RedirectResponse(FORCED_PATHS["totp"], status_code=303)
+        request.state.session_info = info
+        return await call_next(request)

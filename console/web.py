@@ -1,0 +1,58 @@
+"""Builds the NiceGUI application: static assets, middleware, error pages, every area's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import app, ui
+
+from console.config import ROOT, get_settings
+
+ASSETS = ROOT / "assets"
+
+
+def create_app() -> None:
+    from console.audit import pages as audit_pages
+    from console.members import pages as member_pages
+    from console.staff import pages as staff_pages
+    from console.ui import auth_pages, home_pages
+    from console.ui.session import AuthMiddleware
+
+    app.add_static_files("/assets", ASSETS)
+    app.add_middleware(AuthMiddleware)
+    app.exception_handler(404)(home_pages.not_found_handler)
+
+    def on_page_exception(exc: Exception) -> None:
+        # Never a stack trace in front of staff: a plain message and where to go next.
+        with ui.column().classes("absolute-center items-center"):
+            ui.label("Something went wrong on our side.").classes("text-lg font-semibold")
+            ui.label("Your last change was not saved if this happened while saving. Reload the page or go Home.")
+            ui.link("Home", "/")
+        del exc
+
+    app.on_page_exception(on_page_exception)
+    auth_pages.register()
+    home_pages.register()
+    member_pages.register()
+    staff_pages.register()
+    audit_pages.register()
+
+
+def run_options() -> dict[str, Any]:
+    settings = get_settings()
+    session_kwargs: dict[str, Any] = {"same_site": "lax", "max_age": settings.session_max_hours * 3600}
+    if settings.is_production:
+        session_kwargs["https_only"] = True
+    return {
+        "title": "Staff Console",
+        "host": settings.host,
+        "port": settings.port,
+        "storage_secret": settings.effective_storage_secret(),
+        "session_middleware_kwargs": session_kwargs,
+        "favicon": ASSETS / "logo.svg",
+        "reload": False,
+        "show": False,
+        "show_welcome_message": False,
+        "reconnect_timeout": 10.0,
+        "language": "en-GB",
+    }

@@ -1,0 +1,113 @@
+"""Test set-up: one database per run (SQLite file, or the PostgreSQL in CONSOLE_TEST_DATABASE_URL),
+migrated once, emptied after every test. Environment is set before any console module is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+_TMP = Path(tempfile.mkdtemp(prefix="console-test-"))
+TEST_URL = os.environ.get("CONSOLE_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+os.environ["CONSOLE_DATABASE_URL"] = TEST_URL
+os.environ["CONSOLE_DATA_DIR"] = str(_TMP / "var")
+os.environ["CONSOLE_STORAGE_SECRET"] = "test-storage-secret-0123456789abcdef"
+os.environ["CONSOLE_DB_POOL"] = "null"
+os.environ["CONSOLE_ENVIRONMENT"] = "development"
+
+import pytest  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+
+from console import db, migrate  # noqa: E402
+from console.actor import SYSTEM, Actor  # noqa: E402
+from console.config import get_settings  # noqa: E402
+from console.models import metadata  # noqa: E402
+from console.staff import service as staff_service  # noqa: E402
+from console.staff.auth import staff_actor  # noqa: E402
+
+IS_POSTGRES = TEST_URL.startswith("postgresql")
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"console database: {'postgresql' if IS_POSTGRES else 'sqlite'} ({TEST_URL.split('@')[-1]})"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_TMP, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    migrate.upgrade(TEST_URL)
+    engine = db.configure(TEST_URL)
+    yield engine
+    engine.dispose()
+
+
+def _empty_database(engine: Engine) -> None:
+    tables = [t.name for t in metadata.sorted_tables]
+    with engine.begin() as conn:
+        if IS_POSTGRES:
+            conn.execute(text("SET session_replication_role = replica"))  # lets TRUNCATE pass the audit trigger
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            conn.execute(text("SET session_replication_role = DEFAULT"))
+        else:
+            conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_events_no_delete")
+            for name in reversed(tables):
+                conn.exec_driver_sql(f"DELETE FROM {name}")
+            conn.exec_driver_sql(
+                "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+                "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END"
+            )
+
+
+@pytest.fixture(autouse=True)
+def clean_db(engine: Engine) -> Iterator[None]:
+    get_settings.cache_clear()
+    db.configure(TEST_URL)
+    yield
+    _empty_database(engine)
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def make_staff() -> Callable[..., tuple[int, str]]:
+    """Create a staff member with the given roles; returns (id, email). Password is PASSWORD."""
+    counter = {"n": 0}
+
+    def make(*roles: str, email: str | None = None, name: str | None = None, **kwargs: Any) -> tuple[int, str]:
+        counter["n"] += 1
+        address = email or f"{'-'.join(roles) or 'nobody'}{counter['n']}@test.example"
+        with db.session_scope() as session:
+            staff, _ = staff_service.create_staff(
+                session, actor=SYSTEM, email=address, name=name or f"Test {counter['n']}", roles=list(roles),
+                password=PASSWORD, must_change_password=kwargs.pop("must_change_password", False),
+            )
+            return staff.id, staff.email
+
+    return make
+
+
+@pytest.fixture
+def actor_for() -> Callable[[int], Actor]:
+    def build(staff_id: int) -> Actor:
+        from console.staff.models import Staff
+
+        with db.session_scope() as session:
+            staff = session.get(Staff, staff_id)
+            assert staff is not None
+            return staff_actor(staff)
+
+    return build
+
+
+@pytest.fixture
+def admin(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Actor:
+    staff_id, _ = make_staff("admin", email="root@test.example", name="Root Admin")
+    return actor_for(staff_id)

@@ -1,0 +1,24 @@
+"""The shell: redirect to sign-in, the frame per role, 403 and 404 inside the frame."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui.testing import User
+
+from tests.ui.helpers import sign_in
+
+
+async def test_unauthenticated_visit_redirects_to_login(user: User) -> None:
+    await user.open("/members")
+    await user.should_see(marker="login-email")
+    await user.should_not_see("Members by status")
+
+
+async def test_sign_in_shows_frame_with_allowed_areas_only(user: User, make_staff) -> None:
+    _, email = make_staff("moderator", name="Mona Moderator")
+    await sign_in(user, email)
+    await user.should_see("Mona Moderator")
+    await user.should_see(marker="nav-members")
+    await user.should_see(marker="nav-home")
+    await user.should_not_see(marker="nav-audit")
+    await user.should_not_see(marker="nav-staff")
