@@ -84,7 +84,7 @@ def throwaway_postgres(dbname: str = "console") -> Iterator[str]:
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={root} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
-            "-c shared_buffers=256MB -c work_mem=16MB -c maintenance_work_mem=256MB"
+            "-c shared_buffers=256MB -c work_mem=16MB -c maintenance_work_mem=256MB -c max_wal_size=2GB"
         )
         subprocess.run(  # noqa: S603
             _as_owner(
@@ -97,20 +97,29 @@ def throwaway_postgres(dbname: str = "console") -> Iterator[str]:
         subprocess.run(  # noqa: S603
             _as_owner([str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", dbname]),
             check=True,
+            stderr=subprocess.PIPE,
         )
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{dbname}"
     except subprocess.CalledProcessError as exc:
-        detail = (exc.stderr or b"").decode(errors="replace") if isinstance(exc.stderr, bytes) else ""
+        detail = exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else ""
         if log.exists():
             detail += log.read_text(errors="replace")[-2000:]
-        raise PostgresUnavailable(f"Could not start the throwaway PostgreSQL: {detail.strip()}") from exc
-    finally:
-        if started:
-            subprocess.run(  # noqa: S603
-                _as_owner([str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                check=False,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(0.1)
+        _stop(pg_bin, data, started)
         shutil.rmtree(root, ignore_errors=True)
+        raise PostgresUnavailable(f"Could not start the throwaway PostgreSQL: {detail.strip()}") from exc
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{dbname}"
+    finally:
+        _stop(pg_bin, data, started)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _stop(pg_bin: Path, data: Path, started: bool) -> None:
+    if not started:
+        return
+    subprocess.run(  # noqa: S603
+        _as_owner([str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"]),
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(0.1)

@@ -49,22 +49,24 @@ class Page(Generic[T]):
 
 
 def exact_or_estimated_count(session: Session, query: Select[Any], cap: int = EXACT_COUNT_CAP) -> tuple[int, bool]:
-    """(total, estimated): exact when at most `cap` rows match, else the planner's estimate on PostgreSQL."""
+    """(total, estimated). SQLite counts exactly. PostgreSQL asks the planner first (well under a
+    millisecond); only when it expects at most `cap` rows does it count, and that count is bounded by
+    `cap` so a wrong estimate can never turn into a full scan."""
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         counted = select(func.count()).select_from(query.order_by(None).subquery())
         return int(session.execute(counted).scalar_one()), False
-    probe: Select[Any] = query.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True).limit(cap + 1)
-    capped = int(session.execute(select(func.count()).select_from(probe.subquery())).scalar_one())
-    if capped <= cap:
-        return capped, False
     compiled = query.order_by(None).compile(dialect=bind.dialect)
     plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
     if isinstance(plan, str):
         plan = json.loads(plan)
-    if not plan:
-        return capped, True
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    estimate = int(plan[0]["Plan"]["Plan Rows"]) if plan else cap + 1
+    if estimate > cap:
+        return estimate, True
+    probe: Select[Any] = query.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True)
+    capped = int(session.execute(select(func.count()).select_from(probe.limit(cap + 1).subquery())).scalar_one())
+    if capped <= cap:
+        return capped, False
     return max(estimate, capped), True
 
 

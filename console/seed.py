@@ -315,18 +315,27 @@ def seed_scale(*, members: int = 1_000_000, batch: int = 20_000) -> str:
         start = int(session.execute(select(func.coalesce(func.max(Member.id), 0))).scalar_one()) + 1
     offset = start + 10_000_000  # keeps generated e-mails apart from demo members
     if engine.dialect.name == "postgresql":
-        raw = engine.raw_connection()
+        # Building the secondary indexes once after COPY is several times faster than maintaining them per row.
+        indexes = list(Member.__table__.indexes) if start == 1 else []  # type: ignore[attr-defined]
+        with engine.begin() as conn:
+            for index in indexes:
+                index.drop(conn)
         try:
-            cursor = raw.cursor()
-            with cursor.copy(f"COPY members ({', '.join(MEMBER_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in _member_rows(rng, members, offset, now):
-                    copy.write_row([row[c] for c in MEMBER_COLUMNS])
-            raw.commit()
-            raw.autocommit = True  # type: ignore[attr-defined]
-            cursor.execute("VACUUM ANALYZE members")
-            raw.autocommit = False  # type: ignore[attr-defined]
+            raw = engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                with cursor.copy(f"COPY members ({', '.join(MEMBER_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    for row in _member_rows(rng, members, offset, now):
+                        copy.write_row([row[c] for c in MEMBER_COLUMNS])
+                raw.commit()
+            finally:
+                raw.close()
         finally:
-            raw.close()
+            with engine.begin() as conn:
+                for index in indexes:
+                    index.create(conn)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE members")
     else:
         rows = _member_rows(rng, members, offset, now)
         done = 0

@@ -6,6 +6,7 @@ Exits non-zero when anything fails, including "no tests collected" (pytest's exi
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,15 +28,39 @@ def _pytest(extra: list[str], env: dict[str, str], label: str) -> int:
     return code
 
 
+def ensure_browser() -> None:
+    """The browser tests need Debian's chromium and chromium-driver; install them when missing (as root)."""
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        return
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(
+            "chromium/chromedriver missing and not root: the browser tests will fail. Install the Debian "
+            "packages chromium and chromium-driver.",
+            flush=True,
+        )
+        return
+    print("Installing chromium and chromium-driver for the browser tests ...", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)  # noqa: S607
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"],  # noqa: S607
+        check=False,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def run_tests(*, databases: str = "both", pytest_args: list[str] | None = None, lint: bool = True) -> int:
     extra = list(pytest_args or [])
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSOLE_")}
     results: dict[str, int] = {}
     if lint:
-        results["ruff"] = _run([sys.executable, "-m", "ruff", "check", "console", "migrations", "tests", "run.py"],
-                               label="ruff")
+        results["ruff"] = _run(
+            [sys.executable, "-m", "ruff", "check", "console", "migrations", "tests", "run.py"], label="ruff"
+        )
         results["mypy"] = _run([sys.executable, "-m", "mypy", "console"], label="mypy")
     if databases in ("sqlite", "both"):
+        ensure_browser()
         results["pytest (SQLite)"] = _pytest(extra, base_env, "pytest on SQLite")
     if databases in ("postgres", "both"):
         try:

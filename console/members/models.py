@@ -53,5 +53,6 @@ class Member(Base):
         Index("ix_members_created_at_id", "created_at", "id"),
         Index("ix_members_status_created_at_id", "status", "created_at", "id"),
         Index("ix_members_country_created_at_id", "country", "created_at", "id"),
+        Index("ix_members_status_country_created_at_id", "status", "country", "created_at", "id"),
         Index("ix_members_last_login_at_id", "last_login_at", "id"),
     )

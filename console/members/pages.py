@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from console.audit.service import events_for
 from console.db import session_scope
-from console.errors import ValidationFailed
+from console.errors import NotFound, ValidationFailed
 from console.members.countries import COUNTRIES, country_name
 from console.members.models import MEMBER_STATUSES, Member
 from console.members.service import MemberFilter, get_member, list_members
@@ -143,9 +143,12 @@ def register() -> None:
         ui.timer(0, apply, once=True)
 
     @staff_page("/members/{member_id}", title="Member", permission=Permission.MEMBERS_READ)
-    def member_detail(info: SessionInfo, member_id: int) -> None:
+    def member_detail(info: SessionInfo, member_id: str) -> None:
+        # A str parameter: a non-numeric address gets the in-frame 404, not FastAPI's JSON 422.
+        if not (member_id.isascii() and member_id.isdigit()):
+            raise NotFound(f"There is no member #{member_id[:40]}.")
         with session_scope() as session:
-            m = get_member(session, actor=info.actor, member_id=member_id)
+            m = get_member(session, actor=info.actor, member_id=int(member_id))
             history = (
                 events_for(session, actor=info.actor, entity="member", entity_id=m.id)
                 if can(info.actor, Permission.AUDIT_READ)

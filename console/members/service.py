@@ -22,6 +22,7 @@ from console.validation import clean_email, clean_text
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.]{2,29}$")
 SEARCH_MAX = 254
+MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def list_members(session: Session, *, actor: Actor, flt: MemberFilter, page: Pag
 
 def get_member(session: Session, *, actor: Actor, member_id: int) -> Member:
     require(actor, Permission.MEMBERS_READ)
-    member = session.get(Member, member_id)
+    # An id outside the 64-bit key range cannot exist (and the drivers refuse to bind it).
+    member = session.get(Member, member_id) if 0 < member_id <= MAX_ID else None
     if member is None:
         raise NotFound(f"Member #{member_id} does not exist.")
     return member

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -131,7 +132,7 @@ def _fail(
 
 
 def _locked_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))  # 15:00 left is 15 minutes, 14:01 is 15
     return (
         f"Too many failed sign-in attempts. This account is locked for {minutes} more minute"
         f"{'s' if minutes != 1 else ''}; try again later or ask an administrator."

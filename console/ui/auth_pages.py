@@ -175,15 +175,24 @@ def register() -> None:
             ui.label("An administrator set a temporary password. Choose your own to continue.").classes("text-warning")
         with ui.card().classes("w-[420px]"):
             current = (
-                ui.input("Current password", password=True).props("autocomplete=current-password").classes("w-full")
+                ui.input("Current password", password=True)
+                .props("autocomplete=current-password")
+                .mark("current-password")
+                .classes("w-full")
             )
             new = (
                 ui.input("New password", password=True, password_toggle_button=True)
                 .props("autocomplete=new-password")
+                .mark("new-password")
                 .classes("w-full")
             )
             ui.label(f"At least {MIN_LENGTH} characters; a passphrase works well.").classes("text-xs opacity-70")
-            repeat = ui.input("Repeat new password", password=True).props("autocomplete=new-password").classes("w-full")
+            repeat = (
+                ui.input("Repeat new password", password=True)
+                .props("autocomplete=new-password")
+                .mark("repeat-password")
+                .classes("w-full")
+            )
 
             async def save() -> None:
                 if require_live_session() is None:
@@ -221,9 +230,9 @@ def register() -> None:
                 with ui.grid(columns=2).classes("font-mono gap-x-8").mark("recovery-codes"):
                     for c in codes:
                         ui.label(c)
-                ui.button("I have stored them", on_click=lambda: ui.navigate.to("/")).props(
-                    "color=primary"
-                ).mark("codes-stored")
+                ui.button("I have stored them", on_click=lambda: ui.navigate.to("/")).props("color=primary").mark(
+                    "codes-stored"
+                )
             dialog.open()
 
         if enabled:

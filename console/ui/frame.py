@@ -80,6 +80,7 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
             ui.input(placeholder="Search members: e-mail or username  ( / )")
             .props('dense standout dark clearable maxlength=254 input-class=text-white aria-label="Global search"')
             .classes("w-96 ml-4")
+            .mark("global-search")
         )
         search.on(
             "keydown.enter",

@@ -54,6 +54,7 @@ class PagedTable:
                 'no-data-label="Nothing matches these filters" loading-label="Loading…"'
             )
             .classes("w-full console-table")
+            .mark("paged-table")
         )
         self.table.on("request", self._on_request)
         if on_row_click is not None:
@@ -101,7 +102,7 @@ class PagedTable:
             "rowsNumber": page.total,
         }
         first = request.offset + 1 if page.rows else 0
-        last = request.offset + len(page.rows)
+        last = request.offset + len(page.rows) if page.rows else 0
         about = "about " if page.estimated else ""
         self.caption.text = f"{first:,}–{last:,} of {about}{page.total:,}"
         self.table.update()

@@ -114,6 +114,7 @@ def upgrade() -> None:
     op.create_index("ix_members_created_at_id", "members", ["created_at", "id"])
     op.create_index("ix_members_last_login_at_id", "members", ["last_login_at", "id"])
     op.create_index("ix_members_status_created_at_id", "members", ["status", "created_at", "id"])
+    op.create_index("ix_members_status_country_created_at_id", "members", ["status", "country", "created_at", "id"])
 
     op.create_table(
         "staff",
@@ -205,6 +206,7 @@ def downgrade() -> None:
     op.drop_table("login_attempts")
     op.drop_table("system_config")
     op.drop_table("staff")
+    op.drop_index("ix_members_status_country_created_at_id", table_name="members")
     op.drop_index("ix_members_status_created_at_id", table_name="members")
     op.drop_index("ix_members_last_login_at_id", table_name="members")
     op.drop_index("ix_members_created_at_id", table_name="members")

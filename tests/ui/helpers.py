@@ -2,13 +2,111 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from nicegui import ui
 from nicegui.testing import User
 
 from tests.conftest import PASSWORD
 
+TIMEOUT = 20.0
+
 
 async def sign_in(user: User, email: str, password: str = PASSWORD, *, next_path: str | None = None) -> None:
-    await user.open("/login" + (f"?next={next_path}" if next_path else ""))
+    await user.open("/login" + (f"?next={quote(next_path, safe='')}" if next_path else ""))
     user.find(marker="login-email").type(email)
     user.find(marker="login-password").type(password)
     user.find(marker="login-submit").click()
+
+
+async def sign_in_and_wait(user: User, email: str, password: str = PASSWORD, *, next_path: str | None = None) -> None:
+    """Sign in and wait until a framed page (any page with a title) has replaced the sign-in page."""
+    await sign_in(user, email, password, next_path=next_path)
+    await wait_until(lambda: sees_marker(user, "page-title"), what="a signed-in page after sign-in")
+
+
+async def wait_until(predicate: Callable[[], Any], *, timeout: float = TIMEOUT, what: str = "condition") -> None:
+    """Poll `predicate` (server work runs in threads and background tasks) until it is truthy."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        if predicate():
+            return
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def sees_marker(user: User, marker: str) -> bool:
+    return user.client is not None and bool(user._gather_elements(marker=marker))
+
+
+def element(user: User, marker: str) -> Any:
+    """The single element carrying `marker` (fails when there is none or more than one)."""
+    found = user.find(marker=marker).elements
+    assert len(found) == 1, f"expected one element marked {marker!r}, found {len(found)}"
+    return next(iter(found))
+
+
+def current_path(user: User) -> str:
+    """The path of the page the user is on (after any redirects)."""
+    assert user.client is not None and user.client.request is not None
+    return str(user.client.request.url.path)
+
+
+def current_url(user: User) -> str:
+    assert user.client is not None and user.client.request is not None
+    return str(user.client.request.url)
+
+
+def caption(user: User) -> str:
+    return str(element(user, "table-caption").text)
+
+
+def table(user: User) -> ui.table:
+    found = element(user, "paged-table")
+    assert isinstance(found, ui.table)
+    return found
+
+
+def rows(user: User) -> list[dict[str, Any]]:
+    return list(table(user).rows)
+
+
+async def wait_for_caption(user: User, expected: str) -> None:
+    await wait_until(
+        lambda: sees_marker(user, "table-caption") and caption(user) == expected, what=f"table caption {expected!r}"
+    )
+
+
+async def wait_for_rows(user: User, predicate: Callable[[list[dict[str, Any]]], bool], what: str) -> list[dict]:
+    """Wait until the loaded table rows satisfy `predicate` (table loads run off the event loop)."""
+    await wait_until(
+        lambda: sees_marker(user, "table-caption") and caption(user) != "" and predicate(rows(user)), what=what
+    )
+    return rows(user)
+
+
+def all_elements(user: User, kind: type) -> list[Any]:
+    """Every element of `kind` on the page, visible or not."""
+    assert user.client is not None
+    return [e for e in user.client.layout.descendants() if isinstance(e, kind)]
+
+
+def is_shown(target: ui.element) -> bool:
+    """Visible to a person: the simulated user's filters ignore closed dialogs, this does not."""
+    chain = [target, *target.ancestors()]
+    return all(e.visible for e in chain) and all(e.value for e in chain if isinstance(e, ui.dialog))
+
+
+def shown(user: User, marker: str) -> bool:
+    """Whether an element with `marker` is on the page and not hidden (also not inside a closed dialog)."""
+    return user.client is not None and any(is_shown(e) for e in all_marked(user, marker))
+
+
+def all_marked(user: User, marker: str) -> list[Any]:
+    assert user.client is not None
+    return [e for e in user.client.layout.descendants() if marker in e._markers]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from nicegui.testing import User
 
 from tests.ui.helpers import sign_in

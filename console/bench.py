@@ -1,0 +1,187 @@
+"""`run.py bench`: server-side timings on the database in CONSOLE_DATABASE_URL (seeded with `seed --scale`).
+
+Pages are opened through NiceGUI's simulated user (the real page functions, middleware and session
+checks, in-process over ASGI, signed in through the real login form). Table pages and searches are
+timed through the same fetch the page's table calls. Results: p50/p95 per measurement and the RSS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+MAIN_FILE = Path(__file__).resolve().parent / "main.py"
+BENCH_EMAIL = "bench-admin@console.example"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def _summary(name: str, samples: list[float]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "n": len(samples),
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(_percentile(samples, 0.95), 2),
+    }
+
+
+def _bench_account() -> tuple[str, str]:
+    from sqlalchemy import select
+
+    from console.actor import SYSTEM
+    from console.db import session_scope
+    from console.staff import service
+    from console.staff.models import Staff
+
+    with session_scope() as session:
+        staff = session.execute(select(Staff).where(Staff.email == BENCH_EMAIL)).scalar_one_or_none()
+        if staff is None:
+            _, password = service.create_staff(
+                session,
+                actor=SYSTEM,
+                email=BENCH_EMAIL,
+                name="Bench Admin",
+                roles=["admin"],
+                must_change_password=False,
+            )
+        else:
+            password = service.reset_password(session, actor=SYSTEM, staff_id=staff.id)
+            staff.must_change_password = False
+    return BENCH_EMAIL, password
+
+
+async def _time_async(runs: int, fn: Callable[[], Awaitable[Any]]) -> list[float]:
+    await fn()  # warm-up
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _time_sync(runs: int, fn: Callable[[], Any]) -> list[float]:
+    fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _member_measurements(runs: int) -> list[dict[str, Any]]:
+    from sqlalchemy import func, select
+
+    from console.db import session_scope
+    from console.members import pages as member_pages
+    from console.members.models import Member
+    from console.members.service import MemberFilter, list_members
+    from console.paging import PageRequest
+    from console.staff.auth import staff_actor
+    from console.staff.models import Staff
+
+    with session_scope() as session:
+        staff = session.execute(select(Staff).where(Staff.email == BENCH_EMAIL)).scalar_one()
+        actor = staff_actor(staff)
+        sample = session.execute(select(Member).order_by(Member.id.desc()).limit(1)).scalar_one()
+        first = session.execute(select(func.min(Member.id))).scalar_one()
+        probe = session.get(Member, (first + sample.id) // 2) or sample
+
+    def fetch(flt: MemberFilter, page: PageRequest) -> Callable[[], Any]:
+        def run() -> Any:
+            with session_scope() as session:
+                result = list_members(session, actor=actor, flt=flt, page=page)
+                rows = [member_pages.row_of(m) for m in result.rows]
+                assert rows or result.total == 0
+                return result
+
+        return run
+
+    size = 25
+    with session_scope() as session:
+        total = list_members(session, actor=actor, flt=MemberFilter(), page=PageRequest(1, size)).total
+    last = max(1, -(-total // size))
+    with session_scope() as session:
+        banned = list_members(session, actor=actor, flt=MemberFilter(status="banned"), page=PageRequest(1, size)).total
+    banned_last = max(1, -(-banned // size))
+    cases = {
+        "members.page_1": (MemberFilter(), PageRequest(1, size, "created_at", True)),
+        "members.page_100": (MemberFilter(), PageRequest(100, size, "created_at", True)),
+        "members.page_last": (MemberFilter(), PageRequest(last, size, "created_at", True)),
+        "members.search_email": (MemberFilter(search=probe.email[:8]), PageRequest(1, size)),
+        "members.search_username": (MemberFilter(search=probe.username[:6]), PageRequest(1, size)),
+        "members.filter_status_country": (MemberFilter(status="suspended", country="DE"), PageRequest(1, size)),
+        "members.filter_status_page_last": (MemberFilter(status="banned"), PageRequest(banned_last, size)),
+    }
+    return [_summary(name, _time_sync(runs, fetch(flt, page))) for name, (flt, page) in cases.items()]
+
+
+async def _page_measurements(runs: int, email: str, password: str, member_id: int) -> list[dict[str, Any]]:
+    from nicegui.testing.user_simulation import user_simulation
+
+    # NiceGUI's user simulation only runs in its pytest mode (it checks this variable); nothing else reads it.
+    os.environ.setdefault("PYTEST_CURRENT_TEST", "console-bench")
+    results = []
+    async with user_simulation(main_file=MAIN_FILE) as user:
+        await user.open("/login")
+        user.find(marker="login-email").type(email)
+        user.find(marker="login-password").type(password)
+        user.find(marker="login-submit").click()
+        await user.should_see(marker="nav-home", retries=100)
+        pages = {
+            "page.home": "/",
+            "page.members": "/members",
+            "page.member_detail": f"/members/{member_id}",
+            "page.staff": "/staff",
+            "page.audit": "/audit",
+            "page.account": "/account",
+        }
+        for name, path in pages.items():
+
+            async def open_page(path: str = path) -> None:
+                await user.open(path)
+
+            results.append(_summary(name, await _time_async(runs, open_page)))
+    return results
+
+
+def run_bench(*, runs: int = 20) -> dict[str, Any]:
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", tempfile.mkdtemp(prefix="console-bench-storage-"))
+    from sqlalchemy import select
+
+    from console import migrate
+    from console.db import get_engine, session_scope
+    from console.members.models import Member
+
+    migrate.upgrade(None)
+    email, password = _bench_account()
+    with session_scope() as session:
+        member_id = session.execute(select(Member.id).order_by(Member.id.desc()).limit(1)).scalar_one_or_none()
+    if member_id is None:
+        raise SystemExit("The database has no members: run `python3 run.py seed --scale` first.")
+    results = _member_measurements(runs)
+    results += asyncio.run(_page_measurements(runs, email, password, member_id))
+    rss_mb = psutil.Process().memory_info().rss / 1024 / 1024
+    database = get_engine().dialect.name
+    print(f"\nDatabase: {database} ({get_engine().url.render_as_string(hide_password=True)}), runs={runs}")
+    print(f"{'measurement':<34}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}")
+    for r in results:
+        flag = "" if r["p95_ms"] <= 150 else "  > 150 ms goal"
+        print(f"{r['name']:<34}{r['n']:>5}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}{flag}")
+    print(f"RSS: {rss_mb:.0f} MB")
+    return {"database": database, "rss_mb": round(rss_mb, 1), "results": results}

@@ -1,0 +1,157 @@
+"""Migrations on a database of their own: up to head, down to base, up again; models and migrations agree."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, Integer, MetaData, create_engine, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
+from console import migrate
+from console.db import make_engine
+from console.models import metadata
+from tests.conftest import IS_POSTGRES, TEST_URL
+
+APP_TABLES = {t.name for t in metadata.sorted_tables}
+PG_TRIGGERS = {"audit_events_no_update_delete", "audit_events_no_truncate"}
+SQLITE_TRIGGERS = {"audit_events_no_update", "audit_events_no_delete"}
+
+
+@pytest.fixture
+def fresh_url(tmp_path: Any) -> Iterator[str]:
+    """A URL to an empty database that is not the one the rest of the suite uses."""
+    if not IS_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    name = f"console_mig_{uuid.uuid4().hex[:16]}"
+    server = create_engine(TEST_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with server.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(TEST_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.dispose()
+
+
+@pytest.fixture
+def fresh_engine(fresh_url: str) -> Iterator[Engine]:
+    assert fresh_url != TEST_URL
+    engine = make_engine(fresh_url, poolclass=NullPool)
+    yield engine
+    engine.dispose()
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def triggers(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        if IS_POSTGRES:
+            rows = conn.execute(text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"))
+        else:
+            rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+        return {r[0] for r in rows}
+
+
+def append_only_function_exists(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(
+            conn.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'audit_events_append_only'")).scalar_one()
+        )
+
+
+def assert_at_head(engine: Engine) -> None:
+    assert tables(engine) == APP_TABLES | {"alembic_version"}
+    assert migrate.current_revision(engine) == head_revision()
+    assert triggers(engine) == (PG_TRIGGERS if IS_POSTGRES else SQLITE_TRIGGERS)
+    if IS_POSTGRES:
+        assert append_only_function_exists(engine)
+
+
+def test_upgrade_downgrade_upgrade(fresh_url: str, fresh_engine: Engine) -> None:
+    assert tables(fresh_engine) == set()
+    assert migrate.current_revision(fresh_engine) is None
+
+    migrate.upgrade(fresh_url)
+    assert_at_head(fresh_engine)
+    indexes = {ix["name"] for ix in inspect(fresh_engine).get_indexes("members")}
+    assert {"ix_members_created_at_id", "ix_members_status_created_at_id"} <= indexes
+
+    migrate.downgrade(fresh_url, "base")
+    assert tables(fresh_engine) <= {"alembic_version"}
+    assert migrate.current_revision(fresh_engine) is None
+    assert triggers(fresh_engine) == set()
+    if IS_POSTGRES:
+        assert not append_only_function_exists(fresh_engine)
+
+    migrate.upgrade(fresh_url)
+    assert_at_head(fresh_engine)
+    assert migrate.schema_diff(fresh_engine) == []
+
+
+def test_append_only_triggers_work_on_a_migrated_database(fresh_url: str, fresh_engine: Engine) -> None:
+    migrate.upgrade(fresh_url)
+    with fresh_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (occurred_at, actor_kind, actor_label, action, entity, prev_hash, hash) "
+                "VALUES (CURRENT_TIMESTAMP, 'system', 'system', 'a.b', 'thing', :prev, :hash)"
+            ),
+            {"prev": "0" * 64, "hash": "1" * 64},
+        )
+    for statement in ("UPDATE audit_events SET action = 'c.d'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"), fresh_engine.begin() as conn:
+            conn.execute(text(statement))
+    with fresh_engine.connect() as conn:
+        assert conn.execute(text("SELECT action FROM audit_events")).scalars().all() == ["a.b"]
+
+
+def test_models_and_migrations_agree(fresh_url: str, fresh_engine: Engine) -> None:
+    migrate.upgrade(fresh_url)
+    assert migrate.schema_diff(fresh_engine) == []
+
+
+def test_schema_diff_notices_a_missing_index(fresh_url: str, fresh_engine: Engine) -> None:
+    migrate.upgrade(fresh_url)
+    with fresh_engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_members_created_at_id"))
+    diff = migrate.schema_diff(fresh_engine)
+    assert len(diff) == 1
+    kind, index = diff[0]
+    assert kind == "add_index"
+    assert index.name == "ix_members_created_at_id"
+
+
+def test_schema_diff_notices_a_column_the_migrations_lack(
+    fresh_url: str, fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    migrate.upgrade(fresh_url)
+    changed = MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.sorted_tables:
+        table.to_metadata(changed)
+    changed.tables["members"].append_column(Column("throwaway", Integer, nullable=True))
+    monkeypatch.setattr(migrate, "metadata", changed)
+    diff = migrate.schema_diff(fresh_engine)
+    assert len(diff) == 1
+    kind, _schema, table_name, column = diff[0]
+    assert (kind, table_name, column.name) == ("add_column", "members", "throwaway")
+
+
+def test_the_suites_own_database_is_at_head(engine: Engine) -> None:
+    assert migrate.current_revision(engine) == head_revision()
+    assert migrate.schema_diff(engine) == []

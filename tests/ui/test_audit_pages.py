@@ -1,0 +1,194 @@
+"""Audit log page: chain state, filters, event details, access for other roles."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui.testing import User
+from sqlalchemy import text
+
+from console import db
+from console.audit import pages as audit_pages
+from console.audit.service import count_events
+from tests.conftest import IS_POSTGRES
+from tests.ui.helpers import (
+    all_marked,
+    caption,
+    element,
+    is_shown,
+    shown,
+    sign_in_and_wait,
+    wait_for_rows,
+    wait_until,
+)
+
+TAMPER = "UPDATE audit_events SET actor_label = 'someone-else' WHERE id = (SELECT min(id) FROM audit_events)"
+
+
+@pytest.fixture(autouse=True)
+def fresh_chain_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page caches the chain verification per process for minutes; each test starts without it."""
+    monkeypatch.setitem(audit_pages._last, "result", None)
+    monkeypatch.setitem(audit_pages._last, "at", 0.0)
+
+
+@pytest.fixture
+async def admin_user(user: User, admin, make_staff) -> User:
+    make_staff("moderator", email="mona@test.example", name="Mona Moderator")
+    await sign_in_and_wait(user, "root@test.example")
+    return user
+
+
+def _chain_text(user: User) -> str:
+    area = element(user, "chain-state")
+    return " ".join(str(getattr(e, "text", "")) for e in area.descendants() if getattr(e, "visible", True))
+
+
+async def _wait_for_chain(user: User, needle: str) -> str:
+    await wait_until(lambda: needle in _chain_text(user), what=f"chain state containing {needle!r}")
+    return _chain_text(user)
+
+
+def _tamper_with_oldest_event() -> None:
+    """Change a stored event behind the application's back (what an attacker with database access could do)."""
+    with db.get_engine().begin() as conn:
+        if IS_POSTGRES:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # skips the append-only trigger
+            conn.execute(text(TAMPER))
+        else:
+            trigger = conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_events_no_update'"
+            ).scalar_one()
+            conn.exec_driver_sql("DROP TRIGGER audit_events_no_update")
+            conn.exec_driver_sql(TAMPER)
+            conn.exec_driver_sql(trigger)
+
+
+async def test_admin_sees_chain_intact(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    state = await _wait_for_chain(user, "Chain intact")
+    with db.session_scope() as session:
+        total = count_events(session)
+    assert total >= 3  # two staff.create and one auth.login at least
+    assert f"✓ Chain intact: {total:,} events verified." in state
+    assert "BROKEN" not in state
+
+
+async def test_broken_chain_is_reported(admin_user: User) -> None:
+    user = admin_user
+    _tamper_with_oldest_event()
+    await user.open("/audit")
+    state = await _wait_for_chain(user, "Chain BROKEN")
+    with db.session_scope() as session:
+        oldest = session.execute(text("SELECT min(id) FROM audit_events")).scalar_one()
+    assert f"✗ Chain BROKEN at event #{oldest}: content does not match its hash." in state
+    assert "Chain intact" not in state
+
+
+async def test_verify_now_rechecks_the_chain(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    await _wait_for_chain(user, "Chain intact")
+    _tamper_with_oldest_event()
+    user.find("Verify chain now").click()
+    await _wait_for_chain(user, "Chain BROKEN")
+
+
+async def test_rows_are_newest_first(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    found = await wait_for_rows(user, lambda found: len(found) >= 3, "the audit rows")
+    ids = [r["id"] for r in found]
+    assert ids == sorted(ids, reverse=True)
+    assert found[0]["action"] == "auth.login"
+    assert found[0]["actor"] == "root@test.example"
+    with db.session_scope() as session:
+        assert caption(user) == f"1–{count_events(session)} of {count_events(session)}"
+
+
+async def test_filter_by_action_prefix(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    everything = await wait_for_rows(user, lambda found: len(found) >= 3, "the audit rows")
+    assert {r["action"] for r in everything} >= {"staff.create", "auth.login"}
+
+    user.find(marker="audit-action").type("staff.").trigger("keydown.enter")
+    found = await wait_for_rows(user, lambda found: {r["action"] for r in found} == {"staff.create"}, "staff.* rows")
+    assert len(found) == 2
+    assert caption(user) == "1–2 of 2"
+
+    user.find(marker="audit-action").clear().type("auth.")
+    user.find(marker="audit-filter").click()
+    found = await wait_for_rows(user, lambda found: {r["action"] for r in found} == {"auth.login"}, "auth.* rows")
+    assert [r["actor"] for r in found] == ["root@test.example"]
+
+    user.find(marker="audit-action").clear().type("nothing.like.this").trigger("keydown.enter")
+    await wait_for_rows(user, lambda found: found == [], "no rows")
+    assert caption(user) == "0–0 of 0"
+
+
+async def test_filter_by_actor_prefix(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    await wait_for_rows(user, lambda found: len(found) >= 3, "the audit rows")
+    user.find(marker="audit-actor").type("ROOT@").trigger("keydown.enter")
+    found = await wait_for_rows(
+        user, lambda found: {r["actor"] for r in found} == {"root@test.example"}, "root's events"
+    )
+    assert [r["action"] for r in found] == ["auth.login"]
+
+
+async def test_action_filter_wildcards_are_literal(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    await wait_for_rows(user, lambda found: len(found) >= 3, "the audit rows")
+    user.find(marker="audit-action").type("staff_").trigger("keydown.enter")
+    await wait_for_rows(user, lambda found: found == [], "no rows for a literal 'staff_'")
+    user.find(marker="audit-action").clear().type("%").trigger("keydown.enter")
+    await wait_until(lambda: caption(user) == "0–0 of 0", what="no rows for a literal '%'")
+
+
+async def test_bad_date_is_shown_on_its_field(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    await wait_for_rows(user, lambda found: len(found) >= 3, "the audit rows")
+    since = user.find("From (YYYY-MM-DD)")
+    since.type("31/12/2024")
+    user.find(marker="audit-filter").click()
+    field = next(iter(since.elements))
+    await wait_until(lambda: field.error is not None, what="an error on the date")
+    assert field.error == "must be a date (YYYY-MM-DD)"
+
+
+async def test_event_details_show_the_change(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    found = await wait_for_rows(user, lambda found: len(found) >= 3, "the audit rows")
+    event = next(r for r in found if r["action"] == "staff.create" and "mona" in str(r["after"]))
+    user.find(marker="paged-table").trigger("rowClick", [{}, event, 0])
+    await wait_until(lambda: shown(user, "audit-diff"), what="the event dialog")
+    await user.should_see(f"Event #{event['id']} · staff.create")
+    diff = next(e for e in all_marked(user, "audit-diff") if is_shown(e))
+    by_field = {r["field"]: r for r in diff.rows}
+    assert by_field["email"]["before"] == "—"
+    assert by_field["email"]["after"] == "mona@test.example"
+    assert by_field["roles"]["after"] == '["moderator"]'
+    assert "password_hash" not in by_field
+
+
+async def test_moderator_gets_403_on_audit(user: User, make_staff) -> None:
+    _, email = make_staff("moderator")
+    await sign_in_and_wait(user, email)
+    await user.open("/audit")
+    await user.should_see(marker="forbidden")
+    await user.should_not_see(marker="chain-state")
+    await user.should_not_see(marker="paged-table")
+
+
+@pytest.mark.parametrize("role", ["finance", "executive", "compliance"])
+async def test_other_roles_get_403_on_audit(user: User, make_staff, role: str) -> None:
+    _, email = make_staff(role)
+    await sign_in_and_wait(user, email)
+    await user.open("/audit")
+    await user.should_see(marker="forbidden")
+    await user.should_not_see(marker="audit-action")

@@ -1,0 +1,161 @@
+"""Real-browser checks the simulated user cannot make: keyboard shortcuts, the dark toggle, a clean console.
+
+Runs the real server (`console.cli serve`) on a free port with its own SQLite file, and drives Debian's
+headless Chromium through chromedriver (Selenium). `run.py test` installs chromium when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IS_POSTGRES
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(IS_POSTGRES, reason="browser checks exercise the UI; they run once, in the SQLite pass"),
+]
+
+ROOT = Path(__file__).resolve().parents[2]
+EMAIL = "browser-admin@test.example"
+PASSWORD = "browser test passphrase 1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        pytest.fail("chromium and chromedriver are required (run.py test installs them as root: "
+                    "apt-get install chromium chromium-driver)")
+    data = tmp_path_factory.mktemp("browser-var")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSOLE_", "PYTEST_", "NICEGUI_"))}
+    env |= {"CONSOLE_DATA_DIR": str(data), "CONSOLE_PORT": str(port), "CONSOLE_HOST": "127.0.0.1",
+            "CONSOLE_DATABASE_URL": f"sqlite:///{data / 'console.db'}"}
+    create = subprocess.run(
+        [sys.executable, "-m", "console.cli", "staff", "create", "--email", EMAIL, "--name", "Browser Admin",
+         "--role", "admin"], input=PASSWORD + "\n", text=True, env=env, cwd=ROOT, capture_output=True, check=False,
+    )
+    assert create.returncode == 0, create.stderr
+    log = open(data / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "console.cli", "serve"], env=env, cwd=ROOT, stdout=log,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("server did not start: " + (data / "server.log").read_text()[-2000:])
+    assert proc.poll() is None, (data / "server.log").read_text()[-2000:]
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+                 "--window-size=1400,900", f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+def _wait(driver, condition, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def _sign_in(driver, server: str) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(server + "/members")
+    _wait(driver, lambda d: "/login" in d.current_url)
+    email = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[autocomplete=username]"))
+    email.send_keys(EMAIL)
+    password = driver.find_element(By.CSS_SELECTOR, "input[autocomplete=current-password]")
+    password.send_keys(PASSWORD + Keys.ENTER)
+    _wait(driver, lambda d: d.current_url.rstrip("/").endswith("/members"))
+
+
+def test_sign_in_keyboard_shortcuts_and_dark_mode(browser, server: str) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    _sign_in(driver, server)
+    _wait(driver, lambda d: "of " in d.find_element(By.TAG_NAME, "body").text)  # the table caption has loaded
+    driver.find_element(By.TAG_NAME, "body").click()
+
+    ActionChains(driver).send_keys("?").perform()
+    _wait(driver, lambda d: "Keyboard shortcuts" in d.find_element(By.TAG_NAME, "body").text)
+    ActionChains(driver).send_keys("\ue00c").perform()  # Escape closes the sheet
+    _wait(driver, lambda d: "Keyboard shortcuts" not in d.find_element(By.TAG_NAME, "body").text)
+
+    ActionChains(driver).send_keys("g").pause(0.2).send_keys("a").perform()
+    _wait(driver, lambda d: d.current_url.endswith("/audit"))
+    _wait(driver, lambda d: "Chain intact" in d.find_element(By.TAG_NAME, "body").text, timeout=30)
+
+    ActionChains(driver).send_keys("g").pause(0.2).send_keys("s").perform()
+    _wait(driver, lambda d: d.current_url.endswith("/staff"))
+    _wait(driver, lambda d: EMAIL in d.find_element(By.TAG_NAME, "body").text)
+
+    was_dark = "body--dark" in (driver.find_element(By.TAG_NAME, "body").get_attribute("class") or "")
+    driver.find_element(By.XPATH, "//i[text()='contrast']/ancestor::button").click()
+    _wait(driver, lambda d: ("body--dark" in (d.find_element(By.TAG_NAME, "body").get_attribute("class") or ""))
+          != was_dark)
+
+    shots = ROOT / "var" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(shots / "staff-dark.png"))
+    severe = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"
+              and "favicon" not in entry.get("message", "")]
+    assert severe == [], severe
+
+
+def test_typing_in_a_field_does_not_trigger_shortcuts(browser, server: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(server + "/members")
+    field = _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[aria-label='Global search']"))
+    field.click()
+    field.send_keys("ga")
+    time.sleep(0.5)
+    assert driver.current_url.endswith("/members")
+    assert field.get_attribute("value") == "ga"

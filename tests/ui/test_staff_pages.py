@@ -1,0 +1,202 @@
+"""Staff administration page: list, the "New staff member" dialog and its validation, access for other roles."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from nicegui.testing import User
+from sqlalchemy import func, select
+
+from console import db
+from console.audit.models import AuditEvent
+from console.staff.models import Staff
+from console.staff.passwords import verify_password
+from tests.ui.helpers import (
+    element,
+    shown,
+    sign_in_and_wait,
+    wait_for_rows,
+    wait_until,
+)
+
+
+@pytest.fixture
+async def admin_user(user: User, admin) -> User:
+    await sign_in_and_wait(user, "root@test.example")
+    return user
+
+
+def _staff_count() -> int:
+    with db.session_scope() as session:
+        return int(session.execute(select(func.count()).select_from(Staff)).scalar_one())
+
+
+def _create_events_by_root() -> int:
+    with db.session_scope() as session:
+        query = (
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "staff.create", AuditEvent.actor_label == "root@test.example")
+        )
+        return int(session.execute(query).scalar_one())
+
+
+async def _open_new_dialog(user: User) -> None:
+    await user.open("/staff")
+    await wait_for_rows(user, lambda found: len(found) >= 1, "the staff rows")
+    user.find(marker="staff-new").click()
+    assert shown(user, "new-email")
+
+
+def _fill(user: User, *, email: str, name: str, roles: list[str]) -> None:
+    user.find(marker="new-email").type(email)
+    user.find(marker="new-name").type(name)
+    if roles:
+        user.find(marker="new-roles").click()  # opens the options
+        for label in roles:
+            user.find(label).click()
+
+
+async def _save_and_wait_for_error(user: User, field: str) -> str:
+    user.find(marker="new-save").click()
+    target = element(user, field)
+    await wait_until(lambda: target.error is not None, what=f"an error on {field}")
+    return str(target.error)
+
+
+async def test_admin_sees_staff_rows(admin_user: User, make_staff) -> None:
+    user = admin_user
+    make_staff("moderator", email="mona@test.example", name="Mona Moderator")
+    await user.open("/staff")
+    found = await wait_for_rows(user, lambda found: len(found) == 2, "two staff rows")
+    by_email = {r["email"]: r for r in found}
+    assert by_email["root@test.example"]["name"] == "Root Admin"
+    assert by_email["root@test.example"]["roles"] == "Administrator"
+    assert by_email["mona@test.example"]["roles"] == "Moderator"
+    assert by_email["mona@test.example"]["status"] == "active"
+    assert [r["email"] for r in found] == sorted(by_email)  # by e-mail, A to Z
+
+
+async def test_create_staff_member_shows_temporary_password_and_is_audited(admin_user: User) -> None:
+    user = admin_user
+    await _open_new_dialog(user)
+    _fill(user, email="  New.Person@Test.Example ", name="New Person", roles=["Moderator", "Finance"])
+    user.find(marker="new-save").click()
+    await wait_until(lambda: shown(user, "secret-line"), what="the temporary password dialog")
+    await user.should_see("Temporary password for new.person@test.example")
+    assert not shown(user, "new-email")  # the form dialog closed
+    temporary = element(user, "secret-line").text
+
+    with db.session_scope() as session:
+        staff = session.execute(select(Staff).where(Staff.email == "new.person@test.example")).scalar_one()
+        assert staff.name == "New Person"
+        assert sorted(staff.roles) == ["finance", "moderator"]
+        assert staff.must_change_password is True
+        assert verify_password(staff.password_hash, temporary)
+        new_id = staff.id
+
+    found = await wait_for_rows(user, lambda found: len(found) == 2, "the new row in the table")
+    assert {r["email"] for r in found} == {"root@test.example", "new.person@test.example"}
+    user.find(marker="secret-done").click()
+    assert not shown(user, "secret-line")
+
+    await user.open("/audit")
+    found = await wait_for_rows(
+        user, lambda found: any(r["action"] == "staff.create" for r in found), "a staff.create event"
+    )
+    created = [r for r in found if r["action"] == "staff.create" and r["actor"] == "root@test.example"]
+    assert len(created) == 1
+    assert created[0]["entity"] == f"staff {new_id}"
+    assert "email" in created[0]["changes"]
+    assert temporary not in str(created[0]["after"])
+
+
+async def test_email_without_at_is_refused_on_its_field(admin_user: User) -> None:
+    user = admin_user
+    before = _staff_count()
+    await _open_new_dialog(user)
+    _fill(user, email="not-an-address", name="No Address", roles=["Moderator"])
+    error = await _save_and_wait_for_error(user, "new-email")
+    assert error == "Email is not an e-mail address (name@example.com)"
+    assert element(user, "new-name").error is None
+    assert shown(user, "new-save")  # the dialog stays open for a correction
+    assert not shown(user, "secret-line")
+    assert _staff_count() == before
+    assert _create_events_by_root() == 0
+
+    # Correcting the address then works from the same dialog.
+    user.find(marker="new-email").clear().type("fixed@test.example")
+    user.find(marker="new-save").click()
+    await wait_until(lambda: shown(user, "secret-line"), what="the temporary password dialog")
+    assert _staff_count() == before + 1
+
+
+async def test_name_of_121_characters_is_refused(admin_user: User) -> None:
+    user = admin_user
+    before = _staff_count()
+    await _open_new_dialog(user)
+    _fill(user, email="long@test.example", name="x" * 121, roles=["Moderator"])
+    error = await _save_and_wait_for_error(user, "new-name")
+    assert error == "Name is too long (121 characters; 120 at most)"
+    assert _staff_count() == before
+    assert _create_events_by_root() == 0
+
+
+async def test_name_of_120_characters_is_accepted(admin_user: User) -> None:
+    user = admin_user
+    await _open_new_dialog(user)
+    _fill(user, email="long@test.example", name="y" * 120, roles=["Moderator"])
+    user.find(marker="new-save").click()
+    await wait_until(lambda: shown(user, "secret-line"), what="the temporary password dialog")
+    with db.session_scope() as session:
+        assert session.execute(select(Staff.name).where(Staff.email == "long@test.example")).scalar_one() == "y" * 120
+
+
+async def test_missing_role_and_duplicate_email_are_refused(admin_user: User) -> None:
+    user = admin_user
+    before = _staff_count()
+    await _open_new_dialog(user)
+    _fill(user, email="root@test.example", name="Second Root", roles=[])
+    user.find(marker="new-save").click()
+    email_field, roles_field = element(user, "new-email"), element(user, "new-roles")
+    await wait_until(lambda: roles_field.error is not None, what="an error on the roles")
+    assert roles_field.error == "Roles choose at least one role"
+    assert email_field.error == "Email is already used by another staff account"
+    assert _staff_count() == before
+
+
+async def test_unicode_name_is_accepted_and_shown(admin_user: User) -> None:
+    user = admin_user
+    name = "Zoë Ångström-Łukasiewicz 山田 花子"
+    decomposed = unicodedata.normalize("NFD", name)  # the same name as some keyboards send it
+    await _open_new_dialog(user)
+    _fill(user, email="zoe@test.example", name=decomposed, roles=["Content"])
+    user.find(marker="new-save").click()
+    await wait_until(lambda: shown(user, "secret-line"), what="the temporary password dialog")
+    with db.session_scope() as session:
+        assert session.execute(select(Staff.name).where(Staff.email == "zoe@test.example")).scalar_one() == name
+
+    await user.open("/staff")
+    found = await wait_for_rows(user, lambda found: len(found) == 2, "both staff rows")
+    assert {r["name"] for r in found} == {"Root Admin", name}
+
+
+async def test_moderator_gets_403_on_staff(user: User, make_staff) -> None:
+    _, email = make_staff("moderator")
+    await sign_in_and_wait(user, email)
+    await user.open("/staff")
+    await user.should_see(marker="forbidden")
+    await user.should_see("403 — Not allowed")
+    await user.should_see(marker="staff-name")  # inside the frame
+    await user.should_not_see(marker="staff-new")
+    await user.should_not_see(marker="paged-table")
+
+
+async def test_executive_gets_403_on_members(user: User, make_staff) -> None:
+    _, email = make_staff("executive")
+    await sign_in_and_wait(user, email)
+    await user.open("/members")
+    await user.should_see(marker="forbidden")
+    await user.should_not_see(marker="member-search")
+    await user.should_not_see(marker="paged-table")
