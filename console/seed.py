@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -206,36 +207,68 @@ def ensure_demo_staff() -> list[tuple[str, str, str]]:
     return created
 
 
-def _member_rows(rng: random.Random, count: int, start: int, now: datetime) -> Any:
+def _member_rows(rng: random.Random, count: int, start: int, now: datetime) -> Iterator[dict[str, Any]]:
+    """Realistic members: names and e-mail domains that fit the country, dates over the last three years."""
+    people = [
+        (country, [(f, _slug(f)) for f in firsts], [(last, _slug(last)) for last in lasts], domains)
+        for country, firsts, lasts, domains in PEOPLE
+    ]
+    cumulative = []
+    total = 0
+    for status, weight in STATUS_WEIGHTS:
+        total += weight
+        cumulative.append((total / 100, status))
+    span = 3 * 365 * 86400
+    now_ts = now.timestamp()
+    rand = rng.random
     for i in range(start, start + count):
-        country, firsts, lasts, domains = PEOPLE[rng.randrange(len(PEOPLE))]
-        first, last = rng.choice(firsts), rng.choice(lasts)
-        created = now - timedelta(days=rng.uniform(0, 3 * 365), seconds=rng.randrange(86400))
-        status = rng.choices([s for s, _ in STATUS_WEIGHTS], weights=[w for _, w in STATUS_WEIGHTS])[0]
-        login = created + timedelta(days=rng.uniform(0, max(1.0, (now - created).days))) if rng.random() < 0.9 else None
-        if login and login > now:
-            login = now - timedelta(minutes=rng.randrange(1, 600))
-        verified = rng.random() < 0.7
-        role = "performer" if rng.random() < 0.04 else "viewer"
+        country, firsts, lasts, domains = people[int(rand() * len(people))]
+        first, first_slug = firsts[int(rand() * len(firsts))]
+        last, last_slug = lasts[int(rand() * len(lasts))]
+        created_ts = now_ts - rand() * span
+        roll = rand()
+        status = next(s for threshold, s in cumulative if roll < threshold)
+        login_ts = created_ts + rand() * (now_ts - created_ts) if rand() < 0.9 else None
+        verified = rand() < 0.7
+        created = datetime.fromtimestamp(created_ts, UTC)
+        login = datetime.fromtimestamp(login_ts, UTC) if login_ts is not None else None
         yield {
-            "email": f"{_slug(first)}.{_slug(last)}{i}@{rng.choice(domains)}",
-            "username": f"{_slug(first)}{_slug(last)[:6]}{i}",
+            "email": f"{first_slug}.{last_slug}{i}@{domains[int(rand() * len(domains))]}",
+            "username": f"{first_slug}{last_slug[:6]}{i}",
             "display_name": f"{first} {last}",
             "country": country,
-            "role": role,
+            "role": "performer" if rand() < 0.04 else "viewer",
             "status": status,
-            "email_verified": rng.random() < 0.85,
-            "two_factor_enabled": rng.random() < 0.12,
-            "date_of_birth": date(rng.randrange(1955, 2006), rng.randrange(1, 13), rng.randrange(1, 29)),
+            "email_verified": rand() < 0.85,
+            "two_factor_enabled": rand() < 0.12,
+            "date_of_birth": date(1955 + int(rand() * 51), 1 + int(rand() * 12), 1 + int(rand() * 28)),
             "age_verified": verified,
             "age_verified_at": created + timedelta(minutes=5) if verified else None,
-            "age_verification_method": rng.choice(AGE_METHODS) if verified else None,
+            "age_verification_method": AGE_METHODS[int(rand() * 3)] if verified else None,
             "created_at": created,
             "updated_at": created,
             "last_login_at": login,
-            "deleted_at": (login or created) + timedelta(days=1) if status == "deleted" else None,
+            "deleted_at": datetime.fromtimestamp(max(login_ts or created_ts, created_ts), UTC)
+            if status == "deleted"
+            else None,
             "version": 1,
         }
+
+
+def _copy_line(row: dict[str, Any]) -> str:
+    """One line of PostgreSQL COPY text format (generated values hold no tabs, newlines or backslashes)."""
+    out = []
+    for column in MEMBER_COLUMNS:
+        value = row[column]
+        if value is None:
+            out.append("\\N")
+        elif isinstance(value, bool):
+            out.append("t" if value else "f")
+        elif isinstance(value, datetime):
+            out.append(value.isoformat())
+        else:
+            out.append(str(value))
+    return "\t".join(out) + "\n"
 
 
 def seed_demo(members: int = 300) -> str:
@@ -325,8 +358,13 @@ def seed_scale(*, members: int = 1_000_000, batch: int = 20_000) -> str:
             try:
                 cursor = raw.cursor()
                 with cursor.copy(f"COPY members ({', '.join(MEMBER_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    buffer: list[str] = []
                     for row in _member_rows(rng, members, offset, now):
-                        copy.write_row([row[c] for c in MEMBER_COLUMNS])
+                        buffer.append(_copy_line(row))
+                        if len(buffer) >= 5000:
+                            copy.write("".join(buffer))
+                            buffer.clear()
+                    copy.write("".join(buffer))
                 raw.commit()
             finally:
                 raw.close()

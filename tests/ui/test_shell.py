@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui.testing import User
 
-from tests.ui.helpers import sign_in
+from tests.ui.helpers import sign_in_and_wait
 
 
 async def test_unauthenticated_visit_redirects_to_login(user: User) -> None:
@@ -15,7 +15,7 @@ async def test_unauthenticated_visit_redirects_to_login(user: User) -> None:
 
 async def test_sign_in_shows_frame_with_allowed_areas_only(user: User, make_staff) -> None:
     _, email = make_staff("moderator", name="Mona Moderator")
-    await sign_in(user, email)
+    await sign_in_and_wait(user, email)
     await user.should_see("Mona Moderator")
     await user.should_see(marker="nav-members")
     await user.should_see(marker="nav-home")
