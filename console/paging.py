@@ -76,15 +76,27 @@ def fetch_page(
     order: Sequence[tuple[Any, bool]],
     page: PageRequest,
     total: int,
+    *,
+    estimated: bool = False,
 ) -> list[Any]:
-    """Rows of one page; `order` is (column, descending) pairs ending with a unique column."""
+    """Rows of one page; `order` is (column, descending) pairs ending with a unique column.
+
+    With an exact total, pages past the middle are read backwards from the end (cheap offsets). With an
+    estimated total only the last page is: it shows the true last rows whatever the estimate says, while
+    other pages keep forward offsets so no row is shown twice or skipped.
+    """
     forward = [col.desc() if desc else col.asc() for col, desc in order]
+    backward = [col.asc() if desc else col.desc() for col, desc in order]
     offset = page.offset
-    if total > 2 * page.size and offset > total // 2:
+    if estimated:
+        last_page = max(1, -(-total // page.size))
+        if page.page >= last_page and page.page > 1:
+            rows = session.execute(query.order_by(*backward).limit(page.size)).scalars().all()
+            return list(reversed(rows))
+    elif total > 2 * page.size and offset > total // 2:
         remaining = total - offset
         if remaining <= 0:
             return []
-        backward = [col.asc() if desc else col.desc() for col, desc in order]
         reverse_offset = max(remaining - page.size, 0)
         limit = min(page.size, remaining)
         rows = session.execute(query.order_by(*backward).offset(reverse_offset).limit(limit)).scalars().all()

@@ -86,8 +86,13 @@ def make_staff() -> Callable[..., tuple[int, str]]:
         address = email or f"{'-'.join(roles) or 'nobody'}{counter['n']}@test.example"
         with db.session_scope() as session:
             staff, _ = staff_service.create_staff(
-                session, actor=SYSTEM, email=address, name=name or f"Test {counter['n']}", roles=list(roles),
-                password=PASSWORD, must_change_password=kwargs.pop("must_change_password", False),
+                session,
+                actor=SYSTEM,
+                email=address,
+                name=name or f"Test {counter['n']}",
+                roles=list(roles),
+                password=PASSWORD,
+                must_change_password=kwargs.pop("must_change_password", False),
             )
             return staff.id, staff.email
 

@@ -62,15 +62,23 @@ def test_seed_demo_members_are_created_through_the_service_with_audit_events() -
     from console.seed import ensure_demo_staff, seed_demo
 
     created = ensure_demo_staff()
-    assert {role for _, role, _ in created} == {"admin", "moderator", "content", "compliance", "ads", "finance",
-                                                "executive"}
+    assert {role for _, role, _ in created} == {
+        "admin",
+        "moderator",
+        "content",
+        "compliance",
+        "ads",
+        "finance",
+        "executive",
+    }
     assert ensure_demo_staff() == []  # only on first start
     seed_demo(members=25)
     with session_scope() as session:
         assert session.execute(select(func.count()).select_from(Member)).scalar_one() == 25
         events = session.execute(
-            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "member.create",
-                                                               AuditEvent.actor_kind == "system")
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "member.create", AuditEvent.actor_kind == "system")
         ).scalar_one()
         assert events == 25
 
@@ -86,8 +94,10 @@ def test_seed_scale_bulk_inserts_members() -> None:
         assert session.execute(select(AuditEvent.action).where(AuditEvent.action == "seed.scale")).first()
 
 
-@pytest.mark.parametrize("argv", [[], ["migrate"], ["seed"], ["staff"], ["staff", "create"], ["audit"],
-                                  ["audit", "verify"], ["bench"], ["serve"]])
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["migrate"], ["seed"], ["staff"], ["staff", "create"], ["audit"], ["audit", "verify"], ["bench"], ["serve"]],
+)
 def test_every_command_has_help(argv, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         cli.main([*argv, "--help"])

@@ -40,8 +40,11 @@ def _default(value: Any) -> Any:
 
 
 def _floats_to_str(value: Any) -> Any:
+    """Floats become strings; NUL characters (refused by PostgreSQL text and JSONB) become U+FFFD."""
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
     if isinstance(value, dict):
         return {str(k): _floats_to_str(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

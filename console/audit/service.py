@@ -122,7 +122,8 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
             prev = row.hash
             checked += 1
             last_id = row.id
-        session.expunge_all()
+        for row in rows:
+            session.expunge(row)
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,9 @@ def list_members(session: Session, *, actor: Actor, flt: MemberFilter, page: Pag
     total, estimated = exact_or_estimated_count(session, query)
     sort_col = SORTABLE.get(page.sort or "", Member.created_at)
     descending = page.descending if page.sort in SORTABLE else True
-    rows = fetch_page(session, query, [(sort_col, descending), (Member.id, descending)], page, total)
+    rows = fetch_page(
+        session, query, [(sort_col, descending), (Member.id, descending)], page, total, estimated=estimated
+    )
     return Page(rows=rows, total=total, estimated=estimated, request=page)
 
 

@@ -349,16 +349,27 @@ def confirm_totp_enrolment(session: Session, *, actor: Actor, secret: str, code:
     staff = session.get(Staff, actor.staff_id) if actor.staff_id else None
     if staff is None:
         raise ValidationFailed({"account": "sign in first"})
+    if staff.totp_enabled:
+        raise ValidationFailed({"totp": "is already on; make new recovery codes instead, or ask an admin to reset it"})
     code = "".join((code or "").split())
-    if not (
-        len(secret) >= 16 and code.isdigit() and len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
-    ):
+    matched: int | None = None
+    try:
+        totp = pyotp.TOTP(secret)
+        step_now = int(utcnow().timestamp()) // totp.interval
+        if code.isdigit() and len(code) == 6:
+            for step in (step_now - 1, step_now, step_now + 1):
+                if hmac.compare_digest(totp.at(step * totp.interval), code):
+                    matched = step
+                    break
+    except (ValueError, TypeError):
+        matched = None
+    if matched is None:
         raise ValidationFailed({"code": "does not match; check the time on your phone and try the next code"})
     before = {"totp": staff.totp_enabled}
     codes = _new_recovery_codes()
     staff.totp_secret = secret
     staff.totp_enabled_at = utcnow()
-    staff.totp_last_step = int(utcnow().timestamp()) // 30
+    staff.totp_last_step = matched  # the enrolment code cannot be replayed to sign in
     staff.recovery_code_hashes = [_hash_recovery(c) for c in codes]
     record(session, actor, "staff.totp_enable", "staff", staff.id, before=before, after={"totp": True})
     return codes

@@ -109,9 +109,8 @@ def list_staff(session: Session, *, actor: Actor, flt: StaffFilter, page: PageRe
     if flt.role:
         query = query.where(json_list_contains(session, Staff.roles, flt.role))
     total, estimated = exact_or_estimated_count(session, query)
-    rows = fetch_page(
-        session, query, [(SORTABLE.get(page.sort or "", Staff.email), page.descending), (Staff.id, False)], page, total
-    )
+    order = [(SORTABLE.get(page.sort or "", Staff.email), page.descending), (Staff.id, False)]
+    rows = fetch_page(session, query, order, page, total, estimated=estimated)
     return Page(rows=rows, total=total, estimated=estimated, request=page)
 
 
@@ -242,19 +241,14 @@ def reset_password(session: Session, *, actor: Actor, staff_id: int, new_passwor
     problem = password_problem(password, email=staff.email)
     if problem:
         raise ValidationFailed({"password": problem})
+    before = {"must_change_password": staff.must_change_password, "password_changed_at": staff.password_changed_at}
     staff.password_hash = hash_password(password)
     staff.password_changed_at = utcnow()
     staff.must_change_password = True
     session.flush()
     ended = end_sessions_of(session, staff.id, "password_reset")
-    record(
-        session,
-        actor,
-        "staff.password_reset",
-        "staff",
-        staff.id,
-        after={"must_change_password": True, "sessions_ended": ended},
-    )
+    after = {"must_change_password": True, "password_changed_at": staff.password_changed_at, "sessions_ended": ended}
+    record(session, actor, "staff.password_reset", "staff", staff.id, before, after)
     return password
 
 

@@ -16,15 +16,23 @@ def clear_errors(fields: dict[str, Any]) -> None:
             element.error = None
 
 
+def field_message(name: str, message: str) -> str:
+    """'is required' -> 'Name is required'; 'choose at least one role' -> 'Choose at least one role'."""
+    label = name.replace("_", " ").capitalize()
+    if message.startswith(("is ", "must ", "contains ", "does ", "has ")):
+        return f"{label} {message}"
+    return message[:1].upper() + message[1:]
+
+
 def show_errors(exc: ValidationFailed, fields: dict[str, Any], summary: ui.label | None = None) -> None:
     """Put each message on its field; anything without a field goes to the summary (or a notification)."""
     leftovers = []
     for name, message in exc.errors.items():
         element = fields.get(name)
         if element is not None and hasattr(element, "error"):
-            element.error = f"{name.replace('_', ' ').capitalize()} {message}"
+            element.error = field_message(name, message)
         else:
-            leftovers.append(f"{name.replace('_', ' ').capitalize()} {message}")
+            leftovers.append(field_message(name, message))
     if leftovers:
         text = "; ".join(leftovers)
         if summary is not None:

@@ -129,9 +129,14 @@ def listing(actor: Actor, flt: StaffFilter | None = None, page: PageRequest | No
 )
 def test_create_staff_validation(admin: Actor, overrides: dict[str, Any], fields: set[str]) -> None:
     events_before, staff_before = audit_count(), staff_count()
+    fields_in = {"email": "new.person@test.example", "name": "New Person", "roles": ["moderator"]}
+    fields_in |= {"password": GOOD_PASSWORD} | overrides
 
-    with pytest.raises(ValidationFailed) as info:
-        create(admin, **overrides)
+    with session_scope() as session:
+        with pytest.raises(ValidationFailed) as info:
+            service.create_staff(session, actor=admin, **fields_in)
+        # Nothing is even pending in the unit of work (a caller that catches the error and commits stays clean).
+        assert [o for o in session.new if isinstance(o, AuditEvent | Staff)] == []
 
     assert set(info.value.errors) == fields
     assert all(info.value.errors.values())
@@ -418,7 +423,9 @@ def test_reset_password(admin: Actor, make_staff: MakeStaff) -> None:
     assert session_row(token).end_reason == "password_reset"
     [event] = new_events(before)
     assert event.action == "staff.password_reset"
-    assert event.after == {"must_change_password": True, "sessions_ended": 1}
+    assert event.after["must_change_password"] is True and event.after["sessions_ended"] == 1
+    assert event.before["must_change_password"] is False
+    assert event.after["password_changed_at"] > event.before["password_changed_at"]
     dumped = json.dumps([event.before, event.after, event.reason])
     assert password not in dumped and stored.password_hash not in dumped and old_hash not in dumped
     with session_scope() as session:

@@ -38,21 +38,45 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.fail("chromium and chromedriver are required (run.py test installs them as root: "
-                    "apt-get install chromium chromium-driver)")
+        pytest.fail(
+            "chromium and chromedriver are required (run.py test installs them as root: "
+            "apt-get install chromium chromium-driver)"
+        )
     data = tmp_path_factory.mktemp("browser-var")
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSOLE_", "PYTEST_", "NICEGUI_"))}
-    env |= {"CONSOLE_DATA_DIR": str(data), "CONSOLE_PORT": str(port), "CONSOLE_HOST": "127.0.0.1",
-            "CONSOLE_DATABASE_URL": f"sqlite:///{data / 'console.db'}"}
+    env |= {
+        "CONSOLE_DATA_DIR": str(data),
+        "CONSOLE_PORT": str(port),
+        "CONSOLE_HOST": "127.0.0.1",
+        "CONSOLE_DATABASE_URL": f"sqlite:///{data / 'console.db'}",
+    }
     create = subprocess.run(
-        [sys.executable, "-m", "console.cli", "staff", "create", "--email", EMAIL, "--name", "Browser Admin",
-         "--role", "admin"], input=PASSWORD + "\n", text=True, env=env, cwd=ROOT, capture_output=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "console.cli",
+            "staff",
+            "create",
+            "--email",
+            EMAIL,
+            "--name",
+            "Browser Admin",
+            "--role",
+            "admin",
+        ],
+        input=PASSWORD + "\n",
+        text=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
     )
     assert create.returncode == 0, create.stderr
     log = open(data / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "console.cli", "serve"], env=env, cwd=ROOT, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "console.cli", "serve"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -82,13 +106,21 @@ def browser(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[o
 
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-                 "--window-size=1400,900", f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+        "--window-size=1400,900",
+        f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
-                              options=options)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(0)
     yield driver
     driver.quit()
@@ -137,14 +169,19 @@ def test_sign_in_keyboard_shortcuts_and_dark_mode(browser, server: str) -> None:
 
     was_dark = "body--dark" in (driver.find_element(By.TAG_NAME, "body").get_attribute("class") or "")
     driver.find_element(By.XPATH, "//i[text()='contrast']/ancestor::button").click()
-    _wait(driver, lambda d: ("body--dark" in (d.find_element(By.TAG_NAME, "body").get_attribute("class") or ""))
-          != was_dark)
+    _wait(
+        driver,
+        lambda d: ("body--dark" in (d.find_element(By.TAG_NAME, "body").get_attribute("class") or "")) != was_dark,
+    )
 
     shots = ROOT / "var" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(shots / "staff-dark.png"))
-    severe = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"
-              and "favicon" not in entry.get("message", "")]
+    severe = [
+        entry
+        for entry in driver.get_log("browser")
+        if entry.get("level") == "SEVERE" and "favicon" not in entry.get("message", "")
+    ]
     assert severe == [], severe
 
 

@@ -161,7 +161,7 @@ async def test_missing_role_and_duplicate_email_are_refused(admin_user: User) ->
     user.find(marker="new-save").click()
     email_field, roles_field = element(user, "new-email"), element(user, "new-roles")
     await wait_until(lambda: roles_field.error is not None, what="an error on the roles")
-    assert roles_field.error == "Roles choose at least one role"
+    assert roles_field.error == "Choose at least one role"
     assert email_field.error == "Email is already used by another staff account"
     assert _staff_count() == before
 
