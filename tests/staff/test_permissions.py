@@ -36,27 +36,7 @@ ALL_PERMISSIONS = {
 }
 
 EXPECTED: dict[str, set[str]] = {
-    "admin": {
-        "members.read",
-        "members.edit",
-        "staff.manage",
-        "audit.read",
-        "config.edit",
-        "catalog.read",
-        "catalog.edit",
-        "catalog.publish",
-        "compliance.read_legal",
-        "compliance.edit",
-        "compliance.verify",
-        "compliance.export",
-        "moderation.read",
-        "moderation.act",
-        "ads.read",
-        "ads.review",
-        "billing.read",
-        "billing.refund",
-        "insights.read",
-    },
+    "admin": set(ALL_PERMISSIONS),  # administrators hold every permission listed above
     "moderator": {"members.read", "moderation.read", "moderation.act", "catalog.read"},
     "content": {"catalog.read", "catalog.edit", "catalog.publish"},
     "compliance": {
