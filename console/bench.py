@@ -8,6 +8,7 @@ timed through the same fetch the page's table calls. Results: p50/p95 per measur
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import statistics
 import tempfile
@@ -64,10 +65,12 @@ def _bench_account() -> tuple[str, str]:
     return BENCH_EMAIL, password
 
 
-async def _time_async(runs: int, fn: Callable[[], Awaitable[Any]]) -> list[float]:
+async def _time_async(runs: int, fn: Callable[[], Awaitable[Any]], settle: float = 0.1) -> list[float]:
+    """Time `fn`; between runs (untimed) let the previous page's own background loads finish, as a person would."""
     await fn()  # warm-up
     samples = []
     for _ in range(runs):
+        await asyncio.sleep(settle)
         started = time.perf_counter()
         await fn()
         samples.append((time.perf_counter() - started) * 1000)
@@ -143,6 +146,8 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
         user.find(marker="login-password").type(password)
         user.find(marker="login-submit").click()
         await user.should_see(marker="nav-home", retries=100)
+        gc.collect()
+        gc.freeze()  # as the server does after start-up (console/web.py)
         pages = {
             "page.home": "/",
             "page.members": "/members",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,8 @@ def ensure_browser() -> None:
 
 
 def run_tests(*, databases: str = "both", pytest_args: list[str] | None = None, lint: bool = True) -> int:
+    # A CI runner or Ctrl-C stops us with SIGTERM/SIGINT: exit through `finally` so the cluster is removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     extra = list(pytest_args or [])
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSOLE_")}
     results: dict[str, int] = {}
