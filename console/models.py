@@ -1,9 +1,26 @@
 """Imports every domain's models so the one MetaData knows all tables (Alembic and tests use this)."""
 
 from console.audit.models import AuditEvent
+from console.catalog.models import Collection, Performer, Photo, Season, SocialMediaLink, Video, VideoPerformer
 from console.db import Base, metadata
 from console.members.models import Member
 from console.staff.models import LoginAttempt, Staff, StaffSession
 from console.system.models import SystemConfig
 
-__all__ = ["AuditEvent", "Base", "LoginAttempt", "Member", "Staff", "StaffSession", "SystemConfig", "metadata"]
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Collection",
+    "Performer",
+    "Photo",
+    "Season",
+    "SocialMediaLink",
+    "Video",
+    "VideoPerformer",
+    "LoginAttempt",
+    "Member",
+    "Staff",
+    "StaffSession",
+    "SystemConfig",
+    "metadata",
+]

@@ -14,6 +14,8 @@ ASSETS = ROOT / "assets"
 
 def create_app() -> None:
     from console.audit import pages as audit_pages
+    from console.catalog import collection_pages, performer_pages
+    from console.catalog import pages as catalog_pages
     from console.members import pages as member_pages
     from console.staff import pages as staff_pages
     from console.ui import auth_pages, home_pages
@@ -40,6 +42,9 @@ def create_app() -> None:
     member_pages.register()
     staff_pages.register()
     audit_pages.register()
+    catalog_pages.register()
+    collection_pages.register()
+    performer_pages.register()
 
 
 def run_options() -> dict[str, Any]:

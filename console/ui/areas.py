@@ -25,6 +25,11 @@ class Area:
 AREAS: list[Area] = [
     Area("h", "Home", "/", "home", None, "Your areas and today's numbers"),
     Area("m", "Members", "/members", "people", Permission.MEMBERS_READ, "Find and inspect platform members"),
+    Area("c", "Catalog", "/catalog", "movie", Permission.CATALOG_READ, "Videos: edit, publish, bulk actions, import"),
+    Area("l", "Collections", "/collections", "collections_bookmark", Permission.CATALOG_READ,
+         "Collections, their order and colours"),
+    Area("f", "Performers", "/performers", "recent_actors", Permission.CATALOG_READ,
+         "Performer profiles, photos and links"),
     Area("s", "Staff", "/staff", "badge", Permission.STAFF_MANAGE, "Staff accounts, roles and access"),
     Area("a", "Audit log", "/audit", "policy", Permission.AUDIT_READ, "Every staff action, hash-chained"),
     Area("p", "My account", "/account", "manage_accounts", None, "Password and two-factor sign-in"),

@@ -1,0 +1,1 @@
+"""Catalog: collections, videos (movies, series, episodes, live), seasons, performers, photos, links."""

@@ -1,0 +1,169 @@
+"""Collections: create, edit (version-checked), reorder, feature a video, delete only when empty (seed 001)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from console.actor import Actor
+from console.audit.service import record
+from console.catalog.models import Collection, Video
+from console.catalog.rules import check_hex, check_slug, check_url, slugify
+from console.db import utcnow
+from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from console.staff.permissions import Permission, require
+from console.validation import clean_text
+
+
+def collection_view(c: Collection) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "slug": c.slug,
+        "description": c.description,
+        "color_primary": c.color_primary,
+        "color_accent": c.color_accent,
+        "thumbnail_url": c.thumbnail_url,
+        "banner_url": c.banner_url,
+        "featured_video_id": c.featured_video_id,
+        "is_active": c.is_active,
+        "sort_order": c.sort_order,
+        "video_count": c.video_count,
+        "deleted_at": c.deleted_at,
+        "version": c.version,
+    }
+
+
+def list_collections(session: Session, *, actor: Actor, include_deleted: bool = False) -> list[Collection]:
+    require(actor, Permission.CATALOG_READ)
+    query = select(Collection).order_by(Collection.sort_order, Collection.id)
+    if not include_deleted:
+        query = query.where(Collection.deleted_at.is_(None))
+    return list(session.execute(query).scalars())
+
+
+def _clean(session: Session, data: dict[str, Any], current: Collection | None) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    out["name"] = clean_text(data.get("name"), "name", errors, max_len=120)
+    out["slug"] = check_slug(data.get("slug") or slugify(out["name"], 140), "slug", errors, max_len=140)
+    out["description"] = (
+        clean_text(data.get("description"), "description", errors, max_len=5000, required=False) or None
+    )
+    out["color_primary"] = check_hex(data.get("color_primary") or "#263238", "color_primary", errors)
+    out["color_accent"] = check_hex(data.get("color_accent") or "#4FC3F7", "color_accent", errors)
+    out["thumbnail_url"] = check_url(data.get("thumbnail_url"), "thumbnail_url", errors)
+    out["banner_url"] = check_url(data.get("banner_url"), "banner_url", errors)
+    out["is_active"] = bool(data.get("is_active", True))
+    for name in ("name", "slug"):
+        if name in errors:
+            continue
+        clash = select(Collection.id).where(getattr(Collection, name) == out[name], Collection.deleted_at.is_(None))
+        if current is not None:
+            clash = clash.where(Collection.id != current.id)
+        if session.execute(clash).first():
+            errors[name] = "is already used by another collection"
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def _locked(session: Session, collection_id: int, expected_version: int | None) -> Collection:
+    c = session.execute(select(Collection).where(Collection.id == collection_id).with_for_update()).scalar_one_or_none()
+    if c is None or c.deleted_at is not None:
+        raise NotFound(f"Collection #{collection_id} does not exist.")
+    if expected_version is not None and c.version != expected_version:
+        raise Conflict(
+            f"Collection “{c.name}” was changed by someone else; review and save again.", current=collection_view(c)
+        )
+    return c
+
+
+def create_collection(session: Session, *, actor: Actor, data: dict[str, Any]) -> Collection:
+    require(actor, Permission.CATALOG_EDIT)
+    values = _clean(session, data, None)
+    last = session.execute(select(func.coalesce(func.max(Collection.sort_order), 0))).scalar_one()
+    c = Collection(**values, sort_order=int(last) + 1)
+    session.add(c)
+    session.flush()
+    record(session, actor, "collection.create", "collection", c.id, after=collection_view(c))
+    return c
+
+
+def update_collection(
+    session: Session, *, actor: Actor, collection_id: int, data: dict[str, Any], expected_version: int | None
+) -> Collection:
+    require(actor, Permission.CATALOG_EDIT)
+    c = _locked(session, collection_id, expected_version)
+    values = _clean(session, data, c)
+    before = collection_view(c)
+    for name, value in values.items():
+        setattr(c, name, value)
+    if collection_view(c) == before:
+        return c
+    session.flush()
+    record(session, actor, "collection.update", "collection", c.id, before, collection_view(c))
+    return c
+
+
+def set_featured_video(
+    session: Session, *, actor: Actor, collection_id: int, video_id: int | None, expected_version: int | None = None
+) -> Collection:
+    require(actor, Permission.CATALOG_EDIT)
+    c = _locked(session, collection_id, expected_version)
+    if video_id is not None:
+        video = session.get(Video, video_id)
+        if video is None or video.deleted_at is not None or video.collection_id != c.id:
+            raise ValidationFailed({"featured_video_id": "must be a video in this collection"})
+    if c.featured_video_id == video_id:
+        return c
+    before = collection_view(c)
+    c.featured_video_id = video_id
+    session.flush()
+    record(session, actor, "collection.feature_video", "collection", c.id, before, collection_view(c))
+    return c
+
+
+def reorder_collections(session: Session, *, actor: Actor, ordered_ids: list[int]) -> int:
+    """Set the display order to the given id order; returns how many collections moved."""
+    require(actor, Permission.CATALOG_EDIT)
+    live = {
+        c.id: c
+        for c in session.execute(select(Collection).where(Collection.deleted_at.is_(None)).with_for_update()).scalars()
+    }
+    if sorted(ordered_ids) != sorted(live):
+        raise ValidationFailed({"order": "must list every collection exactly once (reload: the list changed)"})
+    moved = 0
+    for position, collection_id in enumerate(ordered_ids, start=1):
+        c = live[collection_id]
+        if c.sort_order != position:
+            before = {"sort_order": c.sort_order}
+            c.sort_order = position
+            session.flush()
+            record(session, actor, "collection.reorder", "collection", c.id, before, {"sort_order": position})
+            moved += 1
+    return moved
+
+
+def delete_collection(
+    session: Session, *, actor: Actor, collection_id: int, expected_version: int | None = None
+) -> Collection:
+    """Soft delete, refused while live videos remain (it would orphan them)."""
+    require(actor, Permission.CATALOG_EDIT)
+    c = _locked(session, collection_id, expected_version)
+    remaining = session.execute(
+        select(func.count()).select_from(Video).where(Video.collection_id == c.id, Video.deleted_at.is_(None))
+    ).scalar_one()
+    if remaining:
+        raise RuleViolation(
+            f"“{c.name}” still holds {remaining} video{'s' if remaining != 1 else ''}. "
+            "Move them to another collection (Catalog → select → Move) before deleting it."
+        )
+    before = collection_view(c)
+    c.deleted_at = utcnow()
+    c.featured_video_id = None
+    session.flush()
+    record(session, actor, "collection.delete", "collection", c.id, before, collection_view(c))
+    return c

@@ -1,0 +1,118 @@
+"""Input rules for catalog data: slugs, https-only URLs, h:mm:ss durations, money in cents, hex colours."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
+DURATION_RE = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
+MAX_PRICE_CENTS = 100_000_00
+
+
+def slugify(text: str, max_len: int = 200) -> str:
+    """'Zoë's Night Out!' -> 'zoes-night-out' (ASCII, lowercase, hyphens)."""
+    text = (text or "").replace("'", "").replace("\u2019", "")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_len].rstrip("-")
+
+
+def check_slug(value: str | None, field: str, errors: dict[str, str], *, max_len: int) -> str:
+    slug = (value or "").strip().lower()
+    if not slug:
+        errors[field] = "is required"
+    elif len(slug) > max_len:
+        errors[field] = f"is too long ({max_len} characters at most)"
+    elif not SLUG_RE.match(slug):
+        errors[field] = "may hold only a-z, 0-9 and single hyphens (e.g. summer-nights-2)"
+    return slug
+
+
+def check_url(value: str | None, field: str, errors: dict[str, str], *, required: bool = False) -> str | None:
+    """Only https:// URLs with a host; javascript:, data:, http: and relative URLs are refused."""
+    url = (value or "").strip()
+    if not url:
+        if required:
+            errors[field] = "is required"
+        return None
+    if len(url) > 2048:
+        errors[field] = "is too long (2048 characters at most)"
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "https" or not parts.netloc or any(ch.isspace() for ch in url):
+        errors[field] = "must be an https:// address"
+        return None
+    return url
+
+
+def parse_duration(value: str | int | None, field: str, errors: dict[str, str]) -> int | None:
+    """'1:02:03' / '62:03' / '3723' -> seconds; None for empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int):
+        seconds = value
+    else:
+        text = value.strip()
+        if text.isdigit():
+            seconds = int(text)
+        else:
+            match = DURATION_RE.match(text)
+            if not match:
+                errors[field] = "must be h:mm:ss, mm:ss or seconds"
+                return None
+            hours, minutes, secs = (int(match.group(1) or 0), int(match.group(2)), int(match.group(3)))
+            seconds = hours * 3600 + minutes * 60 + secs
+    if seconds < 0 or seconds > 100 * 3600:
+        errors[field] = "must be between 0 and 100 hours"
+        return None
+    return seconds
+
+
+def format_duration(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+def parse_money(value: str | int | Decimal | None, field: str, errors: dict[str, str]) -> int | None:
+    """'4.99' -> 499 cents. Negative, more than two decimals or absurd amounts are refused."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        cents = value
+    else:
+        try:
+            amount = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            errors[field] = "must be an amount like 4.99"
+            return None
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            errors[field] = "must have at most two decimals"
+            return None
+        cents = int(amount * 100)
+    if cents < 0:
+        errors[field] = "must not be negative"
+        return None
+    if cents > MAX_PRICE_CENTS:
+        errors[field] = "is more than 100,000.00"
+        return None
+    return cents
+
+
+def format_money(cents: int | None, currency: str = "USD") -> str:
+    if cents is None:
+        return ""
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def check_hex(value: str | None, field: str, errors: dict[str, str]) -> str:
+    colour = (value or "").strip()
+    if not HEX_RE.match(colour):
+        errors[field] = "must be a colour like #FF6B6B"
+    return colour.upper()

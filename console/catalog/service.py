@@ -1,0 +1,631 @@
+"""Videos: list/search, create, edit (version-checked), performers, publish/schedule/unpublish, bulk actions.
+
+Publishing of any kind goes through `_make_public()`, which asks the gate (gate.py) first; bulk actions
+write one audit event per changed row and report per row what was refused and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from console.actor import Actor
+from console.audit.models import AuditEvent
+from console.audit.service import record
+from console.catalog.gate import publish_blockers
+from console.catalog.models import (
+    ACCESS_LEVELS,
+    MONETIZATION,
+    QUALITIES,
+    VIDEO_KINDS,
+    VIDEO_STATES,
+    Collection,
+    Performer,
+    Video,
+    VideoPerformer,
+)
+from console.catalog.rules import check_slug, check_url, parse_duration, parse_money, slugify
+from console.db import dialect_name, utcnow
+from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from console.members.countries import COUNTRIES
+from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
+from console.staff.permissions import Permission, require
+from console.validation import clean_text
+
+TITLE_MAX = 500
+SLUG_MAX = 500
+BULK_MAX = 5_000
+URL_FIELDS = ("hls_url", "thumbnail_url", "poster_url", "backdrop_url", "trailer_url")
+EDITABLE = (
+    "kind",
+    "collection_id",
+    "title",
+    "slug",
+    "description",
+    "release_date",
+    "release_year",
+    "duration_seconds",
+    "language",
+    "country",
+    "director",
+    "genres",
+    *URL_FIELDS,
+    "qualities",
+    "file_size_bytes",
+    "access_level",
+    "monetization",
+    "rental_price_cents",
+    "purchase_price_cents",
+    "ppv_price_cents",
+    "performer_count",
+    "is_featured",
+    "is_trending",
+)
+
+
+def video_view(video: Video) -> dict[str, Any]:
+    """The audited and displayed state of a video."""
+    data = {name: getattr(video, name) for name in EDITABLE}
+    data.update(
+        id=video.id,
+        state=video.state,
+        publish_at=video.publish_at,
+        published_at=video.published_at,
+        deleted_at=video.deleted_at,
+        version=video.version,
+    )
+    return data
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VideoFilter:
+    search: str | None = None
+    collection_id: int | None = None
+    kind: str | None = None
+    state: str | None = None
+    access_level: str | None = None
+    featured: bool | None = None
+    has_performers: bool | None = None
+    include_deleted: bool = False
+
+
+SORTABLE = {
+    "created_at": Video.created_at,
+    "published_at": Video.published_at,
+    "title": Video.title,
+    "updated_at": Video.updated_at,
+}
+
+
+def _search_condition(session: Session, term: str) -> Any:
+    """Title or slug contains the term, or a linked performer's name does (trigram indexes on PostgreSQL)."""
+    performer_match = exists(
+        select(VideoPerformer.id)
+        .join(Performer, Performer.id == VideoPerformer.performer_id)
+        .where(VideoPerformer.video_id == Video.id, Performer.name.ilike(f"%{_escape_like(term)}%", escape="\\"))
+    )
+    pattern = f"%{_escape_like(term)}%"
+    return or_(Video.title.ilike(pattern, escape="\\"), Video.slug.like(pattern.lower(), escape="\\"), performer_match)
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_videos(session: Session, *, actor: Actor, flt: VideoFilter, page: PageRequest) -> Page[Video]:
+    require(actor, Permission.CATALOG_READ)
+    errors: dict[str, str] = {}
+    term = (flt.search or "").strip()
+    if len(term) > 200:
+        errors["search"] = "is too long (200 characters at most)"
+    for name, allowed in (("kind", VIDEO_KINDS), ("state", VIDEO_STATES), ("access_level", ACCESS_LEVELS)):
+        value = getattr(flt, name)
+        if value is not None and value not in allowed:
+            errors[name] = "is not a known value"
+    if errors:
+        raise ValidationFailed(errors)
+    query = select(Video)
+    if not flt.include_deleted:
+        query = query.where(Video.deleted_at.is_(None))
+    if term:
+        query = query.where(_search_condition(session, term))
+    if flt.collection_id is not None:
+        query = query.where(Video.collection_id == flt.collection_id)
+    if flt.kind:
+        query = query.where(Video.kind == flt.kind)
+    if flt.state:
+        query = query.where(Video.state == flt.state)
+    if flt.access_level:
+        query = query.where(Video.access_level == flt.access_level)
+    if flt.featured is not None:
+        query = query.where(Video.is_featured.is_(flt.featured))
+    if flt.has_performers is not None:
+        linked = exists(select(VideoPerformer.id).where(VideoPerformer.video_id == Video.id))
+        query = query.where(linked if flt.has_performers else ~linked)
+    total, estimated = exact_or_estimated_count(session, query)
+    column = SORTABLE.get(page.sort or "", Video.created_at)
+    descending = page.descending if page.sort in SORTABLE else True
+    rows = fetch_page(session, query, [(column, descending), (Video.id, descending)], page, total, estimated=estimated)
+    return Page(rows=rows, total=total, estimated=estimated, request=page)
+
+
+def get_video(session: Session, *, actor: Actor, video_id: int) -> Video:
+    require(actor, Permission.CATALOG_READ)
+    video = session.get(Video, video_id)
+    if video is None:
+        raise NotFound(f"Video #{video_id} does not exist.")
+    return video
+
+
+def performers_of(session: Session, *, actor: Actor, video_id: int) -> list[tuple[Performer, int]]:
+    require(actor, Permission.CATALOG_READ)
+    rows = session.execute(
+        select(Performer, VideoPerformer.billing_order)
+        .join(VideoPerformer, VideoPerformer.performer_id == Performer.id)
+        .where(VideoPerformer.video_id == video_id)
+        .order_by(VideoPerformer.billing_order, Performer.name)
+    ).all()
+    return [(p, order) for p, order in rows]
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+
+def _clean(session: Session, data: dict[str, Any], *, current: Video | None) -> dict[str, Any]:
+    """Validate editor/import input; raise ValidationFailed with every problem at once."""
+    errors: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    get = data.get
+    out["title"] = clean_text(get("title"), "title", errors, max_len=TITLE_MAX)
+    slug_input = get("slug") if get("slug") not in (None, "") else slugify(out["title"], SLUG_MAX)
+    out["slug"] = check_slug(slug_input, "slug", errors, max_len=SLUG_MAX)
+    out["description"] = clean_text(get("description"), "description", errors, max_len=20_000, required=False) or None
+    kind = get("kind") or (current.kind if current else "movie")
+    if kind not in VIDEO_KINDS:
+        errors["kind"] = "must be movie, series, episode or live"
+    out["kind"] = kind
+    collection_id = get("collection_id")
+    if collection_id not in (None, ""):
+        try:
+            collection_id = int(collection_id)
+        except (TypeError, ValueError):
+            errors["collection_id"] = "is not a collection"
+            collection_id = None
+        if collection_id is not None:
+            found = session.execute(
+                select(Collection.id).where(Collection.id == collection_id, Collection.deleted_at.is_(None))
+            ).first()
+            if not found:
+                errors["collection_id"] = "is not a collection"
+    out["collection_id"] = collection_id if collection_id not in ("",) else None
+    for name in URL_FIELDS:
+        out[name] = check_url(get(name), name, errors)
+    out["duration_seconds"] = parse_duration(get("duration_seconds"), "duration_seconds", errors)
+    for name in ("rental_price_cents", "purchase_price_cents", "ppv_price_cents"):
+        out[name] = parse_money(get(name), name, errors)
+    access = get("access_level") or "FREE"
+    if access not in ACCESS_LEVELS:
+        errors["access_level"] = "must be FREE, BASIC or PREMIUM"
+    out["access_level"] = access
+    monetization = get("monetization") or "svod"
+    if monetization not in MONETIZATION:
+        errors["monetization"] = "must be svod, avod, tvod or ppv"
+    out["monetization"] = monetization
+    if monetization == "tvod" and out.get("rental_price_cents") is None and out.get("purchase_price_cents") is None:
+        errors.setdefault("rental_price_cents", "is required for tvod (or a purchase price)")
+    if monetization == "ppv" and out.get("ppv_price_cents") is None:
+        errors.setdefault("ppv_price_cents", "is required for ppv")
+    try:
+        raw_count: Any = get("performer_count")
+        count = int(raw_count) if raw_count not in (None, "") else 1
+        if not 1 <= count <= 10:
+            raise ValueError
+        out["performer_count"] = count
+    except (TypeError, ValueError):
+        errors["performer_count"] = "must be a whole number from 1 to 10"
+    genres = get("genres") or []
+    if isinstance(genres, str):
+        genres = [g.strip() for g in genres.split(",")]
+    cleaned_genres: list[str] = []
+    for g in genres:
+        g = clean_text(str(g), "genres", errors, max_len=40, required=False)
+        if g and g.lower() not in [c.lower() for c in cleaned_genres]:
+            cleaned_genres.append(g)
+    if len(cleaned_genres) > 20:
+        errors["genres"] = "at most 20 genres"
+    out["genres"] = cleaned_genres
+    qualities = get("qualities") or []
+    if isinstance(qualities, str):
+        qualities = [q.strip() for q in qualities.split(",") if q.strip()]
+    if any(q not in QUALITIES for q in qualities):
+        errors["qualities"] = "may only hold 480p, 720p, 1080p, 4k"
+    out["qualities"] = [q for q in QUALITIES if q in qualities]
+    country = (get("country") or "").strip().upper() or None
+    if country and country not in COUNTRIES:
+        errors["country"] = "is not a known country code"
+    out["country"] = country
+    out["language"] = clean_text(get("language"), "language", errors, max_len=35, required=False) or None
+    out["director"] = clean_text(get("director"), "director", errors, max_len=200, required=False) or None
+    release_date = get("release_date")
+    if isinstance(release_date, str):
+        try:
+            release_date = date.fromisoformat(release_date.strip()) if release_date.strip() else None
+        except ValueError:
+            errors["release_date"] = "must be a date (YYYY-MM-DD)"
+            release_date = None
+    out["release_date"] = release_date
+    year = get("release_year")
+    if year not in (None, ""):
+        try:
+            year = int(year)
+            if not 1880 <= year <= 2100:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors["release_year"] = "must be a year between 1880 and 2100"
+            year = None
+    out["release_year"] = year or (release_date.year if release_date else None)
+    size = get("file_size_bytes")
+    if size not in (None, ""):
+        try:
+            size = int(size)
+            if size < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors["file_size_bytes"] = "must be a whole number of bytes"
+            size = None
+    out["file_size_bytes"] = size
+    out["is_featured"] = bool(get("is_featured", current.is_featured if current else False))
+    out["is_trending"] = bool(get("is_trending", current.is_trending if current else False))
+    if "slug" not in errors:
+        clash = select(Video.id).where(Video.slug == out["slug"], Video.deleted_at.is_(None))
+        if current is not None:
+            clash = clash.where(Video.id != current.id)
+        if session.execute(clash).first():
+            errors["slug"] = "is already used by another video"
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def _last_changed_by(session: Session, video_id: int) -> str | None:
+    return session.execute(
+        select(AuditEvent.actor_label)
+        .where(AuditEvent.entity == "video", AuditEvent.entity_id == str(video_id))
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _locked_video(session: Session, video_id: int, expected_version: int | None) -> Video:
+    video = session.execute(select(Video).where(Video.id == video_id).with_for_update()).scalar_one_or_none()
+    if video is None:
+        raise NotFound(f"Video #{video_id} does not exist.")
+    if expected_version is not None and video.version != expected_version:
+        who = _last_changed_by(session, video_id)
+        raise Conflict(
+            f"“{video.title}” was changed by {who or 'someone else'} while you edited it. "
+            "Your input is kept: compare it with the saved version and save again.",
+            current=video_view(video),
+            changed_by=who,
+        )
+    return video
+
+
+def create_video(session: Session, *, actor: Actor, data: dict[str, Any]) -> Video:
+    require(actor, Permission.CATALOG_EDIT)
+    values = _clean(session, data, current=None)
+    video = Video(**values, state="draft")
+    session.add(video)
+    session.flush()
+    _recount_collections(session, {video.collection_id})
+    record(session, actor, "video.create", "video", video.id, after=video_view(video))
+    return video
+
+
+def update_video(
+    session: Session, *, actor: Actor, video_id: int, data: dict[str, Any], expected_version: int | None
+) -> Video:
+    require(actor, Permission.CATALOG_EDIT)
+    video = _locked_video(session, video_id, expected_version)
+    if video.deleted_at is not None:
+        raise RuleViolation("This video is deleted; restore it before editing.")
+    values = _clean(session, data, current=video)
+    before = video_view(video)
+    old_collection = video.collection_id
+    for name, value in values.items():
+        setattr(video, name, value)
+    if video_view(video) == before:
+        return video
+    session.flush()
+    _recount_collections(session, {old_collection, video.collection_id})
+    if video.state in ("published", "scheduled"):
+        reasons = publish_blockers(session, video)
+        if reasons:
+            raise RuleViolation("This change would break a public video: " + "; ".join(reasons) + ".")
+    record(session, actor, "video.update", "video", video.id, before, video_view(video))
+    return video
+
+
+def set_performers(
+    session: Session, *, actor: Actor, video_id: int, performer_ids: list[int], expected_version: int | None = None
+) -> Video:
+    """Replace the linked performers; the list order is the billing order."""
+    require(actor, Permission.CATALOG_EDIT)
+    video = _locked_video(session, video_id, expected_version)
+    ids = [int(p) for p in performer_ids]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed({"performers": "lists a performer twice"})
+    if len(ids) > 10:
+        raise ValidationFailed({"performers": "at most 10 performers"})
+    if ids:
+        found = set(
+            session.execute(select(Performer.id).where(Performer.id.in_(ids), Performer.deleted_at.is_(None))).scalars()
+        )
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise ValidationFailed({"performers": f"performer(s) not found: {', '.join(map(str, missing))}"})
+    current = session.execute(select(VideoPerformer).where(VideoPerformer.video_id == video.id)).scalars().all()
+    before_ids = [vp.performer_id for vp in sorted(current, key=lambda vp: vp.billing_order)]
+    if before_ids == ids:
+        return video
+    for vp in current:
+        session.delete(vp)
+    session.flush()
+    for order, performer_id in enumerate(ids, start=1):
+        session.add(VideoPerformer(video_id=video.id, performer_id=performer_id, billing_order=order))
+    video.updated_at = utcnow()  # bumps the version: the editor's copy is now stale
+    session.flush()
+    _recount_performers(session, set(before_ids) | set(ids))
+    if video.state in ("published", "scheduled"):
+        reasons = publish_blockers(session, video)
+        if reasons:
+            raise RuleViolation("This change would break a public video: " + "; ".join(reasons) + ".")
+    record(session, actor, "video.performers", "video", video.id, {"performers": before_ids}, {"performers": ids})
+    return video
+
+
+def _recount_collections(session: Session, ids: set[int | None]) -> None:
+    for collection_id in ids - {None}:
+        count = session.execute(
+            select(func.count())
+            .select_from(Video)
+            .where(Video.collection_id == collection_id, Video.deleted_at.is_(None))
+        ).scalar_one()
+        collection = session.get(Collection, collection_id)
+        if collection is not None and collection.video_count != count:
+            collection.video_count = count
+
+
+def _recount_performers(session: Session, ids: set[int]) -> None:
+    for performer_id in ids:
+        count = session.execute(
+            select(func.count())
+            .select_from(VideoPerformer)
+            .join(Video, Video.id == VideoPerformer.video_id)
+            .where(VideoPerformer.performer_id == performer_id, Video.deleted_at.is_(None))
+        ).scalar_one()
+        performer = session.get(Performer, performer_id)
+        if performer is not None and performer.video_count != count:
+            performer.video_count = count
+
+
+# --- publishing ------------------------------------------------------------------------------------------
+
+
+class PublishRefused(RuleViolation):
+    def __init__(self, title: str, reasons: list[str]) -> None:
+        super().__init__(f"“{title}” cannot be published: " + "; ".join(reasons) + ".")
+        self.reasons = reasons
+
+
+def _make_public(session: Session, actor: Actor, video: Video, *, at: datetime | None, reason: str | None) -> None:
+    """Publish now (at=None) or schedule; the one place where a video becomes public."""
+    reasons = publish_blockers(session, video)
+    if reasons:
+        raise PublishRefused(video.title, reasons)
+    before = video_view(video)
+    now = utcnow()
+    if at is None or at <= now:
+        video.state, video.published_at, video.publish_at = "published", now, None
+        action = "video.publish"
+    else:
+        video.state, video.publish_at = "scheduled", at
+        action = "video.schedule"
+    session.flush()
+    record(session, actor, action, "video", video.id, before, video_view(video), reason=reason)
+
+
+def publish(
+    session: Session, *, actor: Actor, video_id: int, expected_version: int | None = None, reason: str | None = None
+) -> Video:
+    require(actor, Permission.CATALOG_PUBLISH)
+    video = _locked_video(session, video_id, expected_version)
+    _make_public(session, actor, video, at=None, reason=reason)
+    return video
+
+
+def schedule(
+    session: Session, *, actor: Actor, video_id: int, publish_at: datetime, expected_version: int | None = None
+) -> Video:
+    require(actor, Permission.CATALOG_PUBLISH)
+    if publish_at.tzinfo is None:
+        raise ValidationFailed({"publish_at": "needs a time zone"})
+    if publish_at <= utcnow():
+        raise ValidationFailed({"publish_at": "must be in the future"})
+    video = _locked_video(session, video_id, expected_version)
+    _make_public(session, actor, video, at=publish_at, reason=None)
+    return video
+
+
+def unpublish(
+    session: Session, *, actor: Actor, video_id: int, expected_version: int | None = None, reason: str | None = None
+) -> Video:
+    require(actor, Permission.CATALOG_PUBLISH)
+    video = _locked_video(session, video_id, expected_version)
+    if video.state not in ("published", "scheduled"):
+        return video
+    before = video_view(video)
+    video.state, video.publish_at = "unpublished", None
+    session.flush()
+    record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason=reason)
+    return video
+
+
+def publish_due(session: Session, *, actor: Actor, now: datetime | None = None, limit: int = 500) -> dict[int, str]:
+    """The scheduler: publish scheduled videos whose time has come, through the same gate. Returns refusals."""
+    require(actor, Permission.CATALOG_PUBLISH)
+    now = now or utcnow()
+    query = (
+        select(Video)
+        .where(Video.state == "scheduled", Video.deleted_at.is_(None), Video.publish_at <= now)
+        .order_by(Video.publish_at)
+        .limit(limit)
+    )
+    if dialect_name(session) == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    refused: dict[int, str] = {}
+    for video in session.execute(query).scalars().all():
+        reasons = publish_blockers(session, video)
+        if reasons:
+            before = video_view(video)
+            video.state, video.publish_at = "draft", None
+            session.flush()
+            record(
+                session,
+                actor,
+                "video.schedule_refused",
+                "video",
+                video.id,
+                before,
+                video_view(video),
+                reason="; ".join(reasons),
+            )
+            refused[video.id] = "; ".join(reasons)
+            continue
+        _make_public(session, actor, video, at=None, reason="scheduled time reached")
+    return refused
+
+
+# --- bulk ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class BulkResult:
+    changed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+BULK_ACTIONS = ("publish", "unpublish", "schedule", "move", "access_level", "feature", "unfeature", "delete", "restore")
+
+
+def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], value: Any = None) -> BulkResult:
+    """Apply one action to many videos, row by row (one audit event per changed row, refusals reported)."""
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed({"action": "is not a bulk action"})
+    needed = Permission.CATALOG_PUBLISH if action in ("publish", "unpublish", "schedule") else Permission.CATALOG_EDIT
+    require(actor, needed)
+    ids = sorted({int(i) for i in video_ids})
+    if not ids:
+        raise ValidationFailed({"selection": "select at least one video"})
+    if len(ids) > BULK_MAX:
+        raise ValidationFailed({"selection": f"at most {BULK_MAX:,} videos at a time"})
+    if action == "move":
+        errors: dict[str, str] = {}
+        target = session.execute(
+            select(Collection).where(Collection.id == value, Collection.deleted_at.is_(None))
+        ).scalar_one_or_none()
+        if target is None:
+            errors["collection_id"] = "is not a collection"
+            raise ValidationFailed(errors)
+    if action == "access_level" and value not in ACCESS_LEVELS:
+        raise ValidationFailed({"access_level": "must be FREE, BASIC or PREMIUM"})
+    if action == "schedule" and (not isinstance(value, datetime) or value.tzinfo is None or value <= utcnow()):
+        raise ValidationFailed({"publish_at": "must be a future time"})
+    result = BulkResult()
+    videos = {v.id: v for v in session.execute(select(Video).where(Video.id.in_(ids)).with_for_update()).scalars()}
+    touched_collections: set[int | None] = set()
+    for video_id in ids:
+        video = videos.get(video_id)
+        if video is None:
+            result.refused[video_id] = "does not exist"
+            continue
+        try:
+            with session.begin_nested():
+                changed = _bulk_one(session, actor, video, action, value, touched_collections)
+        except PublishRefused as exc:
+            result.refused[video_id] = "; ".join(exc.reasons)
+            continue
+        except RuleViolation as exc:
+            result.refused[video_id] = exc.message
+            continue
+        (result.changed if changed else result.unchanged).append(video_id)
+    _recount_collections(session, touched_collections)
+    return result
+
+
+def _bulk_one(session: Session, actor: Actor, video: Video, action: str, value: Any, touched: set[int | None]) -> bool:
+    if action in ("publish", "schedule"):
+        if video.state == "published" and action == "publish":
+            return False
+        _make_public(session, actor, video, at=value if action == "schedule" else None, reason="bulk")
+        return True
+    if action == "unpublish":
+        if video.state not in ("published", "scheduled"):
+            return False
+        before = video_view(video)
+        video.state, video.publish_at = "unpublished", None
+        session.flush()
+        record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason="bulk")
+        return True
+    before = video_view(video)
+    if action == "move":
+        if video.collection_id == value:
+            return False
+        touched |= {video.collection_id, value}
+        video.collection_id = value
+        name = "video.move"
+    elif action == "access_level":
+        if video.access_level == value:
+            return False
+        video.access_level = value
+        name = "video.access_level"
+    elif action in ("feature", "unfeature"):
+        wanted = action == "feature"
+        if video.is_featured == wanted:
+            return False
+        video.is_featured = wanted
+        name = f"video.{action}"
+    elif action == "delete":
+        if video.deleted_at is not None:
+            return False
+        video.deleted_at = utcnow()
+        if video.state in ("published", "scheduled"):
+            video.state, video.publish_at = "unpublished", None
+        touched.add(video.collection_id)
+        name = "video.delete"
+    else:  # restore
+        if video.deleted_at is None:
+            return False
+        clash = session.execute(
+            select(Video.id).where(Video.slug == video.slug, Video.deleted_at.is_(None), Video.id != video.id)
+        ).first()
+        if clash:
+            raise RuleViolation(f"slug “{video.slug}” is now used by video #{clash[0]}; change one slug first")
+        video.deleted_at = None
+        touched.add(video.collection_id)
+        name = "video.restore"
+    session.flush()
+    if video.state in ("published", "scheduled") and action == "move":
+        reasons = publish_blockers(session, video)
+        if reasons:
+            raise PublishRefused(video.title, reasons)
+    record(session, actor, name, "video", video.id, before, video_view(video), reason="bulk")
+    return True
