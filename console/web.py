@@ -14,7 +14,7 @@ ASSETS = ROOT / "assets"
 
 def create_app() -> None:
     from console.audit import pages as audit_pages
-    from console.catalog import collection_pages, performer_pages
+    from console.catalog import collection_pages, import_pages, performer_pages
     from console.catalog import pages as catalog_pages
     from console.members import pages as member_pages
     from console.staff import pages as staff_pages
@@ -42,6 +42,7 @@ def create_app() -> None:
     member_pages.register()
     staff_pages.register()
     audit_pages.register()
+    import_pages.register()  # before catalog_pages: /catalog/import must win over /catalog/{video_id}
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()
