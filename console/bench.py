@@ -110,7 +110,7 @@ def _member_measurements(runs: int) -> list[dict[str, Any]]:
             with session_scope() as session:
                 result = list_members(session, actor=actor, flt=flt, page=page)
                 rows = [member_pages.row_of(m) for m in result.rows]
-                assert rows or result.total == 0
+                assert rows or result.total <= page.offset
                 return result
 
         return run
@@ -134,6 +134,73 @@ def _member_measurements(runs: int) -> list[dict[str, Any]]:
     return [_summary(name, _time_sync(runs, fetch(flt, page))) for name, (flt, page) in cases.items()]
 
 
+def _catalog_measurements(runs: int) -> list[dict[str, Any]]:
+    from sqlalchemy import select
+
+    from console.catalog import service as catalog
+    from console.catalog.models import Performer, Video
+    from console.db import session_scope
+    from console.paging import PageRequest
+    from console.staff.auth import staff_actor
+    from console.staff.models import Staff
+
+    with session_scope() as session:
+        staff = session.execute(select(Staff).where(Staff.email == BENCH_EMAIL)).scalar_one()
+        actor = staff_actor(staff)
+        if session.execute(select(Video.id).limit(1)).first() is None:
+            return []
+        probe_title = session.execute(select(Video.title).order_by(Video.id.desc()).limit(1)).scalar_one()
+        probe_performer = session.execute(select(Performer.name).order_by(Performer.id.desc()).limit(1)).scalar_one()
+        total = catalog.list_videos(session, actor=actor, flt=catalog.VideoFilter(), page=PageRequest(1, 25)).total
+
+    def fetch(flt: catalog.VideoFilter, page: PageRequest) -> Callable[[], Any]:
+        def run() -> Any:
+            with session_scope() as session:
+                return catalog.list_videos(session, actor=actor, flt=flt, page=page)
+
+        return run
+
+    last = max(1, -(-total // 25))
+    cases = {
+        "catalog.page_1": (catalog.VideoFilter(), PageRequest(1, 25)),
+        "catalog.page_100": (catalog.VideoFilter(), PageRequest(100, 25)),
+        "catalog.page_last": (catalog.VideoFilter(), PageRequest(last, 25)),
+        "catalog.search_title": (catalog.VideoFilter(search=probe_title.split()[0]), PageRequest(1, 25)),
+        "catalog.search_performer": (catalog.VideoFilter(search=probe_performer.split()[-1]), PageRequest(1, 25)),
+        "catalog.filter_state_collection": (catalog.VideoFilter(state="draft", collection_id=1), PageRequest(1, 25)),
+    }
+    results = [_summary(name, _time_sync(runs, fetch(flt, page))) for name, (flt, page) in cases.items()]
+
+    def drafts(n: int) -> list[int]:
+        with session_scope() as session:
+            return list(
+                session.execute(
+                    select(Video.id)
+                    .where(Video.state == "draft", Video.deleted_at.is_(None))
+                    .order_by(Video.id)
+                    .limit(n)
+                ).scalars()
+            )
+
+    samples = []
+    for _ in range(3):
+        ids = drafts(1000)
+        started = time.perf_counter()
+        with session_scope() as session:
+            outcome = catalog.bulk(session, actor=actor, action="publish", video_ids=ids)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert len(outcome.changed) == len(ids), (
+            f"{len(outcome.refused)} refused, e.g. {list(outcome.refused.items())[:3]}"
+        )
+        with session_scope() as session:  # put them back (not timed)
+            catalog.bulk(session, actor=actor, action="unpublish", video_ids=ids)
+        with session_scope() as session:
+            for video in session.execute(select(Video).where(Video.id.in_(ids))).scalars():
+                video.state = "draft"  # unpublished -> draft again so the next run finds them (bench data only)
+    results.append(_summary("catalog.bulk_publish_1000", samples))
+    return results
+
+
 async def _page_measurements(runs: int, email: str, password: str, member_id: int) -> list[dict[str, Any]]:
     from nicegui.testing.user_simulation import user_simulation
 
@@ -155,6 +222,9 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
             "page.staff": "/staff",
             "page.audit": "/audit",
             "page.account": "/account",
+            "catalog.page_open": "/catalog",
+            "catalog.collections_open": "/collections",
+            "catalog.performers_open": "/performers",
         }
         for name, path in pages.items():
 
@@ -180,6 +250,7 @@ def run_bench(*, runs: int = 20) -> dict[str, Any]:
     if member_id is None:
         raise SystemExit("The database has no members: run `python3 run.py seed --scale` first.")
     results = _member_measurements(runs)
+    results += _catalog_measurements(runs)
     results += asyncio.run(_page_measurements(runs, email, password, member_id))
     rss_mb = psutil.Process().memory_info().rss / 1024 / 1024
     database = get_engine().dialect.name

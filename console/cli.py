@@ -40,6 +40,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if seed.database_is_empty():
             print("Seeding demo data ...", flush=True)
             seed.seed_demo()
+            from console.catalog.demo import seed_catalog_demo
+
+            print(seed_catalog_demo(), flush=True)
     elif seed.count_staff() == 0:
         print(
             "No staff accounts yet: create an administrator with\n"
@@ -77,8 +80,11 @@ def cmd_seed(args: argparse.Namespace) -> int:
         for email, roles, password in created:
             print(f"  {email:<32} {password:<24} {roles}")
         print(seed.seed_demo())
+        from console.catalog.demo import seed_catalog_demo
+
+        print(seed_catalog_demo())
     if args.scale:
-        print(seed.seed_scale(members=args.members))
+        print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers))
     if not (args.demo or args.scale):
         print("Nothing to do: pass --demo or --scale.", file=sys.stderr)
         return 2
@@ -188,6 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--demo", action="store_true", help="a few hundred realistic members, staff accounts per role")
     seed.add_argument("--scale", action="store_true", help="the benchmark dataset (bulk insert / COPY)")
     seed.add_argument("--members", type=int, default=1_000_000, help="members for --scale (default 1,000,000)")
+    seed.add_argument("--videos", type=int, default=100_000, help="videos for --scale (default 100,000)")
+    seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
     staff = sub.add_parser("staff", help="create or list staff accounts")
     staff_sub = staff.add_subparsers(dest="staff_cmd", required=True)
     create = staff_sub.add_parser("create", help="create a staff account; the password is read from stdin or a prompt")

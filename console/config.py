@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     session_max_hours: int = Field(default=12, ge=1)
     lockout_attempts: int = Field(default=5, ge=1)
     lockout_window_minutes: int = Field(default=15, ge=1)
+    scheduler_seconds: int = Field(default=30, ge=0)  # 0 turns the scheduled-publishing job off
 
     @property
     def is_production(self) -> bool:

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select
 
 from console.actor import SYSTEM
 from console.audit.service import record
-from console.db import get_engine, session_scope
+from console.bulkload import analyze, bulk_load
+from console.db import session_scope
 from console.members.models import Member
 from console.members.service import create_member
 from console.staff import service as staff_service
@@ -255,22 +256,6 @@ def _member_rows(rng: random.Random, count: int, start: int, now: datetime) -> I
         }
 
 
-def _copy_line(row: dict[str, Any]) -> str:
-    """One line of PostgreSQL COPY text format (generated values hold no tabs, newlines or backslashes)."""
-    out = []
-    for column in MEMBER_COLUMNS:
-        value = row[column]
-        if value is None:
-            out.append("\\N")
-        elif isinstance(value, bool):
-            out.append("t" if value else "f")
-        elif isinstance(value, datetime):
-            out.append(value.isoformat())
-        else:
-            out.append(str(value))
-    return "\t".join(out) + "\n"
-
-
 def seed_demo(members: int = 300) -> str:
     """A few hundred members with realistic names and dates, created through the service (audited)."""
     rng = random.Random(20261121)
@@ -336,55 +321,28 @@ MEMBER_COLUMNS = [
 ]
 
 
-def seed_scale(*, members: int = 1_000_000, batch: int = 20_000) -> str:
-    """The benchmark dataset: COPY on PostgreSQL, batched executemany on SQLite; one audit event for the run."""
-    if members < 0:
-        raise ValueError("members must not be negative")
+def seed_scale(*, members: int = 1_000_000, videos: int = 100_000, performers: int = 20_000) -> str:
+    """The benchmark dataset, loaded in bulk; one audit event records the run."""
+    if min(members, videos, performers) < 0:
+        raise ValueError("counts must not be negative")
     started = time.monotonic()
     rng = random.Random(1_000_003)
     now = datetime.now(UTC)
-    engine = get_engine()
     with session_scope() as session:
         start = int(session.execute(select(func.coalesce(func.max(Member.id), 0))).scalar_one()) + 1
-    offset = start + 10_000_000  # keeps generated e-mails apart from demo members
-    if engine.dialect.name == "postgresql":
-        # Building the secondary indexes once after COPY is several times faster than maintaining them per row.
-        indexes = list(Member.__table__.indexes) if start == 1 else []  # type: ignore[attr-defined]
-        with engine.begin() as conn:
-            for index in indexes:
-                index.drop(conn)
-        try:
-            raw = engine.raw_connection()
-            try:
-                cursor = raw.cursor()
-                with cursor.copy(f"COPY members ({', '.join(MEMBER_COLUMNS)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                    buffer: list[str] = []
-                    for row in _member_rows(rng, members, offset, now):
-                        buffer.append(_copy_line(row))
-                        if len(buffer) >= 5000:
-                            copy.write("".join(buffer))
-                            buffer.clear()
-                    copy.write("".join(buffer))
-                raw.commit()
-            finally:
-                raw.close()
-        finally:
-            with engine.begin() as conn:
-                for index in indexes:
-                    index.create(conn)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE members")
-    else:
-        rows = _member_rows(rng, members, offset, now)
-        done = 0
-        while done < members:
-            chunk = [next(rows) for _ in range(min(batch, members - done))]
-            with session_scope() as session:
-                session.execute(insert(Member), chunk)
-            done += len(chunk)
-        with engine.connect() as conn:
-            conn.execute(text("ANALYZE"))
+    bulk_load(
+        Member,
+        MEMBER_COLUMNS,
+        _member_rows(rng, members, start + 10_000_000, now),
+        rebuild_indexes=start == 1,
+    )
+    analyze("members")
+    summary = {"members": members}
+    from console.catalog.demo import scale_catalog
+
+    summary |= scale_catalog(videos=videos, performers=performers)
     elapsed = time.monotonic() - started
     with session_scope() as session:
-        record(session, SYSTEM, "seed.scale", "members", None, after={"members": members, "seconds": round(elapsed, 1)})
-    return f"Inserted {members:,} members in {elapsed:.1f} s."
+        record(session, SYSTEM, "seed.scale", "dataset", None, after=summary | {"seconds": round(elapsed, 1)})
+    parts = ", ".join(f"{count:,} {name}" for name, count in summary.items())
+    return f"Inserted {parts} in {elapsed:.1f} s."

@@ -14,7 +14,7 @@ ASSETS = ROOT / "assets"
 
 def create_app() -> None:
     from console.audit import pages as audit_pages
-    from console.catalog import collection_pages, import_pages, performer_pages
+    from console.catalog import collection_pages, import_pages, performer_pages, scheduler
     from console.catalog import pages as catalog_pages
     from console.members import pages as member_pages
     from console.staff import pages as staff_pages
@@ -22,6 +22,7 @@ def create_app() -> None:
     from console.ui.session import AuthMiddleware
 
     app.add_static_files("/assets", ASSETS)
+    app.add_media_files("/media", get_settings().data_dir / "media")  # uploaded thumbnails (catalog/media.py)
     app.add_middleware(AuthMiddleware)
     app.exception_handler(404)(home_pages.not_found_handler)
 
@@ -37,6 +38,7 @@ def create_app() -> None:
     # Objects alive after start-up (modules, pages, metadata) never become garbage: keep them out of the
     # full collections so a gen-2 pass does not stall a page for 100+ ms.
     app.on_startup(gc.freeze)
+    app.on_startup(scheduler.start)
     auth_pages.register()
     home_pages.register()
     member_pages.register()

@@ -18,6 +18,7 @@ os.environ["CONSOLE_DATA_DIR"] = str(_TMP / "var")
 os.environ["CONSOLE_STORAGE_SECRET"] = "test-storage-secret-0123456789abcdef"
 os.environ["CONSOLE_DB_POOL"] = "null"
 os.environ["CONSOLE_ENVIRONMENT"] = "development"
+os.environ["CONSOLE_SCHEDULER_SECONDS"] = "0"  # tests call the scheduler's tick() themselves
 
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402

@@ -11,6 +11,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DURATION_RE = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
 MAX_PRICE_CENTS = 100_000_00
+LOCAL_THUMBNAIL_RE = re.compile(r"^/media/thumbnails/[0-9a-f]{32}\.(png|jpg|webp)$")  # what media.py stores
 
 
 def slugify(text: str, max_len: int = 200) -> str:
@@ -32,13 +33,20 @@ def check_slug(value: str | None, field: str, errors: dict[str, str], *, max_len
     return slug
 
 
-def check_url(value: str | None, field: str, errors: dict[str, str], *, required: bool = False) -> str | None:
-    """Only https:// URLs with a host; javascript:, data:, http: and relative URLs are refused."""
+def check_url(
+    value: str | None, field: str, errors: dict[str, str], *, required: bool = False, allow_local_media: bool = False
+) -> str | None:
+    """Only https:// URLs with a host; javascript:, data:, http: and relative URLs are refused.
+
+    `allow_local_media` (thumbnails only) also accepts exactly the path of an uploaded thumbnail.
+    """
     url = (value or "").strip()
     if not url:
         if required:
             errors[field] = "is required"
         return None
+    if allow_local_media and LOCAL_THUMBNAIL_RE.fullmatch(url):
+        return url
     if len(url) > 2048:
         errors[field] = "is too long (2048 characters at most)"
         return None

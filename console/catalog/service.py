@@ -175,6 +175,19 @@ def performers_of(session: Session, *, actor: Actor, video_id: int) -> list[tupl
     return [(p, order) for p, order in rows]
 
 
+def video_history(session: Session, *, actor: Actor, video_id: int, limit: int = 200) -> list[AuditEvent]:
+    """This video's audit events, newest first: catalog staff see their own area's history without audit.read."""
+    require(actor, Permission.CATALOG_READ)
+    return list(
+        session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "video", AuditEvent.entity_id == str(video_id))
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
 # --- writing -------------------------------------------------------------------------------------------
 
 
@@ -206,7 +219,7 @@ def _clean(session: Session, data: dict[str, Any], *, current: Video | None) -> 
                 errors["collection_id"] = "is not a collection"
     out["collection_id"] = collection_id if collection_id not in ("",) else None
     for name in URL_FIELDS:
-        out[name] = check_url(get(name), name, errors)
+        out[name] = check_url(get(name), name, errors, allow_local_media=name == "thumbnail_url")
     out["duration_seconds"] = parse_duration(get("duration_seconds"), "duration_seconds", errors)
     for name in ("rental_price_cents", "purchase_price_cents", "ppv_price_cents"):
         out[name] = parse_money(get(name), name, errors)

@@ -1,0 +1,381 @@
+"""Catalog demo data (through the services, audited) and the bulk benchmark catalog for `seed --scale`."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from console.actor import SYSTEM
+from console.bulkload import analyze, bulk_load
+from console.catalog import collections as collection_service
+from console.catalog import performers as performer_service
+from console.catalog import service as video_service
+from console.catalog.models import Collection, Performer, SocialMediaLink, Video, VideoPerformer
+from console.catalog.rules import slugify
+from console.db import session_scope
+
+COLLECTIONS = [
+    ("After Dark", "#FF6B6B", "#4ECDC4", "Late-night features and premieres"),
+    ("Studio Classics", "#8E6C8A", "#F2C14E", "Remastered catalogue favourites"),
+    ("Indie Showcase", "#2E86AB", "#F6AE2D", "Independent producers, new voices"),
+    ("Live Sessions", "#E4572E", "#29335C", "Recorded live streams and events"),
+    ("Documentary Lens", "#4C956C", "#FEFEE3", "Behind the work: interviews and making-of"),
+    ("Couples", "#D1495B", "#EDAE49", "Stories told by two"),
+    ("Spotlight", "#6A4C93", "#8AC926", "Editors' picks, rotated weekly"),
+]
+FIRST = [
+    "Ava",
+    "Mila",
+    "Luna",
+    "Jade",
+    "Nova",
+    "Ivy",
+    "Ruby",
+    "Skye",
+    "Aria",
+    "Lola",
+    "Max",
+    "Leo",
+    "Kai",
+    "Jax",
+    "Theo",
+    "Rio",
+    "Zane",
+    "Cole",
+    "Ezra",
+    "Finn",
+    "Zoë",
+    "Inès",
+    "Björn",
+    "Amélie",
+    "Noé",
+]
+LAST = [
+    "Stone",
+    "Rivers",
+    "Vale",
+    "Cruz",
+    "Hart",
+    "Blake",
+    "Frost",
+    "Knight",
+    "Monroe",
+    "Lane",
+    "Wilde",
+    "Sterling",
+    "Rose",
+    "Fox",
+    "Reyes",
+    "Quinn",
+    "Marlowe",
+    "Sinclair",
+    "Voss",
+    "Delacroix",
+]
+ADJECTIVES = [
+    "Midnight",
+    "Velvet",
+    "Golden",
+    "Secret",
+    "Endless",
+    "Electric",
+    "Silent",
+    "Crimson",
+    "Summer",
+    "Hidden",
+    "Neon",
+    "Wild",
+    "Private",
+    "Lost",
+    "Burning",
+    "Sweet",
+]
+NOUNS = [
+    "Hour",
+    "Motel",
+    "Garden",
+    "Affair",
+    "Tide",
+    "Session",
+    "Weekend",
+    "Lounge",
+    "Promise",
+    "Journey",
+    "Mirror",
+    "Letters",
+    "Harbor",
+    "Encore",
+    "Rooftop",
+    "Frequency",
+]
+GENRES = ["romance", "drama", "comedy", "documentary", "reality", "fantasy", "thriller", "music"]
+CDN = "https://stream.example.com/v"
+
+
+def _title(rng: random.Random, i: int) -> str:
+    return f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}" + (f" {rng.randrange(2, 5)}" if i % 7 == 0 else "")
+
+
+def _thumbnail(rng: random.Random, colour: str, text: str) -> str | None:
+    """A locally generated PNG thumbnail (no remote images), stored through the media service."""
+    try:
+        from io import BytesIO
+
+        from PIL import Image, ImageDraw
+
+        from console.catalog.media import store_thumbnail
+    except ImportError:
+        return None
+    image = Image.new("RGB", (320, 180), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 140, 320, 180), fill=(0, 0, 0))
+    draw.text((10, 150), text[:40], fill=(255, 255, 255))
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return store_thumbnail(buffer.getvalue(), "demo.png")
+
+
+def seed_catalog_demo(*, videos: int = 300, performers: int = 120) -> str:
+    rng = random.Random(7)
+    with session_scope() as session:
+        if session.execute(select(Collection.id).limit(1)).first() is not None:
+            return "Catalog demo data already present; nothing added."
+        collections = [
+            collection_service.create_collection(
+                session,
+                actor=SYSTEM,
+                data={"name": name, "color_primary": primary, "color_accent": accent, "description": about},
+            )
+            for name, primary, accent, about in COLLECTIONS
+        ]
+        people = []
+        for i in range(performers):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            slug = f"{slugify(name)}-{i + 1}"
+            p = performer_service.create_performer(
+                session,
+                actor=SYSTEM,
+                data={
+                    "name": name,
+                    "slug": slug,
+                    "bio": f"{name} has worked with independent studios since {rng.randrange(2012, 2024)}.",
+                    "is_active": rng.random() > 0.05,
+                },
+            )
+            handle = slug.replace("-", "_")
+            performer_service.set_social_link(
+                session,
+                actor=SYSTEM,
+                performer_id=p.id,
+                platform="instagram",
+                handle=handle,
+                url=f"https://instagram.com/{handle}",
+            )
+            if rng.random() < 0.6:
+                performer_service.set_social_link(
+                    session,
+                    actor=SYSTEM,
+                    performer_id=p.id,
+                    platform="twitter",
+                    handle=handle,
+                    url=f"https://x.com/{handle}",
+                )
+            people.append(p)
+        now = datetime.now(UTC)
+        published = 0
+        for i in range(videos):
+            collection = rng.choice(collections)
+            title = _title(rng, i)
+            cast = rng.sample(people, rng.choice([1, 1, 2, 2, 3]))
+            complete = rng.random() > 0.12
+            data: dict[str, Any] = {
+                "title": title,
+                "slug": f"{slugify(title)}-{i + 1}",
+                "kind": "live" if i % 23 == 0 else "movie",
+                "collection_id": collection.id,
+                "description": f"{title}: a {rng.choice(GENRES)} story.",
+                "duration_seconds": rng.randrange(8 * 60, 110 * 60),
+                "release_date": (now - timedelta(days=rng.randrange(0, 900))).date().isoformat(),
+                "language": "English",
+                "country": rng.choice(["US", "GB", "FR", "DE", "ES", "CA"]),
+                "genres": rng.sample(GENRES, 2),
+                "qualities": ["480p", "720p", "1080p"] + (["4k"] if i % 5 == 0 else []),
+                "access_level": rng.choice(["FREE", "BASIC", "BASIC", "PREMIUM"]),
+                "monetization": "svod",
+                "performer_count": len(cast),
+                "is_featured": i % 17 == 0,
+                "hls_url": f"{CDN}/{i + 1}/master.m3u8" if complete else None,
+                "thumbnail_url": _thumbnail(rng, collection.color_primary, title) if complete else None,
+            }
+            video = video_service.create_video(session, actor=SYSTEM, data=data)
+            video_service.set_performers(session, actor=SYSTEM, video_id=video.id, performer_ids=[p.id for p in cast])
+            roll = rng.random()
+            if complete and roll < 0.62:
+                video_service.publish(session, actor=SYSTEM, video_id=video.id)
+                published += 1
+            elif complete and roll < 0.70:
+                video_service.schedule(
+                    session, actor=SYSTEM, video_id=video.id, publish_at=now + timedelta(hours=rng.randrange(2, 240))
+                )
+    return f"Seeded {len(COLLECTIONS)} collections, {performers} performers, {videos} videos ({published} published)."
+
+
+VIDEO_COLUMNS = [
+    "kind",
+    "collection_id",
+    "title",
+    "slug",
+    "description",
+    "release_date",
+    "release_year",
+    "duration_seconds",
+    "language",
+    "country",
+    "genres",
+    "hls_url",
+    "thumbnail_url",
+    "qualities",
+    "access_level",
+    "monetization",
+    "currency",
+    "performer_count",
+    "state",
+    "published_at",
+    "is_featured",
+    "is_trending",
+    "view_count",
+    "like_count",
+    "created_at",
+    "updated_at",
+    "version",
+]
+PERFORMER_COLUMNS = ["name", "slug", "bio", "is_active", "video_count", "created_at", "updated_at", "version"]
+LINK_COLUMNS = ["performer_id", "platform", "handle", "url", "sort_order", "is_verified", "created_at", "updated_at"]
+CAST_COLUMNS = ["video_id", "performer_id", "billing_order", "created_at"]
+
+
+def scale_catalog(*, videos: int, performers: int) -> dict[str, int]:
+    """Bulk benchmark catalog: performers with links, videos with 1-3 performers each."""
+    rng = random.Random(99)
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        if session.execute(select(Collection.id).limit(1)).first() is None:
+            for name, primary, accent, about in COLLECTIONS:
+                collection_service.create_collection(
+                    session,
+                    actor=SYSTEM,
+                    data={"name": name, "color_primary": primary, "color_accent": accent, "description": about},
+                )
+        collection_ids = list(session.execute(select(Collection.id).where(Collection.deleted_at.is_(None))).scalars())
+        first_performer = int(session.execute(select(func.coalesce(func.max(Performer.id), 0))).scalar_one()) + 1
+        first_video = int(session.execute(select(func.coalesce(func.max(Video.id), 0))).scalar_one()) + 1
+
+    def performer_rows() -> Iterator[dict[str, Any]]:
+        for i in range(performers):
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            created = now - timedelta(days=rng.random() * 1500)
+            yield {
+                "name": name,
+                "slug": f"{slugify(name)}-s{first_performer + i}",
+                "bio": None,
+                "is_active": True,
+                "video_count": 0,
+                "created_at": created,
+                "updated_at": created,
+                "version": 1,
+            }
+
+    bulk_load(
+        Performer,
+        PERFORMER_COLUMNS,
+        performer_rows(),
+        rebuild_indexes=first_performer == 1,
+    )
+    performer_ids = range(first_performer, first_performer + performers)
+
+    def link_rows() -> Iterator[dict[str, Any]]:
+        for pid in performer_ids:
+            for order, platform in enumerate(("instagram", "twitter")[: 1 + pid % 2]):
+                handle = f"performer_{pid}"
+                yield {
+                    "performer_id": pid,
+                    "platform": platform,
+                    "handle": handle,
+                    "url": f"https://{platform}.com/{handle}",
+                    "sort_order": order,
+                    "is_verified": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+
+    links = bulk_load(
+        SocialMediaLink,
+        LINK_COLUMNS,
+        link_rows(),
+        rebuild_indexes=first_performer == 1,
+    )
+    casts: list[list[int]] = []
+
+    def video_rows() -> Iterator[dict[str, Any]]:
+        for i in range(videos):
+            title = _title(rng, i)
+            cast = rng.sample(performer_ids, rng.choice([1, 1, 2, 3])) if performers else []
+            casts.append(cast)
+            created = now - timedelta(days=rng.random() * 1500)
+            state = "published" if rng.random() < 0.7 else "draft"
+            yield {
+                "kind": "movie",
+                "collection_id": rng.choice(collection_ids),
+                "title": title,
+                "slug": f"{slugify(title)}-s{first_video + i}",
+                "description": None,
+                "release_date": created.date(),
+                "release_year": created.year,
+                "duration_seconds": rng.randrange(600, 7200),
+                "language": "English",
+                "country": "US",
+                "genres": rng.sample(GENRES, 2),
+                "hls_url": f"{CDN}/s{first_video + i}/master.m3u8",
+                "thumbnail_url": f"https://img.example.com/thumbs/s{first_video + i}.jpg",
+                "qualities": ["720p", "1080p"],
+                "access_level": "BASIC",
+                "monetization": "svod",
+                "currency": "USD",
+                "performer_count": max(1, len(cast)),
+                "state": state,
+                "published_at": created if state == "published" else None,
+                "is_featured": False,
+                "is_trending": False,
+                "view_count": rng.randrange(0, 100_000),
+                "like_count": rng.randrange(0, 5000),
+                "created_at": created,
+                "updated_at": created,
+                "version": 1,
+            }
+
+    bulk_load(Video, VIDEO_COLUMNS, video_rows(), rebuild_indexes=first_video == 1)
+
+    def cast_rows() -> Iterator[dict[str, Any]]:
+        for i, cast in enumerate(casts):
+            for order, pid in enumerate(cast, start=1):
+                yield {"video_id": first_video + i, "performer_id": pid, "billing_order": order, "created_at": now}
+
+    cast_count = bulk_load(
+        VideoPerformer,
+        CAST_COLUMNS,
+        cast_rows(),
+        rebuild_indexes=first_video == 1,
+    )
+    with session_scope() as session:
+        for collection in session.execute(select(Collection)).scalars():
+            collection.video_count = session.execute(
+                select(func.count())
+                .select_from(Video)
+                .where(Video.collection_id == collection.id, Video.deleted_at.is_(None))
+            ).scalar_one()
+    analyze("performers", "social_media_links", "videos", "video_performers", "collections")
+    return {"performers": performers, "social_links": links, "videos": videos, "video_performers": cast_count}
