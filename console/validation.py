@@ -8,19 +8,30 @@ import unicodedata
 EMAIL_RE = re.compile(r"^[^@\s<>\"'()\[\]\\,;:]+@[^@\s<>\"'()\[\]\\,;:]+\.[^@\s<>\"'()\[\]\\,;:.]{2,}$")
 
 
-def _has_control(value: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t" for ch in value)
+def _has_control(value: str, allowed: str = "\t") -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf") and ch not in allowed for ch in value)
 
 
-def clean_text(value: str | None, field: str, errors: dict[str, str], *, max_len: int, required: bool = True) -> str:
+def clean_text(
+    value: str | None,
+    field: str,
+    errors: dict[str, str],
+    *,
+    max_len: int,
+    required: bool = True,
+    multiline: bool = False,
+) -> str:
+    """Trimmed NFC text. `multiline` (descriptions, bios) keeps line breaks, normalised to \\n."""
     text = unicodedata.normalize("NFC", (value or "").strip())
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text:
         if required:
             errors[field] = "is required"
         return ""
     if len(text) > max_len:
         errors[field] = f"is too long ({len(text)} characters; {max_len} at most)"
-    elif _has_control(text):
+    elif _has_control(text, "\t\n" if multiline else "\t"):
         errors[field] = "contains control characters"
     return text
 

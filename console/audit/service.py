@@ -27,8 +27,16 @@ _HEAD_KEY = "audit_chain_head"
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_head(session: Session, _transaction: Any) -> None:
-    # A rolled-back savepoint may have held events; re-read the head next time (the lock stays held).
+def _forget_head_at_end(session: Session, transaction: Any) -> None:
+    # The head is only known while the outer transaction (and its advisory lock) lives; a released
+    # savepoint keeps it, so a bulk action with a savepoint per row does not re-read it every row.
+    if transaction.parent is None:
+        session.info.pop(_HEAD_KEY, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_head_on_rollback(session: Session, _previous: Any) -> None:
+    # A rolled-back savepoint may have held events: re-read the head next time (the lock stays held).
     session.info.pop(_HEAD_KEY, None)
 
 

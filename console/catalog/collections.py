@@ -50,7 +50,7 @@ def _clean(session: Session, data: dict[str, Any], current: Collection | None) -
     out["name"] = clean_text(data.get("name"), "name", errors, max_len=120)
     out["slug"] = check_slug(data.get("slug") or slugify(out["name"], 140), "slug", errors, max_len=140)
     out["description"] = (
-        clean_text(data.get("description"), "description", errors, max_len=5000, required=False) or None
+        clean_text(data.get("description"), "description", errors, max_len=5000, required=False, multiline=True) or None
     )
     out["color_primary"] = check_hex(data.get("color_primary") or "#263238", "color_primary", errors)
     out["color_accent"] = check_hex(data.get("color_accent") or "#4FC3F7", "color_accent", errors)

@@ -21,12 +21,13 @@ from console.catalog.models import (
 )
 from console.catalog.rules import check_slug, check_url, slugify
 from console.db import utcnow
-from console.errors import Conflict, NotFound, ValidationFailed
+from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
 HANDLE_MAX = 100
+MAX_ID = 2**63 - 1
 
 
 def performer_view(p: Performer) -> dict[str, Any]:
@@ -56,8 +57,7 @@ def list_performers(session: Session, *, actor: Actor, flt: PerformerFilter, pag
         raise ValidationFailed({"search": "is too long (200 characters at most)"})
     query = select(Performer).where(Performer.deleted_at.is_(None))
     if term:
-        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(Performer.name.ilike(f"%{escaped}%", escape="\\"))
+        query = query.where(Performer.name.icontains(term, autoescape=True))
     if not flt.include_inactive:
         query = query.where(Performer.is_active.is_(True))
     total, estimated = exact_or_estimated_count(session, query)
@@ -69,7 +69,8 @@ def list_performers(session: Session, *, actor: Actor, flt: PerformerFilter, pag
 
 def get_performer(session: Session, *, actor: Actor, performer_id: int) -> Performer:
     require(actor, Permission.CATALOG_READ)
-    p = session.get(Performer, performer_id)
+    # An id outside the 64-bit key range cannot exist (and the drivers refuse to bind it).
+    p = session.get(Performer, performer_id) if 0 < performer_id <= MAX_ID else None
     if p is None:
         raise NotFound(f"Performer #{performer_id} does not exist.")
     return p
@@ -93,7 +94,7 @@ def _clean(session: Session, data: dict[str, Any], current: Performer | None) ->
     out: dict[str, Any] = {}
     out["name"] = clean_text(data.get("name"), "name", errors, max_len=200)
     out["slug"] = check_slug(data.get("slug") or slugify(out["name"], 220), "slug", errors, max_len=220)
-    out["bio"] = clean_text(data.get("bio"), "bio", errors, max_len=10_000, required=False) or None
+    out["bio"] = clean_text(data.get("bio"), "bio", errors, max_len=10_000, required=False, multiline=True) or None
     out["profile_photo_url"] = check_url(data.get("profile_photo_url"), "profile_photo_url", errors)
     out["cover_photo_url"] = check_url(data.get("cover_photo_url"), "cover_photo_url", errors)
     out["is_active"] = bool(data.get("is_active", True))
@@ -271,6 +272,10 @@ def remove_photo(session: Session, *, actor: Actor, photo_id: int) -> None:
     photo = session.get(Photo, photo_id)
     if photo is None or photo.deleted_at is not None:
         return
+    if photo.is_primary and photo.performer_id:  # the profile photo follows the primary: do not keep a removed one
+        performer = session.get(Performer, photo.performer_id)
+        if performer is not None and performer.profile_photo_url == photo.url:
+            performer.profile_photo_url = None
     photo.deleted_at = utcnow()
     photo.is_primary = False
     session.flush()
@@ -307,6 +312,21 @@ def delete_performer(
     p = _locked(session, performer_id, expected_version)
     if p.deleted_at is not None:
         return p
+    public = session.execute(
+        select(Video.id, Video.title)
+        .join(VideoPerformer, VideoPerformer.video_id == Video.id)
+        .where(
+            VideoPerformer.performer_id == p.id, Video.deleted_at.is_(None), Video.state.in_(("published", "scheduled"))
+        )
+        .order_by(Video.id)
+        .limit(6)
+    ).all()
+    if public:
+        titles = ", ".join(f"#{vid} {title}" for vid, title in public[:5]) + (" …" if len(public) > 5 else "")
+        raise RuleViolation(
+            f"{p.name} appears in public videos ({titles}). Unpublish them or change their "
+            "performers first, so no public video loses a performer."
+        )
     before = performer_view(p)
     p.deleted_at = utcnow()
     session.flush()

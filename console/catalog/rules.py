@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
-DURATION_RE = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
+DURATION_RE = re.compile(r"^(?:(\d+):([0-5]?\d)|(\d+)):([0-5]\d)$")  # h:mm:ss, or mm:ss with any mm
 MAX_PRICE_CENTS = 100_000_00
 LOCAL_THUMBNAIL_RE = re.compile(r"^/media/thumbnails/[0-9a-f]{32}\.(png|jpg|webp)$")  # what media.py stores
 
@@ -65,15 +65,15 @@ def parse_duration(value: str | int | None, field: str, errors: dict[str, str]) 
         seconds = value
     else:
         text = value.strip()
-        if text.isdigit():
+        match = DURATION_RE.match(text) if text.isascii() and len(text) <= 20 else None
+        if text.isascii() and text.isdigit() and len(text) <= 20:
             seconds = int(text)
+        elif match:
+            hours, minutes = (int(match.group(1)), int(match.group(2))) if match.group(1) else (0, int(match.group(3)))
+            seconds = hours * 3600 + minutes * 60 + int(match.group(4))
         else:
-            match = DURATION_RE.match(text)
-            if not match:
-                errors[field] = "must be h:mm:ss, mm:ss or seconds"
-                return None
-            hours, minutes, secs = (int(match.group(1) or 0), int(match.group(2)), int(match.group(3)))
-            seconds = hours * 3600 + minutes * 60 + secs
+            errors[field] = "must be h:mm:ss, mm:ss or seconds"
+            return None
     if seconds < 0 or seconds > 100 * 3600:
         errors[field] = "must be between 0 and 100 hours"
         return None
@@ -99,6 +99,12 @@ def parse_money(value: str | int | Decimal | None, field: str, errors: dict[str,
             amount = Decimal(str(value).strip().replace(",", "."))
         except InvalidOperation:
             errors[field] = "must be an amount like 4.99"
+            return None
+        if amount.is_finite() and amount < 0:
+            errors[field] = "must not be negative"
+            return None
+        if amount.is_finite() and amount > Decimal(MAX_PRICE_CENTS) / 100:  # before quantize(): it overflows
+            errors[field] = "is more than 100,000.00"
             return None
         if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
             errors[field] = "must have at most two decimals"

@@ -6,12 +6,14 @@ write one audit event per changed row and report per row what was refused and wh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import DateTime, Select, exists, func, select, type_coerce, union, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from console.actor import Actor
 from console.audit.models import AuditEvent
@@ -105,26 +107,76 @@ SORTABLE = {
 
 
 def _search_condition(session: Session, term: str) -> Any:
-    """Title or slug contains the term, or a linked performer's name does (trigram indexes on PostgreSQL)."""
-    performer_match = exists(
-        select(VideoPerformer.id)
+    """Title contains the term, or the slug is the term, or a linked performer's name contains it.
+
+    Written as `id IN (title matches UNION performer matches)` so PostgreSQL serves each side from its
+    trigram index and joins once, instead of testing a correlated subquery on every video.
+    """
+    by_title = select(Video.id).where(Video.title.icontains(term, autoescape=True))
+    by_slug = select(Video.id).where(Video.slug == term.lower(), Video.deleted_at.is_(None))
+    by_performer = (
+        select(VideoPerformer.video_id)
         .join(Performer, Performer.id == VideoPerformer.performer_id)
-        .where(VideoPerformer.video_id == Video.id, Performer.name.ilike(f"%{_escape_like(term)}%", escape="\\"))
+        .where(Performer.name.icontains(term, autoescape=True), Performer.deleted_at.is_(None))
     )
-    pattern = f"%{_escape_like(term)}%"
-    return or_(Video.title.ilike(pattern, escape="\\"), Video.slug.like(pattern.lower(), escape="\\"), performer_match)
+    return Video.id.in_(union(by_title, by_slug, by_performer))
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+SEARCH_CAP = 20_000
 
 
 def list_videos(session: Session, *, actor: Actor, flt: VideoFilter, page: PageRequest) -> Page[Video]:
     require(actor, Permission.CATALOG_READ)
+    query = filtered_videos(session, flt)
+    column = SORTABLE.get(page.sort or "", Video.created_at)
+    descending = page.descending if page.sort in SORTABLE else True
+    term = (flt.search or "").strip()
+    if term:
+        found = _search_page(session, flt, term, page, column, descending)
+        if found is not None:
+            return found
+    total, estimated = exact_or_estimated_count(session, query)
+    rows = fetch_page(session, query, [(column, descending), (Video.id, descending)], page, total, estimated=estimated)
+    return Page(rows=rows, total=total, estimated=estimated, request=page)
+
+
+def _search_page(
+    session: Session, flt: VideoFilter, term: str, page: PageRequest, column: Any, descending: bool
+) -> Page[Video] | None:
+    """A search reads only (id, sort key) of the matches, each side from its own index, sorts them in
+    memory and then loads the page's rows by id: one pass instead of a count plus a join over all videos.
+    Returns None past SEARCH_CAP matches (the caller falls back to the planner-estimated path)."""
+    # type_coerce skips the UTC TypeDecorator: thousands of sort keys convert in C, not row by row in Python.
+    sort_key = (
+        type_coerce(column, DateTime(timezone=True)) if column.type.__class__.__name__ == "UTCDateTime" else column
+    )
+    base = filtered_videos(session, replace(flt, search=None)).with_only_columns(Video.id, sort_key)
+    branches = [
+        base.where(Video.title.icontains(term, autoescape=True)),
+        base.where(Video.slug == term.lower()),
+        base.join(VideoPerformer, VideoPerformer.video_id == Video.id)
+        .join(Performer, Performer.id == VideoPerformer.performer_id)
+        .where(Performer.name.icontains(term, autoescape=True), Performer.deleted_at.is_(None)),
+    ]
+    matches = list(session.execute(union(*branches).limit(SEARCH_CAP + 1)).all())
+    if len(matches) > SEARCH_CAP:
+        return None
+    # NULLs first when descending, last when ascending: the same order PostgreSQL gives the plain path.
+    matches.sort(key=lambda row: (row[1] is not None, row[1] if row[1] is not None else 0, row[0]), reverse=descending)
+    wanted = [row[0] for row in matches[page.offset : page.offset + page.size]]
+    loaded = {v.id: v for v in session.execute(select(Video).where(Video.id.in_(wanted))).scalars()} if wanted else {}
+    return Page(rows=[loaded[i] for i in wanted if i in loaded], total=len(matches), estimated=False, request=page)
+
+
+def filtered_videos(session: Session, flt: VideoFilter) -> Select[tuple[Video]]:
+    """The (unordered) query for the videos `flt` selects, shared by the list and the export (transfer.py).
+    Raises ValidationFailed for a bad filter; callers check the permission."""
     errors: dict[str, str] = {}
     term = (flt.search or "").strip()
     if len(term) > 200:
         errors["search"] = "is too long (200 characters at most)"
+    elif 0 < len(term) < 3:
+        errors["search"] = "needs at least 3 characters"
     for name, allowed in (("kind", VIDEO_KINDS), ("state", VIDEO_STATES), ("access_level", ACCESS_LEVELS)):
         value = getattr(flt, name)
         if value is not None and value not in allowed:
@@ -149,11 +201,7 @@ def list_videos(session: Session, *, actor: Actor, flt: VideoFilter, page: PageR
     if flt.has_performers is not None:
         linked = exists(select(VideoPerformer.id).where(VideoPerformer.video_id == Video.id))
         query = query.where(linked if flt.has_performers else ~linked)
-    total, estimated = exact_or_estimated_count(session, query)
-    column = SORTABLE.get(page.sort or "", Video.created_at)
-    descending = page.descending if page.sort in SORTABLE else True
-    rows = fetch_page(session, query, [(column, descending), (Video.id, descending)], page, total, estimated=estimated)
-    return Page(rows=rows, total=total, estimated=estimated, request=page)
+    return query
 
 
 def get_video(session: Session, *, actor: Actor, video_id: int) -> Video:
@@ -199,10 +247,14 @@ def _clean(session: Session, data: dict[str, Any], *, current: Video | None) -> 
     out["title"] = clean_text(get("title"), "title", errors, max_len=TITLE_MAX)
     slug_input = get("slug") if get("slug") not in (None, "") else slugify(out["title"], SLUG_MAX)
     out["slug"] = check_slug(slug_input, "slug", errors, max_len=SLUG_MAX)
-    out["description"] = clean_text(get("description"), "description", errors, max_len=20_000, required=False) or None
+    out["description"] = (
+        clean_text(get("description"), "description", errors, max_len=20_000, required=False, multiline=True) or None
+    )
     kind = get("kind") or (current.kind if current else "movie")
     if kind not in VIDEO_KINDS:
         errors["kind"] = "must be movie, series, episode or live"
+    elif (kind == "episode") != (current is not None and current.season_id is not None):  # the DB's CHECK
+        errors["kind"] = "is “episode” exactly when the video belongs to a season"
     out["kind"] = kind
     collection_id = get("collection_id")
     if collection_id not in (None, ""):
@@ -404,16 +456,28 @@ def set_performers(
     return video
 
 
+def _set_counter(session: Session, model: Any, row_id: int, count: int) -> None:
+    """Cached counters are derived data, not edits: write them without bumping `version`, so an editor
+    open on that collection or performer does not get a conflict nobody caused (and nothing to audit)."""
+    session.execute(
+        update(model).where(model.id == row_id, model.video_count != count).values(video_count=count),
+        execution_options={"synchronize_session": False},
+    )
+    loaded = session.identity_map.get(identity_key(model, row_id))
+    if loaded is not None:
+        set_committed_value(loaded, "video_count", count)
+
+
 def _recount_collections(session: Session, ids: set[int | None]) -> None:
-    for collection_id in ids - {None}:
+    for collection_id in ids:
+        if collection_id is None:
+            continue
         count = session.execute(
             select(func.count())
             .select_from(Video)
             .where(Video.collection_id == collection_id, Video.deleted_at.is_(None))
         ).scalar_one()
-        collection = session.get(Collection, collection_id)
-        if collection is not None and collection.video_count != count:
-            collection.video_count = count
+        _set_counter(session, Collection, collection_id, count)
 
 
 def _recount_performers(session: Session, ids: set[int]) -> None:
@@ -424,9 +488,7 @@ def _recount_performers(session: Session, ids: set[int]) -> None:
             .join(Video, Video.id == VideoPerformer.video_id)
             .where(VideoPerformer.performer_id == performer_id, Video.deleted_at.is_(None))
         ).scalar_one()
-        performer = session.get(Performer, performer_id)
-        if performer is not None and performer.video_count != count:
-            performer.video_count = count
+        _set_counter(session, Performer, performer_id, count)
 
 
 # --- publishing ------------------------------------------------------------------------------------------
@@ -460,6 +522,8 @@ def publish(
 ) -> Video:
     require(actor, Permission.CATALOG_PUBLISH)
     video = _locked_video(session, video_id, expected_version)
+    if video.state == "published":
+        return video  # already public: nothing changes, nothing to audit
     _make_public(session, actor, video, at=None, reason=reason)
     return video
 
@@ -581,7 +645,30 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
             continue
         (result.changed if changed else result.unchanged).append(video_id)
     _recount_collections(session, touched_collections)
+    if action in ("delete", "restore") and result.changed:  # performers count live videos only
+        linked = select(VideoPerformer.performer_id).where(VideoPerformer.video_id.in_(result.changed))
+        _recount_performers(session, set(session.execute(linked).scalars()))
     return result
+
+
+def _drop_as_featured(session: Session, actor: Actor, video: Video) -> None:
+    """A video leaving its collection (moved or deleted) stops being that collection's featured video."""
+    if video.collection_id is None:
+        return
+    collection = session.get(Collection, video.collection_id)
+    if collection is not None and collection.featured_video_id == video.id:
+        collection.featured_video_id = None
+        session.flush()
+        record(
+            session,
+            actor,
+            "collection.feature_video",
+            "collection",
+            collection.id,
+            {"featured_video_id": video.id},
+            {"featured_video_id": None},
+            reason="featured video left the collection",
+        )
 
 
 def _bulk_one(session: Session, actor: Actor, video: Video, action: str, value: Any, touched: set[int | None]) -> bool:
@@ -603,6 +690,7 @@ def _bulk_one(session: Session, actor: Actor, video: Video, action: str, value: 
         if video.collection_id == value:
             return False
         touched |= {video.collection_id, value}
+        _drop_as_featured(session, actor, video)
         video.collection_id = value
         name = "video.move"
     elif action == "access_level":
@@ -623,6 +711,7 @@ def _bulk_one(session: Session, actor: Actor, video: Video, action: str, value: 
         if video.state in ("published", "scheduled"):
             video.state, video.publish_at = "unpublished", None
         touched.add(video.collection_id)
+        _drop_as_featured(session, actor, video)
         name = "video.delete"
     else:  # restore
         if video.deleted_at is None:
@@ -632,6 +721,9 @@ def _bulk_one(session: Session, actor: Actor, video: Video, action: str, value: 
         ).first()
         if clash:
             raise RuleViolation(f"slug “{video.slug}” is now used by video #{clash[0]}; change one slug first")
+        home = session.get(Collection, video.collection_id) if video.collection_id is not None else None
+        if home is not None and home.deleted_at is not None:  # delete_collection refuses to orphan live videos
+            raise RuleViolation(f"its collection “{home.name}” is deleted; move it to another collection first")
         video.deleted_at = None
         touched.add(video.collection_id)
         name = "video.restore"

@@ -50,16 +50,29 @@ class PagedTable:
                 selection=selection,  # type: ignore[arg-type]
             )
             .props(
-                f"dense flat bordered binary-state-sort :rows-per-page-options={PAGE_SIZES} "
+                "dense flat bordered binary-state-sort "
                 'no-data-label="Nothing matches these filters" loading-label="Loading…"'
             )
             .classes("w-full console-table")
             .mark("paged-table")
         )
+        # A list prop, not in the props string: there ":…=[25, 50, 100, 200]" splits at the spaces and the
+        # browser evaluates what is left as the comma expression 200 (no page-size menu, a broken pager).
+        self.table.props["rows-per-page-options"] = PAGE_SIZES
         self.table.on("request", self._on_request)
+        # Quasar echoes the pagination it was created with (rowsNumber 0) back as `update:pagination`; when
+        # that arrives after the first page loaded, it would reset the pager to "1-0 of 0" with no page buttons.
+        # Server-side, only `request` changes the page: keep what the last load set.
+        self.table.on("update:pagination", self._keep_loaded)
         if on_row_click is not None:
             self.table.on("row-click", lambda e: on_row_click(e.args[1]))
         self.last_page: Page[dict[str, Any]] | None = None
+        self._loaded: dict[str, Any] | None = None
+
+    def _keep_loaded(self) -> None:
+        if self._loaded is not None and self.table.pagination != self._loaded:
+            self.table.pagination = dict(self._loaded)
+            self.table.update()
 
     @property
     def pagination(self) -> dict[str, Any]:
@@ -101,6 +114,7 @@ class PagedTable:
             "descending": request.descending,
             "rowsNumber": page.total,
         }
+        self._loaded = dict(self.table.pagination)
         first = request.offset + 1 if page.rows else 0
         last = request.offset + len(page.rows) if page.rows else 0
         about = "about " if page.estimated else ""

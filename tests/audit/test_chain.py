@@ -593,3 +593,22 @@ def test_cli_audit_verify_reports_the_broken_event(engine: Engine, capsys: pytes
     lines = capsys.readouterr().out.strip().splitlines()
     assert f"BROKEN at event {ids[5]}" in lines[0]
     assert lines[-1] == str(ids[5])
+
+
+def test_chain_survives_savepoint_rollback_and_release() -> None:
+    """A bulk action keeps the head across released savepoints and re-reads it after a rolled-back one."""
+    from console.audit.service import record as write
+    from console.audit.service import verify as check
+
+    with session_scope() as session:
+        write(session, SYSTEM, "test.outer", "thing", 1)
+        with session.begin_nested():
+            write(session, SYSTEM, "test.kept", "thing", 2)
+        nested = session.begin_nested()
+        write(session, SYSTEM, "test.dropped", "thing", 3)
+        nested.rollback()
+        write(session, SYSTEM, "test.after", "thing", 4)
+    with session_scope() as session:
+        actions = [e.action for e in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+        assert actions[-3:] == ["test.outer", "test.kept", "test.after"]
+        assert check(session).ok
