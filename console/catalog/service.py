@@ -6,6 +6,8 @@ write one audit event per changed row and report per row what was refused and wh
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -468,7 +470,31 @@ def _set_counter(session: Session, model: Any, row_id: int, count: int) -> None:
         set_committed_value(loaded, "video_count", count)
 
 
+_DEFERRED_RECOUNTS = "catalog.deferred_recounts"
+
+
+@contextmanager
+def deferred_recounts(session: Session) -> Iterator[None]:
+    """Within the block, collection and performer video counts are recounted once, at its end, instead of
+    after every change: a bulk import then runs one COUNT per touched collection/performer, not one per row
+    (which grows with the collection and made big imports quadratic). Nested blocks defer to the outermost."""
+    if _DEFERRED_RECOUNTS in session.info:
+        yield
+        return
+    pending: tuple[set[int | None], set[int]] = (set(), set())
+    session.info[_DEFERRED_RECOUNTS] = pending
+    try:
+        yield
+    finally:
+        session.info.pop(_DEFERRED_RECOUNTS, None)
+    _recount_collections(session, pending[0])
+    _recount_performers(session, pending[1])
+
+
 def _recount_collections(session: Session, ids: set[int | None]) -> None:
+    if (deferred := session.info.get(_DEFERRED_RECOUNTS)) is not None:
+        deferred[0].update(ids)
+        return
     for collection_id in ids:
         if collection_id is None:
             continue
@@ -481,6 +507,9 @@ def _recount_collections(session: Session, ids: set[int | None]) -> None:
 
 
 def _recount_performers(session: Session, ids: set[int]) -> None:
+    if (deferred := session.info.get(_DEFERRED_RECOUNTS)) is not None:
+        deferred[1].update(ids)
+        return
     for performer_id in ids:
         count = session.execute(
             select(func.count())

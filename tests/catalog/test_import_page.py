@@ -105,11 +105,11 @@ async def test_import_creates_the_videos_after_a_dry_run(content_user: User) -> 
     assert issues(user) == []
     assert element(user, "import-commit").enabled
     user.find(marker="import-commit").click()
-    summary = await wait_for_summary(user, "Imported")
+    summary = await wait_for_summary(user, "Import finished")
     assert "2 new" in summary
     assert video_slugs() == {"video-1", "video-2"}
     assert not element(user, "import-commit").enabled  # a new dry run is needed before importing again
-    await user.should_see("Imported 2 rows")
+    await user.should_see("Import finished (2 rows)")
 
 
 async def test_partial_import_skips_bad_rows(content_user: User) -> None:
@@ -119,8 +119,8 @@ async def test_partial_import_skips_bad_rows(content_user: User) -> None:
     assert issues(user) == [(3, "performers", "error")]
     user.find(marker="import-all-or-nothing").click()  # off: import the valid rows
     user.find(marker="import-commit").click()
-    summary = await wait_for_summary(user, "Imported")
-    assert "1 new" in summary and "1 row with errors skipped" in summary
+    summary = await wait_for_summary(user, "Import finished")
+    assert "1 new" in summary and "1 row with errors skipped" in summary, summary
     assert video_slugs() == {"video-1"}
 
 
@@ -142,7 +142,7 @@ async def test_template_and_export_downloads(content_user: User) -> None:
     await upload(user, csv_of([row(1, title="=2+2"), row(2)]), "videos.csv")
     await wait_for_summary(user, "Dry run")
     user.find(marker="import-commit").click()
-    await wait_for_summary(user, "Imported")
+    await wait_for_summary(user, "Import finished")
 
     user.find(marker="export-csv").click()
     exported = await user.download.next(timeout=10)
@@ -160,7 +160,7 @@ async def test_export_uses_the_filter_in_the_address(content_user: User) -> None
     await upload(user, csv_of([row(1), row(2, kind="series", hls_url="")]), "videos.csv")
     await wait_for_summary(user, "Dry run")
     user.find(marker="import-commit").click()
-    await wait_for_summary(user, "Imported")
+    await wait_for_summary(user, "Import finished")
     await user.open("/catalog/import?kind=series")
     await user.should_see("kind = series")
     user.find(marker="export-csv").click()

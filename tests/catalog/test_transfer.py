@@ -18,7 +18,7 @@ from console.audit.models import AuditEvent
 from console.catalog import collections as collection_service
 from console.catalog import performers as performer_service
 from console.catalog import service, transfer
-from console.catalog.models import Video, VideoPerformer
+from console.catalog.models import Collection, Performer, Video, VideoPerformer
 from console.catalog.service import VideoFilter
 from console.catalog.transfer import COLUMNS, ImportReport
 from console.db import session_scope
@@ -145,6 +145,18 @@ def performer_slugs_of(slug: str) -> list[str]:
     with session_scope() as session:
         video = session.execute(select(Video).where(Video.slug == slug)).scalar_one()
         return [p.slug for p, _ in service.performers_of(session, actor=SYSTEM, video_id=video.id)]
+
+
+def counters(world: dict[str, Any]) -> dict[str, int]:
+    """The cached video counts of the collections and performers (the services keep them)."""
+    with session_scope() as session:
+        out = {
+            name: session.get(Collection, world[name]).video_count  # type: ignore[union-attr]
+            for name in ("drama", "shorts")
+        }
+        for slug, performer_id in world["performers"].items():
+            out[slug] = session.get(Performer, performer_id).video_count  # type: ignore[union-attr]
+        return out
 
 
 def issues(report: ImportReport) -> set[tuple[int, str]]:
@@ -345,6 +357,7 @@ def test_commit_creates_then_updates_idempotently(editor: Actor, world: dict[str
     assert first.release_year == 2024 and first.country == "US"
     assert performer_slugs_of("video-1") == ["ann-able", "ben-baker"]
     assert video_by_slug("video-2").is_featured is True
+    assert counters(world) == {"drama": 2, "shorts": 0, "ann-able": 1, "ben-baker": 1, "cy-cole": 1}
     events = events_after(mark)
     assert sorted(a for a, _ in events) == ["video.create", "video.create", "video.performers", "video.performers"]
     assert {e for _, e in events} == {str(first.id), str(video_by_slug("video-2").id)}
@@ -363,6 +376,7 @@ def test_commit_creates_then_updates_idempotently(editor: Actor, world: dict[str
     assert video_by_slug("video-1").title == "Video 1 (director's cut)"
     assert performer_slugs_of("video-1") == ["ben-baker", "ann-able"]  # billing order follows the file
     assert video_by_slug("video-2").is_featured is False
+    assert counters(world) == {"drama": 2, "shorts": 0, "ann-able": 2, "ben-baker": 2, "cy-cole": 0}
     actions = sorted(a for a, _ in events_after(mark))
     assert actions == ["video.performers", "video.performers", "video.update", "video.update"]
     assert count_videos() == 2
@@ -390,6 +404,7 @@ def test_all_or_nothing_with_one_bad_row_writes_nothing(editor: Actor, world: di
     assert count_videos() == 1
     assert video_by_slug("video-1").title == "Video 1"
     assert events_after(mark) == []
+    assert counters(world)["drama"] == 1 and counters(world)["ann-able"] == 1
 
 
 def test_partial_mode_commits_the_good_rows_only(editor: Actor, world: dict[str, Any]) -> None:
@@ -401,6 +416,7 @@ def test_partial_mode_commits_the_good_rows_only(editor: Actor, world: dict[str,
         slugs = set(session.execute(select(Video.slug)).scalars())
     assert slugs == {"video-1", "video-3"}
     assert performer_slugs_of("video-3") == ["ann-able", "ben-baker"]
+    assert counters(world) == {"drama": 2, "shorts": 0, "ann-able": 2, "ben-baker": 2, "cy-cole": 0}
 
 
 def test_import_keeps_published_videos_public_and_the_gate_guards_them(editor: Actor, world: dict[str, Any]) -> None:
@@ -535,3 +551,23 @@ def test_two_thousand_rows_import_quickly(editor: Actor, world: dict[str, Any]) 
     assert seen[0] == (0, 2_000) and seen[-1] == (2_000, 2_000)
     assert count_videos() == 2_000
     assert elapsed < 120, f"2,000 rows took {elapsed:.1f}s"
+
+
+def test_deferred_recounts_count_once_at_the_end(world: dict[str, Any]) -> None:
+    """service.deferred_recounts: counters are stale inside the block and right after it (also when nested)."""
+    with session_scope() as session:
+        with service.deferred_recounts(session):
+            with service.deferred_recounts(session):
+                video = service.create_video(
+                    session, actor=SYSTEM, data={"title": "Counted later", "collection_id": world["drama"]}
+                )
+                service.set_performers(
+                    session, actor=SYSTEM, video_id=video.id, performer_ids=[world["performers"]["cy-cole"]]
+                )
+            assert session.get(Collection, world["drama"]).video_count == 0  # type: ignore[union-attr]
+        assert session.get(Collection, world["drama"]).video_count == 1  # type: ignore[union-attr]
+    assert counters(world)["cy-cole"] == 1
+    with session_scope() as session:
+        with pytest.raises(RuntimeError), service.deferred_recounts(session):
+            raise RuntimeError("the block failed: nothing is recounted, the caller rolls back")
+        assert "catalog.deferred_recounts" not in session.info  # later changes recount right away again
