@@ -86,7 +86,7 @@ def test_seed_demo_members_are_created_through_the_service_with_audit_events() -
 def test_seed_scale_bulk_inserts_members() -> None:
     from console.seed import seed_scale
 
-    seed_scale(members=2_500, batch=1_000)
+    seed_scale(members=2_500, videos=40, performers=10)
     with session_scope() as session:
         assert session.execute(select(func.count()).select_from(Member)).scalar_one() == 2_500
         emails = session.execute(select(func.count(func.distinct(Member.email)))).scalar_one()
