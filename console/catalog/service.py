@@ -664,7 +664,10 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
             result.refused[video_id] = "does not exist"
             continue
         try:
-            with session.begin_nested():
+            if action in NEEDS_SAVEPOINT:
+                with session.begin_nested():
+                    changed = _bulk_one(session, actor, video, action, value, touched_collections)
+            else:  # these refuse before they change anything: no savepoint round trips per row
                 changed = _bulk_one(session, actor, video, action, value, touched_collections)
         except PublishRefused as exc:
             result.refused[video_id] = "; ".join(exc.reasons)
@@ -678,6 +681,10 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
         linked = select(VideoPerformer.performer_id).where(VideoPerformer.video_id.in_(result.changed))
         _recount_performers(session, set(session.execute(linked).scalars()))
     return result
+
+
+# Actions that can refuse a row after changing it (the gate re-check after a move), so they need a savepoint.
+NEEDS_SAVEPOINT = frozenset({"move"})
 
 
 def _drop_as_featured(session: Session, actor: Actor, video: Video) -> None:
