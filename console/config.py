@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     lockout_attempts: int = Field(default=5, ge=1)
     lockout_window_minutes: int = Field(default=15, ge=1)
     scheduler_seconds: int = Field(default=30, ge=0)  # 0 turns the scheduled-publishing job off
+    records_key: str | None = None  # Fernet key for 2257 ID scans; development generates var/records.key
+    records_retention_years: int = Field(default=7, ge=1, le=100)  # 28 CFR 75.4
+    records_scan_max_mb: int = Field(default=15, ge=1, le=200)
 
     @property
     def is_production(self) -> bool:
@@ -49,6 +52,33 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'console.db').as_posix()}"
+
+    @property
+    def records_path(self) -> Path:
+        """Encrypted ID scans: under the data dir, never under a served directory (/media is data_dir/media)."""
+        return self.data_dir / "records"
+
+    def effective_records_key(self) -> bytes:
+        """The Fernet key for ID scans. Production refuses to run without CONSOLE_RECORDS_KEY."""
+        from cryptography.fernet import Fernet
+
+        if self.records_key:
+            try:
+                Fernet(self.records_key.encode())
+            except ValueError as exc:
+                raise ConfigError(
+                    "CONSOLE_RECORDS_KEY is not a valid Fernet key (32 url-safe base64 bytes); generate one with "
+                    "`python3 -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`."
+                ) from exc
+            return self.records_key.encode()
+        if self.is_production:
+            raise ConfigError("CONSOLE_RECORDS_KEY is missing: 2257 ID scans must be encrypted with a managed key.")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        path = self.data_dir / "records.key"
+        if not path.exists():
+            path.write_bytes(Fernet.generate_key())
+            path.chmod(0o600)
+        return path.read_bytes().strip()
 
     @property
     def storage_path(self) -> Path:

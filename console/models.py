@@ -2,6 +2,16 @@
 
 from console.audit.models import AuditEvent
 from console.catalog.models import Collection, Performer, Photo, Season, SocialMediaLink, Video, VideoPerformer
+from console.compliance.models import (
+    ComplianceHold,
+    Custodian,
+    IdDocument,
+    IdScan,
+    LegalRecord,
+    PerformerName,
+    Production,
+    ProductionPerformer,
+)
 from console.db import Base, metadata
 from console.members.models import Member
 from console.staff.models import LoginAttempt, Staff, StaffSession
@@ -11,6 +21,14 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Collection",
+    "ComplianceHold",
+    "Custodian",
+    "IdDocument",
+    "IdScan",
+    "LegalRecord",
+    "PerformerName",
+    "Production",
+    "ProductionPerformer",
     "LoginAttempt",
     "Member",
     "Performer",

@@ -59,13 +59,16 @@ def _empty_database(engine: Engine) -> None:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             conn.execute(text("SET session_replication_role = DEFAULT"))
         else:
-            conn.exec_driver_sql("DROP TRIGGER IF EXISTS audit_events_no_delete")
+            # The append-only and retention triggers refuse DELETE: lift them, empty, put them back as they were.
+            triggers = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
+            for name, _sql in triggers:
+                conn.exec_driver_sql(f"DROP TRIGGER {name}")
+            # videos <-> seasons reference each other: no delete order satisfies both, so check at commit.
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
             for name in reversed(tables):
                 conn.exec_driver_sql(f"DELETE FROM {name}")
-            conn.exec_driver_sql(
-                "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
-                "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END"
-            )
+            for _name, sql in triggers:
+                conn.exec_driver_sql(sql)
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ editor, bulk publish, import and the scheduler all get them without knowing they
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from sqlalchemy import func, select
@@ -16,6 +17,24 @@ from console.catalog.models import Performer, Video, VideoPerformer
 
 Check = Callable[[Session, Video], list[str]]
 _CHECKS: list[tuple[str, Check]] = []
+
+# Modules that register checks. Loaded before the first answer, so no entry point (CLI, scheduler, a test
+# that imports only the catalog) can ask the gate without them.
+PLUGINS = ("console.compliance.gate_checks",)
+_plugins_loaded = False
+
+
+def _load_plugins() -> None:
+    global _plugins_loaded
+    if not _plugins_loaded:
+        for module in PLUGINS:
+            importlib.import_module(module)
+        _plugins_loaded = True
+
+
+def registered_checks() -> list[str]:
+    _load_plugins()
+    return [name for name, _ in _CHECKS]
 
 
 def register_check(name: str, check: Check) -> None:
@@ -28,6 +47,7 @@ def register_check(name: str, check: Check) -> None:
 
 
 def publish_blockers(session: Session, video: Video) -> list[str]:
+    _load_plugins()
     reasons: list[str] = []
     for _, check in _CHECKS:
         reasons.extend(check(session, video))

@@ -19,6 +19,7 @@ from console.catalog import collections as collection_service
 from console.catalog import gate, service
 from console.catalog import performers as performer_service
 from console.catalog.models import Collection, Performer, Video
+from console.compliance.fixtures import compliant_video
 from console.db import session_scope
 
 CDN = "https://cdn.example.com"
@@ -95,6 +96,7 @@ def make_publishable_video(
         data = complete_data(collection_id, performer_count=len(performer_ids), **overrides)
         video = service.create_video(session, actor=actor, data=data)
         service.set_performers(session, actor=actor, video_id=video.id, performer_ids=performer_ids)
+        compliant_video(session, video.id)  # 2257 paperwork through the compliance services
         assert gate.publish_blockers(session, video) == []
         return video.id
 

@@ -55,7 +55,7 @@ def test_publish_of_a_mixed_selection(content: Actor) -> None:
     assert result.unchanged == [published]
     assert result.refused == {
         incomplete: "HLS manifest URL is missing; thumbnail is missing; no collection is chosen; "
-        "0 performer(s) linked but the performer count says 1",
+        "0 performer(s) linked but the performer count says 1; 2257: no date of production is recorded",
         missing: "does not exist",
     }
     assert [load_video(v).state for v in (good1, good2, incomplete, published)] == [

@@ -77,6 +77,7 @@ def test_publish_refused_lists_every_reason_and_changes_nothing() -> None:
         "thumbnail is missing",
         "no collection is chosen",
         "0 performer(s) linked but the performer count says 2",
+        "2257: no date of production is recorded",  # the compliance check plugs into the same gate
     ]
     for reason in exc.value.reasons:
         assert reason in exc.value.message
@@ -221,9 +222,13 @@ def test_set_performers_that_breaks_a_published_video_is_refused() -> None:
     with session_scope() as session:
         assert [p.id for p, _ in service.performers_of(session, actor=SYSTEM, video_id=video_id)] == [first]
     assert events_since(mark) == []
-    with session_scope() as session:  # a swap keeps the count right
+    # A swap keeps the count right, but the new performer has no 2257 paperwork for this production: the
+    # cast of a public video cannot change until compliance has recorded it.
+    with pytest.raises(RuleViolation) as exc, session_scope() as session:
         service.set_performers(session, actor=SYSTEM, video_id=video_id, performer_ids=[second])
+    assert "2257" in exc.value.message and "legal record" in exc.value.message
     assert load_video(video_id).state == "published"
+    assert events_since(mark) == []
 
 
 # --- schedule -----------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from console.catalog import performers as performer_service
 from console.catalog import scheduler
 from console.catalog import service as video_service
 from console.catalog.models import Collection, Performer, SocialMediaLink, Video, VideoPerformer
+from console.compliance.fixtures import compliant_video
 from console.db import session_scope, utcnow
 
 
@@ -66,6 +67,7 @@ def _publishable(session, title: str) -> Video:  # type: ignore[no-untyped-def]
         "title": title, "collection_id": collection.id, "hls_url": "https://cdn.example.com/a.m3u8",
         "thumbnail_url": "https://cdn.example.com/a.jpg", "performer_count": 1})
     video_service.set_performers(session, actor=SYSTEM, video_id=video.id, performer_ids=[performer.id])
+    compliant_video(session, video.id)
     return video
 
 

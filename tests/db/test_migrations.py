@@ -19,8 +19,9 @@ from console.models import metadata
 from tests.conftest import IS_POSTGRES, TEST_URL
 
 APP_TABLES = {t.name for t in metadata.sorted_tables}
-PG_TRIGGERS = {"audit_events_no_update_delete", "audit_events_no_truncate"}
-SQLITE_TRIGGERS = {"audit_events_no_update", "audit_events_no_delete"}
+RETENTION_TRIGGERS = {"legal_records_retention", "id_documents_retention", "id_scans_retention"}
+PG_TRIGGERS = {"audit_events_no_update_delete", "audit_events_no_truncate"} | RETENTION_TRIGGERS
+SQLITE_TRIGGERS = {"audit_events_no_update", "audit_events_no_delete"} | RETENTION_TRIGGERS
 
 
 @pytest.fixture

@@ -1,0 +1,312 @@
+"""Productions (the date of production of each depiction and the record/ID relied on per performer), the
+custodian of records, and the compliance statement text each depiction carries (28 CFR 75.6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.actor import Actor
+from console.audit.service import record as audit
+from console.catalog.models import Performer, Video, VideoPerformer
+from console.compliance.gate_checks import compliance_blockers
+from console.compliance.models import Custodian, IdDocument, LegalRecord, Production, ProductionPerformer
+from console.compliance.records import _parse_date, age_on, legal_name
+from console.db import utcnow
+from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from console.staff.permissions import Permission, require
+from console.validation import clean_text
+
+EARLIEST_PRODUCTION = date(1970, 1, 1)
+
+
+def production_view(p: Production, relied: dict[int, int | None]) -> dict[str, Any]:
+    return {
+        "video_id": p.video_id,
+        "production_date": p.production_date,
+        "producer_notes": p.producer_notes,
+        "location_notes": p.location_notes,
+        "relied_on": {str(k): v for k, v in sorted(relied.items())},
+        "version": p.version,
+    }
+
+
+@dataclass(frozen=True)
+class CastLine:
+    performer_id: int
+    stage_name: str
+    record_id: int | None
+    legal_name: str | None
+    status: str | None
+    age_on_production: int | None
+    id_document_id: int | None
+    candidates: list[IdDocument]
+
+
+@dataclass(frozen=True)
+class ProductionDetail:
+    video: Video
+    production: Production | None
+    cast: list[CastLine]
+    blockers: list[str]
+
+
+def _video(session: Session, video_id: int) -> Video:
+    video = session.get(Video, video_id)
+    if video is None:
+        raise NotFound(f"Video #{video_id} does not exist.")
+    return video
+
+
+def _relied(session: Session, production: Production | None) -> dict[int, ProductionPerformer]:
+    if production is None:
+        return {}
+    rows = session.execute(select(ProductionPerformer).where(ProductionPerformer.production_id == production.id))
+    return {pp.performer_id: pp for pp in rows.scalars()}
+
+
+def view_production(session: Session, *, actor: Actor, video_id: int) -> ProductionDetail:
+    """Production date, each performer with legal name and age on that day, the gate's verdict. Audited."""
+    require(actor, Permission.COMPLIANCE_READ_LEGAL)
+    video = _video(session, video_id)
+    production = session.execute(select(Production).where(Production.video_id == video_id)).scalar_one_or_none()
+    relied = _relied(session, production)
+    linked = session.execute(
+        select(Performer)
+        .join(VideoPerformer, VideoPerformer.performer_id == Performer.id)
+        .where(VideoPerformer.video_id == video_id, Performer.deleted_at.is_(None))
+        .order_by(VideoPerformer.billing_order, Performer.id)
+    ).scalars()
+    cast: list[CastLine] = []
+    performers = list(linked)
+    records = {
+        r.performer_id: r
+        for r in session.execute(
+            select(LegalRecord).where(LegalRecord.performer_id.in_([p.id for p in performers]))
+        ).scalars()
+    }
+    docs_by_record: dict[int, list[IdDocument]] = {}
+    if records:
+        for doc in session.execute(
+            select(IdDocument)
+            .where(IdDocument.legal_record_id.in_([r.id for r in records.values()]))
+            .order_by(IdDocument.examined_on.desc(), IdDocument.id.desc())
+        ).scalars():
+            docs_by_record.setdefault(doc.legal_record_id, []).append(doc)
+    day = production.production_date if production else None
+    for p in performers:
+        rec = records.get(p.id)
+        pp = relied.get(p.id)
+        cast.append(
+            CastLine(
+                performer_id=p.id,
+                stage_name=p.name,
+                record_id=rec.id if rec else None,
+                legal_name=legal_name(rec) if rec else None,
+                status=rec.status if rec else None,
+                age_on_production=age_on(rec.date_of_birth, day) if rec and rec.date_of_birth and day else None,
+                id_document_id=pp.id_document_id if pp else None,
+                candidates=docs_by_record.get(rec.id, []) if rec else [],
+            )
+        )
+    audit(session, actor, "production.view", "video", video_id)
+    return ProductionDetail(video, production, cast, compliance_blockers(session, video))
+
+
+def _best_document(docs: list[IdDocument], day: date | None) -> IdDocument | None:
+    """The latest ID examined on or before the production date (what a reviewer would pick)."""
+    usable = [d for d in docs if d.examined_on is not None and (day is None or d.examined_on <= day)]
+    return max(usable, key=lambda d: (d.examined_on, d.id)) if usable else None
+
+
+def save_production(
+    session: Session,
+    *,
+    actor: Actor,
+    video_id: int,
+    data: dict[str, Any],
+    expected_version: int | None,
+) -> Production:
+    """Create or amend a video's production: date, notes, and per linked performer the ID relied on.
+
+    `data["relied_on"]` maps performer id -> ID document id; performers left out get the latest ID examined on
+    or before the production date. A document must belong to the performer's own legal record.
+    """
+    require(actor, Permission.COMPLIANCE_EDIT)
+    video = _video(session, video_id)
+    errors: dict[str, str] = {}
+    day = _parse_date(data.get("production_date"), "production_date", errors, required=True)
+    if day is not None and day > date.today():
+        errors["production_date"] = "is in the future; record the day the depiction was produced"
+    elif day is not None and day < EARLIEST_PRODUCTION:
+        errors["production_date"] = f"is before {EARLIEST_PRODUCTION.isoformat()}"
+    producer = clean_text(
+        data.get("producer_notes"), "producer_notes", errors, max_len=2000, required=False, multiline=True
+    )
+    location = clean_text(
+        data.get("location_notes"), "location_notes", errors, max_len=2000, required=False, multiline=True
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    production = session.execute(
+        select(Production).where(Production.video_id == video_id).with_for_update()
+    ).scalar_one_or_none()
+    if production is not None and expected_version is not None and production.version != expected_version:
+        raise Conflict(
+            "The production was changed by someone else while you edited it; your input is kept. Review and save "
+            "again.",
+            current=production_view(production, {k: v.id_document_id for k, v in _relied(session, production).items()}),
+        )
+    linked = list(
+        session.execute(select(VideoPerformer.performer_id).where(VideoPerformer.video_id == video_id)).scalars()
+    )
+    records = {
+        r.performer_id: r
+        for r in session.execute(select(LegalRecord).where(LegalRecord.performer_id.in_(linked))).scalars()
+    }
+    chosen_raw = data.get("relied_on") or {}
+    chosen: dict[int, int | None] = {}
+    for key, value in chosen_raw.items():
+        try:
+            chosen[int(key)] = int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            errors[f"relied_on.{key}"] = "is not an ID document"
+    docs: dict[int, list[IdDocument]] = {}
+    if records:
+        for doc in session.execute(
+            select(IdDocument).where(IdDocument.legal_record_id.in_([r.id for r in records.values()]))
+        ).scalars():
+            docs.setdefault(doc.legal_record_id, []).append(doc)
+    plan: dict[int, tuple[int, int | None]] = {}
+    for performer_id in linked:
+        rec = records.get(performer_id)
+        if rec is None:
+            continue  # the gate reports "no legal record"; nothing to rely on yet
+        own = {d.id: d for d in docs.get(rec.id, [])}
+        if performer_id in chosen and chosen[performer_id] is not None:
+            doc_id = chosen[performer_id]
+            if doc_id not in own:
+                errors[f"relied_on.{performer_id}"] = "is not an ID document of this performer's legal record"
+                continue
+            plan[performer_id] = (rec.id, doc_id)
+        else:
+            best = _best_document(list(own.values()), day)
+            plan[performer_id] = (rec.id, best.id if best else None)
+    if errors:
+        raise ValidationFailed(errors)
+    before = None
+    if production is None:
+        production = Production(video_id=video.id)
+        session.add(production)
+        action = "production.create"
+    else:
+        before = production_view(production, {k: v.id_document_id for k, v in _relied(session, production).items()})
+        action = "production.update"
+    production.production_date = day
+    production.producer_notes = producer or None
+    production.location_notes = location or None
+    production.updated_at = utcnow()
+    session.flush()
+    existing = _relied(session, production)
+    for performer_id, stale in existing.items():
+        if performer_id not in plan:
+            session.delete(stale)
+    for performer_id, (record_id, doc_id) in plan.items():
+        pp = existing.get(performer_id)
+        if pp is None:
+            session.add(
+                ProductionPerformer(
+                    production_id=production.id,
+                    performer_id=performer_id,
+                    legal_record_id=record_id,
+                    id_document_id=doc_id,
+                )
+            )
+        else:
+            pp.legal_record_id, pp.id_document_id = record_id, doc_id
+    session.flush()
+    after = production_view(production, {k: v[1] for k, v in plan.items()})
+    if after == before:
+        return production
+    audit(session, actor, action, "video", video.id, before, after)
+    return production
+
+
+# --- custodian and statement --------------------------------------------------------------------------------
+
+
+def custodian_view(c: Custodian) -> dict[str, Any]:
+    return {"name": c.name, "title": c.title, "business_address": c.business_address, "hours": c.hours}
+
+
+def get_custodian(session: Session, *, actor: Actor) -> Custodian | None:
+    require(actor, Permission.CATALOG_READ)
+    return session.get(Custodian, 1)
+
+
+def set_custodian(session: Session, *, actor: Actor, data: dict[str, Any], expected_version: int | None) -> Custodian:
+    require(actor, Permission.COMPLIANCE_EDIT)
+    errors: dict[str, str] = {}
+    values = {
+        "name": clean_text(data.get("name"), "name", errors, max_len=200),
+        "title": clean_text(data.get("title"), "title", errors, max_len=200),
+        "business_address": clean_text(
+            data.get("business_address"), "business_address", errors, max_len=1000, multiline=True
+        ),
+        "hours": clean_text(data.get("hours"), "hours", errors, max_len=300),
+    }
+    if errors:
+        raise ValidationFailed(errors)
+    current = session.execute(select(Custodian).where(Custodian.id == 1).with_for_update()).scalar_one_or_none()
+    if current is None:
+        current = Custodian(id=1, **values)
+        session.add(current)
+        session.flush()
+        audit(session, actor, "custodian.set", "custodian", 1, None, custodian_view(current))
+        return current
+    if expected_version is not None and current.version != expected_version:
+        raise Conflict(
+            "The custodian details were changed by someone else; review and save again.",
+            current=custodian_view(current),
+        )
+    before = custodian_view(current)
+    for k, v in values.items():
+        setattr(current, k, v)
+    if custodian_view(current) != before:
+        session.flush()
+        audit(session, actor, "custodian.set", "custodian", 1, before, custodian_view(current))
+    return current
+
+
+STATEMENT_TITLE = "18 U.S.C. 2257 Record-Keeping Requirements Compliance Statement"
+
+
+def statement_text(video: Video, production_date: date | None, custodian: Custodian | None) -> str:
+    """The statement a depiction displays (28 CFR 75.6): title/identifier, date of production, custodian."""
+    if custodian is None:
+        raise RuleViolation("No custodian of records is set; a compliance officer must enter one first.")
+    if production_date is None:
+        raise RuleViolation("This video has no date of production recorded; the statement cannot be issued.")
+    return (
+        f"{STATEMENT_TITLE}\n\n"
+        f"Title: {video.title}\n"
+        f"Identifier: {video.slug} (#{video.id})\n"
+        f"Date of production: {production_date.isoformat()}\n\n"
+        "The records required by 18 U.S.C. 2257 and 28 C.F.R. Part 75 for all performers appearing in this "
+        "depiction are kept by the following custodian of records:\n\n"
+        f"{custodian.name}\n{custodian.title}\n{custodian.business_address}\n\n"
+        f"Records are available for inspection: {custodian.hours}"
+    )
+
+
+def compliance_statement(session: Session, *, actor: Actor, video_id: int) -> str:
+    """Public text (no legal data): any catalog role may read and copy it."""
+    require(actor, Permission.CATALOG_READ)
+    video = _video(session, video_id)
+    day = session.execute(select(Production.production_date).where(Production.video_id == video_id)).scalar()
+    return statement_text(video, day, session.get(Custodian, 1))
