@@ -36,6 +36,7 @@ from console.catalog.performers import (
     videos_of,
 )
 from console.catalog.rules import slugify
+from console.compliance.records import can_read_legal, compliance_badges
 from console.db import session_scope
 from console.errors import ConsoleError, NotFound, ValidationFailed
 from console.paging import Page, PageRequest
@@ -114,6 +115,9 @@ def load_profile(actor: Actor, performer_id: int) -> dict[str, Any]:
             {"id": v.id, "title": v.title, "state": v.state}
             for v in videos_of(session, actor=actor, performer_id=performer_id, limit=VIDEO_LIMIT)
         ]
+        # 2257: compliance staff get a link to the legal record; everyone else only a compliant/not badge.
+        if not can_read_legal(actor):
+            data["compliant"] = compliance_badges(session, actor=actor, performer_ids=[performer_id])[performer_id]
         return data
 
 
@@ -305,6 +309,12 @@ def register() -> None:
                 ui.label(f"{stored['video_count']:,} video{'s' if stored['video_count'] != 1 else ''}").classes(
                     "text-sm opacity-70"
                 )
+                if "compliant" not in loaded:
+                    ui.link("2257 record", f"/compliance/records/{pid}").classes("text-sm").mark("performer-2257")
+                else:
+                    ui.badge("2257 compliant" if loaded["compliant"] else "2257: not compliant").props(
+                        f"outline color={'positive' if loaded['compliant'] else 'negative'}"
+                    ).mark("performer-compliance")
                 ui.space()
                 if editable:
                     if stored["deleted_at"] is None:

@@ -32,6 +32,9 @@ def compliance_blockers(session: Session, video: Video) -> list[str]:
         reasons.append(
             f"on compliance hold since {hold.created_at:%Y-%m-%d} ({hold.reason}); compliance must release it"
         )
+    if video.kind == "series":
+        # A series is a container with no footage of its own: its episodes are the depictions checked here.
+        return [PREFIX + r for r in reasons]
     production = session.execute(
         select(Production.id, Production.production_date).where(Production.video_id == video.id)
     ).first()

@@ -15,7 +15,7 @@ from console.actor import Actor
 from console.audit.service import record as audit
 from console.catalog.models import Performer, Video, VideoPerformer
 from console.compliance.gate_checks import compliance_blockers
-from console.compliance.models import Custodian, IdDocument, LegalRecord, Production, ProductionPerformer
+from console.compliance.models import Custodian, IdDocument, IdScan, LegalRecord, Production, ProductionPerformer
 from console.compliance.records import _parse_date, age_on, legal_name
 from console.db import utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
@@ -118,10 +118,18 @@ def view_production(session: Session, *, actor: Actor, video_id: int) -> Product
     return ProductionDetail(video, production, cast, compliance_blockers(session, video))
 
 
-def _best_document(docs: list[IdDocument], day: date | None) -> IdDocument | None:
-    """The latest ID examined on or before the production date (what a reviewer would pick)."""
+def _best_document(docs: list[IdDocument], day: date | None, scanned: set[int]) -> IdDocument | None:
+    """The latest ID examined on or before the production date, preferring one whose copy is on file and that
+    had not expired when examined (what a reviewer would pick: the one the gate can accept)."""
     usable = [d for d in docs if d.examined_on is not None and (day is None or d.examined_on <= day)]
-    return max(usable, key=lambda d: (d.examined_on, d.id)) if usable else None
+    if not usable:
+        return None
+
+    def rank(d: IdDocument) -> tuple[bool, bool, date, int]:
+        valid = d.expiry_date is None or (d.examined_on is not None and d.expiry_date >= d.examined_on)
+        return (d.id in scanned, valid, d.examined_on or date.min, d.id)
+
+    return max(usable, key=rank)
 
 
 def save_production(
@@ -182,6 +190,12 @@ def save_production(
             select(IdDocument).where(IdDocument.legal_record_id.in_([r.id for r in records.values()]))
         ).scalars():
             docs.setdefault(doc.legal_record_id, []).append(doc)
+    all_doc_ids = [d.id for group in docs.values() for d in group]
+    scanned = (
+        set(session.execute(select(IdScan.id_document_id).where(IdScan.id_document_id.in_(all_doc_ids))).scalars())
+        if all_doc_ids
+        else set()
+    )
     plan: dict[int, tuple[int, int | None]] = {}
     for performer_id in linked:
         rec = records.get(performer_id)
@@ -195,7 +209,7 @@ def save_production(
                 continue
             plan[performer_id] = (rec.id, doc_id)
         else:
-            best = _best_document(list(own.values()), day)
+            best = _best_document(list(own.values()), day, scanned)
             plan[performer_id] = (rec.id, best.id if best else None)
     if errors:
         raise ValidationFailed(errors)
@@ -210,6 +224,8 @@ def save_production(
     production.production_date = day
     production.producer_notes = producer or None
     production.location_notes = location or None
+    if before is not None and production_view(production, {k: v[1] for k, v in plan.items()}) == before:
+        return production  # a save that changes nothing: no version bump (no false conflicts), no event
     production.updated_at = utcnow()
     session.flush()
     existing = _relied(session, production)

@@ -68,22 +68,50 @@ CHECKLIST_LABELS = {
 }
 LEGAL_FACTS = ("legal_first_name", "legal_middle_name", "legal_last_name", "date_of_birth")
 EARLIEST_DOB = date(1900, 1, 1)
+READ_ACTIONS = ("legal_record.view", "legal_record.scan_view", "legal_record.scan_download")
+
+
+def _remember_file(session: Session, key: str, name: str) -> None:
+    """Note a scan file written or deleted, with the (sub)transaction it belongs to (innermost savepoint or root)."""
+    session.info.setdefault(key, []).append((name, session.get_nested_transaction() or session.get_transaction()))
+
+
+def _inside(transaction: Any, boundary: Any) -> bool:
+    while transaction is not None:
+        if transaction is boundary:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 @event.listens_for(Session, "after_commit")
 def _files_after_commit(session: Session) -> None:
+    # Also fired when a savepoint is released: nothing is durable until the outer transaction commits.
+    if session.get_nested_transaction() is not None:
+        return
     # Scans of a record deleted after its retention period leave the disk only once the deletion is durable.
-    for name in session.info.pop("after_commit_discard", []):
+    for name, _ in session.info.pop("after_commit_discard", []):
         vault.discard(name)
     session.info.pop("after_rollback_discard", None)
 
 
-@event.listens_for(Session, "after_rollback")
-def _files_after_rollback(session: Session) -> None:
-    # A scan stored by a transaction that then failed has no row: remove the orphan file.
-    for name in session.info.pop("after_rollback_discard", []):
-        vault.discard(name)
-    session.info.pop("after_commit_discard", None)
+@event.listens_for(Session, "after_soft_rollback")
+def _files_after_rollback(session: Session, previous: Any) -> None:
+    # Only what the rolled-back savepoint (or the whole transaction) did is undone: a scan it stored has no row,
+    # so its file goes; a deletion it made did not happen, so that file stays. Earlier work in the transaction
+    # is untouched (after_rollback would fire for any savepoint and cannot tell which one).
+    boundary = previous
+    while boundary is not None and not boundary.nested and boundary.parent is not None:
+        boundary = boundary.parent
+    for key in ("after_rollback_discard", "after_commit_discard"):
+        pending = session.info.get(key)
+        if not pending:
+            continue
+        session.info[key] = [(name, txn) for name, txn in pending if not _inside(txn, boundary)]
+        if key == "after_rollback_discard":
+            for name, txn in pending:
+                if _inside(txn, boundary):
+                    vault.discard(name)
 
 
 # --- small helpers ------------------------------------------------------------------------------------------
@@ -183,7 +211,11 @@ def _locked(session: Session, record_id: int, expected_version: int | None) -> L
     if expected_version is not None and rec.version != expected_version:
         who = session.execute(
             select(AuditEvent.actor_label)
-            .where(AuditEvent.entity == "legal_record", AuditEvent.entity_id == str(record_id))
+            .where(
+                AuditEvent.entity == "legal_record",
+                AuditEvent.entity_id == str(record_id),
+                AuditEvent.action.not_in(READ_ACTIONS),  # who changed it, not who last looked at it
+            )
             .order_by(AuditEvent.id.desc())
             .limit(1)
         ).scalar_one_or_none()
@@ -253,17 +285,16 @@ def compliance_badges(session: Session, *, actor: Actor, performer_ids: list[int
     return {pid: pid in verified for pid in performer_ids}
 
 
-def record_history(session: Session, *, actor: Actor, record_id: int, limit: int = 300) -> list[AuditEvent]:
-    """The record's amendment history (previous values in each event's `before`), newest first."""
+def record_history(
+    session: Session, *, actor: Actor, record_id: int, limit: int = 300, include_reads: bool = True
+) -> list[AuditEvent]:
+    """The record's amendment history (previous values in each event's `before`), newest first.
+    `include_reads=False` leaves out views and downloads, so heavy reading cannot push amendments past `limit`."""
     require(actor, Permission.COMPLIANCE_READ_LEGAL)
-    return list(
-        session.execute(
-            select(AuditEvent)
-            .where(AuditEvent.entity == "legal_record", AuditEvent.entity_id == str(record_id))
-            .order_by(AuditEvent.id.desc())
-            .limit(limit)
-        ).scalars()
-    )
+    query = select(AuditEvent).where(AuditEvent.entity == "legal_record", AuditEvent.entity_id == str(record_id))
+    if not include_reads:
+        query = query.where(AuditEvent.action.not_in(READ_ACTIONS))
+    return list(session.execute(query.order_by(AuditEvent.id.desc()).limit(limit)).scalars())
 
 
 def read_scan(session: Session, *, actor: Actor, scan_id: int, purpose: str = "view") -> tuple[bytes, str, str]:
@@ -349,6 +380,10 @@ def dependants(session: Session, rec: LegalRecord, *, public_only: bool = True) 
     return list(session.execute(query).scalars())
 
 
+def _stage_name(session: Session, rec: LegalRecord) -> str:
+    return session.execute(select(Performer.name).where(Performer.id == rec.performer_id)).scalar_one()
+
+
 def _hold_dependants(session: Session, actor: Actor, rec: LegalRecord, reason: str) -> list[int]:
     """Take down every public video relying on the record, in the caller's transaction; list them as held."""
     from console.catalog.service import video_view  # the audited shape of a video
@@ -390,15 +425,15 @@ def amend_record(
     if record_view(rec) == before:
         return rec, []
     held: list[int] = []
-    if facts_changed:
-        rec.entered_by_id = rec.entered_by_id or actor.staff_id
-        if rec.status in ("verified", "pending_verification"):
-            was_verified = rec.status == "verified"
-            rec.status = "pending_verification"
-            rec.verified_by_id, rec.verified_by_label, rec.verified_at, rec.checklist = None, None, None, {}
-            rec.status_reason = "legal facts amended; needs a new verification"
-            if was_verified:
-                held = _hold_dependants(session, actor, rec, "legal record amended; awaiting re-verification")
+    if facts_changed and rec.status in ("verified", "pending_verification"):
+        was_verified = rec.status == "verified"
+        rec.status = "pending_verification"
+        rec.verified_by_id, rec.verified_by_label, rec.verified_at, rec.checklist = None, None, None, {}
+        rec.status_reason = "legal facts amended; needs a new verification"
+        if was_verified:
+            held = _hold_dependants(
+                session, actor, rec, f"{_stage_name(session, rec)}'s legal record was amended; awaiting re-verification"
+            )
     _touch(rec, actor)
     session.flush()
     audit(session, actor, "legal_record.amend", "legal_record", rec.id, before, record_view(rec))
@@ -507,7 +542,9 @@ def revoke_record(
     rec.verified_by_id, rec.verified_by_label, rec.verified_at, rec.checklist = None, None, None, {}
     session.flush()
     audit(session, actor, "legal_record.revoke", "legal_record", rec.id, before, record_view(rec), reason=text)
-    held = _hold_dependants(session, actor, rec, f"legal record revoked: {text}")
+    # The hold reason is shown to content staff: it names the stage name only. The officer's own words, which
+    # may carry legal details, stay in the record's revoke event above.
+    held = _hold_dependants(session, actor, rec, f"{_stage_name(session, rec)}'s legal record was revoked")
     return rec, held
 
 
@@ -567,7 +604,8 @@ def delete_record(session: Session, *, actor: Actor, record_id: int, today: date
     session.delete(rec)
     session.flush()
     audit(session, actor, "legal_record.delete", "legal_record", record_id, before, None, reason="retention ended")
-    session.info.setdefault("after_commit_discard", []).extend(stored)
+    for storage_name in stored:
+        _remember_file(session, "after_commit_discard", storage_name)
 
 
 # --- other names --------------------------------------------------------------------------------------------
@@ -645,7 +683,9 @@ def _clean_document(data: dict[str, Any]) -> dict[str, Any]:
     if examined_on and issue_date and examined_on < issue_date:
         errors["examined_on"] = "is before the ID was issued"
     if examined_on and expiry_date and expiry_date < examined_on:
-        errors["expiry_date"] = "the ID had already expired when it was examined; an expired ID cannot be relied on"
+        errors.setdefault(  # dates in the wrong order ("before the issue date") is the clearer message
+            "expiry_date", "the ID had already expired when it was examined; an expired ID cannot be relied on"
+        )
     if errors:
         raise ValidationFailed(errors)
     return {
@@ -706,7 +746,7 @@ def add_scan(session: Session, *, actor: Actor, document_id: int, data: bytes, f
     except Exception:
         vault.discard(stored.storage_name)
         raise
-    session.info.setdefault("after_rollback_discard", []).append(stored.storage_name)
+    _remember_file(session, "after_rollback_discard", stored.storage_name)
     return scan
 
 

@@ -1,0 +1,320 @@
+"""/compliance: the 2257 worklist. One tab per kind of work, each with its count and a server-paged table.
+
+Rows open the record editor (/compliance/records/<performer id>) or the production page
+(/compliance/productions/<video id>); a hold opens a dialog to release it with a reason. Each page of rows
+the tables load is one audited read (the service writes it); the counts carry no legal data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import run, ui
+from starlette.requests import Request
+
+from console.compliance import records, worklist
+from console.compliance.record_pages import plural, reason_dialog, run_service
+from console.db import session_scope
+from console.errors import ConsoleError
+from console.paging import Page, PageRequest
+from console.staff.auth import SessionInfo
+from console.staff.permissions import Permission, can
+from console.ui.formatting import fmt_date, fmt_dt
+from console.ui.forms import report
+from console.ui.page import staff_page
+from console.ui.paged_table import PagedTable
+
+VIDEO_STATE_BADGE = """
+<q-td :props="props"><q-badge :label="props.value"
+  :color="{draft:'grey-7',scheduled:'info',published:'positive',unpublished:'warning'}[props.value]" /></q-td>"""
+STATUS_BADGE = """
+<q-td :props="props"><q-badge :label="props.value"
+  :color="{'No record':'negative','Incomplete':'grey-7','Pending verification':'orange-8','Verified':'positive',
+           'Rejected':'negative','Revoked':'deep-orange-9'}[props.value] || 'grey'" /></q-td>"""
+REASONS_CELL = """
+<q-td :props="props"><div v-for="(reason, i) in props.value" :key="i" class="text-xs">• {{ reason }}</div></q-td>"""
+DAYS_CELL = """
+<q-td :props="props"><span :class="props.row.days_left < 0 ? 'text-negative text-weight-bold' : ''">
+  {{ props.value }}</span></q-td>"""
+
+
+def _col(name: str, label: str, align: str = "left") -> dict[str, Any]:
+    return {"name": name, "label": label, "field": name, "align": align}
+
+
+COLUMNS: dict[str, list[dict[str, Any]]] = {
+    "missing": [
+        _col("stage_name", "Performer"),
+        _col("status", "Record"),
+        _col("legal_name", "Legal name"),
+        _col("amended_at", "Last change"),
+    ],
+    "pending": [
+        _col("legal_name", "Legal name"),
+        _col("stage_name", "Performer"),
+        _col("date_of_birth", "Date of birth"),
+        _col("entered_by", "Entered by"),
+        _col("amended_by", "Last amended by"),
+        _col("amended_at", "Waiting since"),
+    ],
+    "expiring": [
+        _col("legal_name", "Legal name"),
+        _col("stage_name", "Performer"),
+        _col("doc_type", "ID"),
+        _col("issuing_country", "Country"),
+        _col("expiry_date", "Expires"),
+        _col("days", "When"),
+    ],
+    "blocked": [
+        _col("id", "#", "right"),
+        _col("title", "Video"),
+        _col("state", "State"),
+        _col("performer_count", "Performers", "right"),
+        _col("reasons", "Why the publishing checks refuse it"),
+    ],
+    "holds": [
+        _col("title", "Video"),
+        _col("video_state", "State"),
+        _col("stage_name", "Performer"),
+        _col("legal_name", "Legal name"),
+        _col("record_status", "Record"),
+        _col("reason", "Reason"),
+        _col("created_at", "On hold since"),
+    ],
+}
+EMPTY = {
+    "missing": "Every performer has a verified record.",
+    "pending": "No record is waiting for verification.",
+    "expiring": "No ID of a verified record expires in this window.",
+    "blocked": "No unpublished video is blocked by missing 2257 paperwork.",
+    "holds": "No video is on hold.",
+}
+
+
+def days_text(days: int) -> str:
+    if days < 0:
+        return f"expired {plural(-days, 'day')} ago"
+    if days == 0:
+        return "expires today"
+    return f"in {plural(days, 'day')}"
+
+
+def row_of(tab: str, r: Any) -> dict[str, Any]:
+    """One table row of plain values (NiceGUI escapes them)."""
+    if tab == "missing":
+        return {
+            "id": r.performer_id,
+            "performer_id": r.performer_id,
+            "stage_name": r.stage_name,
+            "status": records.STATUS_LABELS[r.status] if r.status else "No record",
+            "legal_name": r.legal_name or "—",
+            "amended_at": fmt_dt(r.amended_at),
+        }
+    if tab == "pending":
+        return {
+            "id": r.record_id,
+            "performer_id": r.performer_id,
+            "legal_name": r.legal_name,
+            "stage_name": r.stage_name,
+            "date_of_birth": fmt_date(r.date_of_birth),
+            "entered_by": r.entered_by or "—",
+            "amended_by": r.amended_by or "—",
+            "amended_at": fmt_dt(r.amended_at),
+        }
+    if tab == "expiring":
+        return {
+            "id": r.document_id,
+            "performer_id": r.performer_id,
+            "legal_name": r.legal_name,
+            "stage_name": r.stage_name,
+            "doc_type": records.ID_TYPE_LABELS.get(r.doc_type, r.doc_type),
+            "issuing_country": r.issuing_country,
+            "expiry_date": fmt_date(r.expiry_date),
+            "days_left": r.days_left,
+            "days": days_text(r.days_left),
+        }
+    if tab == "blocked":
+        return {
+            "id": r.video_id,
+            "video_id": r.video_id,
+            "title": r.title,
+            "state": r.state,
+            "performer_count": r.performer_count,
+            "reasons": [reason.removeprefix("2257: ") for reason in r.reasons],
+        }
+    return {
+        "id": r.hold_id,
+        "hold_id": r.hold_id,
+        "video_id": r.video_id,
+        "performer_id": r.performer_id,
+        "title": r.title,
+        "video_state": r.video_state,
+        "stage_name": r.stage_name,
+        "legal_name": r.legal_name,
+        "record_status": records.STATUS_LABELS.get(r.record_status, r.record_status),
+        "reason": r.reason,
+        "created_at": fmt_dt(r.created_at),
+    }
+
+
+def _int_param(value: str | None, default: int) -> int:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 5 else default
+
+
+def register() -> None:
+    @staff_page("/compliance", title="Compliance · 2257 records", permission=Permission.COMPLIANCE_READ_LEGAL)
+    def worklist_page(info: SessionInfo) -> None:
+        actor = info.actor
+        can_release = can(actor, Permission.COMPLIANCE_VERIFY)
+        request: Request = ui.context.client.request
+        wanted_tab = request.query_params.get("tab") or "missing"
+        st: dict[str, Any] = {
+            "tab": wanted_tab if wanted_tab in worklist.TABS else "missing",
+            "days": min(_int_param(request.query_params.get("days"), worklist.DEFAULT_EXPIRY_DAYS), 3650),
+        }
+        with ui.row().classes("items-center gap-3 w-full"):
+            ui.label("What needs doing to keep every depiction's records complete (18 U.S.C. 2257).").classes(
+                "text-sm opacity-70"
+            )
+            ui.space()
+            ui.link("Cross-reference index", "/compliance/index").classes("text-sm").mark("worklist-index-link")
+        dialog_host = ui.element("div")
+
+        tab_buttons: dict[str, ui.tab] = {}
+        with (
+            ui.tabs(value=st["tab"], on_change=lambda e: switch(e.value))
+            .props("dense align=left no-caps inline-label")
+            .classes("w-full") as tabs
+        ):
+            for key in worklist.TABS:
+                tab_buttons[key] = ui.tab(key, label=worklist.TAB_LABELS[key]).mark(f"worklist-tab-{key}")
+        tabs.mark("worklist-tabs")
+
+        def show_counts(fresh: dict[str, worklist.TabCount]) -> None:
+            for key, tab in tab_buttons.items():
+                tab._props["label"] = f"{worklist.TAB_LABELS[key]} ({fresh[key].label()})"
+                tab.update()
+
+        async def reload_counts() -> None:
+            def work() -> dict[str, worklist.TabCount]:
+                with session_scope() as session:
+                    return worklist.worklist_counts(session, actor=actor, within_days=st["days"])
+
+            try:
+                fresh = await run.io_bound(work)
+            except ConsoleError as exc:
+                report(exc)
+                return
+            if fresh is not None:
+                show_counts(fresh)
+
+        async def switch(tab: str) -> None:
+            if tab in worklist.TABS and tab != st["tab"]:
+                st["tab"] = tab
+                await table_area.refresh()
+
+        @ui.refreshable
+        def table_area() -> None:
+            tab = st["tab"]
+            if tab == "expiring":
+                with ui.row().classes("items-end gap-2"):
+                    days = (
+                        ui.number("Expiring within (days)", value=st["days"], min=0, max=3650, precision=0)
+                        .props("dense")
+                        .classes("w-44")
+                        .mark("worklist-days")
+                    )
+
+                    async def apply_days() -> None:
+                        value = days.value
+                        st["days"] = int(value) if isinstance(value, int | float) else worklist.DEFAULT_EXPIRY_DAYS
+                        await table.reload()
+                        await reload_counts()
+
+                    days.on("keydown.enter", apply_days)
+                    ui.button("Apply", on_click=apply_days).props("dense flat no-caps").mark("worklist-days-apply")
+
+            def fetch(page: PageRequest) -> Page[dict[str, Any]]:
+                with session_scope() as session:
+                    result = worklist.list_tab(session, actor=actor, tab=tab, page=page, within_days=st["days"])
+                    return Page([row_of(tab, r) for r in result.rows], result.total, result.estimated, result.request)
+
+            table = PagedTable(COLUMNS[tab], fetch, sort_by=None, descending=False, on_row_click=open_row)
+            table.table.props(f'wrap-cells no-data-label="{EMPTY[tab]}"')  # constant text, no quotes in it
+            if tab == "missing":
+                table.table.add_slot("body-cell-status", STATUS_BADGE)
+            elif tab == "blocked":
+                table.table.add_slot("body-cell-state", VIDEO_STATE_BADGE)
+                table.table.add_slot("body-cell-reasons", REASONS_CELL)
+            elif tab == "expiring":
+                table.table.add_slot("body-cell-days", DAYS_CELL)
+            elif tab == "holds":
+                table.table.add_slot("body-cell-video_state", VIDEO_STATE_BADGE)
+            st["table"] = table
+            ui.timer(0, table.reload, once=True)
+
+        def open_row(row: dict[str, Any]) -> None:
+            tab = st["tab"]
+            if tab in ("missing", "pending", "expiring"):
+                ui.navigate.to(f"/compliance/records/{int(row['performer_id'])}")
+            elif tab == "blocked":
+                ui.navigate.to(f"/compliance/productions/{int(row['video_id'])}")
+            elif tab == "holds":
+                hold_dialog(row)
+
+        def hold_dialog(row: dict[str, Any]) -> None:
+            with (
+                dialog_host,
+                ui.dialog() as dialog,
+                ui.card().classes("min-w-[460px] max-w-[90vw]").mark("hold-dialog"),
+            ):
+                ui.label(f"“{row['title']}” is on compliance hold").classes("text-lg font-semibold")
+                ui.label(f"Since {row['created_at']} · {row['reason']}").classes("text-sm")
+                ui.label(
+                    f"Performer: {row['stage_name']} ({row['legal_name']}) · record {row['record_status']}"
+                ).classes("text-sm")
+                with ui.row().classes("gap-3"):
+                    ui.link("Open the production", f"/compliance/productions/{int(row['video_id'])}").mark(
+                        "hold-production-link"
+                    )
+                    ui.link("Open the record", f"/compliance/records/{int(row['performer_id'])}").mark(
+                        "hold-record-link"
+                    )
+                with ui.row().classes("justify-end w-full"):
+                    ui.button("Close", on_click=dialog.close).props("flat")
+                    if can_release:
+
+                        async def start_release() -> None:
+                            dialog.close()
+                            await release(row)
+
+                        ui.button("Release hold…", icon="lock_open", on_click=start_release).props(
+                            "color=primary no-caps"
+                        ).mark("hold-release")
+            dialog.open()
+
+        async def release(row: dict[str, Any]) -> None:
+            async def act(reason: str, field: ui.textarea) -> bool:
+                ok, _ = await run_service(
+                    lambda s, a: records.release_hold(s, actor=a, hold_id=int(row["hold_id"]), reason=reason),
+                    fields={"reason": field},
+                )
+                if ok:
+                    ui.notify(f"Hold on “{row['title']}” released.", type="positive")
+                    table = st.get("table")
+                    if table is not None:
+                        await table.reload(first_page=False)
+                    await reload_counts()
+                return bool(ok)
+
+            await reason_dialog(
+                dialog_host,
+                f"Release the hold on “{row['title']}”?",
+                "The video stays unpublished: content staff publish it again, and the publishing checks run then.",
+                ok_label="Release hold",
+                action=act,
+                danger=False,
+            )
+
+        table_area()
+        ui.timer(0, reload_counts, once=True)  # counts off the event loop, after the page is on screen
