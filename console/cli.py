@@ -41,8 +41,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print("Seeding demo data ...", flush=True)
             seed.seed_demo()
             from console.catalog.demo import seed_catalog_demo
+            from console.compliance.demo import seed_compliance_demo
 
             print(seed_catalog_demo(), flush=True)
+            print(seed_compliance_demo(), flush=True)
     elif seed.count_staff() == 0:
         print(
             "No staff accounts yet: create an administrator with\n"
@@ -81,8 +83,10 @@ def cmd_seed(args: argparse.Namespace) -> int:
             print(f"  {email:<32} {password:<24} {roles}")
         print(seed.seed_demo())
         from console.catalog.demo import seed_catalog_demo
+        from console.compliance.demo import seed_compliance_demo
 
         print(seed_catalog_demo())
+        print(seed_compliance_demo())
     if args.scale:
         print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers))
     if not (args.demo or args.scale):
@@ -178,6 +182,62 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_records(args: argparse.Namespace) -> int:
+    """`records export --out DIR`: the 2257 inspection ZIP, written as the system actor named after the Unix user."""
+    from pathlib import Path
+
+    from console import migrate
+    from console.actor import Actor
+    from console.compliance.export import build_inspection_zip, discard
+    from console.db import session_scope
+    from console.errors import ConsoleError
+
+    migrate.upgrade(None)
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    actor = Actor(kind="system", label=f"cli:{user}"[:255])
+    out = Path(args.out).expanduser()
+    if out.exists() and not out.is_dir():
+        print(f"Cannot export: {out} is a file, not a folder.", file=sys.stderr)
+        return 2
+
+    def report(done: int, total: int, label: str) -> None:
+        if sys.stderr.isatty():
+            print(f"\r{label}: {done:,}/{total:,}".ljust(60), end="", file=sys.stderr, flush=True)
+
+    result = None
+    try:
+        with session_scope() as session:
+            result = build_inspection_zip(session, actor=actor, out_dir=out, progress=report)
+    except ConsoleError as exc:
+        if result is not None:
+            discard(result)
+        print(f"\nExport failed: {exc.message}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if result is not None:
+            discard(result)
+        print(f"\nExport failed: {exc.strerror or exc} ({exc.filename or out})", file=sys.stderr)
+        return 1
+    except BaseException:
+        if result is not None:
+            discard(result)
+        raise
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(result.path)
+    counts = ", ".join(f"{v:,} {k}" for k, v in result.counts().items())
+    print(f"{counts}; {result.size_bytes:,} bytes; SHA-256 {result.sha256}", file=sys.stderr)
+    if result.problems:
+        print(f"{len(result.problems)} ID copies could not be included (see PROBLEMS.txt in the ZIP):", file=sys.stderr)
+        for problem in result.problems[:20]:
+            print(f"  {problem}", file=sys.stderr)
+        return 3
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run.py", description="Staff console for a video streaming platform.")
     sub = parser.add_subparsers(dest="command")
@@ -214,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure page and query times on the database in CONSOLE_DATABASE_URL")
     bench.add_argument("--json", default=None, help="also write the results to this JSON file")
     bench.add_argument("--runs", type=int, default=20, help="repetitions per measurement (default 20)")
+    records = sub.add_parser("records", help="2257 records tools")
+    records_sub = records.add_subparsers(dest="records_cmd", required=True)
+    export = records_sub.add_parser(
+        "export", help="write the inspection ZIP (indexes, PDF, decrypted ID copies) into a folder; prints its path"
+    )
+    export.add_argument("--out", required=True, help="folder to write the ZIP into (created if missing)")
     return parser
 
 
@@ -232,6 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "staff": cmd_staff,
         "audit": cmd_audit,
         "bench": cmd_bench,
+        "records": cmd_records,
     }
     return handlers[command](args)
 

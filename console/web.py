@@ -14,8 +14,9 @@ ASSETS = ROOT / "assets"
 
 def create_app() -> None:
     from console.audit import pages as audit_pages
-    from console.catalog import collection_pages, import_pages, performer_pages, scheduler
+    from console.catalog import collection_pages, import_pages, performer_pages, scheduler, series_pages
     from console.catalog import pages as catalog_pages
+    from console.compliance import index_pages, production_pages, record_pages, scan_route, worklist_pages
     from console.members import pages as member_pages
     from console.staff import pages as staff_pages
     from console.ui import auth_pages, home_pages
@@ -45,6 +46,12 @@ def create_app() -> None:
     staff_pages.register()
     audit_pages.register()
     import_pages.register()  # before catalog_pages: /catalog/import must win over /catalog/{video_id}
+    series_pages.register()  # /catalog/{video_id}/seasons, also before catalog_pages
+    worklist_pages.register()  # /compliance
+    record_pages.register()  # /compliance/records/{performer_id}
+    scan_route.register()  # /compliance/scan/{token}: single-use addresses for ID scans
+    index_pages.register()  # /compliance/index (and the export's one-time download address)
+    production_pages.register()  # /compliance/productions/{video_id}, /compliance/custodian
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()
@@ -55,6 +62,7 @@ def run_options() -> dict[str, Any]:
     session_kwargs: dict[str, Any] = {"same_site": "lax", "max_age": settings.session_max_hours * 3600}
     if settings.is_production:
         session_kwargs["https_only"] = True
+    settings.effective_records_key()  # production refuses to start without the 2257 scan key
     return {
         "title": "Staff Console",
         "host": settings.host,

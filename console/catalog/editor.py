@@ -22,6 +22,7 @@ from console.catalog.collections import list_collections
 from console.catalog.models import ACCESS_LEVELS, MONETIZATION, QUALITIES, VIDEO_KINDS, Video
 from console.catalog.performers import PerformerFilter, list_performers
 from console.catalog.rules import HEX_RE, LOCAL_THUMBNAIL_RE, format_duration, format_money, slugify
+from console.catalog.series import episode_context
 from console.catalog.service import (
     EDITABLE,
     SLUG_MAX,
@@ -256,8 +257,10 @@ def build(info: SessionInfo, video_id: int | None) -> None:
         }
         if video_id is not None:
             loaded: dict[str, Any] = snapshot(session, actor, get_video(session, actor=actor, video_id=video_id))
+            episode_of = episode_context(session, actor=actor, video_id=video_id)
         else:
             loaded = {"view": empty_view(), "performers": [], "history": [], "diffs": {}}
+            episode_of = None
     view = loaded["view"]
     editable = can_edit and view["deleted_at"] is None
     st: dict[str, Any] = {
@@ -312,6 +315,16 @@ def build(info: SessionInfo, video_id: int | None) -> None:
                 .mark("video-unpublish")
             )
     status_line = ui.label("").classes("text-xs opacity-70").mark("video-status-line")
+    if view["kind"] == "series" and video_id is not None:  # seasons and episodes live on their own page
+        ui.link("Seasons & episodes →", f"/catalog/{video_id}/seasons").classes("text-sm").mark("video-seasons")
+    elif episode_of is not None:
+        with ui.row().classes("items-center gap-1 text-sm").mark("video-episode-of"):
+            ui.label(f"Episode {episode_of.episode_number} of Season {episode_of.season_number} of")
+            ui.link(episode_of.series_title, f"/catalog/{episode_of.series_id}/seasons").mark("video-series-link")
+    if video_id is not None:  # 2257: the production (legal readers) and the statement to copy (every role)
+        from console.compliance.production_pages import video_compliance_links
+
+        video_compliance_links(actor, video_id)
     if view["deleted_at"] is not None:
         ui.label(
             "This video is deleted: restore it from the catalog list (Include deleted → Restore) to edit it."

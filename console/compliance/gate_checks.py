@@ -44,7 +44,8 @@ def compliance_blockers(session: Session, video: Video) -> list[str]:
     linked = session.execute(
         select(Performer.id, Performer.name)
         .join(VideoPerformer, VideoPerformer.performer_id == Performer.id)
-        .where(VideoPerformer.video_id == video.id, Performer.deleted_at.is_(None))
+        # Soft-deleted performers count too: deleting a profile does not take them out of the footage.
+        .where(VideoPerformer.video_id == video.id)
         .order_by(VideoPerformer.billing_order, Performer.id)
     ).all()
     if not linked:

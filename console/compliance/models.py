@@ -80,6 +80,12 @@ class LegalRecord(Base):
             postgresql_ops={"legal_last_name": "gin_trgm_ops"},
         ),
         Index(
+            "ix_legal_records_middle_trgm",
+            "legal_middle_name",
+            postgresql_using="gin",
+            postgresql_ops={"legal_middle_name": "gin_trgm_ops"},
+        ),
+        Index(
             "ix_legal_records_first_trgm",
             "legal_first_name",
             postgresql_using="gin",

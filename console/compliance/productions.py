@@ -79,7 +79,7 @@ def view_production(session: Session, *, actor: Actor, video_id: int) -> Product
     linked = session.execute(
         select(Performer)
         .join(VideoPerformer, VideoPerformer.performer_id == Performer.id)
-        .where(VideoPerformer.video_id == video_id, Performer.deleted_at.is_(None))
+        .where(VideoPerformer.video_id == video_id)  # deleted profiles included: they are still in the footage
         .order_by(VideoPerformer.billing_order, Performer.id)
     ).scalars()
     cast: list[CastLine] = []

@@ -22,4 +22,6 @@ def fmt_value(value: Any) -> str:
         return "—"
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -138,6 +138,14 @@ def upgrade() -> None:
         postgresql_ops={"legal_first_name": "gin_trgm_ops"},
     )
     op.create_index(
+        "ix_legal_records_middle_trgm",
+        "legal_records",
+        ["legal_middle_name"],
+        unique=False,
+        postgresql_using="gin",
+        postgresql_ops={"legal_middle_name": "gin_trgm_ops"},
+    )
+    op.create_index(
         "ix_legal_records_last_trgm",
         "legal_records",
         ["legal_last_name"],
@@ -388,6 +396,12 @@ def downgrade() -> None:
         table_name="legal_records",
         postgresql_using="gin",
         postgresql_ops={"legal_first_name": "gin_trgm_ops"},
+    )
+    op.drop_index(
+        "ix_legal_records_middle_trgm",
+        table_name="legal_records",
+        postgresql_using="gin",
+        postgresql_ops={"legal_middle_name": "gin_trgm_ops"},
     )
 
     op.drop_table("legal_records")

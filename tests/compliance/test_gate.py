@@ -431,3 +431,22 @@ def test_an_import_never_publishes_a_new_video_whatever_its_paperwork(content: A
     with session_scope() as session:
         video = session.execute(select(Video).where(Video.slug == "new-one")).scalar_one()
         assert video.state == "draft" and video.published_at is None
+
+
+def test_a_deleted_performer_still_in_the_footage_is_still_checked() -> None:
+    """Soft-deleting a performer's profile does not remove them from a depiction: the 2257 check still asks."""
+    from console.catalog import performers as performer_service
+    from console.catalog import service as video_service
+    from console.catalog.models import Video
+    from console.compliance.gate_checks import compliance_blockers
+    from tests.catalog.factories import make_performer, make_video
+
+    gone = make_performer("Gone Profile")
+    video_id = make_video(title="Old scene", performer_count=1)
+    with session_scope() as session:
+        video_service.set_performers(session, actor=SYSTEM, video_id=video_id, performer_ids=[gone])
+        performer_service.delete_performer(session, actor=SYSTEM, performer_id=gone, expected_version=None)
+    with session_scope() as session:
+        video = session.get(Video, video_id)
+        assert video is not None
+        assert "2257: Gone Profile has no legal record" in compliance_blockers(session, video)
