@@ -7,9 +7,7 @@ A 10-performer video costs five indexed queries.
 
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from console.catalog.gate import register_check
@@ -21,87 +19,84 @@ PREFIX = "2257: "
 
 
 def compliance_blockers(session: Session, video: Video) -> list[str]:
+    """Two round trips: the video's hold and production, then one row per linked performer with their record,
+    the production line, the ID relied on and whether a copy is on file (column selects, no ORM objects)."""
     reasons: list[str] = []
-    hold = session.execute(
-        select(ComplianceHold.created_at, ComplianceHold.reason)
+    open_hold = (
+        select(ComplianceHold.id)
         .where(ComplianceHold.video_id == video.id, ComplianceHold.released_at.is_(None))
         .order_by(ComplianceHold.id)
         .limit(1)
-    ).first()
-    if hold is not None:
-        reasons.append(
-            f"on compliance hold since {hold.created_at:%Y-%m-%d} ({hold.reason}); compliance must release it"
-        )
+        .scalar_subquery()
+    )
+    head = session.execute(
+        select(Production.id, Production.production_date, ComplianceHold.created_at, ComplianceHold.reason)
+        .select_from(Video)
+        .outerjoin(Production, Production.video_id == Video.id)
+        .outerjoin(ComplianceHold, ComplianceHold.id == open_hold)
+        .where(Video.id == video.id)
+    ).one()
+    production_id, production_date, held_since, hold_reason = head
+    if held_since is not None:
+        reasons.append(f"on compliance hold since {held_since:%Y-%m-%d} ({hold_reason}); compliance must release it")
     if video.kind == "series":
         # A series is a container with no footage of its own: its episodes are the depictions checked here.
         return [PREFIX + r for r in reasons]
-    production = session.execute(
-        select(Production.id, Production.production_date).where(Production.video_id == video.id)
-    ).first()
-    production_date: date | None = production.production_date if production else None
     if production_date is None:
         reasons.append("no date of production is recorded")
-    linked = session.execute(
-        select(Performer.id, Performer.name)
-        .join(VideoPerformer, VideoPerformer.performer_id == Performer.id)
+    has_copy = exists().where(IdScan.id_document_id == IdDocument.id)
+    rows = session.execute(
+        select(
+            Performer.name,
+            LegalRecord.id,
+            LegalRecord.status,
+            LegalRecord.date_of_birth,
+            ProductionPerformer.id,
+            ProductionPerformer.legal_record_id,
+            IdDocument.id,
+            IdDocument.legal_record_id,
+            IdDocument.examined_on,
+            IdDocument.expiry_date,
+            has_copy,
+        )
+        .select_from(VideoPerformer)
+        .join(Performer, Performer.id == VideoPerformer.performer_id)
+        .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
+        .outerjoin(
+            ProductionPerformer,
+            (ProductionPerformer.production_id == production_id) & (ProductionPerformer.performer_id == Performer.id),
+        )
+        .outerjoin(IdDocument, IdDocument.id == ProductionPerformer.id_document_id)
         # Soft-deleted performers count too: deleting a profile does not take them out of the footage.
         .where(VideoPerformer.video_id == video.id)
         .order_by(VideoPerformer.billing_order, Performer.id)
     ).all()
-    if not linked:
-        return [PREFIX + r for r in reasons]
-    ids = [row.id for row in linked]
-    records = {
-        r.performer_id: r
-        for r in session.execute(select(LegalRecord).where(LegalRecord.performer_id.in_(ids))).scalars()
-    }
-    relied: dict[int, tuple[ProductionPerformer, IdDocument | None]] = {}
-    if production is not None:
-        for pp, doc in session.execute(
-            select(ProductionPerformer, IdDocument)
-            .outerjoin(IdDocument, IdDocument.id == ProductionPerformer.id_document_id)
-            .where(ProductionPerformer.production_id == production.id)
-        ).all():
-            relied[pp.performer_id] = (pp, doc)
-    doc_ids = [doc.id for _, doc in relied.values() if doc is not None]
-    scanned = (
-        set(
-            session.execute(
-                select(IdScan.id_document_id).where(IdScan.id_document_id.in_(doc_ids)).group_by(IdScan.id_document_id)
-            ).scalars()
-        )
-        if doc_ids
-        else set()
-    )
-    for performer_id, name in linked:
-        rec = records.get(performer_id)
-        if rec is None:
+    for name, rec_id, status, dob, line_id, line_rec, doc_id, doc_rec, examined_on, expiry, copy in rows:
+        if rec_id is None:
             reasons.append(f"{name} has no legal record")
             continue
-        if rec.status != "verified":
-            reasons.append(f"{name}'s legal record is {STATUS_LABELS[rec.status].lower()}, not verified")
+        if status != "verified":
+            reasons.append(f"{name}'s legal record is {STATUS_LABELS[status].lower()}, not verified")
         if production_date is None:
             continue
-        if rec.date_of_birth is None:
+        if dob is None:
             reasons.append(f"{name}'s date of birth is not recorded")
-        elif production_date < eighteenth_birthday(rec.date_of_birth):
+        elif production_date < eighteenth_birthday(dob):
             reasons.append(f"{name} was under 18 on the date of production")
-        entry = relied.get(performer_id)
-        if entry is None:
+        if line_id is None:
             reasons.append(f"the production does not record which ID was relied on for {name}")
             continue
-        pp, doc = entry
-        if pp.legal_record_id != rec.id:
+        if line_rec != rec_id:
             reasons.append(f"the production relies on a legal record that is not {name}'s")
-        if doc is None:
+        if doc_id is None:
             reasons.append(f"the production does not record which ID was relied on for {name}")
-        elif doc.legal_record_id != rec.id:
+        elif doc_rec != rec_id:
             reasons.append(f"the ID relied on for {name} belongs to another record")
-        elif doc.examined_on is None or doc.examined_on > production_date:
+        elif examined_on is None or examined_on > production_date:
             reasons.append(f"the ID relied on for {name} was examined after the date of production")
-        elif doc.expiry_date is not None and doc.expiry_date < doc.examined_on:
+        elif expiry is not None and expiry < examined_on:
             reasons.append(f"the ID relied on for {name} had expired when it was examined")
-        elif doc.id not in scanned:
+        elif not copy:
             reasons.append(f"no copy of the ID relied on for {name} is on file")
     return [PREFIX + r for r in reasons]
 

@@ -86,12 +86,12 @@ def expired_when_examined() -> Built:
 
 def relied_id_not_scanned() -> Built:
     """Verified on a scanned 2015 passport; a 2019 ID was examined but never scanned, and the production
-    (auto-picking the latest ID examined before it) relies on that one."""
+    relies on that one (chosen by hand: the automatic pick prefers an ID whose copy is on file)."""
     work = paperwork(performer())
     assert work.record_id is not None
-    add_document(work.record_id, examined_on=date(2019, 1, 1))
+    unscanned = add_document(work.record_id, examined_on=date(2019, 1, 1))
     video_id = cast_video([work.performer_id])
-    save_production(video_id)
+    save_production(video_id, relied_on={work.performer_id: unscanned})
     return Built(video_id, stage_name(work.performer_id), (date(1990, 5, 17),))
 
 

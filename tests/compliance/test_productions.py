@@ -69,6 +69,16 @@ def test_the_latest_id_examined_on_or_before_the_production_date_is_picked(clerk
     assert relied_on(video_id) == {work.performer_id: None}
 
 
+def test_the_automatic_pick_prefers_an_id_whose_copy_is_on_file(clerk: Actor) -> None:
+    """A newer ID without a scan would fail the gate; the older scanned one is what a reviewer relies on."""
+    work = paperwork(performer(), examined_on=date(2015, 1, 10), clerk=clerk)
+    assert work.record_id is not None
+    add_document(work.record_id, actor=clerk, examined_on=date(2019, 3, 1))  # never scanned
+    video_id = cast_video([work.performer_id])
+    save_production(video_id, date(2020, 6, 1), actor=clerk)
+    assert relied_on(video_id) == {work.performer_id: work.document_id}
+
+
 def test_an_explicit_choice_is_kept(clerk: Actor) -> None:
     work = paperwork(performer(), examined_on=date(2015, 1, 10), clerk=clerk)
     assert work.record_id is not None
