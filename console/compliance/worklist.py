@@ -4,9 +4,11 @@
 - pending: records waiting for a second person's verification, oldest first, with who entered them;
 - expiring: IDs of verified records whose expiry date is within N days (default 60) or already passed,
   unless the same record holds another ID valid beyond the window (that one is the current ID);
-- blocked: videos not yet public (draft, scheduled, unpublished) that lack a date of production or have a
-  linked performer without a verified record — found in SQL; the gate's reasons are computed only for the
-  rows on the page;
+- blocked: videos not yet public (draft, scheduled, unpublished) that lack a date of production, have a
+  linked performer without a verified record, or whose production lacks the ID relied on for a performer (or
+  relies on one examined after the date of production) — found in SQL; the gate's reasons are computed only
+  for the rows on the page. Under-age at production is left to the gate's reasons (date arithmetic differs by
+  database);
 - holds: open compliance holds with the record, the performer and the reason.
 
 Every list needs COMPLIANCE_READ_LEGAL. Lists that show legal data write one `compliance.worklist_view`
@@ -28,7 +30,7 @@ from console.actor import Actor
 from console.audit.service import record as audit
 from console.catalog.models import Performer, Video, VideoPerformer
 from console.compliance.gate_checks import compliance_blockers
-from console.compliance.models import ComplianceHold, IdDocument, LegalRecord, Production
+from console.compliance.models import ComplianceHold, IdDocument, LegalRecord, Production, ProductionPerformer
 from console.compliance.records import dependants, legal_name
 from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
@@ -182,7 +184,29 @@ def _blocked_query() -> Select[Any]:
         .join(Video, Video.id == VideoPerformer.video_id)
         .where(VideoPerformer.performer_id.in_(unverified_performers), Video.deleted_at.is_(None), not_public)
     )
-    return select(Video).where(Video.id.in_(union(undated, unverified)))
+    # A dated production whose paperwork for a linked performer is missing or wrong: no line for the performer,
+    # no ID relied on, or an ID examined after the date of production.
+    line = aliased(ProductionPerformer)
+    doc = aliased(IdDocument)
+    bad_paperwork = (
+        select(Production.video_id)
+        .join(Video, Video.id == Production.video_id)
+        .join(VideoPerformer, VideoPerformer.video_id == Production.video_id)
+        .outerjoin(line, (line.production_id == Production.id) & (line.performer_id == VideoPerformer.performer_id))
+        .outerjoin(doc, doc.id == line.id_document_id)
+        .where(
+            Video.deleted_at.is_(None),
+            not_public,
+            Production.production_date.is_not(None),
+            or_(
+                line.id.is_(None),
+                doc.id.is_(None),
+                doc.examined_on.is_(None),
+                doc.examined_on > Production.production_date,
+            ),
+        )
+    )
+    return select(Video).where(Video.id.in_(union(undated, unverified, bad_paperwork)))
 
 
 def _holds_query(record_id: int | None = None) -> Select[Any]:

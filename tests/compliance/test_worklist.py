@@ -312,3 +312,34 @@ def test_public_dependants_and_record_version() -> None:
         record_id, version = rec.id, rec.version
     assert _list(worklist.public_dependants, record_id=record_id) == [(video_id, "Depends")]
     assert _list(worklist.record_version, record_id=record_id) == version
+
+
+def test_blocked_also_lists_productions_whose_id_paperwork_is_wrong() -> None:
+    """Verified performer, dated production, but the ID relied on was examined after the shoot: blocked."""
+    from console.compliance import productions
+    from console.compliance.models import IdDocument
+
+    late = make_publishable_video(title="Examined too late")
+    fine = make_publishable_video(title="Fine")
+    with session_scope() as session:
+        (performer_id,) = [p.id for p, _ in video_service.performers_of(session, actor=SYSTEM, video_id=late)]
+        record_id = session.execute(select(LegalRecord.id).where(LegalRecord.performer_id == performer_id)).scalar_one()
+        late_doc = records.add_document(
+            session,
+            actor=SYSTEM,
+            record_id=record_id,
+            data={"doc_type": "passport", "number": "LATE1", "issuing_country": "US", "examined_on": date(2021, 1, 1)},
+        )
+        records.add_scan(session, actor=SYSTEM, document_id=late_doc.id, data=sample_scan(), filename="late.png")
+        productions.save_production(
+            session,
+            actor=SYSTEM,
+            video_id=late,
+            data={"production_date": date(2020, 6, 1), "relied_on": {performer_id: late_doc.id}},
+            expected_version=None,
+        )
+        assert session.get(IdDocument, late_doc.id) is not None
+    page = _list(worklist.list_blocked, page=PageRequest())
+    by_id = {r.video_id: r for r in page.rows}
+    assert late in by_id and fine not in by_id
+    assert any("examined after the date of production" in r for r in by_id[late].reasons)
