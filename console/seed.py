@@ -339,8 +339,11 @@ def seed_scale(*, members: int = 1_000_000, videos: int = 100_000, performers: i
     analyze("members")
     summary = {"members": members}
     from console.catalog.demo import scale_catalog
+    from console.compliance.demo import scale_compliance, scale_marks
 
+    performers_after, videos_after = scale_marks()
     summary |= scale_catalog(videos=videos, performers=performers)
+    summary |= scale_compliance(performers_after=performers_after, videos_after=videos_after)
     elapsed = time.monotonic() - started
     with session_scope() as session:
         record(session, SYSTEM, "seed.scale", "dataset", None, after=summary | {"seconds": round(elapsed, 1)})

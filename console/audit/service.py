@@ -6,24 +6,35 @@ PostgreSQL takes a transaction-scoped advisory lock; SQLite transactions begin I
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.audit.canonical import GENESIS, chain_hash, iso_utc, normalise
 from console.audit.models import AuditEvent
-from console.db import dialect_name, utcnow
+from console.db import PREASSIGN_FROM, dialect_name, preassign_ids, utcnow
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count
 from console.staff.permissions import Permission, require
 
 ADVISORY_LOCK_KEY = 0x41554449_54  # "AUDIT"
 _HEAD_KEY = "audit_chain_head"
+_SAVED_KEY = "audit_chain_head_at_savepoint"  # savepoint -> the head when it began
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _remember_head_at_savepoint(session: Session, transaction: Any) -> None:
+    # What a rollback to this savepoint returns the chain to: the head as it was when the savepoint began
+    # (begin_nested() flushes first, so every event recorded before it outlives the savepoint).
+    if transaction.nested:
+        saved = session.info.setdefault(_SAVED_KEY, weakref.WeakKeyDictionary())
+        saved[transaction] = session.info.get(_HEAD_KEY)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -32,12 +43,36 @@ def _forget_head_at_end(session: Session, transaction: Any) -> None:
     # savepoint keeps it, so a bulk action with a savepoint per row does not re-read it every row.
     if transaction.parent is None:
         session.info.pop(_HEAD_KEY, None)
+        session.info.pop(_SAVED_KEY, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget_head_on_rollback(session: Session, _previous: Any) -> None:
-    # A rolled-back savepoint may have held events: re-read the head next time (the lock stays held).
-    session.info.pop(_HEAD_KEY, None)
+def _rewind_head_on_rollback(session: Session, previous: Any) -> None:
+    # A rollback undoes everything since the innermost savepoint at or above `previous` (or the whole
+    # transaction): the head goes back to what it was when that savepoint began, so a dry run or an import
+    # with a rolled-back savepoint per row does not re-read it every row. Unknown then: read it next time
+    # (the advisory lock stays held until the outer transaction ends).
+    boundary = previous
+    while boundary is not None and not boundary.nested and boundary.parent is not None:
+        boundary = boundary.parent
+    saved = session.info.get(_SAVED_KEY)
+    head = saved.get(boundary) if saved is not None and boundary is not None and boundary.nested else None
+    if head is None:
+        session.info.pop(_HEAD_KEY, None)
+    else:
+        session.info[_HEAD_KEY] = head
+
+
+@event.listens_for(Session, "before_flush")
+def _number_new_events(session: Session, _context: Any, _instances: Any) -> None:
+    # Many events in one flush (a bulk action, an import): their ids come from the sequence in one query, in
+    # the order they were recorded, which is the chain's order. record() holds the advisory lock by then, so
+    # no other writer can take ids in between: the chain stays in id order.
+    if len(session.new) < PREASSIGN_FROM:
+        return
+    new = [row for row in session.new if isinstance(row, AuditEvent) and row.id is None]
+    new.sort(key=lambda row: inspect(row).insert_order)
+    preassign_ids(session, new)
 
 
 def _chain_head(session: Session) -> str:
@@ -50,8 +85,10 @@ def _chain_head(session: Session) -> str:
     return head or GENESIS
 
 
-def hash_payload(event_row: AuditEvent) -> dict[str, Any]:
-    """The fields the hash covers, in their canonical form."""
+def hash_payload(event_row: AuditEvent, *, normalised: bool = False) -> dict[str, Any]:
+    """The fields the hash covers, in their canonical form. `normalised=True` when before/after already are
+    (record() has just normalised them, and normalise() is idempotent): they are not converted again."""
+    before, after = event_row.before, event_row.after
     return {
         "occurred_at": iso_utc(event_row.occurred_at),
         "actor_kind": event_row.actor_kind,
@@ -60,8 +97,8 @@ def hash_payload(event_row: AuditEvent) -> dict[str, Any]:
         "action": event_row.action,
         "entity": event_row.entity,
         "entity_id": event_row.entity_id,
-        "before": normalise(event_row.before),
-        "after": normalise(event_row.after),
+        "before": before if normalised else normalise(before),
+        "after": after if normalised else normalise(after),
         "reason": event_row.reason,
         "ip": event_row.ip,
         "user_agent": event_row.user_agent,
@@ -95,7 +132,7 @@ def record(
         user_agent=(actor.client.user_agent or None) and actor.client.user_agent[:512],
         prev_hash=prev,
     )
-    row.hash = chain_hash(prev, hash_payload(row))
+    row.hash = chain_hash(prev, hash_payload(row, normalised=True))
     session.add(row)
     session.info[_HEAD_KEY] = row.hash
     return row

@@ -8,11 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from console.actor import SYSTEM
 from console.bulkload import analyze, bulk_load
 from console.catalog import collections as collection_service
 from console.catalog import performers as performer_service
+from console.catalog import series as series_service
 from console.catalog import service as video_service
 from console.catalog.models import Collection, Performer, SocialMediaLink, Video, VideoPerformer
 from console.catalog.rules import slugify
@@ -114,6 +116,12 @@ NOUNS = [
 ]
 GENRES = ["romance", "drama", "comedy", "documentary", "reality", "fantasy", "thriller", "music"]
 CDN = "https://stream.example.com/v"
+# Demo series (title, episode titles per season): two seasons each, episodes made through the series service.
+SERIES = [
+    ("Harbor Lights", [["Arrival", "Low Tide", "Signals"], ["Homecoming", "The Long Night", "Last Call"]]),
+    ("Velvet Letters", [["First Letter", "Reply"], ["Postmark", "Return to Sender"]]),
+]
+SERIES_VIDEOS = sum(1 + sum(len(season) for season in seasons) for _, seasons in SERIES)
 
 
 def _title(rng: random.Random, i: int) -> str:
@@ -187,7 +195,8 @@ def seed_catalog_demo(*, videos: int = 300, performers: int = 120) -> str:
             people.append(p)
         now = datetime.now(UTC)
         published = 0
-        for i in range(videos):
+        with_series = videos >= 2 * SERIES_VIDEOS  # `videos` counts every video, series and episodes included
+        for i in range(videos - SERIES_VIDEOS if with_series else videos):
             collection = rng.choice(collections)
             title = _title(rng, i)
             cast = rng.sample(people, rng.choice([1, 1, 2, 2, 3]))
@@ -215,13 +224,93 @@ def seed_catalog_demo(*, videos: int = 300, performers: int = 120) -> str:
             video_service.set_performers(session, actor=SYSTEM, video_id=video.id, performer_ids=[p.id for p in cast])
             roll = rng.random()
             if complete and roll < 0.62:
-                video_service.publish(session, actor=SYSTEM, video_id=video.id)
-                published += 1
+                published += _publish_if_ready(session, video)
             elif complete and roll < 0.70:
-                video_service.schedule(
-                    session, actor=SYSTEM, video_id=video.id, publish_at=now + timedelta(hours=rng.randrange(2, 240))
+                _publish_if_ready(session, video, publish_at=now + timedelta(hours=rng.randrange(2, 240)))
+        if with_series:
+            published += _seed_series(session, rng, collections, people, now)
+    series_note = f", including {len(SERIES)} series with their seasons and episodes" if with_series else ""
+    return (
+        f"Seeded {len(COLLECTIONS)} collections, {performers} performers, {videos} videos ({published} published)"
+        f"{series_note}."
+    )
+
+
+def _seed_series(
+    session: Session, rng: random.Random, collections: list[Collection], people: list[Performer], now: datetime
+) -> int:
+    """The demo series: a published series video, two seasons, episodes (season 1 published, season 2 draft)."""
+    published = 0
+    for n, (title, seasons) in enumerate(SERIES):
+        collection = collections[n % len(collections)]
+        cast = rng.sample(people, 2)
+        slug = slugify(title)
+        thumbnail = _thumbnail(rng, collection.color_primary, title)
+        series = video_service.create_video(
+            session,
+            actor=SYSTEM,
+            data={
+                "title": title,
+                "slug": slug,
+                "kind": "series",
+                "collection_id": collection.id,
+                "description": f"{title}: a {rng.choice(GENRES)} series in {len(seasons)} seasons.",
+                "language": "English",
+                "country": "GB",
+                "genres": rng.sample(GENRES, 2),
+                "access_level": "BASIC",
+                "performer_count": len(cast),
+                "hls_url": f"{CDN}/{slug}/trailer/master.m3u8",  # the series' trailer
+                "thumbnail_url": thumbnail,
+            },
+        )
+        video_service.set_performers(session, actor=SYSTEM, video_id=series.id, performer_ids=[p.id for p in cast])
+        published += _publish_if_ready(session, series)
+        for number, episodes in enumerate(seasons, start=1):
+            season = series_service.add_season(
+                session,
+                actor=SYSTEM,
+                series_id=series.id,
+                data={"release_year": now.year - len(seasons) + number, "description": f"{title}, season {number}."},
+            )
+            for e, episode_title in enumerate(episodes, start=1):
+                episode = series_service.add_episode(
+                    session,
+                    actor=SYSTEM,
+                    season_id=season.id,
+                    data={
+                        "title": episode_title,
+                        "description": f"{title} S{number:02d}E{e:02d}: {episode_title}.",
+                        "duration_seconds": rng.randrange(22 * 60, 55 * 60),
+                        "qualities": ["720p", "1080p"],
+                        "performer_count": len(cast),
+                        "hls_url": f"{CDN}/{slug}/s{number}e{e}/master.m3u8",
+                        "thumbnail_url": thumbnail,
+                    },
                 )
-    return f"Seeded {len(COLLECTIONS)} collections, {performers} performers, {videos} videos ({published} published)."
+                video_service.set_performers(
+                    session, actor=SYSTEM, video_id=episode.id, performer_ids=[p.id for p in cast]
+                )
+                if number == 1:  # season 2 stays in draft
+                    published += _publish_if_ready(session, episode)
+    return published
+
+
+def _publish_if_ready(session: Session, video: Video, publish_at: datetime | None = None) -> int:
+    """Publish (or schedule, with `publish_at`) through the gate when nothing blocks it. The 2257 paperwork comes
+    first (console.compliance.demo); a video whose performer is a deliberate compliance problem stays a draft.
+    Returns 1 when the video was published now."""
+    from console.compliance.demo import paperwork_before_publish
+
+    paperwork_before_publish(session, video)
+    try:  # the gate answers inside publish/schedule, before anything changes
+        if publish_at is not None:
+            video_service.schedule(session, actor=SYSTEM, video_id=video.id, publish_at=publish_at)
+            return 0
+        video_service.publish(session, actor=SYSTEM, video_id=video.id)
+    except video_service.PublishRefused:
+        return 0
+    return 1
 
 
 VIDEO_COLUMNS = [

@@ -6,13 +6,13 @@ write one audit event per changed row and report per row what was refused and wh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import DateTime, Select, exists, func, select, type_coerce, union, update
+from sqlalchemy import Select, bindparam, exists, func, select, union, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -20,7 +20,7 @@ from sqlalchemy.orm.util import identity_key
 from console.actor import Actor
 from console.audit.models import AuditEvent
 from console.audit.service import record
-from console.catalog.gate import publish_blockers
+from console.catalog.gate import publish_blockers, publish_blockers_many
 from console.catalog.models import (
     ACCESS_LEVELS,
     MONETIZATION,
@@ -29,6 +29,7 @@ from console.catalog.models import (
     VIDEO_STATES,
     Collection,
     Performer,
+    Season,
     Video,
     VideoPerformer,
 )
@@ -145,14 +146,11 @@ def list_videos(session: Session, *, actor: Actor, flt: VideoFilter, page: PageR
 def _search_page(
     session: Session, flt: VideoFilter, term: str, page: PageRequest, column: Any, descending: bool
 ) -> Page[Video] | None:
-    """A search reads only (id, sort key) of the matches, each side from its own index, sorts them in
-    memory and then loads the page's rows by id: one pass instead of a count plus a join over all videos.
-    Returns None past SEARCH_CAP matches (the caller falls back to the planner-estimated path)."""
-    # type_coerce skips the UTC TypeDecorator: thousands of sort keys convert in C, not row by row in Python.
-    sort_key = (
-        type_coerce(column, DateTime(timezone=True)) if column.type.__class__.__name__ == "UTCDateTime" else column
-    )
-    base = filtered_videos(session, replace(flt, search=None)).with_only_columns(Video.id, sort_key)
+    """A search unions the matches (title, slug, performer name: each side from its own index) and lets the
+    database sort them and cut out the page, with the total alongside (a window count): only the page's ids
+    travel back, however many videos match, then the page's rows are loaded by id. Returns None past
+    SEARCH_CAP matches (the caller falls back to the planner-estimated path)."""
+    base = filtered_videos(session, replace(flt, search=None)).with_only_columns(Video.id, column.label("sort_key"))
     branches = [
         base.where(Video.title.icontains(term, autoescape=True)),
         base.where(Video.slug == term.lower()),
@@ -160,14 +158,22 @@ def _search_page(
         .join(Performer, Performer.id == VideoPerformer.performer_id)
         .where(Performer.name.icontains(term, autoescape=True), Performer.deleted_at.is_(None)),
     ]
-    matches = list(session.execute(union(*branches).limit(SEARCH_CAP + 1)).all())
-    if len(matches) > SEARCH_CAP:
+    matches = union(*branches).limit(SEARCH_CAP + 1).subquery("matches")
+    key, ident = matches.c.sort_key, matches.c.id
+    # NULLs (only published_at has them) last when descending, first when ascending, ties by id: spelled out,
+    # so PostgreSQL and SQLite agree (their defaults differ) and the order is the one searches always had.
+    order = [key.desc().nulls_last(), ident.desc()] if descending else [key.asc().nulls_first(), ident.asc()]
+    found = session.execute(
+        select(ident, func.count().over()).order_by(*order).offset(page.offset).limit(page.size)
+    ).all()
+    # Past the last page (or when nothing matches) no row carries the window's total: count apart.
+    counted = select(func.count()).select_from(matches)
+    total = int(found[0][1]) if found else int(session.execute(counted).scalar_one())
+    if total > SEARCH_CAP:
         return None
-    # NULLs first when descending, last when ascending: the same order PostgreSQL gives the plain path.
-    matches.sort(key=lambda row: (row[1] is not None, row[1] if row[1] is not None else 0, row[0]), reverse=descending)
-    wanted = [row[0] for row in matches[page.offset : page.offset + page.size]]
+    wanted = [row[0] for row in found]
     loaded = {v.id: v for v in session.execute(select(Video).where(Video.id.in_(wanted))).scalars()} if wanted else {}
-    return Page(rows=[loaded[i] for i in wanted if i in loaded], total=len(matches), estimated=False, request=page)
+    return Page(rows=[loaded[i] for i in wanted if i in loaded], total=total, estimated=False, request=page)
 
 
 def filtered_videos(session: Session, flt: VideoFilter) -> Select[tuple[Video]]:
@@ -241,8 +247,46 @@ def video_history(session: Session, *, actor: Actor, video_id: int, limit: int =
 # --- writing -------------------------------------------------------------------------------------------
 
 
-def _clean(session: Session, data: dict[str, Any], *, current: Video | None) -> dict[str, Any]:
-    """Validate editor/import input; raise ValidationFailed with every problem at once."""
+class CleanLookups(Protocol):
+    """What `_clean` asks the database."""
+
+    def collection_is_live(self, collection_id: int) -> bool: ...
+
+    def slug_taken(self, slug: str, except_id: int | None) -> bool:
+        """Does a live video other than `except_id` hold `slug`?"""
+        ...
+
+
+@dataclass
+class DatabaseLookups:
+    """`_clean`'s default: one query per question."""
+
+    session: Session
+
+    def collection_is_live(self, collection_id: int) -> bool:
+        query = select(Collection.id).where(Collection.id == collection_id, Collection.deleted_at.is_(None))
+        return self.session.execute(query).first() is not None
+
+    def slug_taken(self, slug: str, except_id: int | None) -> bool:
+        clash = select(Video.id).where(Video.slug == slug, Video.deleted_at.is_(None))
+        if except_id is not None:
+            clash = clash.where(Video.id != except_id)
+        return self.session.execute(clash.limit(1)).first() is not None
+
+
+def _clean(
+    session: Session,
+    data: dict[str, Any],
+    *,
+    current: Video | None,
+    season_id: int | None = None,
+    lookups: CleanLookups | None = None,
+) -> dict[str, Any]:
+    """Validate editor/import input; raise ValidationFailed with every problem at once.
+
+    `season_id` is set only by series.add_episode (creating an episode of a season it has checked).
+    `lookups` answers the collection and slug checks (default: a query each; the import prefetches per chunk)."""
+    look = lookups if lookups is not None else DatabaseLookups(session)
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
     get = data.get
@@ -252,11 +296,21 @@ def _clean(session: Session, data: dict[str, Any], *, current: Video | None) -> 
     out["description"] = (
         clean_text(get("description"), "description", errors, max_len=20_000, required=False, multiline=True) or None
     )
-    kind = get("kind") or (current.kind if current else "movie")
+    kind = get("kind") or ("episode" if season_id is not None else current.kind if current else "movie")
+    in_season = season_id is not None or (current is not None and current.season_id is not None)
     if kind not in VIDEO_KINDS:
         errors["kind"] = "must be movie, series, episode or live"
-    elif (kind == "episode") != (current is not None and current.season_id is not None):  # the DB's CHECK
-        errors["kind"] = "is “episode” exactly when the video belongs to a season"
+    elif kind == "episode" and not in_season:  # the DB's CHECK: episode exactly when it belongs to a season
+        errors["kind"] = "is “episode” only for a season's episodes: add them on the series' Seasons & episodes page"
+    elif kind != "episode" and in_season:
+        errors["kind"] = "must stay “episode”: this video is an episode of a season"
+    elif (
+        current is not None
+        and current.kind == "series"
+        and kind != "series"
+        and session.execute(select(Season.id).where(Season.series_id == current.id).limit(1)).first()
+    ):
+        errors["kind"] = "must stay “series” while the series has seasons (delete its seasons first)"
     out["kind"] = kind
     collection_id = get("collection_id")
     if collection_id not in (None, ""):
@@ -265,12 +319,8 @@ def _clean(session: Session, data: dict[str, Any], *, current: Video | None) -> 
         except (TypeError, ValueError):
             errors["collection_id"] = "is not a collection"
             collection_id = None
-        if collection_id is not None:
-            found = session.execute(
-                select(Collection.id).where(Collection.id == collection_id, Collection.deleted_at.is_(None))
-            ).first()
-            if not found:
-                errors["collection_id"] = "is not a collection"
+        if collection_id is not None and not look.collection_is_live(collection_id):
+            errors["collection_id"] = "is not a collection"
     out["collection_id"] = collection_id if collection_id not in ("",) else None
     for name in URL_FIELDS:
         out[name] = check_url(get(name), name, errors, allow_local_media=name == "thumbnail_url")
@@ -350,15 +400,30 @@ def _clean(session: Session, data: dict[str, Any], *, current: Video | None) -> 
     out["file_size_bytes"] = size
     out["is_featured"] = bool(get("is_featured", current.is_featured if current else False))
     out["is_trending"] = bool(get("is_trending", current.is_trending if current else False))
-    if "slug" not in errors:
-        clash = select(Video.id).where(Video.slug == out["slug"], Video.deleted_at.is_(None))
-        if current is not None:
-            clash = clash.where(Video.id != current.id)
-        if session.execute(clash).first():
-            errors["slug"] = "is already used by another video"
+    if "slug" not in errors and look.slug_taken(out["slug"], current.id if current is not None else None):
+        errors["slug"] = "is already used by another video"
     if errors:
         raise ValidationFailed(errors)
     return out
+
+
+def validate_video_data(
+    session: Session, data: dict[str, Any], *, current: Video | None, lookups: CleanLookups | None = None
+) -> dict[str, Any]:
+    """The editor's rules (`_clean`) for callers that write the video themselves: the import validates chunks
+    of rows against prefetched `lookups`, then writes them in batches. Raises ValidationFailed."""
+    return _clean(session, data, current=current, lookups=lookups)
+
+
+def check_performer_ids(ids: list[int], live: Container[int]) -> None:
+    """set_performers' rules for a billing list, given which of its ids are live performers."""
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed({"performers": "lists a performer twice"})
+    if len(ids) > 10:
+        raise ValidationFailed({"performers": "at most 10 performers"})
+    missing = [i for i in ids if i not in live]
+    if missing:
+        raise ValidationFailed({"performers": f"performer(s) not found: {', '.join(map(str, missing))}"})
 
 
 def _last_changed_by(session: Session, video_id: int) -> str | None:
@@ -385,14 +450,26 @@ def _locked_video(session: Session, video_id: int, expected_version: int | None)
     return video
 
 
-def create_video(session: Session, *, actor: Actor, data: dict[str, Any]) -> Video:
+def create_video(
+    session: Session,
+    *,
+    actor: Actor,
+    data: dict[str, Any],
+    season_id: int | None = None,
+    episode_number: int | None = None,
+) -> Video:
+    """Create a draft. `season_id`/`episode_number` make it an episode: only series.add_episode passes them,
+    after checking the season and the number (the audit event then records both)."""
     require(actor, Permission.CATALOG_EDIT)
-    values = _clean(session, data, current=None)
-    video = Video(**values, state="draft")
+    values = _clean(session, data, current=None, season_id=season_id)
+    video = Video(**values, state="draft", season_id=season_id, episode_number=episode_number)
     session.add(video)
     session.flush()
     _recount_collections(session, {video.collection_id})
-    record(session, actor, "video.create", "video", video.id, after=video_view(video))
+    after = video_view(video)
+    if season_id is not None:
+        after.update(season_id=season_id, episode_number=episode_number)
+    record(session, actor, "video.create", "video", video.id, after=after)
     return video
 
 
@@ -427,17 +504,11 @@ def set_performers(
     require(actor, Permission.CATALOG_EDIT)
     video = _locked_video(session, video_id, expected_version)
     ids = [int(p) for p in performer_ids]
-    if len(set(ids)) != len(ids):
-        raise ValidationFailed({"performers": "lists a performer twice"})
-    if len(ids) > 10:
-        raise ValidationFailed({"performers": "at most 10 performers"})
-    if ids:
-        found = set(
-            session.execute(select(Performer.id).where(Performer.id.in_(ids), Performer.deleted_at.is_(None))).scalars()
-        )
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise ValidationFailed({"performers": f"performer(s) not found: {', '.join(map(str, missing))}"})
+    live: set[int] = set()
+    if ids and len(ids) <= 10:
+        query = select(Performer.id).where(Performer.id.in_(ids), Performer.deleted_at.is_(None))
+        live = set(session.execute(query).scalars())
+    check_performer_ids(ids, live)
     current = session.execute(select(VideoPerformer).where(VideoPerformer.video_id == video.id)).scalars().all()
     before_ids = [vp.performer_id for vp in sorted(current, key=lambda vp: vp.billing_order)]
     if before_ids == ids:
@@ -458,16 +529,35 @@ def set_performers(
     return video
 
 
-def _set_counter(session: Session, model: Any, row_id: int, count: int) -> None:
+RECOUNT_BATCH = 1_000
+
+
+def _set_counters(session: Session, model: Any, counts: dict[int, int]) -> None:
     """Cached counters are derived data, not edits: write them without bumping `version`, so an editor
-    open on that collection or performer does not get a conflict nobody caused (and nothing to audit)."""
+    open on that collection or performer does not get a conflict nobody caused (and nothing to audit).
+    One UPDATE by primary key per counter, sent together (executemany)."""
+    if not counts:
+        return
+    table = model.__table__
     session.execute(
-        update(model).where(model.id == row_id, model.video_count != count).values(video_count=count),
-        execution_options={"synchronize_session": False},
+        update(table).where(table.c.id == bindparam("row_id")).values(video_count=bindparam("count")),
+        [{"row_id": row_id, "count": count} for row_id, count in counts.items()],
     )
-    loaded = session.identity_map.get(identity_key(model, row_id))
-    if loaded is not None:
-        set_committed_value(loaded, "video_count", count)
+    for row_id, count in counts.items():
+        loaded = session.identity_map.get(identity_key(model, row_id))
+        if loaded is not None:
+            set_committed_value(loaded, "video_count", count)
+
+
+def _recount(session: Session, model: Any, ids: set[int], counted: Callable[[list[int]], Select[Any]]) -> None:
+    """Recount the counters of `ids`, RECOUNT_BATCH at a time: one GROUP BY for the true counts, one read of the
+    stored ones, and an UPDATE only for the counters that are off."""
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), RECOUNT_BATCH):
+        batch = wanted[start : start + RECOUNT_BATCH]
+        counts = {row_id: int(n) for row_id, n in session.execute(counted(batch)).tuples()}
+        stored = session.execute(select(model.id, model.video_count).where(model.id.in_(batch))).tuples()
+        _set_counters(session, model, {i: counts.get(i, 0) for i, now in stored if now != counts.get(i, 0)})
 
 
 _DEFERRED_RECOUNTS = "catalog.deferred_recounts"
@@ -495,29 +585,31 @@ def _recount_collections(session: Session, ids: set[int | None]) -> None:
     if (deferred := session.info.get(_DEFERRED_RECOUNTS)) is not None:
         deferred[0].update(ids)
         return
-    for collection_id in ids:
-        if collection_id is None:
-            continue
-        count = session.execute(
-            select(func.count())
-            .select_from(Video)
-            .where(Video.collection_id == collection_id, Video.deleted_at.is_(None))
-        ).scalar_one()
-        _set_counter(session, Collection, collection_id, count)
+
+    def counted(batch: list[int]) -> Select[Any]:
+        return (
+            select(Video.collection_id, func.count())
+            .where(Video.collection_id.in_(batch), Video.deleted_at.is_(None))
+            .group_by(Video.collection_id)
+        )
+
+    _recount(session, Collection, {i for i in ids if i is not None}, counted)
 
 
 def _recount_performers(session: Session, ids: set[int]) -> None:
     if (deferred := session.info.get(_DEFERRED_RECOUNTS)) is not None:
         deferred[1].update(ids)
         return
-    for performer_id in ids:
-        count = session.execute(
-            select(func.count())
-            .select_from(VideoPerformer)
+
+    def counted(batch: list[int]) -> Select[Any]:
+        return (
+            select(VideoPerformer.performer_id, func.count())
             .join(Video, Video.id == VideoPerformer.video_id)
-            .where(VideoPerformer.performer_id == performer_id, Video.deleted_at.is_(None))
-        ).scalar_one()
-        _set_counter(session, Performer, performer_id, count)
+            .where(VideoPerformer.performer_id.in_(batch), Video.deleted_at.is_(None))
+            .group_by(VideoPerformer.performer_id)
+        )
+
+    _recount(session, Performer, ids, counted)
 
 
 # --- publishing ------------------------------------------------------------------------------------------
@@ -529,9 +621,18 @@ class PublishRefused(RuleViolation):
         self.reasons = reasons
 
 
-def _make_public(session: Session, actor: Actor, video: Video, *, at: datetime | None, reason: str | None) -> None:
-    """Publish now (at=None) or schedule; the one place where a video becomes public."""
-    reasons = publish_blockers(session, video)
+def _make_public(
+    session: Session,
+    actor: Actor,
+    video: Video,
+    *,
+    at: datetime | None,
+    reason: str | None,
+    known_blockers: list[str] | None = None,
+) -> None:
+    """Publish now (at=None) or schedule; the one place where a video becomes public. `known_blockers` is the
+    gate's answer for this video when the caller asked it for many at once (bulk publish) in this transaction."""
+    reasons = publish_blockers(session, video) if known_blockers is None else known_blockers
     if reasons:
         raise PublishRefused(video.title, reasons)
     before = video_view(video)
@@ -658,6 +759,12 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
     result = BulkResult()
     videos = {v.id: v for v in session.execute(select(Video).where(Video.id.in_(ids)).with_for_update()).scalars()}
     touched_collections: set[int | None] = set()
+    gate_answers: dict[int, list[str]] = {}
+    if action in ("publish", "schedule"):
+        # One gate question for the whole selection (the rows are locked, and publishing one video does not
+        # change what the gate says about another), instead of a few round trips per row.
+        asking = [v for v in videos.values() if not (action == "publish" and v.state == "published")]
+        gate_answers = publish_blockers_many(session, asking)
     for video_id in ids:
         video = videos.get(video_id)
         if video is None:
@@ -668,7 +775,9 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
                 with session.begin_nested():
                     changed = _bulk_one(session, actor, video, action, value, touched_collections)
             else:  # these refuse before they change anything: no savepoint round trips per row
-                changed = _bulk_one(session, actor, video, action, value, touched_collections)
+                changed = _bulk_one(
+                    session, actor, video, action, value, touched_collections, gate_answers.get(video_id)
+                )
         except PublishRefused as exc:
             result.refused[video_id] = "; ".join(exc.reasons)
             continue
@@ -707,11 +816,20 @@ def _drop_as_featured(session: Session, actor: Actor, video: Video) -> None:
         )
 
 
-def _bulk_one(session: Session, actor: Actor, video: Video, action: str, value: Any, touched: set[int | None]) -> bool:
+def _bulk_one(
+    session: Session,
+    actor: Actor,
+    video: Video,
+    action: str,
+    value: Any,
+    touched: set[int | None],
+    known_blockers: list[str] | None = None,
+) -> bool:
     if action in ("publish", "schedule"):
         if video.state == "published" and action == "publish":
             return False
-        _make_public(session, actor, video, at=value if action == "schedule" else None, reason="bulk")
+        at = value if action == "schedule" else None
+        _make_public(session, actor, video, at=at, reason="bulk", known_blockers=known_blockers)
         return True
     if action == "unpublish":
         if video.state not in ("published", "scheduled"):
@@ -757,6 +875,19 @@ def _bulk_one(session: Session, actor: Actor, video: Video, action: str, value: 
         ).first()
         if clash:
             raise RuleViolation(f"slug “{video.slug}” is now used by video #{clash[0]}; change one slug first")
+        if video.season_id is not None:
+            taken = session.execute(
+                select(Video.id, Video.title).where(
+                    Video.season_id == video.season_id,
+                    Video.episode_number == video.episode_number,
+                    Video.deleted_at.is_(None),
+                    Video.id != video.id,
+                )
+            ).first()
+            if taken:
+                raise RuleViolation(
+                    f"episode {video.episode_number} of its season is now “{taken.title}”; renumber one first"
+                )
         home = session.get(Collection, video.collection_id) if video.collection_id is not None else None
         if home is not None and home.deleted_at is not None:  # delete_collection refuses to orphan live videos
             raise RuleViolation(f"its collection “{home.name}” is deleted; move it to another collection first")

@@ -26,11 +26,17 @@ Only `slug` and `title` must be present as columns. A column left out of the fil
 (new videos get the default); a column that is present but empty in a row clears that value. Unknown
 columns are refused, so a misspelt header never silently does nothing.
 
-Every row goes through the catalog services (`create_video`, `update_video`, `set_performers`), so the
-validation, the audit events (one per changed row, none for unchanged rows) and the publishing gate are
-theirs. The dry run runs each row in a SAVEPOINT and always rolls it back: it reports exactly what the
-import would do and leaves no rows and no audit events behind. Importing never publishes: a new video is a
-draft and an existing video keeps its state.
+Rows are imported in chunks of `CHUNK`: the chunk's videos, performers and collections are read with a few
+IN queries, every row is validated in Python by the editor's own rules (`service.validate_video_data`, the
+same `_clean` that `create_video`/`update_video` run, and `check_performer_ids` from `set_performers`), and
+the valid rows are written together in one SAVEPOINT: videos in one flush, performer links in another. The
+audit events are the services' (video.create or video.update, plus video.performers when the links change;
+none for unchanged rows). Every public video a row changes is put to the publishing gate (gate.py, with every
+registered check) after the change; a refusal becomes that row's error and the chunk is written again
+without it. When the database refuses the batch, the chunk is redone a row at a time so the error lands on
+its row. The dry run does exactly the same writes (without audit events) and rolls all of it back: it
+reports what the import would do and leaves no rows and no audit events behind. Importing never publishes:
+a new video is a draft and an existing video keeps its state.
 
 Spreadsheets run formulas: every exported text cell starting with =, +, -, @, tab or CR gets a leading
 single quote (also a cell that would look neutralised already), and the import removes exactly that quote.
@@ -50,25 +56,30 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from console.actor import Actor
+from console.audit.service import record
+from console.catalog.gate import publish_blockers_many
 from console.catalog.models import Collection, Performer, Video, VideoPerformer
 from console.catalog.rules import format_duration, format_money, slugify
 from console.catalog.service import (
     EDITABLE,
     SLUG_MAX,
+    DatabaseLookups,
     VideoFilter,
-    create_video,
+    check_performer_ids,
     deferred_recounts,
     filtered_videos,
-    set_performers,
-    update_video,
+    validate_video_data,
     video_view,
 )
-from console.errors import ConsoleError, Forbidden, ValidationFailed
+from console.catalog.service import _recount_collections as recount_collections
+from console.catalog.service import _recount_performers as recount_performers
+from console.db import preassign_ids, utcnow
+from console.errors import ConsoleError, ValidationFailed
 from console.staff.permissions import Permission, require
 
 COLUMNS: tuple[str, ...] = (
@@ -424,24 +435,31 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
 
 
 ProgressFn = Callable[[int, int], None]
+Record = tuple[int, str, dict[str, str]]  # (spreadsheet row number, slug, cells)
+PUBLIC = ("published", "scheduled")
 
 
 @dataclass
 class _Lookups:
-    """Per chunk of rows: live videos (and their performer ids) and performers by slug, read in one query each;
-    collections by slug, kept for the whole file."""
+    """Per chunk of rows, one IN query each: the live videos the rows name (locked, as the editor locks the
+    video it saves), their performer ids, and the performers the rows list; collections by slug are kept for
+    the whole file. It also answers `_clean`'s two database questions (service.CleanLookups) from what it
+    read, and asks the database only about anything else."""
 
+    session: Session
     videos: dict[str, Video] = field(default_factory=dict)
+    slugs: set[str] = field(default_factory=set)  # the slugs `videos` was read for (found or not)
     links: dict[int, list[int]] = field(default_factory=dict)  # video id -> performer ids in billing order
     performers: dict[str, Performer] = field(default_factory=dict)
+    live_performers: set[int] = field(default_factory=set)
     collections: dict[str, Collection | None] = field(default_factory=dict)
+    live_collections: dict[int, bool] = field(default_factory=dict)
 
-    def load(self, session: Session, records: list[tuple[int, str, dict[str, str]]]) -> None:
-        slugs = [slug for _, slug, _ in records if slug]
-        self.videos = {
-            v.slug: v
-            for v in session.execute(select(Video).where(Video.slug.in_(slugs), Video.deleted_at.is_(None))).scalars()
-        }
+    def load(self, records: list[Record]) -> None:
+        session = self.session
+        self.slugs = {slug for _, slug, _ in records if slug}
+        live = select(Video).where(Video.slug.in_(self.slugs), Video.deleted_at.is_(None)).with_for_update(of=Video)
+        self.videos = {v.slug: v for v in session.execute(live).scalars()} if self.slugs else {}
         self.links = {}
         if self.videos and "performers" in records[0][2]:
             for video_id, performer_id in session.execute(
@@ -455,6 +473,7 @@ class _Lookups:
         if wanted:
             query = select(Performer).where(Performer.slug.in_(wanted), Performer.deleted_at.is_(None))
             self.performers = {p.slug: p for p in session.execute(query).scalars()}
+        self.live_performers = {p.id for p in self.performers.values()}
         new = {
             c for _, _, cells in records if (c := cells.get("collection", "").strip().lower())
         } - self.collections.keys()
@@ -462,10 +481,24 @@ class _Lookups:
             self.collections.update(dict.fromkeys(new))
             found = select(Collection).where(Collection.slug.in_(new), Collection.deleted_at.is_(None))
             self.collections.update({c.slug: c for c in session.execute(found).scalars()})
+            self.live_collections.update({c.id: True for c in self.collections.values() if c is not None})
 
     def collection_id(self, slug: str) -> int | None:
         found = self.collections.get(slug)
         return found.id if found is not None else None
+
+    # service.CleanLookups
+
+    def collection_is_live(self, collection_id: int) -> bool:
+        if collection_id not in self.live_collections:  # e.g. a stored collection when the column is left out
+            self.live_collections[collection_id] = DatabaseLookups(self.session).collection_is_live(collection_id)
+        return self.live_collections[collection_id]
+
+    def slug_taken(self, slug: str, except_id: int | None) -> bool:
+        if slug not in self.slugs:
+            return DatabaseLookups(self.session).slug_taken(slug, except_id)
+        holder = self.videos.get(slug)  # live slugs are unique (uq_videos_slug_live)
+        return holder is not None and holder.id != except_id
 
 
 def _row_key(cells: Mapping[str, str]) -> str:
@@ -473,7 +506,7 @@ def _row_key(cells: Mapping[str, str]) -> str:
     return slug or slugify(cells.get("title", ""), SLUG_MAX)
 
 
-def _records(frame: pd.DataFrame) -> list[tuple[int, str, dict[str, str]]]:
+def _records(frame: pd.DataFrame) -> list[Record]:
     """(row number, slug, cells) for every row, cells as text with the export's neutralising quote removed."""
     columns = [str(c) for c in frame.columns]
     out = []
@@ -483,7 +516,7 @@ def _records(frame: pd.DataFrame) -> list[tuple[int, str, dict[str, str]]]:
     return out
 
 
-def _duplicates(records: list[tuple[int, str, dict[str, str]]]) -> dict[int, str]:
+def _duplicates(records: list[Record]) -> dict[int, str]:
     rows_of: dict[str, list[int]] = {}
     for number, slug, _ in records:
         if slug:
@@ -553,74 +586,245 @@ def _service_errors(exc: ConsoleError) -> dict[str, str]:
     return {"": exc.message}
 
 
-def _import_row(
-    session: Session,
-    actor: Actor,
-    number: int,
-    slug: str,
-    cells: dict[str, str],
-    lookups: _Lookups,
-    duplicate: str | None,
-    *,
-    keep: bool,
-    report: ImportReport,
-) -> None:
-    errors: dict[str, str] = {}
-    if duplicate:
-        errors["slug"] = duplicate
+def _merge(errors: dict[str, str], exc: ConsoleError) -> None:
+    for column, message in _service_errors(exc).items():
+        errors.setdefault(column, message)
+
+
+@dataclass
+class _Row:
+    """A valid row, planned: what it changes. `video` is set once it is written."""
+
+    number: int
+    existing: Video | None
+    values: dict[str, Any]  # the service's cleaned values
+    before: dict[str, Any] | None  # video_view of the existing video, before the change
+    fields_changed: bool
+    before_ids: list[int]  # the performers linked now, in billing order
+    performer_ids: list[int] | None  # the new billing list when the links change, else None
+    warnings: list[RowIssue]
+    video: Video | None = None
+
+    @property
+    def outcome(self) -> str:
+        if self.existing is None:
+            return "created"
+        return "updated" if self.fields_changed or self.performer_ids is not None else "unchanged"
+
+
+def _plan(number: int, slug: str, cells: dict[str, str], lookups: _Lookups, errors: dict[str, str]) -> _Row | None:
+    """Validate one row with the editor's rules (service.validate_video_data, set_performers' list rules) against
+    the chunk's lookups, without touching the database. None when `errors` holds anything."""
     existing = lookups.videos.get(slug) if slug else None
     data = _service_data(cells, slug, existing, lookups, errors)
     performer_ids = _performer_ids(cells, lookups, errors)
-    outcome = ""
-    version = 0
-    row_warnings: list[RowIssue] = []
-    savepoint = session.begin_nested()
+    values: dict[str, Any] | None = None
     try:
-        if existing is not None:
-            version = existing.version
-            video = update_video(session, actor=actor, video_id=existing.id, data=data, expected_version=version)
-        else:
-            video = create_video(session, actor=actor, data=data)
-        stored = lookups.links.get(existing.id, []) if existing is not None else []
-        if performer_ids is not None and performer_ids != stored:  # set_performers would change nothing
-            set_performers(session, actor=actor, video_id=video.id, performer_ids=performer_ids)
-        session.flush()
-        outcome = "created" if existing is None else ("updated" if video.version != version else "unchanged")
-        if (
-            performer_ids is not None
-            and video.state not in ("published", "scheduled")
-            and len(performer_ids) != video.performer_count
-        ):
-            row_warnings.append(
-                RowIssue(
-                    number,
-                    "performers",
-                    f"{len(performer_ids)} performer(s) listed but the performer count says "
-                    f"{video.performer_count}: fine for a draft, but publishing will be refused",
-                )
+        values = validate_video_data(lookups.session, data, current=existing, lookups=lookups)
+    except ValidationFailed as exc:
+        _merge(errors, exc)
+    if performer_ids is not None:
+        try:
+            check_performer_ids(performer_ids, lookups.live_performers)
+        except ValidationFailed as exc:
+            _merge(errors, exc)
+    if errors or values is None:
+        return None
+    before = video_view(existing) if existing is not None else None
+    stored = lookups.links.get(existing.id, []) if existing is not None else []
+    warnings = []
+    state = existing.state if existing is not None else "draft"  # importing never publishes
+    if performer_ids is not None and state not in PUBLIC and len(performer_ids) != values["performer_count"]:
+        warnings.append(
+            RowIssue(
+                number,
+                "performers",
+                f"{len(performer_ids)} performer(s) listed but the performer count says "
+                f"{values['performer_count']}: fine for a draft, but publishing will be refused",
             )
-    except Forbidden:
-        savepoint.rollback()
-        raise
-    except ConsoleError as exc:
-        for column, message in _service_errors(exc).items():
-            errors.setdefault(column, message)
-    except IntegrityError as exc:
-        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
-        detail = constraint or str(exc.orig).strip().splitlines()[0][:200]
-        errors.setdefault("", f"the database refused this row ({detail}); nothing of it was saved")
-    except StaleDataError:
-        errors.setdefault("", "the video was changed by someone else during the import; import this row again")
-    if errors or not keep:
-        savepoint.rollback()
-    else:
+        )
+    return _Row(
+        number=number,
+        existing=existing,
+        values=values,
+        before=before,
+        fields_changed=before is not None and any(before[name] != value for name, value in values.items()),
+        before_ids=stored,
+        performer_ids=performer_ids if performer_ids is not None and performer_ids != stored else None,
+        warnings=warnings,
+    )
+
+
+def _write(session: Session, rows: list[_Row]) -> dict[int, str]:
+    """Apply planned rows as create_video/update_video/set_performers would: the videos in one flush, then their
+    performer links in another; then ask the publishing gate about every public video the rows change (after
+    the change, links included). Returns the gate's refusals by row number; records no audit events."""
+    relink = [row.existing.id for row in rows if row.existing is not None and row.performer_ids is not None]
+    if relink:
+        for link in session.execute(select(VideoPerformer).where(VideoPerformer.video_id.in_(relink))).scalars():
+            session.delete(link)
+    collections: set[int | None] = set()
+    performers: set[int] = set()
+    for row in rows:
+        if row.existing is None:
+            row.video = Video(**row.values, state="draft")
+            session.add(row.video)
+            collections.add(row.video.collection_id)
+        else:
+            video = row.video = row.existing
+            if row.fields_changed:
+                collections |= {video.collection_id, row.values["collection_id"]}
+                for name, value in row.values.items():
+                    setattr(video, name, value)
+            if row.performer_ids is not None:
+                video.updated_at = utcnow()  # bumps the version, as set_performers does
+        if row.performer_ids is not None:
+            performers |= set(row.before_ids) | set(row.performer_ids)
+    preassign_ids(session, [row.video for row in rows if row.existing is None])
+    session.flush()
+    links = [
+        VideoPerformer(video_id=row.video.id, performer_id=performer_id, billing_order=order)
+        for row in rows
+        if row.video is not None and row.performer_ids
+        for order, performer_id in enumerate(row.performer_ids, start=1)
+    ]
+    if links:
+        preassign_ids(session, links)
+        session.add_all(links)
+        session.flush()
+    recount_collections(session, collections)
+    recount_performers(session, performers)
+    public = {
+        row.number: row.video
+        for row in rows
+        if row.video is not None
+        and row.existing is not None
+        and (row.fields_changed or row.performer_ids is not None)
+        and row.video.state in PUBLIC
+    }
+    blockers = publish_blockers_many(session, list(public.values()))
+    return {
+        number: "This change would break a public video: " + "; ".join(blockers[video.id]) + "."
+        for number, video in public.items()
+        if blockers[video.id]
+    }
+
+
+def _record(session: Session, actor: Actor, rows: list[_Row]) -> None:
+    """The audit events the services write: one per change of each row (video.create or video.update, and
+    video.performers when the links change), in row order."""
+    for row in rows:
+        video = row.video
+        assert video is not None
+        if row.existing is None:
+            record(session, actor, "video.create", "video", video.id, after=video_view(video))
+        elif row.fields_changed:
+            record(session, actor, "video.update", "video", video.id, row.before, video_view(video))
+        if row.performer_ids is not None:
+            before, after = {"performers": row.before_ids}, {"performers": row.performer_ids}
+            record(session, actor, "video.performers", "video", video.id, before, after)
+
+
+def _database_error(exc: Exception) -> str:
+    if isinstance(exc, StaleDataError):
+        return "the video was changed by someone else during the import; import this row again"
+    orig = getattr(exc, "orig", None)
+    constraint = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    detail = constraint or str(orig or exc).strip().splitlines()[0][:200]
+    return f"the database refused this row ({detail}); nothing of it was saved"
+
+
+@dataclass
+class _ChunkResult:
+    rows: list[_Row] = field(default_factory=list)  # applied
+    errors: dict[int, dict[str, str]] = field(default_factory=dict)  # row number -> column -> message
+
+
+def _import_chunk(
+    session: Session,
+    actor: Actor,
+    chunk: list[Record],
+    lookups: _Lookups,
+    duplicates: dict[int, str],
+    *,
+    audit: bool,
+) -> _ChunkResult:
+    """Validate a chunk in Python, write its valid rows together in a SAVEPOINT, and record their audit events.
+
+    When the gate refuses rows, the savepoint is rolled back and the chunk written again without them. When the
+    database refuses the batch (a constraint, a concurrent change), the chunk is redone a row at a time, each
+    row in its own savepoint, so the error lands on the row that caused it."""
+    refused: dict[int, str] = {}
+    for _ in range(3):
+        lookups.load(chunk)
+        result = _ChunkResult()
+        for number, slug, cells in chunk:
+            errors: dict[str, str] = {}
+            if number in duplicates:
+                errors["slug"] = duplicates[number]
+            row = _plan(number, slug, cells, lookups, errors)
+            if row is not None and number in refused:
+                errors[""] = refused[number]
+            elif row is not None:
+                result.rows.append(row)
+            if errors:
+                result.errors[number] = errors
+        savepoint = session.begin_nested()
+        try:
+            newly_refused = _write(session, result.rows)
+        except (IntegrityError, DataError, StaleDataError):
+            savepoint.rollback()
+            break
+        if newly_refused:  # undo the chunk and write it again without them
+            savepoint.rollback()
+            refused.update(newly_refused)
+            continue
+        if audit:
+            _record(session, actor, result.rows)
         savepoint.commit()
-    if errors:
-        report.failed += 1
-        report.errors.extend(RowIssue(number, column, message) for column, message in errors.items())
-        return
-    report.warnings.extend(row_warnings)
-    setattr(report, outcome, getattr(report, outcome) + 1)
+        return result
+    return _import_rows_one_by_one(session, actor, chunk, lookups, duplicates, audit=audit)
+
+
+def _import_rows_one_by_one(
+    session: Session,
+    actor: Actor,
+    chunk: list[Record],
+    lookups: _Lookups,
+    duplicates: dict[int, str],
+    *,
+    audit: bool,
+) -> _ChunkResult:
+    lookups.load(chunk)
+    result = _ChunkResult()
+    for number, slug, cells in chunk:
+        errors: dict[str, str] = {}
+        if number in duplicates:
+            errors["slug"] = duplicates[number]
+        row = _plan(number, slug, cells, lookups, errors)
+        if row is not None:
+            savepoint = session.begin_nested()
+            try:
+                refused = _write(session, [row])
+            except (IntegrityError, DataError, StaleDataError) as exc:
+                savepoint.rollback()
+                errors[""] = _database_error(exc)
+            else:
+                if refused:
+                    savepoint.rollback()
+                    errors[""] = refused[number]
+                else:
+                    if audit:
+                        _record(session, actor, [row])
+                    savepoint.commit()
+                    result.rows.append(row)
+        if errors:
+            result.errors[number] = errors
+    return result
+
+
+class _Discard(Exception):
+    """Leaves deferred_recounts without recounting: everything the import wrote is about to be rolled back."""
 
 
 def _run(
@@ -647,7 +851,7 @@ def _run(
         )
     records = _records(frame)
     duplicates = _duplicates(records)
-    lookups = _Lookups()
+    lookups = _Lookups(session)
     total = len(records)
     done = 0
     if progress:
@@ -657,36 +861,35 @@ def _run(
         with deferred_recounts(session):  # collection/performer counters: once at the end, not per row
             for start in range(0, total, CHUNK):
                 chunk = records[start : start + CHUNK]
-                lookups.load(session, chunk)
-                for number, slug, cells in chunk:
-                    _import_row(
-                        session,
-                        actor,
-                        number,
-                        slug,
-                        cells,
-                        lookups,
-                        duplicates.get(number),
-                        keep=not dry_run,
-                        report=report,
-                    )
-                    done += 1
-                    if progress and (done % 25 == 0 or done == total):
-                        progress(done, total)
-        if dry_run or (all_or_nothing and report.errors):
-            outer.rollback()
-        else:
-            outer.commit()
-            report.written = bool(report.created or report.updated)
+                # A dry run (and an all-or-nothing import that already failed) is rolled back: no audit events.
+                audit = not dry_run and not (all_or_nothing and report.errors)
+                result = _import_chunk(session, actor, chunk, lookups, duplicates, audit=audit)
+                for row in result.rows:
+                    setattr(report, row.outcome, getattr(report, row.outcome) + 1)
+                    report.warnings.extend(row.warnings)
+                for number, errors in result.errors.items():
+                    report.failed += 1
+                    report.errors.extend(RowIssue(number, column, message) for column, message in errors.items())
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+            if dry_run or (all_or_nothing and report.errors):
+                raise _Discard
+    except _Discard:
+        outer.rollback()
     except BaseException:
         outer.rollback()
         raise
+    else:
+        outer.commit()
+        report.written = bool(report.created or report.updated)
     report.errors.sort(key=lambda issue: (issue.row, COLUMNS.index(issue.column) if issue.column in COLUMNS else -1))
     return report
 
 
 def dry_run(session: Session, *, actor: Actor, frame: pd.DataFrame, progress: ProgressFn | None = None) -> ImportReport:
-    """Validate every row exactly as `commit` would apply it, then roll all of it back (no rows, no events)."""
+    """Validate and write every row exactly as `commit` would (the gate included), then roll all of it back: no
+    rows, and no audit events (none are recorded, so a dry run does not hold the audit chain's lock either)."""
     return _run(session, actor, frame, dry_run=True, all_or_nothing=False, progress=progress)
 
 
@@ -701,7 +904,8 @@ def commit(
     """Apply the rows in the caller's transaction (idempotent on slug; unchanged rows write nothing).
 
     all_or_nothing=True: when any row is invalid nothing is applied (report.written is False).
-    all_or_nothing=False: each valid row is applied in its own savepoint; invalid rows are reported and skipped.
+    all_or_nothing=False: the valid rows are applied (chunk by chunk); invalid and refused rows are reported
+    and skipped.
     """
     return _run(session, actor, frame, dry_run=False, all_or_nothing=all_or_nothing, progress=progress)
 

@@ -2,10 +2,14 @@
 the editor, bulk publish, import and the scheduler cannot publish without them.
 
 Reasons name performers by stage name only: content staff see them, and legal data is not theirs to see.
-A 10-performer video costs five indexed queries.
+A video costs two indexed round trips, and so do 1,000 (the batch form bulk publish and the import use).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -18,35 +22,50 @@ from console.compliance.records import STATUS_LABELS, eighteenth_birthday
 PREFIX = "2257: "
 
 
+CHUNK = 1_000
+
+
 def compliance_blockers(session: Session, video: Video) -> list[str]:
-    """Two round trips: the video's hold and production, then one row per linked performer with their record,
-    the production line, the ID relied on and whether a copy is on file (column selects, no ORM objects)."""
-    reasons: list[str] = []
+    return compliance_blockers_many(session, [video])[video.id]
+
+
+def compliance_blockers_many(session: Session, videos: Sequence[Video]) -> dict[int, list[str]]:
+    """The 2257 reasons for many videos in two round trips per 1,000: each video's open hold and production,
+    then one row per linked performer with their record, the production line, the ID relied on and whether a
+    copy is on file (column selects, no ORM objects)."""
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(videos), CHUNK):
+        found.update(_chunk(session, videos[start : start + CHUNK]))
+    return found
+
+
+def _chunk(session: Session, videos: Sequence[Video]) -> dict[int, list[str]]:
+    ids = [video.id for video in videos]
     open_hold = (
         select(ComplianceHold.id)
-        .where(ComplianceHold.video_id == video.id, ComplianceHold.released_at.is_(None))
+        .where(ComplianceHold.video_id == Video.id, ComplianceHold.released_at.is_(None))
         .order_by(ComplianceHold.id)
         .limit(1)
+        .correlate(Video)
         .scalar_subquery()
     )
-    head = session.execute(
-        select(Production.id, Production.production_date, ComplianceHold.created_at, ComplianceHold.reason)
-        .select_from(Video)
-        .outerjoin(Production, Production.video_id == Video.id)
-        .outerjoin(ComplianceHold, ComplianceHold.id == open_hold)
-        .where(Video.id == video.id)
-    ).one()
-    production_id, production_date, held_since, hold_reason = head
-    if held_since is not None:
-        reasons.append(f"on compliance hold since {held_since:%Y-%m-%d} ({hold_reason}); compliance must release it")
-    if video.kind == "series":
-        # A series is a container with no footage of its own: its episodes are the depictions checked here.
-        return [PREFIX + r for r in reasons]
-    if production_date is None:
-        reasons.append("no date of production is recorded")
+    heads = {
+        row[0]: row[1:]
+        for row in session.execute(
+            select(
+                Video.id, Production.id, Production.production_date, ComplianceHold.created_at, ComplianceHold.reason
+            )
+            .select_from(Video)
+            .outerjoin(Production, Production.video_id == Video.id)
+            .outerjoin(ComplianceHold, ComplianceHold.id == open_hold)
+            .where(Video.id.in_(ids))
+        ).tuples()
+    }
     has_copy = exists().where(IdScan.id_document_id == IdDocument.id)
-    rows = session.execute(
+    cast: dict[int, list[Any]] = {}
+    for row in session.execute(
         select(
+            VideoPerformer.video_id,
             Performer.name,
             LegalRecord.id,
             LegalRecord.status,
@@ -62,15 +81,38 @@ def compliance_blockers(session: Session, video: Video) -> list[str]:
         .select_from(VideoPerformer)
         .join(Performer, Performer.id == VideoPerformer.performer_id)
         .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
+        .outerjoin(Production, Production.video_id == VideoPerformer.video_id)
         .outerjoin(
             ProductionPerformer,
-            (ProductionPerformer.production_id == production_id) & (ProductionPerformer.performer_id == Performer.id),
+            (ProductionPerformer.production_id == Production.id)
+            & (ProductionPerformer.performer_id == VideoPerformer.performer_id),
         )
         .outerjoin(IdDocument, IdDocument.id == ProductionPerformer.id_document_id)
         # Soft-deleted performers count too: deleting a profile does not take them out of the footage.
-        .where(VideoPerformer.video_id == video.id)
-        .order_by(VideoPerformer.billing_order, Performer.id)
-    ).all()
+        .where(VideoPerformer.video_id.in_(ids))
+        .order_by(VideoPerformer.video_id, VideoPerformer.billing_order, Performer.id)
+    ).tuples():
+        cast.setdefault(row[0], []).append(row[1:])
+    out: dict[int, list[str]] = {}
+    for video in videos:
+        _production_id, production_date, held_since, hold_reason = heads.get(video.id, (None, None, None, None))
+        out[video.id] = [
+            PREFIX + r for r in _reasons(video, production_date, held_since, hold_reason, cast.get(video.id, []))
+        ]
+    return out
+
+
+def _reasons(
+    video: Video, production_date: date | None, held_since: Any, hold_reason: str | None, rows: list[Any]
+) -> list[str]:
+    reasons: list[str] = []
+    if held_since is not None:
+        reasons.append(f"on compliance hold since {held_since:%Y-%m-%d} ({hold_reason}); compliance must release it")
+    if video.kind == "series":
+        # A series is a container with no footage of its own: its episodes are the depictions checked here.
+        return reasons
+    if production_date is None:
+        reasons.append("no date of production is recorded")
     for name, rec_id, status, dob, line_id, line_rec, doc_id, doc_rec, examined_on, expiry, copy in rows:
         if rec_id is None:
             reasons.append(f"{name} has no legal record")
@@ -98,11 +140,11 @@ def compliance_blockers(session: Session, video: Video) -> list[str]:
             reasons.append(f"the ID relied on for {name} had expired when it was examined")
         elif not copy:
             reasons.append(f"no copy of the ID relied on for {name} is on file")
-    return [PREFIX + r for r in reasons]
+    return reasons
 
 
 def is_compliant(session: Session, video: Video) -> bool:
     return not compliance_blockers(session, video)
 
 
-register_check("compliance_2257", compliance_blockers)
+register_check("compliance_2257", compliance_blockers, batch=compliance_blockers_many)

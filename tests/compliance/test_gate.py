@@ -450,3 +450,22 @@ def test_a_deleted_performer_still_in_the_footage_is_still_checked() -> None:
         video = session.get(Video, video_id)
         assert video is not None
         assert "2257: Gone Profile has no legal record" in compliance_blockers(session, video)
+
+
+def test_the_batch_answer_equals_the_single_answer_for_every_case() -> None:
+    """Bulk publish and the import ask the 2257 check for many videos at once: same reasons, same order."""
+    from console.catalog.models import Video
+    from console.compliance.gate_checks import compliance_blockers, compliance_blockers_many
+
+    built = [builder() for builder, _ in CASES.values()]
+    with session_scope() as session:
+        videos = [session.get(Video, b.video_id) for b in built]
+        assert all(v is not None for v in videos)
+        one_by_one = {v.id: compliance_blockers(session, v) for v in videos if v is not None}
+        together = compliance_blockers_many(session, [v for v in videos if v is not None])
+    assert together == one_by_one
+    refused = {name for (name, (_, expected)), b in zip(CASES.items(), built, strict=True) if together[b.video_id]}
+    expected_refusals = {
+        name for name, (_, expected) in CASES.items() if expected is not None and "performer count" not in expected
+    }
+    assert refused == expected_refusals  # the catalog check, not this one, reports a count mismatch
