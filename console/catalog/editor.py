@@ -44,8 +44,9 @@ from console.members.countries import COUNTRIES
 from console.paging import PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.formatting import fmt_dt, fmt_value
+from console.ui.formatting import fmt_dt
 from console.ui.forms import clear_errors, confirm, field_message, report, show_errors
+from console.ui.history import diff_table
 from console.ui.session import require_live_session
 
 URL_LABELS = {
@@ -1022,18 +1023,7 @@ def build(info: SessionInfo, video_id: int | None) -> None:
             if row.get("reason"):
                 ui.label(f"Reason: {row['reason']}").classes("text-sm")
             if diff:
-                ui.table(
-                    columns=[
-                        {"name": "field", "label": "Field", "field": "field", "align": "left"},
-                        {"name": "before", "label": "Before", "field": "before", "align": "left"},
-                        {"name": "after", "label": "After", "field": "after", "align": "left"},
-                    ],
-                    rows=[
-                        {"field": HISTORY_LABELS.get(k, k), "before": fmt_value(b), "after": fmt_value(a)}
-                        for k, b, a in diff
-                    ],
-                    row_key="field",
-                ).props("dense flat bordered wrap-cells").classes("w-full")
+                diff_table(diff, HISTORY_LABELS)
             else:
                 ui.label("No field changes recorded.").classes("text-sm opacity-70")
             ui.button("Close", on_click=dialog.close).props("flat")

@@ -32,8 +32,9 @@ from console.errors import Conflict, ConsoleError, NotFound, ValidationFailed
 from console.members.countries import COUNTRIES
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.formatting import fmt_date, fmt_dt, fmt_value
+from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import clear_errors, guarded, report
+from console.ui.history import diff_table
 from console.ui.page import staff_page
 from console.ui.session import require_live_session
 
@@ -759,18 +760,7 @@ def build(info: SessionInfo, performer_id: int) -> None:
             if row.get("reason"):
                 ui.label(f"Reason: {row['reason']}").classes("text-sm")
             if diff:
-                ui.table(
-                    columns=[
-                        {"name": "field", "label": "Field", "field": "field", "align": "left"},
-                        {"name": "before", "label": "Before", "field": "before", "align": "left"},
-                        {"name": "after", "label": "After", "field": "after", "align": "left"},
-                    ],
-                    rows=[
-                        {"field": HISTORY_LABELS.get(k, k), "before": fmt_value(b), "after": fmt_value(a)}
-                        for k, b, a in diff
-                    ],
-                    row_key="field",
-                ).props("dense flat bordered wrap-cells").classes("w-full").mark("history-diff")
+                diff_table(diff, HISTORY_LABELS).mark("history-diff")
             else:
                 ui.label("No field changes recorded.").classes("text-sm opacity-70")
             ui.button("Close", on_click=dialog.close).props("flat")
