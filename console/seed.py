@@ -347,5 +347,10 @@ def seed_scale(*, members: int = 1_000_000, videos: int = 100_000, performers: i
     elapsed = time.monotonic() - started
     with session_scope() as session:
         record(session, SYSTEM, "seed.scale", "dataset", None, after=summary | {"seconds": round(elapsed, 1)})
-    parts = ", ".join(f"{count:,} {name}" for name, count in summary.items())
+    parts = ", ".join(
+        f"{count / 1000:.1f} s writing {name.removesuffix('_ms').replace('_', ' ')}s"
+        if name.endswith("_ms")
+        else f"{count:,} {name}"
+        for name, count in summary.items()
+    )
     return f"Inserted {parts} in {elapsed:.1f} s."

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import threading
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
-from console.audit.service import AuditFilter, VerifyResult, iter_diff, list_events, verify
+from console.audit.service import AuditFilter, VerifyResult, iter_diff, list_events
+from console.audit.verify_worker import verify_in_worker
 from console.db import session_scope
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest
@@ -30,16 +31,25 @@ COLUMNS: list[dict[str, Any]] = [
 ]
 
 _CACHE_SECONDS = 300
-_verify_lock = threading.Lock()
+_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 _last: dict[str, Any] = {"at": 0.0, "result": None}
 
 
-def verify_cached() -> tuple[VerifyResult, float]:
-    """Verify the whole chain at most once per 5 minutes per process; concurrent callers share one run."""
-    with _verify_lock:
+def _verify_lock() -> asyncio.Lock:
+    # One lock per event loop (an asyncio.Lock is bound to the loop it first waits on; tests run many loops).
+    loop = asyncio.get_running_loop()
+    if loop not in _locks:
+        _locks.clear()
+        _locks[loop] = asyncio.Lock()
+    return _locks[loop]
+
+
+async def verify_cached() -> tuple[VerifyResult, float]:
+    """Verify the whole chain at most once per 5 minutes per process, in a worker process (verify_worker.py);
+    concurrent callers share one run."""
+    async with _verify_lock():
         if _last["result"] is None or time.monotonic() - _last["at"] > _CACHE_SECONDS:
-            with session_scope() as session:
-                _last["result"] = verify(session)
+            _last["result"] = await verify_in_worker()
             _last["at"] = time.monotonic()
         return _last["result"], _last["at"]
 
@@ -64,7 +74,7 @@ def register() -> None:
         async def check_chain(force: bool = False) -> None:
             if force:
                 _last["result"] = None
-            outcome = await run.io_bound(verify_cached)
+            outcome = await verify_cached()
             if outcome is None:
                 return
             result = outcome[0]
