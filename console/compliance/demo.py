@@ -642,6 +642,7 @@ def _write_scans(names: list[str], workers: int = 8) -> None:
     plain = scale_scan()
     token_of = vault.fernet().encrypt
     root = vault.records_dir()
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
     for prefix in {name[:2] for name in names}:
         (root / prefix).mkdir(parents=True, exist_ok=True, mode=0o700)
 

@@ -88,7 +88,8 @@ def store(data: bytes, filename: str) -> StoredScan:
     content_type = sniff(data, filename)
     name = f"{uuid.uuid4().hex}.bin"
     target = _path(name)
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    records_dir().mkdir(parents=True, exist_ok=True, mode=0o700)  # only the console's user may list it
+    target.parent.mkdir(exist_ok=True, mode=0o700)
     partial = target.with_name(f".{name}.part")
     with open(partial, "xb") as out:  # never overwrite anything
         out.write(fernet().encrypt(data))

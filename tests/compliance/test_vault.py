@@ -64,6 +64,8 @@ def test_the_file_on_disk_is_a_fernet_token_not_the_scan(document_id: int, clerk
     assert path.is_relative_to(get_settings().records_path)
     assert not path.is_relative_to(get_settings().data_dir / "media")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) & 0o077 == 0  # nobody else may even list the scans
+    assert stat.S_IMODE(get_settings().records_path.stat().st_mode) & 0o077 == 0
     assert "passport" not in path.name and path.suffix == ".bin"
     with session_scope() as session:
         scan = session.get(IdScan, scan_id)
