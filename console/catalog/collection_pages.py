@@ -41,6 +41,7 @@ from console.paging import PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.forms import report
+from console.ui.ordering import move_buttons
 from console.ui.page import staff_page
 
 FEATURED_CHOICES = 200  # the featured-video select lists this many of the collection's videos (by title)
@@ -238,16 +239,7 @@ def register() -> None:
                     ui.label(row["featured_title"] or "—").classes("truncate").mark(f"collection-featured-{cid}")
                 if editable:
                     with ui.row().classes("gap-0 no-wrap shrink-0"):
-                        up = ui.button(icon="arrow_upward", on_click=lambda cid=cid: move(cid, -1)).props(
-                            "flat dense round size=sm aria-label='Move up'"
-                        )
-                        up.mark(f"collection-up-{cid}").tooltip("Move up (Alt+↑)")
-                        up.set_enabled(index > 0)
-                        down = ui.button(icon="arrow_downward", on_click=lambda cid=cid: move(cid, 1)).props(
-                            "flat dense round size=sm aria-label='Move down'"
-                        )
-                        down.mark(f"collection-down-{cid}").tooltip("Move down (Alt+↓)")
-                        down.set_enabled(index < last)
+                        move_buttons("collection", cid, move, index=index, last=last)
                         ui.button(icon="edit", on_click=lambda cid=cid: open_editor(cid)).props(
                             "flat dense round size=sm aria-label=Edit"
                         ).mark(f"collection-edit-{cid}").tooltip("Edit")

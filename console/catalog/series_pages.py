@@ -34,6 +34,7 @@ from console.errors import ConsoleError, NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.forms import guarded, report
+from console.ui.ordering import move_buttons
 from console.ui.page import staff_page
 from console.ui.session import require_live_session
 
@@ -440,16 +441,7 @@ def build(info: SessionInfo, series_id: int) -> None:
             ui.label(episode["duration"]).classes("w-20 text-right shrink-0").mark(f"episode-duration-{eid}")
             if editable:
                 with ui.row().classes("gap-0 no-wrap shrink-0"):
-                    up = ui.button(icon="arrow_upward", on_click=lambda eid=eid: step(eid, -1)).props(
-                        "flat dense round size=sm aria-label='Move up'"
-                    )
-                    up.mark(f"episode-up-{eid}").tooltip("Move up (Alt+↑)")
-                    up.set_enabled(index > 0)
-                    down = ui.button(icon="arrow_downward", on_click=lambda eid=eid: step(eid, 1)).props(
-                        "flat dense round size=sm aria-label='Move down'"
-                    )
-                    down.mark(f"episode-down-{eid}").tooltip("Move down (Alt+↓)")
-                    down.set_enabled(index < last)
+                    move_buttons("episode", eid, step, index=index, last=last)
                     ui.button(icon="pin", on_click=lambda eid=eid: open_renumber(eid)).props(
                         "flat dense round size=sm aria-label='Renumber or move to another season'"
                     ).mark(f"episode-renumber-{eid}").tooltip("Renumber / move to another season")
