@@ -469,3 +469,17 @@ def test_the_batch_answer_equals_the_single_answer_for_every_case() -> None:
         name for name, (_, expected) in CASES.items() if expected is not None and "performer count" not in expected
     }
     assert refused == expected_refusals  # the catalog check, not this one, reports a count mismatch
+
+
+def test_the_gate_loads_the_2257_checks_even_when_only_the_catalog_is_imported() -> None:
+    """A fresh interpreter that imports only the catalog's gate (as a CLI or a job might) still gets the check."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from console.catalog import gate; "
+        "assert 'console.compliance.gate_checks' not in sys.modules; "
+        "print(','.join(gate.registered_checks()))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip().split(",") == ["catalog", "compliance_2257"]
