@@ -127,9 +127,12 @@ def browser(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[o
 
 
 def _wait(driver, condition, timeout: float = 15.0):  # type: ignore[no-untyped-def]
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    # A NiceGUI page may re-render its body while we poll it: a stale element means "look again", not a failure.
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
 def _sign_in(driver, server: str) -> None:  # type: ignore[no-untyped-def]
@@ -146,6 +149,7 @@ def _sign_in(driver, server: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_sign_in_keyboard_shortcuts_and_dark_mode(browser, server: str) -> None:
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
@@ -154,8 +158,17 @@ def test_sign_in_keyboard_shortcuts_and_dark_mode(browser, server: str) -> None:
     _wait(driver, lambda d: "of " in d.find_element(By.TAG_NAME, "body").text)  # the table caption has loaded
     driver.find_element(By.TAG_NAME, "body").click()
 
-    ActionChains(driver).send_keys("?").perform()
-    _wait(driver, lambda d: "Keyboard shortcuts" in d.find_element(By.TAG_NAME, "body").text)
+    def sheet_open(d) -> bool:  # type: ignore[no-untyped-def]
+        return "Keyboard shortcuts" in d.find_element(By.TAG_NAME, "body").text
+
+    for _attempt in range(3):  # a key pressed while the page re-rendered is lost: press it again
+        ActionChains(driver).send_keys("?").perform()
+        try:
+            _wait(driver, sheet_open, timeout=5)
+            break
+        except TimeoutException:
+            driver.find_element(By.TAG_NAME, "body").click()
+    _wait(driver, sheet_open)
     ActionChains(driver).send_keys("\ue00c").perform()  # Escape closes the sheet
     _wait(driver, lambda d: "Keyboard shortcuts" not in d.find_element(By.TAG_NAME, "body").text)
 
