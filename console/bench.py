@@ -507,6 +507,9 @@ def run_bench(*, runs: int = 20) -> dict[str, Any]:
     results = _member_measurements(runs)
     results += _catalog_measurements(runs)
     results += _compliance_measurements(runs)
+    from console.compliance.sweep_bench import sweep_measurements
+
+    results += sweep_measurements()
     results += asyncio.run(_page_measurements(runs, email, password, member_id))
     rss_mb = psutil.Process().memory_info().rss / 1024 / 1024
     database = get_engine().dialect.name

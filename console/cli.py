@@ -8,6 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from console.config import ConfigError, get_settings
 
@@ -182,22 +183,61 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_records(args: argparse.Namespace) -> int:
-    """`records export --out DIR`: the 2257 inspection ZIP, written as the system actor named after the Unix user."""
-    from pathlib import Path
-
-    from console import migrate
+def _cli_actor() -> Any:
+    """The system actor, named after the Unix user who ran the command (audit events say who)."""
     from console.actor import Actor
-    from console.compliance.export import build_inspection_zip, discard
-    from console.db import session_scope
-    from console.errors import ConsoleError
 
-    migrate.upgrade(None)
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
-    actor = Actor(kind="system", label=f"cli:{user}"[:255])
+    return Actor(kind="system", label=f"cli:{user}"[:255])
+
+
+def cmd_records(args: argparse.Namespace) -> int:
+    from console import migrate
+
+    migrate.upgrade(None)
+    if args.records_cmd == "sweep":
+        return _records_sweep()
+    return _records_export(args)
+
+
+def _records_sweep() -> int:
+    """`records sweep`: ask the gate about every public video now; exit 3 when any was put on hold."""
+    from console.compliance.sweep import run_sweep
+    from console.errors import ConsoleError
+
+    def report(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rChecked {done:,}/{total:,} public videos".ljust(60), end="", file=sys.stderr, flush=True)
+
+    try:
+        result = run_sweep(actor=_cli_actor(), trigger="cli", progress=report)
+    except ConsoleError as exc:
+        print(f"Sweep refused: {exc.message}", file=sys.stderr)
+        return 1
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(
+        f"Sweep #{result.sweep_id}: {result.checked:,} public videos checked, {result.failing:,} failing, "
+        f"{result.held:,} put on compliance hold."
+    )
+    for finding in result.findings[:50]:
+        verdict = "HELD" if finding["held"] else "listed"
+        print(f"  {verdict:<6} #{finding['video_id']} {finding['title']}: {'; '.join(finding['reasons'])}")
+    return 3 if result.held else 0
+
+
+def _records_export(args: argparse.Namespace) -> int:
+    """`records export --out DIR`: the 2257 inspection ZIP, written as the system actor named after the Unix user."""
+    from pathlib import Path
+
+    from console.compliance.export import build_inspection_zip, discard
+    from console.db import session_scope
+    from console.errors import ConsoleError
+
+    actor = _cli_actor()
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():
         print(f"Cannot export: {out} is a file, not a folder.", file=sys.stderr)
@@ -280,6 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write the inspection ZIP (indexes, PDF, decrypted ID copies) into a folder; prints its path"
     )
     export.add_argument("--out", required=True, help="folder to write the ZIP into (created if missing)")
+    records_sub.add_parser(
+        "sweep",
+        help="ask the publishing gate about every public video now and put those the 2257 checks refuse on hold "
+        "(exit 3 if any was held)",
+    )
     return parser
 
 

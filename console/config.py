@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     records_key: str | None = None  # Fernet key for 2257 ID scans; development generates var/records.key
     records_retention_years: int = Field(default=7, ge=1, le=100)  # 28 CFR 75.4
     records_scan_max_mb: int = Field(default=15, ge=1, le=200)
+    compliance_sweep_hours: int = Field(default=24, ge=0)  # the 2257 sweep of every public video; 0 turns it off
 
     @property
     def is_production(self) -> bool:

@@ -4,6 +4,7 @@ from console.audit.models import AuditEvent
 from console.catalog.models import Collection, Performer, Photo, Season, SocialMediaLink, Video, VideoPerformer
 from console.compliance.models import (
     ComplianceHold,
+    ComplianceSweep,
     Custodian,
     IdDocument,
     IdScan,
@@ -22,6 +23,7 @@ __all__ = [
     "Base",
     "Collection",
     "ComplianceHold",
+    "ComplianceSweep",
     "Custodian",
     "IdDocument",
     "IdScan",

@@ -16,7 +16,7 @@ def create_app() -> None:
     from console.audit import pages as audit_pages
     from console.catalog import collection_pages, import_pages, performer_pages, scheduler, series_pages
     from console.catalog import pages as catalog_pages
-    from console.compliance import index_pages, production_pages, record_pages, scan_route, worklist_pages
+    from console.compliance import index_pages, production_pages, record_pages, scan_route, sweep, worklist_pages
     from console.members import pages as member_pages
     from console.staff import pages as staff_pages
     from console.ui import auth_pages, home_pages
@@ -40,6 +40,7 @@ def create_app() -> None:
     # full collections so a gen-2 pass does not stall a page for 100+ ms.
     app.on_startup(gc.freeze)
     app.on_startup(scheduler.start)
+    app.on_startup(sweep.start)
     auth_pages.register()
     home_pages.register()
     member_pages.register()

@@ -19,6 +19,7 @@ os.environ["CONSOLE_STORAGE_SECRET"] = "test-storage-secret-0123456789abcdef"
 os.environ["CONSOLE_DB_POOL"] = "null"
 os.environ["CONSOLE_ENVIRONMENT"] = "development"
 os.environ["CONSOLE_SCHEDULER_SECONDS"] = "0"  # tests call the scheduler's tick() themselves
+os.environ["CONSOLE_COMPLIANCE_SWEEP_HOURS"] = "0"  # and run the 2257 sweep themselves
 
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402

@@ -31,6 +31,10 @@ NAME_KINDS = ("stage", "maiden", "alias", "nickname", "previous_legal")
 ID_TYPES = ("passport", "drivers_licence", "state_id", "national_id", "other_government_id")
 SCAN_TYPES = ("image/png", "image/jpeg", "image/webp", "application/pdf")
 CHECKLIST = ("id_examined", "name_matches", "dob_matches", "photo_matches")
+# What put a video on hold: a record revoked or amended, a production or an ID document changed so that the
+# gate refuses, or the scheduled sweep finding a public video the gate refuses.
+HOLD_SOURCES = ("record", "production", "id_document", "sweep")
+SWEEP_STATES = ("running", "done", "failed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -201,13 +205,17 @@ class ProductionPerformer(Base):
 
 
 class ComplianceHold(Base):
-    """A video taken down because a record it relies on stopped being valid; compliance releases it."""
+    """A video taken down because its 2257 paperwork stopped passing the gate; compliance releases it.
+
+    `legal_record_id` names the record that caused it when one did (a revocation or amendment); a changed
+    production or the sweep may find problems that belong to no single record (no production date)."""
 
     __tablename__ = "compliance_holds"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     video_id: Mapped[int] = mapped_column(ForeignKey("videos.id", ondelete="RESTRICT"), nullable=False)
-    legal_record_id: Mapped[int] = mapped_column(ForeignKey("legal_records.id", ondelete="RESTRICT"), nullable=False)
+    legal_record_id: Mapped[int | None] = mapped_column(ForeignKey("legal_records.id", ondelete="RESTRICT"))
+    source: Mapped[str] = mapped_column(String(24), nullable=False, default="record", server_default="record")
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -221,6 +229,31 @@ class ComplianceHold(Base):
             postgresql_where=text("released_at IS NULL"),
         ),
         Index("ix_compliance_holds_created", "created_at", "id"),
+        CheckConstraint(_in("source", HOLD_SOURCES), name="source_valid"),
+    )
+
+
+class ComplianceSweep(Base):
+    """One run of the scheduled 2257 sweep: every public video asked of the gate, failures put on hold.
+
+    `findings` keeps the failing videos (id, title, reasons, held) for the worklist, capped at FINDINGS_CAP."""
+
+    __tablename__ = "compliance_sweeps"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    trigger: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="running")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    failing: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    held: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    findings: Mapped[list[dict[str, object]]] = mapped_column(JSONType, nullable=False, default=list)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(_in("status", SWEEP_STATES), name="status_valid"),
+        Index("ix_compliance_sweeps_started", "started_at"),
     )
 
 

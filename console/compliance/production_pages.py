@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.catalog.page_parts import ConflictCatcher, call_service, show_conflict
+from console.compliance.hold_prompt import Held, confirm_holds
 from console.compliance.productions import (
     compliance_statement,
     custodian_view,
     get_custodian,
+    preview_save_production,
     save_production,
     set_custodian,
     view_production,
@@ -248,24 +250,45 @@ def register() -> None:
                     }
                     fields.update({f"relied_on.{pid}": s for pid, s in selects.items()})
 
-                    def work(session: Session) -> int:
-                        saved = save_production(
+                    def would_hold(session: Session) -> Held:
+                        return preview_save_production(
                             session, actor=actor, video_id=vid, data=data, expected_version=state["version"]
                         )
-                        return saved.version
 
-                    ok, _ = await call_service(catcher(work), fields=fields, summary=summary)
+                    def work(session: Session) -> Held:
+                        _saved, held = save_production(
+                            session, actor=actor, video_id=vid, data=data, expected_version=state["version"]
+                        )
+                        return held
+
+                    # Ask first (a rolled-back dry run): the video may have been published since this page opened.
+                    ok, preview = await call_service(catcher(would_hold), fields=fields, summary=summary)
+                    if not ok or (preview and not await confirm_holds(preview)):
+                        if not ok and catcher.conflict is not None:
+                            show_stale(catcher.conflict)
+                        return
+                    ok, held = await call_service(catcher(work), fields=fields, summary=summary)
                     if ok:
                         conflict_box.visible = False
-                        ui.notify("Production saved.", type="positive")
+                        if held:
+                            ui.notify(
+                                "Production saved. The video no longer passes the 2257 checks and was put on hold.",
+                                type="warning",
+                                multi_line=True,
+                            )
+                        else:
+                            ui.notify("Production saved.", type="positive")
                         await refresh()
                     elif catcher.conflict is not None:
-                        # Keep the input; the next save deliberately replaces what is stored now.
-                        current = catcher.conflict.current
-                        state["version"] = current.get("version", state["version"])
-                        shown_now = {k: _iso(v) if isinstance(v, date) else v for k, v in current.items()}
-                        stored_conflict = Conflict(catcher.conflict.message, current=shown_now)
-                        show_conflict(conflict_box, stored_conflict, data, PRODUCTION_LABELS)
+                        show_stale(catcher.conflict)
+
+                def show_stale(conflict: Conflict) -> None:
+                    # Keep the input; the next save deliberately replaces what is stored now.
+                    current = conflict.current
+                    state["version"] = current.get("version", state["version"])
+                    shown_now = {k: _iso(v) if isinstance(v, date) else v for k, v in current.items()}
+                    stale = Conflict(conflict.message, current=shown_now)
+                    show_conflict(conflict_box, stale, typed(), PRODUCTION_LABELS)
 
                 if editable:
                     with ui.row().classes("justify-end w-full"):

@@ -15,6 +15,7 @@ from console.actor import Actor
 from console.audit.service import record as audit
 from console.catalog.models import Performer, Video, VideoPerformer
 from console.compliance.gate_checks import compliance_blockers
+from console.compliance.holds import hold_if_refused
 from console.compliance.models import Custodian, IdDocument, IdScan, LegalRecord, Production, ProductionPerformer
 from console.compliance.records import _parse_date, age_on, legal_name
 from console.db import utcnow
@@ -23,6 +24,7 @@ from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
 EARLIEST_PRODUCTION = date(1970, 1, 1)
+Held = dict[int, tuple[str, list[str]]]  # video id -> (title, the 2257 reasons it was put on hold for)
 
 
 def production_view(p: Production, relied: dict[int, int | None]) -> dict[str, Any]:
@@ -139,11 +141,15 @@ def save_production(
     video_id: int,
     data: dict[str, Any],
     expected_version: int | None,
-) -> Production:
+) -> tuple[Production, Held]:
     """Create or amend a video's production: date, notes, and per linked performer the ID relied on.
 
     `data["relied_on"]` maps performer id -> ID document id; performers left out get the latest ID examined on
     or before the production date. A document must belong to the performer's own legal record.
+
+    A public video that the 2257 checks refuse after the change is put on hold in the same transaction (issue 8:
+    the paperwork must say what happened, and the video comes down until compliance releases it); returns the
+    production and {video id: (title, reasons)} of what was held. `preview_save_production` tells beforehand.
     """
     require(actor, Permission.COMPLIANCE_EDIT)
     video = _video(session, video_id)
@@ -225,7 +231,7 @@ def save_production(
     production.producer_notes = producer or None
     production.location_notes = location or None
     if before is not None and production_view(production, {k: v[1] for k, v in plan.items()}) == before:
-        return production  # a save that changes nothing: no version bump (no false conflicts), no event
+        return production, {}  # a save that changes nothing: no version bump (no false conflicts), no event
     production.updated_at = utcnow()
     session.flush()
     existing = _relied(session, production)
@@ -248,9 +254,25 @@ def save_production(
     session.flush()
     after = production_view(production, {k: v[1] for k, v in plan.items()})
     if after == before:
-        return production
+        return production, {}
     audit(session, actor, action, "video", video.id, before, after)
-    return production
+    held = hold_if_refused(session, actor, [video.id], source="production", change="its 2257 production was changed")
+    return production, held
+
+
+def preview_save_production(
+    session: Session, *, actor: Actor, video_id: int, data: dict[str, Any], expected_version: int | None
+) -> Held:
+    """What save_production would put on hold, without keeping anything: the save runs in a savepoint that is
+    rolled back (its audit events with it). Raises what the save would raise (bad input, a stale version)."""
+    savepoint = session.begin_nested()
+    try:
+        _production, held = save_production(
+            session, actor=actor, video_id=video_id, data=data, expected_version=expected_version
+        )
+    finally:
+        savepoint.rollback()
+    return held
 
 
 # --- custodian and statement --------------------------------------------------------------------------------

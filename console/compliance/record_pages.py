@@ -25,6 +25,7 @@ from console.audit.service import iter_diff
 from console.catalog.editor import PREVENT_BROWSER_SAVE
 from console.catalog.page_parts import confirm_in, show_conflict
 from console.compliance import records, scan_route, worklist
+from console.compliance.document_dialog import DocumentEditDialog
 from console.compliance.models import ID_TYPES, NAME_KINDS
 from console.config import get_settings
 from console.db import session_scope
@@ -204,6 +205,7 @@ def snapshot(session: Session, actor: Actor, detail: records.RecordDetail) -> di
     out["documents"] = [
         records.document_view(doc)
         | {
+            "version": doc.version,
             "scans": [
                 {
                     "id": s.id,
@@ -511,6 +513,15 @@ def build(info: SessionInfo, performer_id: int) -> None:
                                 expiry = doc["expiry_date"]
                                 if expiry is not None and expiry < date.today():
                                     ui.badge("expired").props("color=negative")
+                                if can_edit:
+                                    ui.space()
+                                    ui.button(
+                                        "Correct…",
+                                        icon="edit",
+                                        on_click=lambda d=doc: DocumentEditDialog(
+                                            dialog_host, d, change=change, preview=run_service
+                                        ).open(),
+                                    ).props("flat dense no-caps size=sm").mark(f"document-correct-{doc_id}")
                             dates = [
                                 f"issued {fmt_date(doc['issue_date'])}",
                                 f"expires {fmt_date(expiry)}",

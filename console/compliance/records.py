@@ -19,7 +19,7 @@ from console.actor import Actor
 from console.audit.models import AuditEvent
 from console.audit.service import record as audit
 from console.catalog.models import Performer, Video, VideoPerformer
-from console.compliance import vault
+from console.compliance import holds, vault
 from console.compliance.models import (
     CHECKLIST,
     ID_TYPES,
@@ -33,7 +33,7 @@ from console.compliance.models import (
     ProductionPerformer,
 )
 from console.config import get_settings
-from console.db import dialect_name, utcnow
+from console.db import utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.members.countries import COUNTRIES
 from console.staff.permissions import Permission, can, require
@@ -386,27 +386,8 @@ def _stage_name(session: Session, rec: LegalRecord) -> str:
 
 def _hold_dependants(session: Session, actor: Actor, rec: LegalRecord, reason: str) -> list[int]:
     """Take down every public video relying on the record, in the caller's transaction; list them as held."""
-    from console.catalog.service import video_view  # the audited shape of a video
-
-    held: list[int] = []
     ids = [v.id for v in dependants(session, rec)]
-    if not ids:
-        return held
-    query = select(Video).where(Video.id.in_(ids)).order_by(Video.id)
-    if dialect_name(session) == "postgresql":
-        query = query.with_for_update()
-    for video in session.execute(query).scalars():
-        if video.state not in ("published", "scheduled"):
-            continue
-        before = video_view(video)
-        video.state, video.publish_at = "unpublished", None
-        hold = ComplianceHold(video_id=video.id, legal_record_id=rec.id, reason=reason)
-        session.add(hold)
-        session.flush()
-        after = video_view(video) | {"hold_id": hold.id}
-        audit(session, actor, "video.compliance_hold", "video", video.id, before, after, reason=reason)
-        held.append(video.id)
-    return held
+    return holds.hold_videos(session, actor, ids, reason=reason, source="record", legal_record_id=rec.id)
 
 
 def amend_record(
@@ -548,32 +529,6 @@ def revoke_record(
     return rec, held
 
 
-def release_hold(session: Session, *, actor: Actor, hold_id: int, reason: str) -> ComplianceHold:
-    """Compliance lifts a hold (the video stays unpublished; content staff republish it through the gate)."""
-    require(actor, Permission.COMPLIANCE_VERIFY)
-    text = _reason(reason)
-    hold = session.execute(
-        select(ComplianceHold).where(ComplianceHold.id == hold_id).with_for_update()
-    ).scalar_one_or_none()
-    if hold is None:
-        raise NotFound(f"Hold #{hold_id} does not exist.")
-    if hold.released_at is not None:
-        raise RuleViolation("This hold was already released.")
-    hold.released_at, hold.released_by_id = utcnow(), actor.staff_id
-    session.flush()
-    audit(
-        session,
-        actor,
-        "video.compliance_release",
-        "video",
-        hold.video_id,
-        {"hold_id": hold.id, "released_at": None},
-        {"hold_id": hold.id, "released_at": hold.released_at},
-        reason=text,
-    )
-    return hold
-
-
 def delete_record(session: Session, *, actor: Actor, record_id: int, today: date | None = None) -> None:
     """Destroy a record with its names, IDs and scans — only once its retention period has passed."""
     require(actor, Permission.COMPLIANCE_EDIT)
@@ -712,6 +667,67 @@ def add_document(session: Session, *, actor: Actor, record_id: int, data: dict[s
     session.flush()
     audit(session, actor, "legal_record.id_add", "legal_record", rec.id, None, document_view(doc))
     return doc
+
+
+def _dependant_videos_of_document(session: Session, document_id: int) -> list[int]:
+    """Videos whose production relies on this ID document (any state; the hold check keeps the public ones)."""
+    return list(
+        session.execute(
+            select(Production.video_id)
+            .join(ProductionPerformer, ProductionPerformer.production_id == Production.id)
+            .where(ProductionPerformer.id_document_id == document_id)
+        ).scalars()
+    )
+
+
+def amend_document(
+    session: Session, *, actor: Actor, document_id: int, data: dict[str, Any], expected_version: int | None
+) -> tuple[IdDocument, dict[int, tuple[str, list[str]]]]:
+    """Correct an examined ID (type, number, issuer, dates). The examiner stays who examined it. Public videos
+    whose productions rely on it and that the 2257 checks now refuse (examined after the shoot, expired when
+    examined) are put on hold in the same transaction. Returns the document and {video id: (title, reasons)}."""
+    require(actor, Permission.COMPLIANCE_EDIT)
+    doc = session.get(IdDocument, document_id)
+    if doc is None:
+        raise NotFound(f"ID document #{document_id} does not exist.")
+    rec = _locked(session, doc.legal_record_id, None)
+    if expected_version is not None and doc.version != expected_version:
+        raise Conflict(
+            "This ID was changed by someone else while you edited it. Your input is kept: compare and save again.",
+            current=document_view(doc) | {"version": doc.version},
+        )
+    values = _clean_document(data)
+    before = document_view(doc)
+    for name, value in values.items():
+        setattr(doc, name, value)
+    if document_view(doc) == before:
+        return doc, {}
+    _touch(rec, actor)
+    session.flush()
+    audit(session, actor, "legal_record.id_amend", "legal_record", rec.id, before, document_view(doc))
+    held = holds.hold_if_refused(
+        session,
+        actor,
+        _dependant_videos_of_document(session, doc.id),
+        source="id_document",
+        change=f"the ID relied on for {_stage_name(session, rec)} was amended",
+        legal_record_id=rec.id,
+    )
+    return doc, held
+
+
+def preview_amend_document(
+    session: Session, *, actor: Actor, document_id: int, data: dict[str, Any], expected_version: int | None
+) -> dict[int, tuple[str, list[str]]]:
+    """What amend_document would put on hold; the amendment runs in a savepoint that is rolled back."""
+    savepoint = session.begin_nested()
+    try:
+        _doc, held = amend_document(
+            session, actor=actor, document_id=document_id, data=data, expected_version=expected_version
+        )
+    finally:
+        savepoint.rollback()
+    return held
 
 
 def add_scan(session: Session, *, actor: Actor, document_id: int, data: bytes, filename: str) -> IdScan:

@@ -105,13 +105,14 @@ class HoldRow:
     video_id: int
     title: str
     video_state: str
-    record_id: int
-    performer_id: int
-    stage_name: str
-    legal_name: str
-    record_status: str
+    record_id: int | None  # None: the hold came from a production, the sweep or another cause with no one record
+    performer_id: int | None
+    stage_name: str | None
+    legal_name: str | None
+    record_status: str | None
     reason: str
     created_at: datetime
+    source: str = "record"
 
 
 @dataclass(frozen=True)
@@ -407,29 +408,33 @@ def list_holds(session: Session, *, actor: Actor, page: PageRequest, record_id: 
         recs = {
             r.id: r
             for r in session.execute(
-                select(LegalRecord).where(LegalRecord.id.in_({h.legal_record_id for h in holds}))
+                select(LegalRecord).where(
+                    LegalRecord.id.in_({h.legal_record_id for h in holds if h.legal_record_id is not None})
+                )
             ).scalars()
         }
     names = _performer_names(session, [r.performer_id for r in recs.values()])
     rows = []
     for h in holds:
-        video, rec = videos[h.video_id], recs[h.legal_record_id]
+        video = videos[h.video_id]
+        rec = recs.get(h.legal_record_id) if h.legal_record_id is not None else None
         rows.append(
             HoldRow(
                 hold_id=h.id,
                 video_id=video.id,
                 title=video.title,
                 video_state=video.state,
-                record_id=rec.id,
-                performer_id=rec.performer_id,
-                stage_name=names.get(rec.performer_id, f"#{rec.performer_id}"),
-                legal_name=legal_name(rec),
-                record_status=rec.status,
+                record_id=rec.id if rec else None,
+                performer_id=rec.performer_id if rec else None,
+                stage_name=names.get(rec.performer_id, f"#{rec.performer_id}") if rec else None,
+                legal_name=legal_name(rec) if rec else None,
+                record_status=rec.status if rec else None,
                 reason=h.reason,
                 created_at=h.created_at,
+                source=h.source,
             )
         )
-    _audit_view(session, actor, "holds", page, [r.record_id for r in rows])
+    _audit_view(session, actor, "holds", page, [r.record_id for r in rows if r.record_id is not None])
     return Page(rows, total, estimated, page)
 
 

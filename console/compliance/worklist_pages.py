@@ -12,8 +12,9 @@ from typing import Any
 from nicegui import run, ui
 from starlette.requests import Request
 
-from console.compliance import records, worklist
+from console.compliance import holds, records, worklist
 from console.compliance.record_pages import plural, reason_dialog, run_service
+from console.compliance.sweep_pages import SweepPanel
 from console.db import session_scope
 from console.errors import ConsoleError
 from console.paging import Page, PageRequest
@@ -78,6 +79,7 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col("stage_name", "Performer"),
         _col("legal_name", "Legal name"),
         _col("record_status", "Record"),
+        _col("source", "Cause"),
         _col("reason", "Reason"),
         _col("created_at", "On hold since"),
     ],
@@ -149,12 +151,21 @@ def row_of(tab: str, r: Any) -> dict[str, Any]:
         "performer_id": r.performer_id,
         "title": r.title,
         "video_state": r.video_state,
-        "stage_name": r.stage_name,
-        "legal_name": r.legal_name,
-        "record_status": records.STATUS_LABELS.get(r.record_status, r.record_status),
+        "stage_name": r.stage_name or "—",
+        "legal_name": r.legal_name or "—",
+        "record_status": records.STATUS_LABELS.get(r.record_status, r.record_status) if r.record_status else "—",
         "reason": r.reason,
+        "source": HOLD_SOURCES.get(r.source, r.source),
         "created_at": fmt_dt(r.created_at),
     }
+
+
+HOLD_SOURCES = {
+    "record": "record revoked or amended",
+    "production": "production changed",
+    "id_document": "ID amended",
+    "sweep": "found by the sweep",
+}
 
 
 def _int_param(value: str | None, default: int) -> int:
@@ -179,6 +190,12 @@ def register() -> None:
             ui.space()
             ui.link("Cross-reference index", "/compliance/index").classes("text-sm").mark("worklist-index-link")
         dialog_host = ui.element("div")
+
+        async def after_sweep() -> None:
+            await reload_counts()
+            await table_area.refresh()
+
+        SweepPanel(actor, on_done=after_sweep).build()
 
         tab_buttons: dict[str, ui.tab] = {}
         with (
@@ -269,17 +286,19 @@ def register() -> None:
                 ui.card().classes("min-w-[460px] max-w-[90vw]").mark("hold-dialog"),
             ):
                 ui.label(f"“{row['title']}” is on compliance hold").classes("text-lg font-semibold")
-                ui.label(f"Since {row['created_at']} · {row['reason']}").classes("text-sm")
-                ui.label(
-                    f"Performer: {row['stage_name']} ({row['legal_name']}) · record {row['record_status']}"
-                ).classes("text-sm")
+                ui.label(f"Since {row['created_at']} · {row['source']} · {row['reason']}").classes("text-sm")
+                if row["performer_id"] is not None:
+                    ui.label(
+                        f"Performer: {row['stage_name']} ({row['legal_name']}) · record {row['record_status']}"
+                    ).classes("text-sm")
                 with ui.row().classes("gap-3"):
                     ui.link("Open the production", f"/compliance/productions/{int(row['video_id'])}").mark(
                         "hold-production-link"
                     )
-                    ui.link("Open the record", f"/compliance/records/{int(row['performer_id'])}").mark(
-                        "hold-record-link"
-                    )
+                    if row["performer_id"] is not None:
+                        ui.link("Open the record", f"/compliance/records/{int(row['performer_id'])}").mark(
+                            "hold-record-link"
+                        )
                 with ui.row().classes("justify-end w-full"):
                     ui.button("Close", on_click=dialog.close).props("flat")
                     if can_release:
@@ -296,7 +315,7 @@ def register() -> None:
         async def release(row: dict[str, Any]) -> None:
             async def act(reason: str, field: ui.textarea) -> bool:
                 ok, _ = await run_service(
-                    lambda s, a: records.release_hold(s, actor=a, hold_id=int(row["hold_id"]), reason=reason),
+                    lambda s, a: holds.release_hold(s, actor=a, hold_id=int(row["hold_id"]), reason=reason),
                     fields={"reason": field},
                 )
                 if ok:

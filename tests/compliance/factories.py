@@ -195,9 +195,10 @@ def save_production(
         payload: dict[str, Any] = {"production_date": day, **data}
         if relied_on is not None:
             payload["relied_on"] = relied_on
-        return productions.save_production(
+        production, _held = productions.save_production(
             session, actor=actor, video_id=video_id, data=payload, expected_version=expected_version
         )
+        return production
 
 
 def performer(name: str | None = None) -> int:

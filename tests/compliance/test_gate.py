@@ -337,7 +337,7 @@ def test_the_baseline_passes_every_check_and_a_minor_is_named_once_by_stage_name
 
 
 def test_a_hold_blocks_until_compliance_releases_it(actor_with: Callable[..., Actor]) -> None:
-    from console.compliance import records
+    from console.compliance import holds
 
     officer = actor_with("compliance")
     built = on_hold()
@@ -349,7 +349,7 @@ def test_a_hold_blocks_until_compliance_releases_it(actor_with: Callable[..., Ac
         hold_id = session.execute(
             select(AuditEvent.after).where(AuditEvent.action == "video.compliance_hold")
         ).scalar_one()["hold_id"]
-        records.release_hold(session, actor=officer, hold_id=hold_id, reason="re-verified")
+        holds.release_hold(session, actor=officer, hold_id=hold_id, reason="re-verified")
     assert gate_reasons(built.video_id) == []
     assert via_publish(built.video_id, SYSTEM).refused is None
 

@@ -240,3 +240,42 @@ async def test_compliance_staff_get_the_production_link_in_the_editor(officer_us
     await officer_user.open(f"/catalog/{video_id}")
     link = element(officer_user, "video-production-link")
     assert link.props["href"] == f"/compliance/productions/{video_id}"
+
+
+async def test_a_save_that_would_take_a_public_video_down_asks_first(officer_user: User) -> None:
+    """Issue 8.1: the officer sees which video the change holds and why, and decides; cancelling keeps all."""
+    from tests.compliance.factories import compliant_published_video
+
+    user = officer_user
+    video_id, _work = compliant_published_video()  # born 1990-05-17, produced 2020-06-01
+    await open_production(user, video_id)
+    mark = audit_mark()
+    element(user, "production-date").value = "2008-05-16"  # one day before the 18th birthday
+    user.find(marker="production-save").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the warning")
+    warning = " ".join(label.text for label in dialog_labels(user))
+    assert "Saving puts a public video on hold" in warning and "was under 18 on the date of production" in warning
+    user.find("Cancel").click()
+    await wait_until(lambda: not shown(user, "confirm-ok"), what="the dialog to close")
+    saved = stored_production(video_id)
+    assert saved is not None and saved.production_date == date(2020, 6, 1)
+    assert [e.action for e in events_since(mark)] == []  # the preview kept nothing
+
+    user.find(marker="production-save").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the warning again")
+    user.find(marker="confirm-ok").click()
+    await wait_until(lambda: bool(events_since(mark)), what="the save")
+    assert [e.action for e in events_since(mark)][:2] == ["production.update", "video.compliance_hold"]
+    with session_scope() as session:
+        assert video_service.get_video(session, actor=SYSTEM, video_id=video_id).state == "unpublished"
+
+
+def dialog_labels(user: User) -> list[ui.label]:
+    assert user.client is not None
+    return [
+        label
+        for dialog in user.client.layout.descendants()
+        if isinstance(dialog, ui.dialog) and dialog.value
+        for label in dialog.descendants()
+        if isinstance(label, ui.label)
+    ]

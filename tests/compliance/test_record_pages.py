@@ -570,3 +570,47 @@ async def test_pdf_scans_open_in_a_frame_and_damaged_files_are_reported(clerk_us
     assert damaged.status_code == 409
     assert "cannot be decrypted" in damaged.text
     assert damaged.headers["content-type"].startswith("text/plain")
+
+
+async def test_correcting_an_id_warns_which_videos_it_holds_then_holds_them(clerk_user: User) -> None:
+    """Issue 8.1: an ID's examination date moved after the shoot (2020-06-01) takes the video down, after asking."""
+    user = clerk_user
+    video_id = make_published_video(title="Relies On This ID")
+    with db.session_scope() as session:
+        ((performer, _),) = video_service.performers_of(session, actor=SYSTEM, video_id=video_id)
+        doc = session.execute(
+            select(IdDocument).join(LegalRecord).where(LegalRecord.performer_id == performer.id)
+        ).scalar_one()
+        doc_id = doc.id
+    await _open(user, performer.id)
+    mark = audit_mark()
+    user.find(marker=f"document-correct-{doc_id}").click()
+    await wait_until(lambda: shown(user, "document-edit-save"), what="the correction dialog")
+    assert element(user, "document-edit-examined_on").value == "2015-01-10"  # filled with what is stored
+    element(user, "document-edit-examined_on").value = "2021-01-01"
+    user.find(marker="document-edit-save").click()
+    await _confirm(user)
+    await wait_until(lambda: bool(all_marked(user, f"record-hold-{video_id}")), what="the hold listed")
+    changes = [e.action for e in events_since(mark) if e.action != "legal_record.view"]  # the refresh is a read
+    assert changes == ["legal_record.id_amend", "video.compliance_hold"]
+    with db.session_scope() as session:
+        assert session.get(Video, video_id).state == "unpublished"
+        assert session.get(IdDocument, doc_id).examined_on == date(2021, 1, 1)
+
+
+async def test_a_bad_id_correction_is_shown_on_the_field_and_changes_nothing(clerk_user: User) -> None:
+    user = clerk_user
+    pid = make_performer("Typo Fixer")
+    with db.session_scope() as session:
+        doc_id = session.execute(
+            select(IdDocument.id).where(IdDocument.legal_record_id == verified_record(session, pid).id)
+        ).scalar_one()
+    await _open(user, pid)
+    mark = audit_mark()
+    user.find(marker=f"document-correct-{doc_id}").click()
+    await wait_until(lambda: shown(user, "document-edit-save"), what="the correction dialog")
+    element(user, "document-edit-examined_on").value = "2999-01-01"
+    user.find(marker="document-edit-save").click()
+    await wait_until(lambda: bool(element(user, "document-edit-examined_on").error), what="the inline error")
+    assert "in the future" in element(user, "document-edit-examined_on").error
+    assert [e.action for e in events_since(mark)] == []

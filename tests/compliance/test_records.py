@@ -13,7 +13,7 @@ from sqlalchemy import select
 from console.actor import SYSTEM, Actor
 from console.audit.service import verify as verify_chain
 from console.catalog import service
-from console.compliance import productions, records
+from console.compliance import holds, productions, records
 from console.compliance.models import ComplianceHold, IdDocument, LegalRecord, PerformerName
 from console.db import session_scope, utcnow
 from console.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
@@ -596,7 +596,7 @@ def test_revoking_a_record_holds_every_public_video_relying_on_it_in_one_transac
 
 def test_a_revocation_that_fails_half_way_changes_nothing(verifier: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     world = _revocation_world()
-    real_audit = records.audit
+    real_audit = holds.audit
     calls = {"holds": 0}
 
     def audit_failing_on_the_second_hold(*args: Any, **kwargs: Any) -> Any:
@@ -606,7 +606,7 @@ def test_a_revocation_that_fails_half_way_changes_nothing(verifier: Actor, monke
                 raise RuntimeError("database went away")
         return real_audit(*args, **kwargs)
 
-    monkeypatch.setattr(records, "audit", audit_failing_on_the_second_hold)
+    monkeypatch.setattr(holds, "audit", audit_failing_on_the_second_hold)
     mark = audit_mark()
     with pytest.raises(RuntimeError):
         revoke(world["record"], actor=verifier)
@@ -634,18 +634,18 @@ def test_releasing_a_hold_is_audited_and_happens_once(verifier: Actor, actor_wit
     revoke(work.record_id, actor=verifier)
     [hold] = holds_of(video_id)
     with session_scope() as session, pytest.raises(Forbidden):
-        records.release_hold(session, actor=actor_with("content"), hold_id=hold.id, reason="please")
+        holds.release_hold(session, actor=actor_with("content"), hold_id=hold.id, reason="please")
     with session_scope() as session, pytest.raises(ValidationFailed):
-        records.release_hold(session, actor=verifier, hold_id=hold.id, reason="")
+        holds.release_hold(session, actor=verifier, hold_id=hold.id, reason="")
     mark = audit_mark()
     with session_scope() as session:
-        records.release_hold(session, actor=verifier, hold_id=hold.id, reason="new ID examined")
+        holds.release_hold(session, actor=verifier, hold_id=hold.id, reason="new ID examined")
     [event] = events_since(mark)
     assert (event.action, event.entity, event.entity_id) == ("video.compliance_release", "video", str(video_id))
     assert event.reason == "new ID examined" and event.after["hold_id"] == hold.id
     assert holds_of(video_id)[0].released_by_id == verifier.staff_id
     with session_scope() as session, pytest.raises(RuleViolation, match="already released"):
-        records.release_hold(session, actor=verifier, hold_id=hold.id, reason="again")
+        holds.release_hold(session, actor=verifier, hold_id=hold.id, reason="again")
     # Released, but the record is still revoked: the gate still refuses.
     assert any("legal record is revoked" in r for r in gate_reasons(video_id))
     assert video_state(video_id) == "unpublished"

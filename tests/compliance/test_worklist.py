@@ -12,7 +12,7 @@ from sqlalchemy import select
 from console.actor import SYSTEM, Actor
 from console.catalog import performers as performer_service
 from console.catalog import service as video_service
-from console.compliance import records, worklist
+from console.compliance import holds, records, worklist
 from console.compliance.fixtures import sample_scan, verified_record
 from console.compliance.models import LegalRecord
 from console.db import session_scope
@@ -235,7 +235,7 @@ def test_holds_list_open_holds_with_record_and_reason(verifier: Actor) -> None:
     assert _counts()["holds"] == 1
 
     with session_scope() as session:
-        records.release_hold(session, actor=verifier, hold_id=row.hold_id, reason="new ID examined")
+        holds.release_hold(session, actor=verifier, hold_id=row.hold_id, reason="new ID examined")
     assert _list(worklist.list_holds, page=PageRequest()).rows == []
 
 

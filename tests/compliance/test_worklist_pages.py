@@ -163,3 +163,30 @@ async def test_content_and_finance_staff_are_refused(user: User, make_staff) -> 
     await user.should_not_see(marker="nav-compliance")
     assert not all_marked(user, "paged-table")
     assert [e for e in events_since(mark) if e.action == "compliance.worklist_view"] == []
+
+
+async def test_the_sweep_panel_runs_a_sweep_and_lists_what_it_held(user: User, make_staff) -> None:
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from tests.compliance.factories import compliant_published_video, video_state
+
+    await _signed_in(user, make_staff)
+    _good, _ = compliant_published_video()
+    bad, work = compliant_published_video()
+    with db.session_scope() as session:  # behind the services' back: what the sweep is for
+        session.execute(
+            text("UPDATE legal_records SET date_of_birth = :dob WHERE id = :id"),
+            {"dob": date(2012, 1, 1), "id": work.record_id},
+        )
+    await user.open("/compliance")
+    await user.should_see(marker="sweep-panel")
+    assert "No 2257 sweep has run yet" in element(user, "sweep-summary").text
+    user.find(marker="sweep-run").click()
+    await wait_until(lambda: "put on hold" in element(user, "sweep-summary").text, what="the sweep's outcome")
+    assert "2 public videos checked, 1 failing, 1 put on hold" in element(user, "sweep-summary").text
+    assert video_state(bad) == "unpublished"
+    await wait_until(lambda: _tab_label(user, "holds") == "Videos on hold (1)", what="the refreshed counts")
+    assert shown(user, "sweep-findings")
+

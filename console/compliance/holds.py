@@ -1,0 +1,140 @@
+"""Compliance holds: public videos taken down, in the caller's transaction, when their 2257 paperwork stops
+passing the gate. Every write that changes an input of the 2257 checks calls one of these, so editing paperwork
+can never leave a video public that the gate would refuse (issue 8): a revoked or amended record holds every
+video relying on it; a changed production or ID document holds the videos that the checks now refuse; the
+scheduled sweep (sweep.py) holds whatever slipped through anyway.
+
+A held video is unpublished with one `video.compliance_hold` event and stays refused by the gate until
+compliance releases the hold; content staff then republish it through the gate. Hold reasons are shown to
+content staff, so they carry stage names only (the gate's reasons already do).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.actor import Actor
+from console.audit.service import record as audit
+from console.catalog.models import Video
+from console.compliance.models import ComplianceHold
+from console.db import dialect_name, utcnow
+from console.errors import NotFound, RuleViolation, ValidationFailed
+from console.staff.permissions import Permission, require
+from console.validation import clean_text
+
+PUBLIC = ("published", "scheduled")
+
+
+def _locked_public(session: Session, video_ids: Sequence[int]) -> list[Video]:
+    if not video_ids:
+        return []
+    query = select(Video).where(Video.id.in_(set(video_ids)), Video.deleted_at.is_(None)).order_by(Video.id)
+    if dialect_name(session) == "postgresql":
+        query = query.with_for_update()
+    return [video for video in session.execute(query).scalars() if video.state in PUBLIC]
+
+
+def hold_videos(
+    session: Session,
+    actor: Actor,
+    video_ids: Sequence[int],
+    *,
+    reason: str | dict[int, str],
+    source: str,
+    legal_record_id: int | None = None,
+) -> list[int]:
+    """Unpublish each public video among `video_ids` and open a hold on it; returns the ids held.
+
+    `reason` is one text for all, or one per video id. A video that already has an open hold (the sweep can
+    find one published by hand in the database) is taken down under that hold instead of a second one."""
+    from console.catalog.service import video_view  # the audited shape of a video
+
+    held: list[int] = []
+    videos = _locked_public(session, video_ids)
+    if not videos:
+        return held
+    open_holds = {
+        hold.video_id: hold
+        for hold in session.execute(
+            select(ComplianceHold).where(
+                ComplianceHold.video_id.in_([v.id for v in videos]), ComplianceHold.released_at.is_(None)
+            )
+        ).scalars()
+    }
+    for video in videos:
+        text = reason[video.id] if isinstance(reason, dict) else reason
+        before = video_view(video)
+        video.state, video.publish_at = "unpublished", None
+        hold = open_holds.get(video.id)
+        if hold is None:
+            hold = ComplianceHold(video_id=video.id, legal_record_id=legal_record_id, source=source, reason=text)
+            session.add(hold)
+        session.flush()
+        after = video_view(video) | {"hold_id": hold.id, "hold_source": source}
+        audit(session, actor, "video.compliance_hold", "video", video.id, before, after, reason=text)
+        held.append(video.id)
+    return held
+
+
+def refused_public(session: Session, video_ids: Sequence[int]) -> dict[int, tuple[str, list[str]]]:
+    """The public videos among `video_ids` that the 2257 checks refuse now: {id: (title, reasons)}."""
+    from console.compliance.gate_checks import PREFIX, compliance_blockers_many
+
+    videos = [
+        video
+        for video in session.execute(
+            select(Video).where(Video.id.in_(set(video_ids)), Video.deleted_at.is_(None)).order_by(Video.id)
+        ).scalars()
+        if video.state in PUBLIC
+    ]
+    found = compliance_blockers_many(session, videos) if videos else {}
+    return {
+        video.id: (video.title, [r.removeprefix(PREFIX) for r in found[video.id]])
+        for video in videos
+        if found.get(video.id)
+    }
+
+
+def hold_if_refused(
+    session: Session,
+    actor: Actor,
+    video_ids: Sequence[int],
+    *,
+    source: str,
+    change: str,
+    legal_record_id: int | None = None,
+) -> dict[int, tuple[str, list[str]]]:
+    """After a change to 2257 paperwork (already flushed): ask the checks about the public videos among
+    `video_ids` and put those they refuse on hold. `change` says what changed, for the hold reason
+    ("the production was changed"). Returns {video id: (title, reasons)} of the videos held."""
+    refused = refused_public(session, video_ids)
+    if refused:
+        reasons = {vid: f"{change}: " + "; ".join(why) for vid, (_title, why) in refused.items()}
+        hold_videos(session, actor, list(refused), reason=reasons, source=source, legal_record_id=legal_record_id)
+    return refused
+
+
+def release_hold(session: Session, *, actor: Actor, hold_id: int, reason: str) -> ComplianceHold:
+    """Compliance lifts a hold (the video stays unpublished; content staff republish it through the gate)."""
+    require(actor, Permission.COMPLIANCE_VERIFY)
+    errors: dict[str, str] = {}
+    text = clean_text(reason, "reason", errors, max_len=1000, multiline=True)
+    if errors:
+        raise ValidationFailed(errors)
+    hold = session.execute(
+        select(ComplianceHold).where(ComplianceHold.id == hold_id).with_for_update()
+    ).scalar_one_or_none()
+    if hold is None:
+        raise NotFound(f"Hold #{hold_id} does not exist.")
+    if hold.released_at is not None:
+        raise RuleViolation("This hold was already released.")
+    hold.released_at, hold.released_by_id = utcnow(), actor.staff_id
+    session.flush()
+    before: dict[str, Any] = {"hold_id": hold.id, "released_at": None}
+    after: dict[str, Any] = {"hold_id": hold.id, "released_at": hold.released_at}
+    audit(session, actor, "video.compliance_release", "video", hold.video_id, before, after, reason=text)
+    return hold
