@@ -32,8 +32,9 @@ ID_TYPES = ("passport", "drivers_licence", "state_id", "national_id", "other_gov
 SCAN_TYPES = ("image/png", "image/jpeg", "image/webp", "application/pdf")
 CHECKLIST = ("id_examined", "name_matches", "dob_matches", "photo_matches")
 # What put a video on hold: a record revoked or amended, a production or an ID document changed so that the
-# gate refuses, or the scheduled sweep finding a public video the gate refuses.
-HOLD_SOURCES = ("record", "production", "id_document", "sweep")
+# gate refuses, the scheduled sweep finding a public video the gate refuses, or an emergency report (UNDERAGE,
+# NON_CONSENSUAL) on a video, which moderation acts on before anyone looks.
+HOLD_SOURCES = ("record", "production", "id_document", "sweep", "report")
 SWEEP_STATES = ("running", "done", "failed")
 
 

@@ -165,6 +165,7 @@ HOLD_SOURCES = {
     "production": "production changed",
     "id_document": "ID amended",
     "sweep": "found by the sweep",
+    "report": "emergency report",
 }
 
 

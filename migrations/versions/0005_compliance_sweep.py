@@ -30,7 +30,7 @@ depends_on: str | Sequence[str] | None = None
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 TS = sa.DateTime(timezone=True)
-SOURCES = "source IN ('record', 'production', 'id_document', 'sweep')"
+SOURCES = "source IN ('record', 'production', 'id_document', 'sweep', 'report')"
 
 
 def upgrade() -> None:
