@@ -1,4 +1,4 @@
-"""Command line: serve | test | migrate | seed | staff | audit | bench. `python3 run.py --help` lists them."""
+"""Command line: serve | test | migrate | seed | staff | audit | bench | records (`run.py --help` lists them)."""
 
 from __future__ import annotations
 
@@ -149,20 +149,34 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from console.audit.service import verify
-    from console.db import session_scope
+    """`audit verify`: the chain and every checkpoint of this database; then the verified head is checkpointed.
+    Exit 0 intact, 1 broken or truncated (the first broken event's id on the last line), 2 checkpoint file trouble."""
+    from console.audit.anchor import verify_and_anchor
+    from console.audit.checkpoints import CheckpointFileError
 
-    with session_scope() as session:
-        result = verify(session)
-    if result.ok:
-        print(f"Audit chain intact: {result.checked} events verified.")
-        return 0
-    print(
-        f"Audit chain BROKEN at event {result.first_broken_id}: {result.problem} "
-        f"({result.checked} events before it verified)."
-    )
-    print(result.first_broken_id)
-    return 1
+    path = get_settings().checkpoint_path
+    try:
+        result = verify_and_anchor(source="cli")
+    except CheckpointFileError as exc:
+        print(f"Audit chain not verified: {exc.message}", file=sys.stderr)
+        return 2
+    for note in result.notes:
+        print(f"Note: {note}", file=sys.stderr)
+    if not result.ok:
+        print(
+            f"Audit chain BROKEN at event {result.first_broken_id}: {result.problem} "
+            f"({result.checked} events before it verified)."
+        )
+        print(result.first_broken_id)
+        return 1
+    n = result.checkpoints
+    against = f", matching {n} checkpoint{'s' if n != 1 else ''}" if n else ""
+    print(f"Audit chain intact: {result.checked} events verified{against}.")
+    if result.anchored:
+        print(f"Checkpoint written to {path}: event {result.head_id}, hash {result.head_hash}.")
+    elif result.head_id is not None:
+        return 2  # intact, but the head could not be anchored (the note above says why)
+    return 0
 
 
 def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
@@ -270,7 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
     staff_sub.add_parser("list", help="list staff accounts")
     audit = sub.add_parser("audit", help="audit chain tools")
     audit_sub = audit.add_subparsers(dest="audit_cmd", required=True)
-    audit_sub.add_parser("verify", help="walk the hash chain: exit 0 if intact, else 1 and the first broken event id")
+    audit_sub.add_parser(
+        "verify",
+        help="walk the hash chain and compare it with every checkpoint (CONSOLE_AUDIT_CHECKPOINT_PATH), then "
+        "checkpoint the head: exit 0 if intact, 1 and the first broken or missing event id if not, 2 if the "
+        "checkpoint file cannot be read or written",
+    )
     bench = sub.add_parser("bench", help="measure page and query times on the database in CONSOLE_DATABASE_URL")
     bench.add_argument("--json", default=None, help="also write the results to this JSON file")
     bench.add_argument("--runs", type=int, default=20, help="repetitions per measurement (default 20)")

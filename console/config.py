@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     records_key: str | None = None  # Fernet key for 2257 ID scans; development generates var/records.key
     records_retention_years: int = Field(default=7, ge=1, le=100)  # 28 CFR 75.4
     records_scan_max_mb: int = Field(default=15, ge=1, le=200)
+    audit_checkpoint_path: Path | None = None  # default: data_dir/audit-checkpoints.jsonl
+    audit_checkpoint_minutes: int = Field(default=5, ge=0)  # 0 turns the periodic checkpoint job off
 
     @property
     def is_production(self) -> bool:
@@ -52,6 +54,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'console.db').as_posix()}"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """The append-only file outside the database that anchors the audit chain's head (audit/checkpoints.py)."""
+        return self.audit_checkpoint_path or self.data_dir / "audit-checkpoints.jsonl"
 
     @property
     def records_path(self) -> Path:

@@ -19,6 +19,7 @@ os.environ["CONSOLE_STORAGE_SECRET"] = "test-storage-secret-0123456789abcdef"
 os.environ["CONSOLE_DB_POOL"] = "null"
 os.environ["CONSOLE_ENVIRONMENT"] = "development"
 os.environ["CONSOLE_SCHEDULER_SECONDS"] = "0"  # tests call the scheduler's tick() themselves
+os.environ["CONSOLE_AUDIT_CHECKPOINT_MINUTES"] = "0"  # tests call anchor.checkpoint_head() themselves
 
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
@@ -78,6 +79,8 @@ def clean_db(engine: Engine) -> Iterator[None]:
     yield
     _empty_database(engine)
     get_settings.cache_clear()
+    # A new chain starts in the next test: the checkpoints of this one would report it as truncated.
+    get_settings().checkpoint_path.unlink(missing_ok=True)
 
 
 @pytest.fixture
