@@ -1,4 +1,4 @@
-"""Command line: serve | test | migrate | seed | staff | audit | bench | records (`run.py --help` lists them)."""
+"""Command line: serve | test | migrate | seed | staff | audit | db | bench | records (`run.py --help` lists them)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from console import db, migrate, seed
 
     print(f"Database: {db.get_engine().url.render_as_string(hide_password=True)}", flush=True)
-    migrate.upgrade(settings.effective_database_url)
+    migrate.upgrade(settings.effective_migration_database_url)
+    _warn_about_the_database_role()
     if not settings.is_production:
         created = seed.ensure_demo_staff()
         if created:
@@ -179,6 +180,51 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    """`db grant-app-role --role NAME [--apply]`: the least-privilege grants for the console's PostgreSQL role."""
+    from sqlalchemy.pool import NullPool
+
+    from console.db import make_engine
+    from console.dbroles import RoleRefused, grant_app_role, grant_statements, quote_role
+
+    try:
+        if not args.apply:
+            print("-- Run as the owner of the console's tables (the role of CONSOLE_MIGRATION_DATABASE_URL).")
+            print(f"-- Create the role first: CREATE ROLE {quote_role(args.role)} LOGIN PASSWORD '…';")
+            print("\n".join(f"{statement};" for statement in grant_statements(quote_role(args.role))))
+            return 0
+        engine = make_engine(get_settings().effective_migration_database_url, poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                statements = grant_app_role(conn, args.role)
+        finally:
+            engine.dispose()
+    except RoleRefused as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print("\n".join(f"{statement};" for statement in statements))
+    print(
+        f"Granted. Connect the console as {args.role!r} (CONSOLE_DATABASE_URL) and keep the owner for migrations "
+        "(CONSOLE_MIGRATION_DATABASE_URL)."
+    )
+    return 0
+
+
+def _warn_about_the_database_role() -> None:
+    from console import db
+    from console.dbroles import connection_warnings
+
+    with db.get_engine().connect() as conn:
+        warnings = connection_warnings(conn)
+    for warning in warnings:
+        print(
+            f"Warning: {warning}: it can lift the audit table's append-only triggers. See 'Running with least "
+            "privilege on PostgreSQL' in the README (python3 run.py db grant-app-role --role NAME).",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
     from console.testrunner import run_tests
 
@@ -290,6 +336,17 @@ def build_parser() -> argparse.ArgumentParser:
         "checkpoint the head: exit 0 if intact, 1 and the first broken or missing event id if not, 2 if the "
         "checkpoint file cannot be read or written",
     )
+    dbcmd = sub.add_parser("db", help="database roles (PostgreSQL)")
+    db_sub = dbcmd.add_subparsers(dest="db_cmd", required=True)
+    grant = db_sub.add_parser(
+        "grant-app-role",
+        help="print (or --apply as the owner) the grants for a console role that cannot change or delete audit "
+        "events nor lift the audit triggers",
+    )
+    grant.add_argument("--role", required=True, help="the existing login role the console will connect as")
+    grant.add_argument(
+        "--apply", action="store_true", help="check the role and grant, connected as CONSOLE_MIGRATION_DATABASE_URL"
+    )
     bench = sub.add_parser("bench", help="measure page and query times on the database in CONSOLE_DATABASE_URL")
     bench.add_argument("--json", default=None, help="also write the results to this JSON file")
     bench.add_argument("--runs", type=int, default=20, help="repetitions per measurement (default 20)")
@@ -316,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": cmd_seed,
         "staff": cmd_staff,
         "audit": cmd_audit,
+        "db": cmd_db,
         "bench": cmd_bench,
         "records": cmd_records,
     }

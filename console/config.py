@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     data_dir: Path = ROOT / "var"
     database_url: str | None = None
+    # The owner that migrations run as; the console itself may connect as a role with fewer rights (README).
+    migration_database_url: str | None = None
     read_database_url: str | None = None
     port: int = Field(default=8080, ge=1, le=65535)
     host: str = "0.0.0.0"  # noqa: S104 - a staff console is reached from other machines
@@ -54,6 +56,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'console.db').as_posix()}"
+
+    @property
+    def effective_migration_database_url(self) -> str:
+        """Where `migrate` (and serve's migration step) connect: the tables' owner; by default the same URL."""
+        return self.migration_database_url or self.effective_database_url
 
     @property
     def checkpoint_path(self) -> Path:
