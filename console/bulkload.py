@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert
 
-from console.db import get_engine, session_scope
+from console.db import get_engine, owner_engine, session_scope
 
 
 def _copy_value(value: Any) -> str:
@@ -52,7 +52,7 @@ def bulk_load(model: Any, columns: list[str], rows: Iterable[dict[str, Any]], *,
             count += len(chunk)
         return count
     indexes = list(table.indexes) if rebuild_indexes else []
-    with engine.begin() as conn:
+    with owner_engine() as owner, owner.begin() as conn:  # DDL: the owner's, when the console's role owns nothing
         for index in indexes:
             index.drop(conn)
     try:
@@ -67,18 +67,18 @@ def bulk_load(model: Any, columns: list[str], rows: Iterable[dict[str, Any]], *,
         finally:
             raw.close()
     finally:
-        with engine.begin() as conn:
+        with owner_engine() as owner, owner.begin() as conn:
             for index in indexes:
                 index.create(conn)
     return count
 
 
 def analyze(*tables: str) -> None:
-    engine = get_engine()
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in tables:
-                conn.exec_driver_sql(f"VACUUM ANALYZE {name}")
-    else:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with owner_engine() as engine:  # only the owner may VACUUM a table
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for name in tables:
+                    conn.exec_driver_sql(f"VACUUM ANALYZE {name}")
+        else:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")

@@ -13,6 +13,7 @@ ASSETS = ROOT / "assets"
 
 
 def create_app() -> None:
+    from console.audit import anchor
     from console.audit import pages as audit_pages
     from console.catalog import collection_pages, import_pages, performer_pages, scheduler, series_pages
     from console.catalog import pages as catalog_pages
@@ -41,6 +42,7 @@ def create_app() -> None:
     app.on_startup(gc.freeze)
     app.on_startup(scheduler.start)
     app.on_startup(sweep.start)
+    app.on_startup(anchor.start)  # checkpoints of the audit chain's head, every CONSOLE_AUDIT_CHECKPOINT_MINUTES
     auth_pages.register()
     home_pages.register()
     member_pages.register()

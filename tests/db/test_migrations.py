@@ -156,3 +156,21 @@ def test_schema_diff_notices_a_column_the_migrations_lack(
 def test_the_suites_own_database_is_at_head(engine: Engine) -> None:
     assert migrate.current_revision(engine) == head_revision()
     assert migrate.schema_diff(engine) == []
+
+
+def test_migrations_use_the_migration_url(
+    monkeypatch: pytest.MonkeyPatch, fresh_url: str, fresh_engine: Engine, tmp_path: Any
+) -> None:
+    """CONSOLE_MIGRATION_DATABASE_URL (the owner) is where `migrate`, `seed`, `staff` and serve's migration step
+    connect; CONSOLE_DATABASE_URL (the console's role) is left alone. Without it, the database URL is used."""
+    from console.config import Settings, get_settings
+
+    monkeypatch.delenv("CONSOLE_MIGRATION_DATABASE_URL", raising=False)  # set when the suite runs as the app role
+    assert Settings(database_url="sqlite:///a.db").effective_migration_database_url == "sqlite:///a.db"
+    assert Settings(database_url="x://a", migration_database_url="x://b").effective_migration_database_url == "x://b"
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", f"sqlite:///{tmp_path / 'untouched.db'}")
+    monkeypatch.setenv("CONSOLE_MIGRATION_DATABASE_URL", fresh_url)
+    get_settings.cache_clear()
+    migrate.upgrade(None)
+    assert_at_head(fresh_engine)
+    assert not (tmp_path / "untouched.db").exists()
