@@ -412,7 +412,7 @@ def register() -> None:
                 def typed() -> dict[str, Any]:
                     return {
                         "name": name.value or "",
-                        "slug": slug.value or "",
+                        "slug": "" if auto_slug["on"] else slug.value or "",  # "": the service makes a free one
                         "description": description.value or "",
                         "color_primary": primary.value or "",
                         "color_accent": accent.value or "",

@@ -158,7 +158,7 @@ def new_performer_dialog(actor: Actor) -> None:
         async def save() -> None:
             data = {
                 "name": name.value or "",
-                "slug": slug.value or "",
+                "slug": "" if auto_slug["on"] else slug.value or "",  # "": the service makes a free one
                 "bio": bio.value or "",
                 "is_active": active.value,
             }
@@ -514,6 +514,7 @@ def register() -> None:
                                     ),
                                     "Photo added.",
                                     fields={"url": photo_url, "photo_type": photo_type, "alt_text": alt_text},
+                                    labels={"url": "Photo address"},
                                 )
                                 if ok:
                                     photo_url.value, alt_text.value, as_primary.value = "", "", False
@@ -599,6 +600,7 @@ def register() -> None:
                                 ),
                                 f"{PLATFORM_LABELS.get(chosen, chosen)} link saved.",
                                 fields={"platform": platform_select, "handle": handle, "url": url},
+                                labels={"url": "Link address"},
                             )
                             if ok:
                                 handle.value, url.value = "", ""

@@ -320,8 +320,10 @@ async def test_editor_shows_field_errors_and_creates_nothing(content_user: User)
     title = element(user, "video-title")
     await wait_until(lambda: title.error is not None, what="an error on the title")
     assert title.error == "Title is too long (501 characters; 500 at most)"
-    assert element(user, "video-hls-url").error == "Hls url must be an https:// address"
-    assert element(user, "video-duration").error is not None
+    # the form's labels, not the service's field names ("Hls url", "Duration seconds")
+    assert element(user, "video-hls-url").error == "HLS manifest URL must be an https:// address"
+    assert element(user, "video-duration").error == "Duration must be h:mm:ss, mm:ss or seconds"
+    assert element(user, "video-title").value == "x" * 501  # the text is kept to be shortened
     assert current_path(user) == "/catalog/new"
     assert _video_count() == 0
     assert _events("video.create") == []
