@@ -60,6 +60,8 @@ def _clean(session: Session, data: dict[str, Any], current: Collection | None) -
     typed_slug = bool(data.get("slug"))
     if typed_slug:  # a typed slug must be free; one made from the name gets a free -2, -3 ... suffix
         out["slug"] = check_slug(data.get("slug"), "slug", errors, max_len=SLUG_MAX)
+    elif "name" in errors:  # refused anyway: no slug to make
+        out["slug"] = ""
     else:
         base = slugify(out["name"], SLUG_MAX)
         out["slug"] = unique_slug(base, SLUG_MAX, lambda c: _slugs_taken(session, c, current), fallback="collection")

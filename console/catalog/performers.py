@@ -107,6 +107,8 @@ def _clean(session: Session, data: dict[str, Any], current: Performer | None) ->
     typed_slug = bool(data.get("slug"))
     if typed_slug:  # a typed slug must be free; one made from the name gets a free -2, -3 ... suffix
         out["slug"] = check_slug(data.get("slug"), "slug", errors, max_len=SLUG_MAX)
+    elif "name" in errors:  # refused anyway: no slug to make
+        out["slug"] = ""
     else:
         base = slugify(out["name"], SLUG_MAX)
         out["slug"] = unique_slug(base, SLUG_MAX, lambda c: _slugs_taken(session, c, current), fallback="performer")
@@ -164,7 +166,7 @@ def set_social_link(
     if platform not in SOCIAL_PLATFORMS:
         errors["platform"] = f"must be one of {', '.join(SOCIAL_PLATFORMS)}"
     handle = clean_text((handle or "").lstrip("@"), "handle", errors, max_len=HANDLE_MAX)
-    if handle and any(ch.isspace() for ch in handle):
+    if "handle" not in errors and any(ch.isspace() for ch in handle):
         errors["handle"] = "must not contain spaces"
     checked_url = check_url(url, "url", errors)
     if errors:

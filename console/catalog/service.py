@@ -314,6 +314,8 @@ class DatabaseLookups:
 def _clean_slug(typed: Any, title: str, errors: dict[str, str], look: CleanLookups, except_id: int | None) -> str:
     """A typed slug must be valid and free; one made from the title (none typed) gets a free -2, -3 ... suffix."""
     if typed in (None, ""):
+        if "title" in errors:  # refused anyway: no slug to make
+            return ""
         base = slugify(title, SLUG_MAX)
         return unique_slug(base, SLUG_MAX, lambda c: look.slugs_taken(c, except_id), fallback="video")
     slug = check_slug(typed, "slug", errors, max_len=SLUG_MAX)
