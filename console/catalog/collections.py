@@ -16,7 +16,17 @@ from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
+NAME_MAX = 120
 SLUG_MAX = 140
+DESCRIPTION_MAX = 5000
+# The longest text each field takes, for forms that show a counter (console.ui.forms.limit_lengths).
+TEXT_LIMITS = {
+    "name": NAME_MAX,
+    "slug": SLUG_MAX,
+    "description": DESCRIPTION_MAX,
+    "thumbnail_url": 2048,  # rules.check_url
+    "banner_url": 2048,
+}
 
 
 def collection_view(c: Collection) -> dict[str, Any]:
@@ -56,7 +66,7 @@ def _slugs_taken(session: Session, slugs: list[str], current: Collection | None)
 def _clean(session: Session, data: dict[str, Any], current: Collection | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
-    out["name"] = clean_text(data.get("name"), "name", errors, max_len=120)
+    out["name"] = clean_text(data.get("name"), "name", errors, max_len=NAME_MAX)
     typed_slug = bool(data.get("slug"))
     if typed_slug:  # a typed slug must be free; one made from the name gets a free -2, -3 ... suffix
         out["slug"] = check_slug(data.get("slug"), "slug", errors, max_len=SLUG_MAX)
@@ -66,7 +76,10 @@ def _clean(session: Session, data: dict[str, Any], current: Collection | None) -
         base = slugify(out["name"], SLUG_MAX)
         out["slug"] = unique_slug(base, SLUG_MAX, lambda c: _slugs_taken(session, c, current), fallback="collection")
     out["description"] = (
-        clean_text(data.get("description"), "description", errors, max_len=5000, required=False, multiline=True) or None
+        clean_text(
+            data.get("description"), "description", errors, max_len=DESCRIPTION_MAX, required=False, multiline=True
+        )
+        or None
     )
     out["color_primary"] = check_hex(data.get("color_primary") or "#263238", "color_primary", errors)
     out["color_accent"] = check_hex(data.get("color_accent") or "#4FC3F7", "color_accent", errors)

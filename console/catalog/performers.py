@@ -28,7 +28,19 @@ from console.textsearch import fold
 from console.validation import clean_text, text_problem
 
 HANDLE_MAX = 100
+NAME_MAX = 200
 SLUG_MAX = 220
+BIO_MAX = 10_000
+ALT_TEXT_MAX = 255
+# The longest text each field takes, for forms that show a counter (console.ui.forms.limit_lengths).
+TEXT_LIMITS = {
+    "name": NAME_MAX,
+    "slug": SLUG_MAX,
+    "bio": BIO_MAX,
+    "handle": HANDLE_MAX,
+    "alt_text": ALT_TEXT_MAX,
+    "url": 2048,  # rules.check_url
+}
 MAX_ID = 2**63 - 1
 
 
@@ -103,7 +115,7 @@ def _slugs_taken(session: Session, slugs: list[str], current: Performer | None) 
 def _clean(session: Session, data: dict[str, Any], current: Performer | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
-    out["name"] = clean_text(data.get("name"), "name", errors, max_len=200)
+    out["name"] = clean_text(data.get("name"), "name", errors, max_len=NAME_MAX)
     typed_slug = bool(data.get("slug"))
     if typed_slug:  # a typed slug must be free; one made from the name gets a free -2, -3 ... suffix
         out["slug"] = check_slug(data.get("slug"), "slug", errors, max_len=SLUG_MAX)
@@ -112,7 +124,7 @@ def _clean(session: Session, data: dict[str, Any], current: Performer | None) ->
     else:
         base = slugify(out["name"], SLUG_MAX)
         out["slug"] = unique_slug(base, SLUG_MAX, lambda c: _slugs_taken(session, c, current), fallback="performer")
-    out["bio"] = clean_text(data.get("bio"), "bio", errors, max_len=10_000, required=False, multiline=True) or None
+    out["bio"] = clean_text(data.get("bio"), "bio", errors, max_len=BIO_MAX, required=False, multiline=True) or None
     out["profile_photo_url"] = check_url(data.get("profile_photo_url"), "profile_photo_url", errors)
     out["cover_photo_url"] = check_url(data.get("cover_photo_url"), "cover_photo_url", errors)
     out["is_active"] = bool(data.get("is_active", True))
@@ -229,7 +241,7 @@ def add_photo(
         errors["photo_type"] = "is not a photo type"
     if performer_id is None and video_id is None:
         errors["photo"] = "must belong to a performer or a video"
-    alt = clean_text(alt_text, "alt_text", errors, max_len=255, required=False) or None
+    alt = clean_text(alt_text, "alt_text", errors, max_len=ALT_TEXT_MAX, required=False) or None
     if errors:
         raise ValidationFailed(errors)
     assert checked is not None

@@ -9,7 +9,8 @@ middle and last name together) and performer_names.name_search, each holding `co
 the text beside it; fills them in batches of 5,000 rows (the folding is Python, the same function the console
 uses for every write and every search term, so both databases agree); then replaces the trigram indexes on the
 raw columns, which no query uses any more, with trigram indexes on the folded ones (PostgreSQL; SQLite gets a
-plain index, as for the indexes they replace). Downgrade restores the old indexes and drops the columns.
+plain index, as for the indexes they replace), and ANALYZEs each table on PostgreSQL so the planner knows the new
+columns at once. Downgrade restores the old indexes and drops the columns.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def upgrade() -> None:
         for old, _ in old_indexes:
             op.drop_index(old, table_name=table)
         _trigram_index(index, table, column)
+        if bind.dialect.name == "postgresql":
+            op.execute(f"ANALYZE {table}")  # statistics for the new column, so searches are planned on the index
 
 
 def downgrade() -> None:
