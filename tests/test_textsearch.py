@@ -14,6 +14,7 @@ from console.actor import SYSTEM, Actor
 from console.bulkload import bulk_load
 from console.catalog import performers as performer_service
 from console.catalog import service as catalog
+from console.catalog import transfer
 from console.catalog.models import Performer, Video
 from console.compliance import index, records
 from console.compliance.models import LegalRecord, PerformerName
@@ -161,3 +162,17 @@ def test_folded_columns_are_kept_on_insert_update_and_bulk_load() -> None:
         loaded = session.execute(select(Performer.name_search).where(Performer.slug.like("bulk-%"))).scalars().all()
         assert sorted(loaded) == ["bulk loed 0", "bulk loed 1", "bulk loed 2"]
         assert session.execute(select(Video.id)).first() is None
+
+
+def test_imported_titles_are_found_folded_on_create_and_on_update(staff: Actor) -> None:
+    def commit(csv: str) -> None:
+        with session_scope() as session:
+            frame = transfer.read_table(csv.encode(), "videos.csv")
+            report = transfer.commit(session, actor=SYSTEM, frame=frame, all_or_nothing=True)
+            assert report.errors == []
+
+    commit("slug,title\ncafe,Café Crème\n")
+    assert video_titles(staff, "CAFE CREME") == ["Café Crème"]
+    commit("slug,title\ncafe,Crème Brûlée\n")  # the same slug: an update
+    assert video_titles(staff, "brulee") == ["Crème Brûlée"]
+    assert video_titles(staff, "cafe creme") == []
