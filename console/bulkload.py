@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert
 
 from console.db import get_engine, owner_engine, session_scope
+from console.textsearch import folded_columns, with_folded
 
 
 def _copy_value(value: Any) -> str:
@@ -41,8 +42,13 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
 
 def bulk_load(model: Any, columns: list[str], rows: Iterable[dict[str, Any]], *, rebuild_indexes: bool) -> int:
     """Load rows into `table`; with `rebuild_indexes` (an empty table) its secondary indexes are dropped
-    first and built once at the end, which is several times faster than maintaining them per row."""
+    first and built once at the end, which is several times faster than maintaining them per row.
+    The table's folded search columns (textsearch.py) are computed from each row and loaded with it."""
     table = cast(Table, model.__table__)
+    folded = [c for c in folded_columns(table.name) if c not in columns]
+    if folded:  # the search columns (textsearch.py) are kept here too, as the ORM keeps them for every other write
+        columns = [*columns, *folded]
+        rows = (with_folded(table.name, row) for row in rows)
     engine = get_engine()
     count = 0
     if engine.dialect.name != "postgresql":

@@ -24,6 +24,7 @@ from console.db import PREASSIGN_FROM, dialect_name, preassign_ids, utcnow
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count
 from console.staff.permissions import Permission, require
+from console.validation import text_problem
 
 ADVISORY_LOCK_KEY = 0x41554449_54  # "AUDIT"
 _HEAD_KEY = "audit_chain_head"
@@ -258,6 +259,8 @@ def _validated(flt: AuditFilter) -> AuditFilter:
         value = getattr(flt, name)
         if value is not None and len(value) > 254:
             errors[name] = "is too long (254 characters at most)"
+        elif value is not None and (problem := text_problem(value)) is not None:
+            errors[name] = problem
     if flt.since and flt.until and flt.since > flt.until:
         errors["until"] = "must not be before the start date"
     if errors:
