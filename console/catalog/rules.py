@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from slugify import slugify as python_slugify
 
+from console.validation import text_problem
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DURATION_RE = re.compile(r"^(?:(\d+):([0-5]?\d)|(\d+)):([0-5]\d)$")  # h:mm:ss, or mm:ss with any mm
@@ -69,6 +71,9 @@ def check_url(
     parts = urlsplit(url)
     if parts.scheme.lower() != "https" or not parts.netloc or any(ch.isspace() for ch in url):
         errors[field] = "must be an https:// address"
+        return None
+    if (problem := text_problem(url)) is not None:  # NUL, a lone surrogate, a bidi override: not storable/safe
+        errors[field] = problem
         return None
     return url
 

@@ -335,3 +335,16 @@ def test_check_url_local_thumbnail_only_when_allowed() -> None:
         errors = {}
         assert check_url(bad, "thumbnail_url", errors, allow_local_media=True) is None, bad
         assert "thumbnail_url" in errors
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://cdn.example.com/a\x00b", "contains the control character U+0000 (NULL) at position 26; remove it"),
+        ("https://cdn.example.com/\ud800.jpg", "contains an unpaired surrogate U+D800 at position 25; remove it"),
+    ],
+)
+def test_urls_follow_the_character_rule(url: str, message: str) -> None:
+    errors: dict[str, str] = {}
+    assert check_url(url, "hls_url", errors) is None
+    assert errors == {"hls_url": message}
