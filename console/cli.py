@@ -16,6 +16,8 @@ from console.config import ConfigError, get_settings
 def _configure_storage() -> None:
     settings = get_settings()
     settings.storage_path.mkdir(parents=True, exist_ok=True)
+    # Per-browser storage holds session tokens and drafts of 2257 forms (console/ui/drafts.py): this user only.
+    settings.storage_path.chmod(0o700)
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.storage_path))
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from nicegui import app, ui
+from nicegui import Client, app, ui
 
 from console.config import ROOT, get_settings
 
 ASSETS = ROOT / "assets"
+TYPING_SCRIPT = '<script defer src="/assets/typing.js"></script>'
 
 
 def create_app() -> None:
@@ -24,6 +25,10 @@ def create_app() -> None:
     from console.ui.session import AuthMiddleware
 
     app.add_static_files("/assets", ASSETS)
+    # Every page: events from before the page has connected reach the server in order (assets/typing.js). In
+    # the body: deferred scripts run in document order, so it runs after nicegui.js and before the Vue app.
+    if TYPING_SCRIPT not in Client.shared_body_html:  # the test fixture builds the app once per test
+        ui.add_body_html(TYPING_SCRIPT, shared=True)
     app.add_media_files("/media", get_settings().data_dir / "media")  # uploaded thumbnails (catalog/media.py)
     app.add_middleware(AuthMiddleware)
     app.exception_handler(404)(home_pages.not_found_handler)

@@ -108,3 +108,15 @@ def test_every_command_has_help(argv, capsys) -> None:
 def test_migrate_is_idempotent(capsys) -> None:
     assert cli.main(["migrate"]) == 0
     assert cli.main(["migrate"]) == 0
+
+
+def test_browser_storage_on_the_server_is_private_to_the_console_user(monkeypatch, tmp_path) -> None:
+    from console.config import get_settings
+
+    monkeypatch.setenv("CONSOLE_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("NICEGUI_STORAGE_PATH", str(tmp_path / "nicegui"))  # restored after the test
+    get_settings.cache_clear()
+    (tmp_path / "nicegui").mkdir(mode=0o755)  # as an older version left it
+    (tmp_path / "nicegui").chmod(0o755)
+    cli._configure_storage()
+    assert (tmp_path / "nicegui").stat().st_mode & 0o777 == 0o700  # it holds drafts of 2257 forms

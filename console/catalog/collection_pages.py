@@ -42,6 +42,7 @@ from console.errors import ConsoleError, NotFound
 from console.paging import PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
+from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths, report
 from console.ui.ordering import move_buttons
 from console.ui.page import staff_page
@@ -436,6 +437,9 @@ def register() -> None:
                 async def save() -> None:
                     data = typed()
                     featured_id = featured.value if current is not None else None
+                    if current is not None and unchanged(data | {"featured_video_id": featured_id}, current):
+                        ui.notify(NOTHING_TO_SAVE, type="info")
+                        return
                     catcher = ConflictCatcher()
 
                     def work(session: Session) -> int:

@@ -45,6 +45,8 @@ from console.members.countries import COUNTRIES
 from console.paging import PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
+from console.ui.drafts import BrowserDrafts, Draft, DraftKeeper
+from console.ui.form_state import NOTHING_TO_SAVE, FormState
 from console.ui.formatting import fmt_dt
 from console.ui.forms import clear_errors, confirm, field_message, limit_lengths, report, show_errors
 from console.ui.history import diff_table
@@ -173,6 +175,13 @@ def form_values(view: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def element_values(values: dict[str, Any]) -> dict[str, Any]:
+    """form_values as the editor's elements hold them: one switch per quality; the file size is not shown."""
+    out = {k: v for k, v in values.items() if k not in ("qualities", "file_size_bytes")}
+    out.update({f"quality:{q}": q in values["qualities"] for q in QUALITIES})
+    return out
+
+
 def comparable(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip()
@@ -273,10 +282,14 @@ def build(info: SessionInfo, video_id: int | None) -> None:
         "saved_performers": [p["id"] for p in loaded["performers"]],
         "diffs": loaded["diffs"],
         "busy": False,
-        "filling": False,
+        "deriving": False,
         "slug_manual": True,
     }
     chosen: list[dict[str, Any]] = list(loaded["performers"])
+    # Every field is built with its stored value: a value set after building reaches the browser after it
+    # connects and would replace what was typed meanwhile (issue 8). Later fills go through `form.fill`.
+    form = FormState(element_values(st["saved"]))
+    ev = form.base
 
     collection_options: dict[Any, str] = {None: "— none —", **{cid: c["name"] for cid, c in collections.items()}}
     if view["collection_id"] is not None and view["collection_id"] not in collection_options:
@@ -348,101 +361,171 @@ def build(info: SessionInfo, video_id: int | None) -> None:
         with ui.tab_panel(details_tab).classes("p-0"), ui.row().classes("w-full gap-4 items-start no-wrap"):
             # --- the form ---------------------------------------------------------------------------------
             with ui.column().classes("grow gap-1 min-w-[480px] max-w-[880px]"):
-                title = (
-                    ui.input("Title", on_change=lambda: title_changed())
+                title = form.add(
+                    "title",
+                    ui.input("Title", value=ev["title"], on_change=lambda: title_changed())
                     .props("dense")
                     .classes("w-full")
-                    .mark("video-title")
+                    .mark("video-title"),
                 )
-                slug = (
-                    ui.input("Slug (address on the platform)", on_change=lambda: slug_changed())
+                slug = form.add(
+                    "slug",
+                    ui.input("Slug (address on the platform)", value=ev["slug"], on_change=lambda: slug_changed())
                     .props("dense")
                     .classes("w-full")
-                    .mark("video-slug")
+                    .mark("video-slug"),
                 )
                 with ui.row().classes("w-full gap-2 no-wrap"):
-                    kind = ui.select(kinds, label="Kind").props("dense").classes("w-32").mark("video-kind")
-                    collection = (
-                        ui.select(collection_options, label="Collection", with_input=True, on_change=lambda: preview())
+                    kind = form.add(
+                        "kind",
+                        ui.select(kinds, label="Kind", value=ev["kind"])
+                        .props("dense")
+                        .classes("w-32")
+                        .mark("video-kind"),
+                    )
+                    collection = form.add(
+                        "collection_id",
+                        ui.select(
+                            collection_options,
+                            label="Collection",
+                            value=ev["collection_id"],
+                            with_input=True,
+                            on_change=lambda: preview(),
+                        )
                         .props("dense options-dense")
                         .classes("grow")
-                        .mark("video-collection")
+                        .mark("video-collection"),
                     )
-                description = (
-                    ui.textarea("Description", on_change=lambda: preview())
+                description = form.add(
+                    "description",
+                    ui.textarea("Description", value=ev["description"], on_change=lambda: preview())
                     .props("dense autogrow")
                     .classes("w-full")
-                    .mark("video-description")
+                    .mark("video-description"),
                 )
                 with ui.row().classes("w-full gap-2 no-wrap"):
-                    release_date = (
-                        ui.input("Release date").props("dense type=date").classes("w-44").mark("video-release-date")
+                    release_date = form.add(
+                        "release_date",
+                        ui.input("Release date", value=ev["release_date"])
+                        .props("dense type=date")
+                        .classes("w-44")
+                        .mark("video-release-date"),
                     )
-                    release_year = (
-                        ui.input("Release year").props("dense maxlength=4").classes("w-28").mark("video-release-year")
+                    release_year = form.add(
+                        "release_year",
+                        ui.input("Release year", value=ev["release_year"])
+                        .props("dense maxlength=4")
+                        .classes("w-28")
+                        .mark("video-release-year"),
                     )
-                    duration = (
-                        ui.input("Duration (h:mm:ss)", on_change=lambda: preview())
+                    duration = form.add(
+                        "duration_seconds",
+                        ui.input("Duration (h:mm:ss)", value=ev["duration_seconds"], on_change=lambda: preview())
                         .props("dense maxlength=12")
                         .classes("w-36")
-                        .mark("video-duration")
+                        .mark("video-duration"),
                     )
                 with ui.row().classes("w-full gap-2 no-wrap"):
-                    language = ui.input("Language").props("dense").classes("w-36").mark("video-language")
-                    country = (
-                        ui.select(country_options, label="Country", with_input=True)
+                    language = form.add(
+                        "language",
+                        ui.input("Language", value=ev["language"])
+                        .props("dense")
+                        .classes("w-36")
+                        .mark("video-language"),
+                    )
+                    country = form.add(
+                        "country",
+                        ui.select(country_options, label="Country", value=ev["country"], with_input=True)
                         .props("dense options-dense")
                         .classes("w-56")
-                        .mark("video-country")
+                        .mark("video-country"),
                     )
-                    director = ui.input("Director").props("dense").classes("grow").mark("video-director")
-                genres = (
-                    ui.input_chips("Genres (type, then Enter)", new_value_mode="add-unique")
+                    director = form.add(
+                        "director",
+                        ui.input("Director", value=ev["director"])
+                        .props("dense")
+                        .classes("grow")
+                        .mark("video-director"),
+                    )
+                genres = form.add(
+                    "genres",
+                    ui.input_chips("Genres (type, then Enter)", value=ev["genres"], new_value_mode="add-unique")
                     .props("dense")
                     .classes("w-full")
-                    .mark("video-genres")
+                    .mark("video-genres"),
                 )
                 urls: dict[str, Any] = {}
                 for name, label in URL_LABELS.items():
-                    urls[name] = (
-                        ui.input(label, on_change=(lambda: preview()) if name == "thumbnail_url" else None)
+                    urls[name] = form.add(
+                        name,
+                        ui.input(
+                            label, value=ev[name], on_change=(lambda: preview()) if name == "thumbnail_url" else None
+                        )
                         .props("dense")
                         .classes("w-full")
-                        .mark(f"video-{name.replace('_', '-')}")
+                        .mark(f"video-{name.replace('_', '-')}"),
                     )
                 with ui.row().classes("items-center gap-3"):
                     ui.label("Qualities").classes("text-sm opacity-70")
-                    quality_switches = {q: ui.switch(q).props("dense").mark(f"video-quality-{q}") for q in QUALITIES}
+                    quality_switches = {
+                        q: form.add(
+                            f"quality:{q}",
+                            ui.switch(q, value=ev[f"quality:{q}"]).props("dense").mark(f"video-quality-{q}"),
+                        )
+                        for q in QUALITIES
+                    }
                 with ui.row().classes("items-center gap-3"):
                     ui.label("Access level").classes("text-sm opacity-70")
-                    access = (
-                        ui.toggle(list(ACCESS_LEVELS), on_change=lambda: preview())
+                    access = form.add(
+                        "access_level",
+                        ui.toggle(list(ACCESS_LEVELS), value=ev["access_level"], on_change=lambda: preview())
                         .props("dense no-caps")
-                        .mark("video-access")
+                        .mark("video-access"),
                     )
                 with ui.row().classes("w-full gap-2 no-wrap items-start"):
-                    monetization = (
-                        ui.select({m: MONETIZATION_LABELS.get(m, m) for m in MONETIZATION}, label="Monetization")
+                    monetization = form.add(
+                        "monetization",
+                        ui.select(
+                            {m: MONETIZATION_LABELS.get(m, m) for m in MONETIZATION},
+                            label="Monetization",
+                            value=ev["monetization"],
+                        )
                         .props("dense")
                         .classes("w-48")
-                        .mark("video-monetization")
+                        .mark("video-monetization"),
                     )
                     prices = {
-                        name: ui.input(label, placeholder="4.99")
-                        .props("dense maxlength=12")
-                        .classes("w-36")
-                        .mark(f"video-{name.replace('_cents', '').replace('_', '-')}")
+                        name: form.add(
+                            name,
+                            ui.input(label, value=ev[name], placeholder="4.99")
+                            .props("dense maxlength=12")
+                            .classes("w-36")
+                            .mark(f"video-{name.replace('_cents', '').replace('_', '-')}"),
+                        )
                         for name, label in PRICE_LABELS.items()
                     }
                 with ui.row().classes("items-center gap-4"):
-                    performer_count = (
-                        ui.number("Performer count", min=1, max=10, step=1, precision=0, on_change=lambda: hint())
+                    performer_count = form.add(
+                        "performer_count",
+                        ui.number(
+                            "Performer count",
+                            value=ev["performer_count"],
+                            min=1,
+                            max=10,
+                            step=1,
+                            precision=0,
+                            on_change=lambda: hint(),
+                        )
                         .props("dense")
                         .classes("w-36")
-                        .mark("video-performer-count")
+                        .mark("video-performer-count"),
                     )
-                    featured = ui.switch("Featured").mark("video-featured")
-                    trending = ui.switch("Trending").mark("video-trending")
+                    featured = form.add(
+                        "is_featured", ui.switch("Featured", value=ev["is_featured"]).mark("video-featured")
+                    )
+                    trending = form.add(
+                        "is_trending", ui.switch("Trending", value=ev["is_trending"]).mark("video-trending")
+                    )
 
             # --- the side: preview, thumbnail, performers ----------------------------------------------------
             with ui.column().classes("w-80 gap-3 shrink-0"):
@@ -577,35 +660,44 @@ def build(info: SessionInfo, video_id: int | None) -> None:
         return [k for k in FIELD_LABELS if comparable(mine.get(k)) != comparable(theirs.get(k))]
 
     def dirty() -> bool:
-        return bool(differences(collect(), st["saved"])) or [p["id"] for p in chosen] != st["saved_performers"]
+        return bool(form.changed()) or [p["id"] for p in chosen] != st["saved_performers"]
 
-    def fill(snap: dict[str, Any]) -> None:
-        """Show a stored state: every field, the performers, header, buttons, preview and history."""
+    def fill(
+        snap: dict[str, Any],
+        *,
+        since: dict[str, Any] | None = None,
+        since_performers: list[int] | None = None,
+        discard_input: bool = False,
+    ) -> None:
+        """Show a stored state. A field touched since the page last filled it (or since `since`, what a save
+        sent) keeps the user's value, unless the user chose to discard their input (`discard_input`)."""
         v = snap["view"]
         values = form_values(v)
+        before = st["saved_performers"] if since_performers is None else since_performers
         st.update(view=v, version=v["version"], saved=values, saved_performers=[p["id"] for p in snap["performers"]])
         st["diffs"] = snap["diffs"]
         if v.get("collection_id") is not None and v["collection_id"] not in collection_options:
             collection_options[v["collection_id"]] = f"#{v['collection_id']} (deleted collection)"
             collection.set_options(collection_options)
-        st["filling"] = True
-        try:
-            for name, element in fields.items():
-                if name != "thumbnail":
-                    element.value = values[name]
-            access.value = values["access_level"]
-            featured.value = values["is_featured"]
-            trending.value = values["is_trending"]
-            for q, switch in quality_switches.items():
-                switch.value = q in values["qualities"]
-        finally:
-            st["filling"] = False
+        if discard_input:
+            form.reset(element_values(values))
+        else:
+            kept = form.fill(element_values(values), since=since)
+            if kept:
+                names = ", ".join(dict.fromkeys(FIELD_LABELS.get(k, "Qualities") for k in kept))
+                ui.notify(f"Kept what you typed meanwhile in: {names}.", type="info")
         clear_errors(fields)
         summary.visible = False
+        if discard_input or [p["id"] for p in chosen] == before:
+            chosen[:] = list(snap["performers"])
+        show(snap)
+
+    def show(snap: dict[str, Any]) -> None:
+        """The parts that are not fields: slug mode, performers, history, header, preview."""
         # A new or still-draft video follows its title until someone edits the slug by hand; a public one keeps
         # its address unless changed on purpose.
-        st["slug_manual"] = v["state"] != "draft" or values["slug"] != slugify(values["title"], SLUG_MAX)
-        chosen[:] = list(snap["performers"])
+        typed_slug = (slug.value or "").strip()
+        st["slug_manual"] = st["view"]["state"] != "draft" or typed_slug != slugify(title.value or "", SLUG_MAX)
         render_chosen()
         history_table.rows = snap["history"]
         history_table.update()
@@ -633,22 +725,22 @@ def build(info: SessionInfo, video_id: int | None) -> None:
 
     def title_changed() -> None:
         preview()
-        if st["filling"] or st["slug_manual"]:
+        if form.filling or st["slug_manual"]:
             return
-        st["filling"] = True
+        st["deriving"] = True
         try:
             slug.value = slugify(title.value or "", SLUG_MAX)
         finally:
-            st["filling"] = False
+            st["deriving"] = False
 
     def slug_changed() -> None:
-        if st["filling"]:
+        if form.filling or st["deriving"]:
             return
         typed = (slug.value or "").strip()
         st["slug_manual"] = bool(typed) and typed != slugify(title.value or "", SLUG_MAX)
 
     def preview() -> None:
-        if st["filling"]:
+        if form.filling:
             return
         p_title.text = (title.value or "").strip() or "Untitled"
         p_duration.text = (duration.value or "").strip() or "–:––"
@@ -698,16 +790,20 @@ def build(info: SessionInfo, video_id: int | None) -> None:
                         ).mark(f"performer-remove-{p['id']}")
         hint()
 
+    def performers_changed() -> None:
+        render_chosen()
+        drafts.changed()
+
     def move(i: int, step: int) -> None:
         j = i + step
         if 0 <= j < len(chosen):
             chosen[i], chosen[j] = chosen[j], chosen[i]
-            render_chosen()
+            performers_changed()
 
     def remove(i: int) -> None:
         if 0 <= i < len(chosen):
             del chosen[i]
-            render_chosen()
+            performers_changed()
 
     def add(performer: dict[str, Any]) -> None:
         if any(p["id"] == performer["id"] for p in chosen):
@@ -716,7 +812,7 @@ def build(info: SessionInfo, video_id: int | None) -> None:
             ui.notify("At most 10 performers.", type="warning")
             return
         chosen.append(performer)
-        render_chosen()
+        performers_changed()
         render_results(st.get("results", []))
 
     def render_results(found: list[dict[str, Any]]) -> None:
@@ -779,12 +875,16 @@ def build(info: SessionInfo, video_id: int | None) -> None:
     async def save() -> None:
         if not editable or st["busy"]:
             return
+        if st["id"] is not None and not dirty():
+            ui.notify(NOTHING_TO_SAVE, type="info")
+            return
         live = require_live_session()
         if live is None:
             return
         data = collect()
         if not st["slug_manual"]:
             data["slug"] = ""  # following the title: the service makes it and adds -2, -3 ... if it is taken
+        sent = form.values()
         performer_ids = [p["id"] for p in chosen]
         current_id, version = st["id"], st["version"]
 
@@ -828,11 +928,17 @@ def build(info: SessionInfo, video_id: int | None) -> None:
         if snap is None:
             return
         if current_id is None:
+            drafts.saved(leaving=True)
             ui.notify("Video created.", type="positive")
             ui.navigate.to(f"/catalog/{snap['view']['id']}")
             return
-        fill(snap)
-        ui.notify("Saved.", type="positive")
+        stored_anything = snap["view"]["version"] != version
+        fill(snap, since=sent, since_performers=performer_ids)
+        drafts.saved()
+        if stored_anything:
+            ui.notify("Saved.", type="positive")
+        else:  # e.g. "60:00" for a stored "1:00:00": the service stored nothing, and the page says so
+            ui.notify(f"{NOTHING_TO_SAVE} The stored video already has these values.", type="info")
 
     async def load_stored() -> dict[str, Any] | None:
         def work() -> dict[str, Any]:
@@ -907,7 +1013,8 @@ def build(info: SessionInfo, video_id: int | None) -> None:
                 dialog.close()
                 fresh = stored or await load_stored()
                 if fresh is not None:
-                    fill(fresh)
+                    fill(fresh, discard_input=True)
+                    drafts.saved()
                     ui.notify("Loaded the saved version; your input was discarded.", type="info")
 
             with ui.row().classes("justify-end w-full gap-1"):
@@ -1043,4 +1150,41 @@ def build(info: SessionInfo, video_id: int | None) -> None:
     if editable:
         ui.add_head_html(PREVENT_BROWSER_SAVE)
         ui.keyboard(on_key=on_key, ignore=[]).mark("editor-keys")
-    fill(loaded)
+    show(loaded)  # the fields already hold the stored values
+
+    # --- unsaved changes: kept in this browser, offered back after a reload --------------------------------------
+
+    def performers_now() -> dict[str, Any]:
+        return {"performers": [p["id"] for p in chosen], "performer_names": {str(p["id"]): p["name"] for p in chosen}}
+
+    async def restored(draft: Draft, outdated: bool) -> None:
+        ids = draft.values.get("performers")
+        names = draft.values.get("performer_names")
+        names = names if isinstance(names, dict) else {}
+        if isinstance(ids, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+            chosen[:] = [{"id": i, "name": str(names.get(str(i)) or f"#{i}")} for i in ids[:10]]
+        show({"history": history_table.rows})
+        if outdated:  # what a stale save does: both versions side by side, the input kept
+            st["version"] = draft.version
+            who = history_table.rows[0]["who"] if history_table.rows else None
+            message = (
+                f"“{st['view']['title']}” was changed by {who or 'someone else'} after your unsaved changes of "
+                f"{fmt_dt(draft.saved_at)}. Compare them with the saved version and save again."
+            )
+            await show_conflict(
+                Conflict(message, current=st["view"], changed_by=who), collect(), performers_now()["performers"]
+            )
+
+    drafts = DraftKeeper(
+        BrowserDrafts(f"{actor.staff_id}:video:{video_id if video_id is not None else 'new'}"),
+        form,
+        row_id=video_id,
+        version=lambda: st["version"],
+        dirty=dirty,
+        what="The video",
+        extras=performers_now,
+        stored_extras=lambda: {"performers": st["saved_performers"]},
+        on_restore=restored,
+    )
+    if editable:
+        drafts.start()

@@ -39,10 +39,13 @@ from console.catalog.performers import (
 from console.catalog.rules import slugify
 from console.compliance.records import can_read_legal, compliance_badges
 from console.db import session_scope
-from console.errors import ConsoleError, NotFound, ValidationFailed
+from console.errors import Conflict, ConsoleError, NotFound, ValidationFailed
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
+from console.ui.drafts import BrowserDrafts, Draft, DraftKeeper
+from console.ui.form_state import NOTHING_TO_SAVE, FormState, clear_sent, unchanged
+from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length, limit_lengths, report
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
@@ -120,6 +123,16 @@ def load_profile(actor: Actor, performer_id: int) -> dict[str, Any]:
         if not can_read_legal(actor):
             data["compliant"] = compliance_badges(session, actor=actor, performer_ids=[performer_id])[performer_id]
         return data
+
+
+def profile_values(view: dict[str, Any]) -> dict[str, Any]:
+    """A performer view as the profile form's fields hold it."""
+    return {
+        "name": view["name"] or "",
+        "slug": view["slug"] or "",
+        "bio": view["bio"] or "",
+        "is_active": bool(view["is_active"]),
+    }
 
 
 def reload_parts(actor: Actor, performer_id: int) -> dict[str, Any]:
@@ -365,18 +378,28 @@ def register() -> None:
                 # --- profile -----------------------------------------------------------------------------
                 with ui.card().classes("w-full gap-2"):
                     ui.label("Profile").classes("font-semibold")
-                    name = ui.input("Name", value=view["name"]).props("dense").classes("w-full")
+                    profile_form = FormState(profile_values(view))
+                    draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
+                    name = profile_form.add(
+                        "name", ui.input("Name", value=view["name"]).props("dense").classes("w-full")
+                    )
                     name.mark("profile-name")
-                    slug = ui.input("Slug", value=view["slug"]).props("dense").classes("w-full font-mono")
+                    slug = profile_form.add(
+                        "slug",
+                        ui.input("Slug", value=view["slug"]).props("dense").classes("w-full font-mono"),
+                    )
                     slug.mark("profile-slug")
-                    bio = (
+                    bio = profile_form.add(
+                        "bio",
                         ui.textarea("Bio", value=view["bio"] or "")
                         .props("dense autogrow")
                         .classes("w-full")
-                        .mark("profile-bio")
+                        .mark("profile-bio"),
+                    )
+                    active = profile_form.add(
+                        "is_active", ui.switch("Active", value=bool(view["is_active"])).mark("profile-active")
                     )
                     limit_lengths({"name": name, "slug": slug, "bio": bio}, TEXT_LIMITS)
-                    active = ui.switch("Active", value=bool(view["is_active"])).mark("profile-active")
                     conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
                     conflict_box.mark("profile-conflict")
                     conflict_box.visible = False
@@ -390,6 +413,10 @@ def register() -> None:
                         slug.props('hint="changing it changes the public address"')
 
                         async def save_profile() -> None:
+                            typed = profile_form.values()
+                            if unchanged(typed, profile_values(state["stored"])):
+                                ui.notify(NOTHING_TO_SAVE, type="info")
+                                return
                             data = {
                                 "name": name.value or "",
                                 "slug": slug.value or "",
@@ -397,6 +424,7 @@ def register() -> None:
                                 "is_active": bool(active.value),
                                 **state["urls"],
                             }
+                            expected = state["version"]
                             catcher = ConflictCatcher()
                             ok, saved = await call_service(
                                 catcher(
@@ -417,8 +445,14 @@ def register() -> None:
                                 conflict_box.visible = False
                                 state["version"] = saved["version"]
                                 state["stored"] = saved | {"video_count": state["stored"]["video_count"]}
+                                profile_form.fill(profile_values(saved), since=typed)
+                                profile_drafts.saved()
                                 await header.refresh()
-                                ui.notify("Profile saved.", type="positive")
+                                if saved["version"] == expected:
+                                    message = f"{NOTHING_TO_SAVE} The stored profile already has these values."
+                                    ui.notify(message, type="info")
+                                else:
+                                    ui.notify("Profile saved.", type="positive")
                             elif catcher.conflict is not None:
                                 current = catcher.conflict.current
                                 state["version"] = current.get("version", state["version"])
@@ -429,6 +463,28 @@ def register() -> None:
                             ui.button("Save profile", icon="save", on_click=save_profile).props(
                                 "unelevated color=primary dense no-caps"
                             ).mark("profile-save")
+
+                        def restored(draft: Draft, outdated: bool) -> None:
+                            if outdated:  # as after a stale save: the stored values shown, the input kept
+                                message = (
+                                    f"The profile was changed (now version {state['version']}) after your unsaved "
+                                    f"changes of {fmt_dt(draft.saved_at)}. Compare, then save again to replace it."
+                                )
+                                conflict = Conflict(message, current=state["stored"])
+                                show_conflict(conflict_box, conflict, profile_form.values(), LABELS)
+
+                        # Unsaved profile text is kept in this browser and offered back after a reload.
+                        profile_drafts = DraftKeeper(
+                            BrowserDrafts(f"{actor.staff_id}:performer:{pid}"),
+                            profile_form,
+                            row_id=pid,
+                            version=lambda: state["version"],
+                            dirty=lambda: bool(profile_form.changed()),
+                            what="The profile",
+                            on_restore=restored,
+                        )
+                        with draft_host:
+                            profile_drafts.start()
 
                 # --- photo gallery -----------------------------------------------------------------------------
                 with ui.card().classes("w-full gap-2"):
@@ -505,22 +561,24 @@ def register() -> None:
                             as_primary = ui.checkbox("Make primary").mark("photo-as-primary")
 
                             async def add() -> None:
+                                sent = {"url": photo_url.value, "alt": alt_text.value, "primary": as_primary.value}
                                 ok = await change(
                                     lambda s: add_photo(
                                         s,
                                         actor=actor,
-                                        url=photo_url.value or "",
+                                        url=sent["url"] or "",
                                         photo_type=photo_type.value,
                                         performer_id=pid,
-                                        alt_text=alt_text.value or "",
-                                        primary=bool(as_primary.value),
+                                        alt_text=sent["alt"] or "",
+                                        primary=bool(sent["primary"]),
                                     ),
                                     "Photo added.",
                                     fields={"url": photo_url, "photo_type": photo_type, "alt_text": alt_text},
                                     labels={"url": "Photo address"},
                                 )
-                                if ok:
-                                    photo_url.value, alt_text.value, as_primary.value = "", "", False
+                                if ok:  # a field typed into meanwhile keeps its new text
+                                    clear_sent({"url": photo_url, "alt": alt_text}, sent)
+                                    clear_sent({"primary": as_primary}, sent, empty=False)
 
                             ui.button("Add photo", icon="add_photo_alternate", on_click=add).props(
                                 "unelevated dense color=primary no-caps"
@@ -594,21 +652,22 @@ def register() -> None:
 
                         async def save_link() -> None:
                             chosen = platform_select.value
+                            sent = {"handle": handle.value, "url": url.value}
                             ok = await change(
                                 lambda s: set_social_link(
                                     s,
                                     actor=actor,
                                     performer_id=pid,
                                     platform=chosen,
-                                    handle=handle.value or "",
-                                    url=url.value or "",
+                                    handle=sent["handle"] or "",
+                                    url=sent["url"] or "",
                                 ),
                                 f"{PLATFORM_LABELS.get(chosen, chosen)} link saved.",
                                 fields={"platform": platform_select, "handle": handle, "url": url},
                                 labels={"url": "Link address"},
                             )
                             if ok:
-                                handle.value, url.value = "", ""
+                                clear_sent({"handle": handle, "url": url}, sent)
                             describe_platform()
 
                         async def drop_link(platform: str) -> None:

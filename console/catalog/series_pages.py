@@ -36,6 +36,7 @@ from console.db import session_scope
 from console.errors import ConsoleError, NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
+from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import guarded, limit_length, limit_lengths, report
 from console.ui.ordering import move_buttons
 from console.ui.page import staff_page
@@ -213,6 +214,12 @@ def build(info: SessionInfo, series_id: int) -> None:
             summary.visible = False
 
             async def save() -> None:
+                if unchanged(
+                    {"season_id": target.value, "number": number.value},
+                    {"season_id": int(season["id"]), "number": _text(episode["number"])},
+                ):
+                    ui.notify(NOTHING_TO_SAVE, type="info")
+                    return
                 ok, _ = await act(
                     lambda s, a: move_episode(
                         s,
@@ -388,6 +395,9 @@ def build(info: SessionInfo, series_id: int) -> None:
                 "release_year": (year.value or "").strip(),
                 "description": description.value or "",
             }
+            if unchanged(typed, {k: _text(season[k]) for k in typed}):
+                ui.notify(NOTHING_TO_SAVE, type="info")
+                return
             catcher = ConflictCatcher()
             ok, _ = await act(
                 lambda s, a: catcher(

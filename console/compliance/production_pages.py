@@ -33,6 +33,9 @@ from console.db import session_scope
 from console.errors import Conflict, ConsoleError, NotFound, RuleViolation
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
+from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
+from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
+from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length, limit_lengths, report
 from console.ui.page import staff_page
 
@@ -124,6 +127,21 @@ def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def production_values(stored: dict[str, Any] | None) -> dict[str, str]:
+    """A stored production (or none yet) as the form's fields hold it."""
+    stored = stored or {}
+    return {
+        "production_date": _iso(stored.get("production_date")),
+        "producer_notes": stored.get("producer_notes") or "",
+        "location_notes": stored.get("location_notes") or "",
+    }
+
+
+def relied_on_values(cast: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ID each performer's line relies on, as the form sends it (None: the latest examined that day)."""
+    return {str(int(line["performer_id"])): line["id_document_id"] for line in cast}
+
+
 def register() -> None:
     @staff_page("/compliance/productions/{video_id}", title="Production", permission=Permission.COMPLIANCE_READ_LEGAL)
     def production_page(info: SessionInfo, video_id: str) -> None:
@@ -151,23 +169,28 @@ def register() -> None:
                 # --- date and notes --------------------------------------------------------------------------
                 with ui.card().classes("w-full gap-2"):
                     ui.label("Production").classes("font-semibold")
-                    production_date = (
-                        ui.input("Date of production", value=_iso(stored["production_date"]) if stored else "")
+                    draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
+                    form = FormState(production_values(stored))
+                    production_date = form.add(
+                        "production_date",
+                        ui.input("Date of production", value=form.base["production_date"])
                         .props("dense type=date stack-label")
                         .classes("w-52")
-                        .mark("production-date")
+                        .mark("production-date"),
                     )
-                    producer_notes = (
-                        ui.textarea("Producer notes", value=stored["producer_notes"] if stored else "")
+                    producer_notes = form.add(
+                        "producer_notes",
+                        ui.textarea("Producer notes", value=form.base["producer_notes"])
                         .props("dense autogrow")
                         .classes("w-full")
-                        .mark("production-producer-notes")
+                        .mark("production-producer-notes"),
                     )
-                    location_notes = (
-                        ui.textarea("Location notes", value=stored["location_notes"] if stored else "")
+                    location_notes = form.add(
+                        "location_notes",
+                        ui.textarea("Location notes", value=form.base["location_notes"])
                         .props("dense autogrow")
                         .classes("w-full")
-                        .mark("production-location-notes")
+                        .mark("production-location-notes"),
                     )
                     limit_length(producer_notes, NOTES_MAX)
                     limit_length(location_notes, NOTES_MAX)
@@ -246,6 +269,13 @@ def register() -> None:
 
                 async def save() -> None:
                     data = typed()
+                    if unchanged(form.values(), form.base) and unchanged(
+                        data["relied_on"], relied_on_values(state["loaded"]["cast"])
+                    ):
+                        ui.notify(NOTHING_TO_SAVE, type="info")
+                        return
+                    sent = form.values()
+                    expected = state["version"]
                     catcher = ConflictCatcher()
                     fields: dict[str, Any] = {
                         "production_date": production_date,
@@ -259,11 +289,11 @@ def register() -> None:
                             session, actor=actor, video_id=vid, data=data, expected_version=state["version"]
                         )
 
-                    def work(session: Session) -> Held:
-                        _saved, held = save_production(
+                    def work(session: Session) -> tuple[int, Held]:
+                        saved, held = save_production(
                             session, actor=actor, video_id=vid, data=data, expected_version=state["version"]
                         )
-                        return held
+                        return saved.version, held
 
                     # Ask first (a rolled-back dry run): the video may have been published since this page opened.
                     ok, preview = await call_service(catcher(would_hold), fields=fields, summary=summary)
@@ -271,18 +301,20 @@ def register() -> None:
                         if not ok and catcher.conflict is not None:
                             show_stale(catcher.conflict)
                         return
-                    ok, held = await call_service(catcher(work), fields=fields, summary=summary)
+                    ok, outcome = await call_service(catcher(work), fields=fields, summary=summary)
                     if ok:
+                        version, held = outcome
                         conflict_box.visible = False
                         if held:
-                            ui.notify(
-                                "Production saved. The video no longer passes the 2257 checks and was put on hold.",
-                                type="warning",
-                                multi_line=True,
-                            )
+                            message = "Production saved. The video no longer passes the 2257 checks: it is on hold."
+                            ui.notify(message, type="warning", multi_line=True)
+                        elif version == expected:
+                            message = f"{NOTHING_TO_SAVE} The stored production already has these values."
+                            ui.notify(message, type="info")
                         else:
                             ui.notify("Production saved.", type="positive")
-                        await refresh()
+                        await refresh(since=sent)
+                        drafts.saved()
                     elif catcher.conflict is not None:
                         show_stale(catcher.conflict)
 
@@ -299,6 +331,29 @@ def register() -> None:
                         ui.button("Save production", icon="save", on_click=save).props(
                             "unelevated color=primary no-caps"
                         ).mark("production-save")
+
+                def restored(draft: Draft, outdated: bool) -> None:
+                    if outdated:  # as after a stale save: the stored values shown, the input kept
+                        now = production_values(state["loaded"]["production"])
+                        message = (
+                            f"The production was changed (now version {state['version']}) after your unsaved "
+                            f"changes of {fmt_dt(draft.saved_at)}. Compare, then save again to replace it."
+                        )
+                        show_conflict(conflict_box, Conflict(message, current=now), typed(), PRODUCTION_LABELS)
+
+                # Unsaved date and notes are kept on the server (2257 paperwork stays off the browser).
+                drafts = DraftKeeper(
+                    ServerDrafts(f"{actor.staff_id}:production:{vid}"),
+                    form,
+                    row_id=vid,
+                    version=lambda: state["version"],
+                    dirty=lambda: bool(form.changed()),
+                    what="The production",
+                    on_restore=restored,
+                )
+                if editable:
+                    with draft_host:
+                        drafts.start()
 
             with ui.column().classes("gap-3 w-[520px] max-w-full"):
                 # --- verdict ---------------------------------------------------------------------------------
@@ -350,7 +405,7 @@ def register() -> None:
 
                     statement()
 
-        async def refresh() -> None:
+        async def refresh(*, since: dict[str, Any]) -> None:
             try:
                 fresh = await run.io_bound(load_production, actor, vid)
             except ConsoleError as exc:
@@ -362,9 +417,7 @@ def register() -> None:
             saved = fresh["production"]
             state["version"] = saved["version"] if saved else None
             if saved is not None:
-                production_date.value = _iso(saved["production_date"])
-                producer_notes.value = saved["producer_notes"]
-                location_notes.value = saved["location_notes"]
+                form.fill(production_values(saved), since=since)  # a field typed into meanwhile keeps its text
             selects.clear()
             cast_table.refresh()
             verdict.refresh()
@@ -388,21 +441,29 @@ def register() -> None:
                 "text-warning text-sm"
             ).mark("custodian-missing")
         with ui.card().classes("w-full max-w-2xl gap-2"):
-            name = ui.input("Name", value=stored["name"]).props("dense").classes("w-full")
+            draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
+            form = FormState({key: stored[key] or "" for key in CUSTODIAN_LABELS})
+            name = form.add(
+                "name", ui.input("Name", value=form.base["name"]).props("dense").classes("w-full")
+            )
             name.mark("custodian-name")
-            title = ui.input("Title", value=stored["title"]).props("dense").classes("w-full")
+            title = form.add(
+                "title", ui.input("Title", value=form.base["title"]).props("dense").classes("w-full")
+            )
             title.mark("custodian-title")
-            address = (
-                ui.textarea("Business address", value=stored["business_address"])
+            address = form.add(
+                "business_address",
+                ui.textarea("Business address", value=form.base["business_address"])
                 .props("dense autogrow")
                 .classes("w-full")
-                .mark("custodian-address")
+                .mark("custodian-address"),
             )
-            hours = (
-                ui.input("Hours when the records are available", value=stored["hours"])
+            hours = form.add(
+                "hours",
+                ui.input("Hours when the records are available", value=form.base["hours"])
                 .props("dense")
                 .classes("w-full")
-                .mark("custodian-hours")
+                .mark("custodian-hours"),
             )
             fields = {"name": name, "title": title, "business_address": address, "hours": hours}
             limit_lengths(fields, CUSTODIAN_LIMITS)
@@ -416,6 +477,10 @@ def register() -> None:
 
             async def save() -> None:
                 data = {key: element.value or "" for key, element in fields.items()}
+                if not form.changed():
+                    ui.notify(NOTHING_TO_SAVE, type="info")
+                    return
+                expected = state["version"]
                 catcher = ConflictCatcher()
 
                 def work(session: Session) -> int:
@@ -427,7 +492,12 @@ def register() -> None:
                 if ok:
                     state["version"] = version
                     conflict_box.visible = False
-                    ui.notify("Custodian saved.", type="positive")
+                    form.fill(data, since=data)  # what was sent is stored now: only that counts as unchanged
+                    drafts.saved()
+                    if version == expected:
+                        ui.notify(f"{NOTHING_TO_SAVE} The stored custodian already has these values.", type="info")
+                    else:
+                        ui.notify("Custodian saved.", type="positive")
                 elif catcher.conflict is not None:
                     # Keep the input; the next save deliberately replaces what is stored now.
                     fresh = await run.io_bound(_custodian_version, actor)
@@ -439,6 +509,27 @@ def register() -> None:
                     ui.button("Save", icon="save", on_click=save).props("unelevated color=primary no-caps").mark(
                         "custodian-save"
                     )
+
+            def restored(draft: Draft, outdated: bool) -> None:
+                if outdated:  # as after a stale save: the stored values shown, the input kept
+                    message = (
+                        f"The custodian was changed (now version {state['version']}) after your unsaved changes of "
+                        f"{fmt_dt(draft.saved_at)}. Compare, then save again to replace it."
+                    )
+                    show_conflict(conflict_box, Conflict(message, current=stored), form.values(), CUSTODIAN_LABELS)
+
+            drafts = DraftKeeper(
+                ServerDrafts(f"{actor.staff_id}:custodian"),
+                form,
+                row_id=None,
+                version=lambda: state["version"],
+                dirty=lambda: bool(form.changed()),
+                what="The custodian",
+                on_restore=restored,
+            )
+            if editable:
+                with draft_host:
+                    drafts.start()
 
 
 def _custodian_version(actor: Actor) -> int | None:

@@ -33,6 +33,8 @@ from console.errors import Conflict, ConsoleError, NotFound, ValidationFailed
 from console.members.countries import COUNTRIES
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
+from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
+from console.ui.form_state import NOTHING_TO_SAVE, FormState, clear_sent
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import clear_errors, guarded, limit_length, limit_lengths, report
 from console.ui.history import diff_table
@@ -307,7 +309,7 @@ def build(info: SessionInfo, performer_id: int) -> None:
     dialog_host = ui.element("div")  # dialogs live here, outside the sections that refresh
 
     if loaded["record"] is None:
-        _create_form(performer_id, performer["name"], can_edit)
+        _create_form(actor, performer_id, performer["name"], can_edit)
         return
 
     record_id = int(loaded["record"]["id"])
@@ -386,8 +388,10 @@ def build(info: SessionInfo, performer_id: int) -> None:
                 # --- legal identity ---------------------------------------------------------------------------
                 with ui.card().classes("w-full gap-1"):
                     ui.label("Legal identity (as on the examined ID)").classes("font-semibold")
+                    draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
                     rec = loaded["record"]
-                    fields = _identity_fields(rec)
+                    form = _identity_form(rec)
+                    fields = form.fields
                     conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
                     conflict_box.mark("record-conflict")
                     conflict_box.visible = False
@@ -462,7 +466,12 @@ def build(info: SessionInfo, performer_id: int) -> None:
                                     },
                                 )
                                 if ok:
-                                    name_input.value, name_from.value, name_to.value = "", "", ""
+                                    sent = {
+                                        "name": data["name"],
+                                        "used_from": data["used_from"],
+                                        "used_to": data["used_to"],
+                                    }
+                                    clear_sent({"name": name_input, "used_from": name_from, "used_to": name_to}, sent)
 
                             ui.button("Add name", icon="add", on_click=add_name).props(
                                 "unelevated dense color=primary no-caps"
@@ -624,8 +633,8 @@ def build(info: SessionInfo, performer_id: int) -> None:
                                         fields=doc_fields,
                                     )
                                     if ok:
-                                        for key in ("number", "issuing_state", "issue_date", "expiry_date"):
-                                            doc_fields[key].value = ""
+                                        keys = ("number", "issuing_state", "issue_date", "expiry_date")
+                                        clear_sent({k: doc_fields[k] for k in keys}, data)
 
                                 ui.button("Add ID", icon="add_card", on_click=add_document).props(
                                     "unelevated dense color=primary no-caps"
@@ -785,7 +794,11 @@ def build(info: SessionInfo, performer_id: int) -> None:
     async def save() -> None:
         if not can_edit or st["busy"]:
             return
+        if not form.changed():
+            ui.notify(NOTHING_TO_SAVE, type="info")
+            return
         data = typed()
+        sent = form.values()
         stored = st["data"]["record"]
         if stored["status"] == "verified" and facts_differ(stored, data):
             ok, deps = await run_service(lambda s, a: worklist.public_dependants(s, actor=a, record_id=record_id))
@@ -815,6 +828,7 @@ def build(info: SessionInfo, performer_id: int) -> None:
             return rec.version, held
 
         st["busy"] = True
+        expected = st["form_version"]
         try:
             ok, result = await run_service(work, fields=fields, summary=summary)
         finally:
@@ -823,7 +837,10 @@ def build(info: SessionInfo, performer_id: int) -> None:
             version, held = result
             st["form_version"] = version
             conflict_box.visible = False
-            ui.notify("Record saved.", type="positive")
+            if version == expected:  # the service found nothing to change (e.g. only blanks around a name)
+                ui.notify(f"{NOTHING_TO_SAVE} The stored record already has these values.", type="info")
+            else:
+                ui.notify("Record saved.", type="positive")
             if held:
                 ui.notify(
                     f"{plural(len(held), 'public video')} put on hold until the record is verified again.",
@@ -831,6 +848,8 @@ def build(info: SessionInfo, performer_id: int) -> None:
                     multi_line=True,
                 )
             await refresh()
+            form.fill(identity_values(st["data"]["record"]), since=sent)  # untouched fields show what is stored
+            drafts.saved()
         elif "conflict" in caught:
             exc = caught["conflict"]
             st["form_version"] = exc.current.get("version", st["form_version"])
@@ -986,47 +1005,83 @@ def build(info: SessionInfo, performer_id: int) -> None:
         ui.add_head_html(PREVENT_BROWSER_SAVE)
         ui.keyboard(on_key=on_key, ignore=[]).mark("record-keys")
 
+    # --- unsaved changes: kept on the server (legal data never rests in the browser), offered back ----------------
 
-def _identity_fields(rec: dict[str, Any] | None) -> dict[str, Any]:
-    """The legal name/DOB/notes inputs, filled from a record view (or empty for a new record)."""
+    def restored(draft: Draft, outdated: bool) -> None:
+        if outdated:  # what a stale save does: the stored values next to the kept input; saving again replaces
+            stored = st["data"]["record"]
+            message = (
+                f"The record was changed (now version {stored['version']}) after your unsaved changes of "
+                f"{fmt_dt(draft.saved_at)}. Your input is restored: compare it with the saved values and save again."
+            )
+            current = identity_values(stored) | {"version": stored["version"]}
+            show_conflict(conflict_box, Conflict(message, current=current), typed(), FIELD_LABELS)
+
+    drafts = DraftKeeper(
+        ServerDrafts(f"{actor.staff_id}:legal-record:{record_id}"),
+        form,
+        row_id=record_id,
+        version=lambda: st["form_version"],  # the version the identity form is based on
+        dirty=lambda: bool(form.changed()),
+        what="The record",
+        on_restore=restored,
+    )
+    if can_edit:
+        with draft_host:
+            drafts.start()
+
+
+def identity_values(rec: dict[str, Any] | None) -> dict[str, str]:
+    """A record view (or nothing, for a new record) as the identity form's fields hold it."""
     rec = rec or {}
-    fields: dict[str, Any] = {}
+    return {name: _text(rec.get(name)) for name in FORM_FIELDS}
+
+
+def _identity_form(rec: dict[str, Any] | None) -> FormState:
+    """The legal name/DOB/notes inputs, built with the record's values (or empty for a new record)."""
+    form = FormState(identity_values(rec))
+    v = form.base
     with ui.row().classes("w-full gap-2 no-wrap"):
-        fields["legal_first_name"] = (
-            ui.input("Legal first name", value=_text(rec.get("legal_first_name")))
+        form.add(
+            "legal_first_name",
+            ui.input("Legal first name", value=v["legal_first_name"])
             .props("dense")
             .classes("grow")
-            .mark("record-first-name")
+            .mark("record-first-name"),
         )
-        fields["legal_middle_name"] = (
-            ui.input("Middle name(s)", value=_text(rec.get("legal_middle_name")))
+        form.add(
+            "legal_middle_name",
+            ui.input("Middle name(s)", value=v["legal_middle_name"])
             .props("dense")
             .classes("grow")
-            .mark("record-middle-name")
+            .mark("record-middle-name"),
         )
-        fields["legal_last_name"] = (
-            ui.input("Legal last name", value=_text(rec.get("legal_last_name")))
+        form.add(
+            "legal_last_name",
+            ui.input("Legal last name", value=v["legal_last_name"])
             .props("dense")
             .classes("grow")
-            .mark("record-last-name")
+            .mark("record-last-name"),
         )
-    fields["date_of_birth"] = (
-        ui.input("Date of birth", value=_text(rec.get("date_of_birth")))
+    form.add(
+        "date_of_birth",
+        ui.input("Date of birth", value=v["date_of_birth"])
         .props("dense type=date stack-label")
         .classes("w-48")
-        .mark("record-dob")
+        .mark("record-dob"),
     )
-    fields["notes"] = (
-        ui.textarea("Notes", value=_text(rec.get("notes")))
+    form.add(
+        "notes",
+        ui.textarea("Notes", value=v["notes"])
         .props("dense autogrow")
         .classes("w-full")
-        .mark("record-notes")
+        .mark("record-notes"),
     )
-    limit_lengths(fields, records.TEXT_LIMITS)
-    return fields
+    limit_lengths(form.fields, records.TEXT_LIMITS)
+    return form
 
 
-def _create_form(performer_id: int, stage_name: str, can_edit: bool) -> None:
+def _create_form(actor: Actor, performer_id: int, stage_name: str, can_edit: bool) -> None:
     with ui.card().classes("w-full max-w-[760px] gap-1").mark("record-create-card"):
         ui.label(f"{stage_name} has no legal record yet.").classes("font-semibold").mark("record-none")
         if not can_edit:
@@ -1035,9 +1090,21 @@ def _create_form(performer_id: int, stage_name: str, can_edit: bool) -> None:
         ui.label(
             "Enter the legal name and date of birth exactly as they appear on the government photo ID you examined."
         ).classes("text-sm opacity-70")
-        fields = _identity_fields(None)
+        draft_host = ui.element("div").classes("w-full")
+        form = _identity_form(None)
+        fields = form.fields
         summary = ui.label("").classes("text-negative text-sm")
         summary.visible = False
+        drafts = DraftKeeper(
+            ServerDrafts(f"{actor.staff_id}:legal-record-new:{performer_id}"),
+            form,
+            row_id=None,
+            version=lambda: None,
+            dirty=lambda: bool(form.changed()),
+            what="The record",
+        )
+        with draft_host:
+            drafts.start()
 
         async def create() -> None:
             data = {name: (fields[name].value or "") for name in FORM_FIELDS}
@@ -1048,6 +1115,7 @@ def _create_form(performer_id: int, stage_name: str, can_edit: bool) -> None:
                 summary=summary,
             )
             if ok:
+                drafts.saved(leaving=True)
                 ui.notify("Record created. Add the examined ID and its scan next.", type="positive")
                 ui.navigate.to(f"/compliance/records/{performer_id}")
 

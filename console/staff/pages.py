@@ -12,6 +12,7 @@ from console.staff import service
 from console.staff.auth import SessionInfo
 from console.staff.models import Staff
 from console.staff.permissions import ROLE_LABELS, Permission, Role
+from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.formatting import fmt_dt
 from console.ui.forms import confirm, guarded, limit_length
 from console.ui.page import staff_page
@@ -174,6 +175,10 @@ def register() -> None:
 
                 async def save() -> None:
                     version = view["version"]
+                    typed = {"name": name.value or "", "roles": sorted(roles.value or [])}
+                    if unchanged(typed, {"name": view["name"], "roles": sorted(view["roles"])}):
+                        ui.notify(NOTHING_TO_SAVE, type="info")
+                        return
 
                     def fn(session: Any) -> None:
                         staff = service.update_profile(
