@@ -18,6 +18,8 @@ def create_app() -> None:
     from console.catalog import pages as catalog_pages
     from console.compliance import index_pages, production_pages, record_pages, scan_route, sweep, worklist_pages
     from console.members import pages as member_pages
+    from console.moderation import api as moderation_api
+    from console.moderation import jobs as moderation_jobs
     from console.staff import pages as staff_pages
     from console.ui import auth_pages, home_pages
     from console.ui.session import AuthMiddleware
@@ -41,6 +43,8 @@ def create_app() -> None:
     app.on_startup(gc.freeze)
     app.on_startup(scheduler.start)
     app.on_startup(sweep.start)
+    app.on_startup(moderation_jobs.start)
+    moderation_api.register()  # /api/reports, /api/appeals: the platform's bearer token, not a staff session
     auth_pages.register()
     home_pages.register()
     member_pages.register()

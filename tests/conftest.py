@@ -20,6 +20,7 @@ os.environ["CONSOLE_DB_POOL"] = "null"
 os.environ["CONSOLE_ENVIRONMENT"] = "development"
 os.environ["CONSOLE_SCHEDULER_SECONDS"] = "0"  # tests call the scheduler's tick() themselves
 os.environ["CONSOLE_COMPLIANCE_SWEEP_HOURS"] = "0"  # and run the 2257 sweep themselves
+os.environ["CONSOLE_MODERATION_INTAKE_SECONDS"] = "0"  # and the moderation intake
 
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402

@@ -685,6 +685,31 @@ def unpublish(
     return video
 
 
+def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
+    """Moderation's unpublish (a reported video): the same change and event as unpublish, for moderators, who
+    may take videos down but not publish them."""
+    require(actor, Permission.MODERATION_ACT)
+    video = _locked_video(session, video_id, None)
+    if video.state not in ("published", "scheduled"):
+        return video
+    before = video_view(video)
+    video.state, video.publish_at = "unpublished", None
+    session.flush()
+    record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason=reason)
+    return video
+
+
+def republish_after_appeal(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
+    """Put back a video moderation took down, once the decision is overturned: through the same gate as any
+    publish (PublishRefused names what now blocks it)."""
+    require(actor, Permission.MODERATION_APPEALS)
+    video = _locked_video(session, video_id, None)
+    if video.state in ("published", "scheduled"):
+        return video
+    _make_public(session, actor, video, at=None, reason=reason)
+    return video
+
+
 def publish_due(session: Session, *, actor: Actor, now: datetime | None = None, limit: int = 500) -> dict[int, str]:
     """The scheduler: publish scheduled videos whose time has come, through the same gate. Returns refusals."""
     require(actor, Permission.CATALOG_PUBLISH)

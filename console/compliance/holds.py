@@ -29,13 +29,13 @@ from console.validation import clean_text
 PUBLIC = ("published", "scheduled")
 
 
-def _locked_public(session: Session, video_ids: Sequence[int]) -> list[Video]:
+def _locked(session: Session, video_ids: Sequence[int], *, public_only: bool) -> list[Video]:
     if not video_ids:
         return []
     query = select(Video).where(Video.id.in_(set(video_ids)), Video.deleted_at.is_(None)).order_by(Video.id)
     if dialect_name(session) == "postgresql":
         query = query.with_for_update()
-    return [video for video in session.execute(query).scalars() if video.state in PUBLIC]
+    return [video for video in session.execute(query).scalars() if video.state in PUBLIC or not public_only]
 
 
 def hold_videos(
@@ -46,15 +46,18 @@ def hold_videos(
     reason: str | dict[int, str],
     source: str,
     legal_record_id: int | None = None,
+    unpublished_too: bool = False,
 ) -> list[int]:
     """Unpublish each public video among `video_ids` and open a hold on it; returns the ids held.
 
     `reason` is one text for all, or one per video id. A video that already has an open hold (the sweep can
-    find one published by hand in the database) is taken down under that hold instead of a second one."""
+    find one published by hand in the database) is taken down under that hold instead of a second one.
+    `unpublished_too` also holds videos that are not public (an emergency report: the gate then refuses to
+    publish them until compliance releases the hold); a video already on hold is left as it is then."""
     from console.catalog.service import video_view  # the audited shape of a video
 
     held: list[int] = []
-    videos = _locked_public(session, video_ids)
+    videos = _locked(session, video_ids, public_only=not unpublished_too)
     if not videos:
         return held
     open_holds = {
@@ -67,8 +70,11 @@ def hold_videos(
     }
     for video in videos:
         text = reason[video.id] if isinstance(reason, dict) else reason
+        if video.state not in PUBLIC and video.id in open_holds:
+            continue  # not public and already held: nothing changes
         before = video_view(video)
-        video.state, video.publish_at = "unpublished", None
+        if video.state in PUBLIC:
+            video.state, video.publish_at = "unpublished", None
         hold = open_holds.get(video.id)
         if hold is None:
             hold = ComplianceHold(video_id=video.id, legal_record_id=legal_record_id, source=source, reason=text)

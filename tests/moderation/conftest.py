@@ -1,0 +1,28 @@
+"""Moderation fixtures: staff actors by role (the database is emptied after every test)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from console.actor import Actor
+
+
+@pytest.fixture
+def actor_with(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Callable[..., Actor]:
+    def build(*roles: str) -> Actor:
+        staff_id, _ = make_staff(*roles)
+        return actor_for(staff_id)
+
+    return build
+
+
+@pytest.fixture
+def mod(actor_with: Callable[..., Actor]) -> Actor:
+    return actor_with("moderator")
+
+
+@pytest.fixture
+def mod2(actor_with: Callable[..., Actor]) -> Actor:
+    return actor_with("moderator")
