@@ -62,6 +62,17 @@ def test_a_report_on_a_closed_target_opens_a_new_case_pointing_to_the_old_one() 
     assert load_case(again.case_id).previous_case_id == first.case_id
 
 
+def test_reports_delivered_out_of_order_keep_the_first_report_time() -> None:
+    target = member()
+    now = utcnow()
+    late = report("member", target, "spam", reported_at=(now - timedelta(hours=1)).isoformat())
+    early = report("member", target, "spam", reported_at=(now - timedelta(hours=5)).isoformat())
+    case = load_case(late.case_id)
+    assert early.case_id == late.case_id
+    assert abs((case.first_report_at - (now - timedelta(hours=5))).total_seconds()) < 1
+    assert case.queue_key == priority.queue_key(case.base_priority, case.first_report_at)
+
+
 def test_every_report_writes_an_event_and_a_repeated_external_id_is_filed_once() -> None:
     target, reporter = member(), member()
     mark = audit_mark()
@@ -86,6 +97,9 @@ def test_every_report_writes_an_event_and_a_repeated_external_id_is_filed_once()
         ({"video_start_s": 30, "video_end_s": 10}, "video_end_s", "before the start"),
         ({"video_start_s": 0, "video_end_s": 99_999}, "video_end_s", "after the end of the video"),
         ({"chat_message_id": 5}, "chat_message_id", "only for reports on a live stream"),
+        ({"reported_at": "yesterday"}, "reported_at", "not a date and time"),
+        ({"reported_at": "2026-01-01T10:00:00"}, "reported_at", "time zone"),
+        ({"reported_at": "2999-01-01T10:00:00Z"}, "reported_at", "in the future"),
     ],
 )
 def test_bad_reports_are_refused_with_a_message_and_store_nothing(data: dict, field: str, message: str) -> None:

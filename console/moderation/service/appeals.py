@@ -96,10 +96,10 @@ def list_appeals(session: Session, *, actor: Actor, status: str, page: PageReque
             select(CaseDecision).where(CaseDecision.id.in_([s.decision_id for s in strikes.values() if s.decision_id]))
         ).scalars()
     }
-    names = dict(
-        session.execute(
-            select(Member.id, Member.username).where(Member.id.in_([a.member_id for a in appeals]))
-        ).all()
+    names: dict[int, str] = dict(
+        session.execute(select(Member.id, Member.username).where(Member.id.in_([a.member_id for a in appeals])))
+        .tuples()
+        .all()
     )
     rows = [
         AppealRow(

@@ -51,10 +51,10 @@ def case_detail(session: Session, *, actor: Actor, case_id: int) -> CaseDetail:
             select(Report).where(Report.case_id == case.id).order_by(Report.id.desc()).limit(REPORTS_SHOWN)
         ).scalars()
     )
-    reporters = dict(
-        session.execute(
-            select(Member.id, Member.username).where(Member.id.in_({r.reporter_id for r in reports}))
-        ).all()
+    reporters: dict[int, str] = dict(
+        session.execute(select(Member.id, Member.username).where(Member.id.in_({r.reporter_id for r in reports})))
+        .tuples()
+        .all()
     )
     notes = list(session.execute(select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id)).scalars())
     decisions = list(
@@ -244,7 +244,7 @@ def _performer(session: Session, performer_id: int, reports: list[Report]) -> di
 def _usernames(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Member.id, Member.username).where(Member.id.in_(ids))).all())
+    return dict(session.execute(select(Member.id, Member.username).where(Member.id.in_(ids))).tuples().all())
 
 
 def _past_cases(session: Session, target_type: str, target_id: int) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ edit, and a moderator deciding a busy case must not be told "someone changed it"
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -92,6 +93,7 @@ def clean_report(session: Session, data: dict[str, Any]) -> tuple[dict[str, Any]
     end = _int(data.get("video_end_s"), "video_end_s", errors, required=False, minimum=0)
     chat_id = _int(data.get("chat_message_id"), "chat_message_id", errors, required=False)
     external = clean_text(data.get("external_id"), "external_id", errors, max_len=64, required=False) or None
+    reported_at = _reported_at(data.get("reported_at"), errors)
     if (start is not None or end is not None) and target_type != "video":
         errors["video_start_s"] = "a time range is only for reports on a video"
     if end is not None and start is None:
@@ -127,7 +129,28 @@ def clean_report(session: Session, data: dict[str, Any]) -> tuple[dict[str, Any]
         "video_end_s": end,
         "chat_message_id": chat_id,
         "external_id": external,
+        "created_at": reported_at or utcnow(),
     }, info
+
+
+def _reported_at(value: Any, errors: dict[str, str]) -> datetime | None:
+    """When the member filed the report, as the platform saw it (ISO 8601 with a time zone); default now."""
+    if value in (None, ""):
+        return None
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        errors["reported_at"] = "is not a date and time (ISO 8601, e.g. 2026-11-29T10:15:00Z)"
+        return None
+    if moment.tzinfo is None:
+        errors["reported_at"] = "needs a time zone (e.g. Z or +01:00)"
+        return None
+    now = utcnow()
+    if moment > now + timedelta(minutes=5):
+        errors["reported_at"] = "is in the future"
+    elif moment < now - timedelta(days=366):
+        errors["reported_at"] = "is more than a year ago"
+    return moment.astimezone(UTC)
 
 
 def _require_platform(actor: Actor) -> None:
@@ -143,7 +166,7 @@ def record_report(session: Session, *, actor: Actor, data: dict[str, Any], sourc
         known = session.execute(select(Report).where(Report.external_id == values["external_id"])).scalar_one_or_none()
         if known is not None and known.case_id is not None:
             return IntakeOutcome(known.id, known.case_id, new_case=False, duplicate=True)
-    report = Report(source=source, created_at=utcnow(), **values)
+    report = Report(source=source, **values)
     session.add(report)
     session.flush()
     return attach(session, actor=actor, report=report, info=info)
@@ -215,12 +238,12 @@ def _scores(session: Session, case_id: int) -> list[tuple[int, int]]:
     return [(int(a), int(d)) for a, d in rows]
 
 
-def recount(session: Session, case: ModerationCase, info: TargetInfo) -> dict[str, Any]:
+def recount(session: Session, case: ModerationCase, info: TargetInfo, first_report_at: datetime) -> dict[str, Any]:
     """Counts, reasons and priority of a case from its reports (a few indexed aggregates)."""
-    by_reason = dict(
-        session.execute(
-            select(Report.reason, func.count()).where(Report.case_id == case.id).group_by(Report.reason)
-        ).all()
+    by_reason: dict[str, int] = dict(
+        session.execute(select(Report.reason, func.count()).where(Report.case_id == case.id).group_by(Report.reason))
+        .tuples()
+        .all()
     )
     reporters = session.execute(
         select(func.count(Report.reporter_id.distinct())).where(Report.case_id == case.id)
@@ -239,8 +262,8 @@ def recount(session: Session, case: ModerationCase, info: TargetInfo) -> dict[st
         "reporter_count": int(reporters),
         "priority_parts": parts,
         "base_priority": base,
-        "queue_key": priority.queue_key(base, case.first_report_at),
-        "sla_due_at": min(case.sla_due_at, priority.sla_due(case.first_report_at, worst_reason)),
+        "queue_key": priority.queue_key(base, first_report_at),
+        "sla_due_at": min(case.sla_due_at, priority.sla_due(first_report_at, worst_reason)),
     }
 
 
@@ -249,7 +272,9 @@ def attach(session: Session, *, actor: Actor, report: Report, info: TargetInfo) 
     case, new_case = _open_case(session, actor, report, info)
     report.case_id, report.intake_at = case.id, utcnow()
     session.flush()
-    values = recount(session, case, info)
+    first = min(case.first_report_at, report.created_at)  # the platform may deliver reports out of order
+    values = recount(session, case, info, first)
+    values["first_report_at"] = first
     values["last_report_at"] = max(case.last_report_at, report.created_at)
     values["target_label"] = info.label
     session.execute(update(ModerationCase).where(ModerationCase.id == case.id).values(**values))
