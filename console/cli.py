@@ -46,6 +46,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
             print(seed_catalog_demo(), flush=True)
             print(seed_compliance_demo(), flush=True)
+            from console.moderation.demo import seed_moderation_demo
+
+            print(seed_moderation_demo(), flush=True)
     elif seed.count_staff() == 0:
         print(
             "No staff accounts yet: create an administrator with\n"
@@ -88,8 +91,16 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
         print(seed_catalog_demo())
         print(seed_compliance_demo())
+        from console.moderation.demo import seed_moderation_demo
+
+        print(seed_moderation_demo())
     if args.scale:
-        print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers))
+        areas = tuple(a.strip() for a in args.areas.split(",") if a.strip())
+        try:
+            print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers, areas=areas))
+        except (ValueError, RuntimeError) as exc:
+            print(f"Cannot seed: {exc}", file=sys.stderr)
+            return 2
     if not (args.demo or args.scale):
         print("Nothing to do: pass --demo or --scale.", file=sys.stderr)
         return 2
@@ -296,6 +307,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--members", type=int, default=1_000_000, help="members for --scale (default 1,000,000)")
     seed.add_argument("--videos", type=int, default=100_000, help="videos for --scale (default 100,000)")
     seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
+    seed.add_argument(
+        "--areas",
+        default="members,catalog,compliance,moderation",
+        help="--scale parts, comma-separated (default all; e.g. `moderation` alone on a database that has the rest)",
+    )
     staff = sub.add_parser("staff", help="create or list staff accounts")
     staff_sub = staff.add_subparsers(dest="staff_cmd", required=True)
     create = staff_sub.add_parser("create", help="create a staff account; the password is read from stdin or a prompt")

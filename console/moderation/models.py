@@ -200,6 +200,14 @@ class ModerationCase(Base):
             postgresql_where=text("status IN ('open', 'claimed', 'escalated')"),
         ),
         Index("ix_moderation_cases_status_queue", "status", "queue_key", "id"),
+        Index(  # the default view (open, claimed or escalated, highest priority first): one backward index scan
+            "ix_moderation_cases_live_queue",
+            "queue_key",
+            "id",
+            sqlite_where=text("status IN ('open', 'claimed', 'escalated')"),
+            postgresql_where=text("status IN ('open', 'claimed', 'escalated')"),
+        ),
+        Index("ix_moderation_cases_queue", "queue_key", "id"),  # every case (status "all")
         Index("ix_moderation_cases_status_first", "status", "first_report_at", "id"),
         Index("ix_moderation_cases_type_status_queue", "target_type", "status", "queue_key", "id"),
         Index("ix_moderation_cases_assignee", "assignee_id", "status"),

@@ -180,6 +180,14 @@ def _cases_and_reports() -> None:
         postgresql_where=sa.text(LIVE),
     )
     op.create_index("ix_moderation_cases_status_queue", "moderation_cases", ["status", "queue_key", "id"])
+    op.create_index(
+        "ix_moderation_cases_live_queue",
+        "moderation_cases",
+        ["queue_key", "id"],
+        sqlite_where=sa.text(LIVE),
+        postgresql_where=sa.text(LIVE),
+    )
+    op.create_index("ix_moderation_cases_queue", "moderation_cases", ["queue_key", "id"])
     op.create_index("ix_moderation_cases_status_first", "moderation_cases", ["status", "first_report_at", "id"])
     op.create_index(
         "ix_moderation_cases_type_status_queue", "moderation_cases", ["target_type", "status", "queue_key", "id"]

@@ -178,33 +178,32 @@ def next_case(session: Session, *, actor: Actor) -> ModerationCase | None:
         ModerationCase.status == "open",
         and_(ModerationCase.status == "claimed", ModerationCase.claim_expires_at < now),
     )
-    pick = (
+    expired = (
+        select(ModerationCase.id)
+        .where(ModerationCase.status == "claimed", ModerationCase.claim_expires_at < now)
+        .order_by(ModerationCase.claim_expires_at)
+        .limit(1)
+    )
+    highest = (
         select(ModerationCase.id)
         .where(ModerationCase.status == "open")
         .order_by(ModerationCase.queue_key.desc(), ModerationCase.id.desc())
         .limit(1)
     )
-    expired = (
-        select(ModerationCase.id)
-        .where(ModerationCase.status == "claimed", ModerationCase.claim_expires_at < now)
-        .order_by(ModerationCase.queue_key.desc())
-        .limit(1)
-    )
     postgres = dialect_name(session) == "postgresql"
-    for candidate in (expired, pick):  # an expired claim first: it has waited longest in someone's hands
+    for candidate in (expired, highest):  # an expired claim first: it has waited longest in someone's hands
         if postgres:
             candidate = candidate.with_for_update(skip_locked=True)
-        claimed_id = session.execute(
+        claimed = session.execute(
             update(ModerationCase)
             .where(ModerationCase.id == candidate.scalar_subquery(), claimable)
             .values(**_claim_values(actor, now), version=ModerationCase.version + 1)
-            .returning(ModerationCase.id)
+            .returning(ModerationCase)
+            .execution_options(populate_existing=True)
         ).scalar_one_or_none()
-        if claimed_id is not None:
-            case = session.get(ModerationCase, claimed_id, populate_existing=True)
-            assert case is not None
-            audit(session, actor, "case.claim", "moderation_case", case.id, {"status": "open"}, case_view(case))
-            return case
+        if claimed is not None:
+            audit(session, actor, "case.claim", "moderation_case", claimed.id, {"status": "open"}, case_view(claimed))
+            return claimed
     return None
 
 
