@@ -15,8 +15,13 @@ CLAIMS_EACH = 20
 def _summary(name: str, samples: list[float], goal: float) -> dict[str, Any]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"name": name, "n": len(samples), "p50_ms": round(ordered[len(ordered) // 2], 2),
-            "p95_ms": round(p95, 2), "goal_ms": goal}  # fmt: skip
+    return {
+        "name": name,
+        "n": len(samples),
+        "p50_ms": round(ordered[len(ordered) // 2], 2),
+        "p95_ms": round(p95, 2),
+        "goal_ms": goal,
+    }
 
 
 def _moderators(count: int) -> list[Any]:
@@ -35,9 +40,13 @@ def _moderators(count: int) -> list[Any]:
             staff = session.execute(select(Staff).where(Staff.email == email)).scalar_one_or_none()
             if staff is None:
                 staff, _ = service.create_staff(
-                    session, actor=SYSTEM, email=email, name=f"Bench Moderator {n}", roles=["moderator"],
+                    session,
+                    actor=SYSTEM,
+                    email=email,
+                    name=f"Bench Moderator {n}",
+                    roles=["moderator"],
                     must_change_password=False,
-                )  # fmt: skip
+                )
             actors.append(staff_actor(staff))
     return actors
 
@@ -139,8 +148,13 @@ def _decision(runs: int, actor: Any) -> dict[str, Any]:
             assert case is not None
             session.flush()
             started = time.perf_counter()
-            act(session, actor=actor, case_id=case.id, request=ActionRequest(action="dismiss", reason="bench"),
-                expected_version=case.version)  # fmt: skip
+            act(
+                session,
+                actor=actor,
+                case_id=case.id,
+                request=ActionRequest(action="dismiss", reason="bench"),
+                expected_version=case.version,
+            )
             session.flush()
             samples.append((time.perf_counter() - started) * 1000)
             session.rollback()
