@@ -88,18 +88,27 @@ def _content(session: Session, rng: random.Random, members: list[int], videos: l
     for i, performer_id in enumerate(performers):
         status = ("live", "live", "live", "live", "scheduled", "ended")[i % 6]
         stream = content.create_stream(
-            session, actor=SYSTEM, performer_id=performer_id, title=f"Late night live #{i + 1}", status=status,
-            viewers=rng.randint(40, 2500) if status == "live" else 0, at=now - timedelta(hours=rng.uniform(0.2, 3)),
-        )  # fmt: skip
+            session,
+            actor=SYSTEM,
+            performer_id=performer_id,
+            title=f"Late night live #{i + 1}",
+            status=status,
+            viewers=rng.randint(40, 2500) if status == "live" else 0,
+            at=now - timedelta(hours=rng.uniform(0.2, 3)),
+        )
         streams.append(stream.id)
         if status == "scheduled":
             continue
         for n in range(50):
             bad = rng.random() < 0.1
             message = content.post_chat(
-                session, actor=SYSTEM, stream_id=stream.id, member_id=rng.choice(members),
-                body=rng.choice(NASTY_CHAT if bad else CHAT), at=now - timedelta(minutes=120 - n * 2),
-            )  # fmt: skip
+                session,
+                actor=SYSTEM,
+                stream_id=stream.id,
+                member_id=rng.choice(members),
+                body=rng.choice(NASTY_CHAT if bad else CHAT),
+                at=now - timedelta(minutes=120 - n * 2),
+            )
             messages.append(message.id)
             if bad:
                 nasty_messages.append(message.id)
@@ -176,12 +185,14 @@ def _decide_some(rng: random.Random, case_ids: list[int]) -> int:
         with session_scope() as session:
             case = queue.claim(session, actor=moderator, case_id=case_id)
             plan = _plan_for(case.target_type, rng)
-            for action, extra in plan:
+            for action, days in plan:
                 outcome = act(
-                    session, actor=moderator, case_id=case_id,
-                    request=ActionRequest(action=action, reason="Breaks the community rules", **extra),
+                    session,
+                    actor=moderator,
+                    case_id=case_id,
+                    request=ActionRequest(action=action, reason="Breaks the community rules", days=days),
                     expected_version=None,
-                )  # fmt: skip
+                )
                 if outcome.strike_id:
                     strikes.append(outcome.strike_id)
         decided += 1
@@ -193,17 +204,18 @@ def _decide_some(rng: random.Random, case_ids: list[int]) -> int:
     return decided
 
 
-def _plan_for(target_type: str, rng: random.Random) -> list[tuple[str, dict[str, object]]]:
+def _plan_for(target_type: str, rng: random.Random) -> list[tuple[str, int | None]]:
+    """(action, days) the demo moderator takes on a case of this kind."""
     if rng.random() < 0.35:
-        return [("dismiss", {})]
+        return [("dismiss", None)]
     remove = {"comment": "hide_comment", "chat_message": "delete_chat_message", "video": "unpublish_video"}
-    steps: list[tuple[str, dict[str, object]]] = []
+    steps: list[tuple[str, int | None]] = []
     if target_type in remove:
-        steps.append((remove[target_type], {}))
+        steps.append((remove[target_type], None))
     if target_type in ("comment", "chat_message", "member"):
-        steps.append(rng.choice([("warn", {}), ("mute", {"days": 3}), ("suspend", {"days": 7})]))
+        steps.append(rng.choice([("warn", None), ("mute", 3), ("suspend", 7)]))
     if target_type == "live_stream":
-        steps.append(("disable_chat", {}))
+        steps.append(("disable_chat", None))
     if not steps:
-        return [("dismiss", {})]
-    return [*steps, ("resolve", {})]
+        return [("dismiss", None)]
+    return [*steps, ("resolve", None)]

@@ -29,7 +29,7 @@ from console.moderation.models import (
     LiveStream,
     MemberStrike,
 )
-from console.moderation.service.decisions import member_status_view
+from console.moderation.service.member_actions import member_status_view
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
 from console.validation import clean_text

@@ -11,7 +11,7 @@ from console.actor import Actor
 from console.audit.service import record as audit
 from console.db import dialect_name, utcnow
 from console.members.models import Member
-from console.moderation.service.decisions import member_status_view
+from console.moderation.service.member_actions import member_status_view
 
 
 def lift_expired(session: Session, *, actor: Actor, now: datetime | None = None, limit: int = 500) -> int:
