@@ -184,9 +184,10 @@ def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from console.bench import run_bench
+    from console.bench import AREAS, run_bench
 
-    report = run_bench(runs=args.runs)
+    only = tuple(a.strip() for a in args.only.split(",") if a.strip()) if args.only else AREAS
+    report = run_bench(runs=args.runs, only=only)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(report, fh, indent=2)
@@ -330,6 +331,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure page and query times on the database in CONSOLE_DATABASE_URL")
     bench.add_argument("--json", default=None, help="also write the results to this JSON file")
     bench.add_argument("--runs", type=int, default=20, help="repetitions per measurement (default 20)")
+    bench.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated areas to measure: members, catalog, compliance, moderation, pages (default all)",
+    )
     records = sub.add_parser("records", help="2257 records tools")
     records_sub = records.add_subparsers(dest="records_cmd", required=True)
     export = records_sub.add_parser(
