@@ -45,3 +45,32 @@ def test_the_demo_fills_the_queue(make_staff: Callable[..., tuple[int, str]]) ->
         assert session.execute(select(func.count()).select_from(Appeal)).scalar_one() >= 1
         assert verify(session).ok
     assert seed_moderation_demo().startswith("Moderation demo already present")
+
+
+def test_the_scale_seed_loads_consistent_cases(make_staff: Callable[..., tuple[int, str]]) -> None:
+    from console.actor import SYSTEM
+    from console.moderation.service.queue import CaseFilter, list_cases
+    from console.paging import PageRequest
+    from console.seed import seed_scale
+
+    message = seed_scale(members=500, videos=50, performers=20)
+    assert "moderation_cases" in message
+    with session_scope() as session:
+        cases = session.execute(select(func.count()).select_from(ModerationCase)).scalar_one()
+        reports = session.execute(select(func.count()).select_from(Report)).scalar_one()
+        summed = session.execute(select(func.sum(ModerationCase.report_count))).scalar_one()
+        assert cases == 100 and reports == summed == 250
+        live = session.execute(
+            select(ModerationCase.target_type, ModerationCase.target_id).where(
+                ModerationCase.status.in_(("open", "claimed", "escalated"))
+            )
+        ).all()
+        assert len(live) == len(set(live)) > 0  # one live case per target
+        page = list_cases(session, actor=SYSTEM, flt=CaseFilter(), page=PageRequest(1, 25))
+        assert page.rows and page.total == len(live)
+        closed_without_time = session.execute(
+            select(func.count()).where(
+                ModerationCase.status.in_(("resolved", "dismissed")), ModerationCase.resolved_at.is_(None)
+            )
+        ).scalar_one()
+        assert closed_without_time == 0
