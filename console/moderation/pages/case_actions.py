@@ -124,6 +124,7 @@ def presets_for(target_type: str) -> list[Preset]:
 class ActionsPanel:
     def __init__(self, view: CaseView) -> None:
         self.view = view
+        self.asking = False  # one action dialog at a time (a digit pressed while one is open does nothing)
 
     @ui.refreshable_method
     def build(self) -> None:
@@ -173,7 +174,7 @@ class ActionsPanel:
         if case.status in ("resolved", "dismissed") or not self.view.mine():
             ui.notify("Claim the case first (c): only the moderator holding it can decide.", type="warning")
             return
-        if require_live_session() is None:
+        if self.asking or require_live_session() is None:
             return
         who = self.view.member_username()
         about = f"\nMember: @{who}" if who and action in ("warn", "mute", "suspend", "ban") else ""
@@ -192,7 +193,11 @@ class ActionsPanel:
         async def confirmed(reason: str) -> bool:
             return await self.view.decide(dialog, ActionRequest(action=action, reason=reason, **extra()))
 
-        await dialog.ask(confirmed)
+        self.asking = True
+        try:
+            await dialog.ask(confirmed)
+        finally:
+            self.asking = False
 
     def extra_fields(self, dialog: ReasonDialog, action: str, days: int | None) -> Callable[[], dict[str, Any]]:
         """The inputs an action needs besides the reason; returns what reads them into ActionRequest fields."""
