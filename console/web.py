@@ -20,6 +20,7 @@ def create_app() -> None:
     from console.members import pages as member_pages
     from console.moderation import api as moderation_api
     from console.moderation import jobs as moderation_jobs
+    from console.moderation import pages as moderation_pages
     from console.staff import pages as staff_pages
     from console.ui import auth_pages, home_pages
     from console.ui.session import AuthMiddleware
@@ -57,6 +58,7 @@ def create_app() -> None:
     scan_route.register()  # /compliance/scan/{token}: single-use addresses for ID scans
     index_pages.register()  # /compliance/index (and the export's one-time download address)
     production_pages.register()  # /compliance/productions/{video_id}, /compliance/custodian
+    moderation_pages.register()  # /moderation, /moderation/appeals, /moderation/cases/{case_id}
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()

@@ -270,6 +270,25 @@ def reassign(
     return case
 
 
+def staff_names(session: Session, *, actor: Actor, staff_ids: set[int] | list[int]) -> dict[int, str]:
+    """Names of the staff a page of cases mentions (assignees), for moderators who may not read the staff list."""
+    require(actor, Permission.MODERATION_READ)
+    ids = {int(i) for i in staff_ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).tuples().all())
+
+
+def assignable_staff(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """Active moderators and administrators, by name: whom an administrator can hand a case to. Staff accounts
+    are few (roles are a JSON list, so they are filtered here); at most 1,000 are read."""
+    require(actor, Permission.MODERATION_ASSIGN)
+    rows = session.execute(
+        select(Staff.id, Staff.name, Staff.roles).where(Staff.is_active.is_(True)).order_by(Staff.name).limit(1000)
+    ).all()
+    return [(staff_id, name) for staff_id, name, roles in rows if {"moderator", "admin"} & set(roles or [])]
+
+
 def require_claim(session: Session, actor: Actor, case: ModerationCase) -> None:
     """Decisions need the actor's current claim: never two people deciding one case."""
     now = utcnow()
