@@ -455,6 +455,12 @@ def _compliance_pages() -> dict[str, str]:
     }
 
 
+def _moderation_pages() -> dict[str, str]:
+    from console.moderation.bench import moderation_pages
+
+    return moderation_pages()
+
+
 async def _page_measurements(runs: int, email: str, password: str, member_id: int) -> list[dict[str, Any]]:
     from nicegui.testing.user_simulation import user_simulation
 
@@ -480,6 +486,7 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
             "catalog.collections_open": "/collections",
             "catalog.performers_open": "/performers",
             **_compliance_pages(),
+            **_moderation_pages(),
         }
         for name, path in pages.items():
 

@@ -172,3 +172,26 @@ def moderation_measurements(runs: int) -> list[dict[str, Any]]:
             return []
     actors = _moderators(CLAIMERS)
     return [*_queue(runs, actors[0]), _next_case(actors), _decision(runs, actors[0])]
+
+
+def moderation_pages() -> dict[str, str]:
+    """The moderation pages the page bench opens (none before `seed --scale`): the queue, the busiest live case."""
+    from sqlalchemy import select
+
+    from console.db import session_scope
+    from console.moderation.models import LIVE_CASE_STATES, ModerationCase
+
+    with session_scope() as session:
+        busiest = session.execute(
+            select(ModerationCase.id)
+            .where(ModerationCase.status.in_(LIVE_CASE_STATES))
+            .order_by(ModerationCase.report_count.desc(), ModerationCase.id)
+            .limit(1)
+        ).scalar_one_or_none()
+    if busiest is None:
+        return {}
+    return {
+        "moderation.queue_open": "/moderation",
+        "moderation.case_open": f"/moderation/cases/{busiest}",
+        "moderation.appeals_open": "/moderation/appeals",
+    }
