@@ -167,6 +167,11 @@ def _catalog_measurements(runs: int) -> list[dict[str, Any]]:
         "catalog.page_last": (catalog.VideoFilter(), PageRequest(last, 25)),
         "catalog.search_title": (catalog.VideoFilter(search=probe_title.split()[0]), PageRequest(1, 25)),
         "catalog.search_performer": (catalog.VideoFilter(search=probe_performer.split()[-1]), PageRequest(1, 25)),
+        # the same search typed in capitals: the folded column makes it the same query (textsearch.py)
+        "catalog.search_title_capitals": (
+            catalog.VideoFilter(search=probe_title.split()[0].upper()),
+            PageRequest(1, 25),
+        ),
         "catalog.filter_state_collection": (catalog.VideoFilter(state="draft", collection_id=1), PageRequest(1, 25)),
     }
     results = [_summary(name, _time_sync(runs, fetch(flt, page))) for name, (flt, page) in cases.items()]
@@ -374,6 +379,7 @@ def _compliance_measurements(runs: int) -> list[dict[str, Any]]:
     from console.paging import PageRequest
     from console.staff.auth import staff_actor
     from console.staff.models import Staff
+    from console.textsearch import fold
 
     video_id = _gate_video()
     if video_id is None:
@@ -426,6 +432,8 @@ def _compliance_measurements(runs: int) -> list[dict[str, Any]]:
         "compliance.index_page_last": index(PageRequest(last, size)),
         "compliance.search_name": index(PageRequest(1, size), f"{probe.legal_last_name} {probe.legal_first_name}"),
         "compliance.search_surname": index(PageRequest(1, size), probe.legal_last_name),
+        # typed without accents, in capitals ("GARCIA" for "García")
+        "compliance.search_surname_folded": index(PageRequest(1, size), fold(probe.legal_last_name).upper()),
     }
     if alias:
         cases["compliance.search_other_name"] = index(PageRequest(1, size), alias)

@@ -14,7 +14,8 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert
 
-from console.db import get_engine, session_scope
+from console.db import get_engine, owner_engine, session_scope
+from console.textsearch import folded_columns, with_folded
 
 
 def _copy_value(value: Any) -> str:
@@ -41,8 +42,13 @@ def _batches(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[st
 
 def bulk_load(model: Any, columns: list[str], rows: Iterable[dict[str, Any]], *, rebuild_indexes: bool) -> int:
     """Load rows into `table`; with `rebuild_indexes` (an empty table) its secondary indexes are dropped
-    first and built once at the end, which is several times faster than maintaining them per row."""
+    first and built once at the end, which is several times faster than maintaining them per row.
+    The table's folded search columns (textsearch.py) are computed from each row and loaded with it."""
     table = cast(Table, model.__table__)
+    folded = [c for c in folded_columns(table.name) if c not in columns]
+    if folded:  # the search columns (textsearch.py) are kept here too, as the ORM keeps them for every other write
+        columns = [*columns, *folded]
+        rows = (with_folded(table.name, row) for row in rows)
     engine = get_engine()
     count = 0
     if engine.dialect.name != "postgresql":
@@ -52,7 +58,7 @@ def bulk_load(model: Any, columns: list[str], rows: Iterable[dict[str, Any]], *,
             count += len(chunk)
         return count
     indexes = list(table.indexes) if rebuild_indexes else []
-    with engine.begin() as conn:
+    with owner_engine() as owner, owner.begin() as conn:  # DDL: the owner's, when the console's role owns nothing
         for index in indexes:
             index.drop(conn)
     try:
@@ -67,18 +73,18 @@ def bulk_load(model: Any, columns: list[str], rows: Iterable[dict[str, Any]], *,
         finally:
             raw.close()
     finally:
-        with engine.begin() as conn:
+        with owner_engine() as owner, owner.begin() as conn:
             for index in indexes:
                 index.create(conn)
     return count
 
 
 def analyze(*tables: str) -> None:
-    engine = get_engine()
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for name in tables:
-                conn.exec_driver_sql(f"VACUUM ANALYZE {name}")
-    else:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
+    with owner_engine() as engine:  # only the owner may VACUUM a table
+        if engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for name in tables:
+                    conn.exec_driver_sql(f"VACUUM ANALYZE {name}")
+        else:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")

@@ -1,4 +1,4 @@
-"""Command line: serve | test | migrate | seed | staff | audit | bench. `python3 run.py --help` lists them."""
+"""Command line: serve | test | migrate | seed | staff | audit | db | bench | records (`run.py --help` lists them)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from console import db, migrate, seed
 
     print(f"Database: {db.get_engine().url.render_as_string(hide_password=True)}", flush=True)
-    migrate.upgrade(settings.effective_database_url)
+    migrate.upgrade(settings.effective_migration_database_url)
+    _warn_about_the_database_role()
     if not settings.is_production:
         created = seed.ensure_demo_staff()
         if created:
@@ -161,20 +162,79 @@ def cmd_staff(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from console.audit.service import verify
-    from console.db import session_scope
+    """`audit verify`: the chain and every checkpoint of this database; then the verified head is checkpointed.
+    Exit 0 intact, 1 broken or truncated (the first broken event's id on the last line), 2 checkpoint file trouble."""
+    from console.audit.anchor import verify_and_anchor
+    from console.audit.checkpoints import CheckpointFileError
 
-    with session_scope() as session:
-        result = verify(session)
-    if result.ok:
-        print(f"Audit chain intact: {result.checked} events verified.")
-        return 0
+    path = get_settings().checkpoint_path
+    try:
+        result = verify_and_anchor(source="cli")
+    except CheckpointFileError as exc:
+        print(f"Audit chain not verified: {exc.message}", file=sys.stderr)
+        return 2
+    for note in result.notes:
+        print(f"Note: {note}", file=sys.stderr)
+    if not result.ok:
+        print(
+            f"Audit chain BROKEN at event {result.first_broken_id}: {result.problem} "
+            f"({result.checked} events before it verified)."
+        )
+        print(result.first_broken_id)
+        return 1
+    n = result.checkpoints
+    against = f", matching {n} checkpoint{'s' if n != 1 else ''}" if n else ""
+    print(f"Audit chain intact: {result.checked} events verified{against}.")
+    if result.anchored:
+        print(f"Checkpoint written to {path}: event {result.head_id}, hash {result.head_hash}.")
+    elif result.head_id is not None:
+        return 2  # intact, but the head could not be anchored (the note above says why)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """`db grant-app-role --role NAME [--apply]`: the least-privilege grants for the console's PostgreSQL role."""
+    from sqlalchemy.pool import NullPool
+
+    from console.db import make_engine
+    from console.dbroles import RoleRefused, grant_app_role, grant_statements, quote_role
+
+    try:
+        if not args.apply:
+            print("-- Run as the owner of the console's tables (the role of CONSOLE_MIGRATION_DATABASE_URL).")
+            print(f"-- Create the role first: CREATE ROLE {quote_role(args.role)} LOGIN PASSWORD '…';")
+            print("\n".join(f"{statement};" for statement in grant_statements(quote_role(args.role))))
+            return 0
+        engine = make_engine(get_settings().effective_migration_database_url, poolclass=NullPool)
+        try:
+            with engine.begin() as conn:
+                statements = grant_app_role(conn, args.role)
+        finally:
+            engine.dispose()
+    except RoleRefused as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print("\n".join(f"{statement};" for statement in statements))
     print(
-        f"Audit chain BROKEN at event {result.first_broken_id}: {result.problem} "
-        f"({result.checked} events before it verified)."
+        f"Granted. Connect the console as {args.role!r} (CONSOLE_DATABASE_URL) and keep the owner for migrations "
+        "(CONSOLE_MIGRATION_DATABASE_URL)."
     )
-    print(result.first_broken_id)
-    return 1
+    return 0
+
+
+def _warn_about_the_database_role() -> None:
+    from console import db
+    from console.dbroles import connection_warnings
+
+    with db.get_engine().connect() as conn:
+        warnings = connection_warnings(conn)
+    for warning in warnings:
+        print(
+            f"Warning: {warning}: it can lift the audit table's append-only triggers. See 'Running with least "
+            "privilege on PostgreSQL' in the README (python3 run.py db grant-app-role --role NAME).",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
@@ -327,7 +387,23 @@ def build_parser() -> argparse.ArgumentParser:
     staff_sub.add_parser("list", help="list staff accounts")
     audit = sub.add_parser("audit", help="audit chain tools")
     audit_sub = audit.add_subparsers(dest="audit_cmd", required=True)
-    audit_sub.add_parser("verify", help="walk the hash chain: exit 0 if intact, else 1 and the first broken event id")
+    audit_sub.add_parser(
+        "verify",
+        help="walk the hash chain and compare it with every checkpoint (CONSOLE_AUDIT_CHECKPOINT_PATH), then "
+        "checkpoint the head: exit 0 if intact, 1 and the first broken or missing event id if not, 2 if the "
+        "checkpoint file cannot be read or written",
+    )
+    dbcmd = sub.add_parser("db", help="database roles (PostgreSQL)")
+    db_sub = dbcmd.add_subparsers(dest="db_cmd", required=True)
+    grant = db_sub.add_parser(
+        "grant-app-role",
+        help="print (or --apply as the owner) the grants for a console role that cannot change or delete audit "
+        "events nor lift the audit triggers",
+    )
+    grant.add_argument("--role", required=True, help="the existing login role the console will connect as")
+    grant.add_argument(
+        "--apply", action="store_true", help="check the role and grant, connected as CONSOLE_MIGRATION_DATABASE_URL"
+    )
     bench = sub.add_parser("bench", help="measure page and query times on the database in CONSOLE_DATABASE_URL")
     bench.add_argument("--json", default=None, help="also write the results to this JSON file")
     bench.add_argument("--runs", type=int, default=20, help="repetitions per measurement (default 20)")
@@ -364,6 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": cmd_seed,
         "staff": cmd_staff,
         "audit": cmd_audit,
+        "db": cmd_db,
         "bench": cmd_bench,
         "records": cmd_records,
     }

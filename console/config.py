@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     data_dir: Path = ROOT / "var"
     database_url: str | None = None
+    # The owner that migrations run as; the console itself may connect as a role with fewer rights (README).
+    migration_database_url: str | None = None
     read_database_url: str | None = None
     port: int = Field(default=8080, ge=1, le=65535)
     host: str = "0.0.0.0"  # noqa: S104 - a staff console is reached from other machines
@@ -47,6 +49,8 @@ class Settings(BaseSettings):
     platform_token: str | None = None  # the platform's bearer token for POST /api/reports (unset: intake API off)
     report_rate_per_minute: int = Field(default=600, ge=1)  # POST /api/reports per client address
     compliance_sweep_hours: int = Field(default=24, ge=0)  # the 2257 sweep of every public video; 0 turns it off
+    audit_checkpoint_path: Path | None = None  # default: data_dir/audit-checkpoints.jsonl
+    audit_checkpoint_minutes: int = Field(default=5, ge=0)  # 0 turns the periodic checkpoint job off
 
     @property
     def is_production(self) -> bool:
@@ -57,6 +61,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'console.db').as_posix()}"
+
+    @property
+    def effective_migration_database_url(self) -> str:
+        """Where `migrate` (and serve's migration step) connect: the tables' owner; by default the same URL."""
+        return self.migration_database_url or self.effective_database_url
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """The append-only file outside the database that anchors the audit chain's head (audit/checkpoints.py)."""
+        return self.audit_checkpoint_path or self.data_dir / "audit-checkpoints.jsonl"
 
     @property
     def records_path(self) -> Path:

@@ -124,6 +124,24 @@ def get_engine() -> Engine:
 
 
 @contextmanager
+def owner_engine() -> Iterator[Engine]:
+    """An engine for DDL and maintenance (dropping and building indexes, VACUUM): the tables' owner's,
+    CONSOLE_MIGRATION_DATABASE_URL, when it is set (the console may run as a role that owns nothing); else the
+    console's own engine."""
+    from console.config import get_settings
+
+    url = get_settings().migration_database_url
+    if not url:
+        yield get_engine()
+        return
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+@contextmanager
 def session_scope() -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any exception."""
     if _session_factory is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -13,12 +14,33 @@ class ConsoleError(Exception):
         self.message = message
 
 
+def sentence(label: str, message: str) -> str:
+    """('Title', 'is required') -> 'Title is required'; ('Roles', 'choose at least one') -> 'Choose at least one'."""
+    if message.startswith(("is ", "must ", "contains ", "does ", "has ", "needs ", "may ")):
+        return f"{label} {message}"
+    return message[:1].upper() + message[1:]
+
+
+def default_label(field: str) -> str:
+    """A field name as a label when the form gives none: 'issuing_state' -> 'Issuing state'."""
+    return field.replace("_", " ").strip().capitalize()
+
+
 class ValidationFailed(ConsoleError):
-    """Bad input: `errors` maps a field name to what is wrong with it."""
+    """Bad input: `errors` maps a field name to what is wrong with it ('is required', 'must be ...').
+
+    Services name fields, not labels (the same rule serves the editor, the CSV import and the command line);
+    a page turns each into a sentence with its own label (`describe(labels)`, `console.ui.forms.show_errors`)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = dict(errors)
-        super().__init__("; ".join(f"{field}: {msg}" for field, msg in self.errors.items()) or "Invalid input")
+        super().__init__(self.describe())
+
+    def describe(self, labels: Mapping[str, str] | None = None) -> str:
+        """'Duration must be h:mm:ss, mm:ss or seconds; Title is required' with the form's `labels`."""
+        labels = labels or {}
+        text = "; ".join(sentence(labels.get(f) or default_label(f), m) for f, m in self.errors.items())
+        return text or "Invalid input"
 
 
 class Forbidden(ConsoleError):

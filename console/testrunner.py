@@ -55,7 +55,7 @@ def run_tests(*, databases: str = "both", pytest_args: list[str] | None = None, 
     # A CI runner or Ctrl-C stops us with SIGTERM/SIGINT: exit through `finally` so the cluster is removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     extra = list(pytest_args or [])
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSOLE_")}
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("CONSOLE_") or k == "CONSOLE_TEST_AS_APP_ROLE"}
     results: dict[str, int] = {}
     if lint:
         results["ruff"] = _run(

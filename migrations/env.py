@@ -1,4 +1,5 @@
-"""Alembic environment: the console's one MetaData, the URL from CONSOLE_* settings (or a passed connection)."""
+"""Alembic environment: the console's one MetaData; the URL is CONSOLE_MIGRATION_DATABASE_URL (the owner; default
+CONSOLE_DATABASE_URL), an explicit one, or a passed connection."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    url = config.get_main_option("sqlalchemy.url") or get_settings().effective_database_url
+    url = config.get_main_option("sqlalchemy.url") or get_settings().effective_migration_database_url
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

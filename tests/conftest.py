@@ -21,6 +21,7 @@ os.environ["CONSOLE_ENVIRONMENT"] = "development"
 os.environ["CONSOLE_SCHEDULER_SECONDS"] = "0"  # tests call the scheduler's tick() themselves
 os.environ["CONSOLE_COMPLIANCE_SWEEP_HOURS"] = "0"  # and run the 2257 sweep themselves
 os.environ["CONSOLE_MODERATION_INTAKE_SECONDS"] = "0"  # and the moderation intake
+os.environ["CONSOLE_AUDIT_CHECKPOINT_MINUTES"] = "0"  # tests call anchor.checkpoint_head() themselves
 
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
@@ -34,6 +35,11 @@ from console.staff import service as staff_service  # noqa: E402
 from console.staff.auth import staff_actor  # noqa: E402
 
 IS_POSTGRES = TEST_URL.startswith("postgresql")
+# CONSOLE_TEST_AS_APP_ROLE=1 (PostgreSQL): the code under test connects as a least-privilege role made by
+# `db grant-app-role` while the suite migrates, empties and tampers as the owner (the `engine` fixture).
+AS_APP_ROLE = IS_POSTGRES and os.environ.get("CONSOLE_TEST_AS_APP_ROLE") == "1"
+APP_ROLE = "console_test_app"
+APP_URL = TEST_URL
 PASSWORD = "correct horse battery staple"
 
 
@@ -45,12 +51,41 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_TMP, ignore_errors=True)
 
 
+def _make_app_role(owner: Engine) -> str:
+    from sqlalchemy.engine import make_url
+
+    from console.dbroles import grant_app_role
+
+    with owner.begin() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_ROLE}).first():
+            conn.exec_driver_sql(f"CREATE ROLE {APP_ROLE} LOGIN")
+        grant_app_role(conn, APP_ROLE)
+    return make_url(TEST_URL).set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def engine() -> Iterator[Engine]:
+    """The owner's engine (migrations, emptying, tampering); the console's own engine is db.get_engine()."""
+    global APP_URL
     migrate.upgrade(TEST_URL)
-    engine = db.configure(TEST_URL)
-    yield engine
-    engine.dispose()
+    if not AS_APP_ROLE:
+        engine = db.configure(TEST_URL)
+        yield engine
+        engine.dispose()
+        return
+    from sqlalchemy.pool import NullPool
+
+    owner = db.make_engine(TEST_URL, poolclass=NullPool)
+    APP_URL = _make_app_role(owner)
+    os.environ["CONSOLE_DATABASE_URL"] = APP_URL  # child processes (the audit page's verifier) too
+    os.environ["CONSOLE_MIGRATION_DATABASE_URL"] = TEST_URL
+    get_settings.cache_clear()
+    db.configure(APP_URL)
+    yield owner
+    with owner.begin() as conn:
+        conn.exec_driver_sql(f"DROP OWNED BY {APP_ROLE}")
+        conn.exec_driver_sql(f"DROP ROLE {APP_ROLE}")
+    owner.dispose()
 
 
 def _empty_database(engine: Engine) -> None:
@@ -76,10 +111,12 @@ def _empty_database(engine: Engine) -> None:
 @pytest.fixture(autouse=True)
 def clean_db(engine: Engine) -> Iterator[None]:
     get_settings.cache_clear()
-    db.configure(TEST_URL)
+    db.configure(APP_URL)
     yield
     _empty_database(engine)
     get_settings.cache_clear()
+    # A new chain starts in the next test: the checkpoints of this one would report it as truncated.
+    get_settings().checkpoint_path.unlink(missing_ok=True)
 
 
 @pytest.fixture

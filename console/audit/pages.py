@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from nicegui import ui
+from nicegui import run, ui
 
+from console.audit.anchor import CheckpointStatus, last_status
+from console.audit.checkpoints import CheckpointFileError
 from console.audit.service import AuditFilter, VerifyResult, iter_diff, list_events
-from console.audit.verify_worker import verify_in_worker
+from console.audit.verify_worker import chain_check
+from console.config import get_settings
 from console.db import session_scope
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest
@@ -30,28 +31,87 @@ COLUMNS: list[dict[str, Any]] = [
     {"name": "ip", "label": "IP", "field": "ip", "align": "left"},
 ]
 
-_CACHE_SECONDS = 300
-_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
-_last: dict[str, Any] = {"at": 0.0, "result": None}
+
+class ChainStateView:
+    """The top of the audit page: the chain's verdict from the process-wide verification (verify_worker.chain_check,
+    which no page owns: leaving the page never cancels it) and the newest checkpoint outside the database."""
+
+    def __init__(self) -> None:
+        self.icon: ui.spinner | None = None
+        self.text: ui.label | None = None
+        self.anchor: ui.label | None = None
+
+    def build(self) -> None:
+        with ui.row().classes("items-center gap-2 chain-state").mark("chain-state"):
+            self.icon = ui.spinner(size="sm")
+            self.text = ui.label("Verifying the hash chain…").classes("text-sm")
+        self.anchor = ui.label("").classes("text-xs opacity-70").mark("checkpoint-state")
+        ui.timer(0.05, self.refresh, once=True)
+
+    async def refresh(self, force: bool = False) -> None:
+        assert self.icon is not None and self.text is not None
+        if force or chain_check.fresh() is None:
+            self.icon.set_visibility(True)
+            self.text.text = "Verifying the hash chain…"
+            self.text.classes(replace="text-sm")
+        try:
+            result = await chain_check.get(force=force)
+        except CheckpointFileError as exc:
+            self._show_problem(f"✗ Cannot verify against the checkpoints: {exc.message}")
+        except Exception:  # logged by chain_check; never a stack trace in front of staff
+            self._show_problem("✗ The chain could not be verified (see the server log). Try again later.")
+        else:
+            self._show(result)
+        await self.show_checkpoint()
+
+    def _show_problem(self, message: str) -> None:
+        assert self.icon is not None and self.text is not None
+        self.icon.set_visibility(False)
+        self.text.text = message
+        self.text.classes(replace="text-sm text-negative")
+
+    def _show(self, result: VerifyResult) -> None:
+        assert self.icon is not None and self.text is not None
+        self.icon.set_visibility(False)
+        when = chain_check.finished_at.strftime(" Checked at %H:%M:%S UTC.") if chain_check.finished_at else ""
+        if result.ok:
+            n = result.checkpoints
+            against = f" Matches {n:,} checkpoint{'s' if n != 1 else ''}." if n else ""
+            self.text.text = f"✓ Chain intact: {result.checked:,} events verified.{against}{when}"
+            self.text.classes(replace="text-sm text-positive")
+        else:
+            where = f" at event #{result.first_broken_id}" if result.first_broken_id is not None else ""
+            self.text.text = (
+                f"✗ Chain BROKEN{where}: {result.problem}. Stop and tell security; do not edit the database.{when}"
+            )
+            self.text.classes(replace="text-sm text-negative font-semibold")
+
+    async def show_checkpoint(self) -> None:
+        assert self.anchor is not None
+        try:
+            status = await run.io_bound(last_status)
+        except CheckpointFileError as exc:
+            self.anchor.text, style = f"Last checkpoint: {exc.message}", "text-xs text-negative"
+        else:
+            if status is None:  # the server is shutting down
+                return
+            self.anchor.text, style = checkpoint_text(status)
+        self.anchor.classes(replace=style)
 
 
-def _verify_lock() -> asyncio.Lock:
-    # One lock per event loop (an asyncio.Lock is bound to the loop it first waits on; tests run many loops).
-    loop = asyncio.get_running_loop()
-    if loop not in _locks:
-        _locks.clear()
-        _locks[loop] = asyncio.Lock()
-    return _locks[loop]
-
-
-async def verify_cached() -> tuple[VerifyResult, float]:
-    """Verify the whole chain at most once per 5 minutes per process, in a worker process (verify_worker.py);
-    concurrent callers share one run."""
-    async with _verify_lock():
-        if _last["result"] is None or time.monotonic() - _last["at"] > _CACHE_SECONDS:
-            _last["result"] = await verify_in_worker()
-            _last["at"] = time.monotonic()
-        return _last["result"], _last["at"]
+def checkpoint_text(status: CheckpointStatus) -> tuple[str, str]:
+    """The line about the newest checkpoint and its style."""
+    checkpoint = status.checkpoint
+    if checkpoint is None:
+        minutes = get_settings().audit_checkpoint_minutes
+        every = f"every {minutes} minutes and " if minutes else ""
+        return f"Last checkpoint: none yet (one is written {every}after each verification).", "text-xs opacity-70"
+    head = f"Last checkpoint: event #{checkpoint.id:,} at {checkpoint.at}"
+    if status.state == "matches":
+        return f"{head}, matches the database.", "text-xs opacity-70"
+    if status.state == "missing":
+        return f"{head}, MISSING from the database: the newest events were deleted.", "text-xs text-negative"
+    return f"{head}, DIFFERS from the database: the chain was rewritten.", "text-xs text-negative"
 
 
 def _parse_day(value: str | None, field: str, errors: dict[str, str]) -> datetime | None:
@@ -67,29 +127,8 @@ def _parse_day(value: str | None, field: str, errors: dict[str, str]) -> datetim
 def register() -> None:
     @staff_page("/audit", title="Audit log", permission=Permission.AUDIT_READ)
     def audit_page(info: SessionInfo) -> None:
-        with ui.row().classes("items-center gap-2 chain-state").mark("chain-state"):
-            chain_icon = ui.spinner(size="sm")
-            chain_text = ui.label("Verifying the hash chain…").classes("text-sm")
-
-        async def check_chain(force: bool = False) -> None:
-            if force:
-                _last["result"] = None
-            outcome = await verify_cached()
-            if outcome is None:
-                return
-            result = outcome[0]
-            chain_icon.set_visibility(False)
-            if result.ok:
-                chain_text.text = f"✓ Chain intact: {result.checked:,} events verified."
-                chain_text.classes(replace="text-sm text-positive")
-            else:
-                chain_text.text = (
-                    f"✗ Chain BROKEN at event #{result.first_broken_id}: {result.problem}. "
-                    "Stop and tell security; do not edit the database."
-                )
-                chain_text.classes(replace="text-sm text-negative font-semibold")
-
-        ui.timer(0.05, check_chain, once=True)
+        chain = ChainStateView()
+        chain.build()
 
         state: dict[str, Any] = {"flt": AuditFilter()}
         with ui.row().classes("items-end gap-2"):
@@ -185,4 +224,4 @@ def register() -> None:
                 ui.button("Close", on_click=dialog.close).props("flat")
             dialog.open()
 
-        ui.button("Verify chain now", icon="verified", on_click=lambda: check_chain(force=True)).props("dense flat")
+        ui.button("Verify chain now", icon="verified", on_click=lambda: chain.refresh(force=True)).props("dense flat")

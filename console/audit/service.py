@@ -7,21 +7,24 @@ PostgreSQL takes a transaction-scoped advisory lock; SQLite transactions begin I
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.audit.canonical import GENESIS, chain_hash, iso_utc, normalise
+from console.audit.checkpoints import Checkpoint
 from console.audit.models import AuditEvent
 from console.db import PREASSIGN_FROM, dialect_name, preassign_ids, utcnow
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count
 from console.staff.permissions import Permission, require
+from console.validation import text_problem
 
 ADVISORY_LOCK_KEY = 0x41554449_54  # "AUDIT"
 _HEAD_KEY = "audit_chain_head"
@@ -140,17 +143,42 @@ def record(
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """The verdict (`ok`, how many events were `checked`, the first broken event and what is wrong with it), the
+    head that was verified and what the check against the checkpoints saw. Equality compares the verdict only."""
+
     ok: bool
     checked: int
     first_broken_id: int | None = None
     problem: str | None = None
+    head_id: int | None = field(default=None, compare=False)
+    head_hash: str | None = field(default=None, compare=False)
+    checkpoints: int = field(default=0, compare=False)  # checkpoints of this database compared with the chain
+    notes: list[str] = field(default_factory=list, compare=False)  # about the checkpoint file, not the chain
+    anchored: bool = field(default=False, compare=False)  # the verified head was appended as a checkpoint
 
 
-def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
-    """Walk the whole chain in id order; report the first event whose link or hash does not match."""
+def _missing(checkpoint: Checkpoint, last_id: int, checked: int, next_id: int | None = None) -> str:
+    head = f"event {checkpoint.id:,} of checkpoint {checkpoint.at} is missing"
+    if next_id is None:
+        return (
+            f"{head}: the chain ends at event {last_id:,} with {checked:,} events, the checkpoint counted "
+            f"{checkpoint.count:,} (the newest events were deleted)"
+        )
+    return f"{head}: the chain goes from event {last_id:,} to event {next_id:,} (events were deleted)"
+
+
+def verify(session: Session, *, batch: int = 5000, checkpoints: Sequence[Checkpoint] = ()) -> VerifyResult:
+    """Walk the whole chain in id order; report the first event whose link or hash does not match, or the first
+    checkpoint (audit/checkpoints.py) whose event is missing or differs: the one thing the chain alone cannot show
+    is that its newest events were deleted."""
+    expected = deque(sorted(checkpoints, key=lambda c: c.id))
     prev = GENESIS
     checked = 0
     last_id = 0
+
+    def broken(row_id: int, problem: str) -> VerifyResult:
+        return VerifyResult(False, checked, row_id, problem, last_id or None, prev, len(checkpoints))
+
     while True:
         rows = (
             session.execute(select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch))
@@ -158,17 +186,61 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
             .all()
         )
         if not rows:
-            return VerifyResult(ok=True, checked=checked)
+            break
         for row in rows:
+            if expected and expected[0].id < row.id:
+                return broken(expected[0].id, _missing(expected[0], last_id, checked, row.id))
             if row.prev_hash != prev:
-                return VerifyResult(False, checked, row.id, "link to the previous event is broken")
+                return broken(row.id, "link to the previous event is broken")
             if chain_hash(prev, hash_payload(row)) != row.hash:
-                return VerifyResult(False, checked, row.id, "content does not match its hash")
+                return broken(row.id, "content does not match its hash")
+            while expected and expected[0].id == row.id:
+                checkpoint = expected.popleft()
+                if checkpoint.hash != row.hash:
+                    rewritten = f"event {row.id:,} differs from checkpoint {checkpoint.at} (the chain was rewritten)"
+                    return broken(row.id, rewritten)
             prev = row.hash
             checked += 1
             last_id = row.id
         for row in rows:
             session.expunge(row)
+    if expected:
+        return broken(expected[0].id, _missing(expected[0], last_id, checked))
+    counted = max(checkpoints, key=lambda c: c.count, default=None)
+    if counted is not None and counted.count > checked:
+        return broken(
+            counted.id, f"the chain holds {checked:,} events, checkpoint {counted.at} counted {counted.count:,}"
+        )
+    return VerifyResult(True, checked, None, None, last_id or None, prev if checked else None, len(checkpoints))
+
+
+@dataclass(frozen=True)
+class Head:
+    id: int
+    hash: str
+
+
+def chain_head(session: Session) -> Head | None:
+    """The newest event (what a checkpoint anchors); None on an empty chain."""
+    row = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).one_or_none()
+    return None if row is None else Head(int(row.id), str(row.hash))
+
+
+def count_through(session: Session, head_id: int, *, after: int = 0) -> int:
+    """Events with after < id <= head_id (an index range on the primary key)."""
+    query = select(func.count()).select_from(AuditEvent).where(AuditEvent.id > after, AuditEvent.id <= head_id)
+    return int(session.execute(query).scalar_one())
+
+
+CheckpointState = Literal["matches", "missing", "differs"]
+
+
+def checkpoint_state(session: Session, checkpoint: Checkpoint) -> CheckpointState:
+    """Whether the checkpointed event is still there with the same hash (one primary-key lookup)."""
+    stored = session.execute(select(AuditEvent.hash).where(AuditEvent.id == checkpoint.id)).scalar_one_or_none()
+    if stored is None:
+        return "missing"
+    return "matches" if stored == checkpoint.hash else "differs"
 
 
 @dataclass(frozen=True)
@@ -187,6 +259,8 @@ def _validated(flt: AuditFilter) -> AuditFilter:
         value = getattr(flt, name)
         if value is not None and len(value) > 254:
             errors[name] = "is too long (254 characters at most)"
+        elif value is not None and (problem := text_problem(value)) is not None:
+            errors[name] = problem
     if flt.since and flt.until and flt.since > flt.until:
         errors["until"] = "must not be before the start date"
     if errors:

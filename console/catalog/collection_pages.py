@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.catalog.collections import (
+    SLUG_MAX,
+    TEXT_LIMITS,
     collection_view,
     create_collection,
     delete_collection,
@@ -40,7 +42,7 @@ from console.errors import ConsoleError, NotFound
 from console.paging import PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.forms import report
+from console.ui.forms import limit_lengths, report
 from console.ui.ordering import move_buttons
 from console.ui.page import staff_page
 
@@ -291,13 +293,13 @@ def register() -> None:
                 ui.label("New collection" if current is None else "Edit collection").classes("text-lg font-semibold")
                 name = (
                     ui.input("Name", value=current["name"] if current else "")
-                    .props("dense maxlength=120")
+                    .props("dense")
                     .classes("w-full")
                     .mark("col-name")
                 )
                 slug = (
                     ui.input("Slug", value=current["slug"] if current else "")
-                    .props("dense maxlength=140")
+                    .props("dense")
                     .classes("w-full font-mono")
                     .mark("col-slug")
                 )
@@ -310,16 +312,16 @@ def register() -> None:
 
                 def name_changed() -> None:
                     if auto_slug["on"]:
-                        slug.value = slugify(name.value or "", 140)
+                        slug.value = slugify(name.value or "", SLUG_MAX)
 
                 def slug_changed() -> None:
-                    auto_slug["on"] = current is None and (slug.value or "") == slugify(name.value or "", 140)
+                    auto_slug["on"] = current is None and (slug.value or "") == slugify(name.value or "", SLUG_MAX)
 
                 name.on_value_change(name_changed)
                 slug.on_value_change(slug_changed)
                 description = (
                     ui.textarea("Description", value=(current["description"] or "") if current else "")
-                    .props("dense autogrow maxlength=5000")
+                    .props("dense autogrow")
                     .classes("w-full")
                     .mark("col-description")
                 )
@@ -361,15 +363,25 @@ def register() -> None:
                 repaint()
                 thumbnail = (
                     ui.input("Thumbnail URL (https://)", value=(current["thumbnail_url"] or "") if current else "")
-                    .props("dense maxlength=2048")
+                    .props("dense")
                     .classes("w-full")
                     .mark("col-thumbnail")
                 )
                 banner = (
                     ui.input("Banner URL (https://)", value=(current["banner_url"] or "") if current else "")
-                    .props("dense maxlength=2048")
+                    .props("dense")
                     .classes("w-full")
                     .mark("col-banner")
+                )
+                limit_lengths(
+                    {
+                        "name": name,
+                        "slug": slug,
+                        "description": description,
+                        "thumbnail_url": thumbnail,
+                        "banner_url": banner,
+                    },
+                    TEXT_LIMITS,
                 )
                 active = ui.switch("Active (shown on the site)", value=bool(current["is_active"]) if current else True)
                 active.mark("col-active")
@@ -412,7 +424,7 @@ def register() -> None:
                 def typed() -> dict[str, Any]:
                     return {
                         "name": name.value or "",
-                        "slug": slug.value or "",
+                        "slug": "" if auto_slug["on"] else slug.value or "",  # "": the service makes a free one
                         "description": description.value or "",
                         "color_primary": primary.value or "",
                         "color_accent": accent.value or "",

@@ -10,11 +10,23 @@ from sqlalchemy.orm import Session
 from console.actor import Actor
 from console.audit.service import record
 from console.catalog.models import Collection, Video
-from console.catalog.rules import check_hex, check_slug, check_url, slugify
+from console.catalog.rules import check_hex, check_slug, check_url, slugify, unique_slug
 from console.db import utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.staff.permissions import Permission, require
 from console.validation import clean_text
+
+NAME_MAX = 120
+SLUG_MAX = 140
+DESCRIPTION_MAX = 5000
+# The longest text each field takes, for forms that show a counter (console.ui.forms.limit_lengths).
+TEXT_LIMITS = {
+    "name": NAME_MAX,
+    "slug": SLUG_MAX,
+    "description": DESCRIPTION_MAX,
+    "thumbnail_url": 2048,  # rules.check_url
+    "banner_url": 2048,
+}
 
 
 def collection_view(c: Collection) -> dict[str, Any]:
@@ -44,20 +56,37 @@ def list_collections(session: Session, *, actor: Actor, include_deleted: bool = 
     return list(session.execute(query).scalars())
 
 
+def _slugs_taken(session: Session, slugs: list[str], current: Collection | None) -> set[str]:
+    clash = select(Collection.slug).where(Collection.slug.in_(slugs), Collection.deleted_at.is_(None))
+    if current is not None:
+        clash = clash.where(Collection.id != current.id)
+    return set(session.execute(clash).scalars())
+
+
 def _clean(session: Session, data: dict[str, Any], current: Collection | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
-    out["name"] = clean_text(data.get("name"), "name", errors, max_len=120)
-    out["slug"] = check_slug(data.get("slug") or slugify(out["name"], 140), "slug", errors, max_len=140)
+    out["name"] = clean_text(data.get("name"), "name", errors, max_len=NAME_MAX)
+    typed_slug = bool(data.get("slug"))
+    if typed_slug:  # a typed slug must be free; one made from the name gets a free -2, -3 ... suffix
+        out["slug"] = check_slug(data.get("slug"), "slug", errors, max_len=SLUG_MAX)
+    elif "name" in errors:  # refused anyway: no slug to make
+        out["slug"] = ""
+    else:
+        base = slugify(out["name"], SLUG_MAX)
+        out["slug"] = unique_slug(base, SLUG_MAX, lambda c: _slugs_taken(session, c, current), fallback="collection")
     out["description"] = (
-        clean_text(data.get("description"), "description", errors, max_len=5000, required=False, multiline=True) or None
+        clean_text(
+            data.get("description"), "description", errors, max_len=DESCRIPTION_MAX, required=False, multiline=True
+        )
+        or None
     )
     out["color_primary"] = check_hex(data.get("color_primary") or "#263238", "color_primary", errors)
     out["color_accent"] = check_hex(data.get("color_accent") or "#4FC3F7", "color_accent", errors)
     out["thumbnail_url"] = check_url(data.get("thumbnail_url"), "thumbnail_url", errors)
     out["banner_url"] = check_url(data.get("banner_url"), "banner_url", errors)
     out["is_active"] = bool(data.get("is_active", True))
-    for name in ("name", "slug"):
+    for name in ("name", "slug") if typed_slug else ("name",):
         if name in errors:
             continue
         clash = select(Collection.id).where(getattr(Collection, name) == out[name], Collection.deleted_at.is_(None))

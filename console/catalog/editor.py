@@ -26,6 +26,7 @@ from console.catalog.series import episode_context
 from console.catalog.service import (
     EDITABLE,
     SLUG_MAX,
+    TEXT_LIMITS,
     PublishRefused,
     create_video,
     get_video,
@@ -45,7 +46,7 @@ from console.paging import PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
-from console.ui.forms import clear_errors, confirm, field_message, report, show_errors
+from console.ui.forms import clear_errors, confirm, field_message, limit_lengths, report, show_errors
 from console.ui.history import diff_table
 from console.ui.session import require_live_session
 
@@ -349,13 +350,13 @@ def build(info: SessionInfo, video_id: int | None) -> None:
             with ui.column().classes("grow gap-1 min-w-[480px] max-w-[880px]"):
                 title = (
                     ui.input("Title", on_change=lambda: title_changed())
-                    .props("dense maxlength=500 counter")
+                    .props("dense")
                     .classes("w-full")
                     .mark("video-title")
                 )
                 slug = (
                     ui.input("Slug (address on the platform)", on_change=lambda: slug_changed())
-                    .props("dense maxlength=500")
+                    .props("dense")
                     .classes("w-full")
                     .mark("video-slug")
                 )
@@ -369,7 +370,7 @@ def build(info: SessionInfo, video_id: int | None) -> None:
                     )
                 description = (
                     ui.textarea("Description", on_change=lambda: preview())
-                    .props("dense autogrow maxlength=20000")
+                    .props("dense autogrow")
                     .classes("w-full")
                     .mark("video-description")
                 )
@@ -387,14 +388,14 @@ def build(info: SessionInfo, video_id: int | None) -> None:
                         .mark("video-duration")
                     )
                 with ui.row().classes("w-full gap-2 no-wrap"):
-                    language = ui.input("Language").props("dense maxlength=35").classes("w-36").mark("video-language")
+                    language = ui.input("Language").props("dense").classes("w-36").mark("video-language")
                     country = (
                         ui.select(country_options, label="Country", with_input=True)
                         .props("dense options-dense")
                         .classes("w-56")
                         .mark("video-country")
                     )
-                    director = ui.input("Director").props("dense maxlength=200").classes("grow").mark("video-director")
+                    director = ui.input("Director").props("dense").classes("grow").mark("video-director")
                 genres = (
                     ui.input_chips("Genres (type, then Enter)", new_value_mode="add-unique")
                     .props("dense")
@@ -405,7 +406,7 @@ def build(info: SessionInfo, video_id: int | None) -> None:
                 for name, label in URL_LABELS.items():
                     urls[name] = (
                         ui.input(label, on_change=(lambda: preview()) if name == "thumbnail_url" else None)
-                        .props("dense maxlength=2048")
+                        .props("dense")
                         .classes("w-full")
                         .mark(f"video-{name.replace('_', '-')}")
                     )
@@ -534,6 +535,7 @@ def build(info: SessionInfo, video_id: int | None) -> None:
         "performer_count": performer_count,
         "thumbnail": urls["thumbnail_url"],
     }
+    limit_lengths(fields, TEXT_LIMITS, FIELD_LABELS)  # counters and "is too long" as typed; pasted text is not cut
     if not editable:
         for element in [*fields.values(), access, featured, trending, *quality_switches.values()]:
             element.disable()
@@ -781,6 +783,8 @@ def build(info: SessionInfo, video_id: int | None) -> None:
         if live is None:
             return
         data = collect()
+        if not st["slug_manual"]:
+            data["slug"] = ""  # following the title: the service makes it and adds -2, -3 ... if it is taken
         performer_ids = [p["id"] for p in chosen]
         current_id, version = st["id"], st["version"]
 
@@ -814,7 +818,7 @@ def build(info: SessionInfo, video_id: int | None) -> None:
             await show_conflict(exc, data, performer_ids)
             return
         except ValidationFailed as exc:
-            show_errors(exc, fields, summary)
+            show_errors(exc, fields, summary, labels=FIELD_LABELS)
             return
         except ConsoleError as exc:
             report(exc)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+from console.textsearch import keep_folded
 
 VIDEO_KINDS = ("movie", "series", "episode", "live")
 VIDEO_STATES = ("draft", "scheduled", "published", "unpublished")
@@ -74,6 +75,7 @@ class Video(Base):
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="movie")
     collection_id: Mapped[int | None] = mapped_column(ForeignKey("collections.id", ondelete="RESTRICT"))
     title: Mapped[str] = mapped_column(String(500), nullable=False)
+    title_search: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")  # textsearch.py
     slug: Mapped[str] = mapped_column(String(500), nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
     release_date: Mapped[date | None] = mapped_column(Date)
@@ -170,7 +172,12 @@ class Video(Base):
             sqlite_where=text("state = 'scheduled' AND deleted_at IS NULL"),
             postgresql_where=text("state = 'scheduled' AND deleted_at IS NULL"),
         ),
-        Index("ix_videos_title_trgm", "title", postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops"}),
+        Index(
+            "ix_videos_title_search_trgm",
+            "title_search",
+            postgresql_using="gin",
+            postgresql_ops={"title_search": "gin_trgm_ops"},
+        ),
     )
 
 
@@ -200,6 +207,7 @@ class Performer(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_search: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")  # textsearch.py
     slug: Mapped[str] = mapped_column(String(220), nullable=False)
     bio: Mapped[str | None] = mapped_column(Text)
     profile_photo_url: Mapped[str | None] = mapped_column(String(2048))
@@ -215,7 +223,12 @@ class Performer(Base):
     __table_args__ = (
         Index("uq_performers_slug_live", "slug", unique=True, sqlite_where=NOT_DELETED, postgresql_where=NOT_DELETED),
         Index("ix_performers_name", "name", "id"),
-        Index("ix_performers_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+        Index(
+            "ix_performers_name_search_trgm",
+            "name_search",
+            postgresql_using="gin",
+            postgresql_ops={"name_search": "gin_trgm_ops"},
+        ),
     )
 
 
@@ -276,3 +289,7 @@ class SocialMediaLink(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
 
     __table_args__ = (UniqueConstraint("performer_id", "platform"),)
+
+
+keep_folded(Video, "title_search", "title")
+keep_folded(Performer, "name_search", "name")

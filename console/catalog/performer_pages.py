@@ -18,6 +18,7 @@ from console.actor import Actor
 from console.catalog.models import PHOTO_TYPES, SOCIAL_PLATFORMS
 from console.catalog.page_parts import ConflictCatcher, call_service, confirm_in, show_conflict
 from console.catalog.performers import (
+    TEXT_LIMITS,
     PerformerFilter,
     add_photo,
     create_performer,
@@ -42,7 +43,7 @@ from console.errors import ConsoleError, NotFound, ValidationFailed
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.forms import report
+from console.ui.forms import limit_length, limit_lengths, report
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
 
@@ -132,10 +133,10 @@ def reload_parts(actor: Actor, performer_id: int) -> dict[str, Any]:
 def new_performer_dialog(actor: Actor) -> None:
     with ui.dialog() as dialog, ui.card().classes("w-[480px] max-w-full gap-2"):
         ui.label("New performer").classes("text-lg font-semibold")
-        name = ui.input("Name").props("dense maxlength=200").classes("w-full").mark("new-performer-name")
+        name = ui.input("Name").props("dense").classes("w-full").mark("new-performer-name")
         slug = (
             ui.input("Slug")
-            .props('dense maxlength=220 hint="a-z, 0-9 and hyphens; filled in from the name until you edit it"')
+            .props('dense hint="a-z, 0-9 and hyphens; filled in from the name until you edit it"')
             .classes("w-full font-mono")
             .mark("new-performer-slug")
         )
@@ -143,14 +144,15 @@ def new_performer_dialog(actor: Actor) -> None:
 
         def name_changed() -> None:
             if auto_slug["on"]:
-                slug.value = slugify(name.value or "", 220)
+                slug.value = slugify(name.value or "", TEXT_LIMITS["slug"])
 
         def slug_changed() -> None:
-            auto_slug["on"] = (slug.value or "") == slugify(name.value or "", 220)
+            auto_slug["on"] = (slug.value or "") == slugify(name.value or "", TEXT_LIMITS["slug"])
 
         name.on_value_change(name_changed)
         slug.on_value_change(slug_changed)
-        bio = ui.textarea("Bio").props("dense autogrow maxlength=10000").classes("w-full").mark("new-performer-bio")
+        bio = ui.textarea("Bio").props("dense autogrow").classes("w-full").mark("new-performer-bio")
+        limit_lengths({"name": name, "slug": slug, "bio": bio}, TEXT_LIMITS)
         active = ui.switch("Active", value=True).mark("new-performer-active")
         summary = ui.label("").classes("text-negative text-sm")
         summary.visible = False
@@ -158,7 +160,7 @@ def new_performer_dialog(actor: Actor) -> None:
         async def save() -> None:
             data = {
                 "name": name.value or "",
-                "slug": slug.value or "",
+                "slug": "" if auto_slug["on"] else slug.value or "",  # "": the service makes a free one
                 "bio": bio.value or "",
                 "is_active": active.value,
             }
@@ -363,16 +365,17 @@ def register() -> None:
                 # --- profile -----------------------------------------------------------------------------
                 with ui.card().classes("w-full gap-2"):
                     ui.label("Profile").classes("font-semibold")
-                    name = ui.input("Name", value=view["name"]).props("dense maxlength=200").classes("w-full")
+                    name = ui.input("Name", value=view["name"]).props("dense").classes("w-full")
                     name.mark("profile-name")
-                    slug = ui.input("Slug", value=view["slug"]).props("dense maxlength=220").classes("w-full font-mono")
+                    slug = ui.input("Slug", value=view["slug"]).props("dense").classes("w-full font-mono")
                     slug.mark("profile-slug")
                     bio = (
                         ui.textarea("Bio", value=view["bio"] or "")
-                        .props("dense autogrow maxlength=10000")
+                        .props("dense autogrow")
                         .classes("w-full")
                         .mark("profile-bio")
                     )
+                    limit_lengths({"name": name, "slug": slug, "bio": bio}, TEXT_LIMITS)
                     active = ui.switch("Active", value=bool(view["is_active"])).mark("profile-active")
                     conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
                     conflict_box.mark("profile-conflict")
@@ -483,7 +486,8 @@ def register() -> None:
                     gallery()
                     if editable:
                         with ui.row().classes("w-full items-start gap-2"):
-                            photo_url = ui.input("Photo https:// address").props("dense maxlength=2048").classes("w-96")
+                            photo_url = ui.input("Photo https:// address").props("dense").classes("w-96")
+                            limit_length(photo_url, TEXT_LIMITS["url"], "Photo address")
                             photo_url.mark("photo-url")
                             photo_type = (
                                 ui.select(
@@ -495,9 +499,8 @@ def register() -> None:
                                 .classes("w-44")
                                 .mark("photo-type")
                             )
-                            alt_text = (
-                                ui.input("Alt text (describe the photo)").props("dense maxlength=255").classes("w-72")
-                            )
+                            alt_text = ui.input("Alt text (describe the photo)").props("dense").classes("w-72")
+                            limit_length(alt_text, TEXT_LIMITS["alt_text"])
                             alt_text.mark("photo-alt")
                             as_primary = ui.checkbox("Make primary").mark("photo-as-primary")
 
@@ -514,6 +517,7 @@ def register() -> None:
                                     ),
                                     "Photo added.",
                                     fields={"url": photo_url, "photo_type": photo_type, "alt_text": alt_text},
+                                    labels={"url": "Photo address"},
                                 )
                                 if ok:
                                     photo_url.value, alt_text.value, as_primary.value = "", "", False
@@ -563,8 +567,10 @@ def register() -> None:
                                 .classes("w-36")
                                 .mark("link-platform")
                             )
-                            handle = ui.input("Handle").props("dense maxlength=100").classes("w-36").mark("link-handle")
-                            url = ui.input("https:// address").props("dense maxlength=2048").classes("grow")
+                            handle = ui.input("Handle").props("dense").classes("w-36").mark("link-handle")
+                            url = ui.input("https:// address").props("dense").classes("grow")
+                            limit_length(handle, TEXT_LIMITS["handle"])
+                            limit_length(url, TEXT_LIMITS["url"], "Link address")
                             url.mark("link-url")
                         replaces = ui.label("").classes("text-xs opacity-70")
 
@@ -599,6 +605,7 @@ def register() -> None:
                                 ),
                                 f"{PLATFORM_LABELS.get(chosen, chosen)} link saved.",
                                 fields={"platform": platform_select, "handle": handle, "url": url},
+                                labels={"url": "Link address"},
                             )
                             if ok:
                                 handle.value, url.value = "", ""

@@ -19,14 +19,28 @@ from console.catalog.models import (
     Video,
     VideoPerformer,
 )
-from console.catalog.rules import check_slug, check_url, slugify
+from console.catalog.rules import check_slug, check_url, slugify, unique_slug
 from console.db import utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.validation import clean_text
+from console.textsearch import fold
+from console.validation import clean_text, text_problem
 
 HANDLE_MAX = 100
+NAME_MAX = 200
+SLUG_MAX = 220
+BIO_MAX = 10_000
+ALT_TEXT_MAX = 255
+# The longest text each field takes, for forms that show a counter (console.ui.forms.limit_lengths).
+TEXT_LIMITS = {
+    "name": NAME_MAX,
+    "slug": SLUG_MAX,
+    "bio": BIO_MAX,
+    "handle": HANDLE_MAX,
+    "alt_text": ALT_TEXT_MAX,
+    "url": 2048,  # rules.check_url
+}
 MAX_ID = 2**63 - 1
 
 
@@ -55,9 +69,11 @@ def list_performers(session: Session, *, actor: Actor, flt: PerformerFilter, pag
     term = (flt.search or "").strip()
     if len(term) > 200:
         raise ValidationFailed({"search": "is too long (200 characters at most)"})
+    if (problem := text_problem(term)) is not None:
+        raise ValidationFailed({"search": problem})
     query = select(Performer).where(Performer.deleted_at.is_(None))
-    if term:
-        query = query.where(Performer.name.icontains(term, autoescape=True))
+    if term:  # accent- and case-insensitive (textsearch.py)
+        query = query.where(Performer.name_search.contains(fold(term), autoescape=True))
     if not flt.include_inactive:
         query = query.where(Performer.is_active.is_(True))
     total, estimated = exact_or_estimated_count(session, query)
@@ -89,21 +105,31 @@ def videos_of(session: Session, *, actor: Actor, performer_id: int, limit: int =
     )
 
 
+def _slugs_taken(session: Session, slugs: list[str], current: Performer | None) -> set[str]:
+    clash = select(Performer.slug).where(Performer.slug.in_(slugs), Performer.deleted_at.is_(None))
+    if current is not None:
+        clash = clash.where(Performer.id != current.id)
+    return set(session.execute(clash).scalars())
+
+
 def _clean(session: Session, data: dict[str, Any], current: Performer | None) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {}
-    out["name"] = clean_text(data.get("name"), "name", errors, max_len=200)
-    out["slug"] = check_slug(data.get("slug") or slugify(out["name"], 220), "slug", errors, max_len=220)
-    out["bio"] = clean_text(data.get("bio"), "bio", errors, max_len=10_000, required=False, multiline=True) or None
+    out["name"] = clean_text(data.get("name"), "name", errors, max_len=NAME_MAX)
+    typed_slug = bool(data.get("slug"))
+    if typed_slug:  # a typed slug must be free; one made from the name gets a free -2, -3 ... suffix
+        out["slug"] = check_slug(data.get("slug"), "slug", errors, max_len=SLUG_MAX)
+    elif "name" in errors:  # refused anyway: no slug to make
+        out["slug"] = ""
+    else:
+        base = slugify(out["name"], SLUG_MAX)
+        out["slug"] = unique_slug(base, SLUG_MAX, lambda c: _slugs_taken(session, c, current), fallback="performer")
+    out["bio"] = clean_text(data.get("bio"), "bio", errors, max_len=BIO_MAX, required=False, multiline=True) or None
     out["profile_photo_url"] = check_url(data.get("profile_photo_url"), "profile_photo_url", errors)
     out["cover_photo_url"] = check_url(data.get("cover_photo_url"), "cover_photo_url", errors)
     out["is_active"] = bool(data.get("is_active", True))
-    if "slug" not in errors:
-        clash = select(Performer.id).where(Performer.slug == out["slug"], Performer.deleted_at.is_(None))
-        if current is not None:
-            clash = clash.where(Performer.id != current.id)
-        if session.execute(clash).first():
-            errors["slug"] = "is already used by another performer"
+    if typed_slug and "slug" not in errors and _slugs_taken(session, [out["slug"]], current):
+        errors["slug"] = "is already used by another performer"
     if errors:
         raise ValidationFailed(errors)
     return out
@@ -152,7 +178,7 @@ def set_social_link(
     if platform not in SOCIAL_PLATFORMS:
         errors["platform"] = f"must be one of {', '.join(SOCIAL_PLATFORMS)}"
     handle = clean_text((handle or "").lstrip("@"), "handle", errors, max_len=HANDLE_MAX)
-    if handle and any(ch.isspace() for ch in handle):
+    if "handle" not in errors and any(ch.isspace() for ch in handle):
         errors["handle"] = "must not contain spaces"
     checked_url = check_url(url, "url", errors)
     if errors:
@@ -215,7 +241,7 @@ def add_photo(
         errors["photo_type"] = "is not a photo type"
     if performer_id is None and video_id is None:
         errors["photo"] = "must belong to a performer or a video"
-    alt = clean_text(alt_text, "alt_text", errors, max_len=255, required=False) or None
+    alt = clean_text(alt_text, "alt_text", errors, max_len=ALT_TEXT_MAX, required=False) or None
     if errors:
         raise ValidationFailed(errors)
     assert checked is not None

@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable, Container
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
+
+from slugify import slugify as python_slugify
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
 DURATION_RE = re.compile(r"^(?:(\d+):([0-5]?\d)|(\d+)):([0-5]\d)$")  # h:mm:ss, or mm:ss with any mm
 MAX_PRICE_CENTS = 100_000_00
+APOSTROPHES = [["'", ""], ["\u2019", ""]]  # "Zoë's" -> "zoes", not "zoe-s"
 LOCAL_THUMBNAIL_RE = re.compile(r"^/media/thumbnails/[0-9a-f]{32}\.(png|jpg|webp)$")  # what media.py stores
 
 
 def slugify(text: str, max_len: int = 200) -> str:
-    """'Zoë's Night Out!' -> 'zoes-night-out' (ASCII, lowercase, hyphens)."""
-    text = (text or "").replace("'", "").replace("\u2019", "")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_len].rstrip("-")
+    """'Zoë's Night Out!' -> 'zoes-night-out'; 'Привет мир' -> 'privet-mir'; '東京' -> 'dong-jing' (ASCII,
+    lowercase, hyphens, transliterated by python-slugify with Unidecode). Emoji or punctuation alone give ''."""
+    slug = python_slugify(text or "", max_length=max_len, replacements=APOSTROPHES)
+    return slug[:max_len].strip("-")
+
+
+def unique_slug(base: str, max_len: int, taken: Callable[[list[str]], Container[str]], *, fallback: str) -> str:
+    """The first of base, base-2, base-3 ... that `taken` does not report (asked 50 candidates at a time), cut to
+    `max_len`. An empty base (a title of emoji only) becomes `fallback` ("video")."""
+    base = base or fallback
+    for start in range(1, 100_000, 50):
+        numbers = range(start, start + 50)
+        candidates = [base if n == 1 else f"{base[: max_len - len(str(n)) - 1].rstrip('-')}-{n}" for n in numbers]
+        used = taken(candidates)
+        for candidate in candidates:
+            if candidate not in used:
+                return candidate
+    raise RuntimeError(f"no free slug for {base!r}")  # 100,000 rows with one title: not a real case
 
 
 def check_slug(value: str | None, field: str, errors: dict[str, str], *, max_len: int) -> str:

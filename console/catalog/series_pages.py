@@ -19,6 +19,8 @@ from console.actor import Actor
 from console.catalog.page_parts import ConflictCatcher, confirm_in, show_conflict
 from console.catalog.rules import format_duration
 from console.catalog.series import (
+    SEASON_DESCRIPTION_MAX,
+    SEASON_TITLE_MAX,
     add_episode,
     add_season,
     delete_season,
@@ -29,11 +31,12 @@ from console.catalog.series import (
     step_episode,
     update_season,
 )
+from console.catalog.service import TITLE_MAX
 from console.db import session_scope
 from console.errors import ConsoleError, NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.forms import guarded, report
+from console.ui.forms import guarded, limit_length, limit_lengths, report
 from console.ui.ordering import move_buttons
 from console.ui.page import staff_page
 from console.ui.session import require_live_session
@@ -240,7 +243,8 @@ def build(info: SessionInfo, series_id: int) -> None:
         dialog_host.clear()
         with dialog_host, ui.dialog() as dialog, ui.card().classes("w-[480px] max-w-full gap-2"):
             ui.label(f"New episode of Season {season['season_number']}").classes("text-lg font-semibold")
-            title = ui.input("Title").props("dense maxlength=500 autofocus").classes("w-full").mark("episode-new-title")
+            title = ui.input("Title").props("dense autofocus").classes("w-full").mark("episode-new-title")
+            limit_length(title, TITLE_MAX)
             number = (
                 ui.input("Episode number", value=str(season["next_episode"]))
                 .props("dense maxlength=6 inputmode=numeric")
@@ -293,7 +297,8 @@ def build(info: SessionInfo, series_id: int) -> None:
                     .classes("w-32")
                     .mark("season-new-year")
                 )
-            title = ui.input("Title (optional)").props("dense maxlength=200").classes("w-full").mark("season-new-title")
+            title = ui.input("Title (optional)").props("dense").classes("w-full").mark("season-new-title")
+            limit_length(title, SEASON_TITLE_MAX)
             summary = ui.label("").classes("text-negative text-sm").mark("season-new-summary")
             summary.visible = False
 
@@ -348,7 +353,7 @@ def build(info: SessionInfo, series_id: int) -> None:
             )
             title = (
                 ui.input("Title", value=_text(season["title"]))
-                .props("dense maxlength=200")
+                .props("dense")
                 .classes("grow")
                 .mark(f"season-title-{sid}")
             )
@@ -360,11 +365,12 @@ def build(info: SessionInfo, series_id: int) -> None:
             )
         description = (
             ui.textarea("Description", value=_text(season["description"]))
-            .props("dense autogrow maxlength=5000")
+            .props("dense autogrow")
             .classes("w-full")
             .mark(f"season-description-{sid}")
         )
         fields = {"season_number": number, "title": title, "release_year": year, "description": description}
+        limit_lengths(fields, {"title": SEASON_TITLE_MAX, "description": SEASON_DESCRIPTION_MAX})
         if not editable:
             for element in fields.values():
                 element.disable()

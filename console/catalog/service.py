@@ -33,18 +33,40 @@ from console.catalog.models import (
     Video,
     VideoPerformer,
 )
-from console.catalog.rules import check_slug, check_url, parse_duration, parse_money, slugify
+from console.catalog.rules import (
+    SLUG_RE,
+    check_slug,
+    check_url,
+    parse_duration,
+    parse_money,
+    slugify,
+    unique_slug,
+)
 from console.db import dialect_name, utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.members.countries import COUNTRIES
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.validation import clean_text
+from console.textsearch import fold
+from console.validation import clean_text, text_problem
 
 TITLE_MAX = 500
 SLUG_MAX = 500
+DESCRIPTION_MAX = 20_000
+LANGUAGE_MAX = 35
+DIRECTOR_MAX = 200
+URL_MAX = 2048  # rules.check_url
 BULK_MAX = 5_000
 URL_FIELDS = ("hls_url", "thumbnail_url", "poster_url", "backdrop_url", "trailer_url")
+# The longest text each field takes, for forms that show a counter (console.ui.forms.limit_lengths).
+TEXT_LIMITS = {
+    "title": TITLE_MAX,
+    "slug": SLUG_MAX,
+    "description": DESCRIPTION_MAX,
+    "language": LANGUAGE_MAX,
+    "director": DIRECTOR_MAX,
+    **dict.fromkeys(URL_FIELDS, URL_MAX),
+}
 EDITABLE = (
     "kind",
     "collection_id",
@@ -109,20 +131,30 @@ SORTABLE = {
 }
 
 
+def _search_branches(base: Select[Any], term: str, *, live_slug: bool) -> list[Select[Any]]:
+    """`base` narrowed three ways: the folded title contains the folded term (textsearch.py: "amelie" finds
+    "Amélie"), the slug is the term (of a live video if `live_slug`), a linked live performer's folded name
+    contains it."""
+    folded = fold(term)
+    branches = [
+        base.where(Video.title_search.contains(folded, autoescape=True)),
+        base.join(VideoPerformer, VideoPerformer.video_id == Video.id)
+        .join(Performer, Performer.id == VideoPerformer.performer_id)
+        .where(Performer.name_search.contains(folded, autoescape=True), Performer.deleted_at.is_(None)),
+    ]
+    if SLUG_RE.match(term.lower()):
+        by_slug = base.where(Video.slug == term.lower())
+        branches.insert(1, by_slug.where(Video.deleted_at.is_(None)) if live_slug else by_slug)
+    return branches
+
+
 def _search_condition(session: Session, term: str) -> Any:
     """Title contains the term, or the slug is the term, or a linked performer's name contains it.
 
     Written as `id IN (title matches UNION performer matches)` so PostgreSQL serves each side from its
     trigram index and joins once, instead of testing a correlated subquery on every video.
     """
-    by_title = select(Video.id).where(Video.title.icontains(term, autoescape=True))
-    by_slug = select(Video.id).where(Video.slug == term.lower(), Video.deleted_at.is_(None))
-    by_performer = (
-        select(VideoPerformer.video_id)
-        .join(Performer, Performer.id == VideoPerformer.performer_id)
-        .where(Performer.name.icontains(term, autoescape=True), Performer.deleted_at.is_(None))
-    )
-    return Video.id.in_(union(by_title, by_slug, by_performer))
+    return Video.id.in_(union(*_search_branches(select(Video.id), term, live_slug=True)))
 
 
 SEARCH_CAP = 20_000
@@ -151,14 +183,7 @@ def _search_page(
     travel back, however many videos match, then the page's rows are loaded by id. Returns None past
     SEARCH_CAP matches (the caller falls back to the planner-estimated path)."""
     base = filtered_videos(session, replace(flt, search=None)).with_only_columns(Video.id, column.label("sort_key"))
-    branches = [
-        base.where(Video.title.icontains(term, autoescape=True)),
-        base.where(Video.slug == term.lower()),
-        base.join(VideoPerformer, VideoPerformer.video_id == Video.id)
-        .join(Performer, Performer.id == VideoPerformer.performer_id)
-        .where(Performer.name.icontains(term, autoescape=True), Performer.deleted_at.is_(None)),
-    ]
-    matches = union(*branches).limit(SEARCH_CAP + 1).subquery("matches")
+    matches = union(*_search_branches(base, term, live_slug=False)).limit(SEARCH_CAP + 1).subquery("matches")
     key, ident = matches.c.sort_key, matches.c.id
     # NULLs (only published_at has them) last when descending, first when ascending, ties by id: spelled out,
     # so PostgreSQL and SQLite agree (their defaults differ) and the order is the one searches always had.
@@ -183,7 +208,9 @@ def filtered_videos(session: Session, flt: VideoFilter) -> Select[tuple[Video]]:
     term = (flt.search or "").strip()
     if len(term) > 200:
         errors["search"] = "is too long (200 characters at most)"
-    elif 0 < len(term) < 3:
+    elif term and (problem := text_problem(term)) is not None:
+        errors["search"] = problem
+    elif term and len(fold(term)) < 3:
         errors["search"] = "needs at least 3 characters"
     for name, allowed in (("kind", VIDEO_KINDS), ("state", VIDEO_STATES), ("access_level", ACCESS_LEVELS)):
         value = getattr(flt, name)
@@ -256,6 +283,10 @@ class CleanLookups(Protocol):
         """Does a live video other than `except_id` hold `slug`?"""
         ...
 
+    def slugs_taken(self, slugs: list[str], except_id: int | None) -> set[str]:
+        """Which of `slugs` live videos other than `except_id` hold."""
+        ...
+
 
 @dataclass
 class DatabaseLookups:
@@ -272,6 +303,25 @@ class DatabaseLookups:
         if except_id is not None:
             clash = clash.where(Video.id != except_id)
         return self.session.execute(clash.limit(1)).first() is not None
+
+    def slugs_taken(self, slugs: list[str], except_id: int | None) -> set[str]:
+        clash = select(Video.slug).where(Video.slug.in_(slugs), Video.deleted_at.is_(None))
+        if except_id is not None:
+            clash = clash.where(Video.id != except_id)
+        return set(self.session.execute(clash).scalars())
+
+
+def _clean_slug(typed: Any, title: str, errors: dict[str, str], look: CleanLookups, except_id: int | None) -> str:
+    """A typed slug must be valid and free; one made from the title (none typed) gets a free -2, -3 ... suffix."""
+    if typed in (None, ""):
+        if "title" in errors:  # refused anyway: no slug to make
+            return ""
+        base = slugify(title, SLUG_MAX)
+        return unique_slug(base, SLUG_MAX, lambda c: look.slugs_taken(c, except_id), fallback="video")
+    slug = check_slug(typed, "slug", errors, max_len=SLUG_MAX)
+    if "slug" not in errors and look.slug_taken(slug, except_id):
+        errors["slug"] = "is already used by another video"
+    return slug
 
 
 def _clean(
@@ -291,11 +341,12 @@ def _clean(
     out: dict[str, Any] = {}
     get = data.get
     out["title"] = clean_text(get("title"), "title", errors, max_len=TITLE_MAX)
-    slug_input = get("slug") if get("slug") not in (None, "") else slugify(out["title"], SLUG_MAX)
-    out["slug"] = check_slug(slug_input, "slug", errors, max_len=SLUG_MAX)
-    out["description"] = (
-        clean_text(get("description"), "description", errors, max_len=20_000, required=False, multiline=True) or None
+    except_id = current.id if current is not None else None
+    out["slug"] = _clean_slug(get("slug"), out["title"], errors, look, except_id)
+    description = clean_text(
+        get("description"), "description", errors, max_len=DESCRIPTION_MAX, required=False, multiline=True
     )
+    out["description"] = description or None
     kind = get("kind") or ("episode" if season_id is not None else current.kind if current else "movie")
     in_season = season_id is not None or (current is not None and current.season_id is not None)
     if kind not in VIDEO_KINDS:
@@ -368,8 +419,8 @@ def _clean(
     if country and country not in COUNTRIES:
         errors["country"] = "is not a known country code"
     out["country"] = country
-    out["language"] = clean_text(get("language"), "language", errors, max_len=35, required=False) or None
-    out["director"] = clean_text(get("director"), "director", errors, max_len=200, required=False) or None
+    out["language"] = clean_text(get("language"), "language", errors, max_len=LANGUAGE_MAX, required=False) or None
+    out["director"] = clean_text(get("director"), "director", errors, max_len=DIRECTOR_MAX, required=False) or None
     release_date = get("release_date")
     if isinstance(release_date, str):
         try:
@@ -400,8 +451,6 @@ def _clean(
     out["file_size_bytes"] = size
     out["is_featured"] = bool(get("is_featured", current.is_featured if current else False))
     out["is_trending"] = bool(get("is_trending", current.is_trending if current else False))
-    if "slug" not in errors and look.slug_taken(out["slug"], current.id if current is not None else None):
-        errors["slug"] = "is already used by another video"
     if errors:
         raise ValidationFailed(errors)
     return out

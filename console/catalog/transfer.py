@@ -500,6 +500,11 @@ class _Lookups:
         holder = self.videos.get(slug)  # live slugs are unique (uq_videos_slug_live)
         return holder is not None and holder.id != except_id
 
+    def slugs_taken(self, slugs: list[str], except_id: int | None) -> set[str]:
+        read = {slug for slug in slugs if slug in self.slugs and self.slug_taken(slug, except_id)}
+        unread = [slug for slug in slugs if slug not in self.slugs]
+        return read | (DatabaseLookups(self.session).slugs_taken(unread, except_id) if unread else set())
+
 
 def _row_key(cells: Mapping[str, str]) -> str:
     slug = cells.get("slug", "").strip().lower()

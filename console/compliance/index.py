@@ -36,6 +36,8 @@ from console.compliance.records import age_on, legal_name
 from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
+from console.textsearch import fold
+from console.validation import text_problem
 
 MIN_TERM = 2  # two-letter surnames (Li, Wu, Ng) must be findable
 MAX_TERM = 200
@@ -119,14 +121,17 @@ class DepictionEntry:
 
 
 def search_words(search: str | None) -> list[str]:
-    """The words of a name search ('Doe, Jane' -> ['Doe', 'Jane']). Words shorter than MIN_TERM are dropped
-    (a middle initial); a search with no usable word is refused."""
+    """The folded words of a name search ('Doe, Jane' -> ['doe', 'jane']; 'MÜLLER' -> ['muller']: see
+    textsearch.py). Words shorter than MIN_TERM are dropped (a middle initial); a search with no usable word
+    is refused."""
     term = (search or "").strip()
     if not term:
         return []
     if len(term) > MAX_TERM:
         raise ValidationFailed({"search": f"is too long ({MAX_TERM} characters at most)"})
-    words = [w for w in _WORDS.split(term) if len(w) >= MIN_TERM]
+    if (problem := text_problem(term)) is not None:
+        raise ValidationFailed({"search": problem})
+    words = [w for w in _WORDS.split(fold(term)) if len(w) >= MIN_TERM]
     if not words:
         raise ValidationFailed({"search": f"needs at least {MIN_TERM} characters"})
     return list(dict.fromkeys(words))[:6]
@@ -137,25 +142,25 @@ def _escape_like(text: str) -> str:
 
 
 def _word_in(column: Any, word: str) -> Any:
-    """Three letters or more: the name contains them. Two letters (Li, Wu, Ng): a whole word of the name is
-    exactly them — a two-letter "contains" would match most names and no trigram index could serve it, while
-    these four anchored patterns are each served by the trigram index."""
+    """`column` is a folded search column, `word` a folded word. Three letters or more: the name contains them.
+    Two letters (Li, Wu, Ng): a whole word of the name is exactly them — a two-letter "contains" would match most
+    names and no trigram index could serve it, while these four anchored patterns are each served by the
+    trigram index. (Folded text has single spaces between words, so the patterns find every whole word.)"""
     if len(word) >= 3:
-        return column.icontains(word, autoescape=True)
+        return column.contains(word, autoescape=True)
     w = _escape_like(word)
-    return or_(*(column.ilike(pattern, escape="/") for pattern in (w, f"{w} %", f"% {w}", f"% {w} %")))
+    return or_(*(column.like(pattern, escape="/") for pattern in (w, f"{w} %", f"% {w}", f"% {w} %")))
 
 
 def _matches_word(word: str) -> Any:
-    """Record ids with any name matching `word`: each branch is served by its own (trigram) index."""
+    """Record ids with any name matching `word` (legal first/middle/last name together in one folded column,
+    other names, the stage name): each branch is served by its own trigram index."""
     return union(
-        select(LegalRecord.id).where(_word_in(LegalRecord.legal_last_name, word)),
-        select(LegalRecord.id).where(_word_in(LegalRecord.legal_first_name, word)),
-        select(LegalRecord.id).where(_word_in(LegalRecord.legal_middle_name, word)),
-        select(PerformerName.legal_record_id).where(_word_in(PerformerName.name, word)),
+        select(LegalRecord.id).where(_word_in(LegalRecord.legal_name_search, word)),
+        select(PerformerName.legal_record_id).where(_word_in(PerformerName.name_search, word)),
         select(LegalRecord.id)
         .join(Performer, Performer.id == LegalRecord.performer_id)
-        .where(_word_in(Performer.name, word)),
+        .where(_word_in(Performer.name_search, word)),
     )
 
 
@@ -452,12 +457,14 @@ def depiction_query(search: str | None = None) -> Select[tuple[Video]]:
         return query
     if len(term) > MAX_TERM:
         raise ValidationFailed({"search": f"is too long ({MAX_TERM} characters at most)"})
+    if (problem := text_problem(term)) is not None:
+        raise ValidationFailed({"search": problem})
     number = term.lstrip("#")
     branches = [select(Video.id).where(Video.slug == number.lower(), Video.deleted_at.is_(None))]
     if number.isascii() and number.isdigit() and len(number) < 19:
         branches.append(select(Video.id).where(Video.id == int(number)))
-    if len(term) >= 3:
-        branches.append(select(Video.id).where(Video.title.icontains(term, autoescape=True)))
+    if len(fold(term)) >= 3:
+        branches.append(select(Video.id).where(Video.title_search.contains(fold(term), autoescape=True)))
     elif len(branches) == 1:
         raise ValidationFailed({"search": "needs at least 3 characters (or a video id)"})
     return query.where(Video.id.in_(union(*branches)))

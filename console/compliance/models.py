@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base, BigIntPK, JSONType, UTCDateTime, utcnow
+from console.textsearch import keep_folded
 
 RECORD_STATES = ("incomplete", "pending_verification", "verified", "rejected", "revoked")
 NAME_KINDS = ("stage", "maiden", "alias", "nickname", "previous_legal")
@@ -52,6 +53,8 @@ class LegalRecord(Base):
     legal_first_name: Mapped[str] = mapped_column(String(120), nullable=False)
     legal_middle_name: Mapped[str | None] = mapped_column(String(120))
     legal_last_name: Mapped[str] = mapped_column(String(120), nullable=False)
+    # first, middle and last name folded (textsearch.py): a search word matches any of them
+    legal_name_search: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(24), nullable=False, default="incomplete")
     notes: Mapped[str | None] = mapped_column(Text)
@@ -79,22 +82,10 @@ class LegalRecord(Base):
         Index("ix_legal_records_name", "legal_last_name", "legal_first_name", "id"),
         Index("ix_legal_records_status", "status", "id"),
         Index(
-            "ix_legal_records_last_trgm",
-            "legal_last_name",
+            "ix_legal_records_name_search_trgm",
+            "legal_name_search",
             postgresql_using="gin",
-            postgresql_ops={"legal_last_name": "gin_trgm_ops"},
-        ),
-        Index(
-            "ix_legal_records_middle_trgm",
-            "legal_middle_name",
-            postgresql_using="gin",
-            postgresql_ops={"legal_middle_name": "gin_trgm_ops"},
-        ),
-        Index(
-            "ix_legal_records_first_trgm",
-            "legal_first_name",
-            postgresql_using="gin",
-            postgresql_ops={"legal_first_name": "gin_trgm_ops"},
+            postgresql_ops={"legal_name_search": "gin_trgm_ops"},
         ),
     )
 
@@ -107,6 +98,7 @@ class PerformerName(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     legal_record_id: Mapped[int] = mapped_column(ForeignKey("legal_records.id", ondelete="RESTRICT"), nullable=False)
     name: Mapped[str] = mapped_column(String(255), nullable=False)
+    name_search: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")  # textsearch.py
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     used_from: Mapped[date | None] = mapped_column(Date)
     used_to: Mapped[date | None] = mapped_column(Date)
@@ -117,7 +109,12 @@ class PerformerName(Base):
         CheckConstraint("used_from IS NULL OR used_to IS NULL OR used_from <= used_to", name="dates_ordered"),
         UniqueConstraint("legal_record_id", "name", "kind"),
         Index("ix_performer_names_record", "legal_record_id"),
-        Index("ix_performer_names_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+        Index(
+            "ix_performer_names_name_search_trgm",
+            "name_search",
+            postgresql_using="gin",
+            postgresql_ops={"name_search": "gin_trgm_ops"},
+        ),
     )
 
 
@@ -273,3 +270,7 @@ class Custodian(Base):
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
+keep_folded(LegalRecord, "legal_name_search", "legal_first_name", "legal_middle_name", "legal_last_name")
+keep_folded(PerformerName, "name_search", "name")

@@ -18,6 +18,8 @@ from console.actor import Actor
 from console.catalog.page_parts import ConflictCatcher, call_service, show_conflict
 from console.compliance.hold_prompt import Held, confirm_holds
 from console.compliance.productions import (
+    CUSTODIAN_LIMITS,
+    NOTES_MAX,
     compliance_statement,
     custodian_view,
     get_custodian,
@@ -31,7 +33,7 @@ from console.db import session_scope
 from console.errors import Conflict, ConsoleError, NotFound, RuleViolation
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.forms import report
+from console.ui.forms import limit_length, limit_lengths, report
 from console.ui.page import staff_page
 
 AUTO_ID = "auto"
@@ -157,16 +159,18 @@ def register() -> None:
                     )
                     producer_notes = (
                         ui.textarea("Producer notes", value=stored["producer_notes"] if stored else "")
-                        .props("dense autogrow maxlength=2000")
+                        .props("dense autogrow")
                         .classes("w-full")
                         .mark("production-producer-notes")
                     )
                     location_notes = (
                         ui.textarea("Location notes", value=stored["location_notes"] if stored else "")
-                        .props("dense autogrow maxlength=2000")
+                        .props("dense autogrow")
                         .classes("w-full")
                         .mark("production-location-notes")
                     )
+                    limit_length(producer_notes, NOTES_MAX)
+                    limit_length(location_notes, NOTES_MAX)
                     if not editable:
                         for element in (production_date, producer_notes, location_notes):
                             element.props("readonly")
@@ -384,23 +388,24 @@ def register() -> None:
                 "text-warning text-sm"
             ).mark("custodian-missing")
         with ui.card().classes("w-full max-w-2xl gap-2"):
-            name = ui.input("Name", value=stored["name"]).props("dense maxlength=200").classes("w-full")
+            name = ui.input("Name", value=stored["name"]).props("dense").classes("w-full")
             name.mark("custodian-name")
-            title = ui.input("Title", value=stored["title"]).props("dense maxlength=200").classes("w-full")
+            title = ui.input("Title", value=stored["title"]).props("dense").classes("w-full")
             title.mark("custodian-title")
             address = (
                 ui.textarea("Business address", value=stored["business_address"])
-                .props("dense autogrow maxlength=1000")
+                .props("dense autogrow")
                 .classes("w-full")
                 .mark("custodian-address")
             )
             hours = (
                 ui.input("Hours when the records are available", value=stored["hours"])
-                .props("dense maxlength=300")
+                .props("dense")
                 .classes("w-full")
                 .mark("custodian-hours")
             )
             fields = {"name": name, "title": title, "business_address": address, "hours": hours}
+            limit_lengths(fields, CUSTODIAN_LIMITS)
             if not editable:
                 for element in fields.values():
                     element.props("readonly")

@@ -26,6 +26,9 @@ from console.validation import clean_text
 EARLIEST_PRODUCTION = date(1970, 1, 1)
 Held = dict[int, tuple[str, list[str]]]  # video id -> (title, the 2257 reasons it was put on hold for)
 
+NOTES_MAX = 2000  # producer and location notes of a production
+CUSTODIAN_LIMITS = {"name": 200, "title": 200, "business_address": 1000, "hours": 300}
+
 
 def production_view(p: Production, relied: dict[int, int | None]) -> dict[str, Any]:
     return {
@@ -160,10 +163,10 @@ def save_production(
     elif day is not None and day < EARLIEST_PRODUCTION:
         errors["production_date"] = f"is before {EARLIEST_PRODUCTION.isoformat()}"
     producer = clean_text(
-        data.get("producer_notes"), "producer_notes", errors, max_len=2000, required=False, multiline=True
+        data.get("producer_notes"), "producer_notes", errors, max_len=NOTES_MAX, required=False, multiline=True
     )
     location = clean_text(
-        data.get("location_notes"), "location_notes", errors, max_len=2000, required=False, multiline=True
+        data.get("location_notes"), "location_notes", errors, max_len=NOTES_MAX, required=False, multiline=True
     )
     if errors:
         raise ValidationFailed(errors)
@@ -291,12 +294,16 @@ def set_custodian(session: Session, *, actor: Actor, data: dict[str, Any], expec
     require(actor, Permission.COMPLIANCE_EDIT)
     errors: dict[str, str] = {}
     values = {
-        "name": clean_text(data.get("name"), "name", errors, max_len=200),
-        "title": clean_text(data.get("title"), "title", errors, max_len=200),
+        "name": clean_text(data.get("name"), "name", errors, max_len=CUSTODIAN_LIMITS["name"]),
+        "title": clean_text(data.get("title"), "title", errors, max_len=CUSTODIAN_LIMITS["title"]),
         "business_address": clean_text(
-            data.get("business_address"), "business_address", errors, max_len=1000, multiline=True
+            data.get("business_address"),
+            "business_address",
+            errors,
+            max_len=CUSTODIAN_LIMITS["business_address"],
+            multiline=True,
         ),
-        "hours": clean_text(data.get("hours"), "hours", errors, max_len=300),
+        "hours": clean_text(data.get("hours"), "hours", errors, max_len=CUSTODIAN_LIMITS["hours"]),
     }
     if errors:
         raise ValidationFailed(errors)

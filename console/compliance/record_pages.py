@@ -34,7 +34,7 @@ from console.members.countries import COUNTRIES
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
-from console.ui.forms import clear_errors, guarded, report
+from console.ui.forms import clear_errors, guarded, limit_length, limit_lengths, report
 from console.ui.history import diff_table
 from console.ui.page import staff_page
 from console.ui.session import require_live_session
@@ -267,10 +267,11 @@ async def reason_dialog(
         ui.label(message).classes("text-sm whitespace-pre-line").mark("reason-message")
         reason = (
             ui.textarea("Reason (required; kept in the audit log)")
-            .props("dense autogrow maxlength=1000")
+            .props("dense autogrow")
             .classes("w-full")
             .mark("reason-input")
         )
+        limit_length(reason, records.TEXT_LIMITS["reason"], "Reason")
 
         async def go() -> None:
             if await action(reason.value or "", reason):
@@ -428,7 +429,8 @@ def build(info: SessionInfo, performer_id: int) -> None:
                     names_section()
                     if can_edit:
                         with ui.row().classes("w-full items-start gap-2"):
-                            name_input = ui.input("Name").props("dense maxlength=255").classes("w-56")
+                            name_input = ui.input("Name").props("dense").classes("w-56")
+                            limit_length(name_input, records.TEXT_LIMITS["name"])
                             name_input.mark("name-new")
                             name_kind = (
                                 ui.select(
@@ -580,10 +582,7 @@ def build(info: SessionInfo, performer_id: int) -> None:
                                     .props("dense options-dense")
                                     .classes("w-56")
                                     .mark("document-type"),
-                                    "number": ui.input("Number")
-                                    .props("dense maxlength=64")
-                                    .classes("w-44")
-                                    .mark("document-number"),
+                                    "number": ui.input("Number").props("dense").classes("w-44").mark("document-number"),
                                     "issuing_country": ui.select(
                                         COUNTRY_OPTIONS, value="US", label="Issuing country", with_input=True
                                     )
@@ -591,10 +590,11 @@ def build(info: SessionInfo, performer_id: int) -> None:
                                     .classes("w-56")
                                     .mark("document-country"),
                                     "issuing_state": ui.input("State / region")
-                                    .props("dense maxlength=64")
+                                    .props("dense")
                                     .classes("w-40")
                                     .mark("document-state"),
                                 }
+                                limit_lengths(doc_fields, records.TEXT_LIMITS)
                             with ui.row().classes("w-full items-start gap-2"):
                                 doc_fields["issue_date"] = (
                                     ui.input("Issued on")
@@ -994,19 +994,19 @@ def _identity_fields(rec: dict[str, Any] | None) -> dict[str, Any]:
     with ui.row().classes("w-full gap-2 no-wrap"):
         fields["legal_first_name"] = (
             ui.input("Legal first name", value=_text(rec.get("legal_first_name")))
-            .props("dense maxlength=120")
+            .props("dense")
             .classes("grow")
             .mark("record-first-name")
         )
         fields["legal_middle_name"] = (
             ui.input("Middle name(s)", value=_text(rec.get("legal_middle_name")))
-            .props("dense maxlength=120")
+            .props("dense")
             .classes("grow")
             .mark("record-middle-name")
         )
         fields["legal_last_name"] = (
             ui.input("Legal last name", value=_text(rec.get("legal_last_name")))
-            .props("dense maxlength=120")
+            .props("dense")
             .classes("grow")
             .mark("record-last-name")
         )
@@ -1018,10 +1018,11 @@ def _identity_fields(rec: dict[str, Any] | None) -> dict[str, Any]:
     )
     fields["notes"] = (
         ui.textarea("Notes", value=_text(rec.get("notes")))
-        .props("dense autogrow maxlength=5000")
+        .props("dense autogrow")
         .classes("w-full")
         .mark("record-notes")
     )
+    limit_lengths(fields, records.TEXT_LIMITS)
     return fields
 
 

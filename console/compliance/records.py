@@ -70,6 +70,19 @@ LEGAL_FACTS = ("legal_first_name", "legal_middle_name", "legal_last_name", "date
 EARLIEST_DOB = date(1900, 1, 1)
 READ_ACTIONS = ("legal_record.view", "legal_record.scan_view", "legal_record.scan_download")
 
+NAME_MAX = 120  # each legal name
+# The longest text each field takes, for forms that show a counter (console.ui.forms.limit_lengths).
+TEXT_LIMITS = {
+    "legal_first_name": NAME_MAX,
+    "legal_middle_name": NAME_MAX,
+    "legal_last_name": NAME_MAX,
+    "notes": 5000,
+    "reason": 1000,
+    "name": 255,  # another name
+    "number": 64,
+    "issuing_state": 64,
+}
+
 
 def _remember_file(session: Session, key: str, name: str) -> None:
     """Note a scan file written or deleted, with the (sub)transaction it belongs to (innermost savepoint or root)."""
@@ -320,13 +333,16 @@ def read_scan(session: Session, *, actor: Actor, scan_id: int, purpose: str = "v
 def _clean_record(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "legal_first_name": clean_text(data.get("legal_first_name"), "legal_first_name", errors, max_len=120),
+        "legal_first_name": clean_text(data.get("legal_first_name"), "legal_first_name", errors, max_len=NAME_MAX),
         "legal_middle_name": clean_text(
-            data.get("legal_middle_name"), "legal_middle_name", errors, max_len=120, required=False
+            data.get("legal_middle_name"), "legal_middle_name", errors, max_len=NAME_MAX, required=False
         )
         or None,
-        "legal_last_name": clean_text(data.get("legal_last_name"), "legal_last_name", errors, max_len=120),
-        "notes": clean_text(data.get("notes"), "notes", errors, max_len=5000, required=False, multiline=True) or None,
+        "legal_last_name": clean_text(data.get("legal_last_name"), "legal_last_name", errors, max_len=NAME_MAX),
+        "notes": clean_text(
+            data.get("notes"), "notes", errors, max_len=TEXT_LIMITS["notes"], required=False, multiline=True
+        )
+        or None,
     }
     dob = _parse_date(data.get("date_of_birth"), "date_of_birth", errors)
     if dob is not None:
@@ -488,7 +504,7 @@ def verify_record(
 
 def _reason(reason: str | None) -> str:
     errors: dict[str, str] = {}
-    text = clean_text(reason, "reason", errors, max_len=1000, multiline=True)
+    text = clean_text(reason, "reason", errors, max_len=TEXT_LIMITS["reason"], multiline=True)
     if errors:
         raise ValidationFailed(errors)
     return text
@@ -570,7 +586,7 @@ def add_name(session: Session, *, actor: Actor, record_id: int, data: dict[str, 
     require(actor, Permission.COMPLIANCE_EDIT)
     rec = _locked(session, record_id, None)
     errors: dict[str, str] = {}
-    name = clean_text(data.get("name"), "name", errors, max_len=255)
+    name = clean_text(data.get("name"), "name", errors, max_len=TEXT_LIMITS["name"])
     kind = str(data.get("kind") or "")
     if kind not in NAME_KINDS:
         errors["kind"] = "must be one of: " + ", ".join(NAME_KIND_LABELS.values())
@@ -620,11 +636,16 @@ def _clean_document(data: dict[str, Any]) -> dict[str, Any]:
     doc_type = str(data.get("doc_type") or "")
     if doc_type not in ID_TYPES:
         errors["doc_type"] = "must be one of: " + ", ".join(ID_TYPE_LABELS.values())
-    number = clean_text(data.get("number"), "number", errors, max_len=64)
+    number = clean_text(data.get("number"), "number", errors, max_len=TEXT_LIMITS["number"])
     country = str(data.get("issuing_country") or "").strip().upper()
     if country not in COUNTRIES:
         errors["issuing_country"] = "must be a two-letter country code (US, GB, ...)"
-    state = clean_text(data.get("issuing_state"), "issuing_state", errors, max_len=64, required=False) or None
+    state = (
+        clean_text(
+            data.get("issuing_state"), "issuing_state", errors, max_len=TEXT_LIMITS["issuing_state"], required=False
+        )
+        or None
+    )
     issue_date = _parse_date(data.get("issue_date"), "issue_date", errors)
     expiry_date = _parse_date(data.get("expiry_date"), "expiry_date", errors)
     examined_on = _parse_date(data.get("examined_on"), "examined_on", errors, required=True)

@@ -1,65 +1,13 @@
-"""ISO 3166-1 alpha-2 codes the console knows by name (filters and validation without a table scan)."""
+"""Every ISO 3166-1 country (alpha-2 code -> short English name), from pycountry: members' countries, videos'
+countries of origin, the issuing country of an ID, and later ads targeting and billing addresses."""
 
+from __future__ import annotations
+
+import pycountry
+
+# pycountry's `common_name` where it has one ("South Korea", "Taiwan", "Vietnam"), else the ISO short name.
 COUNTRIES: dict[str, str] = {
-    "AR": "Argentina",
-    "AT": "Austria",
-    "AU": "Australia",
-    "BE": "Belgium",
-    "BG": "Bulgaria",
-    "BR": "Brazil",
-    "CA": "Canada",
-    "CH": "Switzerland",
-    "CL": "Chile",
-    "CO": "Colombia",
-    "CZ": "Czechia",
-    "DE": "Germany",
-    "DK": "Denmark",
-    "EE": "Estonia",
-    "EG": "Egypt",
-    "ES": "Spain",
-    "FI": "Finland",
-    "FR": "France",
-    "GB": "United Kingdom",
-    "GR": "Greece",
-    "HR": "Croatia",
-    "HU": "Hungary",
-    "ID": "Indonesia",
-    "IE": "Ireland",
-    "IL": "Israel",
-    "IN": "India",
-    "IS": "Iceland",
-    "IT": "Italy",
-    "JP": "Japan",
-    "KE": "Kenya",
-    "KR": "South Korea",
-    "LT": "Lithuania",
-    "LU": "Luxembourg",
-    "LV": "Latvia",
-    "MA": "Morocco",
-    "MX": "Mexico",
-    "MY": "Malaysia",
-    "NG": "Nigeria",
-    "NL": "Netherlands",
-    "NO": "Norway",
-    "NZ": "New Zealand",
-    "PE": "Peru",
-    "PH": "Philippines",
-    "PL": "Poland",
-    "PT": "Portugal",
-    "RO": "Romania",
-    "RS": "Serbia",
-    "SE": "Sweden",
-    "SG": "Singapore",
-    "SI": "Slovenia",
-    "SK": "Slovakia",
-    "TH": "Thailand",
-    "TR": "Türkiye",
-    "TW": "Taiwan",
-    "UA": "Ukraine",
-    "US": "United States",
-    "UY": "Uruguay",
-    "VN": "Viet Nam",
-    "ZA": "South Africa",
+    c.alpha_2: getattr(c, "common_name", None) or c.name for c in sorted(pycountry.countries, key=lambda c: c.alpha_2)
 }
 
 

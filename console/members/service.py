@@ -18,7 +18,8 @@ from console.members.countries import COUNTRIES
 from console.members.models import AGE_METHODS, MEMBER_ROLES, MEMBER_STATUSES, Member
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.validation import clean_email, clean_text
+from console.textsearch import fold
+from console.validation import clean_email, clean_text, text_problem
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.]{2,29}$")
 SEARCH_MAX = 254
@@ -69,6 +70,8 @@ def _validated(flt: MemberFilter) -> MemberFilter:
     search = (flt.search or "").strip().lower()
     if len(search) > SEARCH_MAX:
         errors["search"] = f"is too long ({SEARCH_MAX} characters at most)"
+    elif (problem := text_problem(search)) is not None:
+        errors["search"] = problem
     if flt.status and flt.status not in MEMBER_STATUSES:
         errors["status"] = "is not a member status"
     country = (flt.country or "").strip().upper() or None
@@ -80,7 +83,8 @@ def _validated(flt: MemberFilter) -> MemberFilter:
 
 
 def list_members(session: Session, *, actor: Actor, flt: MemberFilter, page: PageRequest) -> Page[Member]:
-    """One page of members. Search is a prefix of the e-mail or the username ("@" means e-mail only)."""
+    """One page of members. Search is a prefix of the e-mail or the username ("@" means e-mail only); the
+    username prefix is folded (case and accents), the e-mail one only lower-cased."""
     require(actor, Permission.MEMBERS_READ)
     flt = _validated(flt)
     query = select(Member)
@@ -89,7 +93,9 @@ def list_members(session: Session, *, actor: Actor, flt: MemberFilter, page: Pag
         if "@" in flt.search.strip("@"):
             query = query.where(_prefix(session, Member.email, flt.search))
         elif term:
-            query = query.where(or_(_prefix(session, Member.email, term), _prefix(session, Member.username, term)))
+            # Usernames are a-z, 0-9, '_' and '.': "Amélie" looks for the username "amelie" (textsearch.py)
+            by_username = [_prefix(session, Member.username, folded)] if (folded := fold(term)) else []
+            query = query.where(or_(_prefix(session, Member.email, term), *by_username))
     if flt.status:
         query = query.where(Member.status == flt.status)
     if flt.country:

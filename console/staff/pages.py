@@ -13,7 +13,7 @@ from console.staff.auth import SessionInfo
 from console.staff.models import Staff
 from console.staff.permissions import ROLE_LABELS, Permission, Role
 from console.ui.formatting import fmt_dt
-from console.ui.forms import confirm, guarded
+from console.ui.forms import confirm, guarded, limit_length
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
 from console.ui.session import require_live_session
@@ -92,8 +92,10 @@ def register() -> None:
         def create_dialog() -> None:
             with ui.dialog() as dialog, ui.card().classes("w-[440px]"):
                 ui.label("New staff member").classes("text-lg font-semibold")
-                email = ui.input("E-mail").props("maxlength=254").mark("new-email").classes("w-full")
-                name = ui.input("Name").props("maxlength=120").mark("new-name").classes("w-full")
+                email = ui.input("E-mail").mark("new-email").classes("w-full")
+                name = ui.input("Name").mark("new-name").classes("w-full")
+                limit_length(email, 254)
+                limit_length(name, service.NAME_MAX)
                 roles = (
                     ui.select(ROLE_OPTIONS, multiple=True, label="Roles", value=[])
                     .props("use-chips")
@@ -143,7 +145,8 @@ def register() -> None:
             with ui.dialog() as dialog, ui.card().classes("w-[480px]"):
                 ui.label(view["name"]).classes("text-lg font-semibold")
                 ui.label(view["email"]).classes("text-sm opacity-70")
-                name = ui.input("Name", value=view["name"]).props("maxlength=120").classes("w-full")
+                name = ui.input("Name", value=view["name"]).classes("w-full")
+                limit_length(name, service.NAME_MAX)
                 roles = (
                     ui.select(ROLE_OPTIONS, multiple=True, label="Roles", value=list(view["roles"]))
                     .props("use-chips")

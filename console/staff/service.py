@@ -21,7 +21,7 @@ from console.staff.auth import end_sessions_of
 from console.staff.models import Staff
 from console.staff.passwords import generate_password, hash_password, password_problem
 from console.staff.permissions import Permission, Role, require
-from console.validation import clean_email, clean_text
+from console.validation import clean_email, clean_text, text_problem
 
 NAME_MAX = 120
 
@@ -101,6 +101,8 @@ def list_staff(session: Session, *, actor: Actor, flt: StaffFilter, page: PageRe
     query = select(Staff)
     if flt.search:
         term = flt.search.strip().lower()[:254]
+        if (problem := text_problem(term)) is not None:
+            raise ValidationFailed({"search": problem})
         query = query.where(
             or_(Staff.email.startswith(term, autoescape=True), func.lower(Staff.name).contains(term, autoescape=True))
         )

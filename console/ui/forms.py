@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import unicodedata
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from nicegui import ui
 
-from console.errors import Conflict, ConsoleError, ValidationFailed
+from console.errors import Conflict, ConsoleError, ValidationFailed, default_label, sentence
+from console.validation import too_long, trimmed
 
 
 def clear_errors(fields: dict[str, Any]) -> None:
@@ -16,23 +18,40 @@ def clear_errors(fields: dict[str, Any]) -> None:
             element.error = None
 
 
-def field_message(name: str, message: str) -> str:
-    """'is required' -> 'Name is required'; 'choose at least one role' -> 'Choose at least one role'."""
-    label = name.replace("_", " ").capitalize()
-    if message.startswith(("is ", "must ", "contains ", "does ", "has ")):
-        return f"{label} {message}"
-    return message[:1].upper() + message[1:]
+def element_label(element: Any) -> str | None:
+    """The label a field shows, without its hint in brackets: 'Duration (h:mm:ss)' -> 'Duration'."""
+    props = getattr(element, "props", None)
+    label = props.get("label") if isinstance(props, dict) else None
+    return (label.split(" (")[0].strip() or None) if isinstance(label, str) else None
 
 
-def show_errors(exc: ValidationFailed, fields: dict[str, Any], summary: ui.label | None = None) -> None:
-    """Put each message on its field; anything without a field goes to the summary (or a notification)."""
+def field_message(name: str, message: str, label: str | None = None) -> str:
+    """'is required' -> 'Title is required' (with the form's label, else the field name read as words);
+    'choose at least one role' -> 'Choose at least one role'."""
+    return sentence(label or default_label(name), message)
+
+
+def show_errors(
+    exc: ValidationFailed,
+    fields: dict[str, Any],
+    summary: ui.label | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
+) -> None:
+    """Put each message on its field; anything without a field goes to the summary (or a notification).
+
+    Messages use the form's words: the label in `labels` (the form's map, for fields it names differently from
+    what the input shows), else the label of the input the error belongs to, else the field name read as words.
+    The services name fields, not labels (one rule for the editor, the import and the command line), so the
+    page, which owns the labels, turns the names into them here."""
     leftovers = []
     for name, message in exc.errors.items():
         element = fields.get(name)
+        label = (labels or {}).get(name) or element_label(element)
         if element is not None and hasattr(element, "error"):
-            element.error = field_message(name, message)
+            element.error = field_message(name, message, label)
         else:
-            leftovers.append(field_message(name, message))
+            leftovers.append(field_message(name, message, label))
     if leftovers:
         text = "; ".join(leftovers)
         if summary is not None:
@@ -40,6 +59,32 @@ def show_errors(exc: ValidationFailed, fields: dict[str, Any], summary: ui.label
             summary.visible = True
         else:
             ui.notify(text, type="negative")
+
+
+def limit_length(element: Any, max_len: int, label: str | None = None) -> None:
+    """A character counter and, past `max_len`, the service's own message on the field, as the text is typed or
+    pasted. Instead of the browser's maxlength, which cuts pasted text without a word (a 600-character title
+    was saved as its first 500): the text stays as pasted, to be shortened by its author."""
+    name = label or element_label(element) or "Text"
+    element.props(remove="maxlength")
+    element.props("counter")
+
+    def check(value: Any) -> str | None:
+        text, _ = trimmed(value if isinstance(value, str) else "")
+        problem = too_long(unicodedata.normalize("NFC", text), max_len)
+        return None if problem is None else sentence(name, problem)
+
+    element.validation = check
+
+
+def limit_lengths(
+    fields: Mapping[str, Any], limits: Mapping[str, int], labels: Mapping[str, str] | None = None
+) -> None:
+    """`limit_length` for every field of a form that `limits` (the service's maximum lengths) names."""
+    for name, max_len in limits.items():
+        element = fields.get(name)
+        if element is not None:
+            limit_length(element, max_len, (labels or {}).get(name))
 
 
 def report(exc: ConsoleError) -> None:
@@ -65,7 +110,11 @@ async def confirm(title: str, message: str, *, ok_label: str = "Confirm", danger
 
 
 async def guarded(
-    action: Callable[[], Awaitable[Any] | Any], *, fields: dict[str, Any] | None = None, summary: ui.label | None = None
+    action: Callable[[], Awaitable[Any] | Any],
+    *,
+    fields: dict[str, Any] | None = None,
+    summary: ui.label | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[bool, Any]:
     """Run a service call from a handler; map ConsoleErrors to messages. Returns (succeeded, result)."""
     if fields:
@@ -78,7 +127,7 @@ async def guarded(
             result = await result
         return True, result
     except ValidationFailed as exc:
-        show_errors(exc, fields or {}, summary)
+        show_errors(exc, fields or {}, summary, labels=labels)
     except ConsoleError as exc:
         report(exc)
     return False, None

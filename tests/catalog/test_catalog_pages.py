@@ -161,6 +161,15 @@ async def test_catalog_lists_and_searches(content_user: User) -> None:
     found = await wait_for_rows(user, lambda found: len(found) == 1, "Zelda's video")
     assert found[0]["id"] == beta
 
+    await _search(user, "ZÉLDA")  # case and accents do not matter
+    found = await wait_for_rows(user, lambda found: len(found) == 1, "Zelda's video, spelled otherwise")
+    assert found[0]["id"] == beta
+
+    await _search(user, "ab")  # too short: said in words, with the search box's name
+    short = "Search needs at least 3 characters"
+    await wait_until(lambda: user.notify.contains(short), what="the short-search message")
+    assert not user.notify.contains("search:")
+
     await _search(user, "beta-day")  # the slug
     found = await wait_for_rows(user, lambda found: len(found) == 1 and found[0]["id"] == beta, "by slug")
 
@@ -317,14 +326,46 @@ async def test_editor_shows_field_errors_and_creates_nothing(content_user: User)
     user.find(marker="video-hls-url").type("javascript:alert(1)")
     user.find(marker="video-duration").type("1:99:00")
     user.find(marker="video-save").click()
-    title = element(user, "video-title")
-    await wait_until(lambda: title.error is not None, what="an error on the title")
+    title, hls = element(user, "video-title"), element(user, "video-hls-url")
+    await wait_until(lambda: hls.error is not None, what="the service's errors")
     assert title.error == "Title is too long (501 characters; 500 at most)"
-    assert element(user, "video-hls-url").error == "Hls url must be an https:// address"
-    assert element(user, "video-duration").error is not None
+    # the form's labels, not the service's field names ("Hls url", "Duration seconds")
+    assert hls.error == "HLS manifest URL must be an https:// address"
+    assert element(user, "video-duration").error == "Duration must be h:mm:ss, mm:ss or seconds"
+    assert element(user, "video-title").value == "x" * 501  # the text is kept to be shortened
     assert current_path(user) == "/catalog/new"
     assert _video_count() == 0
     assert _events("video.create") == []
+
+
+async def test_a_pasted_600_character_title_is_kept_and_said_to_be_too_long(content_user: User) -> None:
+    user = content_user
+    await user.open("/catalog/new")
+    await user.should_see(marker="video-title")
+    title = element(user, "video-title")
+    assert "maxlength" not in title.props and title.props.get("counter") is True  # no silent cut in the browser
+    user.find(marker="video-title").type("t" * 600)
+    await wait_until(lambda: title.error is not None, what="the length message before saving")
+    assert title.error == "Title is too long (600 characters; 500 at most)"
+    user.find(marker="video-save").click()
+    await user.should_see(marker="video-title")
+    assert title.value == "t" * 600 and title.error == "Title is too long (600 characters; 500 at most)"
+    assert current_path(user) == "/catalog/new" and _video_count() == 0
+    user.find(marker="video-title").clear().type("t" * 500)
+    await wait_until(lambda: title.error is None, what="the message to go once the title fits")
+
+
+async def test_titles_without_latin_letters_and_repeated_titles_get_their_own_slugs(content_user: User) -> None:
+    user = content_user
+    _video("Москва ночью")
+    await user.open("/catalog/new")
+    await user.should_see(marker="video-title")
+    user.find(marker="video-title").type("Москва ночью")
+    assert element(user, "video-slug").value == "moskva-nochiu"  # transliterated, as the service will
+    user.find(marker="video-save").click()
+    await wait_until(lambda: re.fullmatch(r"/catalog/\d+", current_path(user)) is not None, what="the saved video")
+    video = _stored(int(current_path(user).rsplit("/", 1)[1]))
+    assert (video.title, video.slug) == ("Москва ночью", "moskva-nochiu-2")  # the first one holds "moskva-nochiu"
 
 
 async def test_html_in_description_is_literal_text(content_user: User) -> None:

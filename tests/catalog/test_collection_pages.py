@@ -189,11 +189,11 @@ async def test_invalid_colour_and_javascript_url_show_field_errors_and_create_no
     user.find(marker="col-save").click()
     primary = element(user, "col-primary")
     await wait_until(lambda: primary.error is not None, what="an error on the primary colour")
-    assert primary.error == "Color primary must be a colour like #FF6B6B"
+    assert primary.error == "Primary colour must be a colour like #FF6B6B"
     assert primary.props["error"] is True
-    assert element(user, "col-accent").error == "Color accent must be a colour like #FF6B6B"
-    assert element(user, "col-thumbnail").error == "Thumbnail url must be an https:// address"
-    assert element(user, "col-banner").error == "Banner url must be an https:// address"
+    assert element(user, "col-accent").error == "Accent colour must be a colour like #FF6B6B"
+    assert element(user, "col-thumbnail").error == "Thumbnail URL must be an https:// address"
+    assert element(user, "col-banner").error == "Banner URL must be an https:// address"
     assert element(user, "col-name").error is None
     assert shown(user, "col-save")  # the dialog stays open with the input
     assert element(user, "col-thumbnail").value == "javascript:alert(1)"

@@ -248,7 +248,7 @@ async def test_social_link_with_javascript_url_is_refused_then_https_saves_and_e
     user.find(marker="link-save").click()
     url = element(user, "link-url")
     await wait_until(lambda: url.error is not None, what="an error on the URL")
-    assert url.error == "Url must be an https:// address"
+    assert url.error == "Link address must be an https:// address"
     assert _links(pid) == []
     assert _events("performer.social_link") == []
 
@@ -316,7 +316,7 @@ async def test_add_photo_by_https_url_and_remove_it(content_user: User) -> None:
     user.find(marker="photo-add").click()
     photo_url = element(user, "photo-url")
     await wait_until(lambda: photo_url.error is not None, what="an error on the photo URL")
-    assert photo_url.error == "Url must be an https:// address"
+    assert photo_url.error == "Photo address must be an https:// address"
 
     user.find(marker="photo-url").clear().type(f"{CDN}/new.jpg")
     user.find(marker="photo-alt").type("Smiling on a red sofa")

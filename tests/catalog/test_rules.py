@@ -30,7 +30,11 @@ from console.catalog.rules import (
         ("  --Hello,   World!!--  ", "hello-world"),
         ("C++ & C# / Rust: 2024 edition", "c-c-rust-2024-edition"),
         ("already-a-slug", "already-a-slug"),
-        ("日本語", ""),  # nothing ASCII survives: the caller must ask for a slug
+        ("日本語", "ri-ben-yu"),  # transliterated (Unidecode reads CJK as Mandarin)
+        ("Привет, мир", "privet-mir"),
+        ("తెలుగు", "telugu"),
+        ("Straße", "strasse"),
+        ("\U0001f469\u200d\u2764\ufe0f\u200d\U0001f468", ""),  # emoji only: the services fall back to "video" etc.
         ("", ""),
     ],
 )

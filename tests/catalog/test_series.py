@@ -129,7 +129,7 @@ def test_first_season_is_1_and_the_next_is_the_highest_plus_one(content: Actor) 
         ({"release_year": "1850"}, "release_year", "must be a year between 1880 and 2100"),
         ({"release_year": "soon"}, "release_year", "must be a year between 1880 and 2100"),
         ({"title": "x" * 201}, "title", "is too long (201 characters; 200 at most)"),
-        ({"title": "bad\x00title"}, "title", "contains control characters"),
+        ({"title": "bad\x00title"}, "title", "contains the control character U+0000 (NULL) at position 4; remove it"),
         ({"description": "y" * 5001}, "description", "is too long (5001 characters; 5000 at most)"),
     ],
 )

@@ -224,7 +224,7 @@ def test_a_hand_made_workbook_with_typed_cells(editor: Actor, world: dict[str, A
 
 
 def test_unnamed_columns_with_data_are_refused() -> None:
-    with pytest.raises(ValidationFailed, match="column 3 has data but no name"):
+    with pytest.raises(ValidationFailed, match="Column 3 has data but no name"):
         transfer.read_table(b"slug,title,,genres\nx,y,oops,z\n", "videos.csv")
     assert list(transfer.read_table(b"slug,title,,\nx,y,,\n", "videos.csv").columns) == ["slug", "title"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -156,3 +157,85 @@ def test_schema_diff_notices_a_column_the_migrations_lack(
 def test_the_suites_own_database_is_at_head(engine: Engine) -> None:
     assert migrate.current_revision(engine) == head_revision()
     assert migrate.schema_diff(engine) == []
+
+
+def test_migrations_use_the_migration_url(
+    monkeypatch: pytest.MonkeyPatch, fresh_url: str, fresh_engine: Engine, tmp_path: Any
+) -> None:
+    """CONSOLE_MIGRATION_DATABASE_URL (the owner) is where `migrate`, `seed`, `staff` and serve's migration step
+    connect; CONSOLE_DATABASE_URL (the console's role) is left alone. Without it, the database URL is used."""
+    from console.config import Settings, get_settings
+
+    monkeypatch.delenv("CONSOLE_MIGRATION_DATABASE_URL", raising=False)  # set when the suite runs as the app role
+    assert Settings(database_url="sqlite:///a.db").effective_migration_database_url == "sqlite:///a.db"
+    assert Settings(database_url="x://a", migration_database_url="x://b").effective_migration_database_url == "x://b"
+    monkeypatch.setenv("CONSOLE_DATABASE_URL", f"sqlite:///{tmp_path / 'untouched.db'}")
+    monkeypatch.setenv("CONSOLE_MIGRATION_DATABASE_URL", fresh_url)
+    get_settings.cache_clear()
+    migrate.upgrade(None)
+    assert_at_head(fresh_engine)
+    assert not (tmp_path / "untouched.db").exists()
+
+
+def test_0004_folds_the_names_already_stored_and_goes_back(fresh_url: str, fresh_engine: Engine) -> None:
+    """Rows written before 0004 get their search columns from the same fold() the console uses; downgrade
+    restores the trigram indexes on the raw columns."""
+    migrate.upgrade(fresh_url, "0003")
+    now = datetime.now(UTC)
+    with fresh_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO performers (id, name, slug, is_active, video_count, created_at, updated_at, version) "
+                "VALUES (1, 'Amélie Núñez', 'amelie', true, 0, :now, :now, 1)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO videos (id, kind, title, slug, genres, qualities, access_level, monetization, currency, "
+                "performer_count, state, is_featured, is_trending, view_count, like_count, created_at, updated_at, "
+                "version) VALUES (1, 'movie', 'STRASSE Café', 's', '[]', '[]', 'FREE', 'svod', 'USD', 1, 'draft', "
+                "false, false, 0, 0, :now, :now, 1)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO legal_records (id, performer_id, legal_first_name, legal_middle_name, legal_last_name, "
+                "status, checklist, created_at, amended_at, retention_until, version) VALUES (1, 1, 'Zoë', NULL, "
+                "'Dupré', 'incomplete', '{}', :now, :now, :until, 1)"
+            ),
+            {"now": now, "until": date(2040, 1, 1)},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO performer_names (id, legal_record_id, name, kind, created_at) "
+                "VALUES (1, 1, 'Łukasz', 'alias', :now)"
+            ),
+            {"now": now},
+        )
+    migrate.upgrade(fresh_url)
+    with fresh_engine.connect() as conn:
+        folded = [
+            conn.execute(text(f"SELECT {column} FROM {table}")).scalar_one()
+            for table, column in (
+                ("performers", "name_search"),
+                ("videos", "title_search"),
+                ("legal_records", "legal_name_search"),
+                ("performer_names", "name_search"),
+            )
+        ]
+    assert folded == ["amelie nunez", "strasse cafe", "zoe dupre", "lukasz"]
+    assert migrate.schema_diff(fresh_engine) == []
+
+    migrate.downgrade(fresh_url, "0003")
+    inspector = inspect(fresh_engine)
+    assert "title_search" not in {c["name"] for c in inspector.get_columns("videos")}
+    assert "ix_videos_title_trgm" in {ix["name"] for ix in inspector.get_indexes("videos")}
+    assert {"ix_legal_records_first_trgm", "ix_legal_records_last_trgm"} <= {
+        ix["name"] for ix in inspector.get_indexes("legal_records")
+    }
+    with fresh_engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM videos")).scalar_one() == "STRASSE Café"
+    migrate.upgrade(fresh_url)
+    assert migrate.schema_diff(fresh_engine) == []

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterator
+
 import pytest
 from nicegui.testing import User
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from console import db
-from console.audit import pages as audit_pages
-from console.audit.service import count_events
+from console.audit import anchor, verify_worker
+from console.audit.service import VerifyResult, count_events
+from console.audit.verify_worker import chain_check
+from tests.audit.test_checkpoints import delete_newest
 from tests.conftest import IS_POSTGRES
 from tests.ui.helpers import (
     all_marked,
@@ -25,10 +31,11 @@ TAMPER = "UPDATE audit_events SET actor_label = 'someone-else' WHERE id = (SELEC
 
 
 @pytest.fixture(autouse=True)
-def fresh_chain_check(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The page caches the chain verification per process for minutes; each test starts without it."""
-    monkeypatch.setitem(audit_pages._last, "result", None)
-    monkeypatch.setitem(audit_pages._last, "at", 0.0)
+def fresh_chain_check() -> Iterator[None]:
+    """The page keeps the chain verification per process for minutes; each test starts without it."""
+    chain_check.forget()
+    yield
+    chain_check.forget()
 
 
 @pytest.fixture
@@ -48,9 +55,9 @@ async def _wait_for_chain(user: User, needle: str) -> str:
     return _chain_text(user)
 
 
-def _tamper_with_oldest_event() -> None:
-    """Change a stored event behind the application's back (what an attacker with database access could do)."""
-    with db.get_engine().begin() as conn:
+def _tamper_with_oldest_event(engine: Engine) -> None:
+    """Change a stored event behind the application's back (what an attacker with the owner's rights could do)."""
+    with engine.begin() as conn:
         if IS_POSTGRES:
             conn.execute(text("SET LOCAL session_replication_role = replica"))  # skips the append-only trigger
             conn.execute(text(TAMPER))
@@ -74,9 +81,9 @@ async def test_admin_sees_chain_intact(admin_user: User) -> None:
     assert "BROKEN" not in state
 
 
-async def test_broken_chain_is_reported(admin_user: User) -> None:
+async def test_broken_chain_is_reported(admin_user: User, engine: Engine) -> None:
     user = admin_user
-    _tamper_with_oldest_event()
+    _tamper_with_oldest_event(engine)
     await user.open("/audit")
     state = await _wait_for_chain(user, "Chain BROKEN")
     with db.session_scope() as session:
@@ -85,11 +92,11 @@ async def test_broken_chain_is_reported(admin_user: User) -> None:
     assert "Chain intact" not in state
 
 
-async def test_verify_now_rechecks_the_chain(admin_user: User) -> None:
+async def test_verify_now_rechecks_the_chain(admin_user: User, engine: Engine) -> None:
     user = admin_user
     await user.open("/audit")
     await _wait_for_chain(user, "Chain intact")
-    _tamper_with_oldest_event()
+    _tamper_with_oldest_event(engine)
     user.find("Verify chain now").click()
     await _wait_for_chain(user, "Chain BROKEN")
 
@@ -192,3 +199,92 @@ async def test_other_roles_get_403_on_audit(user: User, make_staff, role: str) -
     await user.open("/audit")
     await user.should_see(marker="forbidden")
     await user.should_not_see(marker="audit-action")
+
+
+# --- one verification per process, whatever the pages do; the last checkpoint ---------------------------------
+
+
+def _slow_verifier(monkeypatch: pytest.MonkeyPatch, calls: list[int], seconds: float = 0.5) -> None:
+    async def slow() -> VerifyResult:
+        calls.append(1)
+        await asyncio.sleep(seconds)
+        return VerifyResult(ok=True, checked=4242)
+
+    monkeypatch.setattr(verify_worker, "verify_in_worker", slow)
+
+
+async def test_two_pages_opened_at_once_share_one_verification(
+    admin_user: User, create_user: Callable[[], User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    _slow_verifier(monkeypatch, calls)
+    second = create_user()
+    await sign_in_and_wait(second, "root@test.example")
+    await asyncio.gather(admin_user.open("/audit"), second.open("/audit"))
+    await _wait_for_chain(admin_user, "Chain intact: 4,242 events")
+    await _wait_for_chain(second, "Chain intact: 4,242 events")
+    assert calls == [1]
+
+
+async def test_leaving_the_page_does_not_cancel_the_verification(
+    admin_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    _slow_verifier(monkeypatch, calls)
+    user = admin_user
+    await user.open("/audit")
+    await wait_until(lambda: chain_check.running, what="the verification to start")
+    left = user.client
+    assert left is not None
+    await user.open("/")  # leave while it runs ...
+    left.delete()  # ... and the reconnect window ends: NiceGUI deletes the page, cancelling its timer's task
+    await wait_until(lambda: chain_check.result is not None, what="the verification to finish without the page")
+    assert not chain_check.running
+    await user.open("/audit")
+    await _wait_for_chain(user, "Chain intact: 4,242 events verified.")
+    assert calls == [1]  # the kept result, not a new run
+
+
+async def test_the_last_checkpoint_is_shown_after_a_verification(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/audit")
+    await _wait_for_chain(user, "Chain intact")
+    with db.session_scope() as session:
+        head = session.execute(text("SELECT max(id) FROM audit_events")).scalar_one()
+    await wait_until(
+        lambda: f"Last checkpoint: event #{head:,} at " in element(user, "checkpoint-state").text,
+        what="the checkpoint the verification wrote",
+    )
+    assert element(user, "checkpoint-state").text.endswith(", matches the database.")
+
+
+async def test_no_checkpoint_yet_is_said(admin_user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    _slow_verifier(monkeypatch, [], seconds=0)  # verifies without writing a checkpoint
+    user = admin_user
+    await user.open("/audit")
+    await _wait_for_chain(user, "Chain intact")
+    await wait_until(
+        lambda: (
+            element(user, "checkpoint-state").text
+            == "Last checkpoint: none yet (one is written after each verification)."
+        ),
+        what="no checkpoint yet",
+    )
+
+
+async def test_deleted_newest_events_are_reported(admin_user: User, engine: Engine) -> None:
+    user = admin_user
+    written = anchor.checkpoint_head().written
+    assert written is not None
+    delete_newest(engine, 1)
+    await user.open("/audit")
+    state = await _wait_for_chain(user, "Chain BROKEN")
+    assert f"✗ Chain BROKEN at event #{written.id}: event {written.id:,} of checkpoint {written.at} is missing" in state
+    assert "(the newest events were deleted)" in state
+    await wait_until(
+        lambda: "MISSING from the database" in element(user, "checkpoint-state").text, what="the missing checkpoint"
+    )
+    assert element(user, "checkpoint-state").text == (
+        f"Last checkpoint: event #{written.id:,} at {written.at}, MISSING from the database: "
+        "the newest events were deleted."
+    )

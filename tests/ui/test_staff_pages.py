@@ -118,7 +118,7 @@ async def test_email_without_at_is_refused_on_its_field(admin_user: User) -> Non
     await _open_new_dialog(user)
     _fill(user, email="not-an-address", name="No Address", roles=["Moderator"])
     error = await _save_and_wait_for_error(user, "new-email")
-    assert error == "Email is not an e-mail address (name@example.com)"
+    assert error == "E-mail is not an e-mail address (name@example.com)"
     assert element(user, "new-name").error is None
     assert shown(user, "new-save")  # the dialog stays open for a correction
     assert not shown(user, "secret-line")
@@ -162,7 +162,7 @@ async def test_missing_role_and_duplicate_email_are_refused(admin_user: User) ->
     email_field, roles_field = element(user, "new-email"), element(user, "new-roles")
     await wait_until(lambda: roles_field.error is not None, what="an error on the roles")
     assert roles_field.error == "Choose at least one role"
-    assert email_field.error == "Email is already used by another staff account"
+    assert email_field.error == "E-mail is already used by another staff account"
     assert _staff_count() == before
 
 
