@@ -21,7 +21,7 @@ from nicegui import run, ui
 
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel
-from console.ui.forms import clear_errors, show_errors
+from console.ui.forms import clear_errors, limit_length, show_errors
 
 T = TypeVar("T")
 REASON_LABEL = "Reason (required; kept in the audit log)"
@@ -60,10 +60,11 @@ class ReasonDialog:
             self.extra = ui.column().classes("w-full gap-1 p-0")
             self.reason = (
                 ui.textarea(reason_label, value=reason)
-                .props(f"dense autogrow outlined maxlength={max_length}")
+                .props("dense autogrow outlined")
                 .classes("w-full")
                 .mark(f"{mark}-input")
             )
+            limit_length(self.reason, max_length, "Reason")  # a counter, never a cut
             self.fields: dict[str, Any] = {"reason": self.reason}
             self.summary = ui.label("").classes("text-negative text-sm whitespace-pre-line").mark(f"{mark}-summary")
             self.summary.visible = False

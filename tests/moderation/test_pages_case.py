@@ -351,7 +351,7 @@ async def test_notes_are_added_and_an_empty_one_is_refused(user: User, make_staf
     case_id = report("comment", comment(), "spam").case_id
     await _open(user, case_id)
     click(user, "note-add")
-    await wait_until(lambda: element(user, "note-input").error == "Body is required", what="the message")
+    await wait_until(lambda: element(user, "note-input").error == "Note is required", what="the message")
     type_into(user, "note-input", "same spammer as last week")
     click(user, "note-add")
     await wait_until(lambda: texts(user, "case-note-body") == ["same spammer as last week"], what="the note")

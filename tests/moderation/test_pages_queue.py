@@ -97,7 +97,7 @@ async def test_the_filter_bar_filters_on_change_and_enter_and_refuses_a_bad_numb
     type_into(user, "queue-min_priority", "lots")
     user.find(marker="queue-min_priority").trigger("keydown.enter")
     await wait_until(lambda: element(user, "queue-min_priority").error is not None, what="the field message")
-    assert element(user, "queue-min_priority").error == "Min priority must be a whole number"
+    assert element(user, "queue-min_priority").error == "Min. priority must be a whole number"
     assert [r["id"] for r in rows(user)] == [video]  # nothing applied
 
     type_into(user, "queue-min_priority", "1000")

@@ -36,6 +36,7 @@ from console.moderation.service.context import CaseDetail
 from console.moderation.service.decisions import ACTION_LABELS, ActionRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
+from console.ui.forms import limit_length
 from console.ui.keymap import page_keys
 from console.ui.reason_dialog import ReasonDialog
 
@@ -213,8 +214,9 @@ class CaseView:
                     ui.label(f"{note.author_label} · {fmt_dt(note.created_at)}").classes("text-xs opacity-70")
                     ui.label(note.body).classes("text-sm whitespace-pre-wrap break-words").mark("case-note-body")
             if can(self.actor, Permission.MODERATION_ACT):
-                text = ui.textarea("Add an internal note").props("dense outlined autogrow maxlength=4000")
+                text = ui.textarea("Note", placeholder="Add an internal note").props("dense outlined autogrow")
                 text.classes("w-full").mark("note-input")
+                limit_length(text, 4000)
                 ui.button("Add note", on_click=lambda: self.add_note(text)).props("dense flat no-caps").mark("note-add")
 
     @ui.refreshable_method

@@ -16,6 +16,7 @@ from console.moderation.pages.common import FEEDBACK_TEXT, STATUS_LABELS, type_l
 from console.moderation.service.decisions import ACTION_LABELS, MAX_DAYS, ActionRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
+from console.ui.forms import limit_length
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 
@@ -239,8 +240,9 @@ class ActionsPanel:
             )
             value = dialog.field(
                 "block_value",
-                ui.input("Value", value=username or "").props("dense outlined maxlength=254").classes("grow"),
+                ui.input("Value", value=username or "").props("dense outlined").classes("grow"),
             ).mark("action-block-value")
+            limit_length(value, 254)
             scope = dialog.field(
                 "block_scope",
                 ui.select(list(BLOCK_SCOPES), label="Scope", value="all")
