@@ -305,12 +305,17 @@ class CaseDecision(Base):
     actor_label: Mapped[str] = mapped_column(String(255), nullable=False)
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
     reversal: Mapped[dict[str, object]] = mapped_column(JSONType, nullable=False, default=dict)
+    # On the closing decision: the message the platform sends the reporters (resolved / no violation).
+    feedback_template: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="RESTRICT"))
 
     __table_args__ = (
         CheckConstraint(_in("action", ACTIONS), name="action_valid"),
+        CheckConstraint(
+            "feedback_template IS NULL OR " + _in("feedback_template", FEEDBACK_TEMPLATES), name="feedback_valid"
+        ),
         Index("ix_case_decisions_case", "case_id", "id"),
         Index("ix_case_decisions_member", "member_id", "id"),
         Index("ix_case_decisions_actor_created", "actor_id", "created_at"),

@@ -17,6 +17,7 @@ from console.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 from console.moderation.models import (
     ACTIONS,
     BlockEntry,
+    CaseDecision,
     ChatMessage,
     Comment,
     LiveStream,
@@ -156,6 +157,9 @@ def test_closing_needs_a_reason_and_resolve_needs_an_action(mod: Actor) -> None:
     decide(case_id, mod, "resolve", reason="comment removed")
     case = load_case(case_id)
     assert case.status == "resolved" and case.feedback_template == "resolved" and case.resolved_by_id == mod.staff_id
+    with session_scope() as session:
+        closing = session.execute(select(CaseDecision).where(CaseDecision.action == "resolve")).scalar_one()
+        assert closing.feedback_template == "resolved"  # stored on the decision for the platform to send
     with pytest.raises(RuleViolation, match="already resolved"):
         decide(case_id, mod, "warn")
 

@@ -109,6 +109,7 @@ def _close(
     case.feedback_template = "resolved" if req.action == "resolve" else "no_violation"
     session.flush()
     decision = record_decision(session, actor, case, req.action, cleaned)
+    decision.feedback_template = case.feedback_template  # for the platform to send the reporters
     audit(session, actor, "case.close", "moderation_case", case.id, before, case_view(case), reason=cleaned.reason)
     _score_reporters(session, case, "actioned" if req.action == "resolve" else "dismissed")
     return DecisionOutcome(case, decision.id, f"Case #{case.id} {case.status}.")
