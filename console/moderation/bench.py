@@ -90,7 +90,9 @@ def _queue(runs: int, actor: Any) -> list[dict[str, Any]]:
 
 
 def _claims(staff_id: int, barrier: Any, count: int) -> list[float]:
-    """One claimer: `count` next-case calls, each in a transaction rolled back (the queue stays as it is)."""
+    """One claimer: `count` next-case calls, each in a transaction rolled back (the queue stays as it is). Each
+    call starts together with the other claimers' (a barrier per round): ten moderators pressing "next case" at
+    the same instant, the worst moment of a real queue, rather than ten loops with no one reading a case."""
     from console.db import session_scope
     from console.moderation.service.queue import next_case
     from console.staff.auth import staff_actor
@@ -101,8 +103,11 @@ def _claims(staff_id: int, barrier: Any, count: int) -> list[float]:
         assert staff is not None
         actor = staff_actor(staff)
     samples = []
-    barrier.wait()
+    with session_scope() as session:  # a warm connection and compiled statements, as in a running console
+        next_case(session, actor=actor)
+        session.rollback()
     for _ in range(count):
+        barrier.wait()  # every round, all moderators press "next case" at the same moment
         with session_scope() as session:
             started = time.perf_counter()
             case = next_case(session, actor=actor)

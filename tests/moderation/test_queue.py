@@ -83,14 +83,21 @@ def test_next_case_claims_the_highest_priority_and_skips_claimed_ones(mod: Actor
     assert case.claim_expires_at > utcnow() + timedelta(minutes=14)
 
 
-def test_an_expired_claim_goes_to_the_next_caller(mod: Actor, mod2: Actor) -> None:
+def test_an_expired_claim_goes_back_to_the_queue_and_to_the_next_caller(mod: Actor, mod2: Actor) -> None:
     case_id = report("member", member(), "spam").case_id
     claim(case_id, mod)
     with session_scope() as session:  # the moderator went to lunch
         queue.get_case(session, actor=mod, case_id=case_id).claim_expires_at = utcnow() - timedelta(minutes=1)
     with session_scope() as session:
+        assert queue.next_case(session, actor=mod2) is None  # still someone's until housekeeping returns it
+    from console.moderation import jobs
+
+    assert jobs.housekeeping_tick() == (1, 0)
+    with session_scope() as session:
         taken = queue.next_case(session, actor=mod2)
     assert taken is not None and taken.id == case_id and taken.assignee_id == mod2.staff_id
+    with pytest.raises(Conflict):
+        claim(case_id, mod)  # mod2 holds it now
 
 
 def test_a_current_claim_cannot_be_taken_and_decisions_need_it(mod: Actor, mod2: Actor) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -169,42 +169,31 @@ def _claim_values(actor: Actor, now: datetime) -> dict[str, Any]:
 
 
 def next_case(session: Session, *, actor: Actor) -> ModerationCase | None:
-    """Claim the highest-priority unclaimed case (open, or claimed with an expired claim) in one statement."""
+    """Claim the highest-priority open case in one statement. Claims that ran out go back to the open cases
+    within a minute (the housekeeping job, `expire_claims`), so this stays one indexed UPDATE."""
     require(actor, Permission.MODERATION_ACT)
     if actor.staff_id is None:
         raise RuleViolation("Only a signed-in moderator can claim cases.")
     now = utcnow()
-    claimable = or_(
-        ModerationCase.status == "open",
-        and_(ModerationCase.status == "claimed", ModerationCase.claim_expires_at < now),
-    )
-    expired = (
-        select(ModerationCase.id)
-        .where(ModerationCase.status == "claimed", ModerationCase.claim_expires_at < now)
-        .order_by(ModerationCase.claim_expires_at)
-        .limit(1)
-    )
     highest = (
         select(ModerationCase.id)
         .where(ModerationCase.status == "open")
         .order_by(ModerationCase.queue_key.desc(), ModerationCase.id.desc())
         .limit(1)
     )
-    postgres = dialect_name(session) == "postgresql"
-    for candidate in (expired, highest):  # an expired claim first: it has waited longest in someone's hands
-        if postgres:
-            candidate = candidate.with_for_update(skip_locked=True)
-        claimed = session.execute(
-            update(ModerationCase)
-            .where(ModerationCase.id == candidate.scalar_subquery(), claimable)
-            .values(**_claim_values(actor, now), version=ModerationCase.version + 1)
-            .returning(ModerationCase)
-            .execution_options(populate_existing=True)
-        ).scalar_one_or_none()
-        if claimed is not None:
-            audit(session, actor, "case.claim", "moderation_case", claimed.id, {"status": "open"}, case_view(claimed))
-            return claimed
-    return None
+    if dialect_name(session) == "postgresql":
+        highest = highest.with_for_update(skip_locked=True)  # concurrent callers skip each other's row
+    claimed = session.execute(
+        update(ModerationCase)
+        .where(ModerationCase.id == highest.scalar_subquery(), ModerationCase.status == "open")
+        .values(**_claim_values(actor, now), version=ModerationCase.version + 1)
+        .returning(ModerationCase)
+        .execution_options(populate_existing=True, synchronize_session=False)
+    ).scalar_one_or_none()
+    if claimed is None:
+        return None
+    audit(session, actor, "case.claim", "moderation_case", claimed.id, {"status": "open"}, case_view(claimed))
+    return claimed
 
 
 def claim(session: Session, *, actor: Actor, case_id: int, expected_version: int | None = None) -> ModerationCase:
@@ -313,7 +302,7 @@ def _staff_label(session: Session, staff_id: int | None) -> str:
 
 
 def expire_claims(session: Session, *, actor: Actor, now: datetime | None = None, limit: int = 500) -> int:
-    """Return claims that ran out to the queue (the intake job calls this; next_case also takes them)."""
+    """Return claims that ran out to the queue (the housekeeping job calls this every minute)."""
     now = now or utcnow()
     stale = session.execute(
         select(ModerationCase)
