@@ -159,3 +159,14 @@ def actor_for() -> Callable[[int], Actor]:
 def admin(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Actor:
     staff_id, _ = make_staff("admin", email="root@test.example", name="Root Admin")
     return actor_for(staff_id)
+
+
+@pytest.fixture
+def actor_with(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Callable[..., Actor]:
+    """A fresh staff member holding the given roles, as an actor."""
+
+    def build(*roles: str) -> Actor:
+        staff_id, _ = make_staff(*roles)
+        return actor_for(staff_id)
+
+    return build

@@ -724,21 +724,20 @@ def unpublish(
     session: Session, *, actor: Actor, video_id: int, expected_version: int | None = None, reason: str | None = None
 ) -> Video:
     require(actor, Permission.CATALOG_PUBLISH)
-    video = _locked_video(session, video_id, expected_version)
-    if video.state not in ("published", "scheduled"):
-        return video
-    before = video_view(video)
-    video.state, video.publish_at = "unpublished", None
-    session.flush()
-    record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason=reason)
-    return video
+    return _unpublish(session, actor, video_id, expected_version, reason)
 
 
 def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
     """Moderation's unpublish (a reported video): the same change and event as unpublish, for moderators, who
     may take videos down but not publish them."""
     require(actor, Permission.MODERATION_ACT)
-    video = _locked_video(session, video_id, None)
+    return _unpublish(session, actor, video_id, None, reason)
+
+
+def _unpublish(
+    session: Session, actor: Actor, video_id: int, expected_version: int | None, reason: str | None
+) -> Video:
+    video = _locked_video(session, video_id, expected_version)
     if video.state not in ("published", "scheduled"):
         return video
     before = video_view(video)

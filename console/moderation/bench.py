@@ -13,15 +13,9 @@ CLAIMS_EACH = 20
 
 
 def _summary(name: str, samples: list[float], goal: float) -> dict[str, Any]:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {
-        "name": name,
-        "n": len(samples),
-        "p50_ms": round(ordered[len(ordered) // 2], 2),
-        "p95_ms": round(p95, 2),
-        "goal_ms": goal,
-    }
+    from console.bench import _summary as summary
+
+    return summary(name, samples) | {"goal_ms": goal}
 
 
 def _moderators(count: int) -> list[Any]:
@@ -51,17 +45,8 @@ def _moderators(count: int) -> list[Any]:
     return actors
 
 
-def _time(runs: int, fn: Callable[[], Any]) -> list[float]:
-    fn()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
 def _queue(runs: int, actor: Any) -> list[dict[str, Any]]:
+    from console.bench import _time_sync
     from console.db import session_scope
     from console.moderation.service.queue import CaseFilter, list_cases
     from console.paging import PageRequest
@@ -86,7 +71,7 @@ def _queue(runs: int, actor: Any) -> list[dict[str, Any]]:
         "moderation.queue_filtered": page(filtered, 1),
         "moderation.queue_oldest": page(CaseFilter(sort="oldest"), 1),
     }
-    return [_summary(name, _time(runs, fn), 150) for name, fn in cases.items()]
+    return [_summary(name, _time_sync(runs, fn), 150) for name, fn in cases.items()]
 
 
 def _claims(staff_id: int, barrier: Any, count: int) -> list[float]:
