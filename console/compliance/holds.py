@@ -11,7 +11,7 @@ content staff, so they carry stage names only (the gate's reasons already do).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +27,7 @@ from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
 PUBLIC = ("published", "scheduled")
+Held = dict[int, tuple[str, list[str]]]  # video id -> (title, the 2257 reasons it is or would be held for)
 
 
 def _locked(session: Session, video_ids: Sequence[int], *, public_only: bool) -> list[Video]:
@@ -86,7 +87,7 @@ def hold_videos(
     return held
 
 
-def refused_public(session: Session, video_ids: Sequence[int]) -> dict[int, tuple[str, list[str]]]:
+def refused_public(session: Session, video_ids: Sequence[int]) -> Held:
     """The public videos among `video_ids` that the 2257 checks refuse now: {id: (title, reasons)}."""
     from console.compliance.gate_checks import PREFIX, compliance_blockers_many
 
@@ -113,7 +114,7 @@ def hold_if_refused(
     source: str,
     change: str,
     legal_record_id: int | None = None,
-) -> dict[int, tuple[str, list[str]]]:
+) -> Held:
     """After a change to 2257 paperwork (already flushed): ask the checks about the public videos among
     `video_ids` and put those they refuse on hold. `change` says what changed, for the hold reason
     ("the production was changed"). Returns {video id: (title, reasons)} of the videos held."""
@@ -122,6 +123,17 @@ def hold_if_refused(
         reasons = {vid: f"{change}: " + "; ".join(why) for vid, (_title, why) in refused.items()}
         hold_videos(session, actor, list(refused), reason=reasons, source=source, legal_record_id=legal_record_id)
     return refused
+
+
+def would_hold(session: Session, change: Callable[[], tuple[Any, Held]]) -> Held:
+    """What a paperwork change would put on hold, keeping nothing: `change` runs in a savepoint that is rolled back
+    (its audit events with it). Raises what the change would raise (bad input, a stale version)."""
+    savepoint = session.begin_nested()
+    try:
+        _row, held = change()
+    finally:
+        savepoint.rollback()
+    return held
 
 
 def release_hold(session: Session, *, actor: Actor, hold_id: int, reason: str) -> ComplianceHold:
