@@ -463,6 +463,12 @@ def _compliance_pages() -> dict[str, str]:
     }
 
 
+def _moderation_pages() -> dict[str, str]:
+    from console.moderation.bench import moderation_pages
+
+    return moderation_pages()
+
+
 async def _page_measurements(runs: int, email: str, password: str, member_id: int) -> list[dict[str, Any]]:
     from nicegui.testing.user_simulation import user_simulation
 
@@ -488,6 +494,7 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
             "catalog.collections_open": "/collections",
             "catalog.performers_open": "/performers",
             **_compliance_pages(),
+            **_moderation_pages(),
         }
         for name, path in pages.items():
 
@@ -498,7 +505,27 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
     return results
 
 
-def run_bench(*, runs: int = 20) -> dict[str, Any]:
+AREAS = ("members", "catalog", "compliance", "moderation", "pages")
+
+
+def _area_measurements(area: str, runs: int) -> list[dict[str, Any]]:
+    if area == "members":
+        return _member_measurements(runs)
+    if area == "catalog":
+        return _catalog_measurements(runs)
+    if area == "compliance":
+        from console.compliance.sweep_bench import sweep_measurements
+
+        return _compliance_measurements(runs) + sweep_measurements()
+    if area == "moderation":
+        from console.moderation.bench import moderation_measurements
+
+        return moderation_measurements(runs)
+    return []
+
+
+def run_bench(*, runs: int = 20, only: tuple[str, ...] = AREAS) -> dict[str, Any]:
+    """Every area's measurements, or `only` some of them (`bench --only moderation`)."""
     os.environ.setdefault("NICEGUI_STORAGE_PATH", tempfile.mkdtemp(prefix="console-bench-storage-"))
     from sqlalchemy import select
 
@@ -506,19 +533,18 @@ def run_bench(*, runs: int = 20) -> dict[str, Any]:
     from console.db import get_engine, session_scope
     from console.members.models import Member
 
+    unknown = set(only) - set(AREAS)
+    if unknown:
+        raise SystemExit(f"Unknown bench areas: {', '.join(sorted(unknown))} (known: {', '.join(AREAS)}).")
     migrate.upgrade(None)
     email, password = _bench_account()
     with session_scope() as session:
         member_id = session.execute(select(Member.id).order_by(Member.id.desc()).limit(1)).scalar_one_or_none()
     if member_id is None:
         raise SystemExit("The database has no members: run `python3 run.py seed --scale` first.")
-    results = _member_measurements(runs)
-    results += _catalog_measurements(runs)
-    results += _compliance_measurements(runs)
-    from console.compliance.sweep_bench import sweep_measurements
-
-    results += sweep_measurements()
-    results += asyncio.run(_page_measurements(runs, email, password, member_id))
+    results = [r for area in AREAS if area in only for r in _area_measurements(area, runs)]
+    if "pages" in only:
+        results += asyncio.run(_page_measurements(runs, email, password, member_id))
     rss_mb = psutil.Process().memory_info().rss / 1024 / 1024
     database = get_engine().dialect.name
     print(f"\nDatabase: {database} ({get_engine().url.render_as_string(hide_password=True)}), runs={runs}")

@@ -49,6 +49,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
             print(seed_catalog_demo(), flush=True)
             print(seed_compliance_demo(), flush=True)
+            from console.moderation.demo import seed_moderation_demo
+
+            print(seed_moderation_demo(), flush=True)
     elif seed.count_staff() == 0:
         print(
             "No staff accounts yet: create an administrator with\n"
@@ -91,8 +94,16 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
         print(seed_catalog_demo())
         print(seed_compliance_demo())
+        from console.moderation.demo import seed_moderation_demo
+
+        print(seed_moderation_demo())
     if args.scale:
-        print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers))
+        areas = tuple(a.strip() for a in args.areas.split(",") if a.strip())
+        try:
+            print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers, areas=areas))
+        except (ValueError, RuntimeError) as exc:
+            print(f"Cannot seed: {exc}", file=sys.stderr)
+            return 2
     if not (args.demo or args.scale):
         print("Nothing to do: pass --demo or --scale.", file=sys.stderr)
         return 2
@@ -235,9 +246,10 @@ def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from console.bench import run_bench
+    from console.bench import AREAS, run_bench
 
-    report = run_bench(runs=args.runs)
+    only = tuple(a.strip() for a in args.only.split(",") if a.strip()) if args.only else AREAS
+    report = run_bench(runs=args.runs, only=only)
     if args.json:
         with open(args.json, "w") as fh:
             json.dump(report, fh, indent=2)
@@ -358,6 +370,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--members", type=int, default=1_000_000, help="members for --scale (default 1,000,000)")
     seed.add_argument("--videos", type=int, default=100_000, help="videos for --scale (default 100,000)")
     seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
+    seed.add_argument(
+        "--areas",
+        default="members,catalog,compliance,moderation",
+        help="--scale parts, comma-separated (default all; e.g. `moderation` alone on a database that has the rest)",
+    )
     staff = sub.add_parser("staff", help="create or list staff accounts")
     staff_sub = staff.add_subparsers(dest="staff_cmd", required=True)
     create = staff_sub.add_parser("create", help="create a staff account; the password is read from stdin or a prompt")
@@ -392,6 +409,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure page and query times on the database in CONSOLE_DATABASE_URL")
     bench.add_argument("--json", default=None, help="also write the results to this JSON file")
     bench.add_argument("--runs", type=int, default=20, help="repetitions per measurement (default 20)")
+    bench.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated areas to measure: members, catalog, compliance, moderation, pages (default all)",
+    )
     records = sub.add_parser("records", help="2257 records tools")
     records_sub = records.add_subparsers(dest="records_cmd", required=True)
     export = records_sub.add_parser(

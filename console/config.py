@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     records_key: str | None = None  # Fernet key for 2257 ID scans; development generates var/records.key
     records_retention_years: int = Field(default=7, ge=1, le=100)  # 28 CFR 75.4
     records_scan_max_mb: int = Field(default=15, ge=1, le=200)
+    moderation_claim_minutes: int = Field(default=15, ge=1, le=24 * 60)  # how long a claimed case stays someone's
+    moderation_intake_seconds: int = Field(default=2, ge=0)  # report rows picked up this often; 0 turns it off
+    platform_token: str | None = None  # the platform's bearer token for POST /api/reports (unset: intake API off)
+    report_rate_per_minute: int = Field(default=600, ge=1)  # POST /api/reports per client address
     compliance_sweep_hours: int = Field(default=24, ge=0)  # the 2257 sweep of every public video; 0 turns it off
     audit_checkpoint_path: Path | None = None  # default: data_dir/audit-checkpoints.jsonl
     audit_checkpoint_minutes: int = Field(default=5, ge=0)  # 0 turns the periodic checkpoint job off

@@ -15,26 +15,50 @@ from console.compliance.models import (
 )
 from console.db import Base, metadata
 from console.members.models import Member
+from console.moderation.models import (
+    Appeal,
+    BlockEntry,
+    CaseDecision,
+    CaseNote,
+    ChatMessage,
+    Comment,
+    LiveStream,
+    MemberStrike,
+    ModerationCase,
+    Report,
+    ReporterScore,
+)
 from console.staff.models import LoginAttempt, Staff, StaffSession
 from console.system.models import SystemConfig
 
 __all__ = [
+    "Appeal",
     "AuditEvent",
     "Base",
+    "BlockEntry",
+    "CaseDecision",
+    "CaseNote",
+    "ChatMessage",
     "Collection",
+    "Comment",
     "ComplianceHold",
     "ComplianceSweep",
     "Custodian",
     "IdDocument",
     "IdScan",
     "LegalRecord",
+    "LiveStream",
     "LoginAttempt",
     "Member",
+    "MemberStrike",
+    "ModerationCase",
     "Performer",
     "PerformerName",
     "Photo",
     "Production",
     "ProductionPerformer",
+    "Report",
+    "ReporterScore",
     "Season",
     "SocialMediaLink",
     "Staff",

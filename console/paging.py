@@ -56,7 +56,8 @@ def exact_or_estimated_count(session: Session, query: Select[Any], cap: int = EX
     if bind.dialect.name != "postgresql":
         counted = select(func.count()).select_from(query.order_by(None).subquery())
         return int(session.execute(counted).scalar_one()), False
-    compiled = query.order_by(None).compile(dialect=bind.dialect)
+    # render_postcompile: IN (...) lists become plain parameters the raw EXPLAIN can take.
+    compiled = query.order_by(None).compile(dialect=bind.dialect, compile_kwargs={"render_postcompile": True})
     plan = session.connection().exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
     if isinstance(plan, str):
         plan = json.loads(plan)

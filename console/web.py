@@ -20,6 +20,9 @@ def create_app() -> None:
     from console.catalog import pages as catalog_pages
     from console.compliance import index_pages, production_pages, record_pages, scan_route, sweep, worklist_pages
     from console.members import pages as member_pages
+    from console.moderation import api as moderation_api
+    from console.moderation import jobs as moderation_jobs
+    from console.moderation import pages as moderation_pages
     from console.staff import pages as staff_pages
     from console.ui import auth_pages, home_pages
     from console.ui.session import AuthMiddleware
@@ -47,6 +50,8 @@ def create_app() -> None:
     app.on_startup(gc.freeze)
     app.on_startup(scheduler.start)
     app.on_startup(sweep.start)
+    app.on_startup(moderation_jobs.start)
+    moderation_api.register()  # /api/reports, /api/appeals: the platform's bearer token, not a staff session
     app.on_startup(anchor.start)  # checkpoints of the audit chain's head, every CONSOLE_AUDIT_CHECKPOINT_MINUTES
     auth_pages.register()
     home_pages.register()
@@ -60,6 +65,7 @@ def create_app() -> None:
     scan_route.register()  # /compliance/scan/{token}: single-use addresses for ID scans
     index_pages.register()  # /compliance/index (and the export's one-time download address)
     production_pages.register()  # /compliance/productions/{video_id}, /compliance/custodian
+    moderation_pages.register()  # /moderation, /moderation/appeals, /moderation/cases/{case_id}
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()

@@ -20,6 +20,7 @@ os.environ["CONSOLE_DB_POOL"] = "null"
 os.environ["CONSOLE_ENVIRONMENT"] = "development"
 os.environ["CONSOLE_SCHEDULER_SECONDS"] = "0"  # tests call the scheduler's tick() themselves
 os.environ["CONSOLE_COMPLIANCE_SWEEP_HOURS"] = "0"  # and run the 2257 sweep themselves
+os.environ["CONSOLE_MODERATION_INTAKE_SECONDS"] = "0"  # and the moderation intake
 os.environ["CONSOLE_AUDIT_CHECKPOINT_MINUTES"] = "0"  # tests call anchor.checkpoint_head() themselves
 
 import pytest  # noqa: E402
@@ -158,3 +159,14 @@ def actor_for() -> Callable[[int], Actor]:
 def admin(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Actor:
     staff_id, _ = make_staff("admin", email="root@test.example", name="Root Admin")
     return actor_for(staff_id)
+
+
+@pytest.fixture
+def actor_with(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Callable[..., Actor]:
+    """A fresh staff member holding the given roles, as an actor."""
+
+    def build(*roles: str) -> Actor:
+        staff_id, _ = make_staff(*roles)
+        return actor_for(staff_id)
+
+    return build

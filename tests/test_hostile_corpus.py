@@ -132,6 +132,89 @@ def _no_spaces(name: str, value: str) -> str | None:
     return "must not contain spaces" if name == "handle" and any(ch.isspace() for ch in value) else None
 
 
+def moderation_cases() -> tuple[Callable[[], Case], ...]:
+    """Report descriptions, case notes, decision reasons, appeals, comments and chat messages."""
+    from console.moderation.jobs import PLATFORM
+    from console.moderation.models import Appeal, CaseDecision, CaseNote, ChatMessage, Comment, Report
+    from console.moderation.service import appeals, content, decisions, intake
+    from console.moderation.service.decisions import ActionRequest
+    from console.staff.auth import staff_actor
+    from tests.moderation.factories import claim, decide, member, report, stream
+
+    def moderator() -> Any:
+        with session_scope() as s:
+            row, _ = staff.create_staff(
+                s,
+                actor=SYSTEM,
+                email="corpus-mod@test.example",
+                name="Corpus Mod",
+                roles=["moderator"],
+                password=PASSWORD,
+                must_change_password=False,
+            )
+            return staff_actor(row)
+
+    def report_description() -> Case:
+        reporter, target = member(), member()
+
+        def call(s: Session, v: dict[str, str]) -> Any:
+            data = {"reporter_id": reporter, "target_type": "member", "target_id": target, "reason": "spam", **v}
+            return s.get(Report, intake.record_report(s, actor=PLATFORM, data=data).report_id)
+
+        return Case([Field("description", 2000, False, True)], call, _row(Report, "description"), _count(Report))
+
+    def case_note() -> Case:
+        mod, case_id = moderator(), report("member", member()).case_id
+        return Case(
+            [Field("body", 4000, True, True)],
+            lambda s, v: decisions.add_note(s, actor=mod, case_id=case_id, **v),
+            _row(CaseNote, "body"),
+            _count(CaseNote),
+        )
+
+    def decision_reason() -> Case:
+        mod, case_id = moderator(), report("member", member()).case_id
+        claim(case_id, mod)
+
+        def call(s: Session, v: dict[str, str]) -> Any:
+            request = ActionRequest(action="warn", reason=v["reason"])
+            outcome = decisions.act(s, actor=mod, case_id=case_id, request=request, expected_version=None)
+            return s.get(CaseDecision, outcome.decision_id)
+
+        return Case([Field("reason", 1000, True, True)], call, _row(CaseDecision, "reason"), _count(CaseDecision))
+
+    def appeal_body() -> Case:
+        mod, case_id = moderator(), report("member", member()).case_id
+        claim(case_id, mod)
+        strike = decide(case_id, mod, "warn").strike_id or 0
+        return Case(
+            [Field("body", 4000, True, True)],
+            lambda s, v: appeals.record_appeal(s, actor=PLATFORM, strike_id=strike, **v),
+            _row(Appeal, "body"),
+            _count(Appeal),
+        )
+
+    def comment_body() -> Case:
+        author, video_id = member(), make_video()
+        return Case(
+            [Field("body", 10_000, True, True)],
+            lambda s, v: content.create_comment(s, actor=SYSTEM, member_id=author, video_id=video_id, **v),
+            _row(Comment, "body"),
+            _count(Comment),
+        )
+
+    def chat_body() -> Case:
+        author, stream_id = member(), stream()
+        return Case(
+            [Field("body", 2000, True, True)],
+            lambda s, v: content.post_chat(s, actor=SYSTEM, stream_id=stream_id, member_id=author, **v),
+            _row(ChatMessage, "body"),
+            _count(ChatMessage),
+        )
+
+    return (report_description, case_note, decision_reason, appeal_body, comment_body, chat_body)
+
+
 def cases() -> dict[str, Callable[[], Case]]:
     """Per service: set-up (outside the corpus transaction) returning the Case."""
 
@@ -294,7 +377,7 @@ def cases() -> dict[str, Callable[[], Case]]:
 
     return {f.__name__: f for f in (video, video_short_fields, season, collection, performer, photo_alt_text,
             social_link, legal_record, other_name, id_document, rejection_reason, production, custodian,
-            staff_account, member)}  # fmt: skip
+            staff_account, member, *moderation_cases())}  # fmt: skip
 
 
 @pytest.mark.parametrize("service", list(cases()))

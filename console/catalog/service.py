@@ -724,6 +724,19 @@ def unpublish(
     session: Session, *, actor: Actor, video_id: int, expected_version: int | None = None, reason: str | None = None
 ) -> Video:
     require(actor, Permission.CATALOG_PUBLISH)
+    return _unpublish(session, actor, video_id, expected_version, reason)
+
+
+def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
+    """Moderation's unpublish (a reported video): the same change and event as unpublish, for moderators, who
+    may take videos down but not publish them."""
+    require(actor, Permission.MODERATION_ACT)
+    return _unpublish(session, actor, video_id, None, reason)
+
+
+def _unpublish(
+    session: Session, actor: Actor, video_id: int, expected_version: int | None, reason: str | None
+) -> Video:
     video = _locked_video(session, video_id, expected_version)
     if video.state not in ("published", "scheduled"):
         return video
@@ -731,6 +744,17 @@ def unpublish(
     video.state, video.publish_at = "unpublished", None
     session.flush()
     record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason=reason)
+    return video
+
+
+def republish_after_appeal(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
+    """Put back a video moderation took down, once the decision is overturned: through the same gate as any
+    publish (PublishRefused names what now blocks it)."""
+    require(actor, Permission.MODERATION_APPEALS)
+    video = _locked_video(session, video_id, None)
+    if video.state in ("published", "scheduled"):
+        return video
+    _make_public(session, actor, video, at=None, reason=reason)
     return video
 
 

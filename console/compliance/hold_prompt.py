@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from console.compliance.holds import Held
 from console.ui.forms import confirm
-
-Held = dict[int, tuple[str, list[str]]]  # video id -> (title, the 2257 reasons it would be held for)
 
 
 async def confirm_holds(held: Held) -> bool:

@@ -11,7 +11,7 @@ content staff, so they carry stage names only (the gate's reasons already do).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -27,15 +27,16 @@ from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
 PUBLIC = ("published", "scheduled")
+Held = dict[int, tuple[str, list[str]]]  # video id -> (title, the 2257 reasons it is or would be held for)
 
 
-def _locked_public(session: Session, video_ids: Sequence[int]) -> list[Video]:
+def _locked(session: Session, video_ids: Sequence[int], *, public_only: bool) -> list[Video]:
     if not video_ids:
         return []
     query = select(Video).where(Video.id.in_(set(video_ids)), Video.deleted_at.is_(None)).order_by(Video.id)
     if dialect_name(session) == "postgresql":
         query = query.with_for_update()
-    return [video for video in session.execute(query).scalars() if video.state in PUBLIC]
+    return [video for video in session.execute(query).scalars() if video.state in PUBLIC or not public_only]
 
 
 def hold_videos(
@@ -46,15 +47,18 @@ def hold_videos(
     reason: str | dict[int, str],
     source: str,
     legal_record_id: int | None = None,
+    unpublished_too: bool = False,
 ) -> list[int]:
     """Unpublish each public video among `video_ids` and open a hold on it; returns the ids held.
 
     `reason` is one text for all, or one per video id. A video that already has an open hold (the sweep can
-    find one published by hand in the database) is taken down under that hold instead of a second one."""
+    find one published by hand in the database) is taken down under that hold instead of a second one.
+    `unpublished_too` also holds videos that are not public (an emergency report: the gate then refuses to
+    publish them until compliance releases the hold); a video already on hold is left as it is then."""
     from console.catalog.service import video_view  # the audited shape of a video
 
     held: list[int] = []
-    videos = _locked_public(session, video_ids)
+    videos = _locked(session, video_ids, public_only=not unpublished_too)
     if not videos:
         return held
     open_holds = {
@@ -67,8 +71,11 @@ def hold_videos(
     }
     for video in videos:
         text = reason[video.id] if isinstance(reason, dict) else reason
+        if video.state not in PUBLIC and video.id in open_holds:
+            continue  # not public and already held: nothing changes
         before = video_view(video)
-        video.state, video.publish_at = "unpublished", None
+        if video.state in PUBLIC:
+            video.state, video.publish_at = "unpublished", None
         hold = open_holds.get(video.id)
         if hold is None:
             hold = ComplianceHold(video_id=video.id, legal_record_id=legal_record_id, source=source, reason=text)
@@ -80,7 +87,7 @@ def hold_videos(
     return held
 
 
-def refused_public(session: Session, video_ids: Sequence[int]) -> dict[int, tuple[str, list[str]]]:
+def refused_public(session: Session, video_ids: Sequence[int]) -> Held:
     """The public videos among `video_ids` that the 2257 checks refuse now: {id: (title, reasons)}."""
     from console.compliance.gate_checks import PREFIX, compliance_blockers_many
 
@@ -107,7 +114,7 @@ def hold_if_refused(
     source: str,
     change: str,
     legal_record_id: int | None = None,
-) -> dict[int, tuple[str, list[str]]]:
+) -> Held:
     """After a change to 2257 paperwork (already flushed): ask the checks about the public videos among
     `video_ids` and put those they refuse on hold. `change` says what changed, for the hold reason
     ("the production was changed"). Returns {video id: (title, reasons)} of the videos held."""
@@ -116,6 +123,17 @@ def hold_if_refused(
         reasons = {vid: f"{change}: " + "; ".join(why) for vid, (_title, why) in refused.items()}
         hold_videos(session, actor, list(refused), reason=reasons, source=source, legal_record_id=legal_record_id)
     return refused
+
+
+def would_hold(session: Session, change: Callable[[], tuple[Any, Held]]) -> Held:
+    """What a paperwork change would put on hold, keeping nothing: `change` runs in a savepoint that is rolled back
+    (its audit events with it). Raises what the change would raise (bad input, a stale version)."""
+    savepoint = session.begin_nested()
+    try:
+        _row, held = change()
+    finally:
+        savepoint.rollback()
+    return held
 
 
 def release_hold(session: Session, *, actor: Actor, hold_id: int, reason: str) -> ComplianceHold:

@@ -15,7 +15,7 @@ from console.actor import Actor
 from console.audit.service import record as audit
 from console.catalog.models import Performer, Video, VideoPerformer
 from console.compliance.gate_checks import compliance_blockers
-from console.compliance.holds import hold_if_refused
+from console.compliance.holds import Held, hold_if_refused, would_hold
 from console.compliance.models import Custodian, IdDocument, IdScan, LegalRecord, Production, ProductionPerformer
 from console.compliance.records import _parse_date, age_on, legal_name
 from console.db import utcnow
@@ -24,7 +24,6 @@ from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
 EARLIEST_PRODUCTION = date(1970, 1, 1)
-Held = dict[int, tuple[str, list[str]]]  # video id -> (title, the 2257 reasons it was put on hold for)
 
 NOTES_MAX = 2000  # producer and location notes of a production
 CUSTODIAN_LIMITS = {"name": 200, "title": 200, "business_address": 1000, "hours": 300}
@@ -266,16 +265,11 @@ def save_production(
 def preview_save_production(
     session: Session, *, actor: Actor, video_id: int, data: dict[str, Any], expected_version: int | None
 ) -> Held:
-    """What save_production would put on hold, without keeping anything: the save runs in a savepoint that is
-    rolled back (its audit events with it). Raises what the save would raise (bad input, a stale version)."""
-    savepoint = session.begin_nested()
-    try:
-        _production, held = save_production(
-            session, actor=actor, video_id=video_id, data=data, expected_version=expected_version
-        )
-    finally:
-        savepoint.rollback()
-    return held
+    """What save_production would put on hold, keeping nothing (holds.would_hold)."""
+    return would_hold(
+        session,
+        lambda: save_production(session, actor=actor, video_id=video_id, data=data, expected_version=expected_version),
+    )
 
 
 # --- custodian and statement --------------------------------------------------------------------------------

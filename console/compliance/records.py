@@ -703,7 +703,7 @@ def _dependant_videos_of_document(session: Session, document_id: int) -> list[in
 
 def amend_document(
     session: Session, *, actor: Actor, document_id: int, data: dict[str, Any], expected_version: int | None
-) -> tuple[IdDocument, dict[int, tuple[str, list[str]]]]:
+) -> tuple[IdDocument, holds.Held]:
     """Correct an examined ID (type, number, issuer, dates). The examiner stays who examined it. Public videos
     whose productions rely on it and that the 2257 checks now refuse (examined after the shoot, expired when
     examined) are put on hold in the same transaction. Returns the document and {video id: (title, reasons)}."""
@@ -739,16 +739,14 @@ def amend_document(
 
 def preview_amend_document(
     session: Session, *, actor: Actor, document_id: int, data: dict[str, Any], expected_version: int | None
-) -> dict[int, tuple[str, list[str]]]:
-    """What amend_document would put on hold; the amendment runs in a savepoint that is rolled back."""
-    savepoint = session.begin_nested()
-    try:
-        _doc, held = amend_document(
+) -> holds.Held:
+    """What amend_document would put on hold, keeping nothing (holds.would_hold)."""
+    return holds.would_hold(
+        session,
+        lambda: amend_document(
             session, actor=actor, document_id=document_id, data=data, expected_version=expected_version
-        )
-    finally:
-        savepoint.rollback()
-    return held
+        ),
+    )
 
 
 def add_scan(session: Session, *, actor: Actor, document_id: int, data: bytes, filename: str) -> IdScan:

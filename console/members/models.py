@@ -9,7 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base, BigIntPK, UTCDateTime, utcnow
 
-MEMBER_STATUSES = ("active", "suspended", "banned", "deleted")
+# muted: may watch but not comment or chat; suspended: may not sign in until `suspended_until` (or for good when
+# NULL); banned: for good. They change only through moderation actions (console/moderation), audited.
+MEMBER_STATUSES = ("active", "muted", "suspended", "banned", "deleted")
 MEMBER_ROLES = ("viewer", "performer", "dj")
 AGE_METHODS = ("id_document", "credit_card", "third_party", "self_declared")
 
@@ -37,11 +39,13 @@ class Member(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    muted_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'suspended', 'banned', 'deleted')", name="status_valid"),
+        CheckConstraint("status IN ('active', 'muted', 'suspended', 'banned', 'deleted')", name="status_valid"),
         CheckConstraint("role IN ('viewer', 'performer', 'dj')", name="role_valid"),
         CheckConstraint(
             "age_verification_method IS NULL OR age_verification_method IN "

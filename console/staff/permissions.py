@@ -37,6 +37,8 @@ class Permission(StrEnum):
     COMPLIANCE_EXPORT = "compliance.export"
     MODERATION_READ = "moderation.read"
     MODERATION_ACT = "moderation.act"
+    MODERATION_APPEALS = "moderation.appeals"
+    MODERATION_ASSIGN = "moderation.assign"
     ADS_READ = "ads.read"
     ADS_REVIEW = "ads.review"
     BILLING_READ = "billing.read"
@@ -47,7 +49,9 @@ class Permission(StrEnum):
 P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.MODERATOR: frozenset({P.MEMBERS_READ, P.MODERATION_READ, P.MODERATION_ACT, P.CATALOG_READ}),
+    Role.MODERATOR: frozenset(
+        {P.MEMBERS_READ, P.MODERATION_READ, P.MODERATION_ACT, P.MODERATION_APPEALS, P.CATALOG_READ}
+    ),
     Role.CONTENT: frozenset({P.CATALOG_READ, P.CATALOG_EDIT, P.CATALOG_PUBLISH}),
     Role.COMPLIANCE: frozenset(
         {P.CATALOG_READ, P.COMPLIANCE_READ_LEGAL, P.COMPLIANCE_EDIT, P.COMPLIANCE_VERIFY, P.COMPLIANCE_EXPORT}

@@ -43,6 +43,14 @@ AREAS: list[Area] = [
         "Performer profiles, photos and links",
     ),
     Area(
+        "o",
+        "Moderation",
+        "/moderation",
+        "flag",
+        Permission.MODERATION_READ,
+        "Report cases: the queue, next case, actions, appeals",
+    ),
+    Area(
         "r",
         "Compliance",
         "/compliance",

@@ -1,13 +1,15 @@
 """The frame around every signed-in page: header, navigation, global search, keyboard shortcuts.
 
-Keyboard: `?` shows the shortcut sheet, `g` then a letter jumps to an area, `/` focuses the search.
+Keyboard: `?` shows the shortcut sheet (the page's own keys, registered with `page_keys()`, then these), `g` then
+a letter jumps to an area, `/` focuses the search.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.parse import quote
 
 from nicegui import app, ui
@@ -17,6 +19,7 @@ from console.db import session_scope
 from console.staff.auth import SessionInfo, resolve_session, sign_out
 from console.staff.permissions import ROLE_LABELS, Role
 from console.ui.areas import Area, allowed_areas
+from console.ui.keymap import KeyMap, page_keys
 from console.ui.session import TOKEN_KEY, current_client_info, current_token
 
 PRODUCT = "Staff Console"
@@ -51,18 +54,36 @@ def _check_session() -> None:
         )
 
 
-def shortcut_sheet(areas: list[Area]) -> ui.dialog:
-    with ui.dialog() as dialog, ui.card().classes("min-w-[380px]"):
-        ui.label("Keyboard shortcuts").classes("text-lg font-semibold")
-        with ui.grid(columns=2).classes("gap-x-6 gap-y-1 text-sm"):
-            for keys, what in [("?", "Show this sheet"), ("/", "Search members"), ("Esc", "Close a dialog")]:
-                ui.label(keys).classes("kbd")
-                ui.label(what)
+def register_global_keys(keys: KeyMap, areas: list[Area], focus_search: Callable[[], Any]) -> None:
+    """The keys every page has; `?` lists them after the page's own (console/ui/keymap.py)."""
+    keys.add_global("?", "Show this sheet", keys.open_sheet, key="?")
+    keys.add_global("/", "Search members", focus_search, key="/")
+    keys.add_global("Esc", "Close a dialog")
+    for area in areas:
+        keys.add_global(f"g {area.key}", f"Go to {area.label}")
+
+
+def listen(keys: KeyMap, areas: list[Area]) -> ui.keyboard:
+    """The one keyboard listener of a page: `g` + letter jumps to an area, any other key goes to the key map.
+    The default `ignore` list: no shortcut fires while an input, select, textarea or button has the focus."""
+    pending_g = {"at": 0.0}
+
+    async def on_key(e: KeyEventArguments) -> None:
+        if not e.action.keydown or e.action.repeat or e.modifiers.ctrl or e.modifiers.meta or e.modifiers.alt:
+            return
+        key = str(e.key.name)
+        if key == "g":
+            pending_g["at"] = time.monotonic()
+        elif time.monotonic() - pending_g["at"] < 1.5:  # the letter after g: an area, or nothing at all
+            pending_g["at"] = 0.0
             for area in areas:
-                ui.label(f"g {area.key}").classes("kbd")
-                ui.label(f"Go to {area.label}")
-        ui.button("Close", on_click=dialog.close).props("flat dense")
-    return dialog
+                if area.key == key.lower():
+                    ui.navigate.to(area.path)
+                    break
+        else:
+            await keys.dispatch(key)
+
+    return ui.keyboard(on_key=on_key).mark("shortcut-keys")
 
 
 @contextmanager
@@ -71,7 +92,8 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
     areas = allowed_areas(info.actor)
     dark = ui.dark_mode(value=bool(app.storage.user.get("dark", False)))
     ui.add_head_html('<link rel="stylesheet" href="/assets/console.css">')
-    sheet = shortcut_sheet(areas)
+    keys = page_keys()
+    keys.host = ui.element("div")  # the sheet's dialog lives here, outside the page's refreshing parts
 
     with ui.header(elevated=False).classes("console-header items-center gap-3 px-3 py-1"):
         menu = ui.button(icon="menu").props("flat dense round color=white aria-label=Menu")
@@ -98,7 +120,9 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
             app.storage.user["dark"] = dark.value
 
         ui.button(icon="contrast", on_click=toggle_dark).props("flat dense round color=white").tooltip("Light/dark")
-        ui.button(icon="keyboard", on_click=sheet.open).props("flat dense round color=white").tooltip("Shortcuts (?)")
+        ui.button(icon="keyboard", on_click=keys.open_sheet).props("flat dense round color=white").tooltip(
+            "Shortcuts (?)"
+        )
         ui.button("Sign out", icon="logout", on_click=do_sign_out).props("flat dense color=white no-caps")
 
     drawer = ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("console-nav p-0")
@@ -119,26 +143,8 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
                 with ui.item_section().props("side"):
                     ui.label(f"g {area.key}").classes("kbd text-xs opacity-60")
 
-    pending_g = {"at": 0.0}
-
-    def on_key(e: KeyEventArguments) -> None:
-        if not e.action.keydown or e.modifiers.ctrl or e.modifiers.meta or e.modifiers.alt:
-            return
-        key = str(e.key.name)
-        if key == "?":
-            sheet.open()
-        elif key == "/":
-            search.run_method("focus")
-        elif key == "g":
-            pending_g["at"] = time.monotonic()
-        elif time.monotonic() - pending_g["at"] < 1.5:
-            pending_g["at"] = 0.0
-            for area in areas:
-                if area.key == key.lower():
-                    ui.navigate.to(area.path)
-                    break
-
-    ui.keyboard(on_key=on_key)
+    register_global_keys(keys, areas, lambda: search.run_method("focus"))
+    listen(keys, areas)
     ui.timer(SESSION_CHECK_SECONDS, _check_session)
 
     with ui.column().classes("console-main w-full gap-2 p-3") as content:

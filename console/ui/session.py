@@ -20,7 +20,8 @@ from console.db import session_scope
 from console.staff.auth import SessionInfo, resolve_session
 
 PUBLIC_PATHS = {"/login", "/favicon.ico"}
-PUBLIC_PREFIXES = ("/_nicegui", "/assets/", "/static/")
+# /api/ authenticates the platform with its own bearer token (moderation/api.py), not a staff session.
+PUBLIC_PREFIXES = ("/_nicegui", "/assets/", "/static/", "/api/")
 FORCED_PATHS = {"password": "/account/password", "totp": "/account/2fa"}
 TOKEN_KEY = "session_token"
 

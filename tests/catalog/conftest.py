@@ -10,16 +10,5 @@ from console.actor import Actor
 
 
 @pytest.fixture
-def actor_with(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Callable[..., Actor]:
-    """A fresh staff member holding the given roles, as an actor."""
-
-    def build(*roles: str) -> Actor:
-        staff_id, _ = make_staff(*roles)
-        return actor_for(staff_id)
-
-    return build
-
-
-@pytest.fixture
 def content(actor_with: Callable[..., Actor]) -> Actor:
     return actor_with("content")

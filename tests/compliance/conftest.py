@@ -10,17 +10,6 @@ from console.actor import Actor
 
 
 @pytest.fixture
-def actor_with(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Callable[..., Actor]:
-    """A fresh staff member holding the given roles, as an actor."""
-
-    def build(*roles: str) -> Actor:
-        staff_id, _ = make_staff(*roles)
-        return actor_for(staff_id)
-
-    return build
-
-
-@pytest.fixture
 def clerk(actor_with: Callable[..., Actor]) -> Actor:
     """The compliance officer who enters records."""
     return actor_with("compliance")

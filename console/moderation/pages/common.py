@@ -1,0 +1,119 @@
+"""What the moderation pages share: one service call in its own unit of work off the event loop, and plain-text
+formatting of cases (ages, time ranges, reasons, badges). Nothing here builds a query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from nicegui import run, ui
+from sqlalchemy.orm import Session
+
+from console.catalog.rules import format_duration
+from console.db import session_scope
+from console.moderation.models import REASONS
+from console.moderation.service.priority import REASON_LABELS
+from console.moderation.service.targets import TARGET_LABELS
+from console.ui.forms import guarded
+from console.ui.session import require_live_session
+
+T = TypeVar("T")
+
+STATUS_LABELS = {
+    "open": "Open",
+    "claimed": "Claimed",
+    "escalated": "Escalated",
+    "resolved": "Resolved",
+    "dismissed": "Dismissed",
+}
+STATUS_COLOURS = {
+    "open": "primary",
+    "claimed": "orange-8",
+    "escalated": "deep-purple-6",
+    "resolved": "positive",
+    "dismissed": "grey-7",
+}
+TYPE_COLOURS = {
+    "video": "indigo-6",
+    "comment": "teal-7",
+    "member": "brown-6",
+    "performer": "pink-7",
+    "live_stream": "red-7",
+    "chat_message": "cyan-8",
+}
+FEEDBACK_TEXT = {
+    "resolved": "Thank you for your report. We reviewed it and took action under our rules.",
+    "no_violation": "Thank you for your report. We reviewed it and found no violation of our rules.",
+}
+
+
+def unit_of_work(fn: Callable[[Session], T]) -> Callable[[], T]:
+    def work() -> T:
+        with session_scope() as session:
+            return fn(session)
+
+    return work
+
+
+async def call(fn: Callable[[Session], T], **guard: Any) -> tuple[bool, T | None]:
+    """One service call in its own unit of work, off the event loop; refusals become messages (forms.guarded)."""
+    if require_live_session() is None:
+        return False, None
+    return await guarded(lambda: run.io_bound(unit_of_work(fn)), **guard)
+
+
+def age_text(since: datetime | None, now: datetime) -> str:
+    """'12 min', '5 h', '3 d 4 h' since `since`."""
+    if since is None:
+        return "—"
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} d {hours % 24} h"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def minutes_text(minutes: float | None) -> str:
+    if minutes is None:
+        return "—"
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    return f"{minutes / 60:.1f} h"
+
+
+def time_range(start: int | None, end: int | None) -> str:
+    """Seconds in a video as h:mm:ss: '0:01:05' to '0:01:30' joined by an en dash, or 'from 0:01:05'."""
+    if start is None:
+        return ""
+    if end is None:
+        return f"from {format_duration(start)}"
+    return f"{format_duration(start)}–{format_duration(end)}"
+
+
+def reasons_text(counts: dict[str, int]) -> str:
+    """Each reason with its count ('Harassment x3'), worst first."""
+    ordered = sorted(counts.items(), key=lambda kv: REASONS.index(kv[0]) if kv[0] in REASONS else len(REASONS))
+    return ", ".join(f"{REASON_LABELS.get(r, r).split(' (')[0]} ×{n}" for r, n in ordered)
+
+
+def type_label(target_type: str) -> str:
+    return TARGET_LABELS.get(target_type, target_type)
+
+
+def status_badge(status: str) -> ui.badge:
+    return ui.badge(STATUS_LABELS.get(status, status)).props(f"color={STATUS_COLOURS.get(status, 'grey')}")
+
+
+def type_badge(target_type: str) -> ui.badge:
+    return ui.badge(type_label(target_type)).props(f"outline color={TYPE_COLOURS.get(target_type, 'grey')}")
+
+
+def emergency_badge() -> ui.badge:
+    return ui.badge("EMERGENCY").props("color=negative").classes("font-bold").mark("case-emergency")

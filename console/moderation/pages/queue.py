@@ -1,0 +1,367 @@
+"""/moderation: the queue of cases (not reports), server-paged, with the metrics strip, the filter bar, bulk
+dismiss/resolve with one reason, and the keyboard: j/k move the highlight, Enter opens, x selects, n claims the
+next case and opens it, r reloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+
+from console.actor import Actor
+from console.db import utcnow
+from console.moderation.models import ModerationCase
+from console.moderation.pages.common import (
+    TYPE_COLOURS,
+    age_text,
+    call,
+    minutes_text,
+    reasons_text,
+    type_label,
+    unit_of_work,
+)
+from console.moderation.service import decisions, priority, queue
+from console.moderation.service.decisions import BulkLine
+from console.moderation.service.queue import CaseFilter, QueueMetrics
+from console.moderation.service.targets import TARGET_LABELS
+from console.paging import Page, PageRequest
+from console.staff.permissions import Permission, can
+from console.ui.filter_bar import FilterBar, FilterField
+from console.ui.formatting import fmt_dt
+from console.ui.keymap import page_keys
+from console.ui.paged_table import PagedTable
+from console.ui.reason_dialog import ReasonDialog
+from console.ui.session import require_live_session
+
+FILTERS = [
+    FilterField(
+        "status",
+        "Status",
+        options={
+            "live": "Open, claimed, escalated",
+            "open": "Open",
+            "claimed": "Claimed",
+            "escalated": "Escalated",
+            "resolved": "Resolved",
+            "dismissed": "Dismissed",
+            "all": "All",
+        },
+        default="live",
+        width="w-48",
+    ),
+    FilterField("target_type", "Target", options={None: "Any target", **TARGET_LABELS}, width="w-36"),
+    FilterField(
+        "reason",
+        "Reason",
+        options={None: "Any reason", **{k: v.split(" (")[0] for k, v in priority.REASON_LABELS.items()}},
+        width="w-44",
+    ),
+    FilterField(
+        "assignee",
+        "Assignee",
+        options={"anyone": "Anyone", "mine": "Mine", "unassigned": "Unassigned"},
+        default="anyone",
+    ),
+    FilterField("older_than_hours", "Older than (hours)", number=True, maximum=24 * 366, width="w-36"),
+    FilterField("min_priority", "Min. priority", number=True, maximum=100_000, width="w-32"),
+    FilterField(
+        "sort", "Sort", options={"priority": "Highest priority first", "oldest": "Oldest first"}, default="priority"
+    ),
+]
+
+
+def _col(name: str, label: str, align: str = "left") -> dict[str, Any]:
+    return {"name": name, "label": label, "field": name, "align": align}
+
+
+COLUMNS = [
+    _col("cursor", ""),
+    _col("id", "#", "right"),
+    _col("target", "Target"),
+    _col("reports", "Reports", "right"),
+    _col("reporters", "Reporters", "right"),
+    _col("reasons", "Reasons"),
+    _col("age", "Age", "right"),
+    _col("priority", "Priority", "right"),
+    _col("assignee", "Assignee"),
+    _col("sla", "SLA due"),
+]
+# Vue interpolation ({{ }}) renders the platform's text as text: a comment body in target_label stays inert.
+ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
+CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'
+TARGET_CELL = """<q-td :props="props" class="max-w-[420px] truncate">
+  <q-badge v-if="props.row.emergency" color="negative" label="EMERGENCY" class="q-mr-xs text-weight-bold" />
+  <q-badge outline :color="props.row.type_colour" :label="props.row.type_label" class="q-mr-xs" />
+  <span>{{ props.row.target_label }}</span></q-td>"""
+SLA_CELL = """<q-td :props="props">
+  <span :class="props.row.sla_past ? 'text-negative text-weight-bold' : ''">{{ props.value }}</span></q-td>"""
+
+
+def row_of(case: ModerationCase, names: dict[int, str], now: Any) -> dict[str, Any]:
+    """One queue row, plain values only."""
+    return {
+        "id": case.id,
+        "cursor": False,
+        "emergency": case.emergency,
+        "type_label": type_label(case.target_type),
+        "type_colour": TYPE_COLOURS.get(case.target_type, "grey"),
+        "target_label": case.target_label,
+        "status": case.status,
+        "reports": case.report_count,
+        "reporters": case.reporter_count,
+        "reasons": reasons_text(case.reason_counts or {}),
+        "age": age_text(case.first_report_at, now),
+        "priority": priority.shown_priority(case.base_priority, case.first_report_at, now),
+        "assignee": names.get(case.assignee_id, "") if case.assignee_id else "",
+        "sla": fmt_dt(case.sla_due_at),
+        "sla_past": case.sla_due_at < now and case.status in ("open", "claimed", "escalated"),
+    }
+
+
+class QueueView:
+    """The queue: metrics on top, filters, bulk actions and the paged cases."""
+
+    def __init__(self, actor: Actor, params: dict[str, str]) -> None:
+        self.actor, self.params = actor, params
+        self.can_act = can(actor, Permission.MODERATION_ACT)
+        self.metrics_data: QueueMetrics | None = None
+        self.cursor = -1
+
+    def build(self) -> None:
+        self.host = ui.element("div")  # dialogs live here, outside the parts that refresh
+        self.metrics_strip()
+        self.toolbar()
+        self.filters = FilterBar(CaseFilter, FILTERS, on_apply=self.apply_filter, initial=self.params, mark="queue")
+        self.bulk_bar()
+        self.table = PagedTable(
+            COLUMNS, self.fetch, on_row_click=self.open_row, selection="multiple" if self.can_act else None
+        )
+        self.table.table.props[":table-row-class-fn"] = ROW_CLASS  # the highlighted row (j/k)
+        self.table.table.add_slot("body-cell-cursor", CURSOR_CELL)
+        self.table.table.add_slot("body-cell-target", TARGET_CELL)
+        self.table.table.add_slot("body-cell-sla", SLA_CELL)
+        self.table.table.on_select(lambda: self.bulk_bar.refresh())
+        self.register_keys()
+        ui.timer(0, self.reload, once=True)
+
+    def register_keys(self) -> None:
+        keys = page_keys()
+        keys.add("j", "Move the highlight down", lambda: self.move(1))
+        keys.add("k", "Move the highlight up", lambda: self.move(-1))
+        keys.add("Enter", "Open the highlighted case", self.open_highlighted)
+        if self.can_act:
+            keys.add("x", "Select or unselect the highlighted case", self.toggle_highlighted)
+            keys.add("n", "Next case: claim the highest priority one and open it", self.next_case)
+        keys.add("r", "Reload the queue and the numbers", self.reload)
+
+    # --- parts -----------------------------------------------------------------------------------------------
+
+    @ui.refreshable_method
+    def metrics_strip(self) -> None:
+        m = self.metrics_data
+        with ui.row().classes("w-full items-center gap-6 p-2 rounded bg-blue-grey-1 text-black").mark("queue-metrics"):
+            if m is None:
+                ui.label("Loading the numbers…").classes("text-sm opacity-70")
+                return
+            now = utcnow()
+            self._metric("Open cases", f"{'≈' if m.open_estimated else ''}{m.open_cases:,}", "metric-open")
+            self._metric("Oldest waiting", age_text(m.oldest_at, now), "metric-oldest")
+            self._metric(
+                "First action, last 7 days",
+                f"p50 {minutes_text(m.first_action_p50_min)} · p90 {minutes_text(m.first_action_p90_min)}",
+                "metric-first-action",
+            )
+            resolved = ", ".join(f"{name} {n}" for name, n in m.resolved_today) or "nobody yet"
+            self._metric("Closed today", resolved, "metric-resolved")
+
+    @staticmethod
+    def _metric(label: str, value: str, mark: str) -> None:
+        with ui.column().classes("gap-0"):
+            ui.label(value).classes("text-lg font-semibold").mark(mark)
+            ui.label(label).classes("text-xs opacity-70")
+
+    def toolbar(self) -> None:
+        with ui.row().classes("w-full items-center gap-2"):
+            if self.can_act:
+                ui.button("Next case (n)", icon="skip_next", on_click=self.next_case).props(
+                    "dense unelevated no-caps color=primary"
+                ).mark("queue-next")
+            ui.button("Reload (r)", icon="refresh", on_click=self.reload).props("dense flat no-caps").mark(
+                "queue-reload"
+            )
+            ui.space()
+            ui.link("Appeals", "/moderation/appeals").classes("text-sm").mark("queue-appeals-link")
+            ui.label("Press ? for the keys").classes("text-xs opacity-60")
+
+    @ui.refreshable_method
+    def bulk_bar(self) -> None:
+        selected = len(self.table.table.selected) if hasattr(self, "table") else 0
+        if not self.can_act or not selected:
+            return
+        with ui.row().classes("items-center gap-2 w-full p-1 rounded bg-blue-grey-1 text-black").mark("bulk-bar"):
+            ui.label(f"{selected:,} selected").classes("text-sm font-semibold").mark("bulk-selected")
+            ui.button("Dismiss…", icon="block", on_click=lambda: self.bulk("dismiss")).props("dense flat no-caps").mark(
+                "bulk-dismiss"
+            )
+            ui.button("Resolve…", icon="task_alt", on_click=lambda: self.bulk("resolve")).props(
+                "dense flat no-caps"
+            ).mark("bulk-resolve")
+            ui.space()
+            ui.button("Clear selection", on_click=self.clear_selection).props("dense flat no-caps")
+
+    # --- loading ---------------------------------------------------------------------------------------------
+
+    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
+        """One page of cases and their assignees' names, in one unit of work (runs off the event loop)."""
+
+        def work(session: Session) -> Page[dict[str, Any]]:
+            found = queue.list_cases(session, actor=self.actor, flt=self.filters.current, page=page)
+            names = queue.staff_names(
+                session, actor=self.actor, staff_ids={c.assignee_id for c in found.rows if c.assignee_id}
+            )
+            now = utcnow()
+            return Page([row_of(c, names, now) for c in found.rows], found.total, found.estimated, found.request)
+
+        return unit_of_work(work)()
+
+    async def reload(self) -> None:
+        self.cursor = -1
+        await self.table.reload(first_page=False)
+        ok, data = await call(lambda s: queue.metrics(s, actor=self.actor))
+        if ok:
+            self.metrics_data = data
+            self.metrics_strip.refresh()
+
+    async def apply_filter(self, _flt: CaseFilter) -> None:
+        self.cursor = -1
+        self.clear_selection()
+        await self.table.reload()
+
+    # --- moving and opening ----------------------------------------------------------------------------------
+
+    def move(self, step: int) -> None:
+        rows = self.table.table.rows
+        if not rows:
+            return
+        self.cursor = max(0, min(len(rows) - 1, self.cursor + step))
+        for i, row in enumerate(rows):
+            row["cursor"] = i == self.cursor
+        self.table.table.update()
+
+    def highlighted(self) -> dict[str, Any] | None:
+        rows = self.table.table.rows
+        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+
+    def open_highlighted(self) -> None:
+        row = self.highlighted()
+        if row is None:
+            ui.notify("Highlight a case first (j / k).", type="info")
+            return
+        self.open_row(row)
+
+    @staticmethod
+    def open_row(row: dict[str, Any]) -> None:
+        ui.navigate.to(f"/moderation/cases/{int(row['id'])}")
+
+    def toggle_highlighted(self) -> None:
+        row = self.highlighted()
+        if row is None:
+            return
+        selected = self.table.table.selected
+        ids = {r["id"] for r in selected}
+        self.table.table.selected = (
+            [r for r in selected if r["id"] != row["id"]] if row["id"] in ids else [*selected, row]
+        )
+        self.table.table.update()
+        self.bulk_bar.refresh()
+
+    def clear_selection(self) -> None:
+        self.table.table.selected = []
+        self.table.table.update()
+        self.bulk_bar.refresh()
+
+    async def next_case(self) -> None:
+        ok, case_id = await call(lambda s: _claimed_id(queue.next_case(s, actor=self.actor)))
+        if not ok:
+            return
+        if case_id is None:
+            ui.notify("No case waiting.", type="info")
+            return
+        ui.navigate.to(f"/moderation/cases/{case_id}")
+
+    # --- bulk ------------------------------------------------------------------------------------------------
+
+    async def bulk(self, action: str) -> None:
+        chosen = list(self.table.table.selected)
+        ids = [int(r["id"]) for r in chosen]
+        if not ids or require_live_session() is None:
+            return
+        verb = "Dismiss" if action == "dismiss" else "Resolve"
+        effect = (
+            "Each case is closed with no violation found; its reporters get the “no violation” answer."
+            if action == "dismiss"
+            else "Each case is closed as handled; it needs an action already taken on it, or it is refused."
+        )
+        dialog = ReasonDialog(
+            f"{verb} {len(ids):,} case{'s' if len(ids) != 1 else ''}?",
+            f"{effect}\nCases someone else is reviewing are refused and listed.",
+            ok_label=verb,
+            danger=action == "dismiss",
+            host=self.host,
+            mark="bulk-reason",
+        )
+        lines: list[BulkLine] = []
+
+        async def confirmed(reason: str) -> bool:
+            ok, result = await dialog.attempt(
+                unit_of_work(
+                    lambda s: decisions.bulk_close(s, actor=self.actor, case_ids=ids, action=action, reason=reason)
+                )
+            )
+            lines.extend(result or [])
+            return ok
+
+        if not await dialog.ask(confirmed):
+            return
+        self.show_bulk_result(verb, lines, {int(r["id"]): str(r["target_label"]) for r in chosen})
+        self.clear_selection()
+        await self.reload()
+
+    def show_bulk_result(self, verb: str, lines: list[BulkLine], labels: dict[int, str]) -> None:
+        done = sum(1 for line in lines if line.ok)
+        with self.host, ui.dialog() as dialog, ui.card().classes("min-w-[560px] max-w-[90vw]").mark("bulk-result"):
+            ui.label(f"{verb}: {done:,} of {len(lines):,} closed").classes("text-lg font-semibold").mark(
+                "bulk-result-title"
+            )
+            ui.table(
+                columns=[
+                    _col("case_id", "Case", "right"),
+                    _col("target", "Target"),
+                    _col("outcome", "Outcome"),
+                    _col("message", "Message"),
+                ],
+                rows=[
+                    {
+                        "case_id": line.case_id,
+                        "target": labels.get(line.case_id, ""),
+                        "outcome": "ok" if line.ok else "refused",
+                        "message": line.message,
+                    }
+                    for line in lines
+                ],
+                row_key="case_id",
+            ).props("dense flat bordered wrap-cells").classes("w-full").mark("bulk-result-table")
+            ui.button("Close", on_click=dialog.close).props("flat").mark("bulk-result-close")
+        dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+        dialog.open()
+
+
+def _claimed_id(case: ModerationCase | None) -> int | None:
+    return None if case is None else case.id
+
+
+def queue_route(actor: Actor) -> None:
+    request: Request = ui.context.client.request
+    QueueView(actor, dict(request.query_params)).build()

@@ -1,0 +1,120 @@
+"""The queue's priority: how urgent a case is, from its parts, each shown on the case page.
+
+    priority = severity + volume + reach + accuracy + age
+
+- severity: the worst reason's weight (SEVERITY); UNDERAGE and NON_CONSENSUAL weigh 1,000, so they lead.
+- volume: 15 x log2(1 + distinct reporters), at most 60 (one reporter 15, three 30, seven 45).
+- reach: how many people see the target: 8 x log10(1 + views) of a video (at most 40); a live stream
+  10 + 10 x log10(1 + current viewers) while live (at most 50); a comment half its video's; a chat message 10
+  while its stream is live.
+- accuracy: reporters whose reports led to action before count more: 40 x (mean over the case's reporters of
+  (actioned + 1) / (actioned + dismissed + 2) - 0.5), between -20 and +20 (a new reporter counts 0).
+- age: +1 per hour since the first report, with no cap: a case nobody takes keeps rising.
+
+Everything but age is stored as `base_priority`; the queue orders by `queue_key` = base_priority x 3600 - epoch
+seconds of the first report, which orders exactly like base_priority + hours waiting (the age part grows for
+every case alike), so one index serves "highest priority first".
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from console.moderation.models import EMERGENCY_REASONS, REASONS
+
+SEVERITY = {
+    "underage": 1000,
+    "non_consensual": 1000,
+    "violence": 70,
+    "harassment": 60,
+    "inappropriate_content": 45,
+    "inappropriate": 40,
+    "copyright": 35,
+    "spam": 20,
+    "other": 10,
+}
+# How long a case may wait for its decision (time to resolution), by its worst reason.
+SLA_HOURS = {
+    "underage": 1,
+    "non_consensual": 1,
+    "violence": 4,
+    "harassment": 4,
+    "inappropriate_content": 24,
+    "inappropriate": 24,
+    "copyright": 24,
+    "spam": 72,
+    "other": 72,
+}
+REASON_BITS = {reason: 1 << i for i, reason in enumerate(REASONS)}
+REASON_LABELS = {
+    "underage": "Underage (a depicted person may be a minor)",
+    "non_consensual": "Non-consensual",
+    "violence": "Violence",
+    "harassment": "Harassment",
+    "inappropriate_content": "Inappropriate content",
+    "inappropriate": "Inappropriate",
+    "copyright": "Copyright",
+    "spam": "Spam",
+    "other": "Other",
+}
+
+
+def worst(reasons: list[str] | set[str] | dict[str, int]) -> str:
+    return max(reasons, key=lambda r: (SEVERITY[r], -REASONS.index(r)))
+
+
+def is_emergency(reasons: list[str] | set[str] | dict[str, int]) -> bool:
+    return any(r in EMERGENCY_REASONS for r in reasons)
+
+
+def volume(reporters: int) -> int:
+    return min(60, round(15 * math.log2(1 + max(0, reporters))))
+
+
+def accuracy(scores: list[tuple[int, int]]) -> int:
+    """`scores`: (actioned, dismissed) per distinct reporter."""
+    if not scores:
+        return 0
+    mean = sum((a + 1) / (a + d + 2) for a, d in scores) / len(scores)
+    return max(-20, min(20, round(40 * (mean - 0.5))))
+
+
+def parts(*, worst_reason: str, reporters: int, reach: int, scores: list[tuple[int, int]]) -> dict[str, int]:
+    return {
+        "severity": SEVERITY[worst_reason],
+        "volume": volume(reporters),
+        "reach": reach,
+        "accuracy": accuracy(scores),
+    }
+
+
+def queue_key(base: int, first_report_at: datetime) -> int:
+    return base * 3600 - int(first_report_at.timestamp())
+
+
+def age_hours(first_report_at: datetime, now: datetime) -> int:
+    return max(0, int((now - first_report_at).total_seconds() // 3600))
+
+
+def shown_priority(base: int, first_report_at: datetime, now: datetime) -> int:
+    return base + age_hours(first_report_at, now)
+
+
+def sla_due(first_report_at: datetime, worst_reason: str) -> datetime:
+    return first_report_at + timedelta(hours=SLA_HOURS[worst_reason])
+
+
+def video_reach(views: int) -> int:
+    return min(40, round(8 * math.log10(1 + max(0, views))))
+
+
+def stream_reach(live: bool, viewers: int) -> int:
+    return min(50, 10 + round(10 * math.log10(1 + max(0, viewers)))) if live else 0
+
+
+def reasons_mask(reasons: list[str] | set[str] | dict[str, int]) -> int:
+    mask = 0
+    for reason in reasons:
+        mask |= REASON_BITS[reason]
+    return mask

@@ -1,0 +1,154 @@
+"""A filter bar: labelled selects and inputs that build a filter object (a service's dataclass) and apply it when
+a select changes or Enter is pressed in an input. Whole-number inputs are checked here ("must be a whole number",
+on the field) and the filter is not applied until they are right; the service validates the rest and its
+messages land on the fields too (`show_errors`).
+
+    bar = FilterBar(CaseFilter, [
+        FilterField("status", "Status", options={"live": "Open, claimed or escalated", ...}, default="live"),
+        FilterField("older_than_hours", "Older than (hours)", number=True, maximum=8784),
+    ], on_apply=self.apply_filter, mark="queue-filter")
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from nicegui import ui
+
+from console.errors import ValidationFailed
+from console.ui.forms import clear_errors
+from console.ui.forms import show_errors as show_field_errors
+
+F = TypeVar("F")
+
+
+@dataclass(frozen=True)
+class FilterField:
+    name: str  # the filter object's keyword argument
+    label: str
+    options: dict[Any, str] | None = None  # a select (value -> label); None makes a text input
+    default: Any = None
+    number: bool = False  # a whole-number input; empty means None
+    minimum: int = 0
+    maximum: int = 1_000_000_000
+    width: str = "w-40"
+
+
+def parse_value(spec: FilterField, raw: Any) -> tuple[Any, str | None]:
+    """(value, error) for one field's raw widget or query-string value."""
+    if spec.options is not None:
+        return (raw if raw in spec.options else spec.default), None
+    text = "" if raw is None else str(raw).strip()
+    if not spec.number:
+        return (text or spec.default), None
+    if text == "":
+        return spec.default, None
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None, "must be a whole number"
+    value = int(text)
+    if not spec.minimum <= value <= spec.maximum:
+        return None, f"must be between {spec.minimum:,} and {spec.maximum:,}"
+    return value, None
+
+
+def build_filter(
+    factory: Callable[..., F], fields: list[FilterField], raw: Mapping[str, Any]
+) -> tuple[F | None, dict[str, str]]:
+    """The filter object from raw values, or (None, {field: message}) when an input is not acceptable."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for spec in fields:
+        value, error = parse_value(spec, raw.get(spec.name))
+        if error:
+            errors[spec.name] = error
+        else:
+            values[spec.name] = value
+    if errors:
+        return None, errors
+    return factory(**values), {}
+
+
+def initial_values(fields: list[FilterField], params: Mapping[str, Any]) -> dict[str, Any]:
+    """Starting values from a query string: acceptable values are taken, anything else falls back to the default."""
+    start: dict[str, Any] = {}
+    for spec in fields:
+        value, error = parse_value(spec, params.get(spec.name))
+        start[spec.name] = spec.default if error else value
+    return start
+
+
+class FilterBar(Generic[F]):
+    def __init__(
+        self,
+        factory: Callable[..., F],
+        fields: list[FilterField],
+        *,
+        on_apply: Callable[[F], Any],
+        initial: Mapping[str, Any] | None = None,
+        mark: str = "filter",
+    ) -> None:
+        self.factory, self.specs, self.on_apply, self.mark = factory, fields, on_apply, mark
+        start = initial_values(fields, initial or {})
+        self.elements: dict[str, Any] = {}
+        self._quiet = False
+        with ui.row().classes("items-end gap-2 w-full").mark(f"{mark}-bar"):
+            for spec in fields:
+                self.elements[spec.name] = self._element(spec, start[spec.name])
+            ui.button("Clear", on_click=self.clear).props("dense flat no-caps").mark(f"{mark}-clear")
+        current, _errors = build_filter(factory, fields, start)
+        self.current: F = current if current is not None else factory()
+
+    def _element(self, spec: FilterField, value: Any) -> Any:
+        element: Any
+        if spec.options is not None:
+            element = ui.select(spec.options, value=value, label=spec.label).props("dense options-dense")
+            element.on_value_change(self._changed)
+        else:
+            shown = "" if value is None else str(value)
+            element = ui.input(spec.label, value=shown).props("dense clearable")
+            if spec.number:
+                element.props("inputmode=numeric maxlength=10")
+            element.on("keydown.enter", self.apply)
+            element.on("clear", self.apply)
+        return element.classes(spec.width).mark(f"{self.mark}-{spec.name}")
+
+    def _changed(self) -> Any:
+        # returns the coroutine for NiceGUI to run; nothing while clear() resets every field at once
+        return None if self._quiet else self.apply()
+
+    def raw(self) -> dict[str, Any]:
+        return {name: element.value for name, element in self.elements.items()}
+
+    def read(self) -> F | None:
+        """The filter the widgets describe, or None (with messages on the fields) when one is not acceptable."""
+        clear_errors(self.elements)
+        flt, errors = build_filter(self.factory, self.specs, self.raw())
+        if errors:
+            self.show_errors(ValidationFailed(errors))
+        return flt
+
+    def show_errors(self, exc: ValidationFailed) -> None:
+        show_field_errors(exc, self.elements)
+
+    async def apply(self) -> None:
+        flt = self.read()
+        if flt is None:
+            return
+        self.current = flt
+        result = self.on_apply(flt)
+        if inspect.isawaitable(result):
+            await result
+
+    async def clear(self) -> None:
+        """Every field back to its default, then one apply."""
+        self._quiet = True
+        try:
+            for spec in self.specs:
+                default = spec.default if spec.options is not None or spec.default is None else str(spec.default)
+                self.elements[spec.name].set_value("" if default is None and spec.options is None else default)
+        finally:
+            self._quiet = False
+        await self.apply()

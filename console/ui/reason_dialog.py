@@ -1,0 +1,142 @@
+"""A confirmation that asks for a reason (required), with room for extra fields, the service's messages on those
+fields, and a conflict panel: the dialog stays open with everything typed until the action succeeds or the user
+cancels, and is deleted once closed.
+
+    dialog = ReasonDialog("Mute @alice?", "She cannot post for the chosen days.", ok_label="Mute", host=self.host)
+    with dialog.extra:
+        days = dialog.field("days", ui.number("Days", value=1))
+    async def act(reason: str) -> bool:
+        ok, _ = await dialog.attempt(lambda: mute(reason, days.value))  # one service call in its own unit of work
+        return ok
+    if await dialog.ask(act): ...                                          # True once act() returned True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
+from typing import Any, TypeVar
+
+from nicegui import run, ui
+
+from console.errors import Conflict, ConsoleError, ValidationFailed
+from console.ui.conflict import ConflictPanel
+from console.ui.forms import clear_errors, limit_length, show_errors
+
+T = TypeVar("T")
+REASON_LABEL = "Reason (required; kept in the audit log)"
+REASON_REQUIRED = "Reason is required"
+
+
+class ReasonDialog:
+    def __init__(
+        self,
+        title: str,
+        message: str = "",
+        *,
+        ok_label: str = "Confirm",
+        danger: bool = False,
+        reason_label: str = REASON_LABEL,
+        reason: str = "",
+        max_length: int = 1000,
+        conflict_labels: dict[str, str] | None = None,
+        yours_heading: str = "When you opened it",
+        keep_note: str = "Your reason is kept. Confirm again to act on what is stored now, or cancel.",
+        host: ui.element | None = None,
+        mark: str = "reason",
+    ) -> None:
+        self.mark = mark
+        self.busy = False
+        self._on_confirm: Callable[[str], Awaitable[bool]] | None = None
+        with host if host is not None and not host.is_deleted else nullcontext():
+            self.dialog = ui.dialog().mark(f"{mark}-dialog")
+        with self.dialog, ui.card().classes("min-w-[440px] max-w-[90vw] gap-2").mark(f"{mark}-card"):
+            ui.label(title).classes("text-lg font-semibold").mark(f"{mark}-title")
+            if message:
+                ui.label(message).classes("text-sm whitespace-pre-line").mark(f"{mark}-message")
+            self.conflict = ConflictPanel(
+                conflict_labels or {}, yours_heading=yours_heading, keep_note=keep_note, mark=f"{mark}-conflict"
+            )
+            self.extra = ui.column().classes("w-full gap-1 p-0")
+            self.reason = (
+                ui.textarea(reason_label, value=reason)
+                .props("dense autogrow outlined")
+                .classes("w-full")
+                .mark(f"{mark}-input")
+            )
+            limit_length(self.reason, max_length, "Reason")  # a counter, never a cut
+            self.fields: dict[str, Any] = {"reason": self.reason}
+            self.summary = ui.label("").classes("text-negative text-sm whitespace-pre-line").mark(f"{mark}-summary")
+            self.summary.visible = False
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=lambda: self.dialog.submit(False)).props("flat").mark(f"{mark}-cancel")
+                self.ok = (
+                    ui.button(ok_label, on_click=self._confirm)
+                    .props(f"color={'negative' if danger else 'primary'}")
+                    .mark(f"{mark}-ok")
+                )
+
+    def field(self, name: str, element: Any) -> Any:
+        """Register an extra input so the service's message for `name` lands on it."""
+        self.fields[name] = element
+        return element
+
+    @property
+    def reason_text(self) -> str:
+        return (self.reason.value or "").strip()
+
+    def fail(self, message: str) -> None:
+        """Show a refusal inside the dialog (it stays open, the input kept)."""
+        self.summary.text = message
+        self.summary.visible = True
+
+    async def ask(self, on_confirm: Callable[[str], Awaitable[bool]]) -> bool:
+        """Open; `on_confirm(reason)` runs on each confirmation and closes the dialog when it returns True.
+        Returns whether it did. The dialog is deleted afterwards either way."""
+        self._on_confirm = on_confirm
+        try:
+            return bool(await self.dialog)
+        finally:
+            if not self.dialog.is_deleted:
+                self.dialog.delete()
+
+    async def _confirm(self) -> None:
+        if self.busy or self._on_confirm is None:
+            return
+        clear_errors(self.fields)
+        self.summary.visible = False
+        if not self.reason_text:
+            self.reason.error = REASON_REQUIRED
+            return
+        self.busy = True
+        self.ok.props("loading")
+        try:
+            done = await self._on_confirm(self.reason_text)
+        finally:
+            self.busy = False
+            if not self.ok.is_deleted:
+                self.ok.props(remove="loading")
+        if done:
+            self.dialog.submit(True)
+
+    async def attempt(
+        self,
+        work: Callable[[], T],
+        *,
+        typed: dict[str, Any] | None = None,
+        on_conflict: Callable[[Conflict], Awaitable[dict[str, Any] | None]] | None = None,
+    ) -> tuple[bool, T | None]:
+        """Run `work` (one service call in its own unit of work) off the event loop. A refusal stays in the dialog:
+        field messages on the fields, a Conflict in the conflict panel (`on_conflict` may reload the page and return
+        what is stored now), anything else as the summary."""
+        self.conflict.hide()
+        try:
+            return True, await run.io_bound(work)
+        except ValidationFailed as exc:
+            show_errors(exc, self.fields, self.summary)
+        except Conflict as exc:
+            current = await on_conflict(exc) if on_conflict is not None else None
+            self.conflict.show(exc, typed, current=current)
+        except ConsoleError as exc:
+            self.fail(exc.message)
+        return False, None

@@ -1,0 +1,76 @@
+"""The moderation demo: real work in the queue (every target type, duplicates, emergencies), written through the
+services (audited, the chain intact), decided cases with strikes and open appeals; a second run adds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from console.audit.service import verify
+from console.compliance.models import ComplianceHold
+from console.db import session_scope
+from console.moderation.demo import seed_moderation_demo
+from console.moderation.models import Appeal, MemberStrike, ModerationCase, Report
+from console.seed import DEMO_DOMAIN, seed_demo
+
+
+def test_the_demo_fills_the_queue(make_staff: Callable[..., tuple[int, str]]) -> None:
+    from console.catalog.demo import seed_catalog_demo
+    from console.compliance.demo import seed_compliance_demo
+
+    make_staff("moderator", email=f"moderator@{DEMO_DOMAIN}", name="Demo Moderator")
+    make_staff("compliance", email=f"compliance@{DEMO_DOMAIN}", name="Demo Compliance")
+    seed_demo(members=80)
+    seed_catalog_demo(videos=60, performers=32)
+    seed_compliance_demo()
+    message = seed_moderation_demo()
+    assert message.startswith("Seeded moderation"), message
+    with session_scope() as session:
+        types = set(session.execute(select(ModerationCase.target_type).distinct()).scalars())
+        assert types == {"video", "comment", "member", "performer", "live_stream", "chat_message"}
+        reports = session.execute(select(func.count()).select_from(Report)).scalar_one()
+        cases = session.execute(select(func.count()).select_from(ModerationCase)).scalar_one()
+        assert reports > cases > 50  # duplicates on the same targets
+        live = session.execute(
+            select(func.count()).where(ModerationCase.status.in_(("open", "claimed", "escalated")))
+        ).scalar_one()
+        closed = session.execute(
+            select(func.count()).where(ModerationCase.status.in_(("resolved", "dismissed")))
+        ).scalar_one()
+        assert live > 30 and closed > 5
+        assert session.execute(select(func.count()).where(ModerationCase.emergency.is_(True))).scalar_one() == 2
+        assert session.execute(select(func.count()).where(ComplianceHold.source == "report")).scalar_one() == 2
+        assert session.execute(select(func.count()).select_from(MemberStrike)).scalar_one() > 0
+        assert session.execute(select(func.count()).select_from(Appeal)).scalar_one() >= 1
+        assert verify(session).ok
+    assert seed_moderation_demo().startswith("Moderation demo already present")
+
+
+def test_the_scale_seed_loads_consistent_cases(make_staff: Callable[..., tuple[int, str]]) -> None:
+    from console.actor import SYSTEM
+    from console.moderation.service.queue import CaseFilter, list_cases
+    from console.paging import PageRequest
+    from console.seed import seed_scale
+
+    message = seed_scale(members=500, videos=50, performers=20)
+    assert "moderation_cases" in message
+    with session_scope() as session:
+        cases = session.execute(select(func.count()).select_from(ModerationCase)).scalar_one()
+        reports = session.execute(select(func.count()).select_from(Report)).scalar_one()
+        summed = session.execute(select(func.sum(ModerationCase.report_count))).scalar_one()
+        assert cases == 100 and reports == summed == 250
+        live = session.execute(
+            select(ModerationCase.target_type, ModerationCase.target_id).where(
+                ModerationCase.status.in_(("open", "claimed", "escalated"))
+            )
+        ).all()
+        assert len(live) == len(set(live)) > 0  # one live case per target
+        page = list_cases(session, actor=SYSTEM, flt=CaseFilter(), page=PageRequest(1, 25))
+        assert page.rows and page.total == len(live)
+        closed_without_time = session.execute(
+            select(func.count()).where(
+                ModerationCase.status.in_(("resolved", "dismissed")), ModerationCase.resolved_at.is_(None)
+            )
+        ).scalar_one()
+        assert closed_without_time == 0

@@ -1,0 +1,110 @@
+"""The shared widgets' logic without a page: the keyboard map (registration, listing, dispatch), the filter bar
+(building a filter object from raw values, query-string starting values) and the conflict panel's comparison."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from console.ui.conflict import differences
+from console.ui.filter_bar import FilterField, build_filter, initial_values
+from console.ui.keymap import GLOBAL_SECTION, PAGE_SECTION, KeyMap
+
+# --- keyboard map --------------------------------------------------------------------------------------------
+
+
+async def test_keymap_lists_page_keys_first_then_global_ones_and_dispatches() -> None:
+    pressed: list[str] = []
+
+    async def open_case() -> None:
+        pressed.append("Enter")
+
+    keys = KeyMap()
+    keys.add_global("?", "Show this sheet", lambda: pressed.append("?"), key="?")
+    keys.add_global("g o", "Go to Moderation")
+    keys.add("j", "Move down", lambda: pressed.append("j"))
+    keys.add("Enter", "Open the highlighted case", open_case)
+
+    assert keys.listing() == [
+        (PAGE_SECTION, "j", "Move down"),
+        (PAGE_SECTION, "Enter", "Open the highlighted case"),
+        (GLOBAL_SECTION, "?", "Show this sheet"),
+        (GLOBAL_SECTION, "g o", "Go to Moderation"),
+    ]
+    assert await keys.dispatch("j") is True
+    assert await keys.dispatch("Enter") is True  # an async handler is awaited
+    assert await keys.dispatch("?") is True
+    assert await keys.dispatch("o") is False  # "g o" is listed only: the frame handles the g prefix
+    assert await keys.dispatch("z") is False
+    assert pressed == ["j", "Enter", "?"]
+
+
+def test_keymap_refuses_global_keys_and_duplicates() -> None:
+    keys = KeyMap()
+    keys.add("d", "Dismiss", lambda: None)
+    for reserved in ("?", "/", "g", "Escape"):
+        with pytest.raises(ValueError, match="global key"):
+            keys.add(reserved, "mine", lambda: None)
+    with pytest.raises(ValueError, match="already registered"):
+        keys.add("d", "Delete", lambda: None)
+    assert [key for _, key, _ in keys.listing()] == ["d"]
+
+
+# --- filter bar ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flt:
+    status: str = "live"
+    kind: str | None = None
+    text: str | None = None
+    hours: int | None = None
+
+
+FIELDS = [
+    FilterField("status", "Status", options={"live": "Live", "closed": "Closed"}, default="live"),
+    FilterField("kind", "Kind", options={None: "Any", "video": "Video", "comment": "Comment"}),
+    FilterField("text", "Text"),
+    FilterField("hours", "Older than (hours)", number=True, maximum=100),
+]
+
+
+def test_filter_bar_builds_the_filter_object_from_raw_values() -> None:
+    flt, errors = build_filter(Flt, FIELDS, {"status": "closed", "kind": "video", "text": "  spam ", "hours": " 12 "})
+    assert errors == {}
+    assert flt == Flt(status="closed", kind="video", text="spam", hours=12)
+    # empty inputs mean "no condition"; an option that is not offered falls back to the default
+    flt, errors = build_filter(Flt, FIELDS, {"status": "deleted", "kind": "nope", "text": "   ", "hours": ""})
+    assert (flt, errors) == (Flt(), {})
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [("abc", "must be a whole number"), ("-3", "must be a whole number"), ("1e3", "must be a whole number"),
+     ("101", "must be between 0 and 100"), ("١٢", "must be a whole number")],
+)  # fmt: skip
+def test_filter_bar_refuses_a_number_it_cannot_use(raw: str, message: str) -> None:
+    flt, errors = build_filter(Flt, FIELDS, {"status": "live", "hours": raw})
+    assert flt is None
+    assert errors == {"hours": message}
+
+
+def test_filter_bar_starting_values_from_a_query_string_keep_only_acceptable_ones() -> None:
+    start = initial_values(FIELDS, {"status": "closed", "kind": "<script>", "hours": "x", "text": "abc"})
+    assert start == {"status": "closed", "kind": None, "text": "abc", "hours": None}
+
+
+# --- conflict panel ------------------------------------------------------------------------------------------
+
+
+def test_conflict_lists_only_labelled_fields_that_differ_in_label_order() -> None:
+    stored = {"status": "claimed", "assignee": "Max", "decisions": 2, "version": 7}
+    yours = {"status": "claimed", "assignee": "Mona", "decisions": "1"}
+    labels = {"decisions": "Decisions taken", "status": "Status", "assignee": "Assigned to"}
+    assert differences(stored, yours, labels) == [("Decisions taken", 2, "1"), ("Assigned to", "Max", "Mona")]
+    # a caller-supplied comparison (for example case-insensitive colours)
+    same = differences(
+        {"c": "#ABCDEF"}, {"c": "#abcdef"}, {"c": "Colour"}, same=lambda _k, a, b: a.upper() == b.upper()
+    )
+    assert same == []
