@@ -28,6 +28,8 @@ ALL_PERMISSIONS = {
     "compliance.export",
     "moderation.read",
     "moderation.act",
+    "moderation.appeals",
+    "moderation.assign",
     "ads.read",
     "ads.review",
     "billing.read",
@@ -37,7 +39,8 @@ ALL_PERMISSIONS = {
 
 EXPECTED: dict[str, set[str]] = {
     "admin": set(ALL_PERMISSIONS),  # administrators hold every permission listed above
-    "moderator": {"members.read", "moderation.read", "moderation.act", "catalog.read"},
+    # Moderators decide appeals of other moderators' decisions; only administrators reassign cases.
+    "moderator": {"members.read", "moderation.read", "moderation.act", "moderation.appeals", "catalog.read"},
     "content": {"catalog.read", "catalog.edit", "catalog.publish"},
     "compliance": {
         "catalog.read",
@@ -140,6 +143,7 @@ def test_several_roles_give_the_union() -> None:
         "members.read",
         "moderation.read",
         "moderation.act",
+        "moderation.appeals",
         "catalog.read",
         "billing.read",
         "billing.refund",
