@@ -202,7 +202,7 @@ def _catalog_measurements(runs: int) -> list[dict[str, Any]]:
         with session_scope() as session:
             for video in session.execute(select(Video).where(Video.id.in_(ids))).scalars():
                 video.state = "draft"  # unpublished -> draft again so the next run finds them (bench data only)
-    results.append(_summary("catalog.bulk_publish_1000", samples))
+    results.append(_summary("catalog.bulk_publish_1000", samples) | {"goal_ms": 3_000})  # issue 3: 1,000 in 3 s
     results += _import_measurements(actor)
     return results
 
