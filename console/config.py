@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     report_rate_per_minute: int = Field(default=600, ge=1)  # POST /api/reports per client address
     compliance_sweep_hours: int = Field(default=24, ge=0)  # the 2257 sweep of every public video; 0 turns it off
     audit_checkpoint_path: Path | None = None  # default: data_dir/audit-checkpoints.jsonl
+    refund_approval_cents: int = Field(default=5000, ge=0)  # refunds above this wait for a second finance person
+    stripe_api_key: str | None = None  # unset: the labelled sandbox gateway serves billing
+    stripe_api_base: str | None = None  # another Stripe server (tests: localstripe)
+    stripe_webhook_secret: str | None = None  # unset: POST /stripe/webhook answers 503
+    stripe_max_network_retries: int = Field(default=2, ge=0, le=10)
+    stripe_timeout_seconds: int = Field(default=20, ge=1, le=120)
+    billing_reconcile_seconds: int = Field(default=60, ge=0)  # refunds left submitting are reconciled; 0 turns it off
     audit_checkpoint_minutes: int = Field(default=5, ge=0)  # 0 turns the periodic checkpoint job off
 
     @property

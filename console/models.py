@@ -1,6 +1,15 @@
 """Imports every domain's models so the one MetaData knows all tables (Alembic and tests use this)."""
 
 from console.audit.models import AuditEvent
+from console.billing.models import (
+    CreditLedgerEntry,
+    Payment,
+    Payout,
+    Plan,
+    Refund,
+    StripeEvent,
+    Subscription,
+)
 from console.catalog.models import Collection, Performer, Photo, Season, SocialMediaLink, Video, VideoPerformer
 from console.compliance.models import (
     ComplianceHold,
@@ -43,6 +52,7 @@ __all__ = [
     "Comment",
     "ComplianceHold",
     "ComplianceSweep",
+    "CreditLedgerEntry",
     "Custodian",
     "IdDocument",
     "IdScan",
@@ -52,17 +62,23 @@ __all__ = [
     "Member",
     "MemberStrike",
     "ModerationCase",
+    "Payment",
+    "Payout",
     "Performer",
     "PerformerName",
     "Photo",
+    "Plan",
     "Production",
     "ProductionPerformer",
+    "Refund",
     "Report",
     "ReporterScore",
     "Season",
     "SocialMediaLink",
     "Staff",
     "StaffSession",
+    "StripeEvent",
+    "Subscription",
     "SystemConfig",
     "Video",
     "VideoPerformer",

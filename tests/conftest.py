@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ os.environ["CONSOLE_AUDIT_CHECKPOINT_MINUTES"] = "0"  # tests call anchor.checkp
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from console import db, migrate  # noqa: E402
 from console.actor import SYSTEM, Actor  # noqa: E402
@@ -88,24 +90,49 @@ def engine() -> Iterator[Engine]:
     owner.dispose()
 
 
+def _truncate_postgres(engine: Engine, tables: list[str]) -> None:
+    """TRUNCATE every table; retried, because a page's background query may still hold a lock when a test ends.
+
+    A deadlock or lock timeout here is between the test's leftovers and the cleanup, not a product bug: the
+    leftover query finishes (or is cancelled) within moments, and the retry then empties the database.
+    """
+    for attempt in range(20):
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '2s'"))
+                conn.execute(text("SET LOCAL session_replication_role = replica"))  # lets TRUNCATE pass the trigger
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError:
+            if attempt == 19:
+                raise
+            if attempt >= 2:  # a leftover that does not finish by itself: its test is over, end it
+                with engine.begin() as conn:
+                    conn.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+                            " AND pid <> pg_backend_pid() AND state <> 'idle'"
+                        )
+                    )
+            time.sleep(0.25)
+
+
 def _empty_database(engine: Engine) -> None:
     tables = [t.name for t in metadata.sorted_tables]
+    if IS_POSTGRES:
+        _truncate_postgres(engine, tables)
+        return
     with engine.begin() as conn:
-        if IS_POSTGRES:
-            conn.execute(text("SET session_replication_role = replica"))  # lets TRUNCATE pass the audit trigger
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            conn.execute(text("SET session_replication_role = DEFAULT"))
-        else:
-            # The append-only and retention triggers refuse DELETE: lift them, empty, put them back as they were.
-            triggers = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
-            for name, _sql in triggers:
-                conn.exec_driver_sql(f"DROP TRIGGER {name}")
-            # videos <-> seasons reference each other: no delete order satisfies both, so check at commit.
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            for name in reversed(tables):
-                conn.exec_driver_sql(f"DELETE FROM {name}")
-            for _name, sql in triggers:
-                conn.exec_driver_sql(sql)
+        # The append-only and retention triggers refuse DELETE: lift them, empty, put them back as they were.
+        triggers = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
+        for name, _sql in triggers:
+            conn.exec_driver_sql(f"DROP TRIGGER {name}")
+        # videos <-> seasons reference each other: no delete order satisfies both, so check at commit.
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+        for name in reversed(tables):
+            conn.exec_driver_sql(f"DELETE FROM {name}")
+        for _name, sql in triggers:
+            conn.exec_driver_sql(sql)
 
 
 @pytest.fixture(autouse=True)

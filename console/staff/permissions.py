@@ -43,6 +43,9 @@ class Permission(StrEnum):
     ADS_REVIEW = "ads.review"
     BILLING_READ = "billing.read"
     BILLING_REFUND = "billing.refund"
+    BILLING_APPROVE = "billing.approve"
+    BILLING_MANAGE = "billing.manage"
+    BILLING_PAYOUTS = "billing.payouts"
     INSIGHTS_READ = "insights.read"
 
 
@@ -57,8 +60,18 @@ MATRIX: dict[Role, frozenset[Permission]] = {
         {P.CATALOG_READ, P.COMPLIANCE_READ_LEGAL, P.COMPLIANCE_EDIT, P.COMPLIANCE_VERIFY, P.COMPLIANCE_EXPORT}
     ),
     Role.ADS: frozenset({P.ADS_READ, P.ADS_REVIEW}),
-    Role.FINANCE: frozenset({P.MEMBERS_READ, P.BILLING_READ, P.BILLING_REFUND, P.INSIGHTS_READ}),
-    Role.EXECUTIVE: frozenset({P.INSIGHTS_READ}),
+    Role.FINANCE: frozenset(
+        {
+            P.MEMBERS_READ,
+            P.BILLING_READ,
+            P.BILLING_REFUND,
+            P.BILLING_APPROVE,
+            P.BILLING_MANAGE,
+            P.BILLING_PAYOUTS,
+            P.INSIGHTS_READ,
+        }
+    ),
+    Role.EXECUTIVE: frozenset({P.INSIGHTS_READ, P.BILLING_READ}),
 }
 
 # Roles whose accounts must use TOTP in production (they move money or manage access).
