@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from console.devdb import PostgresUnavailable, throwaway_postgres
+from console.devstripe import StripeServerUnavailable, local_stripe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,6 +63,21 @@ def run_tests(*, databases: str = "both", pytest_args: list[str] | None = None, 
             [sys.executable, "-m", "ruff", "check", "console", "migrations", "tests", "run.py"], label="ruff"
         )
         results["mypy"] = _run([sys.executable, "-m", "mypy", "console"], label="mypy")
+    try:
+        with local_stripe(log_path=ROOT / "var" / "localstripe.log") as stripe_url:
+            print(f"localstripe on {stripe_url} (log: var/localstripe.log)", flush=True)
+            base_env["CONSOLE_TEST_STRIPE_URL"] = stripe_url
+            _run_databases(databases, extra, base_env, results)
+    except StripeServerUnavailable as exc:
+        print(f"The local Stripe server could not be started: {exc}", flush=True)
+        results["localstripe"] = 1
+    print("\n=== summary ===")
+    for name, code in results.items():
+        print(f"  {name:<22} {'ok' if code == 0 else f'FAILED (exit {code})'}")
+    return 0 if all(code == 0 for code in results.values()) else 1
+
+
+def _run_databases(databases: str, extra: list[str], base_env: dict[str, str], results: dict[str, int]) -> None:
     if databases in ("sqlite", "both"):
         ensure_browser()
         results["pytest (SQLite)"] = _pytest(extra, base_env, "pytest on SQLite")
@@ -73,7 +89,3 @@ def run_tests(*, databases: str = "both", pytest_args: list[str] | None = None, 
         except PostgresUnavailable as exc:
             print(f"PostgreSQL could not be started: {exc}", flush=True)
             results["pytest (PostgreSQL)"] = 1
-    print("\n=== summary ===")
-    for name, code in results.items():
-        print(f"  {name:<22} {'ok' if code == 0 else f'FAILED (exit {code})'}")
-    return 0 if all(code == 0 for code in results.values()) else 1
