@@ -44,6 +44,8 @@ def local_stripe(*, from_scratch: bool = True, log_path: Path | None = None) -> 
     """Run localstripe until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
     port = _free_port()
     argv = [_executable(), "--port", str(port)] + (["--from-scratch"] if from_scratch else [])
+    if log_path:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
     proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))  # noqa: S603
     url = f"http://127.0.0.1:{port}"
