@@ -155,7 +155,7 @@ class StripeGateway:
             params["payment_intent"] = payment_intent_id
         else:
             raise GatewayRefused("This payment has no Stripe charge or payment intent to refund.")
-        obj = self._call(self.client.refunds.create, params=params, options={"idempotency_key": idempotency_key})
+        obj = self._call(self.client.v1.refunds.create, params=params, options={"idempotency_key": idempotency_key})
         return _refund(obj)
 
     def list_refunds(self, *, charge_id: str | None, payment_intent_id: str | None) -> list[GatewayRefund]:
@@ -166,8 +166,8 @@ class StripeGateway:
             params["payment_intent"] = payment_intent_id
         else:
             return []
-        page = self._call(self.client.refunds.list, params=params)
-        found = [_refund(obj) for obj in page.data]
+        page = self._call(self.client.v1.refunds.list, params=params)
+        found = self._call(lambda: [_refund(obj) for obj in page.auto_paging_iter()])  # every page, not the first
         # localstripe ignores the filter: keep only this payment's refunds whatever the server did.
         return [
             r
@@ -178,22 +178,24 @@ class StripeGateway:
 
     def cancel_subscription(self, subscription_id: str, *, at_period_end: bool) -> GatewaySubscription:
         if at_period_end:
-            obj = self._call(self.client.subscriptions.update, subscription_id, params={"cancel_at_period_end": True})
+            obj = self._call(
+                self.client.v1.subscriptions.update, subscription_id, params={"cancel_at_period_end": True}
+            )
         else:
-            obj = self._call(self.client.subscriptions.cancel, subscription_id)
+            obj = self._call(self.client.v1.subscriptions.cancel, subscription_id)
         return _subscription(obj)
 
     def resume_subscription(self, subscription_id: str) -> GatewaySubscription:
-        obj = self._call(self.client.subscriptions.update, subscription_id, params={"cancel_at_period_end": False})
+        obj = self._call(self.client.v1.subscriptions.update, subscription_id, params={"cancel_at_period_end": False})
         return _subscription(obj)
 
     def change_plan(self, subscription_id: str, *, plan_id: str) -> GatewaySubscription:
-        current = self._call(self.client.subscriptions.retrieve, subscription_id)
+        current = self._call(self.client.v1.subscriptions.retrieve, subscription_id)
         items = current["items"]["data"]
         if not items:
             raise GatewayRefused("The Stripe subscription has no item to change.")
         obj = self._call(
-            self.client.subscriptions.update,
+            self.client.v1.subscriptions.update,
             subscription_id,
             params={"items": [{"id": items[0]["id"], "plan": plan_id}]},
         )
@@ -202,7 +204,7 @@ class StripeGateway:
     def extend_subscription(self, subscription_id: str, *, until: int) -> GatewaySubscription:
         # Stripe's way to give days free: push the trial end; no invoice until then.
         obj = self._call(
-            self.client.subscriptions.update,
+            self.client.v1.subscriptions.update,
             subscription_id,
             params={"trial_end": until, "proration_behavior": "none"},
         )
