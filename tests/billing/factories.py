@@ -129,16 +129,16 @@ def stripe_client(stripe_url: str) -> Any:
 def stripe_charge(stripe_url: str, amount_cents: int, currency: str = "usd") -> str:
     """A customer with a card and a succeeded charge at localstripe; returns the charge id."""
     client = stripe_client(stripe_url)
-    token = client.tokens.create(
+    token = client.v1.tokens.create(
         params={"card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}}
     )
-    customer = client.customers.create(params={"email": f"payer{next(_seq)}@members.example", "source": token.id})
-    charge = client.charges.create(params={"amount": amount_cents, "currency": currency, "customer": customer.id})
+    customer = client.v1.customers.create(params={"email": f"payer{next(_seq)}@members.example", "source": token.id})
+    charge = client.v1.charges.create(params={"amount": amount_cents, "currency": currency, "customer": customer.id})
     assert charge.status == "succeeded", charge
     return str(charge.id)
 
 
 def stripe_refunds(stripe_url: str, charge_id: str) -> list[dict[str, Any]]:
     """Every refund localstripe holds for the charge (straight from the server, not through the console)."""
-    page = stripe_client(stripe_url).refunds.list(params={"charge": charge_id, "limit": 100})
+    page = stripe_client(stripe_url).v1.refunds.list(params={"charge": charge_id, "limit": 100})
     return [dict(r) for r in page.data]
