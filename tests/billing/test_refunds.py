@@ -82,7 +82,7 @@ def test_preview_blocks_apple_and_says_where(finance) -> None:
 def test_only_succeeded_payments_refund(finance, status) -> None:
     pay = f.payment(status=status, refunded_cents=10_000 if status == "refunded" else 0)
     assert _preview(finance, pay).blocked
-    with pytest.raises(ValidationFailed, match="succeeded|refunded in full"):
+    with pytest.raises(ValidationFailed, match=r"succeeded|refunded in full"):
         _request(finance, pay, 100)
     assert f.audit_count("refund.request") == 0
 
@@ -130,15 +130,12 @@ def test_void_refunds_do_not_count(finance, approver) -> None:
     assert _preview(finance, pay).refundable_cents == 9_000
 
 
-@pytest.mark.parametrize(
-    ("amount", "field"),
-    [(0, "amount_cents"), (-5, "amount_cents"), (12.5, "amount_cents"), ("100", "amount_cents"), (True, "amount_cents")],
-)
-def test_amount_must_be_positive_integer_cents(finance, amount, field) -> None:
+@pytest.mark.parametrize("amount", [0, -5, 12.5, "100", True, None])
+def test_amount_must_be_positive_integer_cents(finance, amount) -> None:
     pay = f.payment()
     with pytest.raises(ValidationFailed) as exc:
         _request(finance, pay, amount)
-    assert field in exc.value.errors
+    assert "amount_cents" in exc.value.errors
     assert f.refunds_of(pay) == [] and f.audit_count("refund.request") == 0
 
 
@@ -267,7 +264,8 @@ def test_approval_rechecks_what_is_left(finance, approver) -> None:
     pay = f.payment(amount_cents=8_000)
     refund = _request(finance, pay, 8_000)
     with session_scope() as session:  # a refund in the Stripe dashboard meanwhile
-        session.execute(update(Payment).where(Payment.id == pay).values(refunded_cents=1_000, status="partially_refunded"))
+        dashboard = {"refunded_cents": 1_000, "status": "partially_refunded"}
+        session.execute(update(Payment).where(Payment.id == pay).values(**dashboard))
     with pytest.raises(RuleViolation, match=r"only 70\.00 USD") as exc, session_scope() as session:
         approve_refund(session, actor=approver, refund_id=refund.id, version=refund.version)
     assert "smaller" in exc.value.message

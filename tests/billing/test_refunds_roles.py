@@ -1,4 +1,4 @@
-"""Every role × every refund action, in the service: allowed exactly when the permission matrix grants it; a refusal
+"""Every role and every refund action, in the service: allowed exactly when the permission matrix grants it; a refusal
 is Forbidden, changes nothing and writes no audit event."""
 
 from __future__ import annotations
