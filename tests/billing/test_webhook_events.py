@@ -75,7 +75,7 @@ def test_racing_deliveries_apply_once() -> None:
         try:
             start.wait()
             results.append(receive(body).result)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=deliver) for _ in range(8)]
