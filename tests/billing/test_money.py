@@ -115,7 +115,7 @@ def test_hostile_strings_are_refused_or_read_as_plain_amounts() -> None:
     lines = [line for line in BLNS.read_text(encoding="utf-8").split("\n") if line and not line.startswith("#")]
     assert len(lines) > 400
     accepted = {}
-    for line in lines + ["lone \ud800 surrogate", "1\u202e00", "\ufeff12"]:
+    for line in [*lines, "lone \ud800 surrogate", "1\u202e00", "\ufeff12"]:
         try:
             cents = parse_money(line)
         except ValidationFailed as exc:
