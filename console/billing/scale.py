@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import random
 from array import array
+from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import func, select
@@ -59,6 +61,13 @@ def _pattern(shares: dict[str, int]) -> list[str]:
     out = [value for value, share in shares.items() for _ in range(share)]
     random.Random(len(out)).shuffle(out)
     return out
+
+
+def _weighted(pairs: list[tuple[str, int]]) -> tuple[list[str], list[float]]:
+    """Values and their cumulative shares in [0, 1): `values[bisect(cum, rng.random())]` picks one (as
+    rng.choices does, without recomputing the weights for each of millions of rows)."""
+    total = sum(weight for _, weight in pairs)
+    return [value for value, _ in pairs], [c / total for c in accumulate(weight for _, weight in pairs)][:-1]
 
 
 def _spread(shares: dict[str, int]) -> list[str]:
@@ -291,12 +300,12 @@ def _plan_refunds(run: _Run, payments: int, refunds: int) -> None:
 
 def _subs(run: _Run) -> Iterator[dict[str, Any]]:
     rng, now = run.rng, run.now
-    states, weights = [s for s, _ in SUB_STATES], [w for _, w in SUB_STATES]
+    states, cum = _weighted(SUB_STATES)
     members = run.members
     for i in range(run.subscriptions):
         plan = run.plan_of(i)
         provider = run.provider_of(i)
-        state = rng.choices(states, weights)[0]
+        state = states[bisect(cum, rng.random())]
         ended = state in ("canceled", "expired")
         start = now - timedelta(days=(35 + rng.random() * 300) if ended else rng.random() * 29)
         canceled_at = start + timedelta(days=1 + rng.random() * 28) if state == "canceled" else None
@@ -341,7 +350,7 @@ def _kinds(run: _Run) -> list[str]:
 def _payments(run: _Run, count: int) -> Iterator[dict[str, Any]]:
     rng, now, members, videos = run.rng, run.now, run.members, run.videos
     kinds = _kinds(run)
-    states, weights = [s for s, _ in PAYMENT_STATES], [w for _, w in PAYMENT_STATES]
+    states, cum = _weighted(PAYMENT_STATES)
     packs = [price for price, _ in CREDIT_PACKS]
     credits_for = dict(CREDIT_PACKS)
     for i in range(count):
@@ -373,7 +382,7 @@ def _payments(run: _Run, count: int) -> Iterator[dict[str, Any]]:
         at = now - timedelta(days=rng.random() * 365, seconds=rng.random() * 86400)
         row |= {"kind": kind, "created_at": at}
         if refund is None:
-            row["status"] = rng.choices(states, weights)[0]
+            row["status"] = states[bisect(cum, rng.random())]
         else:
             _refunded(run, row, refund, rng)
         status = row["status"]
