@@ -16,6 +16,7 @@ rejected is above the approval threshold, payouts add up their tips' net amounts
 from __future__ import annotations
 
 import random
+import time
 from array import array
 from bisect import bisect
 from collections.abc import Iterator
@@ -206,19 +207,19 @@ def scale_billing(
     )
     _plan_tips(run, payments)
     _plan_refunds(run, payments, min(refunds, payments))
-    counts = {
-        "subscriptions": bulk_load(
-            Subscription, _all_columns(Subscription), _subs(run), rebuild_indexes=first["sub"] == 1
-        ),
-        "payouts": bulk_load(Payout, _all_columns(Payout), iter(run.payouts), rebuild_indexes=first["payout"] == 1),
-        "payments": bulk_load(
-            Payment, _all_columns(Payment), _payments(run, payments), rebuild_indexes=first["payment"] == 1
-        ),
-    }
-    counts["refunds"] = bulk_load(Refund, _all_columns(Refund), _refunds(run), rebuild_indexes=first["refund"] == 1)
-    counts["credit_ledger_entries"] = bulk_load(
-        CreditLedgerEntry, _all_columns(CreditLedgerEntry), _ledger(run), rebuild_indexes=first["ledger"] == 1
-    )
+    counts: dict[str, int] = {}
+    loads: list[tuple[str, Any, Any, int]] = [
+        ("subscriptions", Subscription, lambda: _subs(run), first["sub"]),
+        ("payouts", Payout, lambda: iter(run.payouts), first["payout"]),  # before the tips that point at them
+        ("payments", Payment, lambda: _payments(run, payments), first["payment"]),
+        ("refunds", Refund, lambda: _refunds(run), first["refund"]),  # the payments' generator planned them
+        ("credit_ledger_entries", CreditLedgerEntry, lambda: _ledger(run), first["ledger"]),
+    ]
+    for name, model, rows, first_id in loads:
+        started = time.monotonic()
+        counts[name] = bulk_load(model, _all_columns(model), rows(), rebuild_indexes=first_id == 1)
+        if name in ("subscriptions", "payments"):  # where the time goes (printed as "N s writing payments")
+            counts[f"{name.removesuffix('s')}_ms"] = round((time.monotonic() - started) * 1000)
     _advance_sequences("subscriptions", "payouts", "payments", "refunds", "credit_ledger")
     analyze("plans", "subscriptions", "payouts", "payments", "refunds", "credit_ledger")
     return counts
