@@ -465,7 +465,7 @@ def seed_billing_demo() -> str:
         c = b.counts
     return (
         f"Seeded billing: {c.get('plan', 0)} plans, {c.get('subscription', 0)} subscriptions, "
-        f"{c.get('payment', 0)} payments, {sum(refunds.values())} refunds "
+        f"{c.get('payment', 0):,} payments, {sum(refunds.values())} refunds "
         f"({refunds.get('awaiting_approval', 0)} awaiting approval), {c.get('credit_ledger', 0)} credit entries, "
         f"{sum(payouts.values())} payouts."
     )
