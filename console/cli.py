@@ -352,6 +352,22 @@ def _records_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_billing(args: argparse.Namespace) -> int:
+    """`billing reconcile`: ask Stripe about refunds left submitting or pending; exit 3 if some stay unknown."""
+    from console import migrate
+    from console.billing.service.refunds import reconcile_refunds
+
+    migrate.upgrade(None)
+    report = reconcile_refunds(actor=_cli_actor(), payment_id=args.payment, older_than_seconds=args.older_than)
+    for message in report.messages:
+        print(f"  {message}")
+    print(
+        f"Refunds checked: {report.checked}, settled: {report.settled}, sent again: {report.resent}, still pending at "
+        f"Stripe: {report.still_pending}, still unknown: {report.still_unknown}."
+    )
+    return 3 if report.still_unknown else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="run.py", description="Staff console for a video streaming platform.")
     sub = parser.add_subparsers(dest="command")
@@ -425,6 +441,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask the publishing gate about every public video now and put those the 2257 checks refuse on hold "
         "(exit 3 if any was held)",
     )
+    billing = sub.add_parser("billing", help="billing tools")
+    billing_sub = billing.add_subparsers(dest="billing_cmd", required=True)
+    reconcile = billing_sub.add_parser(
+        "reconcile",
+        help="settle refunds left submitting or pending from Stripe's records, re-sending those Stripe never got "
+        "(exit 3 if some stay unknown)",
+    )
+    reconcile.add_argument("--payment", type=int, default=None, help="only this payment's refunds")
+    reconcile.add_argument(
+        "--older-than", type=int, default=0, help="only refunds sent at least this many seconds ago (default 0)"
+    )
     return parser
 
 
@@ -445,6 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": cmd_db,
         "bench": cmd_bench,
         "records": cmd_records,
+        "billing": cmd_billing,
     }
     return handlers[command](args)
 
