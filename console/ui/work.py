@@ -34,3 +34,10 @@ async def call(fn: Callable[[Session], T], **guard: Any) -> tuple[bool, T | None
     if require_live_session() is None:
         return False, None
     return await guarded(lambda: run.io_bound(unit_of_work(fn)), **guard)
+
+
+async def call_own(fn: Callable[[], T], **guard: Any) -> tuple[bool, T | None]:
+    """`call` for a service that opens its own units of work (it commits before and after a provider call)."""
+    if require_live_session() is None:
+        return False, None
+    return await guarded(lambda: run.io_bound(fn), **guard)
