@@ -18,6 +18,7 @@ def create_app() -> None:
     from console.audit import pages as audit_pages
     from console.billing import jobs as billing_jobs
     from console.billing import pages as billing_pages
+    from console.billing import webhook as stripe_webhook
     from console.catalog import collection_pages, import_pages, performer_pages, scheduler, series_pages
     from console.catalog import pages as catalog_pages
     from console.compliance import index_pages, production_pages, record_pages, scan_route, sweep, worklist_pages
@@ -55,6 +56,7 @@ def create_app() -> None:
     app.on_startup(moderation_jobs.start)
     app.on_startup(billing_jobs.start)  # reconciles refunds left submitting, every CONSOLE_BILLING_RECONCILE_SECONDS
     moderation_api.register()  # /api/reports, /api/appeals: the platform's bearer token, not a staff session
+    stripe_webhook.register()  # /stripe/webhook: Stripe's signature, not a staff session
     app.on_startup(anchor.start)  # checkpoints of the audit chain's head, every CONSOLE_AUDIT_CHECKPOINT_MINUTES
     auth_pages.register()
     home_pages.register()

@@ -19,7 +19,7 @@ from console.actor import ClientInfo
 from console.db import session_scope
 from console.staff.auth import SessionInfo, resolve_session
 
-PUBLIC_PATHS = {"/login", "/favicon.ico"}
+PUBLIC_PATHS = {"/login", "/favicon.ico", "/stripe/webhook"}  # the webhook checks Stripe's signature
 # /api/ authenticates the platform with its own bearer token (moderation/api.py), not a staff session.
 PUBLIC_PREFIXES = ("/_nicegui", "/assets/", "/static/", "/api/")
 FORCED_PATHS = {"password": "/account/password", "totp": "/account/2fa"}
