@@ -87,11 +87,14 @@ class SubscriptionActions:
         )
         if not ok or preview is None:
             return
+        if preview.blocked:
+            ui.notify(preview.blocked, type="warning", multi_line=True)
+            return
         dialog = self._dialog(
             f"Cancel {sub['plan']} now?", "The member loses access at once.", "Cancel now", "sub-cancel", danger=True
         )
         with dialog.extra:
-            refund_unused = self._unused_part(dialog, preview, sub["currency"])
+            refund_unused = self._unused_part(dialog, preview)
 
         def work(version: int, reason: str) -> Any:
             return subscriptions.cancel_subscription(
@@ -105,17 +108,15 @@ class SubscriptionActions:
 
         await self._run(dialog, sub, work, f"{sub['plan']} canceled.")
 
-    def _unused_part(self, dialog: ReasonDialog, preview: Any, currency: str) -> ui.checkbox | None:
+    def _unused_part(self, dialog: ReasonDialog, preview: Any) -> ui.checkbox | None:
         """The unused part of the period and whether to refund it (computed by the service before confirming)."""
-        unused = money(preview.unused_cents, currency)
+        unused = money(preview.unused_cents, preview.currency)
         ui.label(f"Unused part of the period (until {fmt_dt(preview.period_end)}): {unused}").classes(
             "text-sm font-semibold"
         ).mark("sub-unused")
-        if preview.blocked:
-            ui.label(preview.blocked).classes("text-sm text-orange-9").mark("sub-unused-blocked")
-            return None
-        if not preview.unused_cents or preview.refundable_payment_id is None:
-            ui.label("Nothing to refund.").classes("text-sm opacity-70").mark("sub-unused-none")
+        if preview.refundable_payment_id is None or not preview.unused_cents:
+            why = preview.refund_blocked or "Nothing to refund."
+            ui.label(why).classes("text-sm opacity-80").mark("sub-unused-none")
             return None
         return dialog.field(
             "refund_unused",
