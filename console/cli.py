@@ -52,6 +52,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             from console.moderation.demo import seed_moderation_demo
 
             print(seed_moderation_demo(), flush=True)
+            from console.billing.demo import seed_billing_demo
+
+            print(seed_billing_demo(), flush=True)
     elif seed.count_staff() == 0:
         print(
             "No staff accounts yet: create an administrator with\n"
@@ -97,6 +100,9 @@ def cmd_seed(args: argparse.Namespace) -> int:
         from console.moderation.demo import seed_moderation_demo
 
         print(seed_moderation_demo())
+        from console.billing.demo import seed_billing_demo
+
+        print(seed_billing_demo())
     if args.scale:
         areas = tuple(a.strip() for a in args.areas.split(",") if a.strip())
         try:

@@ -290,6 +290,7 @@ class Payout(Base):
         CheckConstraint("amount_cents > 0", name="amount_positive"),
         CheckConstraint("status <> 'held' OR hold_reason IS NOT NULL", name="hold_has_reason"),
         Index("ix_payouts_status_scheduled_id", "status", "scheduled_for", "id"),
+        Index("ix_payouts_scheduled_id", "scheduled_for", "id"),  # the whole queue, soonest first
         Index("ix_payouts_creator", "creator_id", "created_at"),
     )
 

@@ -104,6 +104,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_payouts")),
     )
     op.create_index("ix_payouts_creator", "payouts", ["creator_id", "created_at"])
+    op.create_index("ix_payouts_scheduled_id", "payouts", ["scheduled_for", "id"])
     op.create_index("ix_payouts_status_scheduled_id", "payouts", ["status", "scheduled_for", "id"])
 
     op.create_table(

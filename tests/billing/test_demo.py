@@ -1,0 +1,140 @@
+"""The billing demo: plans, subscriptions in every state and provider, payments of every kind and state (tips split
+20/80), refunds that agree with their payments, credit ledger balances, payouts of their creators' tips; audited
+(the chain intact), deterministic, and a second run adds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from console.audit.models import AuditEvent
+from console.audit.service import verify
+from console.billing.demo import seed_billing_demo
+from console.billing.models import (
+    PAYMENT_KINDS,
+    SUBSCRIPTION_STATES,
+    CreditLedgerEntry,
+    Payment,
+    Payout,
+    Plan,
+    Refund,
+    Subscription,
+)
+from console.db import session_scope
+from console.seed import DEMO_DOMAIN, seed_demo
+
+
+def _seed(make_staff: Callable[..., tuple[int, str]]) -> str:
+    from console.catalog.demo import seed_catalog_demo
+
+    make_staff("finance", email=f"finance@{DEMO_DOMAIN}", name="Demo Finance")
+    make_staff("admin", email=f"admin@{DEMO_DOMAIN}", name="Demo Admin")
+    seed_demo(members=120)
+    seed_catalog_demo(videos=40, performers=24)
+    return seed_billing_demo()
+
+
+def test_the_demo_seeds_billing(make_staff: Callable[..., tuple[int, str]]) -> None:
+    message = _seed(make_staff)
+    assert message.startswith("Seeded billing: 5 plans"), message
+    with session_scope() as session:
+        plans = {p.code: p for p in session.execute(select(Plan)).scalars()}
+        assert list(plans) == ["free", "basic", "standard", "premium", "family"]
+        assert plans["basic"].stripe_plan_id == "plan_basic" and plans["free"].price_cents == 0
+        assert all(p.features and p.currency == "USD" and p.interval == "month" for p in plans.values())
+
+        states = set(session.execute(select(Subscription.status).distinct()).scalars())
+        assert states == set(SUBSCRIPTION_STATES)
+        providers = dict(
+            session.execute(select(Subscription.provider, func.count()).group_by(Subscription.provider)).tuples().all()
+        )
+        assert set(providers) == {"stripe", "apple", "comp"} and providers["stripe"] > providers["apple"]
+        assert sum(providers.values()) >= 120
+
+        kinds = set(session.execute(select(Payment.kind).distinct()).scalars())
+        assert kinds == set(PAYMENT_KINDS)
+        statuses = set(session.execute(select(Payment.status).distinct()).scalars())
+        assert {"succeeded", "failed", "refunded", "partially_refunded", "pending"} <= statuses
+        tips = list(session.execute(select(Payment).where(Payment.kind == "tip")).scalars())
+        assert tips and all(t.creator_id and t.platform_fee_cents == round(t.amount_cents * 0.2) for t in tips)
+        assert all(t.net_cents == t.amount_cents - (t.platform_fee_cents or 0) for t in tips)
+        apple = list(session.execute(select(Payment).where(Payment.provider == "apple")).scalars())
+        assert apple and all(p.payment_intent_id is None for p in apple)
+
+        _refunds_agree(session)
+        _ledger_balances(session)
+        _payouts_sum_their_tips(session)
+        audited = session.execute(select(func.count()).where(AuditEvent.action == "payment.create")).scalar_one()
+        assert audited == session.execute(select(func.count()).select_from(Payment)).scalar_one()
+        assert verify(session).ok
+
+
+def _refunds_agree(session: Session) -> None:
+    refunds = list(session.execute(select(Refund)).scalars())
+    by_status: dict[str, int] = {}
+    for r in refunds:
+        by_status[r.status] = by_status.get(r.status, 0) + 1
+    assert by_status.get("submitting") == 1
+    assert by_status.get("succeeded", 0) >= 10 and by_status.get("failed", 0) >= 1
+    assert by_status.get("awaiting_approval", 0) >= 2
+    for r in refunds:
+        assert r.amount_cents > 0
+        if r.status == "awaiting_approval":
+            assert r.amount_cents > 5000 and r.requested_by_id is not None and r.approved_by_id is None
+    # every payment's refunded amount is the sum of its succeeded refunds, and its status says so
+    for payment in session.execute(select(Payment).where(Payment.refunded_cents > 0)).scalars():
+        succeeded = sum(r.amount_cents for r in refunds if r.payment_id == payment.id and r.status == "succeeded")
+        assert payment.refunded_cents == succeeded
+        expected = "refunded" if succeeded == payment.amount_cents else "partially_refunded"
+        assert payment.status == expected
+    refunded = session.execute(
+        select(func.count()).where(Payment.status.in_(("refunded", "partially_refunded")), Payment.refunded_cents == 0)
+    ).scalar_one()
+    assert refunded == 0
+    apple = select(Payment.id).where(Payment.provider == "apple")
+    assert session.execute(select(func.count()).where(Refund.payment_id.in_(apple))).scalar_one() == 0
+
+
+def _ledger_balances(session: Session) -> None:
+    balances: dict[int, int] = {}
+    kinds = set()
+    for entry in session.execute(select(CreditLedgerEntry).order_by(CreditLedgerEntry.id)).scalars():
+        balances[entry.member_id] = balances.get(entry.member_id, 0) + entry.amount
+        assert entry.balance_after == balances[entry.member_id] >= 0
+        kinds.add(entry.kind)
+    assert kinds == {"purchase", "usage", "refund", "bonus"}
+
+
+def _payouts_sum_their_tips(session: Session) -> None:
+    payouts = list(session.execute(select(Payout)).scalars())
+    assert {"pending", "held", "approved", "paid"} <= {p.status for p in payouts}
+    for payout in payouts:
+        tips = list(session.execute(select(Payment).where(Payment.payout_id == payout.id)).scalars())
+        assert payout.tip_count == len(tips) > 0
+        assert payout.amount_cents == sum(t.net_cents or 0 for t in tips)
+        assert all(t.creator_id == payout.creator_id and t.status == "succeeded" for t in tips)
+        assert (payout.hold_reason is not None) == (payout.status == "held")
+
+
+def test_a_second_run_adds_nothing(make_staff: Callable[..., tuple[int, str]]) -> None:
+    _seed(make_staff)
+    with session_scope() as session:
+        before = [
+            session.execute(select(func.count()).select_from(m)).scalar_one()
+            for m in (Plan, Subscription, Payment, Refund, CreditLedgerEntry, Payout, AuditEvent)
+        ]
+    assert seed_billing_demo() == "Billing demo already present; nothing added."
+    with session_scope() as session:
+        after = [
+            session.execute(select(func.count()).select_from(m)).scalar_one()
+            for m in (Plan, Subscription, Payment, Refund, CreditLedgerEntry, Payout, AuditEvent)
+        ]
+    assert after == before
+
+
+def test_the_demo_needs_members() -> None:
+    assert seed_billing_demo() == "Billing demo skipped: it needs the member demo first."
+    with session_scope() as session:
+        assert session.execute(select(func.count()).select_from(Plan)).scalar_one() == 0
