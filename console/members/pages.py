@@ -31,7 +31,13 @@ from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
 from console.ui.work import unit_of_work
 
-STATUS_COLOURS = {"active": "positive", "muted": "orange-8", "suspended": "warning", "banned": "negative", "deleted": "grey"}
+STATUS_COLOURS = {
+    "active": "positive",
+    "muted": "orange-8",
+    "suspended": "warning",
+    "banned": "negative",
+    "deleted": "grey",
+}
 
 COLUMNS: list[dict[str, Any]] = [
     {"name": "id", "label": "#", "field": "id", "align": "right"},
@@ -83,7 +89,9 @@ class MembersListView:
                 .classes("w-72")
             )
             self.status = (
-                ui.select({None: "Any status", **{s: s for s in MEMBER_STATUSES}}, value=self.flt.status, label="Status")
+                ui.select(
+                    {None: "Any status", **{s: s for s in MEMBER_STATUSES}}, value=self.flt.status, label="Status"
+                )
                 .props("dense options-dense")
                 .mark("member-status")
                 .classes("w-36")
@@ -103,9 +111,7 @@ class MembersListView:
             ui.button("Clear", on_click=self.clear).props("dense flat")
         self.problem = ui.label("").classes("text-negative text-sm")
         self.problem.visible = False
-        self.table = PagedTable(
-            COLUMNS, self.fetch, sort_by="created_at", descending=True, on_row_click=self.open_row
-        )
+        self.table = PagedTable(COLUMNS, self.fetch, sort_by="created_at", descending=True, on_row_click=self.open_row)
         self.table.table.add_slot("body-cell-status", STATUS_CELL)
         self.search.on("keydown.enter", self.apply)
         self.status.on_value_change(self.apply)

@@ -66,17 +66,15 @@ class ApproveDialog:
         return self.done
 
     def form(self) -> None:
-        self.note = ui.textarea("Note (optional)").props("dense outlined autogrow").classes("w-full").mark(
-            "approve-note"
+        self.note = (
+            ui.textarea("Note (optional)").props("dense outlined autogrow").classes("w-full").mark("approve-note")
         )
         limit_length(self.note, 2000, "Note")
         self.summary = ui.label("").classes("text-negative text-sm").mark("approve-summary")
         self.summary.visible = False
         with ui.row().classes("justify-end w-full"):
             ui.button("Cancel", on_click=lambda: self.dialog.submit(False)).props("flat").mark("approve-cancel")
-            self.ok = ui.button("Approve", icon="done", on_click=self.approve).props("color=primary").mark(
-                "approve-ok"
-            )
+            self.ok = ui.button("Approve", icon="done", on_click=self.approve).props("color=primary").mark("approve-ok")
 
     async def approve(self) -> None:
         if self.busy or self.done or require_live_session() is None:

@@ -128,7 +128,9 @@ class MemberBillingPanel:
             if sub["cancel_at_period_end"]:
                 self._button("Resume", f"sub-resume-{sid}", lambda: actions.resume(sub))
             else:
-                self._button("Cancel at period end…", f"sub-cancel-end-{sid}", lambda: actions.cancel_at_period_end(sub))
+                self._button(
+                    "Cancel at period end…", f"sub-cancel-end-{sid}", lambda: actions.cancel_at_period_end(sub)
+                )
             self._button("Extend…", f"sub-extend-{sid}", lambda: actions.extend(sub))
             self._button("Change plan…", f"sub-change-plan-{sid}", lambda: actions.change_plan(sub))
 
@@ -157,9 +159,9 @@ class MemberBillingPanel:
                     ui.label(PROVIDER_LABELS.get(p.provider, p.provider)).classes("text-xs opacity-70")
                     ui.space()
                     if self.may_refund:
-                        ui.button("Refund…", on_click=lambda p=p: self.refund(p.id)).props(
-                            "dense flat no-caps"
-                        ).mark(f"payment-refund-{p.id}")
+                        ui.button("Refund…", on_click=lambda p=p: self.refund(p.id)).props("dense flat no-caps").mark(
+                            f"payment-refund-{p.id}"
+                        )
 
     @ui.refreshable_method
     def refunds(self) -> None:

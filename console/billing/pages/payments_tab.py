@@ -119,9 +119,9 @@ class PaymentsTab:
             ui.label(f"Billed by {row['provider_label']}").classes("text-xs opacity-70")
             with ui.row().classes("justify-end w-full pt-2 gap-2"):
                 if can(self.actor, Permission.MEMBERS_READ):
-                    ui.button(
-                        "Member 360", on_click=lambda: ui.navigate.to(f"/members/{int(row['member_id'])}")
-                    ).props("dense flat no-caps").mark("payment-member-link")
+                    ui.button("Member 360", on_click=lambda: ui.navigate.to(f"/members/{int(row['member_id'])}")).props(
+                        "dense flat no-caps"
+                    ).mark("payment-member-link")
                 if can(self.actor, Permission.BILLING_REFUND):
                     ui.button("Refund…", icon="undo", on_click=self.refund).props("dense outline no-caps").mark(
                         "payment-refund"

@@ -89,9 +89,7 @@ class RefundDialog:
         self.fields: dict[str, Any] = {}
 
     async def open(self) -> None:
-        ok, preview = await call(
-            lambda s: refunds.refund_preview(s, actor=self.actor, payment_id=self.payment_id)
-        )
+        ok, preview = await call(lambda s: refunds.refund_preview(s, actor=self.actor, payment_id=self.payment_id))
         if not ok or preview is None:
             return
         self.preview = preview
@@ -145,7 +143,9 @@ class RefundDialog:
             ui.button("Full amount", on_click=self.full_amount).props("dense flat no-caps").mark("refund-full")
         self.amount.on_value_change(lambda: self.approval_note.refresh())
         self.reason = (
-            ui.select(dict(refunds.REFUND_REASON_LABELS), label="Reason", value=next(iter(refunds.REFUND_REASON_LABELS)))
+            ui.select(
+                dict(refunds.REFUND_REASON_LABELS), label="Reason", value=next(iter(refunds.REFUND_REASON_LABELS))
+            )
             .props("dense outlined")
             .classes("w-full")
             .mark("refund-reason")
@@ -159,9 +159,9 @@ class RefundDialog:
         self.summary.visible = False
         with ui.row().classes("justify-end w-full"):
             ui.button("Cancel", on_click=self.dialog.close).props("flat").mark("refund-cancel")
-            self.submit_button = ui.button("Refund", icon="undo", on_click=self.submit).props(
-                "color=primary"
-            ).mark("refund-submit")
+            self.submit_button = (
+                ui.button("Refund", icon="undo", on_click=self.submit).props("color=primary").mark("refund-submit")
+            )
 
     @ui.refreshable_method
     def approval_note(self) -> None:

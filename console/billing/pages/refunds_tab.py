@@ -82,7 +82,11 @@ class RefundsTab:
                     ).classes("text-sm opacity-80")
                 else:
                     FilterBar(
-                        RefundStatusFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="refunds"
+                        RefundStatusFilter,
+                        FILTERS,
+                        on_apply=self.apply_filter,
+                        initial=self.view.params,
+                        mark="refunds",
                     )
                 self.table = PagedTable(COLUMNS, self.fetch, on_row_click=self.select)
                 self.table.table.add_slot("body-cell-status", STATUS_CELL)
@@ -126,7 +130,9 @@ class RefundsTab:
             ui.label(f"Choose a refund to {what}.").classes("text-sm opacity-70")
             return
         with ui.card().classes("w-full gap-1 p-3").mark("refund-detail"):
-            ui.label(f"Refund #{row['id']} · {row['status_label']}").classes("font-semibold").mark("refund-detail-title")
+            ui.label(f"Refund #{row['id']} · {row['status_label']}").classes("font-semibold").mark(
+                "refund-detail-title"
+            )
             ui.label(f"{row['amount']} of payment #{row['payment_id']}").classes("text-sm").mark("refund-detail-amount")
             ui.label(row["member"]).classes("text-sm")
             ui.label(f"{row['reason_label']} · requested by {row['requested_by']} · {row['created']}").classes(

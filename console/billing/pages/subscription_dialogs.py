@@ -55,9 +55,7 @@ class SubscriptionActions:
             mark=mark,
         )
 
-    async def _run(
-        self, dialog: ReasonDialog, sub: dict[str, Any], work: Callable[[int, str], Any], done: str
-    ) -> None:
+    async def _run(self, dialog: ReasonDialog, sub: dict[str, Any], work: Callable[[int, str], Any], done: str) -> None:
         """Ask; each confirmation calls `work(version, reason)` with the version the page shows now."""
         sub_id = int(sub["id"])
 
@@ -145,9 +143,7 @@ class SubscriptionActions:
     async def resume(self, sub: dict[str, Any]) -> None:
         if require_live_session() is None:
             return
-        if not await confirm(
-            f"Resume {sub['plan']}?", f"It renews again on {sub['period_end']}.", ok_label="Resume"
-        ):
+        if not await confirm(f"Resume {sub['plan']}?", f"It renews again on {sub['period_end']}.", ok_label="Resume"):
             return
         version = int((self.current(int(sub["id"])) or sub)["version"])
         ok, _ = await call_own(
@@ -192,10 +188,15 @@ class SubscriptionActions:
         if not ok or plans is None:
             return
         choices = {
-            p.id: f"{p.name} · {money(p.price_cents, p.currency)} / {p.interval}" for p in plans if p.id != sub["plan_id"]
+            p.id: f"{p.name} · {money(p.price_cents, p.currency)} / {p.interval}"
+            for p in plans
+            if p.id != sub["plan_id"]
         }
         dialog = self._dialog(
-            f"Change {sub['plan']} to another plan?", "The new price applies from the next period.", "Change", "sub-plan"
+            f"Change {sub['plan']} to another plan?",
+            "The new price applies from the next period.",
+            "Change",
+            "sub-plan",
         )
         with dialog.extra:
             plan = dialog.field(

@@ -1,8 +1,9 @@
 """/billing: tabs for payments, refunds, the refunds awaiting my approval and creator payouts, under the
-"sandbox" label while no Stripe key is configured. Keys: 1–4 switch tabs, s searches payments, r reloads."""
+"sandbox" label while no Stripe key is configured. Keys: 1 to 4 switch tabs, s searches payments, r reloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from nicegui import ui
@@ -51,9 +52,12 @@ class BillingView:
     def register_keys(self) -> None:
         keys = page_keys()
         for digit, key in enumerate(self.tabs, start=1):
-            keys.add(str(digit), f"Show {self.tabs[key]}", lambda key=key: self.switch(key))
+            keys.add(str(digit), f"Show {self.tabs[key]}", self._switcher(key))
         keys.add("s", "Search payments (member e-mail or Stripe id)", self.focus_search)
         keys.add("r", "Reload the list", self.reload)
+
+    def _switcher(self, tab: str) -> Callable[[], None]:
+        return lambda: self.switch(tab)
 
     @ui.refreshable_method
     def body(self) -> None:
