@@ -394,8 +394,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
     seed.add_argument(
         "--areas",
-        default="members,catalog,compliance,moderation",
-        help="--scale parts, comma-separated (default all; e.g. `moderation` alone on a database that has the rest)",
+        default="members,catalog,compliance,moderation,billing",
+        help="--scale parts, comma-separated (default all; e.g. `moderation` alone on a database that has the rest; "
+        "`members,billing` for billing alone)",
     )
     staff = sub.add_parser("staff", help="create or list staff accounts")
     staff_sub = staff.add_subparsers(dest="staff_cmd", required=True)
@@ -434,7 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--only",
         default=None,
-        help="comma-separated areas to measure: members, catalog, compliance, moderation, pages (default all)",
+        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, pages (default all)",
     )
     records = sub.add_parser("records", help="2257 records tools")
     records_sub = records.add_subparsers(dest="records_cmd", required=True)

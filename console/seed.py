@@ -321,7 +321,7 @@ MEMBER_COLUMNS = [
 ]
 
 
-SCALE_AREAS = ("members", "catalog", "compliance", "moderation")
+SCALE_AREAS = ("members", "catalog", "compliance", "moderation", "billing")
 
 
 def seed_scale(
@@ -335,7 +335,7 @@ def seed_scale(
     if unknown:
         raise ValueError(f"unknown areas: {', '.join(sorted(unknown))} (known: {', '.join(SCALE_AREAS)})")
     if "members" not in areas:
-        return _seed_scale_areas(areas, videos)
+        return _seed_scale_areas(areas, videos, members)
     started = time.monotonic()
     rng = random.Random(1_000_003)
     now = datetime.now(UTC)
@@ -358,19 +358,19 @@ def seed_scale(
     if "compliance" in areas:
         summary |= scale_compliance(performers_after=performers_after, videos_after=videos_after)
     later = [a for a in areas if a not in ("members", "catalog", "compliance")]
-    return _finish_scale(summary, started, later, videos)
+    return _finish_scale(summary, started, later, videos, members)
 
 
-def _seed_scale_areas(areas: tuple[str, ...], videos: int) -> str:
+def _seed_scale_areas(areas: tuple[str, ...], videos: int, members: int) -> str:
     """The areas that build on members and a catalog already loaded."""
     started = time.monotonic()
     summary: dict[str, int] = {}
     if "catalog" in areas or "compliance" in areas:
         raise ValueError("the catalog and compliance scale data are seeded together with the members")
-    return _finish_scale(summary, started, list(areas), videos)
+    return _finish_scale(summary, started, list(areas), videos, members)
 
 
-def _finish_scale(summary: dict[str, int], started: float, later: list[str], videos: int) -> str:
+def _finish_scale(summary: dict[str, int], started: float, later: list[str], videos: int, members: int) -> str:
     if "moderation" in later:
         from console.moderation.scale import scale_moderation
 
@@ -378,6 +378,11 @@ def _finish_scale(summary: dict[str, int], started: float, later: list[str], vid
         summary |= scale_moderation(
             comments=20 * videos, chat=10 * videos, reports=5 * videos, cases=2 * videos, streams=max(1, videos // 20)
         )
+    if "billing" in later:
+        from console.billing.scale import scale_billing
+
+        # Sized by the members: 1,000,000 give 1,000,000 subscriptions, 2,000,000 payments, 100,000 refunds.
+        summary |= scale_billing(subscriptions=members, payments=2 * members, refunds=members // 10)
     elapsed = time.monotonic() - started
     with session_scope() as session:
         record(session, SYSTEM, "seed.scale", "dataset", None, after=summary | {"seconds": round(elapsed, 1)})

@@ -129,6 +129,8 @@ def payment_blocked(payment: Payment) -> str | None:
     """Why no refund of this payment can be made here at all (whatever the amount), or None."""
     if payment.provider == "apple":
         return APPLE_BLOCKED
+    if payment.status == "refunded":
+        return "Nothing is left to refund: this payment was refunded in full."
     if payment.status not in REFUNDABLE_PAYMENT_STATES:
         return f"This payment is {payment.status.replace('_', ' ')}: only a succeeded payment can be refunded."
     if not (payment.charge_id or payment.payment_intent_id):
