@@ -342,12 +342,12 @@ def cancel_subscription(
 
 
 def _refund_unused(actor: Actor, sub: Subscription, preview: CancelPreview, version: int, reason: str) -> None:
-    from console.billing.service import refunds
+    from console.billing.service.refunds import request_refund, submit_refund
 
     assert preview.refundable_payment_id is not None
     try:
         with session_scope() as session:
-            refund = refunds.request_refund(
+            refund = request_refund(
                 session,
                 actor=actor,
                 payment_id=preview.refundable_payment_id,
@@ -358,7 +358,7 @@ def _refund_unused(actor: Actor, sub: Subscription, preview: CancelPreview, vers
             )
             refund_id, status = refund.id, refund.status
         if status == "approved":
-            refunds.submit_refund(actor=actor, refund_id=refund_id)
+            submit_refund(actor=actor, refund_id=refund_id)
     except ConsoleError as exc:
         raise RuleViolation(
             f"Subscription #{sub.id} was cancelled, but the refund of the unused part was not made: {exc.message} "

@@ -141,7 +141,8 @@ def receive_event(session: Session, event: dict[str, Any]) -> Outcome:
         session.flush()
     except Exception as exc:  # any handler error: keep nothing of it, store why, let Stripe retry
         savepoint.rollback()
-        log.exception("Stripe event %s (%s) failed", event_id, event_type)
+        # A warning, not an error: the event is stored failed with its detail and Stripe sends it again.
+        log.warning("Stripe event %s (%s) failed; stored as failed", event_id, event_type, exc_info=True)
         message = str(exc) or exc.__class__.__name__
         return _finish(row, Outcome("failed", f"{exc.__class__.__name__}: {message}"))
     finally:
