@@ -109,6 +109,7 @@ async def test_the_requester_finds_nothing_to_approve_and_rejecting_needs_a_reas
     type_into(user, "reject-input", "no ticket for this")
     click(user, "reject-ok")
     await wait_until(lambda: stored(Refund, theirs.id).status == "rejected", what="the rejection")
+    await wait_for_caption(user, "0–0 of 0")
     assert stored(Refund, mine.id).status == "awaiting_approval"
 
 
@@ -134,6 +135,7 @@ async def test_payouts_are_approved_held_with_a_reason_and_released(user: User, 
     await wait_shown(user, "payout-release")
     click(user, "payout-release")
     await wait_until(lambda: stored(Payout, second).status == "pending", what="the release")
+    await wait_shown(user, "payout-approve")  # the list as it is now
 
 
 async def test_a_stale_hold_shows_who_changed_it_and_keeps_the_reason(
@@ -155,6 +157,7 @@ async def test_a_stale_hold_shows_who_changed_it_and_keeps_the_reason(
     assert stored(Payout, payout_id).status == "approved"
     click(user, "hold-ok")  # again, on what is stored now
     await wait_until(lambda: stored(Payout, payout_id).status == "held", what="the hold on the stored version")
+    await wait_shown(user, "payout-hold-reason")
 
 
 async def test_keys_switch_tabs_and_are_listed(user: User, make_staff: Any) -> None:

@@ -72,10 +72,10 @@ async def test_a_bad_amount_is_refused_on_the_field_and_nothing_is_refunded(user
     paid = payment(who, 3000)
     await _open_dialog(user, who, paid)
     for typed, message in [
+        ("40.00", "Amount must be at most "),  # the service: what the payment still has to refund
         ("12.345", "Amount may have at most 2 decimals"),
         ("ten", "Amount must be an amount like 12.50"),
         ("-5", "Amount must not be negative"),
-        ("40.00", "Amount must be at most "),  # the service: what the payment still has to refund
     ]:
         type_into(user, "refund-amount", typed)
         click(user, "refund-submit")
@@ -83,6 +83,7 @@ async def test_a_bad_amount_is_refused_on_the_field_and_nothing_is_refunded(user
             lambda m=message: str(element(user, "refund-amount").error or "").startswith(m), what=f"'{message}'"
         )
         assert element(user, "refund-amount").value == typed  # the input is kept
+        await wait_until(lambda: "loading" not in element(user, "refund-submit").props, what="the dialog to settle")
     assert refund_count(paid) == 0
 
 
@@ -170,5 +171,5 @@ async def test_a_refund_made_meanwhile_is_shown_and_the_input_kept(
         what="the amount's message",
     )
     assert element(user, "refund-amount").value == "30.00"
-    assert texts(user, "refund-refundable") == ["Refundable now: $10.00"]
+    await wait_until(lambda: texts(user, "refund-refundable") == ["Refundable now: $10.00"], what="the new figures")
     assert refund_count(paid) == 1
