@@ -1,5 +1,5 @@
-"""What the billing pages share: the "sandbox" label, money and status as plain text, table columns, and a small
-result dialog. Nothing here builds a query."""
+"""What the billing pages share: the "sandbox" label, money and status as plain text, table columns. Nothing here
+builds a query."""
 
 from __future__ import annotations
 
@@ -114,17 +114,6 @@ def sandbox_label() -> None:
         ui.label("No Stripe key is configured: refunds and subscription changes are simulated, no money moves.")
 
 
-# Vue interpolation renders the e-mail as text; a status badge with its colour from the row.
+# The status as a badge with its label and colour from the row (a bound prop: shown as text, never markup).
 STATUS_CELL = """<q-td :props="props"><q-badge :color="props.row.status_colour" :label="props.row.status_label" />
 </q-td>"""
-
-
-def info_dialog(host: ui.element, title: str, lines: list[str], *, mark: str) -> None:
-    """A closable dialog with a title and some lines of text (deleted once closed)."""
-    with host, ui.dialog() as dialog, ui.card().classes("min-w-[420px] max-w-[90vw]").mark(mark):
-        ui.label(title).classes("text-lg font-semibold").mark(f"{mark}-title")
-        for line in lines:
-            ui.label(line).classes("text-sm whitespace-pre-line").mark(f"{mark}-line")
-        ui.button("Close", on_click=dialog.close).props("flat").mark(f"{mark}-close")
-    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
-    dialog.open()
