@@ -505,7 +505,7 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
     return results
 
 
-AREAS = ("members", "catalog", "compliance", "moderation", "pages")
+AREAS = ("members", "catalog", "compliance", "moderation", "billing", "pages")
 
 
 def _area_measurements(area: str, runs: int) -> list[dict[str, Any]]:
@@ -521,6 +521,10 @@ def _area_measurements(area: str, runs: int) -> list[dict[str, Any]]:
         from console.moderation.bench import moderation_measurements
 
         return moderation_measurements(runs)
+    if area == "billing":
+        from console.billing.bench import billing_measurements
+
+        return billing_measurements(runs)
     return []
 
 

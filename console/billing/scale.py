@@ -16,10 +16,13 @@ rejected is above the approval threshold, payouts add up their tips' net amounts
 from __future__ import annotations
 
 import random
+import time
 from array import array
+from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import func, select
@@ -59,6 +62,13 @@ def _pattern(shares: dict[str, int]) -> list[str]:
     out = [value for value, share in shares.items() for _ in range(share)]
     random.Random(len(out)).shuffle(out)
     return out
+
+
+def _weighted(pairs: list[tuple[str, int]]) -> tuple[list[str], list[float]]:
+    """Values and their cumulative shares in [0, 1): `values[bisect(cum, rng.random())]` picks one (as
+    rng.choices does, without recomputing the weights for each of millions of rows)."""
+    total = sum(weight for _, weight in pairs)
+    return [value for value, _ in pairs], [c / total for c in accumulate(weight for _, weight in pairs)][:-1]
 
 
 def _spread(shares: dict[str, int]) -> list[str]:
@@ -197,19 +207,19 @@ def scale_billing(
     )
     _plan_tips(run, payments)
     _plan_refunds(run, payments, min(refunds, payments))
-    counts = {
-        "subscriptions": bulk_load(
-            Subscription, _all_columns(Subscription), _subs(run), rebuild_indexes=first["sub"] == 1
-        ),
-        "payouts": bulk_load(Payout, _all_columns(Payout), iter(run.payouts), rebuild_indexes=first["payout"] == 1),
-        "payments": bulk_load(
-            Payment, _all_columns(Payment), _payments(run, payments), rebuild_indexes=first["payment"] == 1
-        ),
-    }
-    counts["refunds"] = bulk_load(Refund, _all_columns(Refund), _refunds(run), rebuild_indexes=first["refund"] == 1)
-    counts["credit_ledger_entries"] = bulk_load(
-        CreditLedgerEntry, _all_columns(CreditLedgerEntry), _ledger(run), rebuild_indexes=first["ledger"] == 1
-    )
+    counts: dict[str, int] = {}
+    loads: list[tuple[str, Any, Any, int]] = [
+        ("subscriptions", Subscription, lambda: _subs(run), first["sub"]),
+        ("payouts", Payout, lambda: iter(run.payouts), first["payout"]),  # before the tips that point at them
+        ("payments", Payment, lambda: _payments(run, payments), first["payment"]),
+        ("refunds", Refund, lambda: _refunds(run), first["refund"]),  # the payments' generator planned them
+        ("credit_ledger_entries", CreditLedgerEntry, lambda: _ledger(run), first["ledger"]),
+    ]
+    for name, model, rows, first_id in loads:
+        started = time.monotonic()
+        counts[name] = bulk_load(model, _all_columns(model), rows(), rebuild_indexes=first_id == 1)
+        if name in ("subscriptions", "payments"):  # where the time goes (printed as "N s writing payments")
+            counts[f"{name.removesuffix('s')}_ms"] = round((time.monotonic() - started) * 1000)
     _advance_sequences("subscriptions", "payouts", "payments", "refunds", "credit_ledger")
     analyze("plans", "subscriptions", "payouts", "payments", "refunds", "credit_ledger")
     return counts
@@ -291,12 +301,12 @@ def _plan_refunds(run: _Run, payments: int, refunds: int) -> None:
 
 def _subs(run: _Run) -> Iterator[dict[str, Any]]:
     rng, now = run.rng, run.now
-    states, weights = [s for s, _ in SUB_STATES], [w for _, w in SUB_STATES]
+    states, cum = _weighted(SUB_STATES)
     members = run.members
     for i in range(run.subscriptions):
         plan = run.plan_of(i)
         provider = run.provider_of(i)
-        state = rng.choices(states, weights)[0]
+        state = states[bisect(cum, rng.random())]
         ended = state in ("canceled", "expired")
         start = now - timedelta(days=(35 + rng.random() * 300) if ended else rng.random() * 29)
         canceled_at = start + timedelta(days=1 + rng.random() * 28) if state == "canceled" else None
@@ -341,7 +351,7 @@ def _kinds(run: _Run) -> list[str]:
 def _payments(run: _Run, count: int) -> Iterator[dict[str, Any]]:
     rng, now, members, videos = run.rng, run.now, run.members, run.videos
     kinds = _kinds(run)
-    states, weights = [s for s, _ in PAYMENT_STATES], [w for _, w in PAYMENT_STATES]
+    states, cum = _weighted(PAYMENT_STATES)
     packs = [price for price, _ in CREDIT_PACKS]
     credits_for = dict(CREDIT_PACKS)
     for i in range(count):
@@ -373,7 +383,7 @@ def _payments(run: _Run, count: int) -> Iterator[dict[str, Any]]:
         at = now - timedelta(days=rng.random() * 365, seconds=rng.random() * 86400)
         row |= {"kind": kind, "created_at": at}
         if refund is None:
-            row["status"] = rng.choices(states, weights)[0]
+            row["status"] = states[bisect(cum, rng.random())]
         else:
             _refunded(run, row, refund, rng)
         status = row["status"]

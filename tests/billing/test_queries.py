@@ -157,16 +157,17 @@ def test_search_by_email_prefix(finance: Actor, people: dict[str, int]) -> None:
     assert search("example.com") == set()  # a prefix, not a substring
 
 
-def test_search_with_many_matching_members_gives_the_same_answer(
+def test_a_prefix_matching_too_many_members_asks_for_more(
     finance: Actor, people: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Past MEMBER_IDS_INLINE matching members the ids stay a subquery: same rows, same order."""
-    with session_scope() as session:
-        inline = list_payments(session, actor=finance, flt=PaymentFilter(search="al"), page=PageRequest(1, 50))
+    """Past MEMBER_IDS_INLINE matching members the search is refused (it would mix thousands of people)."""
     monkeypatch.setattr(queries, "MEMBER_IDS_INLINE", 1)
-    with session_scope() as session:
-        subquery = list_payments(session, actor=finance, flt=PaymentFilter(search="al"), page=PageRequest(1, 50))
-    assert [r.id for r in subquery.rows] == [r.id for r in inline.rows] and inline.total == 8
+    with session_scope() as session, pytest.raises(ValidationFailed) as caught:
+        list_payments(session, actor=finance, flt=PaymentFilter(search="al"), page=PageRequest(1, 50))
+    assert str(caught.value) == "Search needs more of the e-mail: it matches more than 1 members"
+    with session_scope() as session:  # one match is still fine
+        page = list_payments(session, actor=finance, flt=PaymentFilter(search="alic"), page=PageRequest(1, 50))
+    assert set(_emails(page)) == {"alice@example.com"}
 
 
 def test_search_by_stripe_id_is_exact(finance: Actor, people: dict[str, int]) -> None:

@@ -6,10 +6,12 @@ created_at, id; by member with created_at; by payment intent / charge / invoice 
 created_at, id; payouts by status with scheduled_for, id (or scheduled_for, id alone).
 
 Payment search takes a Stripe id (`pi_…`, `ch_…`, `in_…`: matched exactly) or the start of a member's e-mail.
-The e-mail prefix is resolved to member ids first (the members' e-mail btree, C collation on PostgreSQL); up to
-`MEMBER_IDS_INLINE` of them go into the payments query as a plain list, so the planner reads the members' payments
-through their (member_id, created_at) index instead of walking every payment hoping to meet a few. A shorter prefix
-that matches more members stays a subquery: then matches are dense and walking payments by date finds a page fast.
+The e-mail prefix is resolved to member ids first (the members' e-mail btree, C collation on PostgreSQL) and those
+ids go into the payments query as a plain list, so the planner reads just those members' payments through their
+(member_id, created_at) index instead of walking every payment hoping to meet a few. A prefix that matches more
+than `MEMBER_IDS_INLINE` members is refused with a message asking for more of the e-mail: such a list mixes
+thousands of people, and sorting all their payments (or walking every payment by date to find theirs) is what
+would make the page slow at a million members.
 """
 
 from __future__ import annotations
@@ -183,9 +185,11 @@ def _members_by_email(session: Session, prefix: str) -> Any:
     """A condition on Payment.member_id for members whose e-mail starts with `prefix` (see the module doc)."""
     matching = select(Member.id).where(_prefix(session, Member.email, prefix))
     ids = list(session.execute(matching.limit(MEMBER_IDS_INLINE + 1)).scalars())
-    if len(ids) <= MEMBER_IDS_INLINE:
-        return Payment.member_id.in_(ids)
-    return Payment.member_id.in_(matching.scalar_subquery())
+    if len(ids) > MEMBER_IDS_INLINE:
+        raise ValidationFailed(
+            {"search": f"needs more of the e-mail: it matches more than {MEMBER_IDS_INLINE:,} members"}
+        )
+    return Payment.member_id.in_(ids)
 
 
 def _emails(session: Session, member_ids: set[int]) -> dict[int, str]:
