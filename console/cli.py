@@ -448,6 +448,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask the publishing gate about every public video now and put those the 2257 checks refuse on hold "
         "(exit 3 if any was held)",
     )
+    _add_billing_parser(sub)
+    return parser
+
+
+def _add_billing_parser(sub: Any) -> None:
     billing = sub.add_parser("billing", help="billing tools")
     billing_sub = billing.add_subparsers(dest="billing_cmd", required=True)
     reconcile = billing_sub.add_parser(
@@ -459,7 +464,6 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile.add_argument(
         "--older-than", type=int, default=0, help="only refunds sent at least this many seconds ago (default 0)"
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
