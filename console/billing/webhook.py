@@ -46,6 +46,9 @@ async def stripe_webhook(request: Request) -> JSONResponse:
     header = request.headers.get("stripe-signature")
     if not header:
         return _error(400, "The Stripe-Signature header is missing.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return _error(413, f"The body is larger than {MAX_BODY // 1024} KB.")
     raw = await request.body()
     if len(raw) > MAX_BODY:
         return _error(413, f"The body is larger than {MAX_BODY // 1024} KB.")

@@ -112,7 +112,9 @@ def test_cancel_now_and_at_period_end(finance: Actor) -> None:
     sub = cancel_subscription(actor=finance, subscription_id=later_id, version=1, at_period_end=True, reason="moving")
     assert (sub.status, sub.cancel_at_period_end, sub.canceled_at) == ("active", True, None)
     with pytest.raises(RuleViolation, match="already set to end"):
-        cancel_subscription(actor=finance, subscription_id=later_id, version=sub.version, at_period_end=True, reason="x")
+        cancel_subscription(
+            actor=finance, subscription_id=later_id, version=sub.version, at_period_end=True, reason="x"
+        )
     sub = resume_subscription(actor=finance, subscription_id=later_id, version=sub.version)
     assert (sub.cancel_at_period_end, sub.cancel_reason) == (False, None)
     assert [r.action for r in audit_rows(later_id)] == ["subscription.cancel_at_period_end", "subscription.resume"]

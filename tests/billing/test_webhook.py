@@ -178,3 +178,10 @@ async def test_a_handler_outcome_is_passed_through(user: User, secret: str, monk
     raw, header = signed(event("test.quiet", {"id": "x_1"}))
     response = await post(user, raw, header)
     assert response.json() == {"result": "ignored", "detail": "quiet"}
+
+
+async def test_an_oversized_body_is_refused(user: User, secret: str) -> None:
+    raw, header = signed(b"{" + b" " * (1024 * 1024 + 1) + b"}")
+    response = await post(user, raw, header)
+    assert response.status_code == 413
+    assert count(StripeEvent) == 0

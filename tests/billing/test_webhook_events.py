@@ -75,7 +75,7 @@ def test_racing_deliveries_apply_once() -> None:
         try:
             start.wait()
             results.append(receive(body).result)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=deliver) for _ in range(8)]
@@ -300,3 +300,14 @@ def test_the_period_window_uses_the_event_time() -> None:
     [row] = payments()
     assert abs(row.created_at - datetime.fromtimestamp(NOW - 7200, UTC)) < timedelta(seconds=1)
     assert row.subscription_id == sub_id
+
+
+def test_a_resume_at_stripe_clears_the_cancel_reason() -> None:
+    sub_id = subscription(provider="stripe", provider_id="sub_c1", cancel_at_period_end=True)
+    with session_scope() as session:
+        row = session.get(Subscription, sub_id)
+        assert row is not None
+        row.cancel_reason = "member asked"
+    receive(event("customer.subscription.updated", stripe_subscription("sub_c1", cancel_at_period_end=False)))
+    sub = sub_row(sub_id)
+    assert (sub.cancel_at_period_end, sub.cancel_reason) == (False, None)

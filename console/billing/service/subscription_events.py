@@ -141,6 +141,8 @@ def _sync(session: Session, obj: dict, created: int, *, deleted: bool) -> Outcom
     if deleted and sub.cancel_reason is None:
         details = obj.get("cancellation_details") or {}
         sub.cancel_reason = f"Ended at Stripe ({details.get('reason') or 'no reason given'})"
+    elif sub.status != "canceled" and not sub.cancel_at_period_end:
+        sub.cancel_reason = None  # resumed at Stripe (the dashboard, the member): no cancellation left to explain
     after = subscription_view(sub)
     if after == before:
         return Outcome("applied", "; ".join(["already up to date", *notes]))
