@@ -17,6 +17,7 @@ def create_app() -> None:
     from console.audit import anchor
     from console.audit import pages as audit_pages
     from console.billing import jobs as billing_jobs
+    from console.billing import pages as billing_pages
     from console.billing import webhook as stripe_webhook
     from console.catalog import collection_pages, import_pages, performer_pages, scheduler, series_pages
     from console.catalog import pages as catalog_pages
@@ -70,6 +71,7 @@ def create_app() -> None:
     index_pages.register()  # /compliance/index (and the export's one-time download address)
     production_pages.register()  # /compliance/productions/{video_id}, /compliance/custodian
     moderation_pages.register()  # /moderation, /moderation/appeals, /moderation/cases/{case_id}
+    billing_pages.register()  # /billing
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()

@@ -1,26 +1,43 @@
-"""Members list (search, status and country filters, server-paged) and the member detail view."""
+"""/members (search, status and country filters, server-paged) and the member 360 page /members/{id}: the header,
+then, by permission, billing (subscriptions with their actions, payments with "Refund…", refunds, credits with
+"Grant credits…"; BILLING_READ), the moderation history (MODERATION_READ) and the audit history (AUDIT_READ).
+Each route only wires the session and the frame to a view class (pages as components)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from nicegui import ui
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
+from console.actor import Actor
 from console.audit.service import events_for
+from console.billing.pages.member_billing import MemberBillingPanel
+from console.billing.service.queries import member_billing
 from console.db import session_scope
-from console.errors import NotFound, ValidationFailed
+from console.errors import NotFound
 from console.members.countries import COUNTRIES, country_name
 from console.members.models import MEMBER_STATUSES, Member
 from console.members.service import MemberFilter, get_member, list_members
+from console.moderation.service.context import member_moderation
+from console.moderation.service.decisions import ACTION_LABELS
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
+from console.ui.forms import guarded
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
+from console.ui.work import unit_of_work
 
-STATUS_COLOURS = {"active": "positive", "suspended": "warning", "banned": "negative", "deleted": "grey"}
+STATUS_COLOURS = {
+    "active": "positive",
+    "muted": "orange-8",
+    "suspended": "warning",
+    "banned": "negative",
+    "deleted": "grey",
+}
 
 COLUMNS: list[dict[str, Any]] = [
     {"name": "id", "label": "#", "field": "id", "align": "right"},
@@ -33,6 +50,10 @@ COLUMNS: list[dict[str, Any]] = [
     {"name": "created_at", "label": "Joined", "field": "created_at", "sortable": True, "align": "left"},
     {"name": "last_login_at", "label": "Last sign-in", "field": "last_login_at", "sortable": True, "align": "left"},
 ]
+STATUS_CELL = """
+<q-td :props="props"><q-badge :label="props.value"
+  :color="{active:'positive',muted:'orange-8',suspended:'warning',banned:'negative',deleted:'grey'}[props.value]" />
+</q-td>"""
 
 
 def row_of(m: Member) -> dict[str, Any]:
@@ -49,33 +70,33 @@ def row_of(m: Member) -> dict[str, Any]:
     }
 
 
-def register() -> None:
-    @staff_page("/members", title="Members", permission=Permission.MEMBERS_READ)
-    def members_page(info: SessionInfo) -> None:
-        request: Request = ui.context.client.request
-        state = {
-            "search": (request.query_params.get("q") or "")[:254],
-            "status": request.query_params.get("status")
-            if request.query_params.get("status") in MEMBER_STATUSES
-            else None,
-            "country": None,
-        }
+class MembersListView:
+    """Search, filters and the server-paged list; a row opens the member."""
+
+    def __init__(self, actor: Actor, params: dict[str, str]) -> None:
+        self.actor = actor
+        status = params.get("status")
+        self.flt = MemberFilter(
+            search=(params.get("q") or "")[:254], status=status if status in MEMBER_STATUSES else None
+        )
+
+    def build(self) -> None:
         with ui.row().classes("items-end gap-2 w-full"):
-            search = (
-                ui.input("E-mail or username starts with", value=state["search"])
+            self.search = (
+                ui.input("E-mail or username starts with", value=self.flt.search or "")
                 .props("dense clearable maxlength=254")
                 .mark("member-search")
                 .classes("w-72")
             )
-            status = (
+            self.status = (
                 ui.select(
-                    {None: "Any status", **{s: s for s in MEMBER_STATUSES}}, value=state["status"], label="Status"
+                    {None: "Any status", **{s: s for s in MEMBER_STATUSES}}, value=self.flt.status, label="Status"
                 )
                 .props("dense options-dense")
                 .mark("member-status")
                 .classes("w-36")
             )
-            country = (
+            self.country = (
                 ui.select(
                     {None: "Any country", **{c: f"{c} · {n}" for c, n in sorted(COUNTRIES.items())}},
                     value=None,
@@ -86,81 +107,83 @@ def register() -> None:
                 .mark("member-country")
                 .classes("w-56")
             )
-            ui.button("Search", icon="search", on_click=lambda: apply()).props("dense unelevated").mark(
-                "member-search-go"
-            )
-            ui.button("Clear", on_click=lambda: clear()).props("dense flat")
-        problem = ui.label("").classes("text-negative text-sm")
-        problem.visible = False
+            ui.button("Search", icon="search", on_click=self.apply).props("dense unelevated").mark("member-search-go")
+            ui.button("Clear", on_click=self.clear).props("dense flat")
+        self.problem = ui.label("").classes("text-negative text-sm")
+        self.problem.visible = False
+        self.table = PagedTable(COLUMNS, self.fetch, sort_by="created_at", descending=True, on_row_click=self.open_row)
+        self.table.table.add_slot("body-cell-status", STATUS_CELL)
+        self.search.on("keydown.enter", self.apply)
+        self.status.on_value_change(self.apply)
+        self.country.on_value_change(self.apply)
+        ui.timer(0, self.apply, once=True)
 
-        def fetch(page: PageRequest) -> Page[dict[str, Any]]:
-            with session_scope() as session:
-                result = list_members(
-                    session,
-                    actor=info.actor,
-                    flt=MemberFilter(search=state["search"], status=state["status"], country=state["country"]),
-                    page=page,
-                )
-                return Page(
-                    rows=[row_of(m) for m in result.rows],
-                    total=result.total,
-                    estimated=result.estimated,
-                    request=result.request,
-                )
+    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
+        def work(session: Session) -> Page[dict[str, Any]]:
+            result = list_members(session, actor=self.actor, flt=self.flt, page=page)
+            return Page([row_of(m) for m in result.rows], result.total, result.estimated, result.request)
 
-        table = PagedTable(
-            COLUMNS,
-            fetch,
-            sort_by="created_at",
-            descending=True,
-            on_row_click=lambda row: ui.navigate.to(f"/members/{int(row['id'])}"),
+        return unit_of_work(work)()
+
+    @staticmethod
+    def open_row(row: dict[str, Any]) -> None:
+        ui.navigate.to(f"/members/{int(row['id'])}")
+
+    async def apply(self) -> None:
+        self.flt = MemberFilter(
+            search=(self.search.value or "").strip(), status=self.status.value, country=self.country.value
         )
-        table.table.add_slot(
-            "body-cell-status",
-            """
-            <q-td :props="props"><q-badge :label="props.value"
-              :color="{active:'positive',suspended:'warning',banned:'negative',deleted:'grey'}[props.value]" />
-            </q-td>""",
-        )
+        self.problem.visible = False
+        await guarded(self.table.reload, summary=self.problem)
 
-        async def apply() -> None:
-            problem.visible = False
-            state["search"] = (search.value or "").strip()
-            state["status"] = status.value
-            state["country"] = country.value
-            try:
-                await table.reload()
-            except ValidationFailed as exc:
-                problem.text, problem.visible = exc.message, True
+    async def clear(self) -> None:
+        self.search.value, self.status.value, self.country.value = "", None, None
+        await self.apply()
 
-        async def clear() -> None:
-            search.value, status.value, country.value = "", None, None
-            await apply()
 
-        search.on("keydown.enter", apply)
-        status.on_value_change(apply)
-        country.on_value_change(apply)
-        ui.timer(0, apply, once=True)
+class MemberView:
+    """One member: who they are, then what the staff member's permissions open (billing, moderation, audit)."""
 
-    @staff_page("/members/{member_id}", title="Member", permission=Permission.MEMBERS_READ)
-    def member_detail(info: SessionInfo, member_id: str) -> None:
-        # A str parameter: a non-numeric address gets the in-frame 404, not FastAPI's JSON 422.
-        if not (member_id.isascii() and member_id.isdigit()):
-            raise NotFound(f"There is no member #{member_id[:40]}.")
-        with session_scope() as session:
-            m = get_member(session, actor=info.actor, member_id=int(member_id))
-            history = (
-                events_for(session, actor=info.actor, entity="member", entity_id=m.id)
-                if can(info.actor, Permission.AUDIT_READ)
+    def __init__(self, actor: Actor, member_id: int) -> None:
+        self.actor, self.member_id = actor, member_id
+        self.billing_data: Any = None
+        self.moderation: dict[str, Any] | None = None
+        with session_scope() as session:  # the first read: a missing member becomes the in-frame 404
+            self.member = get_member(session, actor=actor, member_id=member_id)
+            self.history = (
+                events_for(session, actor=actor, entity="member", entity_id=member_id)
+                if can(actor, Permission.AUDIT_READ)
                 else None
             )
-        ui.link("← Members", "/members").classes("text-sm")
-        with ui.card().classes("w-full max-w-3xl"):
+            self.load_sections(session)
+
+    def load_sections(self, session: Session) -> None:
+        if can(self.actor, Permission.BILLING_READ):
+            self.billing_data = member_billing(session, actor=self.actor, member_id=self.member_id)
+        if can(self.actor, Permission.MODERATION_READ):
+            self.moderation = member_moderation(session, actor=self.actor, member_id=self.member_id)
+
+    def build(self) -> None:
+        self.host = ui.element("div")  # dialogs live here, outside the parts that refresh
+        ui.link("← Members", "/members").classes("text-sm").mark("member-back")
+        with ui.row().classes("w-full items-start gap-4 no-wrap"):
+            with ui.column().classes("grow min-w-0 gap-3"):
+                self.header()
+                if self.billing_data is not None:
+                    MemberBillingPanel(self.actor, self.member_id, self.billing_data, host=self.host).build()
+            if self.moderation is not None or self.history is not None:
+                with ui.column().classes("w-[420px] shrink-0 gap-3"):
+                    self.moderation_history()
+                    self.audit_history()
+
+    def header(self) -> None:
+        m = self.member
+        with ui.card().classes("w-full gap-2 p-3").mark("member-header"):
             with ui.row().classes("items-center gap-2"):
                 ui.label(m.display_name).classes("text-lg font-semibold").mark("member-display-name")
-                ui.badge(m.status).props(f"color={STATUS_COLOURS.get(m.status, 'grey')}")
+                ui.badge(m.status).props(f"color={STATUS_COLOURS.get(m.status, 'grey')}").mark("member-status-badge")
                 ui.badge(m.role).props("outline")
-            with ui.grid(columns=2).classes("gap-x-8 gap-y-1 text-sm"):
+            with ui.grid(columns=4).classes("gap-x-6 gap-y-1 text-sm"):
                 for label, value in [
                     ("Member #", str(m.id)),
                     ("E-mail", m.email),
@@ -169,22 +192,74 @@ def register() -> None:
                     ("E-mail verified", "yes" if m.email_verified else "no"),
                     ("Two-factor", "on" if m.two_factor_enabled else "off"),
                     ("Date of birth", fmt_date(m.date_of_birth)),
-                    (
-                        "Age verified",
-                        f"yes ({m.age_verification_method}, {fmt_dt(m.age_verified_at)})" if m.age_verified else "no",
-                    ),
+                    ("Age verified", self._age_verified()),
                     ("Joined", fmt_dt(m.created_at)),
                     ("Last sign-in", fmt_dt(m.last_login_at)),
                     ("Deleted", fmt_dt(m.deleted_at)),
                 ]:
                     ui.label(label).classes("opacity-70")
                     ui.label(value)
-        if history is not None:
-            ui.label("History").classes("font-semibold mt-2")
-            if not history:
+
+    def _age_verified(self) -> str:
+        m = self.member
+        return f"yes ({m.age_verification_method}, {fmt_dt(m.age_verified_at)})" if m.age_verified else "no"
+
+    def moderation_history(self) -> None:
+        h = self.moderation
+        if h is None or h.get("missing"):
+            return
+        with ui.card().classes("w-full gap-1 p-3").mark("member-moderation"):
+            ui.label("Moderation").classes("font-semibold")
+            until = [f"muted until {fmt_dt(h['muted_until'])}"] if h.get("muted_until") else []
+            until += [f"suspended until {fmt_dt(h['suspended_until'])}"] if h.get("suspended_until") else []
+            ui.label(" · ".join([f"{h['cases_about']} cases about them", *until])).classes("text-xs opacity-70")
+            ui.label(f"Strikes ({len(h['strikes'])})").classes("text-xs font-semibold pt-1")
+            for s in h["strikes"]:
+                with ui.row().classes("items-center gap-2 text-xs").mark("member-strike"):
+                    ui.label(f"{s['kind']} · {fmt_dt(s['at'])}")
+                    ui.label(s["reason"]).classes("opacity-80")
+                    if s["overturned"]:
+                        ui.badge("overturned").props("color=grey-7")
+            self._cases_and_decisions(h)
+
+    @staticmethod
+    def _cases_and_decisions(h: dict[str, Any]) -> None:
+        ui.label(f"Decisions ({len(h['decisions'])})").classes("text-xs font-semibold pt-1")
+        for d in h["decisions"]:
+            with ui.row().classes("items-center gap-2 text-xs").mark("member-decision"):
+                ui.link(f"case #{d['case_id']}", f"/moderation/cases/{int(d['case_id'])}")
+                ui.label(f"{ACTION_LABELS.get(d['action'], d['action'])} · {fmt_dt(d['at'])}")
+                ui.label(d["reason"]).classes("opacity-80")
+        cases = h.get("cases") or []
+        ui.label(f"Reports about the member ({len(cases)} cases)").classes("text-xs font-semibold pt-1")
+        for c in cases:
+            with ui.row().classes("items-center gap-2 text-xs").mark("member-case"):
+                ui.link(f"#{c['id']}", f"/moderation/cases/{int(c['id'])}")
+                ui.label(f"{c['status']} · {c['reason']} · {fmt_dt(c['at'])}")
+
+    def audit_history(self) -> None:
+        if self.history is None:
+            return
+        with ui.card().classes("w-full gap-1 p-3").mark("member-history"):
+            ui.label("History").classes("font-semibold")
+            if not self.history:
                 ui.label("No recorded changes.").classes("text-sm opacity-70")
-            for event in history:
+            for event in self.history:
                 with ui.row().classes("text-sm gap-3"):
                     ui.label(fmt_dt(event.occurred_at)).classes("opacity-70")
                     ui.label(event.action).classes("font-mono")
                     ui.label(event.actor_label)
+
+
+def register() -> None:
+    @staff_page("/members", title="Members", permission=Permission.MEMBERS_READ)
+    def members_page(info: SessionInfo) -> None:
+        request: Request = ui.context.client.request
+        MembersListView(info.actor, dict(request.query_params)).build()
+
+    @staff_page("/members/{member_id}", title="Member", permission=Permission.MEMBERS_READ)
+    def member_detail(info: SessionInfo, member_id: str) -> None:
+        # A str parameter: a non-numeric address gets the in-frame 404, not FastAPI's JSON 422.
+        if not (member_id.isascii() and member_id.isdigit()):
+            raise NotFound(f"There is no member #{member_id[:40]}.")
+        MemberView(info.actor, int(member_id)).build()

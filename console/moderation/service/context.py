@@ -257,6 +257,16 @@ def _past_cases(session: Session, target_type: str, target_id: int) -> list[dict
     return [{"id": i, "status": s, "reason": r, "at": at} for i, s, r, at in rows]
 
 
+def member_moderation(session: Session, *, actor: Actor, member_id: int) -> dict[str, Any]:
+    """A member's moderation history for the member page: status, strikes, the decisions about them and the cases
+    about the member themselves (the latest 20 of each)."""
+    require(actor, Permission.MODERATION_READ)
+    history = _member_history(session, member_id)
+    if not history.get("missing"):
+        history["cases"] = _past_cases(session, "member", member_id)
+    return history
+
+
 def _member_history(session: Session, member_id: int) -> dict[str, Any]:
     """A member with their status, strikes, the decisions about them and how often they were reported."""
     member = session.get(Member, member_id)

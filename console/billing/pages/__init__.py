@@ -1,0 +1,17 @@
+"""The finance staff's working area: /billing (payments, refunds, refunds awaiting my approval, payouts). The refund
+and subscription dialogs here also serve the member 360 page (/members/{id}). Each route only wires the session
+and the frame to a view class (pages as components)."""
+
+from __future__ import annotations
+
+from console.staff.auth import SessionInfo
+from console.staff.permissions import Permission
+from console.ui.page import staff_page
+
+
+def register() -> None:
+    from console.billing.pages.view import billing_route
+
+    @staff_page("/billing", title="Billing", permission=Permission.BILLING_READ)
+    def billing_page(info: SessionInfo) -> None:
+        billing_route(info.actor)

@@ -1,0 +1,119 @@
+"""What the billing pages share: the "sandbox" label, money and status as plain text, table columns. Nothing here
+builds a query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from console.billing.gateway import get_gateway
+from console.billing.money import format_money
+
+PAYMENT_STATUS_LABELS = {
+    "pending": "Pending",
+    "processing": "Processing",
+    "succeeded": "Succeeded",
+    "failed": "Failed",
+    "refunded": "Refunded",
+    "partially_refunded": "Partly refunded",
+}
+PAYMENT_KIND_LABELS = {
+    "subscription": "Subscription",
+    "rental": "Rental",
+    "purchase": "Purchase",
+    "ppv": "Pay-per-view",
+    "tip": "Tip",
+    "credits": "Credits",
+}
+REFUND_STATUS_LABELS = {
+    "requested": "Requested",
+    "awaiting_approval": "Awaiting approval",
+    "approved": "Approved",
+    "submitting": "Submitting",
+    "pending": "Pending at Stripe",
+    "succeeded": "Succeeded",
+    "failed": "Failed",
+    "canceled": "Canceled",
+    "rejected": "Rejected",
+}
+PAYOUT_STATUS_LABELS = {
+    "pending": "Pending",
+    "held": "Held",
+    "approved": "Approved",
+    "processing": "Processing",
+    "paid": "Paid",
+    "failed": "Failed",
+}
+SUBSCRIPTION_STATUS_LABELS = {
+    "active": "Active",
+    "trialing": "Trial",
+    "past_due": "Past due",
+    "canceled": "Canceled",
+    "unpaid": "Unpaid",
+    "incomplete": "Incomplete",
+    "expired": "Expired",
+}
+PROVIDER_LABELS = {"stripe": "Stripe", "apple": "Apple", "comp": "Given (comp)"}
+COLOURS = {
+    "succeeded": "positive",
+    "paid": "positive",
+    "active": "positive",
+    "trialing": "teal-7",
+    "approved": "primary",
+    "awaiting_approval": "orange-8",
+    "pending": "blue-grey-6",
+    "processing": "blue-grey-6",
+    "submitting": "orange-8",
+    "held": "orange-8",
+    "past_due": "orange-8",
+    "partially_refunded": "deep-purple-5",
+    "refunded": "deep-purple-7",
+    "failed": "negative",
+    "unpaid": "negative",
+    "rejected": "grey-7",
+    "canceled": "grey-7",
+    "expired": "grey-7",
+}
+
+
+def money(cents: int | None, currency: str) -> str:
+    return "—" if cents is None else format_money(int(cents), currency)
+
+
+def amount_text(cents: int, currency: str) -> str:
+    """An amount as the money input takes it back: "12.50" (no symbol, no thousands separators)."""
+    text = format_money(cents, currency)
+    digits = "".join(ch for ch in text if ch.isdigit() or ch == ".")
+    return digits
+
+
+def col(name: str, label: str, align: str = "left", *, sortable: bool = False) -> dict[str, Any]:
+    column: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
+    if sortable:
+        column["sortable"] = True
+    return column
+
+
+def status_fields(status: str, labels: dict[str, str]) -> dict[str, str]:
+    """A row's status as STATUS_CELL shows it: the label and the badge colour."""
+    return {"status": status, "status_label": labels.get(status, status), "status_colour": COLOURS.get(status, "grey")}
+
+
+def status_badge(status: str, labels: dict[str, str]) -> ui.badge:
+    return ui.badge(labels.get(status, status)).props(f"color={COLOURS.get(status, 'grey')}")
+
+
+def sandbox_label() -> None:
+    """On every billing page while no Stripe key is configured: nothing here moves real money."""
+    gateway = get_gateway()
+    if not gateway.is_sandbox:
+        return
+    with ui.row().classes("items-center gap-2 p-1 px-2 rounded bg-amber-2 text-black").mark("billing-sandbox"):
+        ui.badge("sandbox").props("color=amber-9").classes("font-bold")
+        ui.label("No Stripe key is configured: refunds and subscription changes are simulated, no money moves.")
+
+
+# The status as a badge with its label and colour from the row (a bound prop: shown as text, never markup).
+STATUS_CELL = """<q-td :props="props"><q-badge :color="props.row.status_colour" :label="props.row.status_label" />
+</q-td>"""

@@ -1,0 +1,192 @@
+"""The payouts tab of /billing: what creators are owed from their tips, server-paged, filtered by status. A row
+opens the payout beside the table with Approve, Hold… (a reason) or Release, for those who may."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+from sqlalchemy.orm import Session
+
+from console.billing.pages.common import PAYOUT_STATUS_LABELS, STATUS_CELL, col, money, status_fields
+from console.billing.service import payouts, queries
+from console.errors import Conflict
+from console.paging import Page, PageRequest
+from console.staff.permissions import Permission, can
+from console.ui.filter_bar import FilterBar, FilterField
+from console.ui.formatting import fmt_date
+from console.ui.forms import confirm
+from console.ui.paged_table import PagedTable
+from console.ui.reason_dialog import ReasonDialog
+from console.ui.work import call, unit_of_work
+
+if TYPE_CHECKING:
+    from console.billing.pages.view import BillingView
+
+
+@dataclass(frozen=True)
+class PayoutStatusFilter:
+    status: str | None = None
+
+
+FILTERS = [FilterField("status", "Status", options={None: "Any status", **PAYOUT_STATUS_LABELS}, width="w-40")]
+COLUMNS = [
+    col("id", "#", "right"),
+    col("creator", "Creator"),
+    col("amount", "Amount", "right"),
+    col("tips", "Tips", "right"),
+    col("status", "Status"),
+    col("scheduled", "Scheduled"),
+    col("hold_reason", "Hold reason"),
+]
+SNAPSHOT_LABELS = {"status_label": "Status", "hold_reason": "Hold reason"}
+
+
+def row_of(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "version": p.version,
+        "creator_id": p.creator_id,
+        "creator": p.creator_name,
+        "amount": money(p.amount_cents, p.currency),
+        "tips": p.tip_count,
+        **status_fields(p.status, PAYOUT_STATUS_LABELS),
+        "scheduled": fmt_date(p.scheduled_for),
+        "hold_reason": p.hold_reason or "",
+    }
+
+
+class PayoutsTab:
+    def __init__(self, view: BillingView) -> None:
+        self.view, self.actor = view, view.actor
+        self.may_act = can(self.actor, Permission.BILLING_PAYOUTS)
+        self.selected: dict[str, Any] | None = None
+        self.flt = PayoutStatusFilter()
+
+    def build(self) -> None:
+        with ui.row().classes("w-full items-start gap-4 no-wrap"):
+            with ui.column().classes("grow min-w-0 gap-2"):
+                FilterBar(
+                    PayoutStatusFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="payouts"
+                )
+                self.table = PagedTable(COLUMNS, self.fetch, on_row_click=self.select)
+                self.table.table.add_slot("body-cell-status", STATUS_CELL)
+            with ui.column().classes("w-[380px] shrink-0"):
+                self.detail()
+        ui.timer(0, self.table.reload, once=True)
+
+    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
+        def work(session: Session) -> Page[dict[str, Any]]:
+            found = queries.list_payouts(session, actor=self.actor, status=self.flt.status, page=page)
+            return Page([row_of(p) for p in found.rows], found.total, found.estimated, found.request)
+
+        return unit_of_work(work)()
+
+    async def apply_filter(self, flt: PayoutStatusFilter) -> None:
+        self.flt = flt
+        self.select(None)
+        await self.table.reload()
+
+    async def reload(self) -> None:
+        await self.table.reload(first_page=False)
+        if self.selected is not None:
+            self.select(next((r for r in self.table.table.rows if r["id"] == self.selected["id"]), None))
+
+    def select(self, row: dict[str, Any] | None) -> None:
+        self.selected = row
+        self.detail.refresh()
+
+    @ui.refreshable_method
+    def detail(self) -> None:
+        row = self.selected
+        if row is None:
+            ui.label("Choose a payout to see it" + (" and decide it." if self.may_act else ".")).classes(
+                "text-sm opacity-70"
+            )
+            return
+        with ui.card().classes("w-full gap-1 p-3").mark("payout-detail"):
+            ui.label(f"Payout #{row['id']} · {row['status_label']}").classes("font-semibold").mark("payout-title")
+            ui.label(f"{row['amount']} to {row['creator']} from {row['tips']:,} tips").classes("text-sm")
+            ui.label(f"Scheduled for {row['scheduled']}").classes("text-sm opacity-80")
+            if row["hold_reason"]:
+                ui.label(f"Held: {row['hold_reason']}").classes("text-sm text-orange-9").mark("payout-hold-reason")
+            if self.may_act:
+                self.actions(row)
+
+    def actions(self, row: dict[str, Any]) -> None:
+        with ui.row().classes("justify-end w-full pt-2 gap-2"):
+            if row["status"] in ("pending", "approved"):
+                ui.button("Hold…", icon="pause", on_click=self.hold).props("dense outline no-caps color=warning").mark(
+                    "payout-hold"
+                )
+            if row["status"] == "held":
+                ui.button("Release", icon="play_arrow", on_click=self.release).props("dense outline no-caps").mark(
+                    "payout-release"
+                )
+            if row["status"] == "pending":
+                ui.button("Approve", icon="done", on_click=self.approve).props("dense unelevated no-caps").mark(
+                    "payout-approve"
+                )
+
+    # --- handlers: one service call each, then the list as it is now -----------------------------------------
+
+    async def approve(self) -> None:
+        row = self.selected
+        if row is None or not await confirm(
+            f"Approve payout #{row['id']}?", f"{row['amount']} to {row['creator']} will be paid.", ok_label="Approve"
+        ):
+            return
+        version = int(row["version"])
+        ok, _ = await call(
+            lambda s: payouts.approve_payout(s, actor=self.actor, payout_id=int(row["id"]), version=version)
+        )
+        if ok:
+            ui.notify(f"Payout #{row['id']} approved.", type="positive")
+        await self.reload()
+
+    async def release(self) -> None:
+        row = self.selected
+        if row is None:
+            return
+        version = int(row["version"])
+        ok, _ = await call(
+            lambda s: payouts.release_payout(s, actor=self.actor, payout_id=int(row["id"]), version=version)
+        )
+        if ok:
+            ui.notify(f"Payout #{row['id']} released.", type="positive")
+        await self.reload()
+
+    async def hold(self) -> None:
+        row = self.selected
+        if row is None:
+            return
+        dialog = ReasonDialog(
+            f"Hold payout #{row['id']}?",
+            f"{row['amount']} to {row['creator']} is not paid until someone releases it.",
+            ok_label="Hold",
+            conflict_labels=SNAPSHOT_LABELS,
+            host=self.view.host,
+            mark="hold",
+        )
+
+        async def confirmed(reason: str) -> bool:
+            version = int((self.selected or row)["version"])
+            ok, _ = await dialog.attempt(
+                unit_of_work(
+                    lambda s: payouts.hold_payout(
+                        s, actor=self.actor, payout_id=int(row["id"]), version=version, reason=reason
+                    )
+                ),
+                typed=row,
+                on_conflict=self.after_conflict,
+            )
+            return ok
+
+        if await dialog.ask(confirmed):
+            ui.notify(f"Payout #{row['id']} held.", type="positive")
+        await self.reload()
+
+    async def after_conflict(self, _exc: Conflict) -> dict[str, Any] | None:
+        await self.reload()
+        return self.selected

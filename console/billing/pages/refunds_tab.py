@@ -1,0 +1,204 @@
+"""The refunds tabs of /billing: every refund (filtered by status), and "Awaiting my approval": refunds above the
+approval threshold that someone else requested, each with Approve (sent to Stripe at once) and Reject… (a
+reason). A row opens the refund beside the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+from sqlalchemy.orm import Session
+
+from console.billing.pages.approve_dialog import SNAPSHOT_LABELS, ApproveDialog
+from console.billing.pages.common import REFUND_STATUS_LABELS, STATUS_CELL, col, money, status_fields
+from console.billing.service import queries, refunds
+from console.errors import Conflict
+from console.paging import Page, PageRequest
+from console.staff.permissions import Permission, can
+from console.ui.filter_bar import FilterBar, FilterField
+from console.ui.formatting import fmt_dt
+from console.ui.paged_table import PagedTable
+from console.ui.reason_dialog import ReasonDialog
+from console.ui.session import require_live_session
+from console.ui.work import unit_of_work
+
+if TYPE_CHECKING:
+    from console.billing.pages.view import BillingView
+
+
+@dataclass(frozen=True)
+class RefundStatusFilter:
+    status: str | None = None
+
+
+FILTERS = [FilterField("status", "Status", options={None: "Any status", **REFUND_STATUS_LABELS}, width="w-48")]
+COLUMNS = [
+    col("id", "#", "right"),
+    col("member", "Member"),
+    col("payment_id", "Payment", "right"),
+    col("amount", "Amount", "right"),
+    col("reason_label", "Reason"),
+    col("status", "Status"),
+    col("requested_by", "Requested by"),
+    col("approved_by", "Decided by"),
+    col("created", "Requested"),
+]
+
+
+def row_of(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "version": r.version,
+        "payment_id": r.payment_id,
+        "member_id": r.member_id,
+        "member": r.member_email,
+        "amount": money(r.amount_cents, r.currency),
+        "reason": r.reason,
+        "reason_label": refunds.REFUND_REASON_LABELS.get(r.reason, r.reason),
+        **status_fields(r.status, REFUND_STATUS_LABELS),
+        "requested_by": r.requested_by_label,
+        "requested_by_id": r.requested_by_id,
+        "approved_by": r.approved_by_label or "",
+        "created": fmt_dt(r.created_at),
+    }
+
+
+class RefundsTab:
+    """`mine=True`: the "Awaiting my approval" list, with the actions."""
+
+    def __init__(self, view: BillingView, *, mine: bool) -> None:
+        self.view, self.actor, self.mine = view, view.actor, mine
+        self.may_decide = mine and can(self.actor, Permission.BILLING_APPROVE)
+        self.selected: dict[str, Any] | None = None
+        self.flt = RefundStatusFilter()
+
+    def build(self) -> None:
+        with ui.row().classes("w-full items-start gap-4 no-wrap"):
+            with ui.column().classes("grow min-w-0 gap-2"):
+                if self.mine:
+                    ui.label(
+                        "Refunds above the approval threshold that someone else asked for; you cannot approve your own."
+                    ).classes("text-sm opacity-80")
+                else:
+                    FilterBar(
+                        RefundStatusFilter,
+                        FILTERS,
+                        on_apply=self.apply_filter,
+                        initial=self.view.params,
+                        mark="refunds",
+                    )
+                self.table = PagedTable(COLUMNS, self.fetch, on_row_click=self.select)
+                self.table.table.add_slot("body-cell-status", STATUS_CELL)
+            with ui.column().classes("w-[400px] shrink-0"):
+                self.detail()
+        ui.timer(0, self.table.reload, once=True)
+
+    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
+        def work(session: Session) -> Page[dict[str, Any]]:
+            found = queries.list_refunds(
+                session,
+                actor=self.actor,
+                status=None if self.mine else self.flt.status,
+                awaiting_my_approval=self.mine,
+                page=page,
+            )
+            return Page([row_of(r) for r in found.rows], found.total, found.estimated, found.request)
+
+        return unit_of_work(work)()
+
+    async def apply_filter(self, flt: RefundStatusFilter) -> None:
+        self.flt = flt
+        self.select(None)
+        await self.table.reload()
+
+    async def reload(self) -> None:
+        await self.table.reload(first_page=False)
+        if self.selected is not None:
+            now = next((r for r in self.table.table.rows if r["id"] == self.selected["id"]), None)
+            self.select(now)
+
+    def select(self, row: dict[str, Any] | None) -> None:
+        self.selected = row
+        self.detail.refresh()
+
+    @ui.refreshable_method
+    def detail(self) -> None:
+        row = self.selected
+        if row is None:
+            what = "approve or reject it" if self.may_decide else "see it"
+            ui.label(f"Choose a refund to {what}.").classes("text-sm opacity-70")
+            return
+        with ui.card().classes("w-full gap-1 p-3").mark("refund-detail"):
+            ui.label(f"Refund #{row['id']} · {row['status_label']}").classes("font-semibold").mark(
+                "refund-detail-title"
+            )
+            ui.label(f"{row['amount']} of payment #{row['payment_id']}").classes("text-sm").mark("refund-detail-amount")
+            ui.label(row["member"]).classes("text-sm")
+            ui.label(f"{row['reason_label']} · requested by {row['requested_by']} · {row['created']}").classes(
+                "text-xs opacity-80"
+            )
+            if row["approved_by"]:
+                ui.label(f"Decided by {row['approved_by']}").classes("text-xs opacity-80")
+            if self.may_decide and row["status"] == "awaiting_approval":
+                self.actions(row)
+
+    def actions(self, row: dict[str, Any]) -> None:
+        with ui.row().classes("justify-end w-full pt-2 gap-2"):
+            if row["requested_by_id"] == self.actor.staff_id:
+                ui.label("You asked for this refund: someone else approves it.").classes("text-xs text-orange-9")
+                return
+            ui.button("Reject…", on_click=self.reject).props("dense outline no-caps color=negative").mark(
+                "refund-reject"
+            )
+            ui.button("Approve", icon="done", on_click=self.approve).props("dense unelevated no-caps").mark(
+                "refund-approve"
+            )
+
+    # --- handlers --------------------------------------------------------------------------------------------
+
+    async def current_row(self) -> dict[str, Any] | None:
+        """The selected refund's row as the list shows it now (after someone else acted on it)."""
+        await self.reload()
+        return self.selected
+
+    async def approve(self) -> None:
+        row = self.selected
+        if row is None or require_live_session() is None:
+            return
+        await ApproveDialog(self.actor, row, host=self.view.host, reload=self.current_row).open()
+        await self.reload()
+
+    async def reject(self) -> None:
+        row = self.selected
+        if row is None or require_live_session() is None:
+            return
+        dialog = ReasonDialog(
+            f"Reject refund #{row['id']}?",
+            f"{row['amount']} to {row['member']} is not refunded; {row['requested_by']} sees your reason.",
+            ok_label="Reject",
+            danger=True,
+            conflict_labels=SNAPSHOT_LABELS,
+            host=self.view.host,
+            mark="reject",
+        )
+
+        async def confirmed(reason: str) -> bool:
+            version = int((self.selected or row)["version"])
+            ok, _ = await dialog.attempt(
+                unit_of_work(
+                    lambda s: refunds.reject_refund(
+                        s, actor=self.actor, refund_id=int(row["id"]), version=version, note=reason
+                    )
+                ),
+                typed=row,
+                on_conflict=self.after_conflict,
+            )
+            return ok
+
+        if await dialog.ask(confirmed):
+            ui.notify(f"Refund #{row['id']} rejected.", type="positive")
+        await self.reload()
+
+    async def after_conflict(self, _exc: Conflict) -> dict[str, Any] | None:
+        return await self.current_row()

@@ -1,0 +1,43 @@
+"""One service call in its own unit of work, off the event loop: what every page handler does.
+
+    ok, refund = await call(lambda s: refunds.request_refund(s, actor=actor, ...), fields={"amount": amount})
+
+`call` checks the session is still alive, runs the function in a `session_scope()` through `run.io_bound`, and
+turns a service's refusal into a message (on the given fields, else a notification; `forms.guarded`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from nicegui import run
+from sqlalchemy.orm import Session
+
+from console.db import session_scope
+from console.ui.forms import guarded
+from console.ui.session import require_live_session
+
+T = TypeVar("T")
+
+
+def unit_of_work(fn: Callable[[Session], T]) -> Callable[[], T]:
+    def work() -> T:
+        with session_scope() as session:
+            return fn(session)
+
+    return work
+
+
+async def call(fn: Callable[[Session], T], **guard: Any) -> tuple[bool, T | None]:
+    """One service call in its own unit of work, off the event loop; refusals become messages (forms.guarded)."""
+    if require_live_session() is None:
+        return False, None
+    return await guarded(lambda: run.io_bound(unit_of_work(fn)), **guard)
+
+
+async def call_own(fn: Callable[[], T], **guard: Any) -> tuple[bool, T | None]:
+    """`call` for a service that opens its own units of work (it commits before and after a provider call)."""
+    if require_live_session() is None:
+        return False, None
+    return await guarded(lambda: run.io_bound(fn), **guard)

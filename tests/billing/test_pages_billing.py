@@ -1,0 +1,203 @@
+"""/billing with NiceGUI's simulated user: the payments list with its filters and search (member e-mail or a Stripe
+id), "Awaiting my approval" with Approve by a second finance staff member and Reject with a reason, the payouts
+queue (approve, hold with a reason, release, a stale hold kept in its dialog), the keys, and executives reading
+without any action (the buttons absent, and the services refusing them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from nicegui.testing import User
+
+from console.billing.models import Payment, Payout, Refund
+from console.billing.service import payouts, refunds
+from console.db import session_scope
+from console.errors import Forbidden
+from tests.billing.page_helpers import (
+    choose_row,
+    member,
+    payment,
+    payout,
+    refund_count,
+    request,
+    signed_in,
+    stored,
+    wait_text,
+)
+from tests.moderation.page_helpers import click, press, texts, type_into, wait_shown
+from tests.ui.helpers import element, rows, shown, wait_for_caption, wait_for_rows, wait_until
+
+
+async def test_payments_are_listed_filtered_and_searched(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    ann, bob = member("ann@pay.example"), member("bob@pay.example")
+    first = payment(ann, 999)
+    payment(ann, 450, status="failed", kind="credits")
+    payment(bob, 1999)
+    await user.open("/billing")
+    await wait_for_caption(user, "1–3 of 3")
+    assert shown(user, "billing-sandbox")
+    row = next(r for r in rows(user) if r["id"] == first)
+    assert (row["member"], row["kind_label"], row["amount"], row["status_label"]) == (
+        "ann@pay.example",
+        "Subscription",
+        "$9.99",
+        "Succeeded",
+    )
+    element(user, "payments-status").value = "failed"
+    await wait_for_caption(user, "1–1 of 1")
+    assert rows(user)[0]["kind_label"] == "Credits"
+    element(user, "payments-status").value = None
+    type_into(user, "payments-search", "bob@")
+    user.find(marker="payments-search").trigger("keydown.enter")
+    await wait_for_rows(user, lambda r: [x["member"] for x in r] == ["bob@pay.example"], "bob's payment")
+    type_into(user, "payments-search", stored_charge(first))
+    user.find(marker="payments-search").trigger("keydown.enter")
+    await wait_for_rows(user, lambda r: [x["id"] for x in r] == [first], "the payment by its charge id")
+    await choose_row(user, first)
+    await wait_shown(user, "payment-detail")
+    assert shown(user, "payment-refund") and shown(user, "payment-member-link")
+
+
+def stored_charge(payment_id: int) -> str:
+    charge = stored(Payment, payment_id).charge_id
+    assert charge
+    return str(charge)
+
+
+async def test_a_second_finance_staff_member_approves_and_it_goes_to_stripe(
+    user: User, make_staff: Any, actor_for: Any
+) -> None:
+    asker_id, _ = make_staff("finance", name="Asker")
+    paid = payment(member("big@pay.example"), 12_000)
+    refund = request(actor_for(asker_id), paid, 8_000)
+    assert refund.status == "awaiting_approval"
+    await signed_in(user, make_staff)
+    await user.open("/billing?tab=approvals")
+    await wait_for_caption(user, "1–1 of 1")
+    await choose_row(user, refund.id)
+    await wait_shown(user, "refund-detail")
+    click(user, "refund-approve")
+    await wait_shown(user, "approve-card")
+    assert texts(user, "approve-what")[0].startswith("$80.00 to big@pay.example for payment")
+    type_into(user, "approve-note", "checked the ticket")
+    click(user, "approve-ok")
+    assert await wait_text(user, "approve-result", bool) == "Refunded $80.00. Stripe confirmed it."
+    done = stored(Refund, refund.id)
+    assert (done.status, done.decision_note) == ("succeeded", "checked the ticket")
+    click(user, "approve-close")
+    await wait_for_caption(user, "0–0 of 0")  # nothing awaits this approver any more
+
+
+async def test_the_requester_finds_nothing_to_approve_and_rejecting_needs_a_reason(
+    user: User, make_staff: Any, actor_for: Any
+) -> None:
+    fin_id = await signed_in(user, make_staff)
+    mine = request(actor_for(fin_id), payment(member(), 9_000), 6_000)
+    asker_id, _ = make_staff("finance", name="Asker")
+    theirs = request(actor_for(asker_id), payment(member(), 9_000), 7_000)
+    await user.open("/billing?tab=approvals")
+    found = await wait_for_rows(user, lambda r: len(r) == 1, "one refund to decide")
+    assert found[0]["id"] == theirs.id  # not mine
+    await choose_row(user, theirs.id)
+    await wait_shown(user, "refund-reject")
+    click(user, "refund-reject")
+    await wait_shown(user, "reject-dialog")
+    click(user, "reject-ok")
+    await wait_until(lambda: element(user, "reject-input").error == "Reason is required", what="the reason message")
+    type_into(user, "reject-input", "no ticket for this")
+    click(user, "reject-ok")
+    await wait_until(lambda: stored(Refund, theirs.id).status == "rejected", what="the rejection")
+    await wait_for_caption(user, "0–0 of 0")
+    assert stored(Refund, mine.id).status == "awaiting_approval"
+
+
+async def test_payouts_are_approved_held_with_a_reason_and_released(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    first, second = payout(12_000, creator="Cara Creator"), payout(5_000)
+    await user.open("/billing?tab=payouts")
+    await wait_for_caption(user, "1–2 of 2")
+    await choose_row(user, first)
+    await wait_shown(user, "payout-approve")
+    click(user, "payout-approve")
+    await wait_shown(user, "confirm-ok")
+    click(user, "confirm-ok")
+    await wait_until(lambda: stored(Payout, first).status == "approved", what="the approval")
+    await choose_row(user, second)
+    await wait_shown(user, "payout-hold")
+    click(user, "payout-hold")
+    await wait_shown(user, "hold-dialog")
+    type_into(user, "hold-input", "tax form missing")
+    click(user, "hold-ok")
+    await wait_until(lambda: stored(Payout, second).status == "held", what="the hold")
+    await wait_text(user, "payout-hold-reason", lambda t: t == "Held: tax form missing")
+    await wait_shown(user, "payout-release")
+    click(user, "payout-release")
+    await wait_until(lambda: stored(Payout, second).status == "pending", what="the release")
+    await wait_shown(user, "payout-approve")  # the list as it is now
+
+
+async def test_a_stale_hold_shows_who_changed_it_and_keeps_the_reason(
+    user: User, make_staff: Any, actor_with: Any
+) -> None:
+    await signed_in(user, make_staff)
+    payout_id = payout(12_000)
+    await user.open("/billing?tab=payouts")
+    await choose_row(user, payout_id)
+    await wait_shown(user, "payout-hold")
+    click(user, "payout-hold")
+    with session_scope() as session:  # someone else approves it meanwhile
+        payouts.approve_payout(session, actor=actor_with("finance"), payout_id=payout_id, version=1)
+    await wait_shown(user, "hold-dialog")
+    type_into(user, "hold-input", "bank details look wrong")
+    click(user, "hold-ok")
+    await wait_shown(user, "hold-conflict")
+    assert element(user, "hold-input").value == "bank details look wrong"
+    assert stored(Payout, payout_id).status == "approved"
+    click(user, "hold-ok")  # again, on what is stored now
+    await wait_until(lambda: stored(Payout, payout_id).status == "held", what="the hold on the stored version")
+    await wait_shown(user, "payout-hold-reason")
+
+
+async def test_keys_switch_tabs_and_are_listed(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    await user.open("/billing")
+    await wait_for_caption(user, "0–0 of 0")
+    press(user, "4")
+    await wait_until(lambda: element(user, "billing-tabs").value == "payouts", what="the payouts tab")
+    await wait_shown(user, "payouts-bar")
+    press(user, "?")
+    await wait_shown(user, "shortcut-sheet")
+    listed = texts(user, "shortcut-what")
+    assert "Search payments (member e-mail or Stripe id)" in listed and "Go to Billing" in listed
+
+
+async def test_executives_read_without_any_action(user: User, make_staff: Any, actor_with: Any, actor_for: Any) -> None:
+    paid = payment(member(), 9_000)
+    asker = actor_with("finance")
+    refund = request(asker, paid, 7_000)
+    payout_id = payout()
+    exec_id = await signed_in(user, make_staff, "executive", email="eve.exec@test.example", name="Eve Exec")
+    await user.open("/billing")
+    await wait_for_caption(user, "1–1 of 1")
+    assert shown(user, "billing-read-only") and shown(user, "billing-sandbox")
+    assert not shown(user, "billing-tab-approvals")
+    await choose_row(user, paid)
+    await wait_shown(user, "payment-detail")
+    assert not shown(user, "payment-refund") and not shown(user, "payment-member-link")
+    await user.open("/billing?tab=payouts")
+    await choose_row(user, payout_id)
+    await wait_shown(user, "payout-detail")
+    assert not any(shown(user, m) for m in ("payout-approve", "payout-hold", "payout-release"))
+    # The services refuse an executive whatever the page shows.
+    executive = actor_for(exec_id)
+    with session_scope() as session, pytest.raises(Forbidden):
+        refunds.request_refund(
+            session, actor=executive, payment_id=paid, amount_cents=100, reason="goodwill", idempotency_key="x1"
+        )
+    with session_scope() as session, pytest.raises(Forbidden):
+        refunds.approve_refund(session, actor=executive, refund_id=refund.id, version=refund.version)
+    with session_scope() as session, pytest.raises(Forbidden):
+        payouts.approve_payout(session, actor=executive, payout_id=payout_id, version=1)
+    assert refund_count(paid) == 1

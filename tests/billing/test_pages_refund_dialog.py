@@ -1,0 +1,175 @@
+"""The refund dialog with NiceGUI's simulated user (on the member 360 page; the sandbox gateway by default): the
+full amount, part of it, a bad amount's message on the field, a refund above the threshold waiting for a second
+person, Apple-billed payments blocked with where to go, a double click giving one refund, Stripe not answering
+or refusing, and a refund that no longer fits because someone refunded meanwhile (the input kept)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui.testing import User
+
+from console.billing import gateway as gateway_module
+from console.billing.gateway import GatewayRefund, GatewayRefused, GatewayUnavailable, SandboxGateway
+from console.billing.models import Payment, Refund
+from console.billing.pages.refund_dialog import STILL_SUBMITTING
+from console.db import session_scope
+from tests.billing.page_helpers import member, payment, refund_count, request, signed_in, stored, wait_text
+from tests.moderation.page_helpers import click, texts, type_into, wait_shown
+from tests.ui.helpers import element, shown, wait_until
+
+
+async def _open_dialog(user: User, member_id: int, payment_id: int) -> None:
+    await user.open(f"/members/{member_id}")
+    await wait_shown(user, "member-payments")
+    click(user, f"payment-refund-{payment_id}")
+    await wait_shown(user, "refund-card")
+
+
+def _refunds(payment_id: int) -> list[Refund]:
+    from sqlalchemy import select
+
+    with session_scope() as session:
+        return list(session.execute(select(Refund).where(Refund.payment_id == payment_id)).scalars())
+
+
+async def test_the_full_amount_is_refunded_at_once_below_the_threshold(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 3000)
+    await _open_dialog(user, who, paid)
+    assert texts(user, "refund-refundable") == ["Refundable now: $30.00"]
+    assert element(user, "refund-amount").value == "30.00"
+    assert texts(user, "refund-approval")[0].startswith("Up to $50.00")
+    assert shown(user, "billing-sandbox")
+    click(user, "refund-submit")
+    assert await wait_text(user, "refund-result", bool) == "Refunded $30.00. Stripe confirmed it."
+    [refund] = _refunds(paid)
+    assert (refund.amount_cents, refund.status, refund.reason) == (3000, "succeeded", "requested_by_customer")
+    assert stored(Payment, paid).status == "refunded"
+    click(user, "refund-close")
+    await wait_text(user, "member-refund-status", lambda t: t == "Succeeded")  # the page shows it
+
+
+async def test_part_of_a_payment_with_a_reason_and_a_note(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 4000)
+    await _open_dialog(user, who, paid)
+    type_into(user, "refund-amount", "12.5")
+    element(user, "refund-reason").value = "duplicate"
+    type_into(user, "refund-note", "charged twice")
+    click(user, "refund-submit")
+    assert await wait_text(user, "refund-result", bool) == "Refunded $12.50. Stripe confirmed it."
+    [refund] = _refunds(paid)
+    assert (refund.amount_cents, refund.reason, refund.note) == (1250, "duplicate", "charged twice")
+    assert stored(Payment, paid).status == "partially_refunded"
+
+
+async def test_a_bad_amount_is_refused_on_the_field_and_nothing_is_refunded(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 3000)
+    await _open_dialog(user, who, paid)
+    for typed, message in [
+        ("40.00", "Amount must be at most "),  # the service: what the payment still has to refund
+        ("12.345", "Amount may have at most 2 decimals"),
+        ("ten", "Amount must be an amount like 12.50"),
+        ("-5", "Amount must not be negative"),
+    ]:
+        type_into(user, "refund-amount", typed)
+        click(user, "refund-submit")
+        await wait_until(
+            lambda m=message: str(element(user, "refund-amount").error or "").startswith(m), what=f"'{message}'"
+        )
+        assert element(user, "refund-amount").value == typed  # the input is kept
+        await wait_until(lambda: "loading" not in element(user, "refund-submit").props, what="the dialog to settle")
+    assert refund_count(paid) == 0
+
+
+async def test_above_the_threshold_it_waits_for_a_second_person(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 9000)
+    await _open_dialog(user, who, paid)
+    assert texts(user, "refund-approval")[0].startswith("Above $50.00: a second finance staff member")
+    type_into(user, "refund-amount", "20")
+    await wait_until(lambda: texts(user, "refund-approval")[0].startswith("Up to $50.00"), what="the note to change")
+    type_into(user, "refund-amount", "80")
+    click(user, "refund-submit")
+    result = await wait_text(user, "refund-result", bool)
+    assert result.startswith("Refund of $80.00 requested (above $50.00). It waits for a second finance staff member")
+    assert [r.status for r in _refunds(paid)] == ["awaiting_approval"]
+
+
+async def test_apple_billed_payments_say_where_to_refund_them(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 999, provider="apple")
+    await _open_dialog(user, who, paid)
+    [why] = texts(user, "refund-blocked")
+    assert "Apple bills this payment" in why and "reportaproblem.apple.com" in why
+    assert not shown(user, "refund-amount") and not shown(user, "refund-submit")
+
+
+async def test_a_double_click_gives_one_refund(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 2500)
+    await _open_dialog(user, who, paid)
+    button = user.find(marker="refund-submit")
+    button.click()
+    button.click()
+    await wait_text(user, "refund-result", bool)
+    assert refund_count(paid) == 1
+    assert stored(Payment, paid).refunded_cents == 2500
+
+
+class _Unreachable(SandboxGateway):
+    def create_refund(self, **kwargs: Any) -> GatewayRefund:
+        raise GatewayUnavailable("Connection reset by peer")
+
+
+class _Refusing(SandboxGateway):
+    def create_refund(self, **kwargs: Any) -> GatewayRefund:
+        raise GatewayRefused("Charge ch_x has already been refunded.")
+
+
+async def test_stripe_not_answering_leaves_it_to_the_reconcile_job(user: User, make_staff: Any) -> None:
+    gateway_module.set_gateway(_Unreachable())
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 1500)
+    await _open_dialog(user, who, paid)
+    click(user, "refund-submit")
+    assert await wait_text(user, "refund-result", bool) == STILL_SUBMITTING
+    assert [r.status for r in _refunds(paid)] == ["submitting"]
+
+
+async def test_stripe_refusing_shows_its_message(user: User, make_staff: Any) -> None:
+    gateway_module.set_gateway(_Refusing())
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 1500)
+    await _open_dialog(user, who, paid)
+    click(user, "refund-submit")
+    result = await wait_text(user, "refund-result", bool)
+    assert result.startswith("The refund of $15.00 failed:") and "already been refunded" in result
+
+
+async def test_a_refund_made_meanwhile_is_shown_and_the_input_kept(
+    user: User, make_staff: Any, actor_with: Any
+) -> None:
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 3000)
+    await _open_dialog(user, who, paid)
+    request(actor_with("finance"), paid, 2000)  # someone else, while the dialog is open
+    click(user, "refund-submit")
+    await wait_until(
+        lambda: str(element(user, "refund-amount").error or "").startswith("Amount must be at most"),
+        what="the amount's message",
+    )
+    assert element(user, "refund-amount").value == "30.00"
+    await wait_until(lambda: texts(user, "refund-refundable") == ["Refundable now: $10.00"], what="the new figures")
+    assert refund_count(paid) == 1
