@@ -1,8 +1,8 @@
 """Background work of the billing area, one asyncio task per console process: every
 CONSOLE_BILLING_RECONCILE_SECONDS (default 60; 0 turns it off) refunds left `submitting` or `pending` are
-reconciled with Stripe (service/refund_sync.py). Only refunds sent long enough ago to have had their answer are
-touched, so a refund whose call is still on its way is never sent a second time. Several processes may run it:
-a re-send is claimed on the refund's version first."""
+reconciled with Stripe (service/refund_sync.py), and comp subscriptions past their period end are ended. Only
+refunds sent long enough ago to have had their answer are touched, so a refund whose call is still on its way is
+never sent a second time. Several processes may run it: a re-send is claimed on the refund's version first."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import asyncio
 import logging
 
 from console.actor import Actor
+from console.billing.service.comp_expiry import expire_comp_subscriptions
 from console.billing.service.refunds import ReconcileReport, reconcile_refunds
 from console.config import get_settings
+from console.db import session_scope
 
 log = logging.getLogger(__name__)
 RECONCILER = Actor(kind="system", label="billing reconcile")
@@ -31,6 +33,15 @@ def reconcile_tick() -> ReconcileReport:
     return report
 
 
+def comp_expiry_tick() -> int:
+    """Comp subscriptions past their period end: canceled (when set to) or expired; see service/comp_expiry.py."""
+    with session_scope() as session:
+        ended = expire_comp_subscriptions(session, actor=RECONCILER)
+    if ended:
+        log.info("billing: %d comp subscription(s) ended at their period end", ended)
+    return ended
+
+
 async def run_forever() -> None:
     from nicegui import run
 
@@ -38,6 +49,7 @@ async def run_forever() -> None:
     while True:
         try:
             await run.io_bound(reconcile_tick)
+            await run.io_bound(comp_expiry_tick)
         except Exception:  # one bad tick must not stop the next; operators see it in the log
             log.exception("billing reconcile failed; retrying at the next tick")
         await asyncio.sleep(interval)

@@ -22,7 +22,6 @@ from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from itertools import accumulate
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,6 +29,9 @@ from sqlalchemy import func, select
 from console.actor import SYSTEM
 from console.billing.demo import CANCEL_REASONS, CREDIT_PACKS, DECLINES, HOLD_REASONS, PLANS, TIP_AMOUNTS, TIP_WEIGHTS
 from console.billing.models import CreditLedgerEntry, Payment, Payout, Plan, Refund, Subscription
+from console.billing.scale_mix import pattern as _pattern
+from console.billing.scale_mix import spread as _spread
+from console.billing.scale_mix import weighted as _weighted
 from console.bulkload import analyze, bulk_load
 from console.catalog.models import Performer, Video
 from console.db import get_engine, owner_engine, session_scope
@@ -55,33 +57,6 @@ REFUND_PLAN = [
     ("rejected", 5, True),
     ("canceled", 4, False),
 ]
-
-
-def _pattern(shares: dict[str, int]) -> list[str]:
-    """A repeating list with each value as often as its share (deterministic spread without random calls)."""
-    out = [value for value, share in shares.items() for _ in range(share)]
-    random.Random(len(out)).shuffle(out)
-    return out
-
-
-def _weighted(pairs: list[tuple[str, int]]) -> tuple[list[str], list[float]]:
-    """Values and their cumulative shares in [0, 1): `values[bisect(cum, rng.random())]` picks one (as
-    rng.choices does, without recomputing the weights for each of millions of rows)."""
-    total = sum(weight for _, weight in pairs)
-    return [value for value, _ in pairs], [c / total for c in accumulate(weight for _, weight in pairs)][:-1]
-
-
-def _spread(shares: dict[str, int]) -> list[str]:
-    """Like `_pattern`, but every stretch of it holds each value in proportion (smooth weighted round robin): a
-    tiny seed's first few refunds already show every state."""
-    total, current, out = sum(shares.values()), dict.fromkeys(shares, 0), []
-    for _ in range(total):
-        for value, share in shares.items():
-            current[value] += share
-        pick = max(current, key=lambda value: current[value])
-        current[pick] -= total
-        out.append(pick)
-    return out
 
 
 def _all_columns(model: Any) -> list[str]:

@@ -23,6 +23,7 @@ from console.billing.models import (
     Payment,
     Refund,
 )
+from console.billing.money import format_money
 from console.db import utcnow
 from console.errors import Conflict, NotFound
 
@@ -51,9 +52,8 @@ STRIPE_WEBHOOK = Actor(kind="system", label="Stripe webhook")
 
 
 def money(cents: int, currency: str) -> str:
-    """12345, 'USD' -> '123.45 USD' (plain, for messages; pages format with console/billing/money.py)."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100:,}.{abs(cents) % 100:02d} {currency}"
+    """Amounts in messages read as they do on the pages ("$12.50")."""
+    return format_money(cents, currency)
 
 
 def refund_view(refund: Refund) -> dict[str, Any]:
