@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     stripe_max_network_retries: int = Field(default=2, ge=0, le=10)
     stripe_timeout_seconds: int = Field(default=20, ge=1, le=120)
     billing_reconcile_seconds: int = Field(default=60, ge=0)  # refunds left submitting are reconciled; 0 turns it off
+    ads_rollup_seconds: int = Field(default=300, ge=0)  # raw impressions/clicks rolled up this often; 0 turns it off
+    ads_claim_minutes: int = Field(default=10, ge=1, le=24 * 60)  # how long an ad under review stays a reviewer's
+    ads_ctr_alert_percent: float = Field(default=5.0, gt=0, le=100)  # a day's CTR above this is flagged
+    ads_creative_max_mb: int = Field(default=20, ge=1, le=200)  # largest creative upload (video ads)
     audit_checkpoint_minutes: int = Field(default=5, ge=0)  # 0 turns the periodic checkpoint job off
 
     @property

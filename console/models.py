@@ -1,5 +1,15 @@
 """Imports every domain's models so the one MetaData knows all tables (Alembic and tests use this)."""
 
+from console.ads.models import (
+    Ad,
+    AdCampaign,
+    AdClick,
+    AdDomainBlock,
+    AdImpression,
+    AdRollupRun,
+    AdStatsDaily,
+    Advertiser,
+)
 from console.audit.models import AuditEvent
 from console.billing.models import (
     CreditLedgerEntry,
@@ -41,6 +51,14 @@ from console.staff.models import LoginAttempt, Staff, StaffSession
 from console.system.models import SystemConfig
 
 __all__ = [
+    "Ad",
+    "AdCampaign",
+    "AdClick",
+    "AdDomainBlock",
+    "AdImpression",
+    "AdRollupRun",
+    "AdStatsDaily",
+    "Advertiser",
     "Appeal",
     "AuditEvent",
     "Base",

@@ -40,6 +40,7 @@ class Permission(StrEnum):
     MODERATION_APPEALS = "moderation.appeals"
     MODERATION_ASSIGN = "moderation.assign"
     ADS_READ = "ads.read"
+    ADS_EDIT = "ads.edit"
     ADS_REVIEW = "ads.review"
     BILLING_READ = "billing.read"
     BILLING_REFUND = "billing.refund"
@@ -59,7 +60,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
     Role.COMPLIANCE: frozenset(
         {P.CATALOG_READ, P.COMPLIANCE_READ_LEGAL, P.COMPLIANCE_EDIT, P.COMPLIANCE_VERIFY, P.COMPLIANCE_EXPORT}
     ),
-    Role.ADS: frozenset({P.ADS_READ, P.ADS_REVIEW}),
+    Role.ADS: frozenset({P.ADS_READ, P.ADS_EDIT, P.ADS_REVIEW}),
     Role.FINANCE: frozenset(
         {
             P.MEMBERS_READ,

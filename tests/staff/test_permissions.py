@@ -31,6 +31,7 @@ ALL_PERMISSIONS = {
     "moderation.appeals",
     "moderation.assign",
     "ads.read",
+    "ads.edit",
     "ads.review",
     "billing.read",
     "billing.refund",
@@ -52,7 +53,7 @@ EXPECTED: dict[str, set[str]] = {
         "compliance.verify",
         "compliance.export",
     },
-    "ads": {"ads.read", "ads.review"},
+    "ads": {"ads.read", "ads.edit", "ads.review"},  # ad-ops enter what advertisers send and review it
     # Finance requests refunds and approves other people's (the service refuses one's own: four eyes).
     "finance": {
         "members.read",
@@ -125,7 +126,7 @@ def test_staff_without_roles_or_with_unknown_roles_has_nothing(permission: Permi
 
 
 def test_unknown_role_next_to_a_known_one_grants_only_the_known_one() -> None:
-    assert {p.value for p in permissions_for(["superuser", "ads"])} == {"ads.read", "ads.review"}
+    assert {p.value for p in permissions_for(["superuser", "ads"])} == {"ads.read", "ads.edit", "ads.review"}
     assert can(staff_with("superuser", "ads"), Permission.ADS_REVIEW)
     assert not can(staff_with("superuser", "ads"), Permission.STAFF_MANAGE)
 
