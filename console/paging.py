@@ -49,6 +49,7 @@ class Page(Generic[T]):
 
 
 PROBE_FACTOR = 8  # counted exactly when the planner expects at most 8x the cap (a bounded probe of cap + 1 rows)
+PROBE_FLOOR = 2_000  # ... or a couple of thousand rows: an empty table's guess (10 pages) is several hundred
 
 
 def exact_or_estimated_count(session: Session, query: Select[Any], cap: int = EXACT_COUNT_CAP) -> tuple[int, bool]:
@@ -68,7 +69,7 @@ def exact_or_estimated_count(session: Session, query: Select[Any], cap: int = EX
     # Far past the cap: trust the planner. Near it, count (at most cap + 1 rows): a table never analysed since it
     # was emptied is guessed at ~10 pages (hundreds of rows) whatever it holds, and a small list must not say
     # "about 410" when it holds 50.
-    if estimate > cap * PROBE_FACTOR:
+    if estimate > max(cap * PROBE_FACTOR, PROBE_FLOOR):
         return estimate, True
     probe: Select[Any] = query.order_by(None).with_only_columns(literal_column("1"), maintain_column_froms=True)
     capped = int(session.execute(select(func.count()).select_from(probe.limit(cap + 1).subquery())).scalar_one())
