@@ -159,3 +159,33 @@ def set_state(ad_id: int, state: str) -> Ad:
 
 def today() -> date:
     return utcnow().date()
+
+
+def audit_count(*actions: str) -> int:
+    """How many audit events the ads services wrote (of these actions, or all ads entities)."""
+    from sqlalchemy import func, select
+
+    from console.audit.models import AuditEvent
+
+    query = select(func.count()).select_from(AuditEvent)
+    if actions:
+        query = query.where(AuditEvent.action.in_(actions))
+    else:
+        query = query.where(AuditEvent.entity.in_(("ad", "ad_campaign", "advertiser", "ad_domain_block")))
+    with session_scope() as session:
+        return int(session.execute(query).scalar_one())
+
+
+def audit_actions(entity: str, entity_id: int) -> list[str]:
+    from sqlalchemy import select
+
+    from console.audit.models import AuditEvent
+
+    with session_scope() as session:
+        return list(
+            session.execute(
+                select(AuditEvent.action)
+                .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id))
+                .order_by(AuditEvent.id)
+            ).scalars()
+        )
