@@ -15,6 +15,7 @@ TYPING_SCRIPT = '<script defer src="/assets/typing.js"></script>'
 
 def create_app() -> None:
     from console.ads import media_route as ad_media
+    from console.ads import pages as ads_pages
     from console.audit import anchor
     from console.audit import pages as audit_pages
     from console.billing import jobs as billing_jobs
@@ -74,6 +75,7 @@ def create_app() -> None:
     production_pages.register()  # /compliance/productions/{video_id}, /compliance/custodian
     moderation_pages.register()  # /moderation, /moderation/appeals, /moderation/cases/{case_id}
     billing_pages.register()  # /billing
+    ads_pages.register()  # /ads, /ads/campaigns/{id}, /ads/advertisers, /ads/blocklist
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()
