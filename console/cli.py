@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from console.ads.cli import add_parser as add_ads_parser
+from console.ads.cli import run as cmd_ads
 from console.config import ConfigError, get_settings
 
 
@@ -394,9 +396,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
     seed.add_argument(
         "--areas",
-        default="members,catalog,compliance,moderation,billing",
+        default="members,catalog,compliance,moderation,billing,ads",
         help="--scale parts, comma-separated (default all; e.g. `moderation` alone on a database that has the rest; "
-        "`members,billing` for billing alone)",
+        "`members,billing` for billing alone; `ads` alone)",
     )
     staff = sub.add_parser("staff", help="create or list staff accounts")
     staff_sub = staff.add_subparsers(dest="staff_cmd", required=True)
@@ -435,7 +437,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--only",
         default=None,
-        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, pages (default all)",
+        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, ads, pages "
+        "(default all)",
     )
     records = sub.add_parser("records", help="2257 records tools")
     records_sub = records.add_subparsers(dest="records_cmd", required=True)
@@ -449,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(exit 3 if any was held)",
     )
     _add_billing_parser(sub)
+    add_ads_parser(sub)
     return parser
 
 
@@ -484,6 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": cmd_bench,
         "records": cmd_records,
         "billing": cmd_billing,
+        "ads": cmd_ads,
     }
     return handlers[command](args)
 
