@@ -32,6 +32,7 @@ LABELS = {
     "creative_url": "Creative URL",
     "click_url": "Click URL",
     "duration_seconds": "Duration",
+    "poster": "Poster",
 }
 
 
@@ -48,6 +49,8 @@ class AdForm:
         self.version = None if ad is None else int(ad.version)
         self.upload_data: bytes | None = None
         self.upload_name: str | None = None
+        self.poster_data: bytes | None = None
+        self.poster_name: str | None = None
         with host if host is not None and not host.is_deleted else nullcontext():
             self.dialog = ui.dialog().mark("ad-form-dialog")
         with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark("ad-form"):
@@ -119,6 +122,13 @@ class AdForm:
             .classes("w-64")
             .mark("ad-duration-in")
         )
+        if ad is not None and ad.type != "banner":
+            f["poster"] = (
+                ui.upload(label="Poster image (PNG, JPEG or WebP)", auto_upload=True, on_upload=self.poster_uploaded)
+                .props('flat bordered accept="image/png,image/jpeg,image/webp"')
+                .classes("w-full")
+                .mark("ad-poster-upload")
+            )
         self.fields = f
 
     def stored_note(self) -> str:
@@ -139,6 +149,12 @@ class AdForm:
         self.upload_name = e.file.name
         self.upload_note.text = self.stored_note()
 
+    async def poster_uploaded(self, e: UploadEventArguments) -> None:
+        if require_live_session() is None:
+            return
+        self.poster_data, self.poster_name = await e.file.read(), e.file.name
+        ui.notify(f"Poster {e.file.name} ready: save to keep it.", type="info")
+
     async def ask(self) -> bool:
         try:
             return bool(await self.dialog)
@@ -158,6 +174,8 @@ class AdForm:
         }
         if self.upload_data is not None:
             values["creative"], values["filename"] = self.upload_data, self.upload_name
+        if self.poster_data is not None:
+            values["poster"], values["poster_filename"] = self.poster_data, self.poster_name
         return values
 
     def work(self) -> Any:
@@ -177,7 +195,8 @@ class AdForm:
             "creative_url": ad.creative_url,
             "duration_seconds": ad.duration_seconds,
         }
-        changes = {k: v for k, v in values.items() if k in ("creative", "filename") or v != stored.get(k)}
+        files = ("creative", "filename", "poster", "poster_filename")
+        changes = {k: v for k, v in values.items() if k in files or v != stored.get(k)}
         ad_id, version = int(ad.id), self.version
         return unit_of_work(
             lambda s: ad_service.update_ad(s, actor=self.actor, ad_id=ad_id, version=version, **changes)
@@ -195,7 +214,7 @@ class AdForm:
             show_errors(exc, self.fields, self.summary, labels=LABELS)
             return
         except Conflict as exc:
-            self.conflict.show(exc, {k: v for k, v in self.values().items() if k not in ("creative", "filename")})
+            self.conflict.show(exc, {k: v for k, v in self.values().items() if not isinstance(v, bytes)})
             if exc.current.get("version"):
                 self.version = int(exc.current["version"])
             return

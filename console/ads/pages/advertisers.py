@@ -1,5 +1,5 @@
-"""/ads/advertisers: the advertisers, server-paged, with New advertiser… for ad-ops; /ads/advertisers/{id}: one
-advertiser's facts and campaigns (server-paged), with New campaign… for ad-ops."""
+"""/ads/advertisers: the advertisers by name (searched on the server), with New advertiser… for ad-ops;
+/ads/advertisers/{id}: one advertiser's facts and campaigns (newest first), with New campaign… for ad-ops."""
 
 from __future__ import annotations
 
@@ -7,21 +7,18 @@ from contextlib import nullcontext
 from typing import Any
 
 from nicegui import ui
-from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.ads.pages.campaign_form import CampaignForm
-from console.ads.pages.common import col, money
+from console.ads.pages.common import ListTable, col, money
 from console.ads.service import advertisers, campaigns
 from console.db import session_scope
 from console.errors import NotFound
-from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import limit_length
 from console.ui.keymap import page_keys
-from console.ui.paged_table import PagedTable
-from console.ui.work import call, unit_of_work
+from console.ui.work import call
 
 ADVERTISER_COLUMNS = [
     col("id", "#", "right"),
@@ -39,11 +36,12 @@ CAMPAIGN_COLUMNS = [
     col("bid", "CPM bid", "right"),
     col("pacing", "Pacing"),
 ]
+LIMIT = 200
 ADVERTISER_LABELS = {"name": "Name", "contact_email": "Contact e-mail", "website": "Website"}
 
 
 class AdvertisersView:
-    """Every advertiser, a page at a time; a click opens one."""
+    """The advertisers by name (searched on the server); a click opens one."""
 
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
@@ -51,35 +49,39 @@ class AdvertisersView:
 
     def build(self) -> None:
         self.host = ui.element("div")
-        with ui.row().classes("items-center gap-3 w-full"):
-            ui.link("← Review queue", "/ads").classes("text-sm")
+        with ui.row().classes("items-end gap-3 w-full"):
+            ui.link("← Review queue", "/ads").classes("text-sm self-center")
+            self.search = ui.input("Search by name").props("dense clearable").classes("w-64").mark("advertiser-search")
+            self.search.on("keydown.enter", self.load)
+            self.search.on("clear", self.load)
             ui.space()
             if self.can_edit:
                 ui.button("New advertiser (n)", icon="add", on_click=self.create).props(
                     "dense unelevated no-caps"
                 ).mark("advertiser-new")
-        self.table = PagedTable(ADVERTISER_COLUMNS, self.fetch, descending=False, on_row_click=self.open_row)
+        self.list = ListTable(ADVERTISER_COLUMNS, limit=LIMIT, mark="advertiser-list", empty="No advertisers")
+        self.list.table.on("row-click", lambda e: self.open_row(e.args[1]))
         if self.can_edit:
             page_keys().add("n", "New advertiser…", self.create)
-        ui.timer(0, self.table.reload, once=True)
+        ui.timer(0, self.load, once=True)
 
-    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
-        def work(session: Session) -> Page[dict[str, Any]]:
-            found = advertisers.list_advertisers(session, actor=self.actor, page=page)
-            rows = [
-                {
-                    "id": a.id,
-                    "name": a.name,
-                    "contact_email": a.contact_email or "",
-                    "website": a.website or "",
-                    "status": a.status,
-                    "created": fmt_dt(a.created_at),
-                }
-                for a in found.rows
-            ]
-            return Page(rows, found.total, found.estimated, found.request)
-
-        return unit_of_work(work)()
+    async def load(self) -> None:
+        text = (self.search.value or "").strip()[:120] or None
+        ok, found = await call(lambda s: advertisers.list_advertisers(s, actor=self.actor, search=text, limit=LIMIT))
+        if ok and found is not None:
+            self.list.show(
+                [
+                    {
+                        "id": a.id,
+                        "name": a.name,
+                        "contact_email": a.contact_email or "",
+                        "website": a.website or "",
+                        "status": a.status,
+                        "created": fmt_dt(a.created_at),
+                    }
+                    for a in found
+                ]
+            )
 
     @staticmethod
     def open_row(row: dict[str, Any]) -> None:
@@ -162,28 +164,30 @@ class AdvertiserView:
                 ui.button("New campaign (n)", icon="add", on_click=self.new_campaign).props(
                     "dense unelevated no-caps"
                 ).mark("campaign-new")
-        self.table = PagedTable(CAMPAIGN_COLUMNS, self.fetch, descending=True, on_row_click=self.open_row)
+        self.list = ListTable(CAMPAIGN_COLUMNS, limit=LIMIT, mark="campaign-list", empty="No campaigns yet")
+        self.list.table.on("row-click", lambda e: self.open_row(e.args[1]))
         if self.can_edit:
             page_keys().add("n", "New campaign…", self.new_campaign)
-        ui.timer(0, self.table.reload, once=True)
+        ui.timer(0, self.load, once=True)
 
-    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
-        def work(session: Session) -> Page[dict[str, Any]]:
-            found = campaigns.list_campaigns(session, actor=self.actor, advertiser_id=self.advertiser_id, page=page)
-            rows = [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "schedule": f"{fmt_date(c.starts_on)} to {fmt_date(c.ends_on)}",
-                    "budget": money(c.budget_cents, c.currency),
-                    "bid": money(c.cpm_bid_cents, c.currency),
-                    "pacing": c.pacing,
-                }
-                for c in found.rows
-            ]
-            return Page(rows, found.total, found.estimated, found.request)
-
-        return unit_of_work(work)()
+    async def load(self) -> None:
+        ok, found = await call(
+            lambda s: campaigns.list_campaigns(s, actor=self.actor, advertiser_id=self.advertiser_id, limit=LIMIT)
+        )
+        if ok and found is not None:
+            self.list.show(
+                [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "schedule": f"{fmt_date(c.starts_on)} to {fmt_date(c.ends_on)}",
+                        "budget": money(c.budget_cents, c.currency),
+                        "bid": money(c.cpm_bid_cents, c.currency),
+                        "pacing": c.pacing,
+                    }
+                    for c in found
+                ]
+            )
 
     @staticmethod
     def open_row(row: dict[str, Any]) -> None:

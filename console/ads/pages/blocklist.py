@@ -1,31 +1,28 @@
-"""/ads/blocklist: the click-URL domains the pre-checks refuse (a hard check), server-paged, with Add (a domain and
-a reason) and Remove… (a reason) for reviewers. Both are audited by the service."""
+"""/ads/blocklist: the click-URL domains the pre-checks refuse (a hard check), searched on the server, with Add
+(a domain and a reason) and Remove… (a reason) for reviewers. Both are audited by the service."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from nicegui import ui
-from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.ads.pages.common import col
+from console.ads.pages.common import ListTable, col
 from console.ads.service import blocklist
-from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length
-from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.work import call, unit_of_work
 
 COLUMNS = [
     col("domain", "Domain"),
     col("reason", "Why"),
-    col("added_by", "Added by"),
     col("created", "Added (UTC)"),
     col("remove", ""),
 ]
+LIMIT = 500
 # The domain and reason are the staff's text: interpolated ({{ }}) by Vue as text, never markup.
 REMOVE_CELL = """<q-td :props="props"><q-btn dense flat no-caps color="negative" label="Remove…"
   @click.stop="() => $parent.$emit('remove', props.row)" /></q-td>"""
@@ -45,12 +42,17 @@ class BlocklistView:
             )
         if self.can_edit:
             self.add_bar()
-        columns = COLUMNS if self.can_edit else COLUMNS[:-1]
-        self.table = PagedTable(columns, self.fetch, row_key="id", descending=False)
+        with ui.row().classes("items-end gap-2"):
+            self.search = ui.input("Search domains").props("dense clearable").classes("w-64").mark("blocklist-search")
+            self.search.on("keydown.enter", self.load)
+            self.search.on("clear", self.load)
+        self.list = ListTable(
+            COLUMNS if self.can_edit else COLUMNS[:-1], limit=LIMIT, mark="blocklist", empty="No blocked domains"
+        )
         if self.can_edit:
-            self.table.table.add_slot("body-cell-remove", REMOVE_CELL)
-            self.table.table.on("remove", lambda e: self.remove(e.args))
-        ui.timer(0, self.table.reload, once=True)
+            self.list.table.add_slot("body-cell-remove", REMOVE_CELL)
+            self.list.table.on("remove", lambda e: self.remove(e.args))
+        ui.timer(0, self.load, once=True)
 
     def add_bar(self) -> None:
         with ui.row().classes("items-start gap-2 w-full").mark("blocklist-add"):
@@ -63,22 +65,13 @@ class BlocklistView:
             ui.button("Add", icon="block", on_click=self.add).props("unelevated no-caps").mark("blocklist-add-go")
             self.domain.on("keydown.enter", self.add)
 
-    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
-        def work(session: Session) -> Page[dict[str, Any]]:
-            found = blocklist.list_domains(session, actor=self.actor, page=page)
-            rows = [
-                {
-                    "id": d.id,
-                    "domain": d.domain,
-                    "reason": d.reason,
-                    "added_by": getattr(d, "created_by_label", None) or "",
-                    "created": fmt_dt(d.created_at),
-                }
-                for d in found.rows
-            ]
-            return Page(rows, found.total, found.estimated, found.request)
-
-        return unit_of_work(work)()
+    async def load(self) -> None:
+        text = (self.search.value or "").strip()[:253] or None
+        ok, found = await call(lambda s: blocklist.list_domains(s, actor=self.actor, search=text, limit=LIMIT))
+        if ok and found is not None:
+            self.list.show(
+                [{"id": d.id, "domain": d.domain, "reason": d.reason, "created": fmt_dt(d.created_at)} for d in found]
+            )
 
     async def add(self) -> None:
         domain, reason = (self.domain.value or "").strip(), (self.reason.value or "").strip()
@@ -89,7 +82,7 @@ class BlocklistView:
         if ok:
             ui.notify(f"{domain} is blocked.", type="positive")
             self.domain.value, self.reason.value = "", ""
-            await self.table.reload()
+            await self.load()
 
     async def remove(self, row: dict[str, Any]) -> None:
         block_id, domain = int(row["id"]), str(row["domain"])
@@ -104,13 +97,13 @@ class BlocklistView:
 
         async def confirmed(reason: str) -> bool:
             ok, _ = await dialog.attempt(
-                unit_of_work(lambda s: blocklist.remove_domain(s, actor=self.actor, block_id=block_id, reason=reason))
+                unit_of_work(lambda s: blocklist.remove_domain(s, actor=self.actor, domain_id=block_id, reason=reason))
             )
             return ok
 
         if await dialog.ask(confirmed):
             ui.notify(f"{domain} is no longer blocked.", type="positive")
-            await self.table.reload()
+            await self.load()
 
 
 def blocklist_route(actor: Actor) -> None:

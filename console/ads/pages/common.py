@@ -11,7 +11,6 @@ from console.actor import Actor
 from console.ads.models import BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
 from console.billing.money import format_money
 from console.db import session_scope
-from console.paging import MAX_PAGE_SIZE, PageRequest
 
 STATE_LABELS = {
     "draft": "Draft",
@@ -132,9 +131,30 @@ def date_field(label: str, value: str, mark: str, width: str = "w-40") -> ui.inp
 
 
 def advertiser_options(actor: Actor) -> dict[int, str]:
-    """The advertisers for a filter's select, by name (the first MAX_PAGE_SIZE; a longer list needs a search)."""
+    """The advertisers for a filter's select, by name (the service's first 200; a longer list needs a search)."""
     from console.ads.service import advertisers
 
     with session_scope() as session:
-        found = advertisers.list_advertisers(session, actor=actor, page=PageRequest(size=MAX_PAGE_SIZE))
-    return {int(a.id): str(a.name) for a in found.rows}
+        found = advertisers.list_advertisers(session, actor=actor)
+    return {int(a.id): str(a.name) for a in found}
+
+
+class ListTable:
+    """A bounded list (the service returns at most `limit` rows, searched on the server): a caption that says how
+    many are shown and whether more may exist, and the table. `show(rows)` fills it."""
+
+    def __init__(self, columns: list[dict[str, Any]], *, limit: int, mark: str, empty: str) -> None:
+        self.limit = limit
+        self.caption = ui.label("Loading…").classes("text-xs opacity-70").mark(f"{mark}-caption")
+        self.table = (
+            ui.table(columns=columns, rows=[], row_key="id")
+            .props(f'dense flat bordered wrap-cells no-data-label="{empty}"')
+            .classes("w-full console-table")
+            .mark(mark)
+        )
+
+    def show(self, rows: list[dict[str, Any]]) -> None:
+        self.table.rows = rows
+        self.table.update()
+        more = " (the first ones; search to narrow)" if len(rows) >= self.limit else ""
+        self.caption.text = f"{len(rows):,} shown{more}"
