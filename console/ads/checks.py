@@ -86,7 +86,7 @@ class AdCheck(Protocol):
 
 
 def worst(results: list[CheckResult]) -> Verdict:
-    """"fail" when a hard check failed, else "warn" when a soft one did, else "pass" (skipped checks pass)."""
+    """The verdict: "fail" when a hard check failed, else "warn" when a soft one did, else "pass" (skipped pass)."""
     failed = [r for r in results if not r.ok and not r.skipped]
     if any(r.level == "hard" for r in failed):
         return "fail"

@@ -121,8 +121,8 @@ def _shown(filename: str | None) -> str:
     return name if name and text_problem(name) is None else "The file"
 
 
-def store_creative(data: bytes, filename: str | None = None, *, field: str = "creative") -> StoredCreative:
-    """Check `data` by content and store it; returns its stored name. Raises ValidationFailed({field: ...})."""
+def inspect_upload(data: bytes, filename: str | None = None, *, field: str = "creative") -> Sniffed:
+    """What an upload is, checked by content, without storing it. Raises ValidationFailed({field: ...})."""
     shown = _shown(filename)
     if not data:
         raise ValidationFailed({field: f"{shown} is empty"})
@@ -136,6 +136,12 @@ def store_creative(data: bytes, filename: str | None = None, *, field: str = "cr
         raise ValidationFailed(
             {field: f"{shown} is {sniffed.width}×{sniffed.height} pixels; at most {MAX_SIDE}×{MAX_SIDE}"}
         )
+    return sniffed
+
+
+def store_creative(data: bytes, filename: str | None = None, *, field: str = "creative") -> StoredCreative:
+    """Check `data` by content and store it; returns its stored name. Raises ValidationFailed({field: ...})."""
+    sniffed = inspect_upload(data, filename, field=field)
     digest = hashlib.sha256(data).hexdigest()
     name = f"{digest}.{sniffed.extension}"
     _write_once(name, data)
