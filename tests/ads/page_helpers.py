@@ -11,35 +11,13 @@ from typing import Any
 from nicegui.testing import User
 from PIL import Image
 
-from console.ads import creatives
-from console.ads.models import BANNER_FORMATS, Ad, AdCampaign, Advertiser, AdStatsDaily
+from console.ads import checks, creatives
+from console.ads.models import BANNER_FORMATS, Ad, AdCampaign, AdStatsDaily, Advertiser
 from console.db import session_scope, utcnow
 from tests.ui.helpers import sign_in_and_wait
 
 _seq = itertools.count(1)
 ADS_EMAIL = "otto.adops@test.example"
-PASSED = [
-    {"code": "image_size", "level": "hard", "ok": True, "message": "300×250 as the format needs", "skipped": False},
-    {
-        "code": "landing_page",
-        "level": "soft",
-        "ok": True,
-        "message": "Landing page not checked: this console has no network access (pluggable check off)",
-        "skipped": True,
-    },
-]
-HARD_FAIL = [
-    {
-        "code": "image_size",
-        "level": "hard",
-        "ok": False,
-        "message": "The image is 320×240 pixels; rectangle needs 300×250",
-        "skipped": False,
-    },
-    {"code": "weight", "level": "soft", "ok": False, "message": "Weight 160.0 KB is above 150 KB", "skipped": False},
-]
-
-
 async def signed_in(user: User, make_staff: Any, *roles: str, email: str = ADS_EMAIL, name: str = "Otto Ops") -> int:
     staff_id, _ = make_staff(*(roles or ("ads",)), email=email, name=name)
     await sign_in_and_wait(user, email)
@@ -79,15 +57,14 @@ def ad(
     *,
     state: str = "pending_review",
     format: str = "rectangle",
-    checks: list[dict[str, Any]] | None = None,
+    size: tuple[int, int] | None = None,
     remote: str | None = None,
     minutes_ago: int = 60,
     name: str | None = None,
 ) -> int:
-    """A banner ad with a stored PNG of its format's size (or only a remote URL), submitted `minutes_ago`."""
-    results = PASSED if checks is None else checks
-    worst = "fail" if any(not c["ok"] and c["level"] == "hard" for c in results) else "pass"
-    width, height = BANNER_FORMATS[format]
+    """A banner ad with a stored PNG (of its format's size unless `size` says otherwise) or only a remote URL,
+    submitted `minutes_ago`, with the real pre-checks run and stored (a wrong size fails a hard check)."""
+    width, height = size or BANNER_FORMATS[format]
     values: dict[str, Any] = {"creative_url": remote}
     if remote is None:
         stored = creatives.store_creative(png(width, height), "banner.png")
@@ -108,13 +85,13 @@ def ad(
             format=format,
             click_url="https://shop.example/landing",
             state=state,
-            check_state=None if state == "draft" else worst,
-            check_results=[] if state == "draft" else results,
             submitted_at=submitted,
             **values,
         )
         session.add(row)
         session.flush()
+        if state != "draft":
+            checks.store_results(row, checks.run_checks(session, row))
         return row.id
 
 

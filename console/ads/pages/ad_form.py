@@ -197,7 +197,7 @@ class AdForm:
         }
         files = ("creative", "filename", "poster", "poster_filename")
         changes = {k: v for k, v in values.items() if k in files or v != stored.get(k)}
-        ad_id, version = int(ad.id), self.version
+        ad_id, version = int(ad.id), int(self.version or 0)
         return unit_of_work(
             lambda s: ad_service.update_ad(s, actor=self.actor, ad_id=ad_id, version=version, **changes)
         )

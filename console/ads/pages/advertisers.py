@@ -130,10 +130,11 @@ class AdvertiserForm:
                 self.dialog.delete()
 
     async def save(self) -> None:
-        values = {name: (e.value or "").strip() or None for name, e in self.fields.items()}
-        values["name"] = values["name"] or ""
+        name, email, website = ((self.fields[k].value or "").strip() for k in ("name", "contact_email", "website"))
         ok, created = await call(
-            lambda s: advertisers.create_advertiser(s, actor=self.actor, **values),
+            lambda s: advertisers.create_advertiser(
+                s, actor=self.actor, name=name, contact_email=email or None, website=website or None
+            ),
             fields=self.fields,
             summary=self.summary,
             labels=ADVERTISER_LABELS,

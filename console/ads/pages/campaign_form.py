@@ -190,15 +190,15 @@ class CampaignForm:
 
     def work(self, values: dict[str, Any]) -> Any:
         if self.campaign is None:
-            assert self.advertiser_id is not None
+            advertiser_id = int(self.advertiser_id or 0)
             return unit_of_work(
                 lambda s: campaigns.create_campaign(
-                    s, actor=self.actor, advertiser_id=self.advertiser_id, currency=self.currency, **values
+                    s, actor=self.actor, advertiser_id=advertiser_id, currency=self.currency, **values
                 )
             )
         stored = to_service(self.start, self.currency)
         changes = {k: v for k, v in values.items() if v != stored.get(k)}
-        campaign_id, version = int(self.campaign.id), self.version
+        campaign_id, version = int(self.campaign.id), int(self.version or 0)
         return unit_of_work(
             lambda s: campaigns.update_campaign(
                 s, actor=self.actor, campaign_id=campaign_id, version=version, **changes
