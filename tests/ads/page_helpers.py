@@ -18,6 +18,8 @@ from tests.ui.helpers import sign_in_and_wait
 
 _seq = itertools.count(1)
 ADS_EMAIL = "otto.adops@test.example"
+
+
 async def signed_in(user: User, make_staff: Any, *roles: str, email: str = ADS_EMAIL, name: str = "Otto Ops") -> int:
     staff_id, _ = make_staff(*(roles or ("ads",)), email=email, name=name)
     await sign_in_and_wait(user, email)

@@ -184,6 +184,21 @@ async def test_a_stale_version_shows_the_conflict_and_keeps_the_note(user: User,
     await wait_until(lambda: stored_ad(target).state == "approved", what="the approval on the second try")
 
 
+async def test_an_ad_another_reviewer_holds_cannot_be_decided_here(user: User, make_staff: Any, actor_for: Any) -> None:
+    other_id, _ = make_staff("ads", name="Rita Reviewer")
+    target = ad()
+    with session_scope() as session:
+        review.claim_ad(session, actor=actor_for(other_id), ad_id=target)
+    await signed_in(user, make_staff)
+    await user.open("/ads")
+    await wait_card(user, target)
+    assert texts(user, "review-claim")[0].startswith("Claimed by Rita Reviewer until")
+    assert texts(user, "review-claim-note")  # why this reviewer does not hold it
+    assert not element(user, "review-approve").enabled and not element(user, "review-reject").enabled
+    press(user, "a")
+    assert stored_ad(target).claimed_by_id == other_id and stored_ad(target).state == "pending_review"
+
+
 async def test_a_moderator_gets_the_403_page(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff, "moderator", email="mo@test.example")
     assert not shown(user, "nav-ads")

@@ -103,16 +103,22 @@ class ReviewPanel:
             )
             self.summary = ui.label("").classes("text-sm text-negative").mark("review-summary")
             self.summary.visible = False
-            with ui.row().classes("gap-2"):
+            with ui.row().classes("gap-2 items-center"):
                 approve = ui.button("Approve (a)", icon="check", on_click=self.approve).props(
                     "unelevated no-caps color=positive"
                 )
                 approve.mark("review-approve")
-                if failures:
-                    approve.disable()
-                ui.button("Reject… (r)", icon="block", on_click=self.reject).props(
+                reject = ui.button("Reject… (r)", icon="block", on_click=self.reject).props(
                     "unelevated no-caps color=negative"
-                ).mark("review-reject")
+                )
+                reject.mark("review-reject")
+                if failures or self.claim_note:
+                    approve.disable()
+                if self.claim_note:  # someone else is deciding it: wait for their claim to end
+                    reject.disable()
+                    ui.button("Try to claim again", icon="refresh", on_click=self.reload).props(
+                        "flat dense no-caps"
+                    ).mark("review-claim-retry")
 
     @ui.refreshable_method
     def body(self) -> None:
@@ -189,8 +195,8 @@ class ReviewPanel:
         card = self.card
         if card is None or not self.can_review or card.ad.state not in DECIDABLE or require_live_session() is None:
             return
-        if card_parts.hard_failures(card.checks):
-            ui.notify("Approve is blocked by a failing hard check (see the card).", type="warning")
+        if card_parts.hard_failures(card.checks) or self.claim_note:
+            ui.notify(self.claim_note or "Approve is blocked by a failing hard check (see the card).", type="warning")
             return
         ad_id, version, note = int(card.ad.id), int(card.ad.version), (self.note.value or "").strip() or None
         seen = self.seen()
@@ -218,6 +224,9 @@ class ReviewPanel:
     async def reject(self) -> None:
         card = self.card
         if card is None or not self.can_review or card.ad.state not in DECIDABLE or require_live_session() is None:
+            return
+        if self.claim_note:
+            ui.notify(self.claim_note, type="warning")
             return
         ad_id = int(card.ad.id)
         dialog = RejectDialog(f"Reject #{ad_id} {card.ad.name}?", host=self.host)
