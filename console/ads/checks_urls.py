@@ -56,6 +56,13 @@ def _parts(url: str) -> tuple[SplitResult | None, str | None]:
     return parts, None
 
 
+def _scheme_as_browsers_read_it(url: str) -> str:
+    """Browsers drop leading control characters and spaces and every tab and line break before reading the scheme
+    ("  java\tscript:" is javascript:)."""
+    text = "".join(ch for ch in url if ch not in "\t\n\r").lstrip("".join(map(chr, range(0x21))))
+    return text.split(":", 1)[0].lower() if ":" in text else ""
+
+
 def url_problem(value: str | None) -> str | None:
     """What is wrong with an ad URL as a field message ("must be an https:// address ..."), or None."""
     url = value or ""
@@ -63,13 +70,13 @@ def url_problem(value: str | None) -> str | None:
         return "is required"
     if len(url) > MAX_URL:
         return f"is too long ({len(url)} characters; {MAX_URL} at most)"
+    scheme = _scheme_as_browsers_read_it(url)
+    if scheme in SCRIPT_SCHEMES:
+        return f"is a {scheme}: address; only https:// addresses are allowed"
     if (problem := text_problem(url)) is not None:
         return problem
     if any(ch.isspace() for ch in url):
         return "contains white space; encode it as %20"
-    scheme = url.split(":", 1)[0].strip().lower() if ":" in url else ""
-    if scheme in SCRIPT_SCHEMES:
-        return f"is a {scheme}: address; only https:// addresses are allowed"
     parts, problem = _parts(url)
     if parts is None:
         return problem
