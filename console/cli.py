@@ -108,7 +108,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
     if args.scale:
         areas = tuple(a.strip() for a in args.areas.split(",") if a.strip())
         try:
-            print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers, areas=areas))
+            counts = {"members": args.members, "videos": args.videos, "performers": args.performers}
+            print(seed.seed_scale(**counts, impressions=args.impressions, areas=areas))
         except (ValueError, RuntimeError) as exc:
             print(f"Cannot seed: {exc}", file=sys.stderr)
             return 2
@@ -394,6 +395,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--members", type=int, default=1_000_000, help="members for --scale (default 1,000,000)")
     seed.add_argument("--videos", type=int, default=100_000, help="videos for --scale (default 100,000)")
     seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
+    seed.add_argument("--impressions", type=int, default=20_000_000, help="ad impressions (default 20,000,000)")
     seed.add_argument(
         "--areas",
         default="members,catalog,compliance,moderation,billing,ads",
