@@ -15,6 +15,7 @@ TYPING_SCRIPT = '<script defer src="/assets/typing.js"></script>'
 
 def create_app() -> None:
     from console.ads import jobs as ads_jobs
+    from console.ads import media_route as ad_media
     from console.audit import anchor
     from console.audit import pages as audit_pages
     from console.billing import jobs as billing_jobs
@@ -36,6 +37,7 @@ def create_app() -> None:
     # the body: deferred scripts run in document order, so it runs after nicegui.js and before the Vue app.
     if TYPING_SCRIPT not in Client.shared_body_html:  # the test fixture builds the app once per test
         ui.add_body_html(TYPING_SCRIPT, shared=True)
+    ad_media.register()  # /media/ads/<hash>.<ext>: ad creatives (ads/creatives.py), before the /media mount
     app.add_media_files("/media", get_settings().data_dir / "media")  # uploaded thumbnails (catalog/media.py)
     app.add_middleware(AuthMiddleware)
     app.exception_handler(404)(home_pages.not_found_handler)
