@@ -46,17 +46,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if seed.database_is_empty():
             print("Seeding demo data ...", flush=True)
             seed.seed_demo()
-            from console.catalog.demo import seed_catalog_demo
-            from console.compliance.demo import seed_compliance_demo
-
-            print(seed_catalog_demo(), flush=True)
-            print(seed_compliance_demo(), flush=True)
-            from console.moderation.demo import seed_moderation_demo
-
-            print(seed_moderation_demo(), flush=True)
-            from console.billing.demo import seed_billing_demo
-
-            print(seed_billing_demo(), flush=True)
+            for message in seed.area_demos():
+                print(message, flush=True)
     elif seed.count_staff() == 0:
         print(
             "No staff accounts yet: create an administrator with\n"
@@ -94,17 +85,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
         for email, roles, password in created:
             print(f"  {email:<32} {password:<24} {roles}")
         print(seed.seed_demo())
-        from console.catalog.demo import seed_catalog_demo
-        from console.compliance.demo import seed_compliance_demo
-
-        print(seed_catalog_demo())
-        print(seed_compliance_demo())
-        from console.moderation.demo import seed_moderation_demo
-
-        print(seed_moderation_demo())
-        from console.billing.demo import seed_billing_demo
-
-        print(seed_billing_demo())
+        for message in seed.area_demos():
+            print(message)
     if args.scale:
         areas = tuple(a.strip() for a in args.areas.split(",") if a.strip())
         try:

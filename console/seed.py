@@ -300,6 +300,19 @@ def seed_demo(members: int = 300) -> str:
     return f"Seeded {members} demo members."
 
 
+def area_demos() -> Iterator[str]:
+    """Every area's demo after the members (catalog and 2257 records, moderation, billing, ads), one message each
+    as it is done; each is idempotent."""
+    from console.ads.demo import seed_ads_demo
+    from console.billing.demo import seed_billing_demo
+    from console.catalog.demo import seed_catalog_demo
+    from console.compliance.demo import seed_compliance_demo
+    from console.moderation.demo import seed_moderation_demo
+
+    for demo in (seed_catalog_demo, seed_compliance_demo, seed_moderation_demo, seed_billing_demo, seed_ads_demo):
+        yield demo()
+
+
 MEMBER_COLUMNS = [
     "email",
     "username",
