@@ -46,17 +46,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if seed.database_is_empty():
             print("Seeding demo data ...", flush=True)
             seed.seed_demo()
-            from console.catalog.demo import seed_catalog_demo
-            from console.compliance.demo import seed_compliance_demo
-
-            print(seed_catalog_demo(), flush=True)
-            print(seed_compliance_demo(), flush=True)
-            from console.moderation.demo import seed_moderation_demo
-
-            print(seed_moderation_demo(), flush=True)
-            from console.billing.demo import seed_billing_demo
-
-            print(seed_billing_demo(), flush=True)
+            for message in seed.area_demos():
+                print(message, flush=True)
     elif seed.count_staff() == 0:
         print(
             "No staff accounts yet: create an administrator with\n"
@@ -94,21 +85,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
         for email, roles, password in created:
             print(f"  {email:<32} {password:<24} {roles}")
         print(seed.seed_demo())
-        from console.catalog.demo import seed_catalog_demo
-        from console.compliance.demo import seed_compliance_demo
-
-        print(seed_catalog_demo())
-        print(seed_compliance_demo())
-        from console.moderation.demo import seed_moderation_demo
-
-        print(seed_moderation_demo())
-        from console.billing.demo import seed_billing_demo
-
-        print(seed_billing_demo())
+        for message in seed.area_demos():
+            print(message)
     if args.scale:
         areas = tuple(a.strip() for a in args.areas.split(",") if a.strip())
         try:
-            print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers, areas=areas))
+            counts = {"members": args.members, "videos": args.videos, "performers": args.performers}
+            print(seed.seed_scale(**counts, impressions=args.impressions, areas=areas))
         except (ValueError, RuntimeError) as exc:
             print(f"Cannot seed: {exc}", file=sys.stderr)
             return 2
@@ -394,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--members", type=int, default=1_000_000, help="members for --scale (default 1,000,000)")
     seed.add_argument("--videos", type=int, default=100_000, help="videos for --scale (default 100,000)")
     seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
+    seed.add_argument("--impressions", type=int, default=20_000_000, help="ad impressions (default 20,000,000)")
     seed.add_argument(
         "--areas",
         default="members,catalog,compliance,moderation,billing,ads",
