@@ -145,7 +145,8 @@ class CampaignPage:
             if not self.view.ads:
                 ui.label("No ads yet.").classes("text-sm opacity-70").mark("campaign-no-ads")
             for ad in self.view.ads:
-                with ui.row().classes("items-center gap-2 w-full border-b py-1 no-wrap").mark("campaign-ad"):
+                row = ui.row().classes("items-center gap-2 w-full border-b border-gray-200 py-1 no-wrap")
+                with row.mark("campaign-ad"):
                     ui.label(f"#{ad.id}").classes("text-xs opacity-70 w-12")
                     ui.label(ad.name).classes("text-sm grow break-all").mark("campaign-ad-name")
                     ui.label(FORMAT_LABELS.get(ad.format, ad.format)).classes("text-xs w-40")

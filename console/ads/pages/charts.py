@@ -18,10 +18,13 @@ def _percent(value: Any) -> float | None:
     return round(float(value), 2)
 
 
+CONFIG = {"displayModeBar": False, "responsive": True}
+
+
 def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     return {
         "title": {"text": title, "font": {"size": 14}},
-        "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
+        "margin": {"l": 50, "r": 50, "t": 40, "b": 40},
         "height": 280,
         "legend": {"orientation": "h", "y": -0.2},
         "xaxis": {"type": "date"},
@@ -31,12 +34,22 @@ def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:
 
 
 def counts_figure(days: Sequence[Any]) -> dict[str, Any]:
+    """Impressions on the left axis, clicks on the right one (a hundred times fewer would lie flat on one axis)."""
     x = [d.day.isoformat() for d in days]
     data = [
-        {"type": "scatter", "mode": "lines+markers", "name": name, "x": x, "y": [int(getattr(d, attr)) for d in days]}
-        for name, attr in COUNT_TRACES
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": x,
+            "y": [int(getattr(d, attr)) for d in days],
+            "yaxis": axis,
+        }
+        for (name, attr), axis in zip(COUNT_TRACES, ("y", "y2"), strict=True)
     ]
-    return {"data": data, "layout": _layout("Impressions and clicks per day", "count")}
+    layout = _layout("Impressions and clicks per day", "impressions")
+    layout["yaxis2"] = {"title": {"text": "clicks"}, "overlaying": "y", "side": "right", "rangemode": "tozero"}
+    return {"data": data, "layout": layout, "config": CONFIG}
 
 
 def rates_figure(days: Sequence[Any]) -> dict[str, Any]:
@@ -52,7 +65,8 @@ def rates_figure(days: Sequence[Any]) -> dict[str, Any]:
         }
         for name, attr in RATE_TRACES
     ]
-    return {"data": data, "layout": _layout("CTR, completion and skip rate per day", "%", ticksuffix=" %")}
+    layout = _layout("CTR, completion and skip rate per day", "%", ticksuffix=" %")
+    return {"data": data, "layout": layout, "config": CONFIG}
 
 
 def trace_names(figure: dict[str, Any]) -> list[str]:

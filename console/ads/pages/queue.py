@@ -39,12 +39,12 @@ COLUMNS = [
     col("cursor", ""),
     col("id", "#", "right"),
     col("name", "Ad"),
+    col("check", "Checks"),
     col("advertiser", "Advertiser"),
     col("format_label", "Format"),
-    col("state", "State"),
-    col("check", "Checks"),
     col("submitted", "Submitted (UTC)"),
     col("claimed_by", "Claimed by"),
+    col("state", "State"),
 ]
 ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
 CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'
@@ -167,6 +167,9 @@ class QueueView:
         await self.reload()
         wanted = self.params.get("ad", "")
         if wanted.isascii() and wanted.isdigit() and len(wanted) < 12:
+            ids = [r["id"] for r in self.table.table.rows]
+            if int(wanted) in ids:
+                self.highlight(ids.index(int(wanted)))
             await self.card.open(int(wanted))
         elif self.table.table.rows:
             await self.move(1)
