@@ -13,7 +13,7 @@ from PIL import Image
 
 from console.actor import SYSTEM, Actor
 from console.ads.models import Ad
-from console.ads.service import advertisers, ads, campaigns
+from console.ads.service import ads, advertisers, campaigns
 from console.db import session_scope, utcnow
 
 COUNTER = {"n": 0}
@@ -90,9 +90,7 @@ def campaign(advertiser_id: int | None = None, actor: Actor = SYSTEM, **override
         "pacing": "asap",
     } | overrides
     with session_scope() as session:
-        return campaigns.create_campaign(
-            session, actor=actor, advertiser_id=advertiser_id or advertiser(), **values
-        ).id
+        return campaigns.create_campaign(session, actor=actor, advertiser_id=advertiser_id or advertiser(), **values).id
 
 
 def banner(campaign_id: int | None = None, actor: Actor = SYSTEM, fmt: str = "rectangle", **overrides: Any) -> Ad:
