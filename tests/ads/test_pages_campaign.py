@@ -54,6 +54,9 @@ async def test_the_campaign_shows_pacing_charts_and_anomalies(user: User, make_s
         (today - timedelta(days=1)).isoformat(),
     ]
     assert texts(user, "campaign-ad-name") == ["Summer banner"]
+    click(user, f"ad-edit-{shown_ad}")  # a running ad: the editor warns that a reviewed change re-queues it
+    await wait_shown(user, "ad-requeue-note")
+    click(user, "ad-form-cancel")
 
     type_into(user, "campaign-range-start", (today - timedelta(days=120)).isoformat())
     click(user, "campaign-range-apply")
