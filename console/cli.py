@@ -10,6 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from console.ads.cli import add_parser as add_ads_parser
+from console.ads.cli import run as cmd_ads
 from console.config import ConfigError, get_settings
 
 
@@ -44,17 +46,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if seed.database_is_empty():
             print("Seeding demo data ...", flush=True)
             seed.seed_demo()
-            from console.catalog.demo import seed_catalog_demo
-            from console.compliance.demo import seed_compliance_demo
-
-            print(seed_catalog_demo(), flush=True)
-            print(seed_compliance_demo(), flush=True)
-            from console.moderation.demo import seed_moderation_demo
-
-            print(seed_moderation_demo(), flush=True)
-            from console.billing.demo import seed_billing_demo
-
-            print(seed_billing_demo(), flush=True)
+            for message in seed.area_demos():
+                print(message, flush=True)
     elif seed.count_staff() == 0:
         print(
             "No staff accounts yet: create an administrator with\n"
@@ -92,21 +85,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
         for email, roles, password in created:
             print(f"  {email:<32} {password:<24} {roles}")
         print(seed.seed_demo())
-        from console.catalog.demo import seed_catalog_demo
-        from console.compliance.demo import seed_compliance_demo
-
-        print(seed_catalog_demo())
-        print(seed_compliance_demo())
-        from console.moderation.demo import seed_moderation_demo
-
-        print(seed_moderation_demo())
-        from console.billing.demo import seed_billing_demo
-
-        print(seed_billing_demo())
+        for message in seed.area_demos():
+            print(message)
     if args.scale:
         areas = tuple(a.strip() for a in args.areas.split(",") if a.strip())
         try:
-            print(seed.seed_scale(members=args.members, videos=args.videos, performers=args.performers, areas=areas))
+            counts = {"members": args.members, "videos": args.videos, "performers": args.performers}
+            print(seed.seed_scale(**counts, impressions=args.impressions, areas=areas))
         except (ValueError, RuntimeError) as exc:
             print(f"Cannot seed: {exc}", file=sys.stderr)
             return 2
@@ -392,11 +377,12 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--members", type=int, default=1_000_000, help="members for --scale (default 1,000,000)")
     seed.add_argument("--videos", type=int, default=100_000, help="videos for --scale (default 100,000)")
     seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
+    seed.add_argument("--impressions", type=int, default=20_000_000, help="ad impressions (default 20,000,000)")
     seed.add_argument(
         "--areas",
-        default="members,catalog,compliance,moderation,billing",
+        default="members,catalog,compliance,moderation,billing,ads",
         help="--scale parts, comma-separated (default all; e.g. `moderation` alone on a database that has the rest; "
-        "`members,billing` for billing alone)",
+        "`members,billing` for billing alone; `ads` alone)",
     )
     staff = sub.add_parser("staff", help="create or list staff accounts")
     staff_sub = staff.add_subparsers(dest="staff_cmd", required=True)
@@ -435,7 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--only",
         default=None,
-        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, pages (default all)",
+        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, ads, pages "
+        "(default all)",
     )
     records = sub.add_parser("records", help="2257 records tools")
     records_sub = records.add_subparsers(dest="records_cmd", required=True)
@@ -449,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(exit 3 if any was held)",
     )
     _add_billing_parser(sub)
+    add_ads_parser(sub)
     return parser
 
 
@@ -484,6 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench": cmd_bench,
         "records": cmd_records,
         "billing": cmd_billing,
+        "ads": cmd_ads,
     }
     return handlers[command](args)
 

@@ -300,6 +300,19 @@ def seed_demo(members: int = 300) -> str:
     return f"Seeded {members} demo members."
 
 
+def area_demos() -> Iterator[str]:
+    """Every area's demo after the members (catalog and 2257 records, moderation, billing, ads), one message each
+    as it is done; each is idempotent."""
+    from console.ads.demo import seed_ads_demo
+    from console.billing.demo import seed_billing_demo
+    from console.catalog.demo import seed_catalog_demo
+    from console.compliance.demo import seed_compliance_demo
+    from console.moderation.demo import seed_moderation_demo
+
+    for demo in (seed_catalog_demo, seed_compliance_demo, seed_moderation_demo, seed_billing_demo, seed_ads_demo):
+        yield demo()
+
+
 MEMBER_COLUMNS = [
     "email",
     "username",
@@ -321,21 +334,27 @@ MEMBER_COLUMNS = [
 ]
 
 
-SCALE_AREAS = ("members", "catalog", "compliance", "moderation", "billing")
+SCALE_AREAS = ("members", "catalog", "compliance", "moderation", "billing", "ads")
 
 
 def seed_scale(
-    *, members: int = 1_000_000, videos: int = 100_000, performers: int = 20_000, areas: tuple[str, ...] = SCALE_AREAS
+    *,
+    members: int = 1_000_000,
+    videos: int = 100_000,
+    performers: int = 20_000,
+    impressions: int = 20_000_000,
+    areas: tuple[str, ...] = SCALE_AREAS,
 ) -> str:
     """The benchmark dataset, loaded in bulk; one audit event records the run. `areas` picks parts (a bench of
-    one area seeds only what it needs; later areas need the members and catalog of earlier runs)."""
-    if min(members, videos, performers) < 0:
+    one area seeds only what it needs; later areas need the members and catalog of earlier runs; ads need nothing).
+    The ads area is sized by `impressions`: 20,000,000 come with 5,000 ads and 200,000 clicks."""
+    if min(members, videos, performers, impressions) < 0:
         raise ValueError("counts must not be negative")
     unknown = set(areas) - set(SCALE_AREAS)
     if unknown:
         raise ValueError(f"unknown areas: {', '.join(sorted(unknown))} (known: {', '.join(SCALE_AREAS)})")
     if "members" not in areas:
-        return _seed_scale_areas(areas, videos, members)
+        return _seed_scale_areas(areas, videos, members, impressions)
     started = time.monotonic()
     rng = random.Random(1_000_003)
     now = datetime.now(UTC)
@@ -358,19 +377,21 @@ def seed_scale(
     if "compliance" in areas:
         summary |= scale_compliance(performers_after=performers_after, videos_after=videos_after)
     later = [a for a in areas if a not in ("members", "catalog", "compliance")]
-    return _finish_scale(summary, started, later, videos, members)
+    return _finish_scale(summary, started, later, videos, members, impressions)
 
 
-def _seed_scale_areas(areas: tuple[str, ...], videos: int, members: int) -> str:
+def _seed_scale_areas(areas: tuple[str, ...], videos: int, members: int, impressions: int) -> str:
     """The areas that build on members and a catalog already loaded."""
     started = time.monotonic()
     summary: dict[str, int] = {}
     if "catalog" in areas or "compliance" in areas:
         raise ValueError("the catalog and compliance scale data are seeded together with the members")
-    return _finish_scale(summary, started, list(areas), videos, members)
+    return _finish_scale(summary, started, list(areas), videos, members, impressions)
 
 
-def _finish_scale(summary: dict[str, int], started: float, later: list[str], videos: int, members: int) -> str:
+def _finish_scale(
+    summary: dict[str, int], started: float, later: list[str], videos: int, members: int, impressions: int = 0
+) -> str:
     if "moderation" in later:
         from console.moderation.scale import scale_moderation
 
@@ -383,6 +404,11 @@ def _finish_scale(summary: dict[str, int], started: float, later: list[str], vid
 
         # Sized by the members: 1,000,000 give 1,000,000 subscriptions, 2,000,000 payments, 100,000 refunds.
         summary |= scale_billing(subscriptions=members, payments=2 * members, refunds=members // 10)
+    if "ads" in later:
+        from console.ads.scale import scale_ads
+
+        # Sized by the impressions: 20,000,000 give 5,000 ads (in 1,250 campaigns) and 200,000 clicks.
+        summary |= scale_ads(ads=max(1, impressions // 4_000), impressions=impressions, clicks=impressions // 100)
     elapsed = time.monotonic() - started
     with session_scope() as session:
         record(session, SYSTEM, "seed.scale", "dataset", None, after=summary | {"seconds": round(elapsed, 1)})

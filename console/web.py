@@ -14,7 +14,9 @@ TYPING_SCRIPT = '<script defer src="/assets/typing.js"></script>'
 
 
 def create_app() -> None:
+    from console.ads import jobs as ads_jobs
     from console.ads import media_route as ad_media
+    from console.ads import pages as ads_pages
     from console.audit import anchor
     from console.audit import pages as audit_pages
     from console.billing import jobs as billing_jobs
@@ -57,6 +59,7 @@ def create_app() -> None:
     app.on_startup(sweep.start)
     app.on_startup(moderation_jobs.start)
     app.on_startup(billing_jobs.start)  # reconciles refunds left submitting, every CONSOLE_BILLING_RECONCILE_SECONDS
+    app.on_startup(ads_jobs.start)  # rolls up raw impressions and clicks, every CONSOLE_ADS_ROLLUP_SECONDS
     moderation_api.register()  # /api/reports, /api/appeals: the platform's bearer token, not a staff session
     stripe_webhook.register()  # /stripe/webhook: Stripe's signature, not a staff session
     app.on_startup(anchor.start)  # checkpoints of the audit chain's head, every CONSOLE_AUDIT_CHECKPOINT_MINUTES
@@ -74,6 +77,7 @@ def create_app() -> None:
     production_pages.register()  # /compliance/productions/{video_id}, /compliance/custodian
     moderation_pages.register()  # /moderation, /moderation/appeals, /moderation/cases/{case_id}
     billing_pages.register()  # /billing
+    ads_pages.register()  # /ads, /ads/campaigns/{id}, /ads/advertisers, /ads/blocklist
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()

@@ -41,6 +41,10 @@ REJECTION_REASONS = (
 )
 CHECK_STATES = ("pass", "warn", "fail")  # worst result of the automatic pre-checks; NULL until submitted
 PACING = ("even", "asap")
+# Why a rollup ran: a pass over the days with new raw rows (the job, `ads rollup`), one day asked for
+# (`ads rollup --day`), or the scale seed. A pending pass and the seed cover every raw row that occurred before
+# they started; a single day does not, so the next pass never starts from it.
+ROLLUP_KINDS = ("pending", "day", "seed")
 ADVERTISER_STATES = ("active", "suspended")
 
 
@@ -152,6 +156,8 @@ class Ad(Base):
         Index("ix_ads_state_format_submitted_id", "state", "format", "submitted_at", "id"),
         Index("ix_ads_state_check_submitted_id", "state", "check_state", "submitted_at", "id"),
         Index("ix_ads_campaign", "campaign_id", "id"),
+        # The queue filtered by advertiser: its campaigns (ix_ad_campaigns_advertiser), then their ads in a state.
+        Index("ix_ads_campaign_state_submitted_id", "campaign_id", "state", "submitted_at", "id"),
     )
 
 
@@ -222,8 +228,12 @@ class AdRollupRun(Base):
     impressions: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     clicks: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False, default="pending")
 
-    __table_args__ = (Index("ix_ad_rollup_runs_day", "day", "id"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", ROLLUP_KINDS), name="kind_valid"),
+        Index("ix_ad_rollup_runs_day", "day", "id"),
+    )
 
 
 class AdDomainBlock(Base):

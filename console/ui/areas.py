@@ -58,6 +58,7 @@ AREAS: list[Area] = [
         Permission.COMPLIANCE_READ_LEGAL,
         "2257 records, productions, index, export",
     ),
+    Area("d", "Ads", "/ads", "campaign", Permission.ADS_READ, "Ad review queue, campaigns, advertisers, blocklist"),
     Area("b", "Billing", "/billing", "payments", Permission.BILLING_READ, "Payments, refunds, approvals, payouts"),
     Area("s", "Staff", "/staff", "badge", Permission.STAFF_MANAGE, "Staff accounts, roles and access"),
     Area("a", "Audit log", "/audit", "policy", Permission.AUDIT_READ, "Every staff action, hash-chained"),

@@ -6,7 +6,9 @@ Revises: 0007
 Create Date: 2026-11-29
 
 Reviewed by hand. New tables only. The review queue pages on (state, submitted_at, id), with the type, format and
-check result as a second column for the filters. The raw impression and click tables carry one index each (the
+check result as a second column for the filters; by advertiser it reaches the advertiser's campaigns and then their
+ads in the state by (campaign_id, state, submitted_at, id). A rollup run records its kind (a pending pass, one day,
+the seed): the next pass starts where the last pass or seed started. The raw impression and click tables carry one index each (the
 time the rollup reads a day by): they are append-only, write-heavy and never listed; every stats page reads
 ad_stats_daily (primary key ad_id + day; a second index by day for the all-ads charts). ad_impressions.member_id
 has no foreign key on purpose (raw event data, 20M rows, kept cheap to load).
@@ -40,6 +42,8 @@ def upgrade() -> None:
         sa.Column("impressions", sa.BigInteger(), nullable=False),
         sa.Column("clicks", sa.BigInteger(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.CheckConstraint("kind IN ('pending', 'day', 'seed')", name=op.f("ck_ad_rollup_runs_kind_valid")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ad_rollup_runs")),
     )
     op.create_index("ix_ad_rollup_runs_day", "ad_rollup_runs", ["day", "id"])
@@ -174,6 +178,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ads")),
     )
     op.create_index("ix_ads_campaign", "ads", ["campaign_id", "id"])
+    op.create_index("ix_ads_campaign_state_submitted_id", "ads", ["campaign_id", "state", "submitted_at", "id"])
     op.create_index("ix_ads_state_check_submitted_id", "ads", ["state", "check_state", "submitted_at", "id"])
     op.create_index("ix_ads_state_format_submitted_id", "ads", ["state", "format", "submitted_at", "id"])
     op.create_index("ix_ads_state_submitted_id", "ads", ["state", "submitted_at", "id"])

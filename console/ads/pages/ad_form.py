@@ -1,0 +1,226 @@
+"""New ad… / Edit ad…: name, type and format, the creative (an uploaded file, checked by content by the service, or
+an https URL that is never loaded), the click URL and, for a video given by URL, its duration. A new ad is a draft
+until someone submits it for review. Editing what was reviewed (creative, click URL, format) of an approved,
+running or paused ad sends it back to review: the dialog says so before saving."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+
+from nicegui import run, ui
+from nicegui.events import UploadEventArguments
+
+from console.actor import Actor
+from console.ads import creatives
+from console.ads.models import AD_TYPES, BANNER_FORMATS, VIDEO_FORMATS
+from console.ads.pages.common import FORMAT_LABELS, TYPE_LABELS, weight_text
+from console.ads.service import ads as ad_service
+from console.errors import Conflict, ConsoleError, ValidationFailed
+from console.ui.conflict import ConflictPanel
+from console.ui.forms import clear_errors, limit_length, show_errors
+from console.ui.session import require_live_session
+from console.ui.work import unit_of_work
+
+REQUEUE_STATES = ("approved", "running", "paused")
+REVIEWED = ("creative", "creative_url", "click_url", "format")
+LABELS = {
+    "name": "Name",
+    "type": "Type",
+    "format": "Format",
+    "creative": "Creative file",
+    "creative_url": "Creative URL",
+    "click_url": "Click URL",
+    "duration_seconds": "Duration",
+    "poster": "Poster",
+}
+
+
+def formats_for(ad_type: str | None) -> dict[str, str]:
+    names = BANNER_FORMATS if ad_type == "banner" else VIDEO_FORMATS
+    return {name: FORMAT_LABELS[name] for name in names}
+
+
+class AdForm:
+    """The ad dialog; `ask()` is True once a save succeeded."""
+
+    def __init__(self, actor: Actor, *, campaign_id: int, ad: Any = None, host: ui.element | None = None) -> None:
+        self.actor, self.campaign_id, self.ad = actor, campaign_id, ad
+        self.version = None if ad is None else int(ad.version)
+        self.upload_data: bytes | None = None
+        self.upload_name: str | None = None
+        self.poster_data: bytes | None = None
+        self.poster_name: str | None = None
+        with host if host is not None and not host.is_deleted else nullcontext():
+            self.dialog = ui.dialog().mark("ad-form-dialog")
+        with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark("ad-form"):
+            ui.label(f"Edit ad #{ad.id}" if ad is not None else "New ad").classes("text-lg font-semibold")
+            self.conflict = ConflictPanel(LABELS, mark="ad-conflict")
+            if ad is not None and ad.state in REQUEUE_STATES:
+                ui.label(
+                    "This ad is live or approved: saving a new creative, click URL or format sends it back to review "
+                    "(it stops running until approved again)."
+                ).classes("text-sm text-orange-9").mark("ad-requeue-note")
+            self.build_fields()
+            self.summary = ui.label("").classes("text-negative text-sm").mark("ad-form-summary")
+            self.summary.visible = False
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=lambda: self.dialog.submit(False)).props("flat").mark("ad-form-cancel")
+                ui.button("Save", on_click=self.save).props("unelevated").mark("ad-form-save")
+
+    def build_fields(self) -> None:
+        ad = self.ad
+        f: dict[str, Any] = {}
+        f["name"] = ui.input("Name", value="" if ad is None else ad.name).props("dense outlined").classes("w-full")
+        f["name"].mark("ad-name-in")
+        limit_length(f["name"], 200, "Name")
+        ad_type = "banner" if ad is None else ad.type
+        with ui.row().classes("w-full gap-2 no-wrap"):
+            f["type"] = ui.select({t: TYPE_LABELS[t] for t in AD_TYPES}, value=ad_type, label="Type")
+            f["type"].props("dense outlined").classes("w-48").mark("ad-type-in")
+            if ad is not None:
+                f["type"].disable()  # a banner does not become a video: make a new ad
+            f["format"] = ui.select(formats_for(ad_type), value=None if ad is None else ad.format, label="Format")
+            f["format"].props("dense outlined").classes("grow").mark("ad-format-in")
+            f["type"].on_value_change(self.type_changed)
+        f["creative"] = (
+            ui.upload(
+                label=f"Creative file (PNG, JPEG, GIF, WebP or MP4; up to {creatives.max_bytes() // 1048576} MB)",
+                auto_upload=True,
+                max_file_size=creatives.max_bytes(),
+                on_upload=self.uploaded,
+                on_rejected=lambda: ui.notify("That file is larger than the upload limit.", type="negative"),
+            )
+            .props('flat bordered accept="image/png,image/jpeg,image/gif,image/webp,video/mp4"')
+            .classes("w-full")
+        )
+        f["creative"].mark("ad-upload")
+        self.upload_note = ui.label(self.stored_note()).classes("text-xs opacity-70").mark("ad-upload-note")
+        f["creative_url"] = (
+            ui.input(
+                "…or creative URL (https; never loaded by the console)",
+                value="" if ad is None else ad.creative_url or "",
+            )
+            .props("dense outlined")
+            .classes("w-full")
+            .mark("ad-creative-url-in")
+        )
+        f["click_url"] = (
+            ui.input("Click URL (https)", value="" if ad is None else ad.click_url)
+            .props("dense outlined")
+            .classes("w-full")
+            .mark("ad-click-url-in")
+        )
+        f["duration_seconds"] = (
+            ui.number(
+                "Duration in seconds (video by URL)",
+                value=None if ad is None else ad.duration_seconds,
+                min=1,
+                precision=0,
+            )
+            .props("dense outlined clearable")
+            .classes("w-64")
+            .mark("ad-duration-in")
+        )
+        if ad is not None and ad.type != "banner":
+            f["poster"] = (
+                ui.upload(label="Poster image (PNG, JPEG or WebP)", auto_upload=True, on_upload=self.poster_uploaded)
+                .props('flat bordered accept="image/png,image/jpeg,image/webp"')
+                .classes("w-full")
+                .mark("ad-poster-upload")
+            )
+        self.fields = f
+
+    def stored_note(self) -> str:
+        if self.upload_name is not None:
+            return f"Ready to save: {self.upload_name} ({weight_text(len(self.upload_data or b''))})"
+        if self.ad is not None and self.ad.creative_path:
+            return f"Stored file: {weight_text(self.ad.creative_bytes)}; upload another to replace it"
+        return "No file uploaded"
+
+    def type_changed(self) -> None:
+        options = formats_for(self.fields["type"].value)
+        self.fields["format"].set_options(options, value=None)
+
+    async def uploaded(self, e: UploadEventArguments) -> None:
+        if require_live_session() is None:
+            return
+        self.upload_data = await e.file.read()
+        self.upload_name = e.file.name
+        self.upload_note.text = self.stored_note()
+
+    async def poster_uploaded(self, e: UploadEventArguments) -> None:
+        if require_live_session() is None:
+            return
+        self.poster_data, self.poster_name = await e.file.read(), e.file.name
+        ui.notify(f"Poster {e.file.name} ready: save to keep it.", type="info")
+
+    async def ask(self) -> bool:
+        try:
+            return bool(await self.dialog)
+        finally:
+            if not self.dialog.is_deleted:
+                self.dialog.delete()
+
+    def values(self) -> dict[str, Any]:
+        f = self.fields
+        duration = f["duration_seconds"].value
+        values: dict[str, Any] = {
+            "name": f["name"].value or "",
+            "format": f["format"].value,
+            "click_url": (f["click_url"].value or "").strip(),
+            "creative_url": (f["creative_url"].value or "").strip() or None,
+            "duration_seconds": None if duration in (None, "") else int(duration),
+        }
+        if self.upload_data is not None:
+            values["creative"], values["filename"] = self.upload_data, self.upload_name
+        if self.poster_data is not None:
+            values["poster"], values["poster_filename"] = self.poster_data, self.poster_name
+        return values
+
+    def work(self) -> Any:
+        values = self.values()
+        if self.ad is None:
+            ad_type = self.fields["type"].value
+            return unit_of_work(
+                lambda s: ad_service.create_ad(
+                    s, actor=self.actor, campaign_id=self.campaign_id, type=ad_type, **values
+                )
+            )
+        ad = self.ad
+        stored = {
+            "name": ad.name,
+            "format": ad.format,
+            "click_url": ad.click_url,
+            "creative_url": ad.creative_url,
+            "duration_seconds": ad.duration_seconds,
+        }
+        files = ("creative", "filename", "poster", "poster_filename")
+        changes = {k: v for k, v in values.items() if k in files or v != stored.get(k)}
+        ad_id, version = int(ad.id), int(self.version or 0)
+        return unit_of_work(
+            lambda s: ad_service.update_ad(s, actor=self.actor, ad_id=ad_id, version=version, **changes)
+        )
+
+    async def save(self) -> None:
+        if require_live_session() is None:
+            return
+        clear_errors(self.fields)
+        self.summary.visible = False
+        self.conflict.hide()
+        try:
+            await run.io_bound(self.work())
+        except ValidationFailed as exc:
+            show_errors(exc, self.fields, self.summary, labels=LABELS)
+            return
+        except Conflict as exc:
+            self.conflict.show(exc, {k: v for k, v in self.values().items() if not isinstance(v, bytes)})
+            if exc.current.get("version"):
+                self.version = int(exc.current["version"])
+            return
+        except ConsoleError as exc:
+            self.summary.text = exc.message
+            self.summary.visible = True
+            return
+        ui.notify("Ad saved." if self.ad is not None else "Ad saved as a draft: submit it for review.", type="positive")
+        self.dialog.submit(True)

@@ -1,0 +1,87 @@
+"""Bulk decisions from the queue: Approve selected (after a confirmation) and Reject selected… (the reject dialog),
+each one `bulk_decide` call in its own unit of work, then a dialog with the result of every ad: decided, or
+refused and why (a failing hard check, someone else's claim, already decided)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from console.actor import Actor
+from console.ads.pages.common import col
+from console.ads.pages.reject_dialog import RejectDialog
+from console.ads.service import review
+from console.ui.forms import confirm
+from console.ui.session import require_live_session
+from console.ui.work import call, unit_of_work
+
+
+def plural(n: int) -> str:
+    return f"{n:,} ad{'' if n == 1 else 's'}"
+
+
+async def approve(actor: Actor, chosen: dict[int, str], *, host: ui.element) -> bool:
+    """Approve the chosen ads ({id: name}); True when the service ran (whatever each ad's outcome)."""
+    ids = list(chosen)
+    asked = f"Approve {plural(len(ids))}?"
+    if not await confirm(
+        asked, "Ads with a failing hard check or claimed by someone else are refused and listed.", ok_label="Approve"
+    ):
+        return False
+    ok, results = await call(lambda s: review.bulk_decide(s, actor=actor, ad_ids=ids, decision="approve"))
+    if not ok:
+        return False
+    show_results("Approve", list(results or []), chosen, host=host)
+    return True
+
+
+async def reject(actor: Actor, chosen: dict[int, str], *, host: ui.element) -> bool:
+    ids = list(chosen)
+    if require_live_session() is None:
+        return False
+    dialog = RejectDialog(
+        f"Reject {plural(len(ids))}?",
+        "Each ad gets the same reasons and note. Ads claimed by someone else are refused and listed.",
+        host=host,
+        mark="bulk-reject",
+    )
+    results: list[Any] = []
+
+    async def confirmed(reasons: list[str], note: str | None) -> bool:
+        ok, found = await dialog.attempt(
+            unit_of_work(
+                lambda s: review.bulk_decide(s, actor=actor, ad_ids=ids, decision="reject", reasons=reasons, note=note)
+            )
+        )
+        results.extend(found or [])
+        return ok
+
+    if not await dialog.ask(confirmed):
+        return False
+    show_results("Reject", results, chosen, host=host)
+    return True
+
+
+def show_results(verb: str, results: list[Any], names: dict[int, str], *, host: ui.element) -> None:
+    done = sum(1 for r in results if r.ok)
+    with host, ui.dialog() as dialog, ui.card().classes("min-w-[560px] max-w-[90vw]").mark("ads-bulk-result"):
+        ui.label(f"{verb}: {done:,} of {len(results):,} done").classes("text-lg font-semibold").mark(
+            "ads-bulk-result-title"
+        )
+        ui.table(
+            columns=[col("ad_id", "Ad", "right"), col("name", "Name"), col("outcome", "Outcome"), col("message", "")],
+            rows=[
+                {
+                    "ad_id": r.ad_id,
+                    "name": names.get(r.ad_id, ""),
+                    "outcome": "done" if r.ok else "refused",
+                    "message": r.message,
+                }
+                for r in results
+            ],
+            row_key="ad_id",
+        ).props("dense flat bordered wrap-cells").classes("w-full").mark("ads-bulk-result-table")
+        ui.button("Close", on_click=dialog.close).props("flat").mark("ads-bulk-result-close")
+    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+    dialog.open()

@@ -1,0 +1,231 @@
+"""New campaign… / Edit campaign…: a dialog with the campaign's name, budget and CPM bid as money, dates, pacing,
+targeting (countries, regions, plans) and the frequency cap. The service validates; its messages land on the
+fields and the dialog stays open with the input. A stale edit shows who changed what and keeps the input. Saving
+a targeting change on a campaign with approved ads sends those ads back to review (the dialog says so)."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+import pycountry
+from nicegui import run, ui
+
+from console.actor import Actor
+from console.ads.pages.common import PACING_LABELS, date_field, money_input
+from console.ads.service import campaigns
+from console.billing.models import PLAN_CODES
+from console.billing.money import parse_money
+from console.errors import Conflict, ConsoleError, ValidationFailed
+from console.ui.conflict import ConflictPanel
+from console.ui.forms import clear_errors, limit_length, show_errors
+from console.ui.session import require_live_session
+from console.ui.work import unit_of_work
+
+COUNTRIES = {c.alpha_2: f"{c.name} ({c.alpha_2})" for c in sorted(pycountry.countries, key=lambda c: c.name)}
+LABELS = {
+    "name": "Name",
+    "budget_cents": "Budget",
+    "cpm_bid_cents": "CPM bid",
+    "pacing": "Pacing",
+    "starts_on": "Start",
+    "ends_on": "End",
+    "target_countries": "Countries",
+    "target_regions": "Regions",
+    "target_plans": "Plans",
+    "frequency_cap_per_day": "Frequency cap",
+}
+TARGETING = ("target_countries", "target_regions", "target_plans")
+
+
+def form_values(campaign: Any | None) -> dict[str, Any]:
+    """What the fields start with: the stored campaign, or a new one's defaults."""
+    if campaign is None:
+        today = date.today().isoformat()
+        return {
+            "name": "",
+            "budget_cents": "",
+            "cpm_bid_cents": "",
+            "pacing": "even",
+            "starts_on": today,
+            "ends_on": today,
+            "target_countries": [],
+            "target_regions": [],
+            "target_plans": [],
+            "frequency_cap_per_day": None,
+        }
+    return {
+        "name": campaign.name,
+        "budget_cents": money_input(campaign.budget_cents, campaign.currency),
+        "cpm_bid_cents": money_input(campaign.cpm_bid_cents, campaign.currency),
+        "pacing": campaign.pacing,
+        "starts_on": campaign.starts_on.isoformat(),
+        "ends_on": campaign.ends_on.isoformat(),
+        "target_countries": list(campaign.target_countries or []),
+        "target_regions": list(campaign.target_regions or []),
+        "target_plans": list(campaign.target_plans or []),
+        "frequency_cap_per_day": campaign.frequency_cap_per_day,
+    }
+
+
+def to_service(raw: dict[str, Any], currency: str) -> dict[str, Any]:
+    """The typed values as the service takes them: money in cents, dates, lists; ValidationFailed names fields."""
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = dict(raw)
+    for name in ("budget_cents", "cpm_bid_cents"):
+        try:
+            values[name] = parse_money(raw.get(name), currency=currency, field=name)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    for name in ("starts_on", "ends_on"):
+        try:
+            values[name] = date.fromisoformat(str(raw.get(name) or "").strip())
+        except ValueError:
+            errors[name] = "must be a date like 2025-01-31"
+    cap = raw.get("frequency_cap_per_day")
+    values["frequency_cap_per_day"] = None if cap in (None, "") else int(cap)
+    values["name"] = str(raw.get("name") or "")
+    if errors:
+        raise ValidationFailed(errors)
+    return values
+
+
+class CampaignForm:
+    """The campaign dialog; `ask()` is True once a save succeeded. Create with `advertiser_id`, edit with
+    `campaign`."""
+
+    def __init__(
+        self, actor: Actor, *, campaign: Any = None, advertiser_id: int | None = None, host: ui.element | None = None
+    ) -> None:
+        self.actor, self.campaign, self.advertiser_id = actor, campaign, advertiser_id
+        self.currency = campaign.currency if campaign is not None else "USD"
+        self.version = None if campaign is None else int(campaign.version)
+        self.start = form_values(campaign)
+        self.saved: Any = None
+        with host if host is not None and not host.is_deleted else nullcontext():
+            self.dialog = ui.dialog().mark("campaign-form-dialog")
+        with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark("campaign-form"):
+            ui.label("Edit campaign" if campaign else "New campaign").classes("text-lg font-semibold")
+            self.conflict = ConflictPanel(LABELS, mark="campaign-conflict")
+            self.build_fields()
+            self.summary = ui.label("").classes("text-negative text-sm").mark("campaign-form-summary")
+            self.summary.visible = False
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=lambda: self.dialog.submit(False)).props("flat").mark(
+                    "campaign-form-cancel"
+                )
+                self.ok = ui.button("Save", on_click=self.save).props("unelevated").mark("campaign-form-save")
+
+    def build_fields(self) -> None:
+        v = self.start
+        f: dict[str, Any] = {}
+        f["name"] = ui.input("Name", value=v["name"]).props("dense outlined").classes("w-full").mark("campaign-name-in")
+        limit_length(f["name"], 200, "Name")
+        with ui.row().classes("w-full gap-2 no-wrap"):
+            f["budget_cents"] = self.text(f"Budget ({self.currency})", v["budget_cents"], "campaign-budget-in")
+            f["cpm_bid_cents"] = self.text(f"CPM bid ({self.currency})", v["cpm_bid_cents"], "campaign-bid-in")
+            f["pacing"] = ui.select(PACING_LABELS, value=v["pacing"], label="Pacing").props("dense outlined")
+            f["pacing"].classes("grow").mark("campaign-pacing-in")
+        with ui.row().classes("w-full gap-2 no-wrap"):
+            f["starts_on"] = date_field("Start", v["starts_on"], "campaign-start-in", "w-44")
+            f["ends_on"] = date_field("End", v["ends_on"], "campaign-end-in", "w-44")
+            f["frequency_cap_per_day"] = (
+                ui.number("Frequency cap per member per day", value=v["frequency_cap_per_day"], min=1, precision=0)
+                .props("dense outlined clearable")
+                .classes("grow")
+                .mark("campaign-cap-in")
+            )
+        f["target_countries"] = (
+            ui.select(
+                COUNTRIES,
+                value=v["target_countries"],
+                label="Countries (none: everywhere)",
+                multiple=True,
+                with_input=True,
+            )
+            .props("dense outlined use-chips")
+            .classes("w-full")
+            .mark("campaign-countries-in")
+        )
+        f["target_regions"] = (
+            ui.input_chips(
+                "Regions (type, then Enter; none: all)", value=v["target_regions"], new_value_mode="add-unique"
+            )
+            .props("dense outlined")
+            .classes("w-full")
+            .mark("campaign-regions-in")
+        )
+        f["target_plans"] = (
+            ui.select(
+                {p: p.capitalize() for p in PLAN_CODES},
+                value=v["target_plans"],
+                label="Plans (none: all)",
+                multiple=True,
+            )
+            .props("dense outlined use-chips")
+            .classes("w-full")
+            .mark("campaign-plans-in")
+        )
+        if self.campaign is not None:
+            ui.label("Changing the targeting sends this campaign's approved ads back to review.").classes(
+                "text-xs text-orange-9"
+            ).mark("campaign-requeue-note")
+        self.fields = f
+
+    @staticmethod
+    def text(label: str, value: str, mark: str) -> ui.input:
+        return ui.input(label, value=value).props("dense outlined inputmode=decimal").classes("w-40").mark(mark)
+
+    def raw(self) -> dict[str, Any]:
+        return {name: element.value for name, element in self.fields.items()}
+
+    async def ask(self) -> bool:
+        try:
+            return bool(await self.dialog)
+        finally:
+            if not self.dialog.is_deleted:
+                self.dialog.delete()
+
+    def work(self, values: dict[str, Any]) -> Any:
+        if self.campaign is None:
+            advertiser_id = int(self.advertiser_id or 0)
+            return unit_of_work(
+                lambda s: campaigns.create_campaign(
+                    s, actor=self.actor, advertiser_id=advertiser_id, currency=self.currency, **values
+                )
+            )
+        stored = to_service(self.start, self.currency)
+        changes = {k: v for k, v in values.items() if v != stored.get(k)}
+        campaign_id, version = int(self.campaign.id), int(self.version or 0)
+        return unit_of_work(
+            lambda s: campaigns.update_campaign(
+                s, actor=self.actor, campaign_id=campaign_id, version=version, **changes
+            )
+        )
+
+    async def save(self) -> None:
+        if require_live_session() is None:
+            return
+        clear_errors(self.fields)
+        self.summary.visible = False
+        self.conflict.hide()
+        try:
+            values = to_service(self.raw(), self.currency)
+            self.saved = await run.io_bound(self.work(values))
+        except ValidationFailed as exc:
+            show_errors(exc, self.fields, self.summary, labels=LABELS)
+            return
+        except Conflict as exc:
+            current = form_values(SimpleNamespace(**exc.current)) if "starts_on" in exc.current else None
+            self.conflict.show(exc, self.raw(), current=current)
+            if exc.current.get("version"):
+                self.version = int(exc.current["version"])
+            return
+        except ConsoleError as exc:
+            self.summary.text = exc.message
+            self.summary.visible = True
+            return
+        ui.notify("Campaign saved.", type="positive")
+        self.dialog.submit(True)

@@ -1,0 +1,160 @@
+"""What the ads pages share: labels and badges for states, formats and check results, money and sizes as plain
+text, table columns. Nothing here builds a query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from console.actor import Actor
+from console.ads.models import BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
+from console.billing.money import format_money
+from console.db import session_scope
+
+STATE_LABELS = {
+    "draft": "Draft",
+    "pending_review": "Pending review",
+    "approved": "Approved",
+    "rejected": "Rejected",
+    "running": "Running",
+    "paused": "Paused",
+    "ended": "Ended",
+}
+STATE_COLOURS = {
+    "draft": "blue-grey-5",
+    "pending_review": "orange-8",
+    "approved": "positive",
+    "rejected": "negative",
+    "running": "teal-7",
+    "paused": "grey-7",
+    "ended": "grey-9",
+}
+TYPE_LABELS = {"banner": "Banner", "video_preroll": "Video pre-roll", "video_midroll": "Video mid-roll"}
+FORMAT_LABELS = {
+    **{name: f"{name.replace('_', ' ').capitalize()} {w}×{h}" for name, (w, h) in BANNER_FORMATS.items()},
+    **{name: f"Video {seconds} s" for name, seconds in VIDEO_FORMATS.items()},
+}
+CHECK_LABELS = {"pass": "Checks passed", "warn": "Warnings", "fail": "Check failed"}
+CHECK_COLOURS = {"pass": "positive", "warn": "orange-8", "fail": "negative"}
+REASON_LABELS = {
+    "misleading": "Misleading",
+    "adult_content_outside_policy": "Adult content outside policy",
+    "malware_or_phishing": "Malware or phishing",
+    "wrong_size": "Wrong size",
+    "broken_landing_page": "Broken landing page",
+    "other": "Other (needs a note)",
+}
+assert set(REASON_LABELS) == set(REJECTION_REASONS)
+PACING_LABELS = {"even": "Even (spread over the dates)", "asap": "As fast as possible"}
+
+
+def col(name: str, label: str, align: str = "left", *, sortable: bool = False) -> dict[str, Any]:
+    column: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
+    if sortable:
+        column["sortable"] = True
+    return column
+
+
+def money(cents: int | None, currency: str = "USD") -> str:
+    return "—" if cents is None else format_money(int(cents), currency)
+
+
+def money_input(cents: int | None, currency: str = "USD") -> str:
+    """An amount as the money input takes it back: "12.50" (no symbol, no thousands separators)."""
+    if cents is None:
+        return ""
+    return "".join(ch for ch in format_money(int(cents), currency) if ch.isdigit() or ch == ".")
+
+
+def weight_text(size: int | None) -> str:
+    """A file's weight as people read it: '148.2 KB', '3.4 MB'."""
+    if size is None:
+        return "—"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def duration_text(seconds: int | None) -> str:
+    return "—" if seconds is None else f"{int(seconds)} s"
+
+
+def reasons_text(reasons: list[str] | None) -> str:
+    return ", ".join(REASON_LABELS.get(r, r).split(" (")[0] for r in reasons or []) or "—"
+
+
+def state_fields(state: str | None, check_state: str | None) -> dict[str, str]:
+    """A row's state and check result as the badge cells show them: labels and colours."""
+    return {
+        "state": state or "",
+        "state_label": STATE_LABELS.get(state or "", state or ""),
+        "state_colour": STATE_COLOURS.get(state or "", "grey"),
+        "check": check_state or "",
+        "check_label": CHECK_LABELS.get(check_state or "", "Not checked"),
+        "check_colour": CHECK_COLOURS.get(check_state or "", "grey-5"),
+    }
+
+
+def state_badge(state: str) -> ui.badge:
+    return ui.badge(STATE_LABELS.get(state, state)).props(f"color={STATE_COLOURS.get(state, 'grey')}")
+
+
+def check_badge(check_state: str | None) -> ui.badge:
+    label = CHECK_LABELS.get(check_state or "", "Not checked")
+    return ui.badge(label).props(f"outline color={CHECK_COLOURS.get(check_state or '', 'grey-6')}")
+
+
+# Badges from the row's fields (bound props: shown as text, never markup).
+STATE_CELL = """<q-td :props="props"><q-badge :color="props.row.state_colour" :label="props.row.state_label" />
+</q-td>"""
+CHECK_CELL = """<q-td :props="props">
+<q-badge outline :color="props.row.check_colour" :label="props.row.check_label" /></q-td>"""
+
+
+def fact(label: str, value: str, mark: str | None = None) -> None:
+    """One labelled fact in a two-column grid (the caller opens the grid)."""
+    ui.label(label).classes("text-xs opacity-70")
+    shown = ui.label(value).classes("text-sm break-all")
+    if mark:
+        shown.mark(mark)
+
+
+def date_field(label: str, value: str, mark: str, width: str = "w-40") -> ui.input:
+    """A date as text (YYYY-MM-DD) with a calendar to pick it from."""
+    with ui.input(label, value=value).props("dense outlined").classes(width).mark(mark) as field:
+        with ui.menu().props("no-parent-event") as menu:
+            ui.date(mask="YYYY-MM-DD").bind_value(field).on_value_change(menu.close)
+        with field.add_slot("append"):
+            ui.icon("edit_calendar").on("click", menu.open).classes("cursor-pointer")
+    return field
+
+
+def advertiser_options(actor: Actor) -> dict[int, str]:
+    """The advertisers for a filter's select, by name (the service's first 200; a longer list needs a search)."""
+    from console.ads.service import advertisers
+
+    with session_scope() as session:
+        found = advertisers.list_advertisers(session, actor=actor)
+    return {int(a.id): str(a.name) for a in found}
+
+
+class ListTable:
+    """A bounded list (the service returns at most `limit` rows, searched on the server): a caption that says how
+    many are shown and whether more may exist, and the table. `show(rows)` fills it."""
+
+    def __init__(self, columns: list[dict[str, Any]], *, limit: int, mark: str, empty: str) -> None:
+        self.limit = limit
+        self.caption = ui.label("Loading…").classes("text-xs opacity-70").mark(f"{mark}-caption")
+        self.table = (
+            ui.table(columns=columns, rows=[], row_key="id")
+            .props(f'dense flat bordered wrap-cells no-data-label="{empty}"')
+            .classes("w-full console-table")
+            .mark(mark)
+        )
+
+    def show(self, rows: list[dict[str, Any]]) -> None:
+        self.table.rows = rows
+        self.table.update()
+        more = " (the first ones; search to narrow)" if len(rows) >= self.limit else ""
+        self.caption.text = f"{len(rows):,} shown{more}"

@@ -1,0 +1,135 @@
+"""/ads/campaigns/{id}, /ads/advertisers and /ads/blocklist with NiceGUI's simulated user: pacing and the plotly
+charts with their traces and anomaly flags, the date range's limits, and ad-ops creating an advertiser, a campaign
+(money typed as people type it) and a banner ad from an uploaded PNG, then submitting it for review."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
+from nicegui.testing import User
+from sqlalchemy import select
+
+from console.ads.models import Ad, AdCampaign, AdDomainBlock
+from console.db import session_scope, utcnow
+from tests.ads.page_helpers import ad, campaign, png, signed_in, stats_day, stored_ad
+from tests.moderation.page_helpers import click, texts, type_into, wait_shown
+from tests.ui.helpers import all_marked, current_path, element, wait_until
+
+
+def figure(user: User, marker: str) -> dict[str, Any]:
+    found = element(user, marker)
+    assert isinstance(found, ui.plotly)
+    assert isinstance(found.figure, dict)
+    return found.figure
+
+
+def trace_names(user: User, marker: str) -> list[str]:
+    return [t["name"] for t in figure(user, marker)["data"]]
+
+
+async def test_the_campaign_shows_pacing_charts_and_anomalies(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    today = utcnow().date()
+    cid = campaign(budget_cents=300_000, starts_on=today - timedelta(days=9), ends_on=today + timedelta(days=20))
+    shown_ad = ad(cid, state="running", name="Summer banner")
+    stats_day(shown_ad, today - timedelta(days=3), 10_000, 40, spend_cents=12_500)
+    stats_day(shown_ad, today - timedelta(days=2), 50, 80, spend_cents=100)  # clicks above impressions
+    stats_day(shown_ad, today - timedelta(days=1), 1_000, 90, spend_cents=1_250)  # CTR 9% > 5%
+    await user.open(f"/ads/campaigns/{cid}")
+    await wait_shown(user, "campaign-chart-counts")
+    assert texts(user, "campaign-pacing-text")[0].startswith("Spent $138.50 of $3,000.00; planned by today $1,000.00")
+    bar = element(user, "campaign-pacing-bar")
+    assert abs(float(bar.value) - 13_850 / 300_000) < 0.001
+    assert trace_names(user, "campaign-chart-counts") == ["Impressions", "Clicks"]
+    assert trace_names(user, "campaign-chart-rates") == ["CTR", "Completion rate", "Skip rate"]
+    counts = figure(user, "campaign-chart-counts")["data"][0]
+    assert len(counts["x"]) == 30 and counts["y"][-4] == 10_000  # the last 30 days, zero days included
+    assert all_marked(user, "campaign-anomaly-clicks_above_impressions")
+    assert all_marked(user, "campaign-anomaly-ctr_above_threshold")
+    assert texts(user, "campaign-anomaly-day") == [
+        (today - timedelta(days=2)).isoformat(),
+        (today - timedelta(days=1)).isoformat(),
+    ]
+    assert texts(user, "campaign-ad-name") == ["Summer banner"]
+    click(user, f"ad-edit-{shown_ad}")  # a running ad: the editor warns that a reviewed change re-queues it
+    await wait_shown(user, "ad-requeue-note")
+    click(user, "ad-form-cancel")
+
+    type_into(user, "campaign-range-start", (today - timedelta(days=120)).isoformat())
+    click(user, "campaign-range-apply")
+    await wait_until(lambda: bool(element(user, "campaign-range-end").error), what="the 90-day limit")
+    assert "90 days" in element(user, "campaign-range-end").error
+    type_into(user, "campaign-range-start", (today - timedelta(days=6)).isoformat())
+    click(user, "campaign-range-apply")
+    await wait_until(lambda: len(figure(user, "campaign-chart-counts")["data"][0]["x"]) == 7, what="a week")
+
+
+async def test_ad_ops_create_an_advertiser_a_campaign_and_an_ad_then_submit_it(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    await user.open("/ads/advertisers")
+    click(user, "advertiser-new")
+    await wait_shown(user, "advertiser-form")
+    type_into(user, "advertiser-name-in", "Brand & Co <b>")
+    type_into(user, "advertiser-website-in", "https://brand.example")
+    click(user, "advertiser-form-save")
+    await wait_until(lambda: current_path(user).startswith("/ads/advertisers/"), what="the advertiser page")
+    await wait_shown(user, "campaign-new")
+    assert texts(user, "advertiser-name") == ["Brand & Co <b>"]
+
+    click(user, "campaign-new")
+    await wait_shown(user, "campaign-form")
+    today = utcnow().date()
+    type_into(user, "campaign-name-in", "Autumn launch")
+    type_into(user, "campaign-budget-in", "5,000")
+    type_into(user, "campaign-bid-in", "12.5")
+    type_into(user, "campaign-start-in", today.isoformat())
+    type_into(user, "campaign-end-in", (today + timedelta(days=30)).isoformat())
+    element(user, "campaign-plans-in").value = ["premium"]
+    click(user, "campaign-form-save")
+    await wait_until(lambda: current_path(user).startswith("/ads/campaigns/"), what="the campaign page")
+    with session_scope() as session:
+        stored = session.execute(select(AdCampaign)).scalar_one()
+        assert (stored.budget_cents, stored.cpm_bid_cents, stored.target_plans) == (500_000, 1_250, ["premium"])
+
+    await wait_shown(user, "campaign-new-ad")
+    click(user, "campaign-new-ad")
+    await wait_shown(user, "ad-form")
+    type_into(user, "ad-name-in", "Rectangle A")
+    element(user, "ad-format-in").value = "rectangle"
+    type_into(user, "ad-click-url-in", "https://brand.example/autumn")
+    uploader = element(user, "ad-upload")
+    assert user.client is not None
+    with user.client:
+        await uploader.handle_uploads([SmallFileUpload(name="a.png", content_type="image/png", _data=png(300, 250))])
+    await wait_until(lambda: texts(user, "ad-upload-note")[0].startswith("Ready to save: a.png"), what="the file")
+    click(user, "ad-form-save")
+    await wait_until(lambda: bool(texts(user, "campaign-ad-name")), what="the new ad listed")
+    with session_scope() as session:
+        new = session.execute(select(Ad)).scalar_one()
+    assert (new.state, new.width, new.height) == ("draft", 300, 250)
+    click(user, f"ad-submit-{new.id}")
+    await wait_until(lambda: stored_ad(new.id).state == "pending_review", what="the submission")
+    assert stored_ad(new.id).check_state in ("pass", "warn")
+
+
+async def test_the_blocklist_adds_and_removes_a_domain_with_a_reason(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    await user.open("/ads/blocklist")
+    await wait_shown(user, "blocklist-add-go")
+    type_into(user, "blocklist-domain", "phish.example")
+    type_into(user, "blocklist-reason", "credential phishing seen in a report")
+    click(user, "blocklist-add-go")
+    await wait_until(lambda: [r["domain"] for r in element(user, "blocklist").rows] == ["phish.example"], what="row")
+    row = element(user, "blocklist").rows[0]
+    user.find(marker="blocklist").trigger("remove", row)  # what the Remove… button in the row's slot sends
+    await wait_shown(user, "blocklist-remove-dialog")
+    click(user, "blocklist-remove-ok")
+    await wait_until(lambda: element(user, "blocklist-remove-input").error == "Reason is required", what="reason")
+    type_into(user, "blocklist-remove-input", "false positive")
+    click(user, "blocklist-remove-ok")
+    await wait_until(lambda: element(user, "blocklist").rows == [], what="the domain removed")
+    with session_scope() as session:
+        assert session.execute(select(AdDomainBlock)).first() is None
