@@ -13,6 +13,7 @@ from nicegui.testing import User
 from sqlalchemy import select
 
 from console.ads.models import Ad, AdCampaign, AdDomainBlock
+from console.audit.models import AuditEvent
 from console.db import session_scope, utcnow
 from tests.ads.page_helpers import ad, campaign, png, signed_in, stats_day, stored_ad
 from tests.moderation.page_helpers import click, texts, type_into, wait_shown
@@ -133,3 +134,33 @@ async def test_the_blocklist_adds_and_removes_a_domain_with_a_reason(user: User,
     await wait_until(lambda: element(user, "blocklist").rows == [], what="the domain removed")
     with session_scope() as session:
         assert session.execute(select(AdDomainBlock)).first() is None
+
+
+async def test_ad_ops_pause_resume_and_end_an_ad_from_the_campaign(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    today = utcnow().date()
+    cid = campaign(starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=20))
+    live = ad(cid, state="running", name="Live banner")
+    await user.open(f"/ads/campaigns/{cid}")
+    await wait_shown(user, f"ad-pause-{live}")
+    click(user, f"ad-pause-{live}")
+    await wait_until(lambda: stored_ad(live).state == "paused")
+    await wait_shown(user, f"ad-resume-{live}")
+    click(user, f"ad-resume-{live}")
+    await wait_until(lambda: stored_ad(live).state == "approved")
+    await wait_shown(user, f"ad-end-{live}")
+    click(user, f"ad-end-{live}")
+    await wait_shown(user, "ad-end-dialog")
+    click(user, "ad-end-cancel")  # cancelling changes nothing
+    await wait_until(lambda: not all_marked(user, "ad-end-dialog"))
+    assert stored_ad(live).state == "approved"
+    click(user, f"ad-end-{live}")
+    await wait_shown(user, "ad-end-confirm")
+    click(user, "ad-end-confirm")
+    await wait_until(lambda: stored_ad(live).state == "ended")
+    await wait_until(lambda: not all_marked(user, f"ad-edit-{live}"))  # an ended ad has no actions
+    with session_scope() as session:
+        actions = session.execute(
+            select(AuditEvent.action).where(AuditEvent.entity == "ad", AuditEvent.entity_id == str(live))
+        ).scalars()
+        assert [a for a in actions if a in ("ad.pause", "ad.resume", "ad.end")] == ["ad.pause", "ad.resume", "ad.end"]

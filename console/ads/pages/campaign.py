@@ -159,11 +159,24 @@ class CampaignPage:
                         self.ad_buttons(ad)
 
     def ad_buttons(self, ad: Any) -> None:
+        if ad.state == "ended":
+            return  # an ended ad never runs again and cannot be edited
         ui.button("Edit", on_click=lambda a=ad: self.edit_ad(a)).props("dense flat no-caps").mark(f"ad-edit-{ad.id}")
         if ad.state in SUBMITTABLE:
             ui.button("Submit for review", on_click=lambda a=ad: self.submit(a)).props(
                 "dense flat no-caps color=primary"
             ).mark(f"ad-submit-{ad.id}")
+        if ad.state in ("approved", "running"):
+            ui.button("Pause", on_click=lambda a=ad: self.transition(a, "pause")).props("dense flat no-caps").mark(
+                f"ad-pause-{ad.id}"
+            )
+        if ad.state == "paused":
+            ui.button("Resume", on_click=lambda a=ad: self.transition(a, "resume")).props("dense flat no-caps").mark(
+                f"ad-resume-{ad.id}"
+            )
+        ui.button("End…", on_click=lambda a=ad: self.confirm_end(a)).props("dense flat no-caps color=negative").mark(
+            f"ad-end-{ad.id}"
+        )
 
     def range_bar(self) -> None:
         with ui.row().classes("items-end gap-2 w-full").mark("campaign-range"):
@@ -246,6 +259,27 @@ class CampaignPage:
         if ok and done is not None:
             ui.notify(f"#{ad_id} submitted for review: {done.check_state or 'checked'}.", type="positive")
             await self.reload()
+
+    async def transition(self, ad: Any, action: str) -> None:
+        """Pause, resume or end one ad (the service checks the state and the version the page showed)."""
+        service = {"pause": ad_service.pause_ad, "resume": ad_service.resume_ad, "end": ad_service.end_ad}[action]
+        ad_id, version = int(ad.id), int(ad.version)
+        ok, _done = await call(lambda s: service(s, actor=self.actor, ad_id=ad_id, version=version))
+        if ok:
+            done_word = {"pause": "paused", "resume": "live again", "end": "ended"}[action]
+            ui.notify(f"#{ad_id} {done_word}.", type="positive")
+        await self.reload()
+
+    async def confirm_end(self, ad: Any) -> None:
+        with ui.dialog() as dialog, ui.card().mark("ad-end-dialog"):
+            ui.label(f"End ad #{int(ad.id)} “{ad.name}” for good? It will never run again and cannot be edited.")
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat").mark("ad-end-cancel")
+                ui.button("End ad", on_click=lambda: dialog.submit(True)).props("color=negative").mark("ad-end-confirm")
+        confirmed = await dialog
+        dialog.delete()
+        if confirmed:
+            await self.transition(ad, "end")
 
 
 def campaign_route(actor: Actor, campaign_id: str) -> None:
