@@ -13,7 +13,7 @@ from PIL import Image
 
 from console.actor import SYSTEM, Actor
 from console.ads.models import Ad
-from console.ads.service import advertisers, ads, campaigns
+from console.ads.service import ads, advertisers, campaigns
 from console.db import session_scope, utcnow
 
 COUNTER = {"n": 0}
@@ -90,9 +90,7 @@ def campaign(advertiser_id: int | None = None, actor: Actor = SYSTEM, **override
         "pacing": "asap",
     } | overrides
     with session_scope() as session:
-        return campaigns.create_campaign(
-            session, actor=actor, advertiser_id=advertiser_id or advertiser(), **values
-        ).id
+        return campaigns.create_campaign(session, actor=actor, advertiser_id=advertiser_id or advertiser(), **values).id
 
 
 def banner(campaign_id: int | None = None, actor: Actor = SYSTEM, fmt: str = "rectangle", **overrides: Any) -> Ad:
@@ -159,3 +157,33 @@ def set_state(ad_id: int, state: str) -> Ad:
 
 def today() -> date:
     return utcnow().date()
+
+
+def audit_count(*actions: str) -> int:
+    """How many audit events the ads services wrote (of these actions, or all ads entities)."""
+    from sqlalchemy import func, select
+
+    from console.audit.models import AuditEvent
+
+    query = select(func.count()).select_from(AuditEvent)
+    if actions:
+        query = query.where(AuditEvent.action.in_(actions))
+    else:
+        query = query.where(AuditEvent.entity.in_(("ad", "ad_campaign", "advertiser", "ad_domain_block")))
+    with session_scope() as session:
+        return int(session.execute(query).scalar_one())
+
+
+def audit_actions(entity: str, entity_id: int) -> list[str]:
+    from sqlalchemy import select
+
+    from console.audit.models import AuditEvent
+
+    with session_scope() as session:
+        return list(
+            session.execute(
+                select(AuditEvent.action)
+                .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id))
+                .order_by(AuditEvent.id)
+            ).scalars()
+        )

@@ -1,9 +1,11 @@
 """What the ads services share: the audited shape of each row, loading a row locked and version-checked (a stale
 version is refused naming who changed it), staff names for messages, and sending an ad back to review.
 
-Audit entities: "advertiser", "ad_campaign", "ad", "ad_domain_block" (entity_id is the row's id). Actions on ads:
-ad.create, ad.update, ad.submit, ad.requeue, ad.checks, ad.claim, ad.release, ad.approve, ad.reject, ad.pause,
-ad.resume, ad.end.
+Audit entities: "advertiser", "ad_campaign", "ad", "ad_domain_block" (entity_id is the row's id). Actions:
+advertiser.create/update, campaign.create/update, ad_domain.block/unblock, and on ads ad.create, ad.update,
+ad.submit, ad.requeue (an edit or a blocked domain sent it back; the reason says which), ad.checks (fresh results
+on a pending ad), ad.claim, ad.release, ad.approve, ad.reject (the note is the event's reason), ad.pause, ad.resume,
+ad.end. Before/after hold `ad_view` and its siblings.
 """
 
 from __future__ import annotations
