@@ -377,7 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--members", type=int, default=1_000_000, help="members for --scale (default 1,000,000)")
     seed.add_argument("--videos", type=int, default=100_000, help="videos for --scale (default 100,000)")
     seed.add_argument("--performers", type=int, default=20_000, help="performers for --scale (default 20,000)")
-    seed.add_argument("--impressions", type=int, default=20_000_000, help="ad impressions (default 20,000,000)")
+    seed.add_argument("--impressions", type=int, default=None, help="ad impressions (default 20 per member)")
     seed.add_argument(
         "--areas",
         default="members,catalog,compliance,moderation,billing,ads",

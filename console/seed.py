@@ -342,12 +342,14 @@ def seed_scale(
     members: int = 1_000_000,
     videos: int = 100_000,
     performers: int = 20_000,
-    impressions: int = 20_000_000,
+    impressions: int | None = None,
     areas: tuple[str, ...] = SCALE_AREAS,
 ) -> str:
     """The benchmark dataset, loaded in bulk; one audit event records the run. `areas` picks parts (a bench of
     one area seeds only what it needs; later areas need the members and catalog of earlier runs; ads need nothing).
-    The ads area is sized by `impressions`: 20,000,000 come with 5,000 ads and 200,000 clicks."""
+    The ads area is sized by `impressions` (default 20 per member): 20,000,000 come with 5,000 ads and 200,000
+    clicks."""
+    impressions = 20 * members if impressions is None else impressions
     if min(members, videos, performers, impressions) < 0:
         raise ValueError("counts must not be negative")
     unknown = set(areas) - set(SCALE_AREAS)

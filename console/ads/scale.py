@@ -110,9 +110,11 @@ def _advertiser(p: _Plan, n: int) -> dict[str, Any]:
 
 def _campaign(p: _Plan, n: int, advertisers: int) -> dict[str, Any]:
     rng, today = p.rng, p.now.date()
-    starts = (
-        today + timedelta(days=rng.randint(1, 30)) if rng.random() < 0.1 else today - timedelta(rng.randint(0, 150))
-    )
+    ahead = rng.random() < 0.1
+    starts = today + timedelta(days=rng.randint(1, 30)) if ahead else today - timedelta(days=rng.randint(0, 150))
+    ends = starts + timedelta(days=rng.randint(14, 120))
+    if n == 0:  # one campaign live through the window, whose first ad runs: a tiny seed delivers too
+        starts, ends = today - timedelta(days=WINDOW_DAYS + 10), today + timedelta(days=30)
     created = datetime.combine(starts, dtime(9), tzinfo=UTC) - timedelta(days=rng.randint(2, 20))
     return {
         "id": p.first["campaign"] + n,
@@ -123,7 +125,7 @@ def _campaign(p: _Plan, n: int, advertisers: int) -> dict[str, Any]:
         "currency": "USD",
         "pacing": "asap" if rng.random() < 0.2 else "even",
         "starts_on": starts,
-        "ends_on": starts + timedelta(days=rng.randint(14, 120)),
+        "ends_on": ends,
         "target_countries": rng.sample(["US", "GB", "DE", "FR", "ES", "BR", "CA", "AU"], rng.randint(0, 3)),
         "target_regions": [],
         "target_plans": rng.sample(["free", "basic", "standard"], rng.randint(0, 2)),
@@ -142,7 +144,7 @@ def _phase(campaign: dict[str, Any], today: date) -> str:
 
 def _ad(p: _Plan, n: int, campaign: dict[str, Any]) -> dict[str, Any]:
     rng, now = p.rng, p.now
-    state = _pick(rng, STATES_BY_PHASE[_phase(campaign, now.date())])
+    state = "running" if n == 0 else _pick(rng, STATES_BY_PHASE[_phase(campaign, now.date())])
     fmt = _pick(rng, list(FORMAT_SHARES.items()))
     banner = fmt in BANNER_FORMATS
     aid = p.first["ad"] + n

@@ -8,8 +8,9 @@ SQLite serialises writers anyway (BEGIN IMMEDIATE, db.py).
 
 `rollup_pending` is the job's pass: the days with raw rows that occurred since the last complete pass (or the scale
 seed) started, less LATE_MINUTES for events the platform writes a little after they happen, and always today. When
-no raw row is that new it does nothing: one query on the runs and two index probes. A day's rows that arrive more
-than LATE_MINUTES late are picked up by `ads rollup --day YYYY-MM-DD`.
+no raw row is that new it does nothing: one query on the runs and two index probes (while the newest raw rows are
+younger than LATE_MINUTES a pass redoes today, which at 20,000,000 impressions over 90 days takes ~0.1 s). A day's
+rows that arrive more than LATE_MINUTES late are picked up by `ads rollup --day YYYY-MM-DD`.
 """
 
 from __future__ import annotations
