@@ -87,6 +87,22 @@ def _time_sync(runs: int, fn: Callable[[], Any]) -> list[float]:
     return samples
 
 
+def page_timer(list_page: Callable[[Any], Any], number: int, size: int) -> Callable[[], Any]:
+    """A timed call of one page of a service's list: `list_page(page_request)` runs in its own unit of work.
+    `number` < 0 is the last page, found as the table's "last" button finds it (from page 1's total)."""
+    from console.paging import PageRequest
+
+    if number < 0:
+        number = list_page(PageRequest(1, size)).last_page
+
+    def run() -> Any:
+        result = list_page(PageRequest(number, size))
+        assert result.rows or result.total <= result.request.offset  # a page past the end would measure nothing
+        return result
+
+    return run
+
+
 def _member_measurements(runs: int) -> list[dict[str, Any]]:
     from sqlalchemy import func, select
 

@@ -67,22 +67,16 @@ def _probes() -> dict[str, Any] | None:
 
 def _queue(runs: int, actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]:
     from console.ads.service.queue import QueueFilter, list_queue, review_card
-    from console.bench import _time_sync
+    from console.bench import _time_sync, page_timer
     from console.db import session_scope
     from console.paging import PageRequest
 
     def page(flt: QueueFilter, number: int) -> Callable[[], Any]:
-        if number < 0:  # the last page, as the table's "last" button asks for it (its total known from page 1)
+        def list_page(request: PageRequest) -> Any:
             with session_scope() as session:
-                number = list_queue(session, actor=actor, flt=flt, page=PageRequest(1, SIZE)).last_page
+                return list_queue(session, actor=actor, flt=flt, page=request)
 
-        def run() -> Any:
-            with session_scope() as session:
-                result = list_queue(session, actor=actor, flt=flt, page=PageRequest(number, SIZE))
-                assert result.rows or result.total <= result.request.offset
-                return result
-
-        return run
+        return page_timer(list_page, number, SIZE)
 
     def card() -> Any:
         with session_scope() as session:

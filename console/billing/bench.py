@@ -75,23 +75,17 @@ def _probes() -> dict[str, Any]:
 
 
 def _pages(runs: int, actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]:
-    from console.bench import _time_sync
+    from console.bench import _time_sync, page_timer
     from console.billing.service.queries import PaymentFilter, list_payments, list_refunds, member_billing
     from console.db import session_scope
     from console.paging import PageRequest
 
     def payments(flt: PaymentFilter, number: int) -> Callable[[], Any]:
-        if number < 0:  # the last page, as the table's "last" button asks for it (its total known from page 1)
+        def list_page(request: PageRequest) -> Any:
             with session_scope() as session:
-                number = list_payments(session, actor=actor, flt=flt, page=PageRequest(1, SIZE)).last_page
+                return list_payments(session, actor=actor, flt=flt, page=request)
 
-        def run() -> Any:
-            with session_scope() as session:
-                page = list_payments(session, actor=actor, flt=flt, page=PageRequest(number, SIZE))
-                assert page.rows or page.total <= page.request.offset
-                return page
-
-        return run
+        return page_timer(list_page, number, SIZE)
 
     def awaiting() -> Any:
         with session_scope() as session:

@@ -46,21 +46,17 @@ def _moderators(count: int) -> list[Any]:
 
 
 def _queue(runs: int, actor: Any) -> list[dict[str, Any]]:
-    from console.bench import _time_sync
+    from console.bench import _time_sync, page_timer
     from console.db import session_scope
     from console.moderation.service.queue import CaseFilter, list_cases
     from console.paging import PageRequest
 
     def page(flt: CaseFilter, number: int) -> Callable[[], Any]:
-        if number < 0:  # the last page, as the table's "last" button asks for it (its total known from page 1)
+        def list_page(request: PageRequest) -> Any:
             with session_scope() as session:
-                number = list_cases(session, actor=actor, flt=flt, page=PageRequest(1, 25)).last_page
+                return list_cases(session, actor=actor, flt=flt, page=request)
 
-        def run() -> Any:
-            with session_scope() as session:
-                return list_cases(session, actor=actor, flt=flt, page=PageRequest(number, 25))
-
-        return run
+        return page_timer(list_page, number, 25)
 
     live, everything = CaseFilter(), CaseFilter(status="all")
     filtered = CaseFilter(target_type="comment", reason="harassment", assignee="unassigned", min_priority=50)
