@@ -77,7 +77,7 @@ def last_year(period: Period) -> Period:
 
 
 def grain_for(period: Period) -> Grain:
-    """"day" up to 92 days, "week" up to a year (366 days), else "month"."""
+    """ "day" up to 92 days, "week" up to a year (366 days), else "month"."""
     if period.days <= DAY_GRAIN_MAX_DAYS:
         return "day"
     if period.days <= WEEK_GRAIN_MAX_DAYS:
