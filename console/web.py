@@ -25,6 +25,7 @@ def create_app() -> None:
     from console.catalog import collection_pages, import_pages, performer_pages, scheduler, series_pages
     from console.catalog import pages as catalog_pages
     from console.compliance import index_pages, production_pages, record_pages, scan_route, sweep, worklist_pages
+    from console.insights import pages as insights_pages
     from console.members import pages as member_pages
     from console.moderation import api as moderation_api
     from console.moderation import jobs as moderation_jobs
@@ -78,6 +79,7 @@ def create_app() -> None:
     moderation_pages.register()  # /moderation, /moderation/appeals, /moderation/cases/{case_id}
     billing_pages.register()  # /billing
     ads_pages.register()  # /ads, /ads/campaigns/{id}, /ads/advertisers, /ads/blocklist
+    insights_pages.register()  # /insights
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()
