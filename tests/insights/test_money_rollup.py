@@ -143,3 +143,18 @@ def test_mrr_rollup_replaces_the_month() -> None:
         assert rollup_mrr_month(s, date(2026, 3, 17)) == 3  # any day of the month: the whole month again
         assert s.execute(select(func.count()).select_from(MrrMovementMonthly)).scalar_one() == first
         assert rollup_revenue_day(s, date(2026, 3, 5)) == 3
+
+
+def test_yearly_price_is_normalised_to_a_month_rounded_half_up() -> None:
+    from tests.insights.money_fixture import Book, _member, at
+
+    book = Book()
+    book.ids["y"] = _member("y", "US")
+    with session_scope() as s:
+        book.plan(s, "odd_yearly", 9999, "year")  # 833.25 a month -> 833
+        book.plan(s, "half_yearly", 10002, "year")  # 833.5 a month -> 834
+        book.sub(s, "y", "odd_yearly", at(1, 3))
+        book.sub(s, "y", "half_yearly", at(1, 4))
+        rollup_mrr_month(s, date(2026, 1, 1))
+        cents = s.execute(select(MrrMonthly.mrr_cents, MrrMonthly.first_paid_month)).one()
+    assert tuple(cents) == (833 + 834, date(2026, 1, 1))  # no payment yet: the cohort is the subscription's month
