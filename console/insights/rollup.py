@@ -20,7 +20,7 @@ from console.actor import Actor
 from console.audit.service import record
 from console.db import dialect_name, session_scope, utcnow
 from console.errors import ValidationFailed
-from console.insights import rollup_ops
+from console.insights import rollup_money, rollup_ops
 from console.insights.models import InsightsRollupRun, WatchEvent
 from console.staff.permissions import Permission, require
 
@@ -28,28 +28,17 @@ LOCK_KEY = 0x494E5352  # "INSR": pg_advisory_xact_lock(key, day) keeps two passe
 DayRollup = Callable[[Session, date], int]
 
 
-def _money(name: str) -> DayRollup:
-    """revenue / MRR come from helper M's console/insights/rollup_money.py (branch ins-metrics).
-    TODO(ins-metrics): while that module is absent, these areas fail loudly (and their test fails) — merge it."""
-
-    def call(session: Session, day: date) -> int:
-        try:
-            from console.insights import rollup_money  # type: ignore[attr-defined,unused-ignore]
-        except ImportError as exc:  # pragma: no cover - only before the merge
-            raise RuntimeError(f"insights area {name!r} needs console/insights/rollup_money.py (ins-metrics)") from exc
-        if name == "revenue":
-            return int(rollup_money.rollup_revenue_day(session, day))
-        return int(rollup_money.rollup_mrr_month(session, day.replace(day=1)))
-
-    return call
+def _mrr_of_month(session: Session, day: date) -> int:
+    """MRR is monthly: a day recomputes the month holding it (its snapshot so far)."""
+    return rollup_money.rollup_mrr_month(session, day.replace(day=1))
 
 
 AREAS: dict[str, DayRollup] = {
     "content": rollup_ops.rollup_content_day,
     "members": rollup_ops.rollup_members_day,
     "moderation": rollup_ops.rollup_moderation_day,
-    "revenue": _money("revenue"),
-    "mrr": _money("mrr"),
+    "revenue": rollup_money.rollup_revenue_day,
+    "mrr": _mrr_of_month,
 }
 
 

@@ -69,7 +69,7 @@ def test_refusals_and_bad_input(actor_with: Callable[..., Actor]) -> None:
 
 
 def test_money_areas_come_from_rollup_money() -> None:
-    """TODO(ins-metrics): fails until helper M's console/insights/rollup_money.py is merged."""
+    """Helper M's console/insights/rollup_money.py, merged from ins-metrics."""
     with session_scope() as session:
         results = rollup.rollup_day(session, actor=SYSTEM, day=DAY, areas=["revenue", "mrr"])
     assert [r.error for r in results] == [None, None]
