@@ -17,9 +17,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Date, case, delete, func, insert, literal, or_, select
+from sqlalchemy import Date, case, delete, func, insert, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from console.billing.models import Plan, Subscription
@@ -47,8 +47,9 @@ def _minutes(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 60
 
 
-def _inserted(result: Any) -> int:
-    return max(cast(CursorResult[Any], result).rowcount or 0, 0)
+def _rows_of(session: Session, model: Any, day: date) -> int:
+    """Rows now in `model` for `day` (rowcount of INSERT ... SELECT is not reliable across drivers)."""
+    return int(session.scalar(select(func.count()).select_from(model).where(model.day == day)) or 0)
 
 
 def rollup_content_day(session: Session, day: date) -> int:
@@ -68,7 +69,8 @@ def rollup_content_day(session: Session, day: date) -> int:
         .group_by(w.video_id)
     )
     cols = ["day", "video_id", "views", "completes", "seconds_watched"]
-    return _inserted(session.execute(insert(ContentDaily).from_select(cols, query)))
+    session.execute(insert(ContentDaily).from_select(cols, query))
+    return _rows_of(session, ContentDaily, day)
 
 
 def rollup_members_day(session: Session, day: date) -> int:
@@ -77,9 +79,11 @@ def rollup_members_day(session: Session, day: date) -> int:
     session.execute(delete(MembersDaily).where(MembersDaily.day == day))
     cols = ["day", "dimension", "key", "value"]
     signups = (
-        select(literal(day, Date), literal("signups"), func.coalesce(Member.country, ""), func.count())
+        select(
+            literal(day, Date), literal("signups"), func.coalesce(Member.country, literal_column("''")), func.count()
+        )
         .where(Member.created_at >= start, Member.created_at < end)
-        .group_by(func.coalesce(Member.country, ""))
+        .group_by(func.coalesce(Member.country, literal_column("''")))
     )
     s = Subscription
     key = Plan.code + literal("/") + s.provider
@@ -94,20 +98,19 @@ def rollup_members_day(session: Session, day: date) -> int:
         )
         .group_by(Plan.code, s.provider)
     )
-    written = 0
     for query in (signups, mix):
-        written += _inserted(session.execute(insert(MembersDaily).from_select(cols, query)))
-    return written
+        session.execute(insert(MembersDaily).from_select(cols, query))
+    return _rows_of(session, MembersDaily, day)
 
 
 def _decisions(session: Session, start: datetime, end: datetime) -> Counter[tuple[str, str]]:
     d = CaseDecision
     found = session.execute(
-        select(d.action, func.coalesce(d.actor_id, 0), func.count())
+        select(d.action, d.actor_id, func.count())
         .where(d.created_at >= start, d.created_at < end)
-        .group_by(d.action, func.coalesce(d.actor_id, 0))
+        .group_by(d.action, d.actor_id)
     )
-    return Counter({("decisions", f"{action}:{actor}"): n for action, actor, n in found})
+    return Counter({("decisions", f"{action}:{actor or 0}"): n for action, actor, n in found})
 
 
 def _sla(session: Session, start: datetime, end: datetime) -> Counter[tuple[str, str]]:
