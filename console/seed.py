@@ -301,15 +301,17 @@ def seed_demo(members: int = 300) -> str:
 
 
 def area_demos() -> Iterator[str]:
-    """Every area's demo after the members (catalog and 2257 records, moderation, billing, ads), one message each
-    as it is done; each is idempotent."""
+    """Every area's demo after the members (catalog and 2257 records, moderation, billing, ads, insights), one message
+    each as it is done; each is idempotent."""
     from console.ads.demo import seed_ads_demo
     from console.billing.demo import seed_billing_demo
     from console.catalog.demo import seed_catalog_demo
     from console.compliance.demo import seed_compliance_demo
+    from console.insights.demo import seed_insights_demo
     from console.moderation.demo import seed_moderation_demo
 
-    for demo in (seed_catalog_demo, seed_compliance_demo, seed_moderation_demo, seed_billing_demo, seed_ads_demo):
+    demos = (seed_catalog_demo, seed_compliance_demo, seed_moderation_demo, seed_billing_demo, seed_ads_demo)
+    for demo in (*demos, seed_insights_demo):
         yield demo()
 
 

@@ -137,3 +137,24 @@ def rollup_pending(
     with session_scope() as session:
         days = pending_days(session, today, chosen)
     return rollup_days(actor=actor, days=days, areas=chosen)
+
+
+def rollup_span(*, actor: Actor, start: date, end: date, areas: Sequence[str] | None = None) -> list[AreaResult]:
+    """Seeds and back-fills: the daily areas for every day of start..end (a transaction per day, no audit per day)
+    and MRR once per month, then one audit event for the span."""
+    require(actor, Permission.CONFIG_EDIT)
+    chosen = _areas(areas)
+    daily = [a for a in chosen if a != "mrr"]
+    out: list[AreaResult] = []
+    day = start
+    while day <= end:
+        with session_scope() as session:
+            out.extend(rollup_day(session, actor=actor, day=day, areas=daily, audit=False) if daily else [])
+            if "mrr" in chosen and (day.day == 1 or day == start):
+                out.append(_one(session, "mrr", day))
+        day += timedelta(days=1)
+    with session_scope() as session:
+        failed = sum(1 for r in out if r.error)
+        after = {"from": start.isoformat(), "to": end.isoformat(), "runs": len(out), "failed": failed}
+        record(session, actor, "insights.rollup_span", "insights_rollup_runs", None, after=after)
+    return out
