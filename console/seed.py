@@ -336,7 +336,7 @@ MEMBER_COLUMNS = [
 ]
 
 
-SCALE_AREAS = ("members", "catalog", "compliance", "moderation", "billing", "ads")
+SCALE_AREAS = ("members", "catalog", "compliance", "moderation", "billing", "ads", "insights")
 
 
 def seed_scale(
@@ -413,6 +413,11 @@ def _finish_scale(
 
         # Sized by the impressions: 20,000,000 give 5,000 ads (in 1,250 campaigns) and 200,000 clicks.
         summary |= scale_ads(ads=max(1, impressions // 4_000), impressions=impressions, clicks=impressions // 100)
+    if "insights" in later:
+        from console.insights.scale import scale_insights
+
+        # 10 views per member (10,000,000 for 1,000,000), then every rollup for the two years: after the others.
+        summary |= scale_insights(views=10 * members, members=members)
     elapsed = time.monotonic() - started
     with session_scope() as session:
         record(session, SYSTEM, "seed.scale", "dataset", None, after=summary | {"seconds": round(elapsed, 1)})
