@@ -423,7 +423,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--only",
         default=None,
-        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, ads, pages "
+        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, ads, insights, "
+        "pages "
         "(default all)",
     )
     records = sub.add_parser("records", help="2257 records tools")
