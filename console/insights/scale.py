@@ -95,10 +95,10 @@ def scale_insights(*, views: int = 10_000_000, members: int = 1_000_000, rollup:
             conn.exec_driver_sql("ANALYZE watch_events")
     else:
         written = bulk_load(WatchEvent, COLUMNS, _sqlite_rows(chunks), rebuild_indexes=False)
-    summary = {"watch_events": written, "watch_events_ms": int((time.monotonic() - clock) * 1000)}
+    summary = {"watch_events": written, "watch_event_ms": int((time.monotonic() - clock) * 1000)}
     if rollup:
         clock = time.monotonic()
         results = rollup_span(actor=SCALE, start=start, end=today - timedelta(days=1))
         summary |= {"insights_rollups": len(results), "insights_rollup_failures": sum(1 for r in results if r.error)}
-        summary["insights_rollups_ms"] = int((time.monotonic() - clock) * 1000)
+        summary["insights_rollup_ms"] = int((time.monotonic() - clock) * 1000)
     return summary
