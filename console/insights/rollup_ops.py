@@ -1,7 +1,8 @@
 """The day rollups of content, members and moderation (the money ones are rollup_money.py). Each replaces one whole
 UTC day of its table from the raw rows, so a rollup always equals a direct aggregate and can be redone any time.
 
-- content: insights_content_daily = watch_events per video started that day (views, completes, seconds).
+- content: insights_content_daily = watch_events per video started that day (views, completes, seconds), and
+  the day's totals under video_id 0.
 - members: signups per country (members created that day, '' for none); plan mix = subscriptions live at the end
   of the day per `plan_code/provider` — live means created before the day's end, not canceled by then
   (canceled_at), and not expired by then (an expired subscription counts until its current_period_end).
@@ -30,6 +31,7 @@ from console.moderation.models import CaseDecision, ModerationCase
 # SLA histogram buckets: upper bounds in minutes (5 min … 7 days); OVERFLOW holds everything longer.
 BUCKETS = (5, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 4320, 10080)
 OVERFLOW = 10**7
+TOTAL_VIDEO = 0  # insights_content_daily's row of the day's totals (no video has id 0)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -53,7 +55,8 @@ def _rows_of(session: Session, model: Any, day: date) -> int:
 
 
 def rollup_content_day(session: Session, day: date) -> int:
-    """Replace the day's views per video with one INSERT … SELECT over watch_events; returns rows written."""
+    """Replace the day's views per video with one INSERT … SELECT over watch_events, plus the day's total under
+    video_id 0 (TOTAL_VIDEO: the views charts read one row a day); returns the videos written."""
     start, end = day_bounds(day)
     session.execute(delete(ContentDaily).where(ContentDaily.day == day))
     w = WatchEvent
@@ -70,7 +73,16 @@ def rollup_content_day(session: Session, day: date) -> int:
     )
     cols = ["day", "video_id", "views", "completes", "seconds_watched"]
     session.execute(insert(ContentDaily).from_select(cols, query))
-    return _rows_of(session, ContentDaily, day)
+    c = ContentDaily
+    totals = select(
+        literal(day, Date),
+        literal(TOTAL_VIDEO),
+        func.coalesce(func.sum(c.views), 0),
+        func.coalesce(func.sum(c.completes), 0),
+        func.coalesce(func.sum(c.seconds_watched), 0),
+    ).where(c.day == day, c.video_id != TOTAL_VIDEO)
+    session.execute(insert(ContentDaily).from_select(cols, totals))
+    return _rows_of(session, ContentDaily, day) - 1
 
 
 def rollup_members_day(session: Session, day: date) -> int:

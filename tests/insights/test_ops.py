@@ -67,6 +67,10 @@ def test_views_top_videos_and_published() -> None:
         ContentDaily(day=date(2026, 3, 9), video_id=a, views=5, completes=1),
         ContentDaily(day=date(2026, 3, 9), video_id=b, views=30, completes=30),
         ContentDaily(day=date(2026, 2, 27), video_id=b, views=1000),  # before the period
+        # the rollup's daily totals (video_id 0), which the views chart reads
+        ContentDaily(day=date(2026, 3, 2), video_id=0, views=10, completes=4),
+        ContentDaily(day=date(2026, 3, 9), video_id=0, views=35, completes=31),
+        ContentDaily(day=date(2026, 2, 27), video_id=0, views=1000),
     )
     with session_scope() as session:
         series = ops.views(session, actor=SYSTEM, period=MARCH, grain="week")

@@ -12,6 +12,7 @@ from console.db import session_scope
 from console.insights.models import ContentDaily, MembersDaily, ModerationDaily, WatchEvent
 from console.insights.rollup_ops import (
     OVERFLOW,
+    TOTAL_VIDEO,
     bucket_of,
     day_bounds,
     rollup_content_day,
@@ -54,6 +55,7 @@ def test_content_equals_a_direct_aggregate_and_a_rerun_replaces() -> None:
             r.video_id: (r.views, r.completes, r.seconds_watched)
             for r in session.execute(select(ContentDaily).where(ContentDaily.day == DAY)).scalars()
         }
+    assert rolled.pop(TOTAL_VIDEO) == (9, 7, 340)  # the day's totals
     assert rolled == direct == {a: (5, 3, 320), b: (4, 4, 20)}
     f.views(b, f.at(DAY, 10), 1)
     with session_scope() as session:

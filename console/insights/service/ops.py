@@ -21,7 +21,7 @@ from console.compliance.models import ComplianceHold
 from console.db import dialect_name
 from console.insights.models import ContentDaily, MembersDaily
 from console.insights.periods import Grain, Period, bucket_start, previous
-from console.insights.rollup_ops import day_bounds
+from console.insights.rollup_ops import TOTAL_VIDEO, day_bounds
 from console.insights.series import Kpi, Series
 from console.insights.service.ops_base import bucketed, points, require_tab
 from console.paging import Page, PageRequest
@@ -87,7 +87,7 @@ def _views_per_day(session: Session, period: Period) -> list[tuple[date, int, in
     c = ContentDaily
     found = session.execute(
         select(c.day, func.sum(c.views), func.sum(c.completes))
-        .where(c.day >= period.start, c.day <= period.end)
+        .where(c.video_id == TOTAL_VIDEO, c.day >= period.start, c.day <= period.end)
         .group_by(c.day)
     )
     return [(d, int(v or 0), int(k or 0)) for d, v, k in found]
@@ -121,7 +121,7 @@ def top_videos(
     total_views = func.sum(c.views)
     inner = (
         select(c.video_id, total_views.label("views"), func.sum(c.completes).label("completes"))
-        .where(c.day >= period.start, c.day <= period.end)
+        .where(c.video_id != TOTAL_VIDEO, c.day >= period.start, c.day <= period.end)
         .group_by(c.video_id)
     )
     total = int(session.scalar(select(func.count()).select_from(inner.subquery())) or 0)
@@ -151,7 +151,7 @@ def _hotness_scores(period: Period) -> Any:
     score = (cast(v24, Float) * 0.5 + cast(v7, Float) * 0.3 + cast(v30, Float) * 0.2) / HOT_SCALE
     return (
         select(c.video_id, score.label("score"))
-        .where(and_(c.day >= end - timedelta(days=29), c.day <= end))
+        .where(and_(c.video_id != TOTAL_VIDEO, c.day >= end - timedelta(days=29), c.day <= end))
         .group_by(c.video_id)
         .subquery()
     )
