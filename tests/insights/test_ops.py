@@ -14,6 +14,7 @@ from console.errors import Forbidden
 from console.insights.models import ContentDaily, MembersDaily, ModerationDaily
 from console.insights.periods import Period
 from console.insights.service import ops
+from console.paging import PageRequest
 from tests.ads import stat_factories as af
 from tests.insights import ops_factories as f
 
@@ -75,11 +76,13 @@ def test_views_top_videos_and_published() -> None:
     with session_scope() as session:
         series = ops.views(session, actor=SYSTEM, period=MARCH, grain="week")
         top = ops.top_videos(session, actor=SYSTEM, period=MARCH)
+        first = ops.top_videos(session, actor=SYSTEM, period=MARCH, page=PageRequest(size=1))
         kpi = ops.views_kpi(session, actor=SYSTEM, period=MARCH)
         published = ops.videos_published(session, actor=SYSTEM, period=MARCH, grain="week")
     assert series[0].values()[date(2026, 3, 2)] == 10 and series[0].values()[date(2026, 3, 9)] == 35
     assert series[1].total == 35
     assert [(r["video_id"], r["views"]) for r in top.rows] == [(b, 30), (a, 15)] and top.total == 2
+    assert not top.estimated and first.estimated and [r["video_id"] for r in first.rows] == [b]
     assert (kpi.value, kpi.previous) == (45, 1000)
     assert published[0].total == 0  # drafts
 

@@ -124,14 +124,20 @@ def top_videos(
         .where(c.video_id != TOTAL_VIDEO, c.day >= period.start, c.day <= period.end)
         .group_by(c.video_id)
     )
-    total = int(session.scalar(select(func.count()).select_from(inner.subquery())) or 0)
-    top = inner.order_by(total_views.desc(), c.video_id).offset(page.offset).limit(page.size).subquery()
+    top = inner.order_by(total_views.desc(), c.video_id).offset(page.offset).limit(page.size + 1).subquery()
     rows = session.execute(
         select(top.c.video_id, Video.title, top.c.views, top.c.completes)
         .join(Video, Video.id == top.c.video_id)
         .order_by(top.c.views.desc(), top.c.video_id)
     ).mappings()
-    return Page(rows=[dict(r) for r in rows], total=total, request=page)
+    return _one_scan_page([dict(r) for r in rows], page)
+
+
+def _one_scan_page(rows: list[dict[str, Any]], page: PageRequest) -> Page[dict[str, Any]]:
+    """A page fetched with one row extra: its total is a lower bound (estimated) unless this is the last page —
+    counting every video of a long period would scan the rollup a second time."""
+    more = len(rows) > page.size
+    return Page(rows=rows[: page.size], total=page.offset + len(rows), estimated=more, request=page)
 
 
 def hotness(v24: float, v7: float, v30: float) -> float:
@@ -174,18 +180,17 @@ def hottest(session: Session, *, actor: Actor, period: Period, page: PageRequest
     require_tab(actor)
     page = page or PageRequest()
     scores = _hotness_scores(period)
-    total = int(session.scalar(select(func.count()).select_from(scores)) or 0)
     found = session.execute(
         select(scores.c.video_id, Video.title, scores.c.score)
         .join(Video, Video.id == scores.c.video_id)
         .order_by(scores.c.score.desc(), scores.c.video_id)
         .offset(page.offset)
-        .limit(page.size)
+        .limit(page.size + 1)
     )
     rows = [
         {"video_id": v, "title": t, "score": round(min(1.0, float(s)), 4), "tier": tier(float(s))} for v, t, s in found
     ]
-    return Page(rows=rows, total=total, request=page)
+    return _one_scan_page(rows, page)
 
 
 # --- members -------------------------------------------------------------------------------------------------------
