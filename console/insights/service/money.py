@@ -46,7 +46,7 @@ TIP_FEE = "tip platform fee"
 
 
 def _major(cents: float) -> float:
-    return round(cents / 100.0, 2)
+    return round(float(cents or 0) / 100.0, 2)
 
 
 def _points(values: dict[date, float], period: Period, grain: Grain) -> list[tuple[date, float]]:

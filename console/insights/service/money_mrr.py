@@ -67,7 +67,7 @@ def _months(period: Period) -> list[date]:
 
 
 def _major(cents: float) -> float:
-    return round(cents / 100.0, 2)
+    return round(float(cents or 0) / 100.0, 2)
 
 
 def _book(session: Session, months: list[date], currency: str) -> dict[date, tuple[int, int]]:
