@@ -54,7 +54,7 @@ async def test_executive_sees_every_tab_and_no_edit_control(user: User, make_sta
     gross = figure(user, "insights-chart-revenue")
     assert [t["name"] for t in gross["data"]] == ["Gross", "Refunds", "Net"]
     assert gross["layout"]["height"] == 300 and gross["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
-    assert any("Net revenue" == t for t in texts(user, "insights-kpi-name"))
+    assert any(t == "Net revenue" for t in texts(user, "insights-kpi-name"))
     assert texts(user, "insights-kpi-change")  # a change against the previous period on every tile
     assert any("Gross" in line for line in definitions(user))
     assert any("Stripe" in line for line in definitions(user))
@@ -90,7 +90,11 @@ async def test_preset_changes_the_period_and_compare_adds_dashed_traces(user: Us
     element(user, "insights-compare").set_value("previous")
     await wait_until(lambda: len(figure(user, "insights-chart-revenue")["data"]) == 6, what="comparison traces")
     dashed = [t for t in figure(user, "insights-chart-revenue")["data"] if t.get("line", {}).get("dash") == "dash"]
-    assert [t["name"] for t in dashed] == ["Gross (previous period)", "Refunds (previous period)", "Net (previous period)"]
+    assert [t["name"] for t in dashed] == [
+        "Gross (previous period)",
+        "Refunds (previous period)",
+        "Net (previous period)",
+    ]
     assert dashed[0]["x"] == figure(user, "insights-chart-revenue")["data"][0]["x"]  # drawn on the current axis
     assert "compared with" in texts(user, "insights-period")[0]
 
