@@ -131,3 +131,11 @@ async def test_clicking_a_bar_opens_the_rows_behind_it(user: User, make_staff: A
     tables = [t for t in drill.descendants() if isinstance(t, ui.table)]
     await wait_until(lambda: bool(tables[0].rows), what="the rows behind the bucket")
     assert len(tables[0].rows) == 1
+
+
+async def test_ad_ops_see_only_ads_and_the_nav_entry(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff, "ads", email="adops@test.example", name="Ada Ops")
+    await user.open("/insights")
+    await wait_shown(user, "insights-chart-ads")
+    assert tab_keys(user) == ["insights-tabbtn-ads"]
+    await user.should_see("Insights")
