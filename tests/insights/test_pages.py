@@ -27,6 +27,10 @@ def figure(user: User, marker: str) -> dict[str, Any]:
     return found.figure
 
 
+def definitions(user: User) -> list[str]:
+    return [str(e.text) for e in all_marked(user, "insights-definition")]
+
+
 def tab_keys(user: User) -> list[str]:
     return [m for m in (f"insights-tabbtn-{k}" for k in MONEY_TABS) if all_marked(user, m)]
 
@@ -50,10 +54,10 @@ async def test_executive_sees_every_tab_and_no_edit_control(user: User, make_sta
     gross = figure(user, "insights-chart-revenue")
     assert [t["name"] for t in gross["data"]] == ["Gross", "Refunds", "Net"]
     assert gross["layout"]["height"] == 300 and gross["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
-    assert any("Net revenue" == t for t in texts(user, "insights-kpi-name"))
+    assert any(t == "Net revenue" for t in texts(user, "insights-kpi-name"))
     assert texts(user, "insights-kpi-change")  # a change against the previous period on every tile
-    assert any("Gross" in line for line in texts(user, "insights-definition"))
-    assert any("Stripe" in line for line in texts(user, "insights-definition"))
+    assert any("Gross" in line for line in definitions(user))
+    assert any("Stripe" in line for line in definitions(user))
     assert figure(user, "insights-chart-cohorts")["data"][0]["type"] == "heatmap"
     for button in all_elements(user, ui.button):
         words = str(button.text or "").lower()
@@ -86,7 +90,11 @@ async def test_preset_changes_the_period_and_compare_adds_dashed_traces(user: Us
     element(user, "insights-compare").set_value("previous")
     await wait_until(lambda: len(figure(user, "insights-chart-revenue")["data"]) == 6, what="comparison traces")
     dashed = [t for t in figure(user, "insights-chart-revenue")["data"] if t.get("line", {}).get("dash") == "dash"]
-    assert [t["name"] for t in dashed] == ["Gross (previous period)", "Refunds (previous period)", "Net (previous period)"]
+    assert [t["name"] for t in dashed] == [
+        "Gross (previous period)",
+        "Refunds (previous period)",
+        "Net (previous period)",
+    ]
     assert dashed[0]["x"] == figure(user, "insights-chart-revenue")["data"][0]["x"]  # drawn on the current axis
     assert "compared with" in texts(user, "insights-period")[0]
 
@@ -97,8 +105,8 @@ async def test_csv_export_downloads_and_is_audited(user: User, make_staff: Any) 
     await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
     await open_first_half_of_2026(user)
     click(user, "insights-csv-revenue")
-    content = await user.download.next(timeout=10)
-    text = content.decode() if isinstance(content, bytes) else str(content)
+    response = await user.download.next(timeout=10)
+    text = response.text
     lines = text.strip().splitlines()
     assert lines[0] == "period,series,bucket,value,unit"
     assert any(line.startswith("current,Gross,") for line in lines)
@@ -119,5 +127,15 @@ async def test_clicking_a_bar_opens_the_rows_behind_it(user: User, make_staff: A
     )
     await wait_shown(user, "insights-drill")
     assert week in texts(user, "insights-drill-title")[0]
-    table = next(t for t in all_elements(user, ui.table) if t.rows)
-    assert len(table.rows) == 1
+    drill = element(user, "insights-drill")
+    tables = [t for t in drill.descendants() if isinstance(t, ui.table)]
+    await wait_until(lambda: bool(tables[0].rows), what="the rows behind the bucket")
+    assert len(tables[0].rows) == 1
+
+
+async def test_ad_ops_see_only_ads_and_the_nav_entry(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff, "ads", email="adops@test.example", name="Ada Ops")
+    await user.open("/insights")
+    await wait_shown(user, "insights-chart-ads")
+    assert tab_keys(user) == ["insights-tabbtn-ads"]
+    await user.should_see("Insights")

@@ -83,3 +83,15 @@ def drill_series_as(fn: Callable[..., Page[dict[str, Any]]], param: str, *, day_
         return fn(session, actor=actor, start=start, end=end, page=request, **{param: series})
 
     return drill
+
+
+def drill_period(fn: Callable[..., Page[dict[str, Any]]]) -> Any:
+    """A drill-down taking a period (top videos, spend by advertiser, decisions per moderator) over the bucket."""
+
+    def drill(
+        session: Session, *, actor: Actor, period: Period, day: date, series: str, grain: Grain, request: PageRequest
+    ) -> Page[dict[str, Any]]:
+        start, end = bucket_days(day, grain, period)
+        return fn(session, actor=actor, period=Period(start, end), page=request)
+
+    return drill

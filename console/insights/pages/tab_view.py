@@ -84,6 +84,7 @@ class TabView:
             return
         self.data = data
         self.body.refresh()
+        self.definitions.refresh()
 
     # --- parts --------------------------------------------------------------------------------------------------
 
@@ -210,4 +211,4 @@ class TabView:
                 )
 
         await run.io_bound(audit)
-        ui.download.content(content, export.file_name(chart.key, s.period), "text/csv")
+        ui.download.content(content.encode(), export.file_name(chart.key, s.period), "text/csv")
