@@ -14,7 +14,7 @@ import re
 from urllib.parse import SplitResult, urlsplit
 
 from console.ads.checks import CheckContext, CheckResult
-from console.validation import text_problem
+from console.validation import text_problem, trimmed
 
 MAX_URL = 2000
 LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -112,10 +112,10 @@ def candidate_domains(url: str | None) -> list[str]:
 def normalise_domain(value: str | None) -> tuple[str | None, str | None]:
     """A domain as typed for the blocklist -> (its IDNA lower-case form, None) or (None, field message). A
     leading `*.` is dropped (entries match subdomains anyway)."""
-    text = (value or "").strip()
+    text, offset = trimmed(value)  # white space and byte order marks, as all text
     if not text:
         return None, "is required"
-    if (problem := text_problem(text)) is not None:
+    if (problem := text_problem(text, offset=offset)) is not None:
         return None, problem
     if "/" in text or ":" in text or "@" in text or any(ch.isspace() for ch in text):
         return None, "must be a domain like example.com, not an address"

@@ -31,7 +31,7 @@ from console.audit.service import record as audit
 from console.db import utcnow
 from console.errors import NotFound, RuleViolation, ValidationFailed
 from console.staff.permissions import Permission, require
-from console.validation import clean_text
+from console.validation import clean_text, trimmed
 
 NAME_MAX = 200
 MAX_DECLARED_SECONDS = 600
@@ -65,7 +65,7 @@ def _basics(values: dict[str, Any], errors: dict[str, str]) -> None:
         errors["type"] = "must be one of: " + ", ".join(AD_TYPES)
     elif values["format"] not in formats_for(values["type"]):
         errors["format"] = f"must be one of {', '.join(formats_for(values['type']))} for a {values['type']} ad"
-    values["click_url"] = (values["click_url"] or "").strip()
+    values["click_url"], _ = trimmed(values["click_url"])  # white space and byte order marks, as all text
     if (problem := url_problem(values["click_url"])) is not None:
         errors["click_url"] = problem
 
@@ -83,7 +83,7 @@ def _upload(data: bytes | None, filename: str | None, field: str, errors: dict[s
 def _creative(values: dict[str, Any], errors: dict[str, str], *, has_file: bool) -> Upload | None:
     """Check the creative inputs (`creative` bytes, `creative_url`, `duration_seconds`). `has_file`: the ad already
     has a stored file that stays unless replaced."""
-    data, url = values["creative"], (values["creative_url"] or "").strip() or None
+    data, url = values["creative"], trimmed(values["creative_url"])[0] or None
     values["creative_url"] = url
     if data is not None and url is not None:
         errors["creative"] = "upload a file or give a URL, not both"

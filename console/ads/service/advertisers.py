@@ -20,9 +20,10 @@ from console.ads.service.rows import ad_view, advertiser_view, locked
 from console.audit.service import record as audit
 from console.errors import NotFound, ValidationFailed
 from console.staff.permissions import Permission, require
-from console.validation import clean_email, clean_text
+from console.validation import clean_email, clean_text, too_long, trimmed
 
 NAME_MAX = 120
+WEBSITE_MAX = 500  # the column's size (an ad URL may be longer)
 EDITABLE = ("name", "contact_email", "website", "status")
 
 
@@ -31,11 +32,11 @@ def _clean(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     if "name" in values:
         cleaned["name"] = clean_text(values["name"], "name", errors, max_len=NAME_MAX)
     if "contact_email" in values:
-        raw = (values["contact_email"] or "").strip()
+        raw, _ = trimmed(values["contact_email"])  # the house trimming: white space and byte order marks
         cleaned["contact_email"] = clean_email(raw, errors, "contact_email") if raw else None
     if "website" in values:
-        raw = (values["website"] or "").strip()
-        if raw and (problem := url_problem(raw)) is not None:
+        raw, _ = trimmed(values["website"])
+        if raw and (problem := url_problem(raw) or too_long(raw, WEBSITE_MAX)) is not None:
             errors["website"] = problem
         cleaned["website"] = raw or None
     if "status" in values:
