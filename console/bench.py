@@ -414,8 +414,8 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
     return results
 
 
-AREAS = ("members", "catalog", "compliance", "moderation", "billing", "ads", "pages")
-NEEDS_NO_MEMBERS = ("ads",)
+AREAS = ("members", "catalog", "compliance", "moderation", "billing", "ads", "insights", "pages")
+NEEDS_NO_MEMBERS = ("ads", "insights")
 
 
 def _area_measurements(area: str, runs: int) -> list[dict[str, Any]]:
@@ -439,6 +439,10 @@ def _area_measurements(area: str, runs: int) -> list[dict[str, Any]]:
         from console.ads.bench import ads_measurements
 
         return ads_measurements(runs)
+    if area == "insights":
+        from console.insights.bench import insights_measurements
+
+        return insights_measurements(runs)
     return []
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from console.ads.cli import add_parser as add_ads_parser
 from console.ads.cli import run as cmd_ads
 from console.config import ConfigError, get_settings
+from console.insights.cli import add_parser as add_insights_parser
+from console.insights.cli import run as cmd_insights
 
 
 def _configure_storage() -> None:
@@ -421,7 +423,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--only",
         default=None,
-        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, ads, pages "
+        help="comma-separated areas to measure: members, catalog, compliance, moderation, billing, ads, insights, "
+        "pages "
         "(default all)",
     )
     records = sub.add_parser("records", help="2257 records tools")
@@ -437,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_billing_parser(sub)
     add_ads_parser(sub)
+    add_insights_parser(sub)
     return parser
 
 
@@ -473,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "records": cmd_records,
         "billing": cmd_billing,
         "ads": cmd_ads,
+        "insights": cmd_insights,
     }
     return handlers[command](args)
 

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     ads_claim_minutes: int = Field(default=10, ge=1, le=24 * 60)  # how long an ad under review stays a reviewer's
     ads_ctr_alert_percent: float = Field(default=5.0, gt=0, le=100)  # a day's CTR above this is flagged
     ads_creative_max_mb: int = Field(default=20, ge=1, le=200)  # largest creative upload (video ads)
+    insights_rollup_seconds: int = Field(default=600, ge=0)  # the insights rollup job; 0 turns it off
     audit_checkpoint_minutes: int = Field(default=5, ge=0)  # 0 turns the periodic checkpoint job off
 
     @property

@@ -33,6 +33,17 @@ from console.compliance.models import (
     ProductionPerformer,
 )
 from console.db import Base, metadata
+from console.insights.models import (
+    ContentDaily,
+    InsightsRollupRun,
+    MembersDaily,
+    ModerationDaily,
+    MrrMonthly,
+    MrrMovementMonthly,
+    RefundReasonDaily,
+    RevenueDaily,
+    WatchEvent,
+)
 from console.members.models import Member
 from console.moderation.models import (
     Appeal,
@@ -70,16 +81,22 @@ __all__ = [
     "Comment",
     "ComplianceHold",
     "ComplianceSweep",
+    "ContentDaily",
     "CreditLedgerEntry",
     "Custodian",
     "IdDocument",
     "IdScan",
+    "InsightsRollupRun",
     "LegalRecord",
     "LiveStream",
     "LoginAttempt",
     "Member",
     "MemberStrike",
+    "MembersDaily",
     "ModerationCase",
+    "ModerationDaily",
+    "MrrMonthly",
+    "MrrMovementMonthly",
     "Payment",
     "Payout",
     "Performer",
@@ -89,8 +106,10 @@ __all__ = [
     "Production",
     "ProductionPerformer",
     "Refund",
+    "RefundReasonDaily",
     "Report",
     "ReporterScore",
+    "RevenueDaily",
     "Season",
     "SocialMediaLink",
     "Staff",
@@ -100,5 +119,6 @@ __all__ = [
     "SystemConfig",
     "Video",
     "VideoPerformer",
+    "WatchEvent",
     "metadata",
 ]

@@ -301,15 +301,17 @@ def seed_demo(members: int = 300) -> str:
 
 
 def area_demos() -> Iterator[str]:
-    """Every area's demo after the members (catalog and 2257 records, moderation, billing, ads), one message each
-    as it is done; each is idempotent."""
+    """Every area's demo after the members (catalog and 2257 records, moderation, billing, ads, insights), one message
+    each as it is done; each is idempotent."""
     from console.ads.demo import seed_ads_demo
     from console.billing.demo import seed_billing_demo
     from console.catalog.demo import seed_catalog_demo
     from console.compliance.demo import seed_compliance_demo
+    from console.insights.demo import seed_insights_demo
     from console.moderation.demo import seed_moderation_demo
 
-    for demo in (seed_catalog_demo, seed_compliance_demo, seed_moderation_demo, seed_billing_demo, seed_ads_demo):
+    demos = (seed_catalog_demo, seed_compliance_demo, seed_moderation_demo, seed_billing_demo, seed_ads_demo)
+    for demo in (*demos, seed_insights_demo):
         yield demo()
 
 
@@ -334,7 +336,7 @@ MEMBER_COLUMNS = [
 ]
 
 
-SCALE_AREAS = ("members", "catalog", "compliance", "moderation", "billing", "ads")
+SCALE_AREAS = ("members", "catalog", "compliance", "moderation", "billing", "ads", "insights")
 
 
 def seed_scale(
@@ -411,6 +413,11 @@ def _finish_scale(
 
         # Sized by the impressions: 20,000,000 give 5,000 ads (in 1,250 campaigns) and 200,000 clicks.
         summary |= scale_ads(ads=max(1, impressions // 4_000), impressions=impressions, clicks=impressions // 100)
+    if "insights" in later:
+        from console.insights.scale import scale_insights
+
+        # 10 views per member (10,000,000 for 1,000,000), then every rollup for the two years: after the others.
+        summary |= scale_insights(views=10 * members, members=members)
     elapsed = time.monotonic() - started
     with session_scope() as session:
         record(session, SYSTEM, "seed.scale", "dataset", None, after=summary | {"seconds": round(elapsed, 1)})

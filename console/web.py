@@ -25,6 +25,8 @@ def create_app() -> None:
     from console.catalog import collection_pages, import_pages, performer_pages, scheduler, series_pages
     from console.catalog import pages as catalog_pages
     from console.compliance import index_pages, production_pages, record_pages, scan_route, sweep, worklist_pages
+    from console.insights import jobs as insights_jobs
+    from console.insights import pages as insights_pages
     from console.members import pages as member_pages
     from console.moderation import api as moderation_api
     from console.moderation import jobs as moderation_jobs
@@ -60,6 +62,7 @@ def create_app() -> None:
     app.on_startup(moderation_jobs.start)
     app.on_startup(billing_jobs.start)  # reconciles refunds left submitting, every CONSOLE_BILLING_RECONCILE_SECONDS
     app.on_startup(ads_jobs.start)  # rolls up raw impressions and clicks, every CONSOLE_ADS_ROLLUP_SECONDS
+    app.on_startup(insights_jobs.start)  # the insights rollup tables, every CONSOLE_INSIGHTS_ROLLUP_SECONDS
     moderation_api.register()  # /api/reports, /api/appeals: the platform's bearer token, not a staff session
     stripe_webhook.register()  # /stripe/webhook: Stripe's signature, not a staff session
     app.on_startup(anchor.start)  # checkpoints of the audit chain's head, every CONSOLE_AUDIT_CHECKPOINT_MINUTES
@@ -78,6 +81,7 @@ def create_app() -> None:
     moderation_pages.register()  # /moderation, /moderation/appeals, /moderation/cases/{case_id}
     billing_pages.register()  # /billing
     ads_pages.register()  # /ads, /ads/campaigns/{id}, /ads/advertisers, /ads/blocklist
+    insights_pages.register()  # /insights
     catalog_pages.register()
     collection_pages.register()
     performer_pages.register()

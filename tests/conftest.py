@@ -24,6 +24,7 @@ os.environ["CONSOLE_COMPLIANCE_SWEEP_HOURS"] = "0"  # and run the 2257 sweep the
 os.environ["CONSOLE_MODERATION_INTAKE_SECONDS"] = "0"  # and the moderation intake
 os.environ["CONSOLE_BILLING_RECONCILE_SECONDS"] = "0"  # and the billing reconcile
 os.environ["CONSOLE_ADS_ROLLUP_SECONDS"] = "0"  # and the ads rollup
+os.environ["CONSOLE_INSIGHTS_ROLLUP_SECONDS"] = "0"  # and the insights rollup
 os.environ["CONSOLE_AUDIT_CHECKPOINT_MINUTES"] = "0"  # tests call anchor.checkpoint_head() themselves
 
 import pytest  # noqa: E402

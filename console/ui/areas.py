@@ -20,6 +20,7 @@ class Area:
     icon: str
     permission: Permission | None
     description: str
+    also: tuple[Permission, ...] = ()  # other permissions that open the area too
 
 
 AREAS: list[Area] = [
@@ -59,6 +60,15 @@ AREAS: list[Area] = [
         "2257 records, productions, index, export",
     ),
     Area("d", "Ads", "/ads", "campaign", Permission.ADS_READ, "Ad review queue, campaigns, advertisers, blocklist"),
+    Area(
+        "i",
+        "Insights",
+        "/insights",
+        "insights",
+        Permission.INSIGHTS_READ,
+        "Revenue, subscriptions, content, members, ads and moderation charts",
+        also=(Permission.MODERATION_READ, Permission.ADS_READ),
+    ),
     Area("b", "Billing", "/billing", "payments", Permission.BILLING_READ, "Payments, refunds, approvals, payouts"),
     Area("s", "Staff", "/staff", "badge", Permission.STAFF_MANAGE, "Staff accounts, roles and access"),
     Area("a", "Audit log", "/audit", "policy", Permission.AUDIT_READ, "Every staff action, hash-chained"),
@@ -67,4 +77,8 @@ AREAS: list[Area] = [
 
 
 def allowed_areas(actor: Actor) -> list[Area]:
-    return [a for a in AREAS if a.permission is None or can(actor, a.permission)]
+    return [
+        a
+        for a in AREAS
+        if a.permission is None or can(actor, a.permission) or any(can(actor, p) for p in a.also)
+    ]

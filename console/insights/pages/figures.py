@@ -1,0 +1,102 @@
+"""Plotly dict figures from `Series`: the current period solid, the comparison period dashed and shifted onto the
+current period's axis, a transparent background and theme-aware fonts so charts follow the console's dark mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.insights.periods import Period, shift_to
+from console.insights.series import Series
+
+CONFIG = {"displayModeBar": False, "responsive": True}
+LIGHT_FONT, DARK_FONT = "#1f2937", "#e5e7eb"
+LIGHT_GRID, DARK_GRID = "rgba(0,0,0,0.1)", "rgba(255,255,255,0.15)"
+
+
+def layout(title: str, *, height: int, dark: bool, unit: str = "", barmode: str | None = None) -> dict[str, Any]:
+    font, grid = (DARK_FONT, DARK_GRID) if dark else (LIGHT_FONT, LIGHT_GRID)
+    out: dict[str, Any] = {
+        "title": {"text": title, "font": {"size": 14}},
+        "template": "plotly_dark" if dark else "plotly_white",
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "font": {"color": font},
+        "height": height,
+        "margin": {"l": 55, "r": 20, "t": 40, "b": 40},
+        "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"type": "date", "gridcolor": grid},
+        "yaxis": {"title": {"text": unit}, "rangemode": "tozero", "gridcolor": grid},
+        "hovermode": "closest",
+    }
+    if barmode:
+        out["barmode"] = barmode
+    return out
+
+
+def _trace(series: Series, kind: str, *, dashed: bool = False, x: list[str] | None = None) -> dict[str, Any]:
+    xs = x if x is not None else [d.isoformat() for d, _ in series.points]
+    ys = [float(v) for _, v in series.points]
+    if kind == "bar" and not dashed:
+        return {"type": "bar", "name": series.name, "x": xs, "y": ys, "hovertemplate": "%{x}: %{y:,.2f}"}
+    trace: dict[str, Any] = {
+        "type": "scatter",
+        "mode": "lines+markers" if not dashed else "lines",
+        "name": series.name,
+        "x": xs,
+        "y": ys,
+    }
+    if dashed:
+        trace["line"] = {"dash": "dash"}
+        trace["opacity"] = 0.7
+    return trace
+
+
+def figure(
+    title: str,
+    series: list[Series],
+    *,
+    kind: str = "line",
+    height: int = 300,
+    dark: bool = False,
+    unit: str = "",
+    compare: list[Series] | None = None,
+    compare_label: str = "",
+    period: Period | None = None,
+    compare_period: Period | None = None,
+) -> dict[str, Any]:
+    """Current series (lines or stacked bars) and, when given, the comparison series dashed on the same axis."""
+    if kind == "heatmap":
+        return heatmap(title, series, height=height, dark=dark)
+    data = [_trace(s, kind) for s in series]
+    for s in compare or []:
+        x = None
+        if period is not None and compare_period is not None:
+            x = [shift_to(d, compare_period, period).isoformat() for d, _ in s.points]
+        shifted = Series(f"{s.name} ({compare_label})" if compare_label else s.name, s.points, s.definition, s.unit)
+        data.append(_trace(shifted, kind, dashed=True, x=x))
+    lay = layout(title, height=height, dark=dark, unit=unit, barmode="stack" if kind == "bar" else None)
+    return {"data": data, "layout": lay, "config": CONFIG}
+
+
+def heatmap(title: str, rows: list[Series], *, height: int, dark: bool) -> dict[str, Any]:
+    """One row per series (a cohort), columns by the position of the point (months since the cohort started)."""
+    width = max((len(s.points) for s in rows), default=0)
+    z = [[float(v) for _, v in s.points] + [None] * (width - len(s.points)) for s in rows]
+    lay = layout(title, height=height, dark=dark)
+    lay["xaxis"] = {"title": {"text": "months since first payment"}, "type": "linear"}
+    lay["yaxis"] = {"type": "category", "autorange": "reversed"}
+    data = [
+        {
+            "type": "heatmap",
+            "z": z,
+            "x": list(range(width)),
+            "y": [s.name for s in rows],
+            "colorscale": "Blues",
+            "hovertemplate": "cohort %{y}, month %{x}: %{z:.1f}<extra></extra>",
+        }
+    ]
+    return {"data": data, "layout": lay, "config": CONFIG}
+
+
+def trace_names(fig: dict[str, Any]) -> list[str]:
+    return [str(t.get("name")) for t in fig.get("data", [])]

@@ -1,0 +1,124 @@
+"""The range bar: presets (7/30/90 days, quarter, year), custom dates, and what to compare with."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+
+from nicegui import ui
+
+from console.errors import ValidationFailed
+from console.insights.periods import PRESET_LABELS, Grain, Period, grain_for, last_year, preset, previous
+from console.ui.forms import show_errors
+
+COMPARE_LABELS = {"none": "none", "previous": "previous period", "last_year": "same period last year"}
+MAX_CUSTOM_DAYS = 3 * 366
+
+
+@dataclass
+class RangeState:
+    """What every tab draws: the period, its grain, and the comparison period (None when not comparing)."""
+
+    period: Period
+    preset: str = "30d"
+    compare: str = "none"
+
+    @property
+    def grain(self) -> Grain:
+        return grain_for(self.period)
+
+    @property
+    def compare_period(self) -> Period | None:
+        if self.compare == "previous":
+            return previous(self.period)
+        if self.compare == "last_year":
+            return last_year(self.period)
+        return None
+
+    @property
+    def kpi_baseline(self) -> Period:
+        """KPI tiles always show a change: against the chosen comparison, else the previous period."""
+        return self.compare_period or previous(self.period)
+
+    @property
+    def compare_label(self) -> str:
+        return COMPARE_LABELS.get(self.compare, "")
+
+
+def parse_custom(start_text: object, end_text: object) -> Period:
+    errors: dict[str, str] = {}
+    days: dict[str, date] = {}
+    for field, text in (("start", start_text), ("end", end_text)):
+        try:
+            days[field] = date.fromisoformat(str(text or "").strip())
+        except ValueError:
+            errors[field] = "must be a date like 2025-01-31"
+    if errors:
+        raise ValidationFailed(errors)
+    if days["end"] < days["start"]:
+        raise ValidationFailed({"end": "must be on or after the start date"})
+    if (days["end"] - days["start"]).days + 1 > MAX_CUSTOM_DAYS:
+        raise ValidationFailed({"end": "must be at most three years after the start date"})
+    return Period(days["start"], days["end"])
+
+
+class RangeBar:
+    """Preset toggle, custom dates with Apply, compare select; calls `changed()` after every change."""
+
+    def __init__(self, state: RangeState, today: date, changed: Callable[[], Awaitable[None]]) -> None:
+        self.state, self.today, self.changed = state, today, changed
+
+    def build(self) -> None:
+        with ui.row().classes("items-end gap-3 w-full").mark("insights-range-bar"):
+            options = {**PRESET_LABELS, "custom": "Custom"}
+            self.presets = (
+                ui.toggle(options, value=self.state.preset, on_change=self.on_preset)
+                .props("dense no-caps")
+                .mark("insights-preset")
+            )
+            self.start = ui.input("From", value=self.state.period.start.isoformat()).props("dense").classes("w-32")
+            self.start.mark("insights-range-start")
+            self.end = ui.input("To", value=self.state.period.end.isoformat()).props("dense").classes("w-32")
+            self.end.mark("insights-range-end")
+            ui.button("Apply", on_click=self.on_custom).props("dense flat no-caps").mark("insights-range-apply")
+            ui.select(COMPARE_LABELS, value=self.state.compare, label="Compare to", on_change=self.on_compare).props(
+                "dense"
+            ).classes("w-56").mark("insights-compare")
+            self.caption = ui.label("").classes("text-xs opacity-70").mark("insights-period")
+        self.show_period()
+
+    def show_period(self) -> None:
+        s = self.state
+        text = f"{s.period.label()} · by {s.grain}"
+        if s.compare_period is not None:
+            text += f" · compared with {s.compare_period.label()} (dashed)"
+        self.caption.text = text
+        self.start.value, self.end.value = s.period.start.isoformat(), s.period.end.isoformat()
+
+    async def on_preset(self, e: object) -> None:
+        name = str(getattr(e, "value", "") or "")
+        if name == "custom" or (name == self.state.preset and self.state.period == preset(name, self.today)):
+            self.state.preset = name
+            return
+        self.state.preset = name
+        self.state.period = preset(name, self.today)
+        self.show_period()
+        await self.changed()
+
+    async def on_custom(self) -> None:
+        self.start.error = self.end.error = None
+        try:
+            period = parse_custom(self.start.value, self.end.value)
+        except ValidationFailed as exc:
+            show_errors(exc, {"start": self.start, "end": self.end})
+            return
+        self.state.period, self.state.preset = period, "custom"
+        self.presets.set_value("custom")
+        self.show_period()
+        await self.changed()
+
+    async def on_compare(self, e: object) -> None:
+        self.state.compare = str(getattr(e, "value", "none") or "none")
+        self.show_period()
+        await self.changed()

@@ -1,0 +1,214 @@
+"""One insights tab: KPI tiles with their change, the charts (comparison dashed), drill-down and CSV export,
+and a "Definitions" expansion. Reads run off the event loop on the read session (the replica when configured)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from nicegui import app, run, ui
+
+from console.actor import Actor
+from console.db import session_scope
+from console.errors import ConsoleError
+from console.insights import readdb
+from console.insights.pages import export, figures
+from console.insights.pages.drill import DrillDialog
+from console.insights.pages.range_bar import RangeState
+from console.insights.pages.specs import ChartSpec, TabSpec, load_kpis, load_series
+from console.insights.series import Kpi, Series
+from console.ui.forms import report
+
+
+@dataclass
+class TabData:
+    kpis: list[tuple[Kpi, Kpi | None]] = field(default_factory=list)  # (current, baseline)
+    charts: dict[str, tuple[list[Series], list[Series] | None]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value:,.1f} %"
+    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
+    return f"{text} {unit}".strip()
+
+
+class TabView:
+    """The parts of one tab; `load()` reads everything for the current range and redraws."""
+
+    def __init__(self, actor: Actor, spec: TabSpec, state: RangeState) -> None:
+        self.actor, self.spec, self.state = actor, spec, state
+        self.data: TabData | None = None
+        self.drill = DrillDialog(actor, state)
+
+    def build(self) -> None:
+        with ui.column().classes("w-full gap-3").mark(f"insights-tab-{self.spec.key}"):
+            self.body()
+            self.definitions()
+
+    # --- reading ------------------------------------------------------------------------------------------------
+
+    def read(self) -> TabData:
+        s, data = self.state, TabData()
+        baseline, compare = s.kpi_baseline, s.compare_period
+        with readdb.read_session() as session:
+            for kpi_spec in self.spec.kpis:
+                try:
+                    current = load_kpis(kpi_spec, session, self.actor, s.period, s.grain)
+                    before = load_kpis(kpi_spec, session, self.actor, baseline, s.grain)
+                    data.kpis.extend(zip(current, before, strict=False))
+                except ConsoleError as exc:
+                    data.failed[kpi_spec.key] = exc.message
+            for chart in self.spec.charts:
+                try:
+                    series = load_series(chart, session, self.actor, s.period, s.grain)
+                    other = None
+                    if compare is not None and chart.kind != "heatmap":
+                        other = load_series(chart, session, self.actor, compare, s.grain)
+                    data.charts[chart.key] = (series, other)
+                except ConsoleError as exc:
+                    data.failed[chart.key] = exc.message
+        return data
+
+    async def load(self) -> None:
+        try:
+            data = await run.io_bound(self.read)
+        except ConsoleError as exc:
+            report(exc)
+            return
+        if data is None:  # shutting down
+            return
+        self.data = data
+        self.body.refresh()
+        self.definitions.refresh()
+
+    # --- parts --------------------------------------------------------------------------------------------------
+
+    @ui.refreshable_method
+    def body(self) -> None:
+        if self.data is None:
+            ui.spinner(size="lg").mark("insights-loading")
+            return
+        self.tiles()
+        with ui.grid(columns="repeat(auto-fit, minmax(460px, 1fr))").classes("w-full gap-4"):
+            for chart in self.spec.charts:
+                self.chart_card(chart)
+
+    def tiles(self) -> None:
+        assert self.data is not None
+        with ui.row().classes("w-full gap-3"):
+            for current, before in self.data.kpis:
+                self.tile(current, before)
+
+    def tile(self, kpi: Kpi, before: Kpi | None) -> None:
+        merged = Kpi(kpi.name, kpi.value, before.value if before else kpi.previous, kpi.unit, kpi.definition)
+        change = merged.change
+        with ui.card().classes("p-3 min-w-[180px] gap-0").mark("insights-kpi") as card:
+            ui.label(kpi.name).classes("text-xs opacity-70").mark("insights-kpi-name")
+            ui.label(fmt_value(kpi.value, kpi.unit)).classes("text-xl font-semibold").mark("insights-kpi-value")
+            if change is None:
+                ui.label("no comparison").classes("text-xs opacity-60").mark("insights-kpi-change")
+            else:
+                arrow = {"up": "▲", "down": "▼", "flat": "▶"}[change.direction]
+                pct = "—" if change.percent is None else f"{change.percent:+.1f} %"
+                colour = {"up": "text-positive", "down": "text-negative", "flat": "opacity-70"}[change.direction]
+                text = f"{arrow} {pct} ({fmt_value(change.absolute, kpi.unit)}) vs {self.state.kpi_baseline.label()}"
+                ui.label(text).classes(f"text-xs {colour}").mark("insights-kpi-change")
+        card.tooltip(kpi.definition or kpi.name)
+
+    def chart_card(self, chart: ChartSpec) -> None:
+        assert self.data is not None
+        with ui.card().classes("w-full p-2").mark(f"insights-card-{chart.key}"):
+            if chart.key in self.data.failed:
+                ui.label(f"{chart.title}: {self.data.failed[chart.key]}").classes("text-negative")
+                return
+            series, other = self.data.charts.get(chart.key, ([], None))
+            fig = self.figure_for(chart, series, other)
+            plot = (
+                ui.plotly(fig).classes("w-full").style(f"height: {chart.height}px").mark(f"insights-chart-{chart.key}")
+            )
+            if chart.drill is not None:
+                plot.on("plotly_click", lambda e, c=chart, f=fig: self.on_click(c, f, e.args))
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Download CSV", icon="download", on_click=lambda c=chart: self.download(c)).props(
+                    "dense flat no-caps"
+                ).mark(f"insights-csv-{chart.key}")
+                hint = " · click a point for the rows behind it" if chart.drill else ""
+                definition = "; ".join(f"{s.name}: {s.definition}" for s in series if s.definition)
+                ui.icon("info", size="xs").classes("opacity-60").tooltip(definition or chart.title).mark(
+                    f"insights-info-{chart.key}"
+                )
+                ui.label(hint).classes("text-xs opacity-60")
+
+    def figure_for(self, chart: ChartSpec, series: list[Series], other: list[Series] | None) -> dict[str, Any]:
+        dark = bool(app.storage.user.get("dark", False))
+        return figures.figure(
+            chart.title,
+            series,
+            kind=chart.kind,
+            height=chart.height,
+            dark=dark,
+            unit=chart.unit,
+            compare=other,
+            compare_label=self.state.compare_label,
+            period=self.state.period,
+            compare_period=self.state.compare_period,
+        )
+
+    @ui.refreshable_method
+    def definitions(self) -> None:
+        with ui.expansion("Definitions", icon="help_outline").classes("w-full").mark("insights-definitions"):
+            for line in self.definition_lines():
+                ui.label(line).classes("text-sm").mark("insights-definition")
+
+    def definition_lines(self) -> list[str]:
+        lines: list[str] = list(self.spec.notes)
+        if self.data is None:
+            return lines
+        seen: set[str] = set()
+        named = [(k.name, k.definition) for k, _ in self.data.kpis]
+        named += [(s.name, s.definition) for series, _ in self.data.charts.values() for s in series]
+        for name, definition in named:
+            if definition and name not in seen:
+                seen.add(name)
+                lines.append(f"{name}: {definition}")
+        return lines
+
+    # --- handlers -----------------------------------------------------------------------------------------------
+
+    async def on_click(self, chart: ChartSpec, fig: dict[str, Any], args: Any) -> None:
+        points = args.get("points") if isinstance(args, dict) else None
+        if not points:
+            return
+        point = points[0]
+        curve = int(point.get("curveNumber", 0))
+        traces = fig.get("data", [])
+        series_count = len(self.data.charts.get(chart.key, ([], None))[0]) if self.data else 0
+        day = date.fromisoformat(str(point.get("x", ""))[:10])
+        name = str(traces[curve].get("name", "")) if curve < len(traces) else ""
+        period = self.state.period
+        if curve >= series_count and self.state.compare_period is not None:  # a dashed comparison trace
+            compare = self.state.compare_period
+            day = compare.start + (day - period.start)
+            name, period = name.rsplit(" (", 1)[0], compare
+        await self.drill.open(chart, period, day, name)
+
+    async def download(self, chart: ChartSpec) -> None:
+        if self.data is None or chart.key not in self.data.charts:
+            return
+        series, other = self.data.charts[chart.key]
+        content = export.to_csv(series, compare=other, compare_label=self.state.compare_label)
+        s = self.state
+
+        def audit() -> None:
+            with session_scope() as session:
+                export.record_export(
+                    session, actor=self.actor, chart=chart.key, period=s.period, grain=s.grain, compare=s.compare
+                )
+
+        await run.io_bound(audit)
+        ui.download.content(content.encode(), export.file_name(chart.key, s.period), "text/csv")

@@ -1,0 +1,90 @@
+"""Revenue and Subscriptions tabs: helper M's money service (console/insights/service/money.py)."""
+
+from __future__ import annotations
+
+from console.insights.pages import adapters
+from console.insights.pages.specs import ChartSpec, KpiSpec, TabSpec
+from console.insights.pages.tabs import EXEC, STRIPE_NOTE
+
+
+def revenue_tab() -> TabSpec:
+    from console.insights.service import money
+
+    payments = adapters.drill_by_days(money.payments_behind)
+    refunds = adapters.drill_by_days(money.refunds_behind)
+    by_payment = adapters.drill_by_days(money.payments_behind)
+
+    def by(dimension: str):  # type: ignore[no-untyped-def]
+        def load(session, *, actor, period, grain):  # type: ignore[no-untyped-def]
+            return money.revenue_by(session, actor=actor, period=period, grain=grain, by=dimension)
+
+        return load
+
+    return TabSpec(
+        "revenue",
+        "Revenue",
+        EXEC,
+        kpis=(
+            KpiSpec("gross", adapters.series_kpi(money.revenue, "Gross", label="Gross revenue")),
+            KpiSpec("refunds", adapters.series_kpi(money.revenue, "Refunds")),
+            KpiSpec("net", adapters.series_kpi(money.revenue, "Net", label="Net revenue")),
+            KpiSpec("refund_rate", money.refund_rate),
+            KpiSpec("failed_payment_rate", money.failed_payment_rate),
+        ),
+        charts=(
+            ChartSpec(
+                "revenue",
+                "Gross, refunds and net",
+                money.revenue,
+                drill=adapters.drill_choose({"Refunds": refunds}, payments),
+            ),
+            ChartSpec("revenue_by_kind", "Net revenue by kind", by("kind"), kind="bar", drill=by_payment),
+            ChartSpec("revenue_by_plan", "Net revenue by plan", by("plan"), kind="bar", drill=by_payment),
+            ChartSpec("revenue_by_country", "Net revenue by country", by("country"), kind="bar", drill=by_payment),
+            ChartSpec("revenue_by_provider", "Net revenue by provider", by("provider"), kind="bar", drill=by_payment),
+            ChartSpec(
+                "refunds_by_reason",
+                "Refunds by reason",
+                money.refunds_by_reason,
+                kind="bar",
+                drill=adapters.drill_series_as(money.refunds_behind, "reason"),
+            ),
+        ),
+    )
+
+
+def subscriptions_tab() -> TabSpec:
+    from console.insights.service import money
+
+    return TabSpec(
+        "subscriptions",
+        "Subscriptions",
+        EXEC,
+        kpis=(
+            KpiSpec("mrr", adapters.series_kpi(money.mrr, "MRR", how="last")),
+            KpiSpec("paying", adapters.series_kpi(money.mrr, "Paying subscribers", how="last")),
+            KpiSpec("subscriber_churn", money.subscriber_churn),
+            KpiSpec("revenue_churn", money.revenue_churn),
+            KpiSpec("arpu", money.arpu),
+            KpiSpec("ltv", money.ltv),
+            KpiSpec("trial_conversion", money.trial_conversion),
+        ),
+        charts=(
+            ChartSpec("mrr", "MRR and paying subscribers (month end)", money.mrr),
+            ChartSpec(
+                "mrr_movements",
+                "MRR movements",
+                money.mrr_movements,
+                kind="bar",
+                drill=adapters.drill_series_as(money.movement_members, "movement", day_param="month"),
+            ),
+            ChartSpec(
+                "cohorts",
+                "Cohort retention (% with MRR)",
+                adapters.cohort_rows(money.cohort_retention),
+                kind="heatmap",
+                height=420,
+            ),
+        ),
+        notes=(STRIPE_NOTE,),
+    )

@@ -1,0 +1,77 @@
+"""Content, Members, Ads and Moderation tabs: helper O's ops service (console/insights/service/ops.py)."""
+
+from __future__ import annotations
+
+from console.insights.pages import adapters
+from console.insights.pages.specs import ChartSpec, KpiSpec, TabSpec
+from console.insights.pages.tabs import EXEC
+from console.staff.permissions import Permission
+
+
+def ops_tabs() -> list[TabSpec]:
+    from console.insights.service import ops
+
+    top = adapters.drill_period(ops.top_videos)
+    hottest = adapters.drill_period(ops.hottest)
+    return [
+        TabSpec(
+            "content",
+            "Content",
+            EXEC,
+            kpis=(
+                KpiSpec("views", ops.views_kpi),
+                KpiSpec("on_hold", ops.on_hold),
+                KpiSpec("tiers", ops.hotness_tiers),
+            ),
+            charts=(
+                ChartSpec("views", "Views and completes", ops.views, drill=top),
+                ChartSpec("published", "Videos published", ops.videos_published, kind="bar", drill=hottest),
+                ChartSpec("holds_placed", "Compliance holds placed", ops.holds_placed, kind="bar"),
+            ),
+        ),
+        TabSpec(
+            "members",
+            "Members",
+            EXEC,
+            kpis=(KpiSpec("signups", adapters.series_kpi(ops.signups, "Signups")),),
+            charts=(
+                ChartSpec("signups", "Signups (total and top countries)", ops.signups),
+                ChartSpec("plan_mix", "Plan mix (live subscriptions)", ops.plan_mix, kind="bar"),
+            ),
+        ),
+        TabSpec(
+            "ads",
+            "Ads",
+            (Permission.INSIGHTS_READ, Permission.ADS_READ),
+            kpis=(KpiSpec("ads", ops.ads_kpis),),
+            charts=(
+                ChartSpec(
+                    "ads",
+                    "Impressions, clicks and spend",
+                    ops.ads_over_time,
+                    drill=adapters.drill_period(ops.ads_by_advertiser),
+                ),
+            ),
+        ),
+        TabSpec(
+            "moderation",
+            "Moderation",
+            (Permission.INSIGHTS_READ, Permission.MODERATION_READ),
+            kpis=(
+                KpiSpec("backlog", ops.backlog_kpis),
+                KpiSpec("sla", ops.sla_times),
+                KpiSpec("breaches", ops.sla_breaches),
+            ),
+            charts=(
+                ChartSpec("backlog", "Backlog", ops.backlog),
+                ChartSpec("resolution_times", "Time to first action and resolution", ops.resolution_times),
+                ChartSpec(
+                    "decisions",
+                    "Decisions by action",
+                    ops.decisions_by_action,
+                    kind="bar",
+                    drill=adapters.drill_period(ops.decisions_by_moderator),
+                ),
+            ),
+        ),
+    ]

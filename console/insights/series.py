@@ -1,0 +1,61 @@
+"""What every insights metric returns: a named series of dated points, or a KPI with its previous value.
+
+Plain dataclasses (no pandas) so services stay cheap to test; the pages shape them with pandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line or bar set on a chart. `points` are (bucket start, value), in date order."""
+
+    name: str
+    points: list[tuple[date, float]] = field(default_factory=list)
+    definition: str = ""
+    unit: str = ""
+
+    @property
+    def total(self) -> float:
+        return sum(value for _, value in self.points)
+
+    def values(self) -> dict[date, float]:
+        return dict(self.points)
+
+
+@dataclass(frozen=True)
+class Change:
+    absolute: float
+    percent: float | None  # None when the previous value is 0
+
+    @property
+    def direction(self) -> str:
+        if self.absolute > 0:
+            return "up"
+        if self.absolute < 0:
+            return "down"
+        return "flat"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A headline number for the period and the same number for the comparison period (or None)."""
+
+    name: str
+    value: float | None
+    previous: float | None = None
+    unit: str = ""
+    definition: str = ""
+
+    @property
+    def change(self) -> Change | None:
+        """Absolute and relative change from `previous`; None when there is nothing to compare
+        (no value or no previous value). The percentage alone is None when previous is 0."""
+        if self.value is None or self.previous is None:
+            return None
+        absolute = self.value - self.previous
+        percent = None if self.previous == 0 else 100.0 * absolute / abs(self.previous)
+        return Change(absolute, percent)

@@ -1,0 +1,334 @@
+"""Subscription metrics: MRR and its movements, subscriber and revenue churn, ARPU, LTV, trial conversion and the
+cohort retention matrix, from insights_mrr_monthly / insights_mrr_movements_monthly (subscriptions only for trial
+conversion). Months: a period covers every month from the one holding its first day to the one holding its last;
+each month is read at its end (see console/insights/rollup_money.py). Re-exported by `money.py`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import Session
+
+from console.actor import Actor
+from console.billing.models import Payment, Subscription
+from console.errors import ValidationFailed
+from console.insights.models import MrrMonthly, MrrMovementMonthly
+from console.insights.periods import Grain, Period, previous
+from console.insights.rollup_money import (
+    GROSS_STATES,
+    MOVEMENTS,
+    day_bounds,
+    first_of_month,
+    movement_rows,
+    next_month,
+    previous_month,
+)
+from console.insights.series import Kpi, Series
+from console.members.models import Member
+from console.paging import Page, PageRequest
+from console.staff.permissions import Permission, require
+
+LTV_MONTHS = 6
+MRR_DEFINITIONS: dict[str, str] = {
+    "mrr": "MRR: at each month's end, the monthly-normalised price (yearly plans ÷ 12) of every active or past_due "
+    "paid subscription; trials, free plans and comps are excluded. Paying subscribers: members with MRR.",
+    "movements": "MRR movements, each month against the previous month's end: new (no MRR before), reactivation "
+    "(none last month, some earlier), expansion / contraction (MRR up / down), churned (MRR last month, none now); "
+    "net = their sum. As in Stripe's definition, a member who subscribes and cancels inside one month counts as "
+    "new (or reactivation) and as churned that month.",
+    "subscriber_churn": "Subscriber churn: members churned in the period's months ÷ (paying subscribers at the "
+    "end of the month before + new and reactivated subscribers in the period). Who subscribes and cancels inside "
+    "the period counts in both (Stripe's definition).",
+    "revenue_churn_gross": "Gross revenue churn: MRR lost to churn and contraction in the period ÷ MRR at the end "
+    "of the month before it.",
+    "revenue_churn_net": "Net revenue churn: (MRR lost to churn and contraction − MRR gained by expansion) ÷ MRR "
+    "at the end of the month before the period; negative when expansion outgrows losses.",
+    "arpu": "ARPU: MRR ÷ paying subscribers, at the end of the period's last month.",
+    "ltv": "LTV: ARPU ÷ the average monthly subscriber churn of the last six full months up to the period's end "
+    "(none when nobody churned).",
+    "trial_conversion": "Trial conversion: trials that ended in the period and were followed by a payment that "
+    "succeeded on the same subscription ÷ trials that ended in the period (comps excluded).",
+    "cohorts": "Cohort retention: members grouped by the month of their first succeeded payment; each cell is the "
+    "share of the cohort with MRR at the end of the month that many months later.",
+}
+
+
+def _months(period: Period) -> list[date]:
+    out, month = [], first_of_month(period.start)
+    while month <= period.end:
+        out.append(month)
+        month = next_month(month)
+    return out
+
+
+def _major(cents: float) -> float:
+    return round(float(cents or 0) / 100.0, 2)
+
+
+def _book(session: Session, months: list[date], currency: str) -> dict[date, tuple[int, int]]:
+    """(members, MRR cents) at each month's end."""
+    m = MrrMonthly
+    rows = session.execute(
+        select(m.month, func.count(), func.sum(m.mrr_cents))
+        .where(m.month.in_(months), m.currency == currency)
+        .group_by(m.month)
+    ).all()
+    return {month: (int(n), int(cents or 0)) for month, n, cents in rows}
+
+
+def _moves(session: Session, months: list[date], currency: str) -> dict[str, tuple[int, int]]:
+    """Members and MRR change per movement over the months."""
+    v = MrrMovementMonthly
+    rows = session.execute(
+        select(v.movement, func.sum(v.members), func.sum(v.mrr_cents))
+        .where(v.month.in_(months), v.currency == currency)
+        .group_by(v.movement)
+    ).all()
+    return {movement: (int(n or 0), int(cents or 0)) for movement, n, cents in rows}
+
+
+def mrr(
+    session: Session, *, actor: Actor, period: Period, grain: Grain | None = None, currency: str = "USD"
+) -> list[Series]:
+    """MRR and paying subscribers at each month's end of the period (monthly whatever the grain)."""
+    require(actor, Permission.INSIGHTS_READ)
+    months = _months(period)
+    book = _book(session, months, currency)
+    return [
+        Series("MRR", [(m, _major(book.get(m, (0, 0))[1])) for m in months], MRR_DEFINITIONS["mrr"], currency),
+        Series("Paying subscribers", [(m, float(book.get(m, (0, 0))[0])) for m in months], MRR_DEFINITIONS["mrr"], ""),
+    ]
+
+
+def mrr_movements(
+    session: Session, *, actor: Actor, period: Period, grain: Grain | None = None, currency: str = "USD"
+) -> list[Series]:
+    """MRR change per movement and month, and the net (their sum)."""
+    require(actor, Permission.INSIGHTS_READ)
+    months = _months(period)
+    v = MrrMovementMonthly
+    rows = session.execute(
+        select(v.month, v.movement, v.mrr_cents).where(v.month.in_(months), v.currency == currency)
+    ).all()
+    values: dict[str, dict[date, float]] = defaultdict(dict)
+    for month, movement, cents in rows:
+        values[movement][month] = _major(cents)
+        values["net"][month] = round(values["net"].get(month, 0.0) + _major(cents), 2)
+    definition = MRR_DEFINITIONS["movements"]
+    return [
+        Series(name, [(m, values[name].get(m, 0.0)) for m in months], definition, currency)
+        for name in (*MOVEMENTS, "net")
+    ]
+
+
+def _churn_fraction(session: Session, months: list[date], currency: str) -> float | None:
+    start = _book(session, [previous_month(months[0])], currency).get(previous_month(months[0]), (0, 0))[0]
+    moves = _moves(session, months, currency)
+    joined = moves.get("new", (0, 0))[0] + moves.get("reactivation", (0, 0))[0]
+    base = start + joined
+    return None if not base else moves.get("churned", (0, 0))[0] / base
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(100.0 * value, 4)
+
+
+def subscriber_churn(
+    session: Session, *, actor: Actor, period: Period, grain: Grain | None = None, currency: str = "USD"
+) -> Kpi:
+    require(actor, Permission.INSIGHTS_READ)
+    now = _churn_fraction(session, _months(period), currency)
+    before = _churn_fraction(session, _months(previous(period)), currency)
+    return Kpi("Subscriber churn", _pct(now), _pct(before), "%", MRR_DEFINITIONS["subscriber_churn"])
+
+
+def _revenue_churn(session: Session, months: list[date], currency: str, net: bool) -> float | None:
+    start = _book(session, [previous_month(months[0])], currency).get(previous_month(months[0]), (0, 0))[1]
+    if not start:
+        return None
+    moves = _moves(session, months, currency)
+    lost = -(moves.get("churned", (0, 0))[1] + moves.get("contraction", (0, 0))[1])
+    if net:
+        lost -= moves.get("expansion", (0, 0))[1]
+    return lost / start
+
+
+def revenue_churn(
+    session: Session, *, actor: Actor, period: Period, grain: Grain | None = None, currency: str = "USD"
+) -> list[Kpi]:
+    """[gross revenue churn, net revenue churn]."""
+    require(actor, Permission.INSIGHTS_READ)
+    months, earlier = _months(period), _months(previous(period))
+    return [
+        Kpi(
+            label,
+            _pct(_revenue_churn(session, months, currency, net)),
+            _pct(_revenue_churn(session, earlier, currency, net)),
+            "%",
+            MRR_DEFINITIONS[key],
+        )
+        for label, key, net in (
+            ("Gross revenue churn", "revenue_churn_gross", False),
+            ("Net revenue churn", "revenue_churn_net", True),
+        )
+    ]
+
+
+def _arpu(session: Session, period: Period, currency: str) -> float | None:
+    last = first_of_month(period.end)
+    members, cents = _book(session, [last], currency).get(last, (0, 0))
+    return None if not members else cents / members / 100.0
+
+
+def arpu(session: Session, *, actor: Actor, period: Period, grain: Grain | None = None, currency: str = "USD") -> Kpi:
+    require(actor, Permission.INSIGHTS_READ)
+    return Kpi(
+        "ARPU",
+        _round(_arpu(session, period, currency)),
+        _round(_arpu(session, previous(period), currency)),
+        currency,
+        MRR_DEFINITIONS["arpu"],
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _full_months_before(end: date, count: int) -> list[date]:
+    """The last `count` full months ending on or before `end` (a month is full when its last day is <= end)."""
+    last = first_of_month(end) if next_month(first_of_month(end)) - timedelta(days=1) == end else None
+    month = last or previous_month(first_of_month(end))
+    out = [month]
+    while len(out) < count:
+        out.append(previous_month(out[-1]))
+    return sorted(out)
+
+
+def _ltv(session: Session, period: Period, currency: str) -> float | None:
+    value = _arpu(session, period, currency)
+    churns = [_churn_fraction(session, [m], currency) for m in _full_months_before(period.end, LTV_MONTHS)]
+    average = sum(c or 0.0 for c in churns) / LTV_MONTHS
+    return None if value is None or not average else round(value / average, 2)
+
+
+def ltv(session: Session, *, actor: Actor, period: Period, grain: Grain | None = None, currency: str = "USD") -> Kpi:
+    require(actor, Permission.INSIGHTS_READ)
+    return Kpi(
+        "LTV",
+        _ltv(session, period, currency),
+        _ltv(session, previous(period), currency),
+        currency,
+        MRR_DEFINITIONS["ltv"],
+    )
+
+
+def _trials(session: Session, period: Period) -> float | None:
+    s = Subscription
+    low, high = day_bounds(period.start)[0], day_bounds(period.end)[1]
+    paid = exists().where(Payment.subscription_id == s.id, Payment.status.in_(GROSS_STATES))
+    ended, converted = session.execute(
+        select(func.count(), func.coalesce(func.sum(case((paid, 1), else_=0)), 0)).where(
+            s.trial_end >= low, s.trial_end < high, s.provider != "comp"
+        )
+    ).one()
+    return None if not ended else round(100.0 * int(converted) / int(ended), 4)
+
+
+def trial_conversion(
+    session: Session, *, actor: Actor, period: Period, grain: Grain | None = None, currency: str = "USD"
+) -> Kpi:
+    require(actor, Permission.INSIGHTS_READ)
+    return Kpi(
+        "Trial conversion",
+        _trials(session, period),
+        _trials(session, previous(period)),
+        "%",
+        MRR_DEFINITIONS["trial_conversion"],
+    )
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    """Retention heatmap: rows are cohorts (first-payment month), columns months since; cells are percentages."""
+
+    cohorts: list[date]
+    sizes: list[int]
+    matrix: list[list[float | None]] = field(default_factory=list)
+    definition: str = MRR_DEFINITIONS["cohorts"]
+
+
+def cohort_retention(
+    session: Session, *, actor: Actor, period: Period, grain: Grain | None = None, currency: str = "USD"
+) -> Cohorts:
+    """Cohorts whose first payment fell in the period's months, followed to the latest rolled-up month."""
+    require(actor, Permission.INSIGHTS_READ)
+    months = _months(period)
+    m = MrrMonthly
+    scope = and_(m.first_paid_month.in_(months), m.currency == currency)
+    sized = session.execute(
+        select(m.first_paid_month, func.count(func.distinct(m.member_id))).where(scope).group_by(m.first_paid_month)
+    ).all()
+    sizes: dict[date, int] = {cohort: int(n) for cohort, n in sized}
+    cells = session.execute(
+        select(m.first_paid_month, m.month, func.count()).where(scope).group_by(m.first_paid_month, m.month)
+    ).all()
+    latest = max((month for _, month, _ in cells), default=months[-1])
+    width = _offset(months[0], latest) + 1
+    matrix: list[list[float | None]] = []
+    cohorts = sorted(sizes)
+    counts = {(c, month): n for c, month, n in cells}
+    for cohort in cohorts:
+        row: list[float | None] = []
+        for k in range(width):
+            month = _add_months(cohort, k)
+            row.append(None if month > latest else round(100.0 * counts.get((cohort, month), 0) / sizes[cohort], 2))
+        matrix.append(row)
+    return Cohorts(cohorts, [int(sizes[c]) for c in cohorts], matrix)
+
+
+def _offset(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
+def _add_months(month: date, k: int) -> date:
+    for _ in range(k):
+        month = next_month(month)
+    return month
+
+
+def movement_members(
+    session: Session,
+    *,
+    actor: Actor,
+    month: date,
+    movement: str,
+    currency: str = "USD",
+    page: PageRequest | None = None,
+) -> Page[dict[str, Any]]:
+    """The members behind one month's movement, with their MRR change (cents), biggest change first."""
+    require(actor, Permission.INSIGHTS_READ)
+    if movement not in MOVEMENTS:
+        raise ValidationFailed({"movement": f"must be one of {', '.join(MOVEMENTS)}"})
+    page = page or PageRequest()
+    rows = movement_rows(first_of_month(month))
+    query = (
+        select(
+            rows.c.member_id,
+            Member.email.label("member_email"),
+            rows.c.movement,
+            rows.c.delta.label("mrr_change_cents"),
+        )
+        .join(Member, Member.id == rows.c.member_id)
+        .where(rows.c.movement == movement, rows.c.currency == currency)
+    )
+    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+    found = session.execute(
+        query.order_by(func.abs(rows.c.delta).desc(), rows.c.member_id).offset(page.offset).limit(page.size)
+    ).mappings()
+    return Page(rows=[dict(r) for r in found], total=total, request=page)

@@ -1,0 +1,141 @@
+"""/insights with NiceGUI's simulated user: tabs by role, no edit controls, presets, dashed comparison traces,
+the audited CSV export and the drill-down list, over the hand-computed money book."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from nicegui import ui
+from nicegui.testing import User
+from sqlalchemy import select
+
+from console.audit.models import AuditEvent
+from console.db import session_scope
+from tests.insights import money_fixture
+from tests.moderation.page_helpers import click, signed_in, texts, type_into, wait_shown
+from tests.ui.helpers import all_elements, all_marked, element, wait_until
+
+MONEY_TABS = ["revenue", "subscriptions", "content", "members", "ads", "moderation"]
+EDIT_WORDS = ("edit", "save", "delete", "new", "refund", "approve", "cancel", "remove", "publish")
+
+
+def figure(user: User, marker: str) -> dict[str, Any]:
+    found = element(user, marker)
+    assert isinstance(found, ui.plotly)
+    assert isinstance(found.figure, dict)
+    return found.figure
+
+
+def definitions(user: User) -> list[str]:
+    return [str(e.text) for e in all_marked(user, "insights-definition")]
+
+
+def tab_keys(user: User) -> list[str]:
+    return [m for m in (f"insights-tabbtn-{k}" for k in MONEY_TABS) if all_marked(user, m)]
+
+
+async def open_first_half_of_2026(user: User) -> None:
+    await user.open("/insights")
+    await wait_shown(user, "insights-chart-revenue")
+    type_into(user, "insights-range-start", "2026-01-01")
+    type_into(user, "insights-range-end", "2026-06-30")
+    click(user, "insights-range-apply")
+    await wait_until(lambda: "2026-01-01" in texts(user, "insights-period")[0], what="the custom period")
+    await wait_until(lambda: figure(user, "insights-chart-revenue")["data"][0]["x"][0] == "2025-12-29", what="weeks")
+
+
+async def test_executive_sees_every_tab_and_no_edit_control(user: User, make_staff: Any) -> None:
+    money_fixture.build()
+    money_fixture.roll_up()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await open_first_half_of_2026(user)
+    assert tab_keys(user) == [f"insights-tabbtn-{k}" for k in MONEY_TABS]
+    gross = figure(user, "insights-chart-revenue")
+    assert [t["name"] for t in gross["data"]] == ["Gross", "Refunds", "Net"]
+    assert gross["layout"]["height"] == 300 and gross["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
+    assert any(t == "Net revenue" for t in texts(user, "insights-kpi-name"))
+    assert texts(user, "insights-kpi-change")  # a change against the previous period on every tile
+    assert any("Gross" in line for line in definitions(user))
+    assert any("Stripe" in line for line in definitions(user))
+    assert figure(user, "insights-chart-cohorts")["data"][0]["type"] == "heatmap"
+    for button in all_elements(user, ui.button):
+        words = str(button.text or "").lower()
+        assert not any(w in words for w in EDIT_WORDS), f"an edit control on /insights: {button.text}"
+
+
+async def test_moderator_sees_only_moderation(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff, "moderator")
+    await user.open("/insights")
+    await wait_shown(user, "insights-tabs")
+    assert tab_keys(user) == ["insights-tabbtn-moderation"]
+    assert not all_marked(user, "insights-chart-revenue")
+
+
+async def test_staff_without_insights_roles_are_refused(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff, "content", email="content@test.example")
+    await user.open("/insights")
+    await wait_shown(user, "forbidden")
+
+
+async def test_preset_changes_the_period_and_compare_adds_dashed_traces(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await user.open("/insights")
+    await wait_shown(user, "insights-chart-revenue")
+    assert len(figure(user, "insights-chart-revenue")["data"][0]["x"]) == 30
+    element(user, "insights-preset").set_value("7d")
+    await wait_until(lambda: len(figure(user, "insights-chart-revenue")["data"][0]["x"]) == 7, what="a week")
+    start = date.fromisoformat(figure(user, "insights-chart-revenue")["data"][0]["x"][0])
+    assert start.isoformat() in texts(user, "insights-period")[0]
+    element(user, "insights-compare").set_value("previous")
+    await wait_until(lambda: len(figure(user, "insights-chart-revenue")["data"]) == 6, what="comparison traces")
+    dashed = [t for t in figure(user, "insights-chart-revenue")["data"] if t.get("line", {}).get("dash") == "dash"]
+    assert [t["name"] for t in dashed] == [
+        "Gross (previous period)",
+        "Refunds (previous period)",
+        "Net (previous period)",
+    ]
+    assert dashed[0]["x"] == figure(user, "insights-chart-revenue")["data"][0]["x"]  # drawn on the current axis
+    assert "compared with" in texts(user, "insights-period")[0]
+
+
+async def test_csv_export_downloads_and_is_audited(user: User, make_staff: Any) -> None:
+    money_fixture.build()
+    money_fixture.roll_up()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await open_first_half_of_2026(user)
+    click(user, "insights-csv-revenue")
+    response = await user.download.next(timeout=10)
+    text = response.text
+    lines = text.strip().splitlines()
+    assert lines[0] == "period,series,bucket,value,unit"
+    assert any(line.startswith("current,Gross,") for line in lines)
+    with session_scope() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "insights.export")).all()
+    assert [(e.entity, e.entity_id) for e in events] == [("chart", "revenue")]
+    assert events[0].after["start"] == "2026-01-01" and events[0].after["end"] == "2026-06-30"
+
+
+async def test_clicking_a_bar_opens_the_rows_behind_it(user: User, make_staff: Any) -> None:
+    money_fixture.build()
+    money_fixture.roll_up()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await open_first_half_of_2026(user)
+    week = "2026-02-09"  # the week of A's upgrade payment (02-15 is a Sunday)
+    user.find(marker="insights-chart-revenue").trigger(
+        "plotly_click", {"points": [{"x": week, "y": 20.0, "curveNumber": 0, "pointNumber": 6}]}
+    )
+    await wait_shown(user, "insights-drill")
+    assert week in texts(user, "insights-drill-title")[0]
+    drill = element(user, "insights-drill")
+    tables = [t for t in drill.descendants() if isinstance(t, ui.table)]
+    await wait_until(lambda: bool(tables[0].rows), what="the rows behind the bucket")
+    assert len(tables[0].rows) == 1
+
+
+async def test_ad_ops_see_only_ads_and_the_nav_entry(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff, "ads", email="adops@test.example", name="Ada Ops")
+    await user.open("/insights")
+    await wait_shown(user, "insights-chart-ads")
+    assert tab_keys(user) == ["insights-tabbtn-ads"]
+    await user.should_see("Insights")
