@@ -18,6 +18,7 @@ from nicegui.events import KeyEventArguments
 from console.db import session_scope
 from console.staff.auth import SessionInfo, resolve_session, sign_out
 from console.staff.permissions import ROLE_LABELS, Role
+from console.ui import theme
 from console.ui.areas import Area, allowed_areas
 from console.ui.keymap import KeyMap, page_keys
 from console.ui.session import TOKEN_KEY, current_client_info, current_token
@@ -90,7 +91,7 @@ def listen(keys: KeyMap, areas: list[Area]) -> ui.keyboard:
 def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[ui.column]:
     """Build the shell and yield the content column."""
     areas = allowed_areas(info.actor)
-    dark = ui.dark_mode(value=bool(app.storage.user.get("dark", False)))
+    dark = ui.dark_mode(value=theme.is_dark())
     ui.add_head_html('<link rel="stylesheet" href="/assets/console.css">')
     keys = page_keys()
     keys.host = ui.element("div")  # the sheet's dialog lives here, outside the page's refreshing parts
@@ -117,9 +118,11 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
 
         def toggle_dark() -> None:
             dark.value = not dark.value
-            app.storage.user["dark"] = dark.value
+            theme.changed(bool(dark.value))
 
-        ui.button(icon="contrast", on_click=toggle_dark).props("flat dense round color=white").tooltip("Light/dark")
+        ui.button(icon="contrast", on_click=toggle_dark).props(
+            'flat dense round color=white aria-label="Light or dark"'
+        ).tooltip("Light/dark").mark("theme-toggle")
         ui.button(icon="keyboard", on_click=keys.open_sheet).props("flat dense round color=white").tooltip(
             "Shortcuts (?)"
         )

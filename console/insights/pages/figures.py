@@ -33,6 +33,18 @@ def layout(title: str, *, height: int, dark: bool, unit: str = "", barmode: str 
     return out
 
 
+def restyle(fig: dict[str, Any], *, dark: bool) -> dict[str, Any]:
+    """The same figure in the other theme: only the colours of the layout change (axes, titles, sizes stay)."""
+    font, grid = (DARK_FONT, DARK_GRID) if dark else (LIGHT_FONT, LIGHT_GRID)
+    lay = fig.setdefault("layout", {})
+    lay["template"] = "plotly_dark" if dark else "plotly_white"
+    lay["font"] = {**lay.get("font", {}), "color": font}
+    for axis in ("xaxis", "yaxis"):
+        if axis in lay and "gridcolor" in lay[axis]:
+            lay[axis]["gridcolor"] = grid
+    return fig
+
+
 def _trace(series: Series, kind: str, *, dashed: bool = False, x: list[str] | None = None) -> dict[str, Any]:
     xs = x if x is not None else [d.isoformat() for d, _ in series.points]
     ys = [float(v) for _, v in series.points]

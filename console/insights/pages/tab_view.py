@@ -3,11 +3,12 @@ and a "Definitions" expansion. Reads run off the event loop on the read session 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from nicegui import app, run, ui
+from nicegui import run, ui
 
 from console.actor import Actor
 from console.db import session_scope
@@ -18,6 +19,7 @@ from console.insights.pages.drill import DrillDialog
 from console.insights.pages.range_bar import RangeState
 from console.insights.pages.specs import ChartSpec, TabSpec, load_kpis, load_series
 from console.insights.series import Kpi, Series
+from console.ui import theme
 from console.ui.forms import report
 
 
@@ -131,6 +133,7 @@ class TabView:
             plot = (
                 ui.plotly(fig).classes("w-full").style(f"height: {chart.height}px").mark(f"insights-chart-{chart.key}")
             )
+            theme.on_change(plot, functools.partial(self.restyle, plot, fig))
             if chart.drill is not None:
                 plot.on("plotly_click", lambda e, c=chart, f=fig: self.on_click(c, f, e.args))
             with ui.row().classes("items-center gap-2"):
@@ -144,8 +147,14 @@ class TabView:
                 )
                 ui.label(hint).classes("text-xs opacity-60")
 
+    @staticmethod
+    def restyle(plot: ui.plotly, fig: dict[str, Any], dark: bool) -> None:
+        """The theme flipped: recolour this chart in place."""
+        figures.restyle(fig, dark=dark)
+        plot.update()
+
     def figure_for(self, chart: ChartSpec, series: list[Series], other: list[Series] | None) -> dict[str, Any]:
-        dark = bool(app.storage.user.get("dark", False))
+        dark = theme.is_dark()
         return figures.figure(
             chart.title,
             series,
