@@ -1,5 +1,6 @@
 """`run.py insights rollup [--day YYYY-MM-DD | --from D --to D] [--areas a,b]`: the job's pass (yesterday, today
-and any day without a run), or the given day(s) recomputed on request (audited as the CLI's system actor)."""
+and any day without a run), or the given day(s) recomputed on request (audited as the CLI's system actor).
+`run.py insights definitions` prints every metric's definition (the README's block)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def add_parser(sub: Any) -> None:
     rollup.add_argument("--from", dest="start", default=None, help="first day of a range (YYYY-MM-DD)")
     rollup.add_argument("--to", dest="end", default=None, help="last day of a range (YYYY-MM-DD), inclusive")
     rollup.add_argument("--areas", default="", help="comma-separated: content,members,moderation,revenue,mrr")
+    insights_sub.add_parser("definitions", help="print every metric's definition (the README's block, in Markdown)")
 
 
 def _days(args: argparse.Namespace) -> list[date] | None:
@@ -38,6 +40,15 @@ def _days(args: argparse.Namespace) -> list[date] | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.insights_cmd == "definitions":
+        from console.insights.definitions import markdown
+
+        print(markdown())
+        return 0
+    return _rollup(args)
+
+
+def _rollup(args: argparse.Namespace) -> int:
     from console import migrate
     from console.cli import _cli_actor
     from console.errors import ConsoleError
