@@ -78,7 +78,10 @@ class MrrMonthly(Base):
     plan_code: Mapped[str] = mapped_column(String(24), nullable=False)
     first_paid_month: Mapped[date] = mapped_column(Date, nullable=False)  # the cohort
 
-    __table_args__ = (Index("ix_insights_mrr_monthly_cohort", "first_paid_month", "month"),)
+    __table_args__ = (
+        Index("ix_insights_mrr_monthly_cohort", "first_paid_month", "month"),
+        Index("ix_insights_mrr_monthly_member", "member_id", "month"),  # "had MRR before?" per member
+    )
 
 
 class MrrMovementMonthly(Base):
