@@ -172,22 +172,30 @@ def stop(passes: list[SuitePass], grace: float = 0.0) -> None:
 
     The process tree is taken first, so children a dying pytest leaves behind go too. A pass gets `grace` seconds
     to end by itself (after Ctrl-C the terminal has sent it SIGINT as well), then SIGTERM, then SIGKILL after 10 s.
+    The passes themselves are waited for through Popen (psutil would reap them and hide their exit codes).
     """
-    tree: list[psutil.Process] = []
-    for proc in (p.proc for p in passes if p.proc is not None and p.proc.poll() is None):
+    running = [p.proc for p in passes if p.proc is not None and p.proc.poll() is None]
+    descendants: list[psutil.Process] = []
+    for proc in running:
         try:
-            parent = psutil.Process(proc.pid)
-            tree += [parent, *parent.children(recursive=True)]
+            descendants += psutil.Process(proc.pid).children(recursive=True)
         except psutil.NoSuchProcess:
             continue
-    if tree and grace:
-        psutil.wait_procs([member for member in tree if member.pid in _pids(passes)], timeout=grace)
-    for member in tree:
+    if running and grace:
+        _wait(running, grace)
+    for proc in running:
+        if proc.poll() is None:
+            proc.terminate()
+    for member in descendants:
         try:
             member.terminate()  # psutil checks the pid was not reused meanwhile
         except psutil.NoSuchProcess:
             continue
-    _, alive = psutil.wait_procs(tree, timeout=10)
+    _wait(running, 10)
+    _, alive = psutil.wait_procs(descendants, timeout=2)
+    for proc in running:
+        if proc.poll() is None:
+            proc.kill()
     for member in alive:
         try:
             member.kill()
@@ -201,15 +209,17 @@ def stop(passes: list[SuitePass], grace: float = 0.0) -> None:
             test_pass._out = None
 
 
+def _wait(procs: list[subprocess.Popen[bytes]], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while any(proc.poll() is None for proc in procs) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 def _hold_signals() -> None:
     """Once interrupted, a second Ctrl-C or SIGTERM must not cut the clean-up short (it is bounded: ~15 s plus
     stopping PostgreSQL), or the cluster and the processes would be left behind."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
-def _pids(passes: list[SuitePass]) -> set[int]:
-    return {p.proc.pid for p in passes if p.proc is not None}
 
 
 def _tail(path: Path, size: int) -> str:
