@@ -81,6 +81,7 @@ def run_in_foreground(test_pass: SuitePass) -> int:
         test_pass.code = test_pass.proc.wait()
     except BaseException:  # Ctrl-C, SIGTERM: stop it (and what it started) before the database goes
         _hold_signals()
+        print("\nInterrupted: stopping pytest ...", flush=True)
         stop([test_pass], grace=STOP_GRACE_SECONDS)
         raise
     if test_pass.code == 5:
@@ -98,6 +99,7 @@ def run_side_by_side(passes: list[SuitePass]) -> dict[str, int]:
         _wait_all(passes)
     except BaseException:  # Ctrl-C, SIGTERM: stop both (and what they started) before the database goes
         _hold_signals()
+        print("\nInterrupted: stopping the pytest passes (their logs stay in var/) ...", flush=True)
         stop(passes, grace=STOP_GRACE_SECONDS)
         raise
     stop(passes)  # all ended: this only closes the logs
