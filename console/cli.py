@@ -235,7 +235,7 @@ def _warn_about_the_database_role() -> None:
 def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
     from console.testrunner import run_tests
 
-    return run_tests(databases=args.db, pytest_args=extra, lint=not args.no_lint)
+    return run_tests(databases=args.db, pytest_args=extra, lint=not args.no_lint, serial=args.serial)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -366,10 +366,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="migrate, seed on first start, and serve on CONSOLE_PORT (default)")
     test = sub.add_parser(
-        "test", help="run the test suite on SQLite and a throwaway PostgreSQL (extra args go to pytest)"
+        "test", help="run the test suite on SQLite and a throwaway PostgreSQL, side by side (extra args go to pytest)"
     )
     test.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     test.add_argument("--no-lint", action="store_true", help="skip ruff and mypy")
+    test.add_argument(
+        "--serial",
+        action="store_true",
+        help="with --db both: one database after the other, output on the terminal (for a one-core machine)",
+    )
     mig = sub.add_parser("migrate", help="upgrade the database to the newest revision (or --to / --down)")
     mig.add_argument("--to", default="head", help="revision to upgrade to (default: head)")
     mig.add_argument("--down", default=None, help="revision to downgrade to (e.g. base)")
