@@ -105,7 +105,8 @@ async def confirm(title: str, message: str, *, ok_label: str = "Confirm", danger
                 f"color={'negative' if danger else 'primary'}"
             ).mark("confirm-ok")
     result = await dialog
-    dialog.delete()
+    if not dialog.is_deleted:  # a refresh of the part that opened it may have taken it already
+        dialog.delete()
     return bool(result)
 
 

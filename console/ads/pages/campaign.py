@@ -277,7 +277,8 @@ class CampaignPage:
                 ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat").mark("ad-end-cancel")
                 ui.button("End ad", on_click=lambda: dialog.submit(True)).props("color=negative").mark("ad-end-confirm")
         confirmed = await dialog
-        dialog.delete()
+        if not dialog.is_deleted:  # a reload of the list may have taken it with its parent already
+            dialog.delete()
         if confirmed:
             await self.transition(ad, "end")
 
