@@ -185,17 +185,17 @@ def sla_times(session: Session, *, actor: Actor, period: Period, grain: Grain | 
 
 
 def resolution_times(session: Session, *, actor: Actor, period: Period, grain: Grain) -> list[Series]:
-    """p50 and p90 time to resolution per bucket, in hours."""
+    """p50 and p90 time to first action and to resolution per bucket, in hours."""
     require_tab(actor, MOD)
-    per: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for day, key, value in _metric(session, "resolution", period):
-        per[bucket_start(day, grain)][int(key)] += value
     out = []
-    for q in (0.5, 0.9):
-        values = {b: h for b, hist in per.items() if (h := _hours(percentile_minutes(hist, q))) is not None}
-        out.append(
-            Series(f"resolution p{int(q * 100)}", points(values, period, grain), DEFINITIONS_SLA["resolution"], "h")
-        )
+    for metric, label in (("first_action", "first action"), ("resolution", "resolution")):
+        per: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for day, key, value in _metric(session, metric, period):
+            per[bucket_start(day, grain)][int(key)] += value
+        for q in (0.5, 0.9):
+            values = {b: h for b, hist in per.items() if (h := _hours(percentile_minutes(hist, q))) is not None}
+            name = f"{label} p{int(q * 100)}"
+            out.append(Series(name, points(values, period, grain), DEFINITIONS_SLA[metric], "h"))
     return out
 
 
