@@ -110,6 +110,8 @@ def test_backlog_at_the_bucket_end_oldest_first() -> None:
     page = _call(drill.backlog_behind, NEXT_WEEK)
     got = [(r["id"], r["age_hours"], r["past_sla"]) for r in page.rows]
     assert got == [(oldest, 228.0, True), (fresh, 4.0, False)] and page.total == 2
+    late = _call(drill.backlog_behind, NEXT_WEEK, past_sla=drill.backlog_series_past_sla("past SLA"))
+    assert [r["id"] for r in late.rows] == [oldest] and not drill.backlog_series_past_sla("open")
     # a bucket with nothing rolled up yet: the open cases at the end of its last day (03-22 → 03-23 00:00)
     unrolled = _call(drill.backlog_behind, (date(2026, 3, 16), date(2026, 3, 22)))
     assert [r["id"] for r in unrolled.rows] == [oldest, later]

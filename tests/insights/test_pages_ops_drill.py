@@ -95,6 +95,8 @@ async def test_moderation_drills_for_a_moderator(user: User, make_staff: Any) ->
 
     backlog = await drill_rows(user, "backlog", date(2026, 3, 2))  # open at the end of 03-02, oldest first
     assert [(r["id"], r["past_sla"]) for r in backlog] == [(waiting, True), (handled, False)]
+    late = await drill_rows(user, "backlog", date(2026, 3, 2), "past SLA")
+    assert [r["id"] for r in late] == [waiting]
     firsts = await drill_rows(user, "resolution_times", MARCH_3, "first action p90")
     assert [(r["id"], r["minutes"]) for r in firsts] == [(handled, 1440.0), (quick, 5.0)]
     done = await drill_rows(user, "resolution_times", MARCH_3, "resolution p50")

@@ -82,7 +82,14 @@ def ops_tabs() -> list[TabSpec]:
                 KpiSpec("breaches", ops.sla_breaches),
             ),
             charts=(
-                ChartSpec("backlog", "Backlog", ops.backlog, drill=adapters.drill_by_days(ops_drill.backlog_behind)),
+                ChartSpec(
+                    "backlog",
+                    "Backlog",
+                    ops.backlog,
+                    drill=adapters.drill_series_via(
+                        ops_drill.backlog_behind, "past_sla", ops_drill.backlog_series_past_sla
+                    ),
+                ),
                 ChartSpec(
                     "resolution_times",
                     "Time to first action and resolution",

@@ -38,6 +38,7 @@ from console.staff.permissions import Permission
 
 ALL_SIGNUPS, NO_COUNTRY = "signups", "(none)"
 CASE_TIMES = ("first_action", "resolution")
+PAST_SLA = "past SLA"  # the backlog chart's second series (ops_sla.backlog)
 
 
 def _page(session: Session, query: Select[Any], order: list[Any], page: PageRequest) -> Page[dict[str, Any]]:
@@ -200,10 +201,17 @@ def _case_columns() -> list[Any]:
 
 
 def backlog_behind(
-    session: Session, *, actor: Actor, start: date, end: date, page: PageRequest | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    past_sla: bool = False,
+    page: PageRequest | None = None,
 ) -> Page[dict[str, Any]]:
     """The cases open at the end of the bucket's last rolled-up day (reported by then, not resolved by then),
-    oldest first, with their age and whether they were past their SLA then. `status` is the case's status now."""
+    oldest first, with their age and whether they were past their SLA then (`past_sla`: only those, the chart's
+    "past SLA" trace). `status` is the case's status now."""
     require_tab(actor, MOD)
     page = page or PageRequest()
     _range(start, end)
@@ -214,6 +222,8 @@ def backlog_behind(
     query = select(*_case_columns(), c.resolved_at).where(
         c.first_report_at < cut, or_(c.resolved_at.is_(None), c.resolved_at >= cut)
     )
+    if past_sla:
+        query = query.where(c.sla_due_at < cut)
     found = _page(session, query, [c.first_report_at, c.id], page)
     for row in found.rows:
         row["open_at"] = cut
@@ -255,6 +265,11 @@ def case_times_behind(
         done = row["resolved_at"]
         row["within_sla"] = None if done is None else done <= row["sla_due_at"]
     return found
+
+
+def backlog_series_past_sla(series: str) -> bool:
+    """The backlog chart's series name as backlog_behind's `past_sla`: True for "past SLA", False for "open"."""
+    return series == PAST_SLA
 
 
 def case_time_of(series: str) -> str:
