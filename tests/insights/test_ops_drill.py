@@ -202,3 +202,35 @@ def test_the_time_chart_draws_first_action_and_resolution() -> None:
         ("resolution p90", 1.0),
     ]
     assert [drill.case_time_of(s.name) for s in series] == ["first_action"] * 2 + ["resolution"] * 2
+
+
+def test_ads_per_advertiser_pages_and_the_previous_period_in_one_scan() -> None:
+    from console.insights.periods import Period
+    from console.insights.service import ops
+    from tests.ads import stat_factories as af
+
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))  # previous: 2026-01-29 .. 2026-02-28
+    acme, bolt = af.advertiser("Acme"), af.advertiser("Bolt")
+    a1, a2, b1 = af.ad(af.campaign(acme)), af.ad(af.campaign(acme)), af.ad(af.campaign(bolt))
+    af.daily(a1, date(2026, 3, 1), impressions=1000, clicks=10, starts=10, completes=5, spend_cents=300)
+    af.daily(a2, date(2026, 3, 31), impressions=500, clicks=5, starts=10, completes=10, spend_cents=200)
+    af.daily(b1, date(2026, 3, 15), impressions=4000, clicks=40, starts=0, completes=0, spend_cents=900)
+    af.daily(b1, date(2026, 2, 28), impressions=100, clicks=1, starts=4, completes=1, spend_cents=7)  # previous
+    af.daily(a1, date(2026, 1, 28), impressions=999, clicks=99, starts=9, completes=9, spend_cents=99)  # neither
+    with session_scope() as session:
+        first = ops.ads_by_advertiser(session, actor=SYSTEM, period=march, page=PageRequest(page=1, size=1))
+        second = ops.ads_by_advertiser(session, actor=SYSTEM, period=march, page=PageRequest(page=2, size=1))
+        beyond = ops.ads_by_advertiser(session, actor=SYSTEM, period=march, page=PageRequest(page=5, size=1))
+        kpis = {k.name: (k.value, k.previous) for k in ops.ads_kpis(session, actor=SYSTEM, period=march)}
+    assert [(r["advertiser"], r["spend_cents"], r["impressions"]) for r in first.rows] == [("Bolt", 900, 4000)]
+    acme_row = second.rows[0]
+    assert (acme_row["advertiser"], acme_row["spend_cents"], acme_row["clicks"]) == ("Acme", 500, 15)
+    assert (acme_row["ctr_percent"], acme_row["completion_percent"]) == (1.0, 75.0)  # 15/1500, 15/20
+    assert first.total == second.total == beyond.total == 2 and beyond.rows == []
+    assert kpis == {
+        "impressions": (5500, 100),
+        "clicks": (55, 1),
+        "CTR": (1.0, 1.0),
+        "completion": (75.0, 25.0),
+        "spend": (14.0, 0.07),
+    }
