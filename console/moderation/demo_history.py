@@ -31,7 +31,7 @@ from console.moderation.models import (
     ModerationCase,
     Report,
 )
-from console.moderation.service import priority
+from console.moderation.service import priority, targets
 
 MONTHS = 18
 DAYS = MONTHS * 30
@@ -55,7 +55,7 @@ ESCALATE_SHARE, STILL_WAITING_SHARE, DISMISS_SHARE = 0.07, 0.04, 0.35
 
 @dataclass
 class Planned:
-    target: tuple[str, int]
+    target: tuple[str, int, str]  # type, id, label
     reasons: list[str]
     reporters: list[int]
     times: list[datetime]
@@ -90,7 +90,7 @@ def _plan_case(
     now: datetime,
     at: datetime,
     k: int,
-    target: tuple[str, int],
+    target: tuple[str, int, str],
     reporters: list[int],
     moderators: list[tuple[int, str]],
 ) -> Planned:
@@ -130,27 +130,42 @@ def _plan_case(
     return case
 
 
-def _targets(session: Session) -> dict[str, list[tuple[int, datetime]]]:
+def _short(text: str) -> str:
+    """The queue label's shape (targets.describe): one line, at most LABEL_MAX characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= targets.LABEL_MAX else flat[: targets.LABEL_MAX - 1] + "…"
+
+
+Pool = list[tuple[int, datetime, str]]  # id, created_at, the queue's label for it (as targets.describe words it)
+
+
+def _targets(session: Session) -> dict[str, Pool]:
+    m, v = Member, Video
+    members = select(m.id, m.created_at, "@" + m.username + " (" + m.display_name + ")").where(m.deleted_at.is_(None))
     return {
-        "member": list(
-            session.execute(select(Member.id, Member.created_at).where(Member.deleted_at.is_(None))).tuples()
-        ),
-        "video": list(session.execute(select(Video.id, Video.created_at).where(Video.deleted_at.is_(None))).tuples()),
-        "performer": list(session.execute(select(Performer.id, Performer.created_at)).tuples()),
+        "member": [(i, at, _short(label)) for i, at, label in session.execute(members).tuples()],
+        "video": [
+            (i, at, _short(t))
+            for i, at, t in session.execute(select(v.id, v.created_at, v.title).where(v.deleted_at.is_(None))).tuples()
+        ],
+        "performer": [
+            (i, at, _short(n))
+            for i, at, n in session.execute(select(Performer.id, Performer.created_at, Performer.name)).tuples()
+        ],
     }
 
 
 def _pick_target(
-    rng: random.Random, pools: dict[str, list[tuple[int, datetime]]], at: datetime, taken: set[tuple[str, int]]
-) -> tuple[str, int] | None:
+    rng: random.Random, pools: dict[str, Pool], at: datetime, taken: set[tuple[str, int]]
+) -> tuple[str, int, str] | None:
     kinds, shares = [k for k, _ in TARGETS], [s for _, s in TARGETS]
     for _ in range(8):
         kind = rng.choices(kinds, shares)[0]
         if not pools[kind]:
             continue
-        target_id, created = rng.choice(pools[kind])
+        target_id, created, label = rng.choice(pools[kind])
         if created <= at and (kind, target_id) not in taken:
-            return kind, target_id
+            return kind, target_id, label
     return None
 
 
@@ -166,7 +181,7 @@ def plan_history(
             )
         ).tuples()
     )
-    reporters = [m for m, _ in pools["member"]]
+    reporters = [m for m, _, _ in pools["member"]]
     start = datetime.combine(now.date() - timedelta(days=DAYS), time(0), tzinfo=UTC)
     planned: list[Planned] = []
     for k in range(DAYS + 1):
@@ -180,7 +195,7 @@ def plan_history(
                 continue
             case = _plan_case(rng, now, at, k, target, reporters, moderators)
             if case.status in LIVE_CASE_STATES:
-                live.add(target)
+                live.add(target[:2])
             planned.append(case)
     return planned
 
@@ -196,7 +211,7 @@ def _case_row(case: Planned) -> dict[str, Any]:
     return {
         "target_type": case.target[0],
         "target_id": case.target[1],
-        "target_label": f"{case.target[0]} #{case.target[1]}",
+        "target_label": case.target[2],
         "status": case.status,
         "emergency": priority.is_emergency(counts),
         "worst_reason": worst,
