@@ -14,7 +14,8 @@ import pytest
 from console.actor import SYSTEM, Actor
 from console.db import session_scope
 from console.errors import Forbidden, ValidationFailed
-from console.insights.models import MembersDaily, ModerationDaily
+from console.insights.models import ModerationDaily
+from console.insights.rollup_ops import rollup_members_day
 from console.insights.service import ops_drill as drill
 from console.paging import PageRequest
 from tests.billing import sub_factories as sf
@@ -73,23 +74,25 @@ def test_signups_in_the_bucket_all_one_country_none_and_paged() -> None:
 def test_plan_mix_lists_the_live_subscriptions_of_that_plan_on_the_last_rolled_day() -> None:
     plan = sf.plan()
     code = f.plan_code(plan)
-    # the chart's last point in the week is 03-04: live means live at 03-05 00:00
-    _put(
-        MembersDaily(day=date(2026, 3, 2), dimension="plan_mix", key=f"{code}/stripe", value=9),
-        MembersDaily(day=date(2026, 3, 4), dimension="plan_mix", key=f"{code}/stripe", value=4),
-    )
+    # the chart's last point in the week is 03-04 (rolled up below): live means live at 03-05 00:00
     t = f.at
     old = f.subscription(plan, t(date(2026, 2, 1)))
     late = f.subscription(plan, t(date(2026, 3, 4), 23, 59))
-    f.subscription(plan, t(date(2026, 3, 5), 0, 1))  # created after the cut
+    after = f.subscription(plan, t(date(2026, 3, 5), 0, 1))  # created after the cut
     f.subscription(plan, t(date(2026, 2, 1)), status="canceled", canceled_at=t(date(2026, 3, 4), 10))
     canceled_later = f.subscription(plan, t(date(2026, 2, 1)), status="canceled", canceled_at=t(date(2026, 3, 6)))
     f.subscription(plan, t(date(2026, 2, 1)), status="expired", period_end=t(date(2026, 3, 3)))
     expired_later = f.subscription(plan, t(date(2026, 2, 1)), status="expired", period_end=t(date(2026, 3, 10)))
     f.subscription(plan, t(date(2026, 2, 1)), provider="apple")  # another key
+    with session_scope() as session:
+        rollup_members_day(session, date(2026, 3, 2))
+        rollup_members_day(session, date(2026, 3, 4))
     page = _call(drill.plan_mix_behind, WEEK, key=f"{code}/stripe")
     assert [r["id"] for r in page.rows] == [old, late, canceled_later, expired_later]
-    assert page.total == 4 and {r["live_on"] for r in page.rows} == {date(2026, 3, 4)}
+    assert page.total == 4 and {r["live_on"] for r in page.rows} == {date(2026, 3, 4)}  # the bar's value
+    unrolled = _call(drill.plan_mix_behind, (date(2026, 3, 9), date(2026, 3, 15)), key=f"{code}/stripe")
+    # a week not rolled up: live at the end of its last day (03-16 00:00), counted
+    assert [r["id"] for r in unrolled.rows] == [old, late, after] and unrolled.total == 3
     apple = _call(drill.plan_mix_behind, WEEK, key=f"{code}/apple")
     assert apple.total == 1 and apple.rows[0]["provider"] == "apple"
     with pytest.raises(ValidationFailed):

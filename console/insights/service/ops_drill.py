@@ -41,8 +41,11 @@ CASE_TIMES = ("first_action", "resolution")
 PAST_SLA = "past SLA"  # the backlog chart's second series (ops_sla.backlog)
 
 
-def _page(session: Session, query: Select[Any], order: list[Any], page: PageRequest) -> Page[dict[str, Any]]:
-    total, estimated = exact_or_estimated_count(session, query)
+def _page(
+    session: Session, query: Select[Any], order: list[Any], page: PageRequest, known: int | None = None
+) -> Page[dict[str, Any]]:
+    """One page; the total is `known` when the rollup already counted these rows, else counted (or estimated)."""
+    total, estimated = (known, False) if known is not None else exact_or_estimated_count(session, query)
     rows = session.execute(query.order_by(*order).offset(page.offset).limit(page.size)).mappings().all()
     return Page(rows=[dict(r) for r in rows], total=total, estimated=estimated, request=page)
 
@@ -152,7 +155,8 @@ def plan_mix_behind(
     session: Session, *, actor: Actor, start: date, end: date, key: str, page: PageRequest | None = None
 ) -> Page[dict[str, Any]]:
     """The subscriptions of `key` ("plan code/provider") live at the end of the bucket's last rolled-up day (the
-    plan mix definition), oldest subscription first."""
+    plan mix definition), oldest subscription first. The total is that day's plan mix value (what the bar shows;
+    counting again would visit every subscription of the plan), or counted when the day is not rolled up."""
     require_tab(actor)
     page = page or PageRequest()
     code, slash, provider = key.rpartition("/")
@@ -184,7 +188,9 @@ def plan_mix_behind(
             or_(s.status != "expired", s.current_period_end >= cut),
         )
     )
-    found = _page(session, query, [s.id], page)
+    # the chart's own number for that day is the count (the rollup is this very aggregate): no second scan
+    counted = session.scalar(select(m.value).where(m.day == day, m.dimension == "plan_mix", m.key == key))
+    found = _page(session, query, [s.id], page, known=counted)
     for row in found.rows:
         row["live_on"] = day
     return found
