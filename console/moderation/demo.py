@@ -1,7 +1,9 @@
 """Demo moderation data, written through the services so the queue shows real work: comments (threads) on
 published videos, live streams with chat, a few hundred reports over every target type and reason with
 duplicates on the same targets (filed over the last ten days as the platform would send them), two emergency
-reports, some cases already decided by the demo moderator (strikes) and open appeals."""
+reports, some cases already decided by the demo moderator (strikes) and open appeals; then eighteen months of
+history behind them (demo_history.py: a few thousand decided cases, written directly with one audit event) so the
+insights moderation charts have a past."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from console.actor import SYSTEM, Actor
 from console.catalog.models import Performer, Video
 from console.db import session_scope, utcnow
 from console.members.models import Member
+from console.moderation import demo_history
 from console.moderation.jobs import PLATFORM
 from console.moderation.models import REASONS, ModerationCase
 from console.moderation.service import appeals, content, intake, queue
@@ -22,6 +25,7 @@ from console.moderation.service.decisions import ActionRequest, act
 from console.staff.auth import staff_actor
 from console.staff.models import Staff
 
+HISTORY_STAFF = ("moderator@console.example", "admin@console.example")  # the moderator first: most of the work
 COMMENTS = [
     "Loved this one, the lighting is gorgeous.",
     "Best scene of the year so far.",
@@ -170,7 +174,24 @@ def seed_moderation_demo() -> str:
         _file(session, rng, members, ("video", videos[0]), "underage")
         _file(session, rng, members, ("video", videos[1]), "non_consensual")
     decided = _decide_some(rng, cases[: len(cases) // 5])
-    return f"Seeded moderation: {len(targets) + 2} reported targets, {decided} cases decided, appeals open."
+    history = _history(rng)
+    return (
+        f"Seeded moderation: {len(targets) + 2} reported targets, {decided} cases decided, appeals open; "
+        f"{history} cases over the last {demo_history.MONTHS} months."
+    )
+
+
+def _history(rng: random.Random) -> int:
+    """Eighteen months of decided cases behind today's queue (demo_history.py), by the demo moderator and admin."""
+    with session_scope() as session:
+        staff = session.execute(
+            select(Staff.id, Staff.name).where(Staff.email.in_(HISTORY_STAFF)).order_by(Staff.email.desc())
+        ).tuples()
+        moderators = [(int(i), str(n)) for i, n in staff]
+        if not moderators:
+            return 0
+        planned = demo_history.plan_history(session, rng, utcnow(), moderators)
+        return demo_history.write_history(session, planned)["cases"]
 
 
 def _decide_some(rng: random.Random, case_ids: list[int]) -> int:

@@ -1,17 +1,20 @@
 """The moderation demo: real work in the queue (every target type, duplicates, emergencies), written through the
-services (audited, the chain intact), decided cases with strikes and open appeals; a second run adds nothing."""
+services (audited, the chain intact), decided cases with strikes and open appeals, eighteen months of history
+behind them; a second run adds nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from console.audit.service import verify
 from console.compliance.models import ComplianceHold
-from console.db import session_scope
+from console.db import session_scope, utcnow
 from console.moderation.demo import seed_moderation_demo
-from console.moderation.models import Appeal, MemberStrike, ModerationCase, Report
+from console.moderation.models import Appeal, CaseDecision, MemberStrike, ModerationCase, Report
 from console.seed import DEMO_DOMAIN, seed_demo
 
 
@@ -39,12 +42,40 @@ def test_the_demo_fills_the_queue(make_staff: Callable[..., tuple[int, str]]) ->
             select(func.count()).where(ModerationCase.status.in_(("resolved", "dismissed")))
         ).scalar_one()
         assert live > 30 and closed > 5
-        assert session.execute(select(func.count()).where(ModerationCase.emergency.is_(True))).scalar_one() == 2
+        live_emergencies = select(func.count()).where(
+            ModerationCase.emergency.is_(True), ModerationCase.status.in_(("open", "claimed", "escalated"))
+        )
+        assert session.execute(live_emergencies).scalar_one() == 2
         assert session.execute(select(func.count()).where(ComplianceHold.source == "report")).scalar_one() == 2
         assert session.execute(select(func.count()).select_from(MemberStrike)).scalar_one() > 0
         assert session.execute(select(func.count()).select_from(Appeal)).scalar_one() >= 1
         assert verify(session).ok
+        _check_history(session)
     assert seed_moderation_demo().startswith("Moderation demo already present")
+
+
+def _check_history(session: Session) -> None:
+    """Eighteen months of handled cases: every month has some, times in order, decisions behind every closed
+    case, some SLA breaches (not most), a backlog today and a few cases escalated weeks ago still waiting."""
+    now = utcnow()
+    c = ModerationCase
+    cases = session.execute(
+        select(c.id, c.status, c.first_report_at, c.first_action_at, c.resolved_at, c.sla_due_at, c.resolved_by_id)
+    ).all()
+    months = {(r.first_report_at.year, r.first_report_at.month) for r in cases}
+    assert len(months) >= 18 and min(r.first_report_at for r in cases) < now - timedelta(days=17 * 30)
+    closed = [r for r in cases if r.status in ("resolved", "dismissed")]
+    assert len(closed) > 1000
+    # (a one-action close through the service stamps its first action a few microseconds after its resolution)
+    tick = timedelta(seconds=1)
+    assert [r for r in closed if not r.first_report_at <= r.first_action_at <= r.resolved_at + tick <= now + tick] == []
+    assert all(r.resolved_by_id is not None for r in closed)
+    breached = sum(1 for r in closed if r.resolved_at > r.sla_due_at)
+    assert 0.01 < breached / len(closed) < 0.5
+    decided = set(session.execute(select(CaseDecision.case_id).distinct()).scalars())
+    assert {r.id for r in closed} <= decided
+    waiting = [r for r in cases if r.status == "escalated" and r.first_report_at < now - timedelta(days=7)]
+    assert waiting and all(r.resolved_at is None and r.first_action_at is not None for r in waiting)
 
 
 def test_the_scale_seed_loads_consistent_cases(make_staff: Callable[..., tuple[int, str]]) -> None:

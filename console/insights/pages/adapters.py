@@ -95,3 +95,16 @@ def drill_period(fn: Callable[..., Page[dict[str, Any]]]) -> Any:
         return fn(session, actor=actor, period=Period(start, end), page=request)
 
     return drill
+
+
+def drill_series_via(fn: Callable[..., Page[dict[str, Any]]], param: str, convert: Callable[[str], Any]) -> Any:
+    """A drill-down taking the bucket's days and the clicked series' name turned into `param` by `convert` (a
+    signups series into a country filter, a time series into which time)."""
+
+    def drill(
+        session: Session, *, actor: Actor, period: Period, day: date, series: str, grain: Grain, request: PageRequest
+    ) -> Page[dict[str, Any]]:
+        start, end = bucket_days(day, grain, period)
+        return fn(session, actor=actor, start=start, end=end, page=request, **{param: convert(series)})
+
+    return drill

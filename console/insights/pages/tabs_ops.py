@@ -9,7 +9,7 @@ from console.staff.permissions import Permission
 
 
 def ops_tabs() -> list[TabSpec]:
-    from console.insights.service import ops
+    from console.insights.service import ops, ops_drill
 
     top = adapters.drill_period(ops.top_videos)
     hottest = adapters.drill_period(ops.hottest)
@@ -26,7 +26,13 @@ def ops_tabs() -> list[TabSpec]:
             charts=(
                 ChartSpec("views", "Views and completes", ops.views, drill=top),
                 ChartSpec("published", "Videos published", ops.videos_published, kind="bar", drill=hottest),
-                ChartSpec("holds_placed", "Compliance holds placed", ops.holds_placed, kind="bar"),
+                ChartSpec(
+                    "holds_placed",
+                    "Compliance holds placed",
+                    ops.holds_placed,
+                    kind="bar",
+                    drill=adapters.drill_by_days(ops_drill.holds_behind),
+                ),
             ),
         ),
         TabSpec(
@@ -35,8 +41,21 @@ def ops_tabs() -> list[TabSpec]:
             EXEC,
             kpis=(KpiSpec("signups", adapters.series_kpi(ops.signups, "Signups")),),
             charts=(
-                ChartSpec("signups", "Signups (total and top countries)", ops.signups),
-                ChartSpec("plan_mix", "Plan mix (live subscriptions)", ops.plan_mix, kind="bar"),
+                ChartSpec(
+                    "signups",
+                    "Signups (total and top countries)",
+                    ops.signups,
+                    drill=adapters.drill_series_via(
+                        ops_drill.signups_behind, "country", ops_drill.signups_series_country
+                    ),
+                ),
+                ChartSpec(
+                    "plan_mix",
+                    "Plan mix (live subscriptions)",
+                    ops.plan_mix,
+                    kind="bar",
+                    drill=adapters.drill_series_as(ops_drill.plan_mix_behind, "key"),
+                ),
             ),
         ),
         TabSpec(
@@ -63,8 +82,20 @@ def ops_tabs() -> list[TabSpec]:
                 KpiSpec("breaches", ops.sla_breaches),
             ),
             charts=(
-                ChartSpec("backlog", "Backlog", ops.backlog),
-                ChartSpec("resolution_times", "Time to first action and resolution", ops.resolution_times),
+                ChartSpec(
+                    "backlog",
+                    "Backlog",
+                    ops.backlog,
+                    drill=adapters.drill_series_via(
+                        ops_drill.backlog_behind, "past_sla", ops_drill.backlog_series_past_sla
+                    ),
+                ),
+                ChartSpec(
+                    "resolution_times",
+                    "Time to first action and resolution",
+                    ops.resolution_times,
+                    drill=adapters.drill_series_via(ops_drill.case_times_behind, "which", ops_drill.case_time_of),
+                ),
                 ChartSpec(
                     "decisions",
                     "Decisions by action",

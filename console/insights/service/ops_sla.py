@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -59,23 +59,27 @@ def _ratio(part: float, whole: float) -> float | None:
 # --- ads -----------------------------------------------------------------------------------------------------------
 
 
-def _ads_totals(session: Session, period: Period) -> tuple[int, int, int, int, int]:
+Totals = tuple[int, ...]  # impressions, clicks, starts, completes, spend_cents
+
+
+def _ads_totals(session: Session, period: Period, before: Period) -> tuple[Totals, Totals]:
+    """The totals of `period` and of `before` (the period just before it) in one scan of their days."""
     s = AdStatsDaily
-    row = session.execute(
-        select(
-            func.coalesce(func.sum(s.impressions), 0),
-            func.coalesce(func.sum(s.clicks), 0),
-            func.coalesce(func.sum(s.starts), 0),
-            func.coalesce(func.sum(s.completes), 0),
-            func.coalesce(func.sum(s.spend_cents), 0),
-        ).where(s.day >= period.start, s.day <= period.end)
-    ).one()
-    return int(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4])
+    measures = (s.impressions, s.clicks, s.starts, s.completes, s.spend_cents)
+    columns = [
+        func.coalesce(func.sum(case((inside, m), else_=0)), 0)
+        for inside in (s.day >= period.start, s.day < period.start)
+        for m in measures
+    ]
+    assert before.end < period.start  # previous(period): the days just before, so one range covers both
+    row = session.execute(select(*columns).where(s.day >= before.start, s.day <= period.end)).one()
+    values = [int(v) for v in row]
+    return tuple(values[:5]), tuple(values[5:])
 
 
 def ads_kpis(session: Session, *, actor: Actor, period: Period, grain: Grain | None = None) -> list[Kpi]:
     require_tab(actor, ADS)
-    now, before = _ads_totals(session, period), _ads_totals(session, previous(period))
+    now, before = _ads_totals(session, period, previous(period))
     d = DEFINITIONS_SLA["ads"]
     return [
         Kpi("impressions", float(now[0]), float(before[0]), "", d),
@@ -105,34 +109,46 @@ def ads_over_time(session: Session, *, actor: Actor, period: Period, grain: Grai
 def ads_by_advertiser(
     session: Session, *, actor: Actor, period: Period, page: PageRequest | None = None
 ) -> Page[dict[str, Any]]:
-    """Per advertiser over the period, biggest spend first."""
+    """Per advertiser over the period, biggest spend first. The days are summed per ad first (one pass over
+    ad_stats_daily), then per advertiser; the page carries the advertisers' count (a window), so the rollup is
+    read once."""
     require_tab(actor, ADS)
     page = page or PageRequest()
     s = AdStatsDaily
-    spend = func.sum(s.spend_cents)
+    measures = ("impressions", "clicks", "starts", "completes", "spend_cents")
+    per_ad = (
+        select(s.ad_id, *(func.sum(getattr(s, m)).label(m) for m in measures))
+        .where(s.day >= period.start, s.day <= period.end)
+        .group_by(s.ad_id)
+        .subquery()
+    )
+    spend = func.sum(per_ad.c.spend_cents)
     query = (
         select(
             Advertiser.id.label("advertiser_id"),
             Advertiser.name.label("advertiser"),
-            func.sum(s.impressions).label("impressions"),
-            func.sum(s.clicks).label("clicks"),
-            func.sum(s.starts).label("starts"),
-            func.sum(s.completes).label("completes"),
+            *(func.sum(per_ad.c[m]).label(m) for m in measures[:4]),
             spend.label("spend_cents"),
+            func.count().over().label("advertisers"),
         )
-        .join(Ad, Ad.id == s.ad_id)
+        .select_from(per_ad)
+        .join(Ad, Ad.id == per_ad.c.ad_id)
         .join(AdCampaign, AdCampaign.id == Ad.campaign_id)
         .join(Advertiser, Advertiser.id == AdCampaign.advertiser_id)
-        .where(s.day >= period.start, s.day <= period.end)
         .group_by(Advertiser.id, Advertiser.name)
     )
-    total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
-    rows = []
-    for r in session.execute(query.order_by(spend.desc(), Advertiser.id).offset(page.offset).limit(page.size)):
+    found = session.execute(query.order_by(spend.desc(), Advertiser.id).offset(page.offset).limit(page.size))
+    rows, total = [], 0
+    for r in found:
         row = dict(r._mapping)
-        row["ctr_percent"] = _ratio(row["clicks"] or 0, row["impressions"] or 0)
-        row["completion_percent"] = _ratio(row["completes"] or 0, row["starts"] or 0)
+        total = int(row.pop("advertisers"))
+        for m in measures:
+            row[m] = int(row[m] or 0)
+        row["ctr_percent"] = _ratio(row["clicks"], row["impressions"])
+        row["completion_percent"] = _ratio(row["completes"], row["starts"])
         rows.append(row)
+    if not rows and page.offset:  # past the end: count the advertisers on their own
+        total = int(session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     return Page(rows=rows, total=total, request=page)
 
 
@@ -185,17 +201,17 @@ def sla_times(session: Session, *, actor: Actor, period: Period, grain: Grain | 
 
 
 def resolution_times(session: Session, *, actor: Actor, period: Period, grain: Grain) -> list[Series]:
-    """p50 and p90 time to resolution per bucket, in hours."""
+    """p50 and p90 time to first action and to resolution per bucket, in hours."""
     require_tab(actor, MOD)
-    per: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for day, key, value in _metric(session, "resolution", period):
-        per[bucket_start(day, grain)][int(key)] += value
     out = []
-    for q in (0.5, 0.9):
-        values = {b: h for b, hist in per.items() if (h := _hours(percentile_minutes(hist, q))) is not None}
-        out.append(
-            Series(f"resolution p{int(q * 100)}", points(values, period, grain), DEFINITIONS_SLA["resolution"], "h")
-        )
+    for metric, label in (("first_action", "first action"), ("resolution", "resolution")):
+        per: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for day, key, value in _metric(session, metric, period):
+            per[bucket_start(day, grain)][int(key)] += value
+        for q in (0.5, 0.9):
+            values = {b: h for b, hist in per.items() if (h := _hours(percentile_minutes(hist, q))) is not None}
+            name = f"{label} p{int(q * 100)}"
+            out.append(Series(name, points(values, period, grain), DEFINITIONS_SLA[metric], "h"))
     return out
 
 
