@@ -176,6 +176,11 @@ def test_reporter_accuracy_follows_outcomes(mod: Actor) -> None:
     with session_scope() as session:
         scores = {s.member_id: (s.actioned, s.dismissed) for s in session.execute(select(ReporterScore)).scalars()}
     assert scores == {good: (1, 0), bad: (0, 1)}
+    closed_at_once = load_case(dismissed)  # a dismissal as first action: first action is the closing instant
+    assert closed_at_once.first_action_at == closed_at_once.resolved_at
+    acted_then_closed = load_case(actioned)
+    assert acted_then_closed.first_action_at is not None and acted_then_closed.resolved_at is not None
+    assert acted_then_closed.first_action_at < acted_then_closed.resolved_at
     later_good = report("member", member(), "spam", reporter=good).case_id
     later_bad = report("member", member(), "spam", reporter=bad).case_id
     assert load_case(later_good).priority_parts["accuracy"] > 0 > load_case(later_bad).priority_parts["accuracy"]

@@ -66,8 +66,9 @@ def act(
     require_claim(session, actor, case)
     handler = HANDLERS[request.action]
     outcome = handler(session, actor, case, request, cleaned)
-    if case.first_action_at is None:
-        case.first_action_at = utcnow()
+    if case.first_action_at is None:  # a closing first action: the same instant as the resolution, not after it
+        closed = case.status in ("resolved", "dismissed") and case.resolved_at is not None
+        case.first_action_at = case.resolved_at if closed else utcnow()
     session.flush()
     return outcome
 
