@@ -242,7 +242,7 @@ def _mrr_select(session: Session, month: date) -> Any:
     ).outerjoin(first_paid, first_paid.c.member_id == live.c.member_id)
 
 
-def _in_month(month: date) -> Any:
+def in_month_subscriptions(month: date) -> Any:
     """Members whose paid subscription started and was canceled inside the month with no MRR at either end."""
     start, end = month_bounds(month)
     s, m = Subscription, MrrMonthly
@@ -252,6 +252,7 @@ def _in_month(month: date) -> Any:
             s.member_id.label("member_id"),
             func.max(Plan.currency).label("currency"),
             func.max(monthly_cents()).label("mrr"),
+            func.max(Plan.code).label("plan_code"),
         )
         .join(Plan, Plan.id == s.plan_id)
         .where(
@@ -295,7 +296,7 @@ def movement_rows(month: date) -> Any:
     moved = select(
         pair.c.member_id, pair.c.currency, label.label("movement"), cast(cur - before, BigInteger).label("delta")
     )
-    inside = _in_month(month)
+    inside = in_month_subscriptions(month)
     earlier_inside = exists().where(m.member_id == inside.c.member_id, m.month < month)
     started = select(
         inside.c.member_id, inside.c.currency, case((earlier_inside, "reactivation"), else_="new"), inside.c.mrr

@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.billing.models import Payment, Subscription
-from console.errors import ValidationFailed
 from console.insights.models import MrrMonthly, MrrMovementMonthly
 from console.insights.periods import Grain, Period, previous
 from console.insights.rollup_money import (
@@ -24,13 +22,10 @@ from console.insights.rollup_money import (
     MOVEMENTS,
     day_bounds,
     first_of_month,
-    movement_rows,
     next_month,
     previous_month,
 )
 from console.insights.series import Kpi, Series
-from console.members.models import Member
-from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, require
 
 LTV_MONTHS = 6
@@ -300,35 +295,3 @@ def _add_months(month: date, k: int) -> date:
     for _ in range(k):
         month = next_month(month)
     return month
-
-
-def movement_members(
-    session: Session,
-    *,
-    actor: Actor,
-    month: date,
-    movement: str,
-    currency: str = "USD",
-    page: PageRequest | None = None,
-) -> Page[dict[str, Any]]:
-    """The members behind one month's movement, with their MRR change (cents), biggest change first."""
-    require(actor, Permission.INSIGHTS_READ)
-    if movement not in MOVEMENTS:
-        raise ValidationFailed({"movement": f"must be one of {', '.join(MOVEMENTS)}"})
-    page = page or PageRequest()
-    rows = movement_rows(first_of_month(month))
-    query = (
-        select(
-            rows.c.member_id,
-            Member.email.label("member_email"),
-            rows.c.movement,
-            rows.c.delta.label("mrr_change_cents"),
-        )
-        .join(Member, Member.id == rows.c.member_id)
-        .where(rows.c.movement == movement, rows.c.currency == currency)
-    )
-    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    found = session.execute(
-        query.order_by(func.abs(rows.c.delta).desc(), rows.c.member_id).offset(page.offset).limit(page.size)
-    ).mappings()
-    return Page(rows=[dict(r) for r in found], total=total, request=page)
