@@ -219,7 +219,7 @@ def _mrr_select(session: Session, month: date) -> Any:
     s, p = Subscription, Payment
     first_paid = (
         select(p.member_id.label("member_id"), func.min(p.created_at).label("first_at"))
-        .where(p.status.in_(GROSS_STATES), p.created_at < end)
+        .where(p.status.in_(GROSS_STATES), p.kind == "subscription", p.created_at < end)
         .group_by(p.member_id)
         .subquery("first_paid")
     )

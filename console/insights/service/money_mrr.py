@@ -48,8 +48,8 @@ MRR_DEFINITIONS: dict[str, str] = {
     "(none when nobody churned).",
     "trial_conversion": "Trial conversion: trials that ended in the period and were followed by a payment that "
     "succeeded on the same subscription ÷ trials that ended in the period (comps excluded).",
-    "cohorts": "Cohort retention: members grouped by the month of their first succeeded payment; each cell is the "
-    "share of the cohort with MRR at the end of the month that many months later.",
+    "cohorts": "Cohort retention: members grouped by the month of their first succeeded subscription payment; each "
+    "cell is the share of the cohort with MRR at the end of the month that many months later.",
 }
 
 
