@@ -139,7 +139,7 @@ def _content(b: _Builder, members: list[tuple[int, str | None]], videos: list[tu
     """Rentals, purchases and pay-per-view, in the member's local currency in Europe."""
     if not videos:
         return
-    for _ in range(160):
+    for _ in range(240):
         member_id, country = b.rng.choice(members)
         video_id, rental_price = b.rng.choice(videos)
         kind = b.rng.choices(("rental", "purchase", "ppv"), (60, 25, 15))[0]
@@ -149,7 +149,7 @@ def _content(b: _Builder, members: list[tuple[int, str | None]], videos: list[tu
             member_id,
             kind,
             amount,
-            b.ago(b.rng.uniform(0, 540)),
+            b.ago(b.rng.triangular(0, 540, 0)),  # more as the platform grows
             status=status,
             video_id=video_id,
             currency=LOCAL_CURRENCY.get(country or "", "USD"),
@@ -161,7 +161,7 @@ def _tips(b: _Builder, members: list[tuple[int, str | None]], performers: list[i
     creators = performers[:12]
     if not creators:
         return
-    for _ in range(140):
+    for _ in range(220):
         amount = b.rng.choices(TIP_AMOUNTS, TIP_WEIGHTS)[0]
         fee = round(amount * PLATFORM_FEE)
         status = "failed" if b.rng.random() < 0.04 else "succeeded"
@@ -169,7 +169,7 @@ def _tips(b: _Builder, members: list[tuple[int, str | None]], performers: list[i
             b.rng.choice(members)[0],
             "tip",
             amount,
-            b.ago(b.rng.uniform(0, 60)),
+            b.ago(b.rng.triangular(0, 540, 0)),
             status=status,
             creator_id=b.rng.choice(creators),
             platform_fee_cents=fee,
