@@ -34,7 +34,6 @@ from sqlalchemy import (
     case,
     cast,
     delete,
-    exists,
     func,
     insert,
     literal,
@@ -43,7 +42,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from console.billing.models import Payment, Plan, Refund, Subscription
 from console.db import dialect_name
@@ -268,25 +267,44 @@ def in_month_subscriptions(month: date) -> Any:
     )
 
 
+def earlier_members(candidates: Any, before: date) -> Any:
+    """The members among `candidates` (a select of member ids) with MRR at some month end before `before`: one
+    semi-join over the earlier months (a hash of the few candidates), not a lookup per member — the table has no
+    index by member."""
+    m = aliased(MrrMonthly)
+    return select(m.member_id.label("member_id")).where(m.month < before, m.member_id.in_(candidates)).distinct()
+
+
 def movement_rows(month: date) -> Any:
     """One row per member who moved in `month`: member_id, currency, movement, delta (MRR change in cents)."""
     prev = previous_month(month)
     m = MrrMonthly
-    pair = (
-        select(
-            m.member_id.label("member_id"),
-            func.max(m.currency).label("currency"),
-            _sum(case((m.month == month, m.mrr_cents), else_=0)).label("cur"),
-            _sum(case((m.month == prev, m.mrr_cents), else_=0)).label("prev"),
+
+    def pair_of() -> Any:
+        return (
+            select(
+                m.member_id.label("member_id"),
+                func.max(m.currency).label("currency"),
+                _sum(case((m.month == month, m.mrr_cents), else_=0)).label("cur"),
+                _sum(case((m.month == prev, m.mrr_cents), else_=0)).label("prev"),
+            )
+            .where(m.month.in_([month, prev]))
+            .group_by(m.member_id)
+            .subquery("pair")
         )
-        .where(m.month.in_([month, prev]))
-        .group_by(m.member_id)
-        .subquery("pair")
+
+    pair, inside = pair_of(), in_month_subscriptions(month)
+    arrivals = pair_of()
+    candidates = union_all(
+        select(arrivals.c.member_id).where(arrivals.c.prev == 0, arrivals.c.cur > 0),
+        select(in_month_subscriptions(month).c.member_id),
     )
-    earlier = exists().where(m.member_id == pair.c.member_id, m.month < prev)
+    # In-month members have no MRR last month or this one, so "before `prev`" is "before `month`" for them too.
+    earlier = earlier_members(candidates, prev).subquery("earlier")
+    back = earlier.c.member_id.is_not(None)
     cur, before = pair.c.cur, pair.c.prev
     label = case(
-        (and_(before == 0, cur > 0, earlier), "reactivation"),
+        (and_(before == 0, cur > 0, back), "reactivation"),
         (and_(before == 0, cur > 0), "new"),
         (and_(before > 0, cur == 0), "churned"),
         (and_(before > 0, cur > before), "expansion"),
@@ -295,12 +313,10 @@ def movement_rows(month: date) -> Any:
     )
     moved = select(
         pair.c.member_id, pair.c.currency, label.label("movement"), cast(cur - before, BigInteger).label("delta")
-    )
-    inside = in_month_subscriptions(month)
-    earlier_inside = exists().where(m.member_id == inside.c.member_id, m.month < month)
+    ).outerjoin(earlier, earlier.c.member_id == pair.c.member_id)
     started = select(
-        inside.c.member_id, inside.c.currency, case((earlier_inside, "reactivation"), else_="new"), inside.c.mrr
-    )
+        inside.c.member_id, inside.c.currency, case((back, "reactivation"), else_="new"), inside.c.mrr
+    ).outerjoin(earlier, earlier.c.member_id == inside.c.member_id)
     ended = select(inside.c.member_id, inside.c.currency, literal("churned"), cast(-inside.c.mrr, BigInteger))
     rows = union_all(moved, started, ended).subquery("rows")
     return select(rows).where(rows.c.movement.is_not(None)).subquery("moves")

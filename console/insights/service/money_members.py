@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session, aliased
 from console.actor import Actor
 from console.errors import ValidationFailed
 from console.insights.models import MrrMonthly
-from console.insights.rollup_money import MOVEMENTS, first_of_month, in_month_subscriptions, previous_month
+from console.insights.rollup_money import (
+    MOVEMENTS,
+    earlier_members,
+    first_of_month,
+    in_month_subscriptions,
+    previous_month,
+)
 from console.members.models import Member
 from console.paging import Page, PageRequest, exact_or_estimated_count
 from console.staff.permissions import Permission, require
@@ -25,19 +31,17 @@ from console.staff.permissions import Permission, require
 ANY_MOVEMENT = "net"  # the movements chart's net series: every member who moved
 
 
-def _earlier(member_id: Any, before: date) -> Any:
-    """The member had MRR at some month end before `before` (so coming back is a reactivation)."""
-    m = aliased(MrrMonthly)
-    return exists().where(m.member_id == member_id, m.month < before)
-
-
 def _book_rows(month: date) -> Any:
     """Every member with MRR at the month's end: before (last month) and after, and the movement ('' unchanged)."""
     prev_month = previous_month(month)
-    cur, prev = aliased(MrrMonthly), aliased(MrrMonthly)
+    cur, prev, now, then = (aliased(MrrMonthly) for _ in range(4))
+    arrivals = select(now.member_id).where(
+        now.month == month, ~exists().where(then.month == prev_month, then.member_id == now.member_id)
+    )
+    earlier = earlier_members(arrivals, prev_month).subquery("earlier")
     before = func.coalesce(prev.mrr_cents, 0)
     movement = case(
-        (and_(prev.member_id.is_(None), _earlier(cur.member_id, prev_month)), "reactivation"),
+        (and_(prev.member_id.is_(None), earlier.c.member_id.is_not(None)), "reactivation"),
         (prev.member_id.is_(None), "new"),
         (cur.mrr_cents > prev.mrr_cents, "expansion"),
         (cur.mrr_cents < prev.mrr_cents, "contraction"),
@@ -55,6 +59,7 @@ def _book_rows(month: date) -> Any:
         )
         .select_from(cur)
         .outerjoin(prev, and_(prev.month == prev_month, prev.member_id == cur.member_id))
+        .outerjoin(earlier, earlier.c.member_id == cur.member_id)
         .where(cur.month == month)
     )
 
@@ -77,11 +82,14 @@ def _churned_rows(month: date) -> Any:
 def _inside_rows(month: date) -> list[Any]:
     """Members who subscribed and canceled inside the month: new (or reactivation) and churned, as Stripe counts."""
     inside = in_month_subscriptions(month)
-    started = case((_earlier(inside.c.member_id, month), "reactivation"), else_="new")
+    earlier = earlier_members(select(in_month_subscriptions(month).c.member_id), month).subquery("earlier")
+    started = case((earlier.c.member_id.is_not(None), "reactivation"), else_="new")
     zero = cast(literal(0), BigInteger)
     common = (inside.c.member_id, inside.c.plan_code, inside.c.currency, zero, zero)
     return [
-        select(*common, cast(inside.c.mrr, BigInteger), started),
+        select(*common, cast(inside.c.mrr, BigInteger), started).outerjoin(
+            earlier, earlier.c.member_id == inside.c.member_id
+        ),
         select(*common, cast(-inside.c.mrr, BigInteger), literal("churned")),
     ]
 
