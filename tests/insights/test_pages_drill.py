@@ -27,6 +27,7 @@ async def _signed_in_over_the_book(user: User, make_staff: Any) -> money_fixture
     await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
     await open_first_half_of_2026(user)
     # The tabs reload one after the other: click the subscription charts once they show the new period.
+    await wait_shown(user, "insights-chart-mrr")
     await wait_until(lambda: figure(user, "insights-chart-mrr")["data"][0]["x"][0] == "2026-01-01", what="months")
     return book
 
