@@ -34,6 +34,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    exists,
     func,
     insert,
     literal,
@@ -245,7 +246,9 @@ def in_month_subscriptions(month: date) -> Any:
     """Members whose paid subscription started and was canceled inside the month with no MRR at either end."""
     start, end = month_bounds(month)
     s, m = Subscription, MrrMonthly
-    at_ends = select(m.member_id).where(m.month.in_([month, previous_month(month)]))
+    # NOT EXISTS, not NOT IN: an anti-join the planner can run on the (member_id, month) index; NOT IN over
+    # hundreds of thousands of ids falls back to a per-row scan once its hash no longer fits work_mem.
+    at_ends = exists().where(m.member_id == s.member_id, m.month.in_([month, previous_month(month)]))
     return (
         select(
             s.member_id.label("member_id"),
@@ -260,7 +263,7 @@ def in_month_subscriptions(month: date) -> Any:
             s.canceled_at < end,
             or_(s.trial_end.is_(None), s.trial_end < s.canceled_at),
             paid_subscription(),
-            s.member_id.not_in(at_ends),
+            ~at_ends,
         )
         .group_by(s.member_id)
         .subquery("in_month")
