@@ -114,3 +114,16 @@ def test_bad_input_and_refusals(book: Book, executive: Actor, actor_with: Callab
                 money.mrr_members(s, actor=other, month=date(2026, 4, 1))
             with pytest.raises(Forbidden):
                 money.cohort_members(s, actor=other, cohort=date(2026, 1, 1), month=date(2026, 1, 1))
+
+
+def test_cohort_months_before_the_first_rolled_up_month_are_unknown_not_zero(executive: Actor) -> None:
+    from console.insights.rollup_money import rollup_mrr_month
+
+    build()
+    with session_scope() as s:
+        for month in MONTHS[2:]:  # March to June only: January and February were never rolled up
+            rollup_mrr_month(s, month)
+    with session_scope() as s:
+        cohorts = money.cohort_retention(s, actor=executive, period=Period(MONTHS[0], date(2026, 6, 30)))
+    assert cohorts.cohorts[0] == MONTHS[0]  # A's first payment was in January
+    assert cohorts.matrix[0] == [None, None, 100.0, 0.0, 0.0, 100.0]

@@ -274,6 +274,7 @@ def cohort_retention(
         select(m.first_paid_month, m.month, func.count()).where(scope).group_by(m.first_paid_month, m.month)
     ).all()
     latest = max((month for _, month, _ in cells), default=months[-1])
+    rolled_from = session.execute(select(func.min(m.month))).scalar_one()  # before it: no data, not 0 %
     width = _offset(months[0], latest) + 1
     matrix: list[list[float | None]] = []
     cohorts = sorted(sizes)
@@ -282,7 +283,8 @@ def cohort_retention(
         row: list[float | None] = []
         for k in range(width):
             month = _add_months(cohort, k)
-            row.append(None if month > latest else round(100.0 * counts.get((cohort, month), 0) / sizes[cohort], 2))
+            unknown = month > latest or (rolled_from is not None and month < rolled_from)
+            row.append(None if unknown else round(100.0 * counts.get((cohort, month), 0) / sizes[cohort], 2))
         matrix.append(row)
     return Cohorts(cohorts, [int(sizes[c]) for c in cohorts], matrix)
 
