@@ -66,14 +66,22 @@ def _major(cents: float) -> float:
 
 
 def _book(session: Session, months: list[date], currency: str) -> dict[date, tuple[int, int]]:
-    """(members, MRR cents) at each month's end."""
-    m = MrrMonthly
-    rows = session.execute(
-        select(m.month, func.count(), func.sum(m.mrr_cents))
-        .where(m.month.in_(months), m.currency == currency)
-        .group_by(m.month)
-    ).all()
-    return {month: (int(n), int(cents or 0)) for month, n, cents in rows}
+    """(members, MRR cents) at each month's end. Each month is read once per session: a tab asks for the same
+    month ends many times (churn, revenue churn, ARPU, LTV and their previous periods), and at scale one month's
+    book is a scan of hundreds of thousands of rows."""
+    cache: dict[tuple[date, str], tuple[int, int]] = session.info.setdefault("insights_mrr_book", {})
+    missing = [month for month in months if (month, currency) not in cache]
+    if missing:
+        m = MrrMonthly
+        rows = session.execute(
+            select(m.month, func.count(), func.sum(m.mrr_cents))
+            .where(m.month.in_(missing), m.currency == currency)
+            .group_by(m.month)
+        ).all()
+        found = {month: (int(n), int(cents or 0)) for month, n, cents in rows}
+        for month in missing:
+            cache[(month, currency)] = found.get(month, (0, 0))
+    return {month: cache[(month, currency)] for month in months}
 
 
 def _moves(session: Session, months: list[date], currency: str) -> dict[str, tuple[int, int]]:
