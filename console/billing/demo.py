@@ -1,5 +1,7 @@
 """Billing demo data: the five plans (002), a few hundred subscriptions billed by Stripe, Apple or given (comp) in
-every state, their monthly payments (some failed), rentals, purchases and pay-per-view, tips with the platform's 20%
+every state — paying members' histories spread over the last 18 months (signups with mild seasonality, trials that
+convert or lapse, upgrades and downgrades, churn and comebacks: demo_history.py) — their monthly payments (some
+failed, retried), rentals, purchases and pay-per-view, tips with the platform's 20%
 fee, credit packs with the credit ledger (003), refunds in every interesting state (succeeded, partial, awaiting a
 second person's approval, failed, one still `submitting`, one rejected) and creator payouts (pending, held with a
 reason, approved, paid).
@@ -23,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from console.actor import SYSTEM
 from console.audit.service import record
-from console.billing.models import CreditLedgerEntry, Payment, Payout, Plan, Refund, Subscription
+from console.billing.models import CreditLedgerEntry, Payment, Payout, Plan, Refund
 from console.catalog.models import Performer, Video
 from console.db import session_scope, utcnow
 from console.members.models import Member
@@ -133,75 +135,11 @@ def _plans(b: _Builder) -> dict[str, Plan]:
     return plans
 
 
-def _subscription(b: _Builder, member_id: int, plan: Plan, state: str) -> None:
-    """One subscription with the payments its periods produced (the last failed when it is past due)."""
-    rng = b.rng
-    provider = "comp" if plan.price_cents == 0 else rng.choices(("stripe", "apple", "comp"), (75, 15, 10))[0]
-    months = 0 if state == "trialing" else rng.choice((0, 1, 2, 3, 4, 6, 9, 12))
-    ended = state in ("canceled", "expired")
-    start = b.ago(rng.uniform(35, 120) if ended else rng.uniform(0, 29))
-    created = start - timedelta(days=30 * months)
-    canceled_at = start + timedelta(days=rng.uniform(1, 29)) if state == "canceled" else None
-    sub = Subscription(
-        member_id=member_id,
-        plan_id=plan.id,
-        provider=provider,
-        provider_customer_id=f"cus_{''.join(rng.choices(_ALNUM, k=14))}" if provider == "stripe" else None,
-        provider_subscription_id=(
-            b.stripe_id("sub")
-            if provider == "stripe"
-            else f"{rng.randint(100000000000000, 999999999999999)}"
-            if provider == "apple"
-            else None
-        ),
-        status=state,
-        current_period_start=start,
-        current_period_end=start + timedelta(days=30),
-        cancel_at_period_end=state == "active" and rng.random() < 0.08,
-        canceled_at=canceled_at,
-        trial_end=start + timedelta(days=14) if state == "trialing" else None,
-        created_at=created,
-        updated_at=canceled_at or start,
-    )
-    if state == "canceled" or sub.cancel_at_period_end:
-        sub.cancel_reason = rng.choice(CANCEL_REASONS)
-    b.add(sub, "subscription.create", "subscription")
-    if provider == "comp" or state == "trialing":
-        return
-    last_status = {"past_due": "failed", "unpaid": "failed", "incomplete": rng.choice(("pending", "failed"))}
-    for n in range(months + 1):
-        status = last_status.get(state, "succeeded") if n == months else "succeeded"
-        extra = {"invoice_id": b.stripe_id("in")} if provider == "stripe" else {}
-        b.pay(
-            member_id,
-            "subscription",
-            plan.price_cents,
-            created + timedelta(days=30 * n, minutes=rng.uniform(0, 90)),
-            provider=provider,
-            status=status,
-            subscription_id=sub.id,
-            **extra,
-        )
-
-
-def _subscriptions(b: _Builder, members: list[tuple[int, str | None]], plans: dict[str, Plan]) -> None:
-    codes, weights = list(PLAN_WEIGHTS), list(PLAN_WEIGHTS.values())
-    states, state_weights = list(STATE_WEIGHTS), list(STATE_WEIGHTS.values())
-    for i, (member_id, _country) in enumerate(members):
-        plan = plans[b.rng.choices(codes, weights)[0]]
-        state = states[i] if i < len(states) else b.rng.choices(states, state_weights)[0]  # every state at least once
-        if plan.price_cents == 0 and state in ("past_due", "unpaid", "incomplete", "trialing"):
-            plan = plans["standard"]
-        if i % 9 == 0:  # an earlier subscription that ended, before the current one
-            _subscription(b, member_id, plans[b.rng.choice(("basic", "standard"))], "expired")
-        _subscription(b, member_id, plan, state)
-
-
 def _content(b: _Builder, members: list[tuple[int, str | None]], videos: list[tuple[int, int | None]]) -> None:
     """Rentals, purchases and pay-per-view, in the member's local currency in Europe."""
     if not videos:
         return
-    for _ in range(160):
+    for _ in range(240):
         member_id, country = b.rng.choice(members)
         video_id, rental_price = b.rng.choice(videos)
         kind = b.rng.choices(("rental", "purchase", "ppv"), (60, 25, 15))[0]
@@ -211,7 +149,7 @@ def _content(b: _Builder, members: list[tuple[int, str | None]], videos: list[tu
             member_id,
             kind,
             amount,
-            b.ago(b.rng.uniform(0, 180)),
+            b.ago(b.rng.triangular(0, 540, 0)),  # more as the platform grows
             status=status,
             video_id=video_id,
             currency=LOCAL_CURRENCY.get(country or "", "USD"),
@@ -223,7 +161,7 @@ def _tips(b: _Builder, members: list[tuple[int, str | None]], performers: list[i
     creators = performers[:12]
     if not creators:
         return
-    for _ in range(140):
+    for _ in range(220):
         amount = b.rng.choices(TIP_AMOUNTS, TIP_WEIGHTS)[0]
         fee = round(amount * PLATFORM_FEE)
         status = "failed" if b.rng.random() < 0.04 else "succeeded"
@@ -231,7 +169,7 @@ def _tips(b: _Builder, members: list[tuple[int, str | None]], performers: list[i
             b.rng.choice(members)[0],
             "tip",
             amount,
-            b.ago(b.rng.uniform(0, 60)),
+            b.ago(b.rng.triangular(0, 540, 0)),
             status=status,
             creator_id=b.rng.choice(creators),
             platform_fee_cents=fee,
@@ -439,6 +377,7 @@ def _inputs(session: Session) -> tuple[list[tuple[int, str | None]], list[tuple[
 
 def seed_billing_demo() -> str:
     """Idempotent: does nothing when plans exist already. Needs the member demo; uses the catalog when present."""
+    from console.billing.demo_history import write_subscriptions
     from console.config import get_settings
 
     rng = random.Random(20261201)
@@ -455,7 +394,7 @@ def seed_billing_demo() -> str:
             ).scalars()
         }
         b = _Builder(session, rng, utcnow(), staff.get(f"finance@{DEMO_DOMAIN}"), staff.get(f"admin@{DEMO_DOMAIN}"))
-        _subscriptions(b, members, _plans(b))
+        write_subscriptions(b, members, _plans(b))
         _content(b, members, videos)
         _tips(b, members, performers)
         _credits(b, members)

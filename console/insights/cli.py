@@ -1,5 +1,7 @@
-"""`run.py insights rollup [--day YYYY-MM-DD | --from D --to D] [--areas a,b]`: the job's pass (yesterday, today
-and any day without a run), or the given day(s) recomputed on request (audited as the CLI's system actor).
+"""`run.py insights rollup [--day YYYY-MM-DD | --from D --to D] [--areas a,b] [--rebuild]`: the job's pass
+(yesterday, today and any day without a run), or the given day(s) recomputed on request (audited as the CLI's system
+actor). A closed month's MRR is kept as first rolled up after its close; `--rebuild` recomputes it from today's
+subscription rows (audited as insights.mrr_rebuild with the month's totals before and after).
 `run.py insights definitions` prints every metric's definition (the README's block)."""
 
 from __future__ import annotations
@@ -20,6 +22,11 @@ def add_parser(sub: Any) -> None:
     rollup.add_argument("--from", dest="start", default=None, help="first day of a range (YYYY-MM-DD)")
     rollup.add_argument("--to", dest="end", default=None, help="last day of a range (YYYY-MM-DD), inclusive")
     rollup.add_argument("--areas", default="", help="comma-separated: content,members,moderation,revenue,mrr")
+    rollup.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="also recompute closed months' MRR and movements from today's subscriptions (kept otherwise; audited)",
+    )
     insights_sub.add_parser("definitions", help="print every metric's definition (the README's block, in Markdown)")
 
 
@@ -32,6 +39,8 @@ def _days(args: argparse.Namespace) -> list[date] | None:
     if bool(args.start) != bool(args.end):
         raise ValueError("--from and --to go together")
     if not args.start:
+        if getattr(args, "rebuild", False):
+            raise ValueError("--rebuild needs --day or --from/--to (the months to rebuild)")
         return None
     start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     if end < start:
@@ -65,12 +74,14 @@ def _rollup(args: argparse.Namespace) -> int:
         if days is None:
             results = rollup_pending(actor=_cli_actor(), areas=areas)
         else:
-            results = rollup_days(actor=_cli_actor(), days=days, areas=areas)
+            results = rollup_days(actor=_cli_actor(), days=days, areas=areas, rebuild=args.rebuild)
     except ConsoleError as exc:
         print(f"Cannot roll up: {exc.message}", file=sys.stderr)
         return 2
     failed = [r for r in results if r.error]
     for r in results:
         status = f"FAILED {r.error}" if r.error else f"{r.rows:,} rows"
+        if r.kept:
+            status = f"kept ({r.rows:,} rows; a closed month, --rebuild recomputes it)"
         print(f"{r.day} {r.area}: {status} in {r.seconds:.2f} s")
     return 1 if failed else 0

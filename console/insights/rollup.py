@@ -2,7 +2,12 @@
 rollup_money.py), each in its own savepoint so one area's failure is recorded (InsightsRollupRun.error) without
 losing the others, and audited as the actor (the job and the CLI act as the system).
 
-MRR is monthly: a day's pass recomputes the month holding that day (its month-end snapshot so far).
+MRR is monthly: a day's pass recomputes the month holding that day (its month-end snapshot so far) while the month
+is open. A closed month is frozen once it has been rolled up after its close (a successful `mrr` run for a day of it
+that started at or after its end, `mrr_month_kept`): later passes keep its rows (insights_mrr_monthly and
+insights_mrr_movements_monthly) as they are, because subscriptions change afterwards (cancellations, plan changes
+in place) and recomputing would rewrite history. `rebuild=True` (CLI `insights rollup --rebuild`) recomputes a closed
+month anyway, audited as `insights.mrr_rebuild` with the month's totals before and after.
 `rollup_pending` is the job's pass: yesterday and today always (late rows, today's growth), plus any earlier day
 since the first raw data that has no successful run yet (first start, a job that was off)."""
 
@@ -12,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,7 +27,7 @@ from console.audit.service import record
 from console.db import dialect_name, session_scope, utcnow
 from console.errors import ValidationFailed
 from console.insights import rollup_money, rollup_ops
-from console.insights.models import InsightsRollupRun, WatchEvent
+from console.insights.models import InsightsRollupRun, MrrMonthly, MrrMovementMonthly, WatchEvent
 from console.staff.permissions import Permission, require
 
 LOCK_KEY = 0x494E5352  # "INSR": pg_advisory_xact_lock(key, day) keeps two passes off the same day
@@ -49,6 +55,57 @@ class AreaResult:
     rows: int
     seconds: float
     error: str | None = None
+    kept: bool = False  # a closed MRR month kept as it was rolled up after its close
+
+
+def mrr_month_kept(session: Session, day: date) -> bool:
+    """Whether the month holding `day` is closed and was already rolled up after its close (so it is frozen)."""
+    month = rollup_money.first_of_month(day)
+    following = rollup_money.next_month(month)
+    r = InsightsRollupRun
+    found = session.execute(
+        select(r.id)
+        .where(
+            r.area == "mrr",
+            r.day >= month,
+            r.day < following,
+            r.error.is_(None),
+            r.started_at >= rollup_money.day_bounds(following)[0],
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def _month_totals(session: Session, month: date) -> dict[str, Any]:
+    m, v = MrrMonthly, MrrMovementMonthly
+    members, cents = session.execute(
+        select(func.count(), func.coalesce(func.sum(m.mrr_cents), 0)).where(m.month == month)
+    ).one()
+    moves = session.execute(
+        select(v.movement, v.currency, v.members, v.mrr_cents).where(v.month == month).order_by(v.movement, v.currency)
+    ).all()
+    return {
+        "members": int(members),
+        "mrr_cents": int(cents),
+        "movements": {f"{mv}/{cur}": [int(n), int(c)] for mv, cur, n, c in moves},
+    }
+
+
+def _mrr(session: Session, actor: Actor | None, day: date, rebuild: bool) -> tuple[int, bool]:
+    """(rows, kept): a frozen closed month is kept unless `rebuild`; a rebuild of a closed month is audited."""
+    month = rollup_money.first_of_month(day)
+    kept = mrr_month_kept(session, day)
+    if kept and not rebuild:
+        counted = select(func.count()).select_from(MrrMonthly).where(MrrMonthly.month == month)
+        return int(session.execute(counted).scalar_one()), True
+    closed = rollup_money.next_month(month) <= utcnow().date()
+    before = _month_totals(session, month) if rebuild and closed else None
+    rows = AREAS["mrr"](session, day)
+    if before is not None and actor is not None:
+        after = _month_totals(session, month)
+        record(session, actor, "insights.mrr_rebuild", "insights_mrr_monthly", month.isoformat(), before, after)
+    return rows, False
 
 
 def _areas(areas: Sequence[str] | None) -> list[str]:
@@ -59,43 +116,64 @@ def _areas(areas: Sequence[str] | None) -> list[str]:
     return chosen
 
 
-def _one(session: Session, area: str, day: date) -> AreaResult:
+def _one(session: Session, area: str, day: date, *, actor: Actor | None = None, rebuild: bool = False) -> AreaResult:
     started, clock = utcnow(), time.perf_counter()
-    rows, error = 0, None
+    rows, error, kept = 0, None, False
     try:
         with session.begin_nested():
-            rows = AREAS[area](session, day)
+            if area == "mrr":
+                rows, kept = _mrr(session, actor, day, rebuild)
+            else:
+                rows = AREAS[area](session, day)
     except Exception as exc:  # recorded on the run; the caller decides whether to raise
         error = repr(exc)[:2000]
     seconds = round(time.perf_counter() - clock, 3)
     session.add(InsightsRollupRun(area=area, day=day, started_at=started, finished_at=utcnow(), rows=rows, error=error))
-    return AreaResult(area, day, rows, seconds, error)
+    return AreaResult(area, day, rows, seconds, error, kept)
 
 
 def rollup_day(
-    session: Session, *, actor: Actor, day: date, areas: Sequence[str] | None = None, audit: bool = True
+    session: Session,
+    *,
+    actor: Actor,
+    day: date,
+    areas: Sequence[str] | None = None,
+    audit: bool = True,
+    rebuild: bool = False,
 ) -> list[AreaResult]:
-    """Recompute `day` for every area (or `areas`), record a run per area, audit once; never commits."""
+    """Recompute `day` for every area (or `areas`), record a run per area, audit once; never commits. The MRR of a
+    closed month already rolled up after its close is kept unless `rebuild` (see the module's docstring)."""
     require(actor, Permission.CONFIG_EDIT)
     if day > utcnow().date():
         raise ValidationFailed({"day": "must not be in the future"})
     chosen = _areas(areas)
+    if rebuild and "mrr" not in chosen:
+        raise ValidationFailed({"rebuild": "applies to the mrr area only; include it in the areas"})
     if dialect_name(session) == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(LOCK_KEY, day.toordinal())))
-    results = [_one(session, area, day) for area in chosen]
+    results = [_one(session, area, day, actor=actor, rebuild=rebuild) for area in chosen]
     session.flush()
     if audit:
-        after = {r.area: (r.error or r.rows) for r in results}
+        after: dict[str, Any] = {r.area: (r.error or ("kept" if r.kept else r.rows)) for r in results}
+        if rebuild:
+            after["rebuild"] = True
         record(session, actor, "insights.rollup", "insights_rollup_runs", day.isoformat(), after=after)
     return results
 
 
-def rollup_days(*, actor: Actor, days: Iterable[date], areas: Sequence[str] | None = None) -> list[AreaResult]:
-    """Each day in its own transaction, oldest first."""
+def rollup_days(
+    *, actor: Actor, days: Iterable[date], areas: Sequence[str] | None = None, rebuild: bool = False
+) -> list[AreaResult]:
+    """Each day in its own transaction, in the order given. With `rebuild`, each closed month's MRR is rebuilt once
+    (on its first day in the list); its other days then keep what that rebuild wrote."""
     out: list[AreaResult] = []
+    rebuilt: set[date] = set()
     for day in days:
+        month = rollup_money.first_of_month(day)
+        again = rebuild and month not in rebuilt
+        rebuilt.add(month)
         with session_scope() as session:
-            out.extend(rollup_day(session, actor=actor, day=day, areas=areas))
+            out.extend(rollup_day(session, actor=actor, day=day, areas=areas, rebuild=again))
     return out
 
 
@@ -151,7 +229,7 @@ def rollup_span(*, actor: Actor, start: date, end: date, areas: Sequence[str] | 
         with session_scope() as session:
             out.extend(rollup_day(session, actor=actor, day=day, areas=daily, audit=False) if daily else [])
             if "mrr" in chosen and (day.day == 1 or day == start):
-                out.append(_one(session, "mrr", day))
+                out.append(_one(session, "mrr", day, actor=actor))
         day += timedelta(days=1)
     with session_scope() as session:
         failed = sum(1 for r in out if r.error)

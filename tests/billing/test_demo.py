@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,12 +27,12 @@ from console.db import session_scope
 from console.seed import DEMO_DOMAIN, seed_demo
 
 
-def _seed(make_staff: Callable[..., tuple[int, str]]) -> str:
+def _seed(make_staff: Callable[..., tuple[int, str]], members: int = 120) -> str:
     from console.catalog.demo import seed_catalog_demo
 
     make_staff("finance", email=f"finance@{DEMO_DOMAIN}", name="Demo Finance")
     make_staff("admin", email=f"admin@{DEMO_DOMAIN}", name="Demo Admin")
-    seed_demo(members=120)
+    seed_demo(members=members)
     seed_catalog_demo(videos=40, performers=24)
     return seed_billing_demo()
 
@@ -138,3 +139,44 @@ def test_the_demo_needs_members() -> None:
     assert seed_billing_demo() == "Billing demo skipped: it needs the member demo first."
     with session_scope() as session:
         assert session.execute(select(func.count()).select_from(Plan)).scalar_one() == 0
+
+
+def test_the_demo_spreads_paying_histories_over_18_months(make_staff: Callable[..., tuple[int, str]]) -> None:
+    from console.actor import SYSTEM
+    from console.db import utcnow
+    from console.insights.models import MrrMonthly, MrrMovementMonthly
+    from console.insights.rollup import rollup_span
+
+    _seed(make_staff, members=300)  # as many as the first start seeds
+    today = utcnow().date()
+    back = today.year * 12 + today.month - 1 - 17
+    first = date(back // 12, back % 12 + 1, 1)  # the first of the 18 months (the current one is the last)
+    with session_scope() as session:
+        subs = list(session.execute(select(Subscription).order_by(Subscription.created_at)).scalars())
+        months = {s.created_at.date().replace(day=1) for s in subs if s.created_at.date() >= first}
+        assert len(months) >= 15, sorted(months)  # new subscriptions in nearly every one of the 18 months
+        paid_months = set(
+            session.execute(
+                select(Payment.created_at).where(Payment.kind == "subscription", Payment.status == "succeeded")
+            ).scalars()
+        )
+        paid = {p.date().replace(day=1) for p in paid_months if p.date() >= first}
+        assert len(paid) == 18, sorted(paid)
+        assert any((s.cancel_reason or "").startswith("Changed plan") for s in subs)  # upgrades and downgrades
+        trials = [s for s in subs if s.trial_end is not None and s.status != "trialing"]
+        paid_subs = set(session.execute(select(Payment.subscription_id).where(Payment.status == "succeeded")).scalars())
+        assert any(s.id in paid_subs for s in trials) and any(s.id not in paid_subs for s in trials)
+        comebacks = {s.member_id for s in subs if s.canceled_at is not None} & {
+            s.member_id for s in subs if s.status == "active"
+        }
+        assert comebacks
+    rollup_span(actor=SYSTEM, start=first, end=today - timedelta(days=1), areas=["mrr"])
+    with session_scope() as session:
+        churned = set(
+            session.execute(select(MrrMovementMonthly.month).where(MrrMovementMonthly.movement == "churned")).scalars()
+        )
+        cohorts = session.execute(
+            select(func.count(func.distinct(MrrMonthly.first_paid_month))).where(MrrMonthly.first_paid_month >= first)
+        ).scalar_one()
+    assert len(churned) >= 14  # churn in (nearly) every month after the first
+    assert cohorts >= 15

@@ -134,7 +134,7 @@ def test_drill_downs(executive: Actor) -> None:
     assert paid.total == 1 and paid.rows[0]["amount_cents"] == 2000 and paid.rows[0]["plan_code"] == "premium"
     assert failed.total == 1 and failed.rows[0]["status"] == "failed"
     assert refunds.total == 1 and refunds.rows[0]["amount_cents"] == 3000
-    assert [r["mrr_change_cents"] for r in churned.rows] == [-2000, -1000]  # F (inside April), then A
+    assert [r["mrr_change_cents"] for r in churned.rows] == [-1000, -2000]  # A, then F (inside April); by member
 
 
 @pytest.mark.parametrize("role", ["moderator", "content", "ads", "compliance"])

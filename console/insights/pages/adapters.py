@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
+from console.errors import ValidationFailed
 from console.insights.pages.specs import bucket_days
 from console.insights.periods import Grain, Period
 from console.insights.series import Kpi, Series
@@ -35,6 +36,28 @@ def _add_months(month: date, k: int) -> date:
     return date(month.year + total // 12, total % 12 + 1, 1)
 
 
+def cohort_label(cohort: date, size: int) -> str:
+    return f"{cohort:%Y-%m} (n={size})"
+
+
+def cohort_of(label: str) -> date | None:
+    """The cohort month of a heatmap row label (`cohort_label`), None when it is not one."""
+    try:
+        return date.fromisoformat(f"{label[:7]}-01")
+    except ValueError:
+        return None
+
+
+def heatmap_cell(label: str, months_since: Any) -> tuple[date, date] | None:
+    """(cohort, month) of a clicked heatmap cell: its row label and its column (months since the cohort)."""
+    cohort = cohort_of(label)
+    try:
+        k = int(months_since)
+    except (TypeError, ValueError):
+        return None
+    return None if cohort is None or k < 0 else (cohort, _add_months(cohort, k))
+
+
 def cohort_rows(fn: Callable[..., Any]) -> Any:
     """The service's cohort matrix as one Series per cohort (first-payment month), cells in percent."""
 
@@ -43,10 +66,35 @@ def cohort_rows(fn: Callable[..., Any]) -> Any:
         rows = []
         for cohort, size, cells in zip(found.cohorts, found.sizes, found.matrix, strict=False):
             points = [(_add_months(cohort, k), float(v)) for k, v in enumerate(cells) if v is not None]
-            rows.append(Series(f"{cohort:%Y-%m} (n={size})", points, found.definition, "%"))
+            rows.append(Series(cohort_label(cohort, size), points, found.definition, "%"))
         return rows
 
     return load
+
+
+def drill_month(fn: Callable[..., Page[dict[str, Any]]]) -> Any:
+    """A drill-down taking the clicked month (`month`): the MRR chart's members at that month's end."""
+
+    def drill(
+        session: Session, *, actor: Actor, period: Period, day: date, series: str, grain: Grain, request: PageRequest
+    ) -> Page[dict[str, Any]]:
+        return fn(session, actor=actor, month=day, page=request)
+
+    return drill
+
+
+def drill_cohort(fn: Callable[..., Page[dict[str, Any]]]) -> Any:
+    """A drill-down of a heatmap cell: the clicked row's cohort (from its label) and `day`, the cell's month."""
+
+    def drill(
+        session: Session, *, actor: Actor, period: Period, day: date, series: str, grain: Grain, request: PageRequest
+    ) -> Page[dict[str, Any]]:
+        cohort = cohort_of(series)
+        if cohort is None:
+            raise ValidationFailed({"cohort": f"{series!r} is not a cohort"})
+        return fn(session, actor=actor, cohort=cohort, month=day, page=request)
+
+    return drill
 
 
 def drill_by_days(fn: Callable[..., Page[dict[str, Any]]], **fixed: Any) -> Any:

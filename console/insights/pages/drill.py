@@ -24,6 +24,7 @@ def columns_for(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 class DrillDialog:
     def __init__(self, actor: Actor, state: RangeState) -> None:
         self.actor, self.state = actor, state
+        self.anchor: ui.element | None = None  # where dialogs are made: outside the charts, which a reload redraws
 
     def fetcher(self, chart: ChartSpec, period: Period, day: date, series: str) -> Any:
         def fetch(request: PageRequest) -> Page[dict[str, Any]]:
@@ -37,7 +38,9 @@ class DrillDialog:
         first = await run.io_bound(fetch, PageRequest())
         if first is None:
             return
-        with ui.dialog() as dialog, ui.card().classes("w-[900px] max-w-full").mark("insights-drill"):
+        if self.anchor is None or self.anchor.is_deleted:
+            return
+        with self.anchor, ui.dialog() as dialog, ui.card().classes("w-[900px] max-w-full").mark("insights-drill"):
             with ui.row().classes("items-center w-full"):
                 title = f"{chart.title} · {series or 'all'} · bucket starting {day.isoformat()} ({self.state.grain})"
                 ui.label(title).classes("font-semibold").mark("insights-drill-title")

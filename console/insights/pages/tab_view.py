@@ -14,7 +14,7 @@ from console.actor import Actor
 from console.db import session_scope
 from console.errors import ConsoleError
 from console.insights import readdb
-from console.insights.pages import export, figures
+from console.insights.pages import adapters, export, figures
 from console.insights.pages.drill import DrillDialog
 from console.insights.pages.range_bar import RangeState
 from console.insights.pages.specs import ChartSpec, TabSpec, load_kpis, load_series
@@ -49,6 +49,7 @@ class TabView:
 
     def build(self) -> None:
         with ui.column().classes("w-full gap-3").mark(f"insights-tab-{self.spec.key}"):
+            self.drill.anchor = ui.element()  # the drill-down dialog lives here: a reload may redraw the charts
             self.body()
             self.definitions()
 
@@ -194,6 +195,11 @@ class TabView:
         if not points:
             return
         point = points[0]
+        if chart.kind == "heatmap":  # a cohort cell: its row (the cohort) and column (months since)
+            cell = adapters.heatmap_cell(str(point.get("y", "")), point.get("x"))
+            if cell is not None:
+                await self.drill.open(chart, self.state.period, cell[1], str(point.get("y", "")))
+            return
         curve = int(point.get("curveNumber", 0))
         traces = fig.get("data", [])
         series_count = len(self.data.charts.get(chart.key, ([], None))[0]) if self.data else 0

@@ -70,7 +70,12 @@ def subscriptions_tab() -> TabSpec:
             KpiSpec("trial_conversion", money.trial_conversion),
         ),
         charts=(
-            ChartSpec("mrr", "MRR and paying subscribers (month end)", money.mrr),
+            ChartSpec(
+                "mrr",
+                "MRR and paying subscribers (month end)",
+                money.mrr,
+                drill=adapters.drill_month(money.mrr_members),
+            ),
             ChartSpec(
                 "mrr_movements",
                 "MRR movements",
@@ -84,6 +89,7 @@ def subscriptions_tab() -> TabSpec:
                 adapters.cohort_rows(money.cohort_retention),
                 kind="heatmap",
                 height=420,
+                drill=adapters.drill_cohort(money.cohort_members),
             ),
         ),
         notes=(STRIPE_NOTE,),

@@ -252,12 +252,16 @@ def refunds_behind(
     return _paged(session, query, [r.settled_at, r.id], page or PageRequest())
 
 
+from console.insights.service.money_members import (  # noqa: E402
+    cohort_members,
+    movement_members,
+    mrr_members,
+)
 from console.insights.service.money_mrr import (  # noqa: E402  (re-exported: one import for the pages)
     MRR_DEFINITIONS,
     arpu,
     cohort_retention,
     ltv,
-    movement_members,
     mrr,
     mrr_movements,
     revenue_churn,
@@ -270,11 +274,13 @@ DEFINITIONS.update(MRR_DEFINITIONS)
 __all__ = [
     "DEFINITIONS",
     "arpu",
+    "cohort_members",
     "cohort_retention",
     "failed_payment_rate",
     "ltv",
     "movement_members",
     "mrr",
+    "mrr_members",
     "mrr_movements",
     "payments_behind",
     "refund_rate",

@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.billing.models import Payment, Subscription
-from console.errors import ValidationFailed
 from console.insights.models import MrrMonthly, MrrMovementMonthly
 from console.insights.periods import Grain, Period, previous
 from console.insights.rollup_money import (
@@ -24,13 +22,10 @@ from console.insights.rollup_money import (
     MOVEMENTS,
     day_bounds,
     first_of_month,
-    movement_rows,
     next_month,
     previous_month,
 )
 from console.insights.series import Kpi, Series
-from console.members.models import Member
-from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, require
 
 LTV_MONTHS = 6
@@ -53,8 +48,8 @@ MRR_DEFINITIONS: dict[str, str] = {
     "(none when nobody churned).",
     "trial_conversion": "Trial conversion: trials that ended in the period and were followed by a payment that "
     "succeeded on the same subscription ÷ trials that ended in the period (comps excluded).",
-    "cohorts": "Cohort retention: members grouped by the month of their first succeeded payment; each cell is the "
-    "share of the cohort with MRR at the end of the month that many months later.",
+    "cohorts": "Cohort retention: members grouped by the month of their first succeeded subscription payment; each "
+    "cell is the share of the cohort with MRR at the end of the month that many months later.",
 }
 
 
@@ -71,14 +66,22 @@ def _major(cents: float) -> float:
 
 
 def _book(session: Session, months: list[date], currency: str) -> dict[date, tuple[int, int]]:
-    """(members, MRR cents) at each month's end."""
-    m = MrrMonthly
-    rows = session.execute(
-        select(m.month, func.count(), func.sum(m.mrr_cents))
-        .where(m.month.in_(months), m.currency == currency)
-        .group_by(m.month)
-    ).all()
-    return {month: (int(n), int(cents or 0)) for month, n, cents in rows}
+    """(members, MRR cents) at each month's end. Each month is read once per session: a tab asks for the same
+    month ends many times (churn, revenue churn, ARPU, LTV and their previous periods), and at scale one month's
+    book is a scan of hundreds of thousands of rows."""
+    cache: dict[tuple[date, str], tuple[int, int]] = session.info.setdefault("insights_mrr_book", {})
+    missing = [month for month in months if (month, currency) not in cache]
+    if missing:
+        m = MrrMonthly
+        rows = session.execute(
+            select(m.month, func.count(), func.sum(m.mrr_cents))
+            .where(m.month.in_(missing), m.currency == currency)
+            .group_by(m.month)
+        ).all()
+        found = {month: (int(n), int(cents or 0)) for month, n, cents in rows}
+        for month in missing:
+            cache[(month, currency)] = found.get(month, (0, 0))
+    return {month: cache[(month, currency)] for month in months}
 
 
 def _moves(session: Session, months: list[date], currency: str) -> dict[str, tuple[int, int]]:
@@ -279,6 +282,7 @@ def cohort_retention(
         select(m.first_paid_month, m.month, func.count()).where(scope).group_by(m.first_paid_month, m.month)
     ).all()
     latest = max((month for _, month, _ in cells), default=months[-1])
+    rolled_from = session.execute(select(func.min(m.month))).scalar_one()  # before it: no data, not 0 %
     width = _offset(months[0], latest) + 1
     matrix: list[list[float | None]] = []
     cohorts = sorted(sizes)
@@ -287,7 +291,8 @@ def cohort_retention(
         row: list[float | None] = []
         for k in range(width):
             month = _add_months(cohort, k)
-            row.append(None if month > latest else round(100.0 * counts.get((cohort, month), 0) / sizes[cohort], 2))
+            unknown = month > latest or (rolled_from is not None and month < rolled_from)
+            row.append(None if unknown else round(100.0 * counts.get((cohort, month), 0) / sizes[cohort], 2))
         matrix.append(row)
     return Cohorts(cohorts, [int(sizes[c]) for c in cohorts], matrix)
 
@@ -300,35 +305,3 @@ def _add_months(month: date, k: int) -> date:
     for _ in range(k):
         month = next_month(month)
     return month
-
-
-def movement_members(
-    session: Session,
-    *,
-    actor: Actor,
-    month: date,
-    movement: str,
-    currency: str = "USD",
-    page: PageRequest | None = None,
-) -> Page[dict[str, Any]]:
-    """The members behind one month's movement, with their MRR change (cents), biggest change first."""
-    require(actor, Permission.INSIGHTS_READ)
-    if movement not in MOVEMENTS:
-        raise ValidationFailed({"movement": f"must be one of {', '.join(MOVEMENTS)}"})
-    page = page or PageRequest()
-    rows = movement_rows(first_of_month(month))
-    query = (
-        select(
-            rows.c.member_id,
-            Member.email.label("member_email"),
-            rows.c.movement,
-            rows.c.delta.label("mrr_change_cents"),
-        )
-        .join(Member, Member.id == rows.c.member_id)
-        .where(rows.c.movement == movement, rows.c.currency == currency)
-    )
-    total = int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
-    found = session.execute(
-        query.order_by(func.abs(rows.c.delta).desc(), rows.c.member_id).offset(page.offset).limit(page.size)
-    ).mappings()
-    return Page(rows=[dict(r) for r in found], total=total, request=page)
