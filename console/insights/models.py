@@ -84,6 +84,21 @@ class MrrMonthly(Base):
     )
 
 
+class MrrCohortMonthly(Base):
+    """MRR per month, cohort (first paid month) and currency: members with MRR at the month's end, their MRR, and
+    how many of them had none in any earlier month (a cohort's size is the sum of its newcomers). Written with the
+    month's MRR rows; the Subscriptions tab reads these few rows instead of a row per paying member."""
+
+    __tablename__ = "insights_mrr_cohorts_monthly"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    first_paid_month: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    members: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    mrr_cents: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    newcomers: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
 class MrrMovementMonthly(Base):
     """Per month: new, expansion, contraction, churned, reactivation (members and MRR change), from MrrMonthly."""
 

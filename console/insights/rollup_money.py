@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Date,
+    Integer,
     and_,
     case,
     cast,
@@ -47,7 +48,7 @@ from sqlalchemy.orm import Session, aliased
 
 from console.billing.models import Payment, Plan, Refund, Subscription
 from console.db import dialect_name
-from console.insights.models import MrrMonthly, MrrMovementMonthly, RefundReasonDaily, RevenueDaily
+from console.insights.models import MrrCohortMonthly, MrrMonthly, MrrMovementMonthly, RefundReasonDaily, RevenueDaily
 from console.members.models import Member
 
 GROSS_STATES = ("succeeded", "refunded", "partially_refunded")
@@ -336,7 +337,7 @@ def rollup_mrr_month(session: Session, month: date) -> int:
     """Replace the month's MRR rows (per member at its end) and its movements; members with MRR written."""
     month = first_of_month(month)
     _lock(session, month)
-    for table in (MrrMonthly, MrrMovementMonthly):
+    for table in (MrrMonthly, MrrMovementMonthly, MrrCohortMonthly):
         session.execute(delete(table).where(table.month == month).execution_options(synchronize_session=False))
     columns = ["month", "member_id", "currency", "mrr_cents", "plan_code", "first_paid_month"]
     # In member order: the primary key (month, member_id) and the member index then grow in order instead of at
@@ -348,5 +349,28 @@ def rollup_mrr_month(session: Session, month: date) -> int:
             ["month", "movement", "currency", "members", "mrr_cents"], _movements_select(month)
         )
     )
-    counted = select(func.count()).select_from(MrrMonthly).where(MrrMonthly.month == month)
-    return int(session.execute(counted).scalar_one())
+    session.execute(
+        insert(MrrCohortMonthly).from_select(
+            ["month", "first_paid_month", "currency", "members", "mrr_cents", "newcomers"], _cohorts_select(month)
+        )
+    )
+    counted = select(func.sum(MrrCohortMonthly.members)).where(MrrCohortMonthly.month == month)
+    return int(session.execute(counted).scalar_one() or 0)
+
+
+def _cohorts_select(month: date) -> Any:
+    """The month's MRR rows summed per cohort and currency; newcomers: members with no MRR row before the month."""
+    m, earlier = MrrMonthly, aliased(MrrMonthly)
+    before = exists().where(earlier.member_id == m.member_id, earlier.month < month)
+    return (
+        select(
+            m.month,
+            m.first_paid_month,
+            m.currency,
+            cast(func.count(), Integer),
+            _sum(m.mrr_cents),
+            cast(_sum(case((before, 0), else_=1)), Integer),
+        )
+        .where(m.month == month)
+        .group_by(m.month, m.first_paid_month, m.currency)
+    )

@@ -191,6 +191,7 @@ class ModerationCase(Base):
         CheckConstraint(
             "(status = 'claimed') = (assignee_id IS NOT NULL AND claim_expires_at IS NOT NULL)", name="claim_consistent"
         ),
+        Index("ix_moderation_cases_first_report", "first_report_at", "id"),  # insights: open at a day's end
         Index(
             "uq_moderation_cases_live_target",
             "target_type",

@@ -10,12 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.billing.models import Payment, Subscription
-from console.insights.models import MrrMonthly, MrrMovementMonthly
+from console.insights.models import MrrCohortMonthly, MrrMovementMonthly
 from console.insights.periods import Grain, Period, previous
 from console.insights.rollup_money import (
     GROSS_STATES,
@@ -66,17 +66,16 @@ def _major(cents: float) -> float:
 
 
 def _book(session: Session, months: list[date], currency: str) -> dict[date, tuple[int, int]]:
-    """(members, MRR cents) at each month's end. Each month is read once per session: a tab asks for the same
-    month ends many times (churn, revenue churn, ARPU, LTV and their previous periods), and at scale one month's
-    book is a scan of hundreds of thousands of rows."""
+    """(members, MRR cents) at each month's end, from the per-cohort totals (a few dozen rows a month). Each month
+    is read once per session: a tab asks for the same month ends many times (churn, ARPU, LTV, previous periods)."""
     cache: dict[tuple[date, str], tuple[int, int]] = session.info.setdefault("insights_mrr_book", {})
     missing = [month for month in months if (month, currency) not in cache]
     if missing:
-        m = MrrMonthly
+        c = MrrCohortMonthly
         rows = session.execute(
-            select(m.month, func.count(), func.sum(m.mrr_cents))
-            .where(m.month.in_(missing), m.currency == currency)
-            .group_by(m.month)
+            select(c.month, func.sum(c.members), func.sum(c.mrr_cents))
+            .where(c.month.in_(missing), c.currency == currency)
+            .group_by(c.month)
         ).all()
         found = {month: (int(n), int(cents or 0)) for month, n, cents in rows}
         for month in missing:
@@ -272,21 +271,22 @@ def cohort_retention(
     """Cohorts whose first payment fell in the period's months, followed to the latest rolled-up month."""
     require(actor, Permission.INSIGHTS_READ)
     months = _months(period)
-    m = MrrMonthly
-    scope = and_(m.first_paid_month.in_(months), m.currency == currency)
-    sized = session.execute(
-        select(m.first_paid_month, func.count(func.distinct(m.member_id))).where(scope).group_by(m.first_paid_month)
-    ).all()
-    sizes: dict[date, int] = {cohort: int(n) for cohort, n in sized}
+    c = MrrCohortMonthly
     cells = session.execute(
-        select(m.first_paid_month, m.month, func.count()).where(scope).group_by(m.first_paid_month, m.month)
+        select(c.first_paid_month, c.month, c.members, c.newcomers).where(
+            c.first_paid_month.in_(months), c.currency == currency
+        )
     ).all()
-    latest = max((month for _, month, _ in cells), default=months[-1])
-    rolled_from = session.execute(select(func.min(m.month))).scalar_one()  # before it: no data, not 0 %
+    sizes: dict[date, int] = defaultdict(int)  # a cohort's members: each counted in the month it first had MRR
+    for cohort, _, _, newcomers in cells:
+        sizes[cohort] += int(newcomers)
+    sizes = {cohort: n for cohort, n in sizes.items() if n}
+    latest = max((month for _, month, _, _ in cells), default=months[-1])
+    rolled_from = session.execute(select(func.min(c.month))).scalar_one()  # before it: no data, not 0 %
     width = _offset(months[0], latest) + 1
     matrix: list[list[float | None]] = []
     cohorts = sorted(sizes)
-    counts = {(c, month): n for c, month, n in cells}
+    counts = {(cohort, month): int(n) for cohort, month, n, _ in cells}
     for cohort in cohorts:
         row: list[float | None] = []
         for k in range(width):
