@@ -58,7 +58,7 @@ from console.compliance.models import (
     ProductionPerformer,
 )
 from console.db import session_scope
-from console.seed import DEMO_DOMAIN, PEOPLE
+from console.demo_data import DEMO_DOMAIN, FIRST, LAST, PEOPLE, PERFORMER_COLUMNS
 from console.staff.auth import staff_actor
 from console.staff.models import Staff
 
@@ -684,7 +684,6 @@ def scale_compliance(*, performers_after: int, videos_after: int, new_signings: 
     signings = len(scale_ids) // 50 if new_signings is None else new_signings
     signing_ids: list[int] = []
     if signings:
-        from console.catalog.demo import FIRST, LAST, PERFORMER_COLUMNS
         from console.catalog.rules import slugify
 
         before = scale_marks()[0]
