@@ -17,9 +17,9 @@ from console.actor import Actor
 from console.audit.service import record
 from console.catalog.gate import publish_blockers_many
 from console.catalog.models import Video, VideoPerformer
-from console.catalog.service import _recount_collections as recount_collections
-from console.catalog.service import _recount_performers as recount_performers
 from console.catalog.service import deferred_recounts, video_view
+from console.catalog.service.counters import _recount_collections as recount_collections
+from console.catalog.service.counters import _recount_performers as recount_performers
 from console.catalog.transfer import reading
 from console.catalog.transfer.columns import COLUMNS
 from console.catalog.transfer.planning import PUBLIC, Record, _duplicates, _Lookups, _plan, _records, _Row
