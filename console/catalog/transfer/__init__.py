@@ -52,9 +52,8 @@ from __future__ import annotations
 
 from console.catalog.service import VideoFilter
 from console.catalog.transfer.columns import COLUMNS, REQUIRED_COLUMNS, _unneutralise, neutralise
-from console.catalog.transfer.engine import CHUNK, ProgressFn, commit, dry_run
+from console.catalog.transfer.engine import ProgressFn, commit, dry_run
 from console.catalog.transfer.exporting import (
-    EXPORT_BATCH,
     EXPORT_LIMIT,
     _export_row,
     export_rows,
@@ -66,9 +65,7 @@ from console.catalog.transfer.reading import MAX_BYTES, MAX_ROWS, check_columns,
 from console.catalog.transfer.report import ImportReport, RowIssue, issues_csv
 
 __all__ = [
-    "CHUNK",
     "COLUMNS",
-    "EXPORT_BATCH",
     "EXPORT_LIMIT",
     "MAX_BYTES",
     "MAX_ROWS",
