@@ -1,7 +1,7 @@
 """The made-up people the demo and scale seeds share: the staff e-mail domain, names by country, performer
 names, and the performer columns both scale seeds bulk-load.
 
-`seed.py`, `catalog/demo.py` and `compliance/demo.py` all import from here (and nothing here imports them), so
+`seed.py`, `catalog/demo.py` and `compliance/demo/` all import from here (and nothing here imports them), so
 the seeds no longer import each other for their data.
 """
 

@@ -111,7 +111,7 @@ def _search_page(
 
 
 def filtered_videos(session: Session, flt: VideoFilter) -> Select[tuple[Video]]:
-    """The (unordered) query for the videos `flt` selects, shared by the list and the export (transfer.py).
+    """The (unordered) query for the videos `flt` selects, shared by the list and the export (transfer/exporting.py).
     Raises ValidationFailed for a bad filter; callers check the permission."""
     errors: dict[str, str] = {}
     term = (flt.search or "").strip()
