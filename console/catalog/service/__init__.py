@@ -6,13 +6,14 @@ write one audit event per changed row and report per row what was refused and wh
 The package, by what each file holds: `fields` (editable fields, limits, `video_view`), `reading` (filter,
 list/search, one video), `validation` (the editor's rules, `_clean`), `editing` (create, update, performers),
 `counters` (collection/performer video counts), `publishing` (publish, schedule, unpublish, the scheduler),
-`bulk_actions` (`bulk`). Everything other modules import is re-exported here.
+`bulk_actions` (`bulk`). Everything other modules import is re-exported here; the tunables (`reading.SEARCH_CAP`,
+`counters.RECOUNT_BATCH`) are not, so a test that changes one patches the file that reads it.
 """
 
 from __future__ import annotations
 
 from console.catalog.service.bulk_actions import BULK_ACTIONS, NEEDS_SAVEPOINT, BulkResult, bulk
-from console.catalog.service.counters import RECOUNT_BATCH, _recount_collections, _recount_performers, deferred_recounts
+from console.catalog.service.counters import _recount_collections, _recount_performers, deferred_recounts
 from console.catalog.service.editing import _locked_video, create_video, set_performers, update_video
 from console.catalog.service.fields import (
     BULK_MAX,
@@ -37,7 +38,6 @@ from console.catalog.service.publishing import (
     unpublish,
 )
 from console.catalog.service.reading import (
-    SEARCH_CAP,
     SORTABLE,
     VideoFilter,
     filtered_videos,
@@ -56,8 +56,6 @@ __all__ = [
     "EDITABLE",
     "LANGUAGE_MAX",
     "NEEDS_SAVEPOINT",
-    "RECOUNT_BATCH",
-    "SEARCH_CAP",
     "SLUG_MAX",
     "SORTABLE",
     "TEXT_LIMITS",
