@@ -14,6 +14,7 @@ from console.actor import SYSTEM
 from console.audit.service import record
 from console.bulkload import analyze, bulk_load
 from console.db import session_scope
+from console.demo_data import DEMO_DOMAIN, PEOPLE
 from console.members.models import Member
 from console.members.service import create_member
 from console.staff import service as staff_service
@@ -21,118 +22,6 @@ from console.staff.models import Staff
 from console.staff.passwords import generate_password
 from console.staff.permissions import Role
 from console.system.service import set_value
-
-DEMO_DOMAIN = "console.example"
-
-# (country, first names, last names, e-mail domains): names and countries that read as real people.
-PEOPLE: list[tuple[str, list[str], list[str], list[str]]] = [
-    (
-        "US",
-        ["James", "Olivia", "Liam", "Emma", "Noah", "Ava", "Ethan", "Mia", "Lucas", "Harper"],
-        ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Wilson", "Moore"],
-        ["gmail.com", "yahoo.com", "outlook.com", "icloud.com"],
-    ),
-    (
-        "GB",
-        ["Oliver", "Amelia", "George", "Isla", "Harry", "Ava", "Jack", "Lily", "Charlie", "Freya"],
-        ["Taylor", "Evans", "Thomas", "Roberts", "Walker", "Wright", "Hughes", "Green", "Hall", "Clarke"],
-        ["gmail.com", "btinternet.com", "hotmail.co.uk"],
-    ),
-    (
-        "DE",
-        ["Lukas", "Mia", "Leon", "Emilia", "Finn", "Hannah", "Paul", "Lena", "Jonas", "Marie"],
-        ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Becker", "Wagner", "Hoffmann", "Koch", "Richter"],
-        ["gmx.de", "web.de", "t-online.de"],
-    ),
-    (
-        "FR",
-        ["Gabriel", "Jade", "Louis", "Louise", "Raphaël", "Emma", "Arthur", "Alice", "Jules", "Chloé"],
-        ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau"],
-        ["orange.fr", "free.fr", "laposte.net"],
-    ),
-    (
-        "ES",
-        ["Hugo", "Lucía", "Martín", "Sofía", "Pablo", "Martina", "Álvaro", "María", "Diego", "Paula"],
-        ["García", "Fernández", "González", "Rodríguez", "López", "Martínez", "Sánchez", "Pérez", "Gómez", "Ruiz"],
-        ["gmail.com", "telefonica.net"],
-    ),
-    (
-        "BR",
-        ["Miguel", "Helena", "Arthur", "Alice", "Heitor", "Laura", "Bernardo", "Manuela", "Davi", "Valentina"],
-        ["Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira", "Lima", "Gomes"],
-        ["uol.com.br", "gmail.com", "bol.com.br"],
-    ),
-    (
-        "JP",
-        ["Haruto", "Yui", "Sota", "Hina", "Yuto", "Mei", "Riku", "Sakura", "Kaito", "Aoi"],
-        ["Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura", "Kobayashi", "Kato"],
-        ["docomo.ne.jp", "yahoo.co.jp"],
-    ),
-    (
-        "NL",
-        ["Daan", "Emma", "Sem", "Julia", "Lucas", "Mila", "Levi", "Tess", "Finn", "Sophie"],
-        ["de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "Mulder", "Bos"],
-        ["ziggo.nl", "kpnmail.nl"],
-    ),
-    (
-        "CA",
-        ["Liam", "Charlotte", "Noah", "Olivia", "William", "Amelia", "Benjamin", "Emma", "Leo", "Chloe"],
-        ["Tremblay", "Gagnon", "Roy", "Côté", "Bouchard", "Gauthier", "Morin", "Lavoie", "Fortin", "Gagné"],
-        ["rogers.com", "shaw.ca", "videotron.ca"],
-    ),
-    (
-        "AU",
-        ["Oliver", "Charlotte", "Jack", "Olivia", "William", "Isla", "Leo", "Mia", "Henry", "Ava"],
-        ["Smith", "Jones", "Williams", "Brown", "Wilson", "Taylor", "Nguyen", "Johnson", "Martin", "White"],
-        ["bigpond.com", "optusnet.com.au"],
-    ),
-    (
-        "SE",
-        ["William", "Alice", "Liam", "Maja", "Noah", "Elsa", "Hugo", "Astrid", "Oscar", "Wilma"],
-        [
-            "Andersson",
-            "Johansson",
-            "Karlsson",
-            "Nilsson",
-            "Eriksson",
-            "Larsson",
-            "Olsson",
-            "Persson",
-            "Svensson",
-            "Gustafsson",
-        ],
-        ["telia.com", "gmail.com"],
-    ),
-    (
-        "PL",
-        ["Antoni", "Zuzanna", "Jan", "Julia", "Aleksander", "Zofia", "Franciszek", "Hanna", "Nikodem", "Maja"],
-        [
-            "Nowak",
-            "Kowalski",
-            "Wiśniewski",
-            "Wójcik",
-            "Kowalczyk",
-            "Kamiński",
-            "Lewandowski",
-            "Zieliński",
-            "Szymański",
-            "Woźniak",
-        ],
-        ["wp.pl", "onet.pl", "interia.pl"],
-    ),
-    (
-        "MX",
-        ["Santiago", "Sofía", "Mateo", "Valentina", "Sebastián", "Regina", "Leonardo", "Camila", "Emiliano", "Ximena"],
-        ["Hernández", "García", "Martínez", "López", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez", "Cruz"],
-        ["prodigy.net.mx", "gmail.com"],
-    ),
-    (
-        "IN",
-        ["Aarav", "Aadhya", "Vihaan", "Diya", "Arjun", "Ananya", "Sai", "Saanvi", "Reyansh", "Pari"],
-        ["Sharma", "Verma", "Gupta", "Patel", "Singh", "Kumar", "Reddy", "Iyer", "Nair", "Das"],
-        ["gmail.com", "rediffmail.com"],
-    ),
-]
 
 _ASCII = str.maketrans(
     {

@@ -18,7 +18,9 @@ from console.catalog import series as series_service
 from console.catalog import service as video_service
 from console.catalog.models import Collection, Performer, SocialMediaLink, Video, VideoPerformer
 from console.catalog.rules import slugify
+from console.compliance.demo import paperwork_before_publish
 from console.db import session_scope
+from console.demo_data import FIRST, LAST, PERFORMER_COLUMNS
 
 COLLECTIONS = [
     ("After Dark", "#FF6B6B", "#4ECDC4", "Late-night features and premieres"),
@@ -28,55 +30,6 @@ COLLECTIONS = [
     ("Documentary Lens", "#4C956C", "#FEFEE3", "Behind the work: interviews and making-of"),
     ("Couples", "#D1495B", "#EDAE49", "Stories told by two"),
     ("Spotlight", "#6A4C93", "#8AC926", "Editors' picks, rotated weekly"),
-]
-FIRST = [
-    "Ava",
-    "Mila",
-    "Luna",
-    "Jade",
-    "Nova",
-    "Ivy",
-    "Ruby",
-    "Skye",
-    "Aria",
-    "Lola",
-    "Max",
-    "Leo",
-    "Kai",
-    "Jax",
-    "Theo",
-    "Rio",
-    "Zane",
-    "Cole",
-    "Ezra",
-    "Finn",
-    "Zoë",
-    "Inès",
-    "Björn",
-    "Amélie",
-    "Noé",
-]
-LAST = [
-    "Stone",
-    "Rivers",
-    "Vale",
-    "Cruz",
-    "Hart",
-    "Blake",
-    "Frost",
-    "Knight",
-    "Monroe",
-    "Lane",
-    "Wilde",
-    "Sterling",
-    "Rose",
-    "Fox",
-    "Reyes",
-    "Quinn",
-    "Marlowe",
-    "Sinclair",
-    "Voss",
-    "Delacroix",
 ]
 ADJECTIVES = [
     "Midnight",
@@ -300,8 +253,6 @@ def _publish_if_ready(session: Session, video: Video, publish_at: datetime | Non
     """Publish (or schedule, with `publish_at`) through the gate when nothing blocks it. The 2257 paperwork comes
     first (console.compliance.demo); a video whose performer is a deliberate compliance problem stays a draft.
     Returns 1 when the video was published now."""
-    from console.compliance.demo import paperwork_before_publish
-
     paperwork_before_publish(session, video)
     try:  # the gate answers inside publish/schedule, before anything changes
         if publish_at is not None:
@@ -342,7 +293,6 @@ VIDEO_COLUMNS = [
     "updated_at",
     "version",
 ]
-PERFORMER_COLUMNS = ["name", "slug", "bio", "is_active", "video_count", "created_at", "updated_at", "version"]
 LINK_COLUMNS = ["performer_id", "platform", "handle", "url", "sort_order", "is_verified", "created_at", "updated_at"]
 CAST_COLUMNS = ["video_id", "performer_id", "billing_order", "created_at"]
 

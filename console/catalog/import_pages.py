@@ -2,7 +2,7 @@
 
 /catalog/import (CATALOG_EDIT). The file is read, checked and imported off the event loop
 (`run.io_bound`); the worker thread reports progress into a `Progress` object that a `ui.timer` polls.
-The services (console/catalog/transfer.py) check the permission again and own every rule.
+The services (console/catalog/transfer/) check the permission again and own every rule.
 """
 
 from __future__ import annotations

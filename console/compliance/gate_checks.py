@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from console.catalog.gate import register_check
 from console.catalog.models import Performer, Video, VideoPerformer
 from console.compliance.models import ComplianceHold, IdDocument, IdScan, LegalRecord, Production, ProductionPerformer
-from console.compliance.records import STATUS_LABELS, eighteenth_birthday
+from console.compliance.records.dates import eighteenth_birthday
+from console.compliance.records.labels import STATUS_LABELS
 
 PREFIX = "2257: "
 

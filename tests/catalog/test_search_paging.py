@@ -84,7 +84,7 @@ def test_search_with_filters_and_past_the_end(quest: set[int]) -> None:
 
 def test_past_the_cap_the_search_falls_back_to_the_plain_path(quest: set[int], monkeypatch: pytest.MonkeyPatch) -> None:
     capped, _ = pages("created_at", True, size=4)
-    monkeypatch.setattr(service, "SEARCH_CAP", 3)
+    monkeypatch.setattr(service.reading, "SEARCH_CAP", 3)
     fallback, totals = pages("created_at", True, size=4)
     assert sorted(fallback) == sorted(capped) == sorted(quest)
     assert {total for total, _ in totals} == {len(quest)}

@@ -20,7 +20,7 @@ from console.catalog import performers as performer_service
 from console.catalog import service, transfer
 from console.catalog.models import Collection, Performer, Video, VideoPerformer
 from console.catalog.service import VideoFilter
-from console.catalog.transfer import COLUMNS, ImportReport
+from console.catalog.transfer import COLUMNS, ImportReport, exporting, reading
 from console.compliance.fixtures import compliant_video
 from console.db import session_scope
 from console.errors import Forbidden, ValidationFailed
@@ -259,11 +259,11 @@ def test_a_zip_that_is_not_a_workbook_is_refused() -> None:
 
 
 def test_size_and_row_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transfer, "MAX_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
     with pytest.raises(ValidationFailed, match="larger than"):
         transfer.read_table(csv_of([row(1)]), "big.csv")
-    monkeypatch.setattr(transfer, "MAX_BYTES", 20 * 1024 * 1024)
-    monkeypatch.setattr(transfer, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_BYTES", 20 * 1024 * 1024)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     four = [row(i) for i in range(4)]
     with pytest.raises(ValidationFailed, match="more than 3 rows"):
         transfer.read_table(csv_of(four), "many.csv")
@@ -527,7 +527,7 @@ def test_export_follows_the_filter_in_keyset_batches(
     editor: Actor, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     commit(editor, csv_of([row(n, kind="series" if n % 3 == 0 else "movie") for n in range(1, 11)]))
-    monkeypatch.setattr(transfer, "EXPORT_BATCH", 3)
+    monkeypatch.setattr(exporting, "EXPORT_BATCH", 3)
     assert [r["slug"] for r in export(editor)] == [f"video-{n}" for n in range(1, 11)]
     assert [r["slug"] for r in export(editor, VideoFilter(kind="series"))] == ["video-3", "video-6", "video-9"]
     assert [r["slug"] for r in export(editor, VideoFilter(search="Video 1"))] == ["video-1", "video-10"]

@@ -15,7 +15,7 @@ from console.actor import Actor
 from console.audit.service import verify
 from console.catalog import transfer
 from console.catalog.models import Video
-from console.catalog.transfer import ImportReport
+from console.catalog.transfer import ImportReport, engine
 from console.db import get_engine, session_scope
 from tests.catalog.factories import (
     audit_mark,
@@ -111,7 +111,7 @@ def statements() -> Iterator[list[str]]:
 def test_a_mixed_batch_with_a_gate_refusal(
     editor: Actor, catalog: dict[str, Any], chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(transfer, "CHUNK", chunk)  # 3: the refusal and the bad row land in different chunks
+    monkeypatch.setattr(engine, "CHUNK", chunk)  # 3: the refusal and the bad row land in different chunks
     data = mixed_file(catalog)
     mark = audit_mark()
     with extra_check(refuse_marked):
@@ -202,7 +202,7 @@ def load_video_by_slug(slug: str) -> Video:
 def test_a_database_refusal_falls_back_to_one_row_at_a_time(editor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     """The rules cannot foresee everything the database refuses (here: the duplicate check is switched off, as a
     concurrent insert would slip past it): the chunk is redone row by row and the error lands on its row."""
-    monkeypatch.setattr(transfer, "_duplicates", lambda _records: {})
+    monkeypatch.setattr(engine, "_duplicates", lambda _records: {})
     data = csv_of(
         [{"slug": "one", "title": "One"}, {"slug": "dup", "title": "Dup"}, {"slug": "dup", "title": "Dup 2"}],
         ["slug", "title"],
@@ -218,7 +218,7 @@ def test_a_database_refusal_falls_back_to_one_row_at_a_time(editor: Actor, monke
 
 
 def test_progress_is_reported_per_chunk(editor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(transfer, "CHUNK", 2)
+    monkeypatch.setattr(engine, "CHUNK", 2)
     frame = transfer.read_table(csv_of([{"slug": f"v-{n}", "title": f"V {n}"} for n in range(5)], COLUMNS), "v.csv")
     seen: list[tuple[int, int]] = []
     with session_scope() as session:
@@ -254,7 +254,7 @@ def test_statements_do_not_grow_with_the_rows(editor: Actor) -> None:
 def test_a_gate_refusal_rewrites_the_chunk_without_rereading_the_chain_head(
     editor: Actor, catalog: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(transfer, "CHUNK", 2)  # the refused row's chunk comes after a recorded one
+    monkeypatch.setattr(engine, "CHUNK", 2)  # the refused row's chunk comes after a recorded one
     with extra_check(refuse_marked), statements() as seen:
         report = run(editor, mixed_file(catalog))
     assert report.failed == 2

@@ -160,7 +160,7 @@ def test_the_legal_name_index_is_in_last_first_order(officer: Actor, tmp_path: P
 
 
 def test_records_are_read_in_batches(officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(export, "BATCH", 2)
+    monkeypatch.setattr(export.passes, "BATCH", 2)
     lasts = ["Evans", "Clark", "Adams", "Davis", "Baker"]
     for i, last in enumerate(lasts):
         legal_record(f"Stage {i}", first="Pat", last=last)

@@ -204,7 +204,7 @@ def test_a_scan_rejected_by_the_database_leaves_no_file(
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("audit log unavailable")
 
-    monkeypatch.setattr(records, "audit", refuse)
+    monkeypatch.setattr(records.documents, "audit", refuse)
     with pytest.raises(RuntimeError), session_scope() as session:
         records.add_scan(session, actor=clerk, document_id=document_id, data=sample_scan(), filename="a.png")
     assert stored_files() == files and count(IdScan) == 0

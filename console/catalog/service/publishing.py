@@ -1,0 +1,148 @@
+"""Publishing, scheduling and taking down videos: every way a video becomes public goes through
+`_make_public()`, which asks the gate first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.actor import Actor
+from console.audit.service import record
+from console.catalog.gate import publish_blockers
+from console.catalog.models import Video
+from console.catalog.service.editing import _locked_video
+from console.catalog.service.fields import video_view
+from console.db import dialect_name, utcnow
+from console.errors import RuleViolation, ValidationFailed
+from console.staff.permissions import Permission, require
+
+
+class PublishRefused(RuleViolation):
+    def __init__(self, title: str, reasons: list[str]) -> None:
+        super().__init__(f"“{title}” cannot be published: " + "; ".join(reasons) + ".")
+        self.reasons = reasons
+
+
+def _make_public(
+    session: Session,
+    actor: Actor,
+    video: Video,
+    *,
+    at: datetime | None,
+    reason: str | None,
+    known_blockers: list[str] | None = None,
+) -> None:
+    """Publish now (at=None) or schedule; the one place where a video becomes public. `known_blockers` is the
+    gate's answer for this video when the caller asked it for many at once (bulk publish) in this transaction."""
+    reasons = publish_blockers(session, video) if known_blockers is None else known_blockers
+    if reasons:
+        raise PublishRefused(video.title, reasons)
+    before = video_view(video)
+    now = utcnow()
+    if at is None or at <= now:
+        video.state, video.published_at, video.publish_at = "published", now, None
+        action = "video.publish"
+    else:
+        video.state, video.publish_at = "scheduled", at
+        action = "video.schedule"
+    session.flush()
+    record(session, actor, action, "video", video.id, before, video_view(video), reason=reason)
+
+
+def publish(
+    session: Session, *, actor: Actor, video_id: int, expected_version: int | None = None, reason: str | None = None
+) -> Video:
+    require(actor, Permission.CATALOG_PUBLISH)
+    video = _locked_video(session, video_id, expected_version)
+    if video.state == "published":
+        return video  # already public: nothing changes, nothing to audit
+    _make_public(session, actor, video, at=None, reason=reason)
+    return video
+
+
+def schedule(
+    session: Session, *, actor: Actor, video_id: int, publish_at: datetime, expected_version: int | None = None
+) -> Video:
+    require(actor, Permission.CATALOG_PUBLISH)
+    if publish_at.tzinfo is None:
+        raise ValidationFailed({"publish_at": "needs a time zone"})
+    if publish_at <= utcnow():
+        raise ValidationFailed({"publish_at": "must be in the future"})
+    video = _locked_video(session, video_id, expected_version)
+    _make_public(session, actor, video, at=publish_at, reason=None)
+    return video
+
+
+def unpublish(
+    session: Session, *, actor: Actor, video_id: int, expected_version: int | None = None, reason: str | None = None
+) -> Video:
+    require(actor, Permission.CATALOG_PUBLISH)
+    return _unpublish(session, actor, video_id, expected_version, reason)
+
+
+def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
+    """Moderation's unpublish (a reported video): the same change and event as unpublish, for moderators, who
+    may take videos down but not publish them."""
+    require(actor, Permission.MODERATION_ACT)
+    return _unpublish(session, actor, video_id, None, reason)
+
+
+def _unpublish(
+    session: Session, actor: Actor, video_id: int, expected_version: int | None, reason: str | None
+) -> Video:
+    video = _locked_video(session, video_id, expected_version)
+    if video.state not in ("published", "scheduled"):
+        return video
+    before = video_view(video)
+    video.state, video.publish_at = "unpublished", None
+    session.flush()
+    record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason=reason)
+    return video
+
+
+def republish_after_appeal(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
+    """Put back a video moderation took down, once the decision is overturned: through the same gate as any
+    publish (PublishRefused names what now blocks it)."""
+    require(actor, Permission.MODERATION_APPEALS)
+    video = _locked_video(session, video_id, None)
+    if video.state in ("published", "scheduled"):
+        return video
+    _make_public(session, actor, video, at=None, reason=reason)
+    return video
+
+
+def publish_due(session: Session, *, actor: Actor, now: datetime | None = None, limit: int = 500) -> dict[int, str]:
+    """The scheduler: publish scheduled videos whose time has come, through the same gate. Returns refusals."""
+    require(actor, Permission.CATALOG_PUBLISH)
+    now = now or utcnow()
+    query = (
+        select(Video)
+        .where(Video.state == "scheduled", Video.deleted_at.is_(None), Video.publish_at <= now)
+        .order_by(Video.publish_at)
+        .limit(limit)
+    )
+    if dialect_name(session) == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    refused: dict[int, str] = {}
+    for video in session.execute(query).scalars().all():
+        reasons = publish_blockers(session, video)
+        if reasons:
+            before = video_view(video)
+            video.state, video.publish_at = "draft", None
+            session.flush()
+            record(
+                session,
+                actor,
+                "video.schedule_refused",
+                "video",
+                video.id,
+                before,
+                video_view(video),
+                reason="; ".join(reasons),
+            )
+            refused[video.id] = "; ".join(reasons)
+            continue
+        _make_public(session, actor, video, at=None, reason="scheduled time reached")
+    return refused

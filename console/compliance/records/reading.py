@@ -1,0 +1,106 @@
+"""Reading legal records (audited): one performer's record, the compliance badges of many, a record's
+history, a scan, and who may read legal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.actor import Actor
+from console.audit.models import AuditEvent
+from console.audit.service import record as audit
+from console.catalog.models import Performer
+from console.compliance import vault
+from console.compliance.models import IdDocument, IdScan, LegalRecord, PerformerName
+from console.compliance.records.labels import READ_ACTIONS
+from console.errors import NotFound
+from console.staff.permissions import Permission, can, require
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    performer: Performer
+    record: LegalRecord | None
+    names: list[PerformerName]
+    documents: list[tuple[IdDocument, list[IdScan]]]
+
+
+def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordDetail:
+    """The whole legal record of a performer. Audited: every view of legal data is an event."""
+    require(actor, Permission.COMPLIANCE_READ_LEGAL)
+    performer = session.get(Performer, performer_id)
+    if performer is None:
+        raise NotFound(f"Performer #{performer_id} does not exist.")
+    rec = session.execute(select(LegalRecord).where(LegalRecord.performer_id == performer_id)).scalar_one_or_none()
+    names: list[PerformerName] = []
+    documents: list[tuple[IdDocument, list[IdScan]]] = []
+    if rec is not None:
+        names = list(
+            session.execute(
+                select(PerformerName).where(PerformerName.legal_record_id == rec.id).order_by(PerformerName.id)
+            ).scalars()
+        )
+        docs = list(
+            session.execute(
+                select(IdDocument).where(IdDocument.legal_record_id == rec.id).order_by(IdDocument.id)
+            ).scalars()
+        )
+        scans: dict[int, list[IdScan]] = {d.id: [] for d in docs}
+        if docs:
+            for scan in session.execute(
+                select(IdScan).where(IdScan.id_document_id.in_(list(scans))).order_by(IdScan.id)
+            ).scalars():
+                scans[scan.id_document_id].append(scan)
+        documents = [(d, scans[d.id]) for d in docs]
+        audit(session, actor, "legal_record.view", "legal_record", rec.id, reason=f"performer #{performer_id}")
+    return RecordDetail(performer, rec, names, documents)
+
+
+def compliance_badges(session: Session, *, actor: Actor, performer_ids: list[int]) -> dict[int, bool]:
+    """Compliant (verified record) or not, per performer: what every catalog role may see instead of legal data."""
+    require(actor, Permission.CATALOG_READ)
+    if not performer_ids:
+        return {}
+    verified = set(
+        session.execute(
+            select(LegalRecord.performer_id).where(
+                LegalRecord.performer_id.in_(performer_ids), LegalRecord.status == "verified"
+            )
+        ).scalars()
+    )
+    return {pid: pid in verified for pid in performer_ids}
+
+
+def record_history(
+    session: Session, *, actor: Actor, record_id: int, limit: int = 300, include_reads: bool = True
+) -> list[AuditEvent]:
+    """The record's amendment history (previous values in each event's `before`), newest first.
+    `include_reads=False` leaves out views and downloads, so heavy reading cannot push amendments past `limit`."""
+    require(actor, Permission.COMPLIANCE_READ_LEGAL)
+    query = select(AuditEvent).where(AuditEvent.entity == "legal_record", AuditEvent.entity_id == str(record_id))
+    if not include_reads:
+        query = query.where(AuditEvent.action.not_in(READ_ACTIONS))
+    return list(session.execute(query.order_by(AuditEvent.id.desc()).limit(limit)).scalars())
+
+
+def read_scan(session: Session, *, actor: Actor, scan_id: int, purpose: str = "view") -> tuple[bytes, str, str]:
+    """Decrypt a scan for a viewer or a download: (bytes, content type, file name). Audited."""
+    require(actor, Permission.COMPLIANCE_READ_LEGAL)
+    scan = session.get(IdScan, scan_id)
+    if scan is None:
+        raise NotFound(f"Scan #{scan_id} does not exist.")
+    doc = session.get(IdDocument, scan.id_document_id)
+    assert doc is not None
+    data = vault.load(scan.storage_name, scan.sha256)
+    action = "legal_record.scan_download" if purpose == "download" else "legal_record.scan_view"
+    audit(
+        session, actor, action, "legal_record", doc.legal_record_id, after={"scan_id": scan.id, "document_id": doc.id}
+    )
+    name = f"record-{doc.legal_record_id}-id-{doc.id}-scan-{scan.id}.{vault.EXTENSIONS[scan.content_type]}"
+    return data, scan.content_type, name
+
+
+def can_read_legal(actor: Actor) -> bool:
+    return can(actor, Permission.COMPLIANCE_READ_LEGAL)
