@@ -119,6 +119,9 @@ class ContentTotals(Base):
     views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     completes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
 
+    # the most viewed videos through a month first: top videos checks the few that can make the page
+    __table_args__ = (Index("ix_insights_content_totals_month_views", "month", "views"),)
+
 
 class HotnessDaily(Base):
     """The hottest videos at the end of a UTC day (seed 002's score from the views of that day, its 7 and its 30

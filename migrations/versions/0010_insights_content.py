@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("completes", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("month", "video_id", name=op.f("pk_insights_content_totals")),
     )
+    op.create_index("ix_insights_content_totals_month_views", "insights_content_totals", ["month", "views"])
     op.create_table(
         "insights_hotness_daily",
         sa.Column("day", sa.Date(), nullable=False),

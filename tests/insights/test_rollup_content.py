@@ -158,15 +158,43 @@ def test_top_videos_from_snapshots_equal_the_periods_views(monkeypatch: pytest.M
     _roll(_days())
     expected = sorted(_direct_views(period.start, period.end).items(), key=lambda r: (-r[1], r[0]))
     with session_scope() as session:
-        page = ops.top_videos(session, actor=SYSTEM, period=period)  # the cheapest plan (direct on sparse data)
-        monkeypatch.setattr(content, "SNAPSHOT_DAYS", -1000)  # now snapshots whenever they can be used
+        bounded = content.top_by_bounds(session, period, 0, 10)
+        page = ops.top_videos(session, actor=SYSTEM, period=period)  # the candidates by their month snapshot
+        monkeypatch.setattr(content, "top_by_bounds", lambda *args: None)  # every video summed:
+        direct = ops.top_videos(session, actor=SYSTEM, period=period)  # ... from the daily rows (sparse data)
+        monkeypatch.setattr(content, "SNAPSHOT_DAYS", -1000)  # ... from snapshots whenever they can be used
         terms = content.plan(session, period)
         forced = ops.top_videos(session, actor=SYSTEM, period=period)
         one = ops.top_videos(session, actor=SYSTEM, period=period, page=PageRequest(size=1, page=2))
+    assert bounded is not None and [(v, n) for v, n, _ in bounded] == expected
     assert any(t.month is not None for t in terms)
-    assert [(r["video_id"], r["views"]) for r in page.rows] == expected
-    assert [(r["video_id"], r["views"]) for r in forced.rows] == expected
+    for found in (page, direct, forced):
+        assert [(r["video_id"], r["views"]) for r in found.rows] == expected
     assert [r["video_id"] for r in one.rows] == [v for v, _ in expected[1:2]]
+
+
+def test_the_candidates_grow_until_no_other_video_can_reach_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Old favourites (many views before the period, few in it) lead the month snapshot but not the period."""
+    old = [f.video() for _ in range(6)]
+    new = [f.video() for _ in range(4)]
+    for k, vid in enumerate(old):
+        f.views(vid, f.at(date(2026, 1, 22)), 50 + k)
+        f.views(vid, f.at(date(2026, 3, 20)), 1)
+    for k, vid in enumerate(new):
+        f.views(vid, f.at(date(2026, 3, 10 + k)), 10 - k)
+    _roll(_days(date(2026, 1, 20), date(2026, 3, 31)))
+    period = Period(date(2026, 3, 1), date(2026, 3, 25))
+    expected = sorted(_direct_views(period.start, period.end).items(), key=lambda r: (-r[1], r[0]))
+    monkeypatch.setattr(content, "PRUNE_FIRST", 1)
+    with session_scope() as session:
+        for offset in range(len(expected)):  # 4 candidates (the old ones), then 16 (everyone)
+            ranked = content.top_by_bounds(session, period, offset, 1)
+            assert ranked is not None and [(v, n) for v, n, _ in ranked] == expected[offset : offset + 1]
+        monkeypatch.setattr(content, "PRUNE_MAX", 4)  # 4 old favourites cannot settle it: every video is summed
+        assert content.top_by_bounds(session, period, 0, 1) is None
+        page = ops.top_videos(session, actor=SYSTEM, period=period, page=PageRequest(size=3))
+    assert [(r["video_id"], r["views"]) for r in page.rows] == expected[:3] and page.estimated
+    assert [v for v, _ in expected[:4]] == new
 
 
 def test_a_snapshot_behind_the_daily_rows_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,11 @@ SNAPSHOT_DAYS days of daily rows. A short period reads its daily rows directly. 
 total (video 0) equals the sum of the daily totals up to its month's end, so a snapshot that is missing or behind
 (not yet back-filled) is never read: the answer is the same, only slower.
 
+For a page of the top videos, the few videos that can make it are found first: views over the period are at most a
+video's views through the end of the period's month (the snapshot S1), so the PRUNE_FIRST (then 4x more, ...) most
+viewed by S1 are counted exactly (index lookups); when the page's last one has more views than the least viewed of
+those by S1, no other video can reach the page. Otherwise (or past PRUNE_MAX candidates) every video is summed.
+
 Hotness reads the day's ranking and tier counts (insights_hotness_daily / _tiers) when they are there and match the
 daily totals of their 30 days; otherwise (or past the HOT_KEEP hottest) it scores the 30 days of daily rows.
 """
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import Float, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from console.insights.models import ContentDaily, ContentTotals, HotnessDaily, HotnessTiers
@@ -26,6 +31,7 @@ from console.insights.rollup_content import HOT_KEEP, month_end, month_of
 from console.insights.rollup_ops import TOTAL_VIDEO
 
 SNAPSHOT_DAYS = 10  # a month snapshot (every video ever viewed) costs about as much as 10 days of daily rows
+PRUNE_FIRST, PRUNE_MAX = 100, 20_000  # candidates for a page of top videos: first, and at most
 
 
 @dataclass(frozen=True)
@@ -87,21 +93,25 @@ def plan(session: Session, period: Period) -> list[Term]:
     return [t for t in terms_end + terms_start if t.month is not None or (t.lo and t.hi and t.lo <= t.hi)]
 
 
-def _select(term: Term) -> Any:
+def _select(term: Term, videos: list[int] | None) -> Any:
+    """A term's rows; snapshot numbers as float (summing bigint in PostgreSQL goes through numeric, much slower;
+    exact below 2**53)."""
     if term.month is not None:
         t = ContentTotals
-        return select(t.video_id, t.views * term.sign, t.completes * term.sign).where(
+        query = select(t.video_id, cast(t.views, Float) * term.sign, cast(t.completes, Float) * term.sign).where(
             t.month == term.month, t.video_id != TOTAL_VIDEO
         )
+        return query if videos is None else query.where(t.video_id.in_(videos))
     c = ContentDaily
-    return select(c.video_id, c.views * term.sign, c.completes * term.sign).where(
+    query = select(c.video_id, c.views * term.sign, c.completes * term.sign).where(
         c.day >= term.lo, c.day <= term.hi, c.video_id != TOTAL_VIDEO
     )
+    return query if videos is None else query.where(c.video_id.in_(videos))
 
 
-def views_per_video(terms: list[Term]) -> Any:
-    """A subquery (video_id, views, completes) of the videos with views, from the terms."""
-    parts = [_select(t) for t in terms] or [select(literal(0), literal(0), literal(0)).where(literal(False))]
+def views_per_video(terms: list[Term], videos: list[int] | None = None) -> Any:
+    """A select (video_id, views, completes) of the videos with views, from the terms (of `videos` only if given)."""
+    parts = [_select(t, videos) for t in terms] or [select(literal(0), literal(0), literal(0)).where(literal(False))]
     both = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     cols = list(both.c)
     views = func.sum(cols[1])
@@ -110,6 +120,53 @@ def views_per_video(terms: list[Term]) -> Any:
         .group_by(cols[0])
         .having(views > 0)
     )
+
+
+def _bounded_terms(session: Session, period: Period) -> tuple[date, list[Term]] | None:
+    """S1 (the snapshot of the period's last month) and terms giving the period's views with every term but S1
+    subtracted: S1 - S0 (the month before the first; none when nothing was viewed by then) - the days between."""
+    s1, s0 = month_of(period.end), month_of(month_of(period.start) - timedelta(days=1))
+    daily = _daily_totals(session, month_end(s1))
+    usable = _snapshots(session, {s1, s0}, daily)
+    if s1 not in usable:
+        return None
+    terms = [Term(1, s1)]
+    if s0 in usable:
+        terms.append(Term(-1, s0))
+    elif any(d <= month_end(s0) for d in daily):
+        return None
+    for lo, hi in (
+        (month_of(period.start), period.start - timedelta(days=1)),
+        (period.end + timedelta(days=1), month_end(s1)),
+    ):
+        if lo <= hi:
+            terms.append(Term(-1, lo=lo, hi=hi))
+    return s1, terms
+
+
+def top_by_bounds(session: Session, period: Period, offset: int, limit: int) -> list[tuple[int, int, int]] | None:
+    """The period's videos ranked offset+1 .. offset+limit as (video_id, views, completes), counting only the
+    videos that can reach them; None when the bound does not settle it within PRUNE_MAX candidates."""
+    found = _bounded_terms(session, period)
+    if found is None:
+        return None
+    s1, terms = found
+    t, wanted = ContentTotals, offset + limit
+    size = max(PRUNE_FIRST, 4 * wanted)
+    while size <= PRUNE_MAX:
+        best = session.execute(
+            select(t.video_id, t.views)
+            .where(t.month == s1, t.video_id != TOTAL_VIDEO)
+            .order_by(t.views.desc())
+            .limit(size)
+        ).all()
+        exact = session.execute(views_per_video(terms, [v for v, _ in best])).all()
+        ranked = sorted(((int(v), int(n), int(k)) for v, n, k in exact), key=lambda r: (-r[1], r[0]))
+        everyone, bound = len(best) < size, (int(best[-1][1]) if best else 0)
+        if everyone or (len(ranked) >= wanted and ranked[wanted - 1][1] > bound):
+            return ranked[offset:wanted]
+        size *= 4
+    return None
 
 
 # --- hotness -------------------------------------------------------------------------------------------------------

@@ -116,24 +116,28 @@ def views_kpi(session: Session, *, actor: Actor, period: Period, grain: Grain | 
 def top_videos(
     session: Session, *, actor: Actor, period: Period, page: PageRequest | None = None
 ) -> Page[dict[str, Any]]:
-    """Videos by views over the period, most first (a paged list: the drill-down of the views chart). Long periods
-    read two month snapshots and the edge days (service/content.py), not every day."""
+    """Videos by views over the period, most first (a paged list: the drill-down of the views chart): the few videos
+    that can make the page counted from the month snapshots, or else every video from two snapshots and the edge
+    days (service/content.py), not every day of the period."""
     require_tab(actor)
     page = page or PageRequest()
-    per_video = content.views_per_video(content.plan(session, period)).subquery()
-    top = (
-        select(per_video)
-        .order_by(per_video.c.views.desc(), per_video.c.video_id)
-        .offset(page.offset)
-        .limit(page.size + 1)
-        .subquery()
+    ranked = content.top_by_bounds(session, period, page.offset, page.size + 1)
+    if ranked is None:
+        per_video = content.views_per_video(content.plan(session, period)).subquery()
+        ranked = [
+            (int(v), int(n), int(k))
+            for v, n, k in session.execute(
+                select(per_video)
+                .order_by(per_video.c.views.desc(), per_video.c.video_id)
+                .offset(page.offset)
+                .limit(page.size + 1)
+            )
+        ]
+    titles = dict(
+        session.execute(select(Video.id, Video.title).where(Video.id.in_([v for v, _, _ in ranked]))).tuples().all()
     )
-    rows = session.execute(
-        select(top.c.video_id, Video.title, top.c.views, top.c.completes)
-        .join(Video, Video.id == top.c.video_id)
-        .order_by(top.c.views.desc(), top.c.video_id)
-    ).mappings()
-    return _one_scan_page([{**r, "views": int(r["views"]), "completes": int(r["completes"])} for r in rows], page)
+    rows = [{"video_id": v, "title": titles[v], "views": n, "completes": k} for v, n, k in ranked if v in titles]
+    return _one_scan_page(rows, page)
 
 
 def _one_scan_page(rows: list[dict[str, Any]], page: PageRequest) -> Page[dict[str, Any]]:
