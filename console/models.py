@@ -35,6 +35,9 @@ from console.compliance.models import (
 from console.db import Base, metadata
 from console.insights.models import (
     ContentDaily,
+    ContentTotals,
+    HotnessDaily,
+    HotnessTiers,
     InsightsRollupRun,
     MembersDaily,
     ModerationDaily,
@@ -82,8 +85,11 @@ __all__ = [
     "ComplianceHold",
     "ComplianceSweep",
     "ContentDaily",
+    "ContentTotals",
     "CreditLedgerEntry",
     "Custodian",
+    "HotnessDaily",
+    "HotnessTiers",
     "IdDocument",
     "IdScan",
     "InsightsRollupRun",

@@ -125,6 +125,7 @@ class Subscription(Base):
         Index("ix_subscriptions_member_created", "member_id", "created_at"),
         Index("ix_subscriptions_status_period_end", "status", "current_period_end"),
         Index("ix_subscriptions_plan_status", "plan_id", "status"),
+        Index("ix_subscriptions_trial_end", "trial_end"),
         Index(
             "uq_subscriptions_provider_subscription_id",
             "provider_subscription_id",

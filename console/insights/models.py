@@ -125,6 +125,50 @@ class ContentDaily(Base):
     __table_args__ = (Index("ix_insights_content_daily_video", "video_id", "day"),)
 
 
+class ContentTotals(Base):
+    """Cumulative views per video through the end of each month (for the month still running: through its last
+    rolled-up day), and the totals under video_id 0 — so the views of any period are one month's snapshot minus
+    another's plus a few edge days of insights_content_daily. Maintained by the content rollup (rollup_content.py)."""
+
+    __tablename__ = "insights_content_totals"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the first day of the month
+    video_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    completes: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+    # the most viewed videos through a month first: top videos checks the few that can make the page
+    __table_args__ = (Index("ix_insights_content_totals_month_views", "month", "views"),)
+
+
+class HotnessDaily(Base):
+    """The hottest videos at the end of a UTC day (seed 002's score from the views of that day, its 7 and its 30
+    days), ranked 1.. by weight = 5·views_1d + 3·views_7d + 2·views_30d (= score times 100,000), the first HOT_KEEP."""
+
+    __tablename__ = "insights_hotness_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    views_1d: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    views_7d: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    views_30d: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    weight: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
+class HotnessTiers(Base):
+    """Per UTC day: how many videos with a view in the 30 days ending that day sit in each hotness tier, and the
+    views of those 30 days (a check that the snapshot matches insights_content_daily)."""
+
+    __tablename__ = "insights_hotness_tiers"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    global_videos: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    regional_videos: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    on_demand_videos: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    window_views: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+
+
 class MembersDaily(Base):
     """003's daily metrics: signups per country, and the plan mix (live subscriptions per plan and provider)."""
 

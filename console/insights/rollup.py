@@ -26,7 +26,7 @@ from console.actor import Actor
 from console.audit.service import record
 from console.db import dialect_name, session_scope, utcnow
 from console.errors import ValidationFailed
-from console.insights import rollup_money, rollup_ops
+from console.insights import rollup_content, rollup_money, rollup_ops
 from console.insights.models import InsightsRollupRun, MrrMonthly, MrrMovementMonthly, WatchEvent
 from console.staff.permissions import Permission, require
 
@@ -40,7 +40,7 @@ def _mrr_of_month(session: Session, day: date) -> int:
 
 
 AREAS: dict[str, DayRollup] = {
-    "content": rollup_ops.rollup_content_day,
+    "content": rollup_content.rollup_content_day,
     "members": rollup_ops.rollup_members_day,
     "moderation": rollup_ops.rollup_moderation_day,
     "revenue": rollup_money.rollup_revenue_day,

@@ -1,8 +1,8 @@
 """The day rollups of content, members and moderation (the money ones are rollup_money.py). Each replaces one whole
 UTC day of its table from the raw rows, so a rollup always equals a direct aggregate and can be redone any time.
 
-- content: insights_content_daily = watch_events per video started that day (views, completes, seconds), and
-  the day's totals under video_id 0.
+- content (rollup_content.py): insights_content_daily = watch_events per video started that day (views,
+  completes, seconds), and the day's totals under video_id 0; the month snapshots and hotness rankings from it.
 - members: signups per country (members created that day, '' for none); plan mix = subscriptions live at the end
   of the day per `plan_code/provider` — live means created before the day's end, not canceled by then
   (canceled_at), and not expired by then (an expired subscription counts until its current_period_end).
@@ -24,14 +24,14 @@ from sqlalchemy import Date, case, delete, func, insert, literal, literal_column
 from sqlalchemy.orm import Session
 
 from console.billing.models import Plan, Subscription
-from console.insights.models import ContentDaily, MembersDaily, ModerationDaily, WatchEvent
+from console.insights.models import MembersDaily, ModerationDaily
 from console.members.models import Member
 from console.moderation.models import CaseDecision, ModerationCase
 
 # SLA histogram buckets: upper bounds in minutes (5 min … 7 days); OVERFLOW holds everything longer.
 BUCKETS = (5, 15, 30, 60, 120, 240, 480, 720, 1440, 2880, 4320, 10080)
 OVERFLOW = 10**7
-TOTAL_VIDEO = 0  # insights_content_daily's row of the day's totals (no video has id 0)
+TOTAL_VIDEO = 0  # insights_content_daily's (and insights_content_totals') row of the totals (no video has id 0)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -52,37 +52,6 @@ def _minutes(later: datetime, earlier: datetime) -> float:
 def _rows_of(session: Session, model: Any, day: date) -> int:
     """Rows now in `model` for `day` (rowcount of INSERT ... SELECT is not reliable across drivers)."""
     return int(session.scalar(select(func.count()).select_from(model).where(model.day == day)) or 0)
-
-
-def rollup_content_day(session: Session, day: date) -> int:
-    """Replace the day's views per video with one INSERT … SELECT over watch_events, plus the day's total under
-    video_id 0 (TOTAL_VIDEO: the views charts read one row a day); returns the videos written."""
-    start, end = day_bounds(day)
-    session.execute(delete(ContentDaily).where(ContentDaily.day == day))
-    w = WatchEvent
-    query = (
-        select(
-            literal(day, Date),
-            w.video_id,
-            func.count(),
-            func.sum(case((w.completed, 1), else_=0)),
-            func.coalesce(func.sum(w.seconds_watched), 0),
-        )
-        .where(w.started_at >= start, w.started_at < end)
-        .group_by(w.video_id)
-    )
-    cols = ["day", "video_id", "views", "completes", "seconds_watched"]
-    session.execute(insert(ContentDaily).from_select(cols, query))
-    c = ContentDaily
-    totals = select(
-        literal(day, Date),
-        literal(TOTAL_VIDEO),
-        func.coalesce(func.sum(c.views), 0),
-        func.coalesce(func.sum(c.completes), 0),
-        func.coalesce(func.sum(c.seconds_watched), 0),
-    ).where(c.day == day, c.video_id != TOTAL_VIDEO)
-    session.execute(insert(ContentDaily).from_select(cols, totals))
-    return _rows_of(session, ContentDaily, day) - 1
 
 
 def rollup_members_day(session: Session, day: date) -> int:

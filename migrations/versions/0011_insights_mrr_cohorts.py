@@ -5,9 +5,9 @@ Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-29
 
-Reviewed by hand. insights_mrr_cohorts_monthly is filled by the MRR rollup from insights_mrr_monthly; after this
-upgrade, back-fill it with `python3 run.py insights rollup --from <first month> --to <yesterday> --areas mrr --rebuild`
-(or roll the months up again from a seed). ix_insights_mrr_monthly_member answers "had this member MRR before?"
+Reviewed by hand. insights_mrr_cohorts_monthly is written by the MRR rollup from insights_mrr_monthly; the upgrade
+fills it for the months already rolled up from those same rows (not from today's subscriptions: closed months keep
+their history). ix_insights_mrr_monthly_member answers "had this member MRR before?"
 (movements, newcomers) by an index probe; ix_moderation_cases_first_report lists the cases open at a day's end.
 """
 
@@ -22,6 +22,17 @@ revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# The months already rolled up, per cohort; newcomers: members with no MRR row in an earlier month (index probe).
+BACKFILL = """
+INSERT INTO insights_mrr_cohorts_monthly (month, first_paid_month, currency, members, mrr_cents, newcomers)
+SELECT m.month, m.first_paid_month, m.currency, count(*), coalesce(sum(m.mrr_cents), 0),
+       sum(CASE WHEN EXISTS (SELECT 1 FROM insights_mrr_monthly e WHERE e.member_id = m.member_id AND e.month < m.month)
+                THEN 0 ELSE 1 END)
+FROM insights_mrr_monthly m
+GROUP BY m.month, m.first_paid_month, m.currency
+"""
 
 
 def upgrade() -> None:
@@ -39,6 +50,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_insights_mrr_monthly_member", "insights_mrr_monthly", ["member_id", "month"])
     op.create_index("ix_moderation_cases_first_report", "moderation_cases", ["first_report_at", "id"])
+    op.execute(BACKFILL)
 
 
 def downgrade() -> None:

@@ -13,7 +13,8 @@ from console.db import session_scope
 from console.errors import Forbidden
 from console.insights.models import ContentDaily, MembersDaily, ModerationDaily
 from console.insights.periods import Period
-from console.insights.service import ops
+from console.insights.rollup_content import build_totals, rollup_hotness_day
+from console.insights.service import content, ops
 from console.paging import PageRequest
 from tests.ads import stat_factories as af
 from tests.insights import ops_factories as f
@@ -49,19 +50,29 @@ def test_hotness_score_and_tiers_by_hand() -> None:
         # cold: 10000 views 40 days ago (outside 30 days) and 100 today -> (50 + 30 + 20) / 1e4 = 0.01
         ContentDaily(day=END - timedelta(days=40), video_id=cold, views=10000),
         ContentDaily(day=END, video_id=cold, views=100),
+        # the rollup's daily totals (video_id 0)
+        *(
+            ContentDaily(day=END - timedelta(days=k), video_id=0, views=n)
+            for k, n in ((0, 4100), (3, 16000), (20, 10000), (40, 10000))
+        ),
     )
-    with session_scope() as session:
-        tiers = ops.hotness_tiers(session, actor=SYSTEM, period=MARCH)
-        page = ops.hottest(session, actor=SYSTEM, period=MARCH)
-    assert [(k.name, k.value) for k in tiers] == [("global tier", 1), ("regional tier", 1), ("on_demand tier", 1)]
-    assert [(r["video_id"], r["score"], r["tier"]) for r in page.rows] == [
-        (hot, 0.9, "global"),
-        (warm, 0.5, "regional"),
-        (cold, 0.01, "on_demand"),
-    ]
+    expected_tiers = [("global tier", 1), ("regional tier", 1), ("on_demand tier", 1)]
+    expected = [(hot, 0.9, "global"), (warm, 0.5, "regional"), (cold, 0.01, "on_demand")]
+    for kept in (False, True):  # scored from the daily rows, then read from the day's ranking
+        if kept:
+            with session_scope() as session:
+                rollup_hotness_day(session, END)
+        with session_scope() as session:
+            assert (content.hotness_snapshot(session, END) is not None) is kept
+            tiers = ops.hotness_tiers(session, actor=SYSTEM, period=MARCH)
+            page = ops.hottest(session, actor=SYSTEM, period=MARCH)
+            second = ops.hottest(session, actor=SYSTEM, period=MARCH, page=PageRequest(page=2, size=1))
+        assert [(k.name, k.value) for k in tiers] == expected_tiers
+        assert [(r["video_id"], r["score"], r["tier"]) for r in page.rows] == expected
+        assert [r["video_id"] for r in second.rows] == [warm] and second.estimated
 
 
-def test_views_top_videos_and_published() -> None:
+def test_views_top_videos_and_published(monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = f.video(), f.video()
     _put(
         ContentDaily(day=date(2026, 3, 2), video_id=a, views=10, completes=4),
@@ -83,6 +94,14 @@ def test_views_top_videos_and_published() -> None:
     assert series[1].total == 35
     assert [(r["video_id"], r["views"]) for r in top.rows] == [(b, 30), (a, 15)] and top.total == 2
     assert not top.estimated and first.estimated and [r["video_id"] for r in first.rows] == [b]
+    with session_scope() as session:  # the month snapshots, and the same answer read from them
+        for month in (date(2026, 2, 1), date(2026, 3, 1)):
+            build_totals(session, month)
+    monkeypatch.setattr(content, "SNAPSHOT_DAYS", -1000)
+    with session_scope() as session:
+        assert [t.month for t in content.plan(session, MARCH) if t.month] == [date(2026, 3, 1), date(2026, 2, 1)]
+        again = ops.top_videos(session, actor=SYSTEM, period=MARCH)
+    assert [(r["video_id"], r["views"], r["completes"]) for r in again.rows] == [(b, 30, 30), (a, 15, 5)]
     assert (kpi.value, kpi.previous) == (45, 1000)
     assert published[0].total == 0  # drafts
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from console.db import session_scope
 from console.insights import demo
-from console.insights.models import ContentDaily, InsightsRollupRun, WatchEvent
+from console.insights.models import ContentDaily, ContentTotals, HotnessTiers, InsightsRollupRun, WatchEvent
 from tests.insights import ops_factories as f
 
 TODAY = date(2026, 3, 15)
@@ -40,6 +40,12 @@ def test_demo_spreads_views_and_rolls_everything_up(monkeypatch: pytest.MonkeyPa
         assert (
             session.scalar(select(func.sum(ContentDaily.views)).where(ContentDaily.video_id != 0)) == n
         )  # the rollup equals the raw rows
+        snapshot = select(ContentTotals.views).where(
+            ContentTotals.month == end.replace(day=1), ContentTotals.video_id == 0
+        )
+        assert session.scalar(snapshot) == n  # the last month's snapshot holds every view so far
+        ranked_days = session.scalar(select(func.count()).select_from(HotnessTiers))
+        assert ranked_days == (end - start).days + 1
         areas = set(session.execute(select(InsightsRollupRun.area)).scalars())
         assert areas == {"content", "members", "moderation", "revenue", "mrr"}
     assert demo.seed_insights_demo(TODAY).startswith("Insights demo data already present")

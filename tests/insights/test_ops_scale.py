@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from console.db import session_scope
 from console.insights import scale
-from console.insights.models import ContentDaily, WatchEvent
+from console.insights.models import ContentDaily, ContentTotals, HotnessDaily, WatchEvent
 from tests.insights import ops_factories as f
 
 
@@ -21,4 +21,10 @@ def test_scale_writes_the_views_and_rolls_them_up(monkeypatch: pytest.MonkeyPatc
     with session_scope() as session:
         assert set(session.execute(select(WatchEvent.video_id).distinct()).scalars()) <= videos
         rolled = session.scalar(select(func.sum(ContentDaily.views)).where(ContentDaily.video_id != 0))
-    assert rolled == 5_000  # the span ends yesterday: every view is in a rolled-up day
+        last = session.scalar(select(func.max(ContentTotals.month)))
+        total = session.scalar(
+            select(ContentTotals.views).where(ContentTotals.month == last, ContentTotals.video_id == 0)
+        )
+        ranked = session.scalar(select(func.count(func.distinct(HotnessDaily.day))))
+    assert rolled == 5_000 == total  # the span ends yesterday: every view is in a rolled-up day and the last snapshot
+    assert ranked == 6

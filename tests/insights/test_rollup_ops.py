@@ -10,12 +10,12 @@ from sqlalchemy import case, func, select
 
 from console.db import session_scope
 from console.insights.models import ContentDaily, MembersDaily, ModerationDaily, WatchEvent
+from console.insights.rollup_content import rollup_content_day
 from console.insights.rollup_ops import (
     OVERFLOW,
     TOTAL_VIDEO,
     bucket_of,
     day_bounds,
-    rollup_content_day,
     rollup_members_day,
     rollup_moderation_day,
 )

@@ -9,10 +9,10 @@ small catalog tables, aggregates in SQL, and carries its definition in DEFINITIO
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -21,8 +21,10 @@ from console.compliance.models import ComplianceHold
 from console.db import dialect_name
 from console.insights.models import ContentDaily, MembersDaily
 from console.insights.periods import Grain, Period, bucket_start, previous
+from console.insights.rollup_content import GLOBAL_WEIGHT, HOT_SCALE, REGIONAL_WEIGHT, hotness_scores
 from console.insights.rollup_ops import TOTAL_VIDEO, day_bounds
 from console.insights.series import Kpi, Series
+from console.insights.service import content
 from console.insights.service.ops_base import bucketed, points, require_tab
 from console.paging import Page, PageRequest
 
@@ -39,7 +41,7 @@ DEFINITIONS: dict[str, str] = {
     "plan_mix": "Plan mix: subscriptions live at the end of the bucket's last day per plan/provider (created by "
     "then, not canceled by then, not past the end of an expired period); trials and comps included.",
 }
-HOT_GLOBAL, HOT_REGIONAL, HOT_SCALE = 0.8, 0.5, 10_000.0
+HOT_GLOBAL, HOT_REGIONAL = 0.8, 0.5
 TIERS = ("global", "regional", "on_demand")
 
 
@@ -114,23 +116,28 @@ def views_kpi(session: Session, *, actor: Actor, period: Period, grain: Grain | 
 def top_videos(
     session: Session, *, actor: Actor, period: Period, page: PageRequest | None = None
 ) -> Page[dict[str, Any]]:
-    """Videos by views over the period, most first (a paged list: the drill-down of the views chart)."""
+    """Videos by views over the period, most first (a paged list: the drill-down of the views chart): the few videos
+    that can make the page counted from the month snapshots, or else every video from two snapshots and the edge
+    days (service/content.py), not every day of the period."""
     require_tab(actor)
     page = page or PageRequest()
-    c = ContentDaily
-    total_views = func.sum(c.views)
-    inner = (
-        select(c.video_id, total_views.label("views"), func.sum(c.completes).label("completes"))
-        .where(c.video_id != TOTAL_VIDEO, c.day >= period.start, c.day <= period.end)
-        .group_by(c.video_id)
+    ranked = content.top_by_bounds(session, period, page.offset, page.size + 1)
+    if ranked is None:
+        per_video = content.views_per_video(content.plan(session, period)).subquery()
+        ranked = [
+            (int(v), int(n), int(k))
+            for v, n, k in session.execute(
+                select(per_video)
+                .order_by(per_video.c.views.desc(), per_video.c.video_id)
+                .offset(page.offset)
+                .limit(page.size + 1)
+            )
+        ]
+    titles = dict(
+        session.execute(select(Video.id, Video.title).where(Video.id.in_([v for v, _, _ in ranked]))).tuples().all()
     )
-    top = inner.order_by(total_views.desc(), c.video_id).offset(page.offset).limit(page.size + 1).subquery()
-    rows = session.execute(
-        select(top.c.video_id, Video.title, top.c.views, top.c.completes)
-        .join(Video, Video.id == top.c.video_id)
-        .order_by(top.c.views.desc(), top.c.video_id)
-    ).mappings()
-    return _one_scan_page([dict(r) for r in rows], page)
+    rows = [{"video_id": v, "title": titles[v], "views": n, "completes": k} for v, n, k in ranked if v in titles]
+    return _one_scan_page(rows, page)
 
 
 def _one_scan_page(rows: list[dict[str, Any]], page: PageRequest) -> Page[dict[str, Any]]:
@@ -142,55 +149,56 @@ def _one_scan_page(rows: list[dict[str, Any]], page: PageRequest) -> Page[dict[s
 
 def hotness(v24: float, v7: float, v30: float) -> float:
     """Seed 002's hotness score of one video."""
-    return min(1.0, (v24 * 0.5 + v7 * 0.3 + v30 * 0.2) / HOT_SCALE)
+    return min(1.0, (v24 * 0.5 + v7 * 0.3 + v30 * 0.2) / 10_000)
 
 
 def tier(score: float) -> str:
     return "global" if score >= HOT_GLOBAL else "regional" if score >= HOT_REGIONAL else "on_demand"
 
 
-def _hotness_scores(period: Period) -> Any:
-    c, end = ContentDaily, period.end
-    v24 = func.sum(case((c.day == end, c.views), else_=0))
-    v7 = func.sum(case((c.day >= end - timedelta(days=6), c.views), else_=0))
-    v30 = func.sum(c.views)
-    score = (cast(v24, Float) * 0.5 + cast(v7, Float) * 0.3 + cast(v30, Float) * 0.2) / HOT_SCALE
-    return (
-        select(c.video_id, score.label("score"))
-        .where(and_(c.video_id != TOTAL_VIDEO, c.day >= end - timedelta(days=29), c.day <= end))
-        .group_by(c.video_id)
-        .subquery()
-    )
+def _tier_of_weight(weight: Any) -> Any:
+    return case((weight >= GLOBAL_WEIGHT, "global"), (weight >= REGIONAL_WEIGHT, "regional"), else_="on_demand")
 
 
 def hotness_tiers(session: Session, *, actor: Actor, period: Period, grain: Grain | None = None) -> list[Kpi]:
     """How many videos (with a view in the last 30 days) sit in each tier at the period's last day; videos
-    without views are on demand and not counted."""
+    without views are on demand and not counted. Read from the day's tier counts when the rollup made them."""
     require_tab(actor)
-    scores = _hotness_scores(period)
-    label = case(
-        (scores.c.score >= HOT_GLOBAL, "global"), (scores.c.score >= HOT_REGIONAL, "regional"), else_="on_demand"
-    )
-    counts = dict(session.execute(select(label, func.count()).group_by(label)).tuples().all())
+    kept = content.hotness_snapshot(session, period.end)
+    if kept is not None:
+        counts = {"global": kept.global_videos, "regional": kept.regional_videos, "on_demand": kept.on_demand_videos}
+    else:
+        scores = hotness_scores(period.end)  # every video's, from the 30 days of daily rows
+        label = _tier_of_weight(scores.c.weight)
+        counts = dict(session.execute(select(label, func.count()).group_by(label)).tuples().all())
     return [Kpi(f"{t} tier", float(counts.get(t, 0)), None, "videos", DEFINITIONS["hotness"]) for t in TIERS]
 
 
+def _hot_row(video_id: int, title: str | None, weight: int) -> dict[str, Any]:
+    score = weight / HOT_SCALE
+    return {"video_id": video_id, "title": title, "score": round(min(1.0, score), 4), "tier": tier(score)}
+
+
 def hottest(session: Session, *, actor: Actor, period: Period, page: PageRequest | None = None) -> Page[dict[str, Any]]:
-    """The videos by hotness at the period's last day, hottest first, with their tier."""
+    """The videos by hotness at the period's last day, hottest first, with their tier: the day's kept ranking, or
+    (not rolled up, or past the HOT_KEEP hottest) scored from the daily rows."""
     require_tab(actor)
     page = page or PageRequest()
-    scores = _hotness_scores(period)
+    kept = content.ranked(session, period.end, page.offset, page.size + 1)
+    if kept is not None:
+        ids = [v for v, *_ in kept]
+        titles = dict(session.execute(select(Video.id, Video.title).where(Video.id.in_(ids))).tuples().all())
+        rows = [_hot_row(v, titles[v], w) for v, _, _, _, w in kept if v in titles]
+        return _one_scan_page(rows, page)
+    scores = hotness_scores(period.end)  # every video's, from the 30 days of daily rows
     found = session.execute(
-        select(scores.c.video_id, Video.title, scores.c.score)
+        select(scores.c.video_id, Video.title, scores.c.weight)
         .join(Video, Video.id == scores.c.video_id)
-        .order_by(scores.c.score.desc(), scores.c.video_id)
+        .order_by(scores.c.weight.desc(), scores.c.video_id)
         .offset(page.offset)
         .limit(page.size + 1)
     )
-    rows = [
-        {"video_id": v, "title": t, "score": round(min(1.0, float(s)), 4), "tier": tier(float(s))} for v, t, s in found
-    ]
-    return _one_scan_page(rows, page)
+    return _one_scan_page([_hot_row(v, t, int(w)) for v, t, w in found], page)
 
 
 # --- members -------------------------------------------------------------------------------------------------------
