@@ -31,3 +31,15 @@ SYSTEM = Actor(kind="system", label="system")
 
 def anonymous(label: str = "anonymous", client: ClientInfo | None = None) -> Actor:
     return Actor(kind="anonymous", label=label[:254], client=client or ClientInfo())
+
+
+def cli_actor() -> Actor:
+    """The system actor of a `run.py` command, named after the Unix user who ran it (audit events say who)."""
+    import getpass
+    import os
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    return Actor(kind="system", label=f"cli:{user}"[:255])

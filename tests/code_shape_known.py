@@ -31,7 +31,6 @@ FUNCTIONS: dict[str, int] = {
     'console/audit/pages.py::register': 101,
     'console/audit/pages.py::register.audit_page': 99,
     'console/catalog/demo.py::seed_catalog_demo': 87,
-    'console/cli.py::build_parser': 81,
 }
 
 MODULES: dict[str, int] = {
@@ -49,7 +48,6 @@ CYCLES: dict[str, int] = {
 DEFERRED_CYCLES: dict[str, int] = {
     'console.ads.bench <-> console.bench <-> console.billing.bench <-> console.catalog.import_bench <-> console.insights.bench <-> console.moderation.bench': 6,
     'console.ads.checks <-> console.ads.checks_campaign <-> console.ads.checks_media <-> console.ads.checks_urls': 4,
-    'console.ads.cli <-> console.cli <-> console.insights.cli': 3,
     'console.insights.pages.tabs <-> console.insights.pages.tabs_money <-> console.insights.pages.tabs_ops': 3,
 }
 

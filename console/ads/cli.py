@@ -22,8 +22,8 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from console import migrate
+    from console.actor import cli_actor
     from console.ads.service.rollup import rollup_day, rollup_pending
-    from console.cli import _cli_actor
     from console.db import session_scope
     from console.errors import ConsoleError
 
@@ -36,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"Cannot roll up: --day must be YYYY-MM-DD, not {args.day!r}.", file=sys.stderr)
                 return 2
             with session_scope() as session:
-                results = [rollup_day(session, actor=_cli_actor(), day=day, kind="day")]
+                results = [rollup_day(session, actor=cli_actor(), day=day, kind="day")]
         else:
-            results = rollup_pending(actor=_cli_actor())
+            results = rollup_pending(actor=cli_actor())
     except ConsoleError as exc:
         print(f"Cannot roll up: {exc.message}", file=sys.stderr)
         return 2

@@ -14,7 +14,6 @@ them). Deterministic for a given set of members, videos and performers; a second
 from __future__ import annotations
 
 import random
-import string
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from console.actor import SYSTEM
 from console.audit.service import record
+from console.billing.demo_history import _ALNUM
 from console.billing.models import CreditLedgerEntry, Payment, Payout, Plan, Refund
 from console.catalog.models import Performer, Video
 from console.db import session_scope, utcnow
@@ -40,16 +40,6 @@ PLANS: list[tuple[str, str, int, list[str]]] = [
     ("premium", "Premium", 1499, ["No ads", "4K + HDR", "4 screens", "Downloads on 6 devices", "Live shows"]),
     ("family", "Family", 1999, ["No ads", "4K + HDR", "6 screens", "5 profiles", "Kids profiles", "Live shows"]),
 ]
-PLAN_WEIGHTS = {"free": 18, "basic": 26, "standard": 26, "premium": 20, "family": 10}
-STATE_WEIGHTS = {
-    "active": 58,
-    "trialing": 6,
-    "past_due": 6,
-    "canceled": 14,
-    "unpaid": 4,
-    "incomplete": 4,
-    "expired": 8,
-}
 CONTENT_PRICES = {"rental": 399, "purchase": 1499, "ppv": 999}
 LOCAL_CURRENCY = {"DE": "EUR", "FR": "EUR", "ES": "EUR", "NL": "EUR", "GB": "GBP"}
 TIP_AMOUNTS = [100, 200, 500, 1000, 2000, 5000, 7500, 10000, 25000]
@@ -57,9 +47,7 @@ TIP_WEIGHTS = [20, 20, 22, 14, 10, 6, 3, 3, 2]
 CREDIT_PACKS = [(499, 50), (999, 110), (2499, 300), (9999, 1300)]  # (price in cents, credits)
 PLATFORM_FEE = 0.20
 DECLINES = ["Your card was declined.", "Your card has insufficient funds.", "Your card has expired."]
-CANCEL_REASONS = ["Too expensive", "Not watching enough", "Switching to another service", "Payment failed"]
 HOLD_REASONS = ["Tax form (W-8BEN) missing", "A tip in this payout is disputed (chargeback under review)"]
-_ALNUM = string.ascii_letters + string.digits
 
 
 def _columns(row: Any) -> dict[str, Any]:

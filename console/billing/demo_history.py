@@ -12,15 +12,29 @@ histories), and the free plan and comps get one subscription without payments.""
 from __future__ import annotations
 
 import random
+import string
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from console.billing.demo import _ALNUM, CANCEL_REASONS, PLAN_WEIGHTS, STATE_WEIGHTS
 from console.billing.models import Plan, Subscription
 
 if TYPE_CHECKING:
     from console.billing.demo import _Builder
+
+# Shared with demo.py (which imports this module, never the other way round at run time).
+PLAN_WEIGHTS = {"free": 18, "basic": 26, "standard": 26, "premium": 20, "family": 10}
+STATE_WEIGHTS = {
+    "active": 58,
+    "trialing": 6,
+    "past_due": 6,
+    "canceled": 14,
+    "unpaid": 4,
+    "incomplete": 4,
+    "expired": 8,
+}
+CANCEL_REASONS = ["Too expensive", "Not watching enough", "Switching to another service", "Payment failed"]
+_ALNUM = string.ascii_letters + string.digits
 
 MONTHS = 18
 PERIOD = timedelta(days=30)

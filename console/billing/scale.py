@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from console.actor import SYSTEM
-from console.billing.demo import CANCEL_REASONS, CREDIT_PACKS, DECLINES, HOLD_REASONS, PLANS, TIP_AMOUNTS, TIP_WEIGHTS
+from console.billing.demo import CREDIT_PACKS, DECLINES, HOLD_REASONS, PLANS, TIP_AMOUNTS, TIP_WEIGHTS
+from console.billing.demo_history import CANCEL_REASONS
 from console.billing.models import CreditLedgerEntry, Payment, Payout, Plan, Refund, Subscription
 from console.billing.scale_mix import pattern as _pattern
 from console.billing.scale_mix import spread as _spread

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _rollup(args: argparse.Namespace) -> int:
     from console import migrate
-    from console.cli import _cli_actor
+    from console.actor import cli_actor
     from console.errors import ConsoleError
     from console.insights.rollup import rollup_days, rollup_pending
 
@@ -72,9 +72,9 @@ def _rollup(args: argparse.Namespace) -> int:
     migrate.upgrade(None)
     try:
         if days is None:
-            results = rollup_pending(actor=_cli_actor(), areas=areas)
+            results = rollup_pending(actor=cli_actor(), areas=areas)
         else:
-            results = rollup_days(actor=_cli_actor(), days=days, areas=areas, rebuild=args.rebuild)
+            results = rollup_days(actor=cli_actor(), days=days, areas=areas, rebuild=args.rebuild)
     except ConsoleError as exc:
         print(f"Cannot roll up: {exc.message}", file=sys.stderr)
         return 2

@@ -239,3 +239,41 @@ def test_0004_folds_the_names_already_stored_and_goes_back(fresh_url: str, fresh
         assert conn.execute(text("SELECT title FROM videos")).scalar_one() == "STRASSE Café"
     migrate.upgrade(fresh_url)
     assert migrate.schema_diff(fresh_engine) == []
+
+
+def test_0011_fills_mrr_per_cohort_from_the_months_already_rolled_up(fresh_url: str, fresh_engine: Engine) -> None:
+    """Member 1 pays Jan and Feb, member 2 only Feb (both Jan cohort), member 3 leaves in Feb and returns in
+    Mar: the upgrade sums each month per cohort and counts each member as a newcomer only in its first month."""
+    migrate.upgrade(fresh_url, "0010")
+    rows = [
+        ("2026-01-01", 1, 1000, "2026-01-01"),
+        ("2026-02-01", 1, 1500, "2026-01-01"),
+        ("2026-02-01", 2, 500, "2026-01-01"),
+        ("2026-01-01", 3, 700, "2026-01-01"),
+        ("2026-03-01", 3, 700, "2026-01-01"),
+    ]
+    with fresh_engine.begin() as conn:
+        for month, member, cents, cohort in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO insights_mrr_monthly (month, member_id, currency, mrr_cents, plan_code, "
+                    "first_paid_month) VALUES (:m, :id, 'USD', :c, 'basic', :f)"
+                ),
+                {"m": date.fromisoformat(month), "id": member, "c": cents, "f": date.fromisoformat(cohort)},
+            )
+    migrate.upgrade(fresh_url)
+    with fresh_engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT month, members, mrr_cents, newcomers FROM insights_mrr_cohorts_monthly "
+                "WHERE first_paid_month = :f ORDER BY month"
+            ),
+            {"f": date(2026, 1, 1)},
+        ).all()
+    assert [(str(m)[:10], n, c, k) for m, n, c, k in found] == [
+        ("2026-01-01", 2, 1700, 2),
+        ("2026-02-01", 2, 2000, 1),
+        ("2026-03-01", 1, 700, 0),
+    ]
+    migrate.downgrade(fresh_url, "0010")
+    assert "insights_mrr_cohorts_monthly" not in inspect(fresh_engine).get_table_names()

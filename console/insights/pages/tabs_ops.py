@@ -1,4 +1,4 @@
-"""Content, Members, Ads and Moderation tabs: helper O's ops service (console/insights/service/ops.py)."""
+"""Content, Members, Ads and Moderation tabs over the ops services (service/ops.py, ops_sla.py, ops_drill.py)."""
 
 from __future__ import annotations
 
@@ -9,100 +9,115 @@ from console.staff.permissions import Permission
 
 
 def ops_tabs() -> list[TabSpec]:
+    return [_content(), _members(), _ads(), _moderation()]
+
+
+def _content() -> TabSpec:
     from console.insights.service import ops, ops_drill
 
     top = adapters.drill_period(ops.top_videos)
     hottest = adapters.drill_period(ops.hottest)
-    return [
-        TabSpec(
-            "content",
-            "Content",
-            EXEC,
-            kpis=(
-                KpiSpec("views", ops.views_kpi),
-                KpiSpec("on_hold", ops.on_hold),
-                KpiSpec("tiers", ops.hotness_tiers),
-            ),
-            charts=(
-                ChartSpec("views", "Views and completes", ops.views, drill=top),
-                ChartSpec("published", "Videos published", ops.videos_published, kind="bar", drill=hottest),
-                ChartSpec(
-                    "holds_placed",
-                    "Compliance holds placed",
-                    ops.holds_placed,
-                    kind="bar",
-                    drill=adapters.drill_by_days(ops_drill.holds_behind),
-                ),
+    return TabSpec(
+        "content",
+        "Content",
+        EXEC,
+        kpis=(
+            KpiSpec("views", ops.views_kpi),
+            KpiSpec("on_hold", ops.on_hold),
+            KpiSpec("tiers", ops.hotness_tiers),
+        ),
+        charts=(
+            ChartSpec("views", "Views and completes", ops.views, drill=top),
+            ChartSpec("published", "Videos published", ops.videos_published, kind="bar", drill=hottest),
+            ChartSpec(
+                "holds_placed",
+                "Compliance holds placed",
+                ops.holds_placed,
+                kind="bar",
+                drill=adapters.drill_by_days(ops_drill.holds_behind),
             ),
         ),
-        TabSpec(
-            "members",
-            "Members",
-            EXEC,
-            kpis=(KpiSpec("signups", adapters.series_kpi(ops.signups, "Signups")),),
-            charts=(
-                ChartSpec(
-                    "signups",
-                    "Signups (total and top countries)",
-                    ops.signups,
-                    drill=adapters.drill_series_via(
-                        ops_drill.signups_behind, "country", ops_drill.signups_series_country
-                    ),
-                ),
-                ChartSpec(
-                    "plan_mix",
-                    "Plan mix (live subscriptions)",
-                    ops.plan_mix,
-                    kind="bar",
-                    drill=adapters.drill_series_as(ops_drill.plan_mix_behind, "key"),
-                ),
+    )
+
+
+def _members() -> TabSpec:
+    from console.insights.service import ops, ops_drill
+
+    return TabSpec(
+        "members",
+        "Members",
+        EXEC,
+        kpis=(KpiSpec("signups", adapters.series_kpi(ops.signups, "Signups")),),
+        charts=(
+            ChartSpec(
+                "signups",
+                "Signups (total and top countries)",
+                ops.signups,
+                drill=adapters.drill_series_via(ops_drill.signups_behind, "country", ops_drill.signups_series_country),
+            ),
+            ChartSpec(
+                "plan_mix",
+                "Plan mix (live subscriptions)",
+                ops.plan_mix,
+                kind="bar",
+                drill=adapters.drill_series_as(ops_drill.plan_mix_behind, "key"),
             ),
         ),
-        TabSpec(
-            "ads",
-            "Ads",
-            (Permission.INSIGHTS_READ, Permission.ADS_READ),
-            kpis=(KpiSpec("ads", ops.ads_kpis),),
-            charts=(
-                ChartSpec(
-                    "ads",
-                    "Impressions, clicks and spend",
-                    ops.ads_over_time,
-                    drill=adapters.drill_period(ops.ads_by_advertiser),
-                ),
+    )
+
+
+def _ads() -> TabSpec:
+    from console.insights.service import ops
+
+    return TabSpec(
+        "ads",
+        "Ads",
+        (Permission.INSIGHTS_READ, Permission.ADS_READ),
+        kpis=(KpiSpec("ads", ops.ads_kpis),),
+        charts=(
+            ChartSpec(
+                "ads",
+                "Impressions, clicks and spend",
+                ops.ads_over_time,
+                drill=adapters.drill_period(ops.ads_by_advertiser),
             ),
         ),
-        TabSpec(
-            "moderation",
-            "Moderation",
-            (Permission.INSIGHTS_READ, Permission.MODERATION_READ),
-            kpis=(
-                KpiSpec("backlog", ops.backlog_kpis),
-                KpiSpec("sla", ops.sla_times),
-                KpiSpec("breaches", ops.sla_breaches),
+    )
+
+
+def _moderation() -> TabSpec:
+    from console.insights.service import ops, ops_drill
+
+    return TabSpec(
+        "moderation",
+        "Moderation",
+        (Permission.INSIGHTS_READ, Permission.MODERATION_READ),
+        kpis=(
+            KpiSpec("backlog", ops.backlog_kpis),
+            KpiSpec("sla", ops.sla_times),
+            KpiSpec("breaches", ops.sla_breaches),
+        ),
+        charts=(
+            ChartSpec(
+                "backlog",
+                "Backlog",
+                ops.backlog,
+                drill=adapters.drill_series_via(
+                    ops_drill.backlog_behind, "past_sla", ops_drill.backlog_series_past_sla
+                ),
             ),
-            charts=(
-                ChartSpec(
-                    "backlog",
-                    "Backlog",
-                    ops.backlog,
-                    drill=adapters.drill_series_via(
-                        ops_drill.backlog_behind, "past_sla", ops_drill.backlog_series_past_sla
-                    ),
-                ),
-                ChartSpec(
-                    "resolution_times",
-                    "Time to first action and resolution",
-                    ops.resolution_times,
-                    drill=adapters.drill_series_via(ops_drill.case_times_behind, "which", ops_drill.case_time_of),
-                ),
-                ChartSpec(
-                    "decisions",
-                    "Decisions by action",
-                    ops.decisions_by_action,
-                    kind="bar",
-                    drill=adapters.drill_period(ops.decisions_by_moderator),
-                ),
+            ChartSpec(
+                "resolution_times",
+                "Time to first action and resolution",
+                ops.resolution_times,
+                drill=adapters.drill_series_via(ops_drill.case_times_behind, "which", ops_drill.case_time_of),
+            ),
+            ChartSpec(
+                "decisions",
+                "Decisions by action",
+                ops.decisions_by_action,
+                kind="bar",
+                drill=adapters.drill_period(ops.decisions_by_moderator),
             ),
         ),
-    ]
+    )
