@@ -13,6 +13,7 @@ from console.catalog.models import Collection, Video
 from console.catalog.rules import check_hex, check_slug, check_url, slugify, unique_slug
 from console.db import utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
@@ -54,6 +55,25 @@ def list_collections(session: Session, *, actor: Actor, include_deleted: bool = 
     if not include_deleted:
         query = query.where(Collection.deleted_at.is_(None))
     return list(session.execute(query).scalars())
+
+
+def list_collections_page(session: Session, *, actor: Actor, page: PageRequest) -> Page[Collection]:
+    """One page of the live collections in display order (the order is fixed: the list is how staff arrange it)."""
+    require(actor, Permission.CATALOG_READ)
+    query = select(Collection).where(Collection.deleted_at.is_(None))
+    total, estimated = exact_or_estimated_count(session, query)
+    order = [(Collection.sort_order, False), (Collection.id, False)]
+    rows = fetch_page(session, query, order, page, total, estimated=estimated)
+    return Page(rows, total, estimated, page)
+
+
+def featured_titles(session: Session, *, actor: Actor, video_ids: set[int]) -> dict[int, str]:
+    """The titles of these (featured) videos in one query; a video that no longer exists shows as "#id"."""
+    require(actor, Permission.CATALOG_READ)
+    found: dict[int, str] = {}
+    if video_ids:
+        found = dict(session.execute(select(Video.id, Video.title).where(Video.id.in_(video_ids))).tuples().all())
+    return {video_id: found.get(video_id, f"#{video_id}") for video_id in video_ids}
 
 
 def _slugs_taken(session: Session, slugs: list[str], current: Collection | None) -> set[str]:
@@ -174,6 +194,30 @@ def reorder_collections(session: Session, *, actor: Actor, ordered_ids: list[int
             record(session, actor, "collection.reorder", "collection", c.id, before, {"sort_order": position})
             moved += 1
     return moved
+
+
+def move_collection(session: Session, *, actor: Actor, collection_id: int, delta: int) -> int:
+    """Swap a collection with its neighbour `delta` (-1 up, +1 down) places away in the display order; returns how
+    many collections moved (0 at either end). The neighbour may be on another page of the list."""
+    require(actor, Permission.CATALOG_EDIT)
+    if delta not in (-1, 1):
+        raise ValidationFailed({"order": "moves one place up or down"})
+    ids = list(
+        session.execute(
+            select(Collection.id)
+            .where(Collection.deleted_at.is_(None))
+            .order_by(Collection.sort_order, Collection.id)
+            .with_for_update()
+        ).scalars()
+    )
+    if collection_id not in ids:
+        raise NotFound(f"Collection #{collection_id} does not exist.")
+    i = ids.index(collection_id)
+    j = i + delta
+    if not 0 <= j < len(ids):
+        return 0
+    ids[i], ids[j] = ids[j], ids[i]
+    return reorder_collections(session, actor=actor, ordered_ids=ids)
 
 
 def delete_collection(
