@@ -342,7 +342,7 @@ def test_0012_encrypts_the_totp_secrets_stored_in_clear_and_goes_back(fresh_url:
 
 
 def test_0012_stops_without_a_key_in_production_and_changes_nothing(
-    fresh_url: str, fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
+    fresh_url: str, fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from console.config import ConfigError, get_settings
 
@@ -357,6 +357,17 @@ def test_0012_stops_without_a_key_in_production_and_changes_nothing(
         migrate.upgrade(fresh_url)
     assert migrate.current_revision(fresh_engine) == "0011"
     assert _staff_column(fresh_engine, "totp_secret") == {1: secret}
+
+    # `migrate` says so in one line and exits 2, no traceback.
+    from console import cli
+
+    monkeypatch.setenv("CONSOLE_MIGRATION_DATABASE_URL", fresh_url)
+    get_settings.cache_clear()
+    assert cli.main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Migration stopped: Migration 0012 upgrade stopped before changing anything")
+    assert "CONSOLE_RECORDS_KEY" in err and "Traceback" not in err
+    assert migrate.current_revision(fresh_engine) == "0011"
 
 
 def test_0012_needs_no_key_when_no_secret_is_stored(
