@@ -35,7 +35,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from console import db, migrate, seed
 
     print(f"Database: {db.get_engine().url.render_as_string(hide_password=True)}", flush=True)
-    migrate.upgrade(settings.effective_migration_database_url)
+    try:
+        migrate.upgrade(settings.effective_migration_database_url)
+    except ConfigError as exc:
+        print(f"Refusing to start: {exc}", file=sys.stderr)
+        return 2
     _warn_about_the_database_role()
     if not settings.is_production:
         created = seed.ensure_demo_staff()
@@ -69,10 +73,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from console import migrate
 
-    if args.down:
-        migrate.downgrade(None, args.down)
-    else:
-        migrate.upgrade(None, args.to)
+    try:
+        if args.down:
+            migrate.downgrade(None, args.down)
+        else:
+            migrate.upgrade(None, args.to)
+    except ConfigError as exc:  # a migration that needs a setting (0012: CONSOLE_RECORDS_KEY) stops with a message
+        print(f"Migration stopped: {exc}", file=sys.stderr)
+        return 2
     print("Migrations applied.")
     return 0
 

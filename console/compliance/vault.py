@@ -12,7 +12,6 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from PIL import Image, UnidentifiedImageError
 
 from console.config import get_settings
+from console.crypto import records_fernet
 from console.errors import ConsoleError, ValidationFailed
 
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -39,13 +39,9 @@ class StoredScan:
     sha256: str
 
 
-@lru_cache(maxsize=4)
-def _fernet(key: bytes) -> Fernet:
-    return Fernet(key)
-
-
 def fernet() -> Fernet:
-    return _fernet(get_settings().effective_records_key())
+    """The records key's Fernet (console/crypto.py): the same key protects staff TOTP secrets."""
+    return records_fernet()
 
 
 def records_dir() -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from console.actor import Actor, ClientInfo, anonymous
 from console.audit.service import record
 from console.config import get_settings
+from console.crypto import UnreadableSecret, open_text, seal_text
 from console.db import utcnow
 from console.errors import ValidationFailed
 from console.staff.models import LoginAttempt, Staff, StaffSession
@@ -29,10 +31,17 @@ from console.staff.permissions import TOTP_REQUIRED_ROLES
 
 GENERIC_FAILURE = "E-mail or password is not correct."
 TOTP_FAILURE = "That code is not correct. Use the 6-digit code from your authenticator app or a recovery code."
+TOTP_UNREADABLE = (
+    "Authenticator codes cannot be checked right now because of a problem with the console's key, not with your "
+    "code. Sign in with one of your recovery codes, or ask an administrator."
+)
+MAX_SECRET_CHARS = 64  # pyotp's secrets are 32; the Fernet token of 64 characters still fits the 255-character column
 RECOVERY_CODE_COUNT = 10
 PENDING_TOTP_MINUTES = 5
 TOUCH_EVERY = timedelta(seconds=30)
 ISSUER = "Staff Console"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -172,7 +181,7 @@ def verify_second_factor(
     """Second factor: a current TOTP code (each used once) or one unused recovery code."""
     now = utcnow()
     staff = session.get(Staff, staff_id)
-    if staff is None or not staff.is_active or not staff.totp_enabled or staff.totp_secret is None:
+    if staff is None or not staff.is_active or not staff.totp_enabled or staff.totp_secret_encrypted is None:
         return SignInResult("invalid", GENERIC_FAILURE)
     if now - pending_since > timedelta(minutes=PENDING_TOTP_MINUTES):
         return SignInResult("invalid", "The sign-in took too long. Enter your e-mail and password again.")
@@ -180,7 +189,11 @@ def verify_second_factor(
     if until is not None:
         return _refuse_locked(session, email=staff.email, staff=staff, client=client, now=now, until=until)
     code = "".join((code or "").split())[:32]
-    if _check_totp(staff, code, now):
+    try:
+        totp_ok = _check_totp(staff, code, now)
+    except UnreadableSecret:
+        return _totp_unreadable(session, staff, client)
+    if totp_ok:
         return _open_session(session, staff, client, now)
     if _use_recovery_code(staff, code):
         record(
@@ -196,9 +209,10 @@ def verify_second_factor(
 
 
 def _check_totp(staff: Staff, code: str, now: datetime) -> bool:
-    if not (code.isdigit() and len(code) == 6) or staff.totp_secret is None:
+    """Whether `code` is a current, unused code; the secret is decrypted here only, for this check."""
+    if not (code.isdigit() and len(code) == 6) or staff.totp_secret_encrypted is None:
         return False
-    totp = pyotp.TOTP(staff.totp_secret)
+    totp = pyotp.TOTP(open_text(staff.totp_secret_encrypted))
     step_now = int(now.timestamp()) // totp.interval
     for step in (step_now - 1, step_now, step_now + 1):
         if staff.totp_last_step is not None and step <= staff.totp_last_step:
@@ -207,6 +221,23 @@ def _check_totp(staff: Staff, code: str, now: datetime) -> bool:
             staff.totp_last_step = step
             return True
     return False
+
+
+def _totp_unreadable(session: Session, staff: Staff, client: ClientInfo) -> SignInResult:
+    """The stored secret does not decrypt: tell the staff member what they can do, the operator what to fix.
+
+    Not a failed attempt (the code may well be right), so it does not count towards the lockout.
+    """
+    log.error(
+        "Staff %s (id %s) cannot sign in with an authenticator code: the stored TOTP secret does not decrypt with "
+        "CONSOLE_RECORDS_KEY (the key was changed or rotated since the secret was stored). Restore the key the "
+        "console ran with, or have an administrator reset this account's 2FA (Staff > Reset 2FA) so it enrols again; "
+        "recovery codes still work.",
+        staff.email,
+        staff.id,
+    )
+    record(session, staff_actor(staff, client=client), "auth.totp_unreadable", "staff", staff.id)
+    return SignInResult("invalid", TOTP_UNREADABLE)
 
 
 def _hash_recovery(code: str) -> str:
@@ -356,7 +387,7 @@ def confirm_totp_enrolment(session: Session, *, actor: Actor, secret: str, code:
     try:
         totp = pyotp.TOTP(secret)
         step_now = int(utcnow().timestamp()) // totp.interval
-        if code.isdigit() and len(code) == 6:
+        if code.isdigit() and len(code) == 6 and len(secret) <= MAX_SECRET_CHARS:
             for step in (step_now - 1, step_now, step_now + 1):
                 if hmac.compare_digest(totp.at(step * totp.interval), code):
                     matched = step
@@ -367,7 +398,7 @@ def confirm_totp_enrolment(session: Session, *, actor: Actor, secret: str, code:
         raise ValidationFailed({"code": "does not match; check the time on your phone and try the next code"})
     before = {"totp": staff.totp_enabled}
     codes = _new_recovery_codes()
-    staff.totp_secret = secret
+    staff.totp_secret_encrypted = seal_text(secret)
     staff.totp_enabled_at = utcnow()
     staff.totp_last_step = matched  # the enrolment code cannot be replayed to sign in
     staff.recovery_code_hashes = [_hash_recovery(c) for c in codes]

@@ -21,7 +21,8 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     must_change_password: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
-    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Fernet token of the TOTP secret under CONSOLE_RECORDS_KEY (console/crypto.py); the secret is never stored in clear
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255), nullable=True)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)  # refuses a replayed code
     recovery_code_hashes: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)

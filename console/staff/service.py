@@ -260,7 +260,7 @@ def reset_totp(session: Session, *, actor: Actor, staff_id: int, reason: str | N
     staff = _get(session, staff_id, for_update=True)
     if not staff.totp_enabled:
         return staff
-    staff.totp_secret = None
+    staff.totp_secret_encrypted = None
     staff.totp_enabled_at = None
     staff.totp_last_step = None
     staff.recovery_code_hashes = []

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pyotp
 import pytest
 from alembic.script import ScriptDirectory
+from cryptography.fernet import Fernet
 from sqlalchemy import Column, Integer, MetaData, create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
@@ -277,3 +279,126 @@ def test_0011_fills_mrr_per_cohort_from_the_months_already_rolled_up(fresh_url: 
     ]
     migrate.downgrade(fresh_url, "0010")
     assert "insights_mrr_cohorts_monthly" not in inspect(fresh_engine).get_table_names()
+
+
+def _staff_at_0011(engine: Engine, secret: str | None, staff_id: int = 1) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO staff (id, email, name, roles, is_active, password_hash, must_change_password, "
+                "password_changed_at, totp_secret, totp_enabled_at, recovery_code_hashes, created_at, updated_at, "
+                "version) VALUES (:id, :email, 'Tom Totp', '[\"finance\"]', true, 'x', false, :now, :secret, :on, "
+                "'[]', :now, :now, 1)"
+            ),
+            {
+                "id": staff_id,
+                "email": f"t{staff_id}@test.example",
+                "now": now,
+                "secret": secret,
+                "on": now if secret else None,
+            },
+        )
+
+
+def _staff_column(engine: Engine, column: str) -> dict[int, Any]:
+    with engine.connect() as conn:
+        return {int(r[0]): r[1] for r in conn.execute(text(f"SELECT id, {column} FROM staff ORDER BY id"))}
+
+
+def test_0012_encrypts_the_totp_secrets_stored_in_clear_and_goes_back(fresh_url: str, fresh_engine: Engine) -> None:
+    """A secret written at 0011 is a records-key token after the upgrade, signs in with a code, and is the same
+    clear secret again after the downgrade; an account without 2FA stays without."""
+    from sqlalchemy.orm import Session
+
+    from console.actor import ClientInfo
+    from console.config import get_settings
+    from console.db import utcnow
+    from console.staff.auth import verify_second_factor
+
+    migrate.upgrade(fresh_url, "0011")
+    secret = pyotp.random_base32()
+    _staff_at_0011(fresh_engine, secret)
+    _staff_at_0011(fresh_engine, None, staff_id=2)
+
+    migrate.upgrade(fresh_url, "0012")
+    assert "totp_secret" not in {c["name"] for c in inspect(fresh_engine).get_columns("staff")}
+    stored = _staff_column(fresh_engine, "totp_secret_encrypted")
+    assert stored[2] is None
+    assert secret not in stored[1]
+    assert Fernet(get_settings().effective_records_key()).decrypt(stored[1].encode()).decode() == secret
+    with Session(fresh_engine) as session:  # the console's own sign-in reads it
+        result = verify_second_factor(
+            session, staff_id=1, code=pyotp.TOTP(secret).now(), client=ClientInfo(), pending_since=utcnow()
+        )
+        session.commit()
+    assert result.status == "ok"
+
+    migrate.downgrade(fresh_url, "0011")
+    assert "totp_secret_encrypted" not in {c["name"] for c in inspect(fresh_engine).get_columns("staff")}
+    assert _staff_column(fresh_engine, "totp_secret") == {1: secret, 2: None}
+    migrate.upgrade(fresh_url)
+    assert migrate.schema_diff(fresh_engine) == []
+
+
+def test_0012_stops_without_a_key_in_production_and_changes_nothing(
+    fresh_url: str, fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from console.config import ConfigError, get_settings
+
+    migrate.upgrade(fresh_url, "0011")
+    secret = pyotp.random_base32()
+    _staff_at_0011(fresh_engine, secret)
+    monkeypatch.setenv("CONSOLE_ENVIRONMENT", "production")
+    monkeypatch.delenv("CONSOLE_RECORDS_KEY", raising=False)
+    get_settings.cache_clear()
+
+    with pytest.raises(ConfigError, match=r"0012 upgrade stopped before changing anything.*CONSOLE_RECORDS_KEY"):
+        migrate.upgrade(fresh_url)
+    assert migrate.current_revision(fresh_engine) == "0011"
+    assert _staff_column(fresh_engine, "totp_secret") == {1: secret}
+
+    # `migrate` says so in one line and exits 2, no traceback.
+    from console import cli
+
+    monkeypatch.setenv("CONSOLE_MIGRATION_DATABASE_URL", fresh_url)
+    get_settings.cache_clear()
+    assert cli.main(["migrate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Migration stopped: Migration 0012 upgrade stopped before changing anything")
+    assert "CONSOLE_RECORDS_KEY" in err and "Traceback" not in err
+    assert migrate.current_revision(fresh_engine) == "0011"
+
+
+def test_0012_needs_no_key_when_no_secret_is_stored(
+    fresh_url: str, fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.config import get_settings
+
+    monkeypatch.setenv("CONSOLE_ENVIRONMENT", "production")
+    monkeypatch.delenv("CONSOLE_RECORDS_KEY", raising=False)
+    get_settings.cache_clear()
+    migrate.upgrade(fresh_url, "0011")
+    _staff_at_0011(fresh_engine, None)
+    migrate.upgrade(fresh_url)
+    assert migrate.current_revision(fresh_engine) == head_revision()
+    migrate.downgrade(fresh_url, "0011")
+    assert migrate.current_revision(fresh_engine) == "0011"
+
+
+def test_0012_downgrade_with_another_key_stops_and_changes_nothing(
+    fresh_url: str, fresh_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.config import ConfigError, get_settings
+
+    migrate.upgrade(fresh_url, "0011")
+    _staff_at_0011(fresh_engine, pyotp.random_base32())
+    migrate.upgrade(fresh_url, "0012")
+    before = _staff_column(fresh_engine, "totp_secret_encrypted")
+    monkeypatch.setenv("CONSOLE_RECORDS_KEY", Fernet.generate_key().decode())
+    get_settings.cache_clear()
+
+    with pytest.raises(ConfigError, match="does not decrypt with CONSOLE_RECORDS_KEY"):
+        migrate.downgrade(fresh_url, "0011")
+    assert migrate.current_revision(fresh_engine) == "0012"
+    assert _staff_column(fresh_engine, "totp_secret_encrypted") == before

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from console.actor import SYSTEM, Actor, ClientInfo
 from console.audit.models import AuditEvent
 from console.config import get_settings
+from console.crypto import open_text
 from console.db import session_scope, utcnow
 from console.errors import ValidationFailed
 from console.staff import auth
@@ -512,7 +513,7 @@ def test_enrolment_with_a_wrong_code_changes_nothing(moderator: tuple[int, str],
             confirm_totp_enrolment(session, actor=actor_for(staff_id), secret=secret, code=wrong_code(secret))
         staff = session.get(Staff, staff_id)
         assert staff is not None
-        assert staff.totp_secret is None and staff.totp_enabled_at is None
+        assert staff.totp_secret_encrypted is None and staff.totp_enabled_at is None
         assert staff.recovery_code_hashes == []
     assert set(info.value.errors) == {"code"}
     assert actions(mark) == []
@@ -543,7 +544,9 @@ def test_enrolment_with_the_right_code_returns_ten_recovery_codes(moderator: tup
     with session_scope() as session:
         staff = session.get(Staff, staff_id)
         assert staff is not None
-        assert staff.totp_enabled and staff.totp_secret == secret
+        assert staff.totp_enabled and staff.totp_secret_encrypted is not None
+        assert secret not in staff.totp_secret_encrypted  # stored encrypted (tests/staff/test_totp_at_rest.py)
+        assert open_text(staff.totp_secret_encrypted) == secret
         assert len(staff.recovery_code_hashes) == 10
         assert not set(codes) & set(staff.recovery_code_hashes)  # only hashes are stored
     assert actions(mark) == ["staff.totp_enable"]

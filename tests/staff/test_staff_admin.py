@@ -458,7 +458,7 @@ def test_reset_totp(admin: Actor, make_staff: MakeStaff, actor_for: ActorFor) ->
 
     stored = load(staff_id)
     assert stored.totp_enabled is False
-    assert stored.totp_secret is None and stored.recovery_code_hashes == []
+    assert stored.totp_secret_encrypted is None and stored.recovery_code_hashes == []
     [event] = new_events(before)
     assert event.action == "staff.totp_reset" and event.reason == "lost phone"
     assert event.before == {"totp": True}

@@ -6,11 +6,13 @@ import time
 
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
 from nicegui.testing import User
 from sqlalchemy import select
 
 from console import db
-from console.staff.auth import GENERIC_FAILURE, TOTP_FAILURE, confirm_totp_enrolment
+from console.config import get_settings
+from console.staff.auth import GENERIC_FAILURE, TOTP_FAILURE, TOTP_UNREADABLE, confirm_totp_enrolment
 from console.staff.models import Staff, StaffSession
 from tests.conftest import PASSWORD
 from tests.ui.helpers import (
@@ -134,6 +136,29 @@ async def test_totp_enrolled_staff_needs_a_code(user: User, make_staff, actor_fo
     await wait_until(lambda: user.client is not None and current_path(user) == "/members", what="/members")
     await user.should_see("Tina Totp")
     await user.should_see(marker="member-search")
+
+
+async def test_a_rotated_records_key_shows_a_clear_message_not_an_error(
+    user: User, make_staff, actor_for, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The console restarted with another CONSOLE_RECORDS_KEY: the code step says what happened and what to do."""
+    staff_id, email = make_staff("moderator", name="Rita Rotated")
+    secret = _enrol_totp(staff_id, actor_for)
+    monkeypatch.setenv("CONSOLE_RECORDS_KEY", Fernet.generate_key().decode())
+    get_settings.cache_clear()
+
+    await sign_in(user, email, next_path="/members")
+    await wait_until(lambda: sees_marker(user, "login-code"), what="the code step")
+    user.find(marker="login-code").type(pyotp.TOTP(secret).at(time.time() + 30))
+    user.find(marker="login-verify").click()
+    await wait_until(lambda: sees_marker(user, "login-message"), what="the key message")
+    assert element(user, "login-message").text == TOTP_UNREADABLE
+    assert sees_marker(user, "login-code")  # a recovery code can be entered right there
+    assert current_path(user) == "/login"
+    # The operator's line (tests/staff/test_totp_at_rest.py checks its words); expected, so the user fixture's
+    # "no ERROR logs" check is told so.
+    assert [r.name for r in caplog.records if r.levelname == "ERROR"] == ["console.staff.auth"]
+    caplog.clear()
 
 
 async def test_sign_out_ends_the_session(user: User, make_staff) -> None:
