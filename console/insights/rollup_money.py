@@ -272,11 +272,13 @@ def in_month_subscriptions(month: date) -> Any:
 
 
 def earlier_members(candidates: Any, before: date) -> Any:
-    """The members among `candidates` (a select of member ids) with MRR at some month end before `before`: one
-    semi-join over the earlier months (a hash of the few candidates), not a lookup per member — the table has no
-    index by member."""
+    """The members among `candidates` (a select of distinct member ids) with MRR at some month end before `before`:
+    one probe of the (member_id, month) index per candidate, not a scan of every earlier month."""
     m = aliased(MrrMonthly)
-    return select(m.member_id.label("member_id")).where(m.month < before, m.member_id.in_(candidates)).distinct()
+    found = candidates.subquery("candidates")
+    return select(found.c.member_id.label("member_id")).where(
+        exists().where(m.member_id == found.c.member_id, m.month < before)
+    )
 
 
 def movement_rows(month: date) -> Any:
