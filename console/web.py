@@ -56,6 +56,9 @@ def create_app() -> None:
     app.on_page_exception(on_page_exception)
     # Objects alive after start-up (modules, pages, metadata) never become garbage: keep them out of the
     # full collections so a gen-2 pass does not stall a page for 100+ ms.
+    # One button style everywhere: the label as written (sentence case), not Quasar's upper case; tabs too.
+    ui.button.default_props("no-caps")
+    ui.tabs.default_props("no-caps")
     app.on_startup(gc.freeze)
     app.on_startup(scheduler.start)
     app.on_startup(sweep.start)
