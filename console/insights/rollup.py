@@ -189,20 +189,47 @@ def pending_days(session: Session, today: date, areas: Sequence[str]) -> list[da
     days = {today - timedelta(days=1), today}
     if first is not None:
         first = max(first, today - timedelta(days=800))
+        daily = [a for a in areas if a != "mrr"]
         r = InsightsRollupRun
         done = session.execute(
             select(r.day)
-            .where(r.day >= first, r.error.is_(None), r.area.in_(areas))
+            .where(r.day >= first, r.error.is_(None), r.area.in_(daily))
             .group_by(r.day)
-            .having(func.count(func.distinct(r.area)) == len(areas))
+            .having(func.count(func.distinct(r.area)) == len(daily))
         ).scalars()
-        have = set(done)
+        have: set[date] | None = set(done) if daily else None
+        if "mrr" in areas:
+            covered = _mrr_covered_days(session, first)
+            have = covered if have is None else have & covered
+        have = have or set()
         day = first
         while day < today:
             if day not in have:
                 days.add(day)
             day += timedelta(days=1)
     return sorted(days)
+
+
+def _mrr_covered_days(session: Session, first: date) -> set[date]:
+    """MRR is monthly: a day is covered when a successful run for any day of its month started after the day had
+    ended (rollup_span runs a month once, on its first day; without this its other days would all look pending)."""
+    r = InsightsRollupRun
+    runs = session.execute(
+        select(r.day, r.started_at).where(r.area == "mrr", r.error.is_(None), r.day >= first.replace(day=1))
+    ).all()
+    covered: set[date] = set()
+    for run_day, started_at in runs:
+        month = run_day.replace(day=1)
+        last = min(started_at.date() - timedelta(days=1), _month_end(month))
+        day = month
+        while day <= last:
+            covered.add(day)
+            day += timedelta(days=1)
+    return covered
+
+
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def rollup_pending(

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from console import cli
 from console.actor import SYSTEM, Actor
@@ -107,3 +107,24 @@ def test_cli_rollup_day_range_and_errors(capsys: pytest.CaptureFixture[str]) -> 
     assert cli.main(["insights", "rollup", "--from", "2026-03-10"]) == 2
     assert cli.main(["insights", "rollup", "--day", "2026-03-09", "--areas", "weather"]) == 2
     assert "Cannot roll up" in capsys.readouterr().err
+
+
+def test_a_month_rolled_up_once_by_a_span_leaves_none_of_its_days_pending() -> None:
+    """rollup_span writes one MRR run per month (on its first day): the job must not take the month's other days
+    for pending and roll two years up again."""
+    today = utcnow().date()
+    start = (today - timedelta(days=70)).replace(day=1)
+    f.views(f.video(), f.at(start), 1)
+    rollup.rollup_span(actor=SYSTEM, start=start, end=today - timedelta(days=1))
+    with session_scope() as session:
+        assert rollup.pending_days(session, today, list(rollup.AREAS)) == [today - timedelta(days=1), today]
+        assert rollup.pending_days(session, today, ["mrr"]) == [today - timedelta(days=1), today]
+    with session_scope() as session:  # a month whose MRR run failed stays pending, day by day
+        session.execute(
+            update(InsightsRollupRun).where(InsightsRollupRun.area == "mrr", InsightsRollupRun.day == start).values(
+                error="boom"
+            )
+        )
+    with session_scope() as session:
+        pending = rollup.pending_days(session, today, list(rollup.AREAS))
+    assert start in pending and start + timedelta(days=1) in pending
