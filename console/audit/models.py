@@ -10,6 +10,25 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base, BigIntPK, JSONType, UTCDateTime
 
+# The one list of events that record a *read*: someone looked at, downloaded or exported data and nothing changed.
+# Everything else is a change (sign-ins and sign-outs included: they start and end sessions, and a failed sign-in
+# or a lockout is what an auditor looks for first). The audit page shows changes by default and reads on request;
+# a 2257 record's own history hides its reads the same way. Exact names, so the filter is `action [NOT] IN (...)`
+# on the indexed column; tests/audit/test_event_kinds.py fails when an action that reads like a read is written
+# somewhere in console/ and is missing here.
+READ_ACTIONS: frozenset[str] = frozenset(
+    {
+        "legal_record.view",  # a 2257 record opened (28 CFR 75: reads of legal data are audited)
+        "legal_record.scan_view",  # an ID scan shown
+        "legal_record.scan_download",  # an ID scan downloaded
+        "production.view",  # a video's 2257 production details opened
+        "compliance.index_view",  # a page of the 2257 performer index
+        "compliance.worklist_view",  # a page of the compliance worklist (the record ids it showed)
+        "compliance.export",  # the 2257 records exported for an inspection
+        "insights.export",  # a chart's aggregate points downloaded as CSV
+    }
+)
+
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"

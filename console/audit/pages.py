@@ -9,7 +9,8 @@ from nicegui import run, ui
 
 from console.audit.anchor import CheckpointStatus, last_status
 from console.audit.checkpoints import CheckpointFileError
-from console.audit.service import AuditFilter, VerifyResult, iter_diff, list_events
+from console.audit.models import AuditEvent
+from console.audit.service import AuditFilter, EventKind, VerifyResult, iter_diff, list_events
 from console.audit.verify_worker import chain_check
 from console.config import get_settings
 from console.db import session_scope
@@ -30,6 +31,18 @@ COLUMNS: list[dict[str, Any]] = [
     {"name": "changes", "label": "Changes", "field": "changes", "align": "left"},
     {"name": "ip", "label": "IP", "field": "ip", "align": "left"},
 ]
+KINDS: dict[EventKind, str] = {"changes": "Changes", "reads": "Reads", "all": "All"}
+DEFAULT_KIND: EventKind = "changes"
+# Long cells end in "…" with the whole value on hover; the IP never wraps or cuts (an IPv6 address is up to 45
+# characters) and is set in a monospace font. Vue's {{ }} escapes the text.
+ELLIPSIS_CELL = (
+    '<q-td :props="props"><div class="ellipsis" style="max-width: {width}" :title="props.value">'
+    "{{{{ props.value }}}}</div></q-td>"
+)
+IP_CELL = (
+    '<q-td :props="props" class="font-mono audit-ip" style="white-space: nowrap" :title="props.value">'
+    "{{ props.value }}</q-td>"
+)
 
 
 class ChainStateView:
@@ -124,104 +137,122 @@ def _parse_day(value: str | None, field: str, errors: dict[str, str]) -> datetim
         return None
 
 
-def register() -> None:
-    @staff_page("/audit", title="Audit log", permission=Permission.AUDIT_READ)
-    def audit_page(info: SessionInfo) -> None:
-        chain = ChainStateView()
-        chain.build()
+def event_row(e: AuditEvent) -> dict[str, Any]:
+    """One event as a table row (the dialog reads before/after, reason and hash from it)."""
+    changed = [k for k, _, _ in iter_diff(e.before, e.after)]
+    return {
+        "id": e.id,
+        "occurred_at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "actor": e.actor_label,
+        "action": e.action,
+        "entity": f"{e.entity} {e.entity_id or ''}".strip(),
+        "changes": ", ".join(changed[:6]) + (" …" if len(changed) > 6 else ""),
+        "ip": e.ip or "",
+        "before": e.before,
+        "after": e.after,
+        "reason": e.reason or "",
+        "hash": e.hash,
+    }
 
-        state: dict[str, Any] = {"flt": AuditFilter()}
+
+class AuditLogView:
+    """The events: a kind toggle (changes by default) and filters, the server-paged table, one event's details."""
+
+    def __init__(self, info: SessionInfo) -> None:
+        self.info = info
+        self.flt = AuditFilter(kind=DEFAULT_KIND)
+
+    def build(self) -> None:
+        self.filters()
+        self.table = PagedTable(COLUMNS, self.fetch, sort_by=None, on_row_click=self.show_event)
+        for name, width in (("actor", "16rem"), ("entity", "14rem"), ("changes", "22rem")):
+            self.table.table.add_slot(f"body-cell-{name}", ELLIPSIS_CELL.format(width=width))
+        self.table.table.add_slot("body-cell-ip", IP_CELL)
+        ui.timer(0, self.apply, once=True)
+
+    def filters(self) -> None:
         with ui.row().classes("items-end gap-2"):
-            actor = (
+            self.kind = (
+                ui.toggle(dict(KINDS), value=DEFAULT_KIND, on_change=self.apply)
+                .props("dense no-caps")
+                .tooltip("Reads: 2257 records, scans and productions viewed, exports. Changes: everything else.")
+                .mark("audit-kind")
+            )
+            self.actor = (
                 ui.input("Actor starts with").props("dense clearable maxlength=254").mark("audit-actor").classes("w-52")
             )
-            action = (
+            self.action = (
                 ui.input("Action starts with")
                 .props("dense clearable maxlength=64")
                 .mark("audit-action")
                 .classes("w-44")
             )
-            entity = ui.input("Entity").props("dense clearable maxlength=64").classes("w-28")
-            entity_id = ui.input("Entity id").props("dense clearable maxlength=64").classes("w-24")
-            since = ui.input("From (YYYY-MM-DD)").props("dense clearable maxlength=10 type=date").classes("w-40")
-            until = ui.input("To (YYYY-MM-DD)").props("dense clearable maxlength=10 type=date").classes("w-40")
-            ui.button("Filter", icon="filter_alt", on_click=lambda: apply()).props("dense unelevated").mark(
-                "audit-filter"
+            self.entity = ui.input("Entity").props("dense clearable maxlength=64").classes("w-28")
+            self.entity_id = ui.input("Entity id").props("dense clearable maxlength=64").classes("w-24")
+            self.since = ui.input("From (YYYY-MM-DD)").props("dense clearable maxlength=10 type=date").classes("w-40")
+            self.until = ui.input("To (YYYY-MM-DD)").props("dense clearable maxlength=10 type=date").classes("w-40")
+            ui.button("Filter", icon="filter_alt", on_click=self.apply).props("dense unelevated").mark("audit-filter")
+        for element in (self.actor, self.action, self.entity, self.entity_id):
+            element.on("keydown.enter", self.apply)
+
+    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
+        with session_scope() as session:
+            result = list_events(session, actor=self.info.actor, flt=self.flt, page=page)
+            return Page([event_row(e) for e in result.rows], result.total, result.estimated, result.request)
+
+    async def apply(self) -> None:
+        errors: dict[str, str] = {}
+        start = _parse_day(self.since.value, "since", errors)
+        end = _parse_day(self.until.value, "until", errors)
+        for field, element in (("since", self.since), ("until", self.until)):
+            element.error = errors.get(field)
+        if errors:
+            return
+        self.flt = AuditFilter(
+            kind=self.kind.value if self.kind.value in KINDS else DEFAULT_KIND,
+            actor=(self.actor.value or "").strip() or None,
+            action=(self.action.value or "").strip() or None,
+            entity=(self.entity.value or "").strip() or None,
+            entity_id=(self.entity_id.value or "").strip() or None,
+            since=start,
+            until=end + timedelta(days=1) if end else None,
+        )
+        try:
+            await self.table.reload()
+        except ValidationFailed as exc:
+            ui.notify(exc.message, type="negative")
+
+    def show_event(self, row: dict[str, Any]) -> None:
+        with ui.dialog() as dialog, ui.card().classes("min-w-[640px] max-w-[90vw]"):
+            ui.label(f"Event #{row['id']} · {row['action']}").classes("text-lg font-semibold")
+            ui.label(f"{row['occurred_at']} UTC · {row['actor']} · {row['entity']} · {row['ip']}").classes(
+                "text-sm opacity-70"
             )
+            if row["reason"]:
+                ui.label(f"Reason: {row['reason']}").classes("text-sm")
+            diff = list(iter_diff(row["before"], row["after"]))
+            if diff:
+                ui.table(
+                    columns=[
+                        {"name": "field", "label": "Field", "field": "field", "align": "left"},
+                        {"name": "before", "label": "Before", "field": "before", "align": "left"},
+                        {"name": "after", "label": "After", "field": "after", "align": "left"},
+                    ],
+                    rows=[{"field": k, "before": fmt_value(b), "after": fmt_value(a)} for k, b, a in diff],
+                    row_key="field",
+                ).props("dense flat bordered").mark("audit-diff").classes("w-full")
+            else:
+                ui.label("No field changes recorded.").classes("text-sm opacity-70")
+            ui.label(f"hash {row['hash']}").classes("font-mono text-xs opacity-60")
+            ui.button("Close", on_click=dialog.close).props("flat")
+        dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+        dialog.open()
 
-        def fetch(page: PageRequest) -> Page[dict[str, Any]]:
-            with session_scope() as session:
-                result = list_events(session, actor=info.actor, flt=state["flt"], page=page)
-                rows = []
-                for e in result.rows:
-                    changed = [k for k, _, _ in iter_diff(e.before, e.after)]
-                    rows.append(
-                        {
-                            "id": e.id,
-                            "occurred_at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
-                            "actor": e.actor_label,
-                            "action": e.action,
-                            "entity": f"{e.entity} {e.entity_id or ''}".strip(),
-                            "changes": ", ".join(changed[:6]) + (" …" if len(changed) > 6 else ""),
-                            "ip": e.ip or "",
-                            "before": e.before,
-                            "after": e.after,
-                            "reason": e.reason or "",
-                            "hash": e.hash,
-                        }
-                    )
-                return Page(rows, result.total, result.estimated, result.request)
 
-        table = PagedTable(COLUMNS, fetch, sort_by=None, on_row_click=lambda row: show_event(row))
-
-        async def apply() -> None:
-            errors: dict[str, str] = {}
-            start = _parse_day(since.value, "since", errors)
-            end = _parse_day(until.value, "until", errors)
-            for field, element in (("since", since), ("until", until)):
-                element.error = errors.get(field)
-            if errors:
-                return
-            state["flt"] = AuditFilter(
-                actor=(actor.value or "").strip() or None,
-                action=(action.value or "").strip() or None,
-                entity=(entity.value or "").strip() or None,
-                entity_id=(entity_id.value or "").strip() or None,
-                since=start,
-                until=end + timedelta(days=1) if end else None,
-            )
-            try:
-                await table.reload()
-            except ValidationFailed as exc:
-                ui.notify(exc.message, type="negative")
-
-        for element in (actor, action, entity, entity_id):
-            element.on("keydown.enter", apply)
-        ui.timer(0, apply, once=True)
-
-        def show_event(row: dict[str, Any]) -> None:
-            with ui.dialog() as dialog, ui.card().classes("min-w-[640px] max-w-[90vw]"):
-                ui.label(f"Event #{row['id']} · {row['action']}").classes("text-lg font-semibold")
-                ui.label(f"{row['occurred_at']} UTC · {row['actor']} · {row['entity']} · {row['ip']}").classes(
-                    "text-sm opacity-70"
-                )
-                if row["reason"]:
-                    ui.label(f"Reason: {row['reason']}").classes("text-sm")
-                diff = list(iter_diff(row["before"], row["after"]))
-                if diff:
-                    ui.table(
-                        columns=[
-                            {"name": "field", "label": "Field", "field": "field", "align": "left"},
-                            {"name": "before", "label": "Before", "field": "before", "align": "left"},
-                            {"name": "after", "label": "After", "field": "after", "align": "left"},
-                        ],
-                        rows=[{"field": k, "before": fmt_value(b), "after": fmt_value(a)} for k, b, a in diff],
-                        row_key="field",
-                    ).props("dense flat bordered").mark("audit-diff").classes("w-full")
-                else:
-                    ui.label("No field changes recorded.").classes("text-sm opacity-70")
-                ui.label(f"hash {row['hash']}").classes("font-mono text-xs opacity-60")
-                ui.button("Close", on_click=dialog.close).props("flat")
-            dialog.open()
-
+def register() -> None:
+    @staff_page("/audit", title="Audit log", permission=Permission.AUDIT_READ)
+    def audit_page(info: SessionInfo) -> None:
+        chain = ChainStateView()
+        chain.build()
+        AuditLogView(info).build()
         ui.button("Verify chain now", icon="verified", on_click=lambda: chain.refresh(force=True)).props("dense flat")

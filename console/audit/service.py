@@ -11,15 +11,15 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-from sqlalchemy import event, func, inspect, select, text
+from sqlalchemy import ColumnElement, event, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.audit.canonical import GENESIS, chain_hash, iso_utc, normalise
 from console.audit.checkpoints import Checkpoint
-from console.audit.models import AuditEvent
+from console.audit.models import READ_ACTIONS, AuditEvent
 from console.db import PREASSIGN_FROM, dialect_name, preassign_ids, utcnow
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count
@@ -243,8 +243,32 @@ def checkpoint_state(session: Session, checkpoint: Checkpoint) -> CheckpointStat
     return "matches" if stored == checkpoint.hash else "differs"
 
 
+EventKind = Literal["changes", "reads", "all"]
+EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
+
+
+def is_read(action: str) -> bool:
+    """Whether an event records a read (models.READ_ACTIONS) rather than a change."""
+    return action in READ_ACTIONS
+
+
+def kind_clause(kind: EventKind) -> ColumnElement[bool] | None:
+    """The WHERE term for one kind of event, None for all. An exact IN / NOT IN on `action`: PostgreSQL and SQLite
+    read reads through ix_audit_events_action_id and walk the primary key backwards for changes (the usual case,
+    newest first, stops after one page)."""
+    reads = sorted(READ_ACTIONS)
+    if kind == "reads":
+        return AuditEvent.action.in_(reads)
+    if kind == "changes":
+        return AuditEvent.action.not_in(reads)
+    return None
+
+
 @dataclass(frozen=True)
 class AuditFilter:
+    """`kind` is "all" here (a service caller asks for what it means); the audit page starts at "changes"."""
+
+    kind: EventKind = "all"
     actor: str | None = None
     action: str | None = None
     entity: str | None = None
@@ -255,6 +279,8 @@ class AuditFilter:
 
 def _validated(flt: AuditFilter) -> AuditFilter:
     errors = {}
+    if flt.kind not in EVENT_KINDS:
+        errors["kind"] = "must be changes, reads or all"
     for name in ("actor", "action", "entity", "entity_id"):
         value = getattr(flt, name)
         if value is not None and len(value) > 254:
@@ -273,6 +299,8 @@ def list_events(session: Session, *, actor: Actor, flt: AuditFilter, page: PageR
     require(actor, Permission.AUDIT_READ)
     flt = _validated(flt)
     query = select(AuditEvent)
+    if (kind := kind_clause(flt.kind)) is not None:
+        query = query.where(kind)
     if flt.actor:
         query = query.where(AuditEvent.actor_label.startswith(flt.actor.strip().lower(), autoescape=True))
     if flt.action:

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from nicegui import run, ui
-from nicegui.events import KeyEventArguments, UploadEventArguments
+from nicegui.events import UploadEventArguments
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -50,6 +50,7 @@ from console.ui.form_state import NOTHING_TO_SAVE, FormState
 from console.ui.formatting import fmt_dt
 from console.ui.forms import clear_errors, confirm, field_message, limit_lengths, report, show_errors
 from console.ui.history import diff_table
+from console.ui.keymap import save_key
 from console.ui.session import require_live_session
 
 URL_LABELS = {
@@ -103,10 +104,6 @@ MONETIZATION_LABELS = {
 STATE_COLOURS = {"draft": "grey-7", "scheduled": "info", "published": "positive", "unpublished": "warning"}
 ACCESS_COLOURS = {"FREE": "positive", "BASIC": "primary", "PREMIUM": "amber-9"}
 DEFAULT_COLOURS = ("#263238", "#4FC3F7")
-PREVENT_BROWSER_SAVE = (
-    "<script>document.addEventListener('keydown', function (e) {"
-    " if ((e.ctrlKey || e.metaKey) && (e.key === 's' || e.key === 'S')) e.preventDefault(); });</script>"
-)
 
 
 # --- pure helpers ----------------------------------------------------------------------------------------
@@ -1140,16 +1137,10 @@ def build(info: SessionInfo, video_id: int | None) -> None:
             ui.button("Close", on_click=dialog.close).props("flat")
         dialog.open()
 
-    # --- keyboard: Ctrl+S (or ⌘S) saves from anywhere on the page, inputs included ---------------------------------
-
-    async def on_key(e: KeyEventArguments) -> None:
-        pressed = e.action.keydown and not e.action.repeat and (e.modifiers.ctrl or e.modifiers.meta)
-        if pressed and str(e.key.name).lower() == "s":
-            await save()
+    # --- keyboard: Ctrl+S (or ⌘S) saves from anywhere on the page, inputs included; the sheet lists it ------------
 
     if editable:
-        ui.add_head_html(PREVENT_BROWSER_SAVE)
-        ui.keyboard(on_key=on_key, ignore=[]).mark("editor-keys")
+        save_key(save, mark="editor-keys", description="Save the video")
     show(loaded)  # the fields already hold the stored values
 
     # --- unsaved changes: kept in this browser, offered back after a reload --------------------------------------

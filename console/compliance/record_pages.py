@@ -17,12 +17,11 @@ from datetime import date, datetime
 from typing import Any
 
 from nicegui import run, ui
-from nicegui.events import KeyEventArguments, UploadEventArguments
+from nicegui.events import UploadEventArguments
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.audit.service import iter_diff
-from console.catalog.editor import PREVENT_BROWSER_SAVE
 from console.catalog.page_parts import confirm_in, show_conflict
 from console.compliance import records, scan_route, worklist
 from console.compliance.document_dialog import DocumentEditDialog
@@ -38,6 +37,7 @@ from console.ui.form_state import NOTHING_TO_SAVE, FormState, clear_sent
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import clear_errors, guarded, limit_length, limit_lengths, report
 from console.ui.history import diff_table
+from console.ui.keymap import save_key
 from console.ui.page import staff_page
 from console.ui.session import require_live_session
 
@@ -96,7 +96,7 @@ ACTION_LABELS = {
     "legal_record.scan_download": "Scan downloaded",
     "legal_record.delete": "Record deleted",
 }
-READS = {"legal_record.view", "legal_record.scan_view", "legal_record.scan_download"}
+READS = frozenset(records.READ_ACTIONS)
 HISTORY_COLUMNS: list[dict[str, Any]] = [
     {"name": "when", "label": "When (UTC)", "field": "when", "align": "left"},
     {"name": "who", "label": "Who", "field": "who", "align": "left"},
@@ -994,16 +994,10 @@ def build(info: SessionInfo, performer_id: int) -> None:
             action=act,
         )
 
-    # --- keyboard: Ctrl+S (or ⌘S) saves the identity form ------------------------------------------------------
-
-    async def on_key(e: KeyEventArguments) -> None:
-        pressed = e.action.keydown and not e.action.repeat and (e.modifiers.ctrl or e.modifiers.meta)
-        if pressed and str(e.key.name).lower() == "s":
-            await save()
+    # --- keyboard: Ctrl+S (or ⌘S) saves the identity form; the sheet lists it --------------------------------------
 
     if can_edit:
-        ui.add_head_html(PREVENT_BROWSER_SAVE)
-        ui.keyboard(on_key=on_key, ignore=[]).mark("record-keys")
+        save_key(save, mark="record-keys", description="Save the identity form")
 
     # --- unsaved changes: kept on the server (legal data never rests in the browser), offered back ----------------
 

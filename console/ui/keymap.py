@@ -8,6 +8,9 @@ and `?` lists both (this page's first). One `ui.keyboard` (the frame's) feeds `d
 Keys are ignored while an input, select, textarea or button has the focus (`ui.keyboard`'s `ignore` list, checked
 in the browser), so typing a reason never triggers an action. A page cannot take the keys the frame needs
 (`?`, `/`, `g` and Escape) and a key is registered once per page.
+
+Ctrl+S (⌘S) must work while typing, so it has its own listener: `save_key(self.save, mark="editor-keys")` wires it
+and lists it on the sheet. A key some other listener handles is listed with `describe("Ctrl+S", "Save")`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from nicegui import Client, ui
+from nicegui.events import KeyEventArguments
 
 RESERVED = frozenset({"?", "/", "g", "Escape"})
 PAGE_SECTION = "This page"
+SAVE_LABEL = "Ctrl+S"
+# Keeps the browser's own "Save page as" from opening on Ctrl+S / ⌘S (the key's listener saves the form instead).
+PREVENT_BROWSER_SAVE = (
+    "<script>document.addEventListener('keydown', function (e) {"
+    " if ((e.ctrlKey || e.metaKey) && (e.key === 's' || e.key === 'S')) e.preventDefault(); });</script>"
+)
 GLOBAL_SECTION = "Everywhere"
 
 
@@ -48,6 +58,12 @@ class KeyMap:
         if any(b.key == key for b in self._page):
             raise ValueError(f"{key!r} is already registered on this page")
         self._page.append(Binding(label or key, description, key, handler))
+
+    def describe(self, label: str, description: str) -> None:
+        """List a page key that another listener handles (no handler here: `dispatch` never runs it)."""
+        if any(b.label == label for b in self._page):
+            raise ValueError(f"{label!r} is already listed on this page")
+        self._page.append(Binding(label, description, None, None))
 
     def add_global(
         self, label: str, description: str, handler: Callable[[], Any] | None = None, *, key: str | None = None
@@ -112,3 +128,19 @@ def page_keys() -> KeyMap:
     if keymap is None:
         keymap = _maps[client] = KeyMap()
     return keymap
+
+
+def save_key(save: Callable[[], Any], *, mark: str, description: str = "Save") -> ui.keyboard:
+    """Ctrl+S (⌘S on a Mac) runs `save` from anywhere on the page, inputs included (its own `ui.keyboard` with an
+    empty `ignore` list), the browser's Save dialog stays shut, and the shortcut sheet lists it under this page."""
+
+    async def on_key(e: KeyEventArguments) -> None:
+        pressed = e.action.keydown and not e.action.repeat and (e.modifiers.ctrl or e.modifiers.meta)
+        if pressed and str(e.key.name).lower() == "s":
+            result = save()
+            if inspect.isawaitable(result):
+                await result
+
+    page_keys().describe(SAVE_LABEL, description)
+    ui.add_head_html(PREVENT_BROWSER_SAVE)
+    return ui.keyboard(on_key=on_key, ignore=[]).mark(mark)

@@ -25,6 +25,7 @@ from console.catalog.models import Video
 from console.compliance.fixtures import compliant_video
 from console.config import get_settings
 from console.errors import Forbidden, ValidationFailed
+from tests.moderation.page_helpers import click, press, texts, wait_gone, wait_shown
 from tests.ui.helpers import (
     all_elements,
     all_marked,
@@ -516,6 +517,29 @@ async def test_ctrl_s_saves(content_user: User) -> None:
     }
     user.find(marker="editor-keys").trigger("key", key)
     await wait_until(lambda: _stored(video_id).title == "After", what="the save")
+
+
+async def test_the_shortcut_sheet_lists_ctrl_s_where_it_saves(content_user: User, make_staff, create_user) -> None:
+    user = content_user
+    video_id = _video("Sheet")
+    await user.open(f"/catalog/{video_id}")
+    await user.should_see(marker="editor-keys")
+    press(user, "?")
+    await wait_shown(user, "shortcut-sheet")
+    listed = dict(zip(texts(user, "shortcut-key"), texts(user, "shortcut-what"), strict=True))
+    assert listed["Ctrl+S"] == "Save the video"
+    assert texts(user, "shortcut-key").index("Ctrl+S") < texts(user, "shortcut-key").index("?")  # this page's keys
+    click(user, "shortcut-close")
+    await wait_gone(user, "shortcut-sheet")
+
+    _, email = make_staff("moderator")  # read only: no Ctrl+S, none listed
+    user = create_user()
+    await sign_in_and_wait(user, email)
+    await user.open(f"/catalog/{video_id}")
+    await user.should_see(marker="video-read-only")
+    press(user, "?")
+    await wait_shown(user, "shortcut-sheet")
+    assert "Ctrl+S" not in texts(user, "shortcut-key")
 
 
 # --- read-only staff ----------------------------------------------------------------------------------------

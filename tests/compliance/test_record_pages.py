@@ -25,6 +25,7 @@ from console.compliance import records, scan_route, vault
 from console.compliance.fixtures import sample_scan, verified_record
 from console.compliance.models import ComplianceHold, IdDocument, IdScan, LegalRecord, PerformerName
 from tests.catalog.factories import audit_mark, events_since, make_performer, make_published_video
+from tests.moderation.page_helpers import press, texts, wait_shown
 from tests.ui.helpers import all_marked, current_path, element, shown, sign_in_and_wait, wait_until
 
 CLERK_EMAIL = "clara.clerk@test.example"
@@ -172,6 +173,18 @@ async def test_view_writes_an_audit_event(clerk_user: User, clerk_actor: Actor) 
 
 
 # --- amend ----------------------------------------------------------------------------------------------------------
+
+
+async def test_the_shortcut_sheet_lists_ctrl_s_on_the_record(clerk_user: User, clerk_actor: Actor) -> None:
+    user = clerk_user
+    pid = make_performer("Sheet")
+    _record(pid, clerk_actor)
+    await _open(user, pid)
+    await user.should_see(marker="record-keys")
+    press(user, "?")
+    await wait_shown(user, "shortcut-sheet")
+    listed = dict(zip(texts(user, "shortcut-key"), texts(user, "shortcut-what"), strict=True))
+    assert listed["Ctrl+S"] == "Save the identity form"
 
 
 async def test_amend_with_ctrl_s_and_a_stale_save_keeps_the_input(clerk_user: User, clerk_actor: Actor) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 from nicegui.testing import User
@@ -11,9 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from console import db
+from console.actor import ClientInfo
 from console.audit import anchor, verify_worker
-from console.audit.service import VerifyResult, count_events
+from console.audit.service import VerifyResult, count_events, record
 from console.audit.verify_worker import chain_check
+from tests.audit.test_chain import staff
 from tests.audit.test_checkpoints import delete_newest
 from tests.conftest import IS_POSTGRES
 from tests.ui.helpers import (
@@ -21,8 +24,11 @@ from tests.ui.helpers import (
     caption,
     element,
     is_shown,
+    rows,
     shown,
     sign_in_and_wait,
+    table,
+    wait_for_caption,
     wait_for_rows,
     wait_until,
 )
@@ -181,6 +187,103 @@ async def test_event_details_show_the_change(admin_user: User) -> None:
     assert by_field["email"]["after"] == "mona@test.example"
     assert by_field["roles"]["after"] == '["moderator"]'
     assert "password_hash" not in by_field
+
+
+# --- changes, reads or all --------------------------------------------------------------------------------------
+
+READS_WRITTEN = ["legal_record.view", "compliance.export", "legal_record.scan_view", "legal_record.view"]
+CHANGES_WRITTEN = 30  # video.update events, besides the two staff.create and the sign-in the fixture writes
+
+
+@pytest.fixture
+def mixed_log(admin_user: User) -> User:
+    """Reads written between changes: a 2257 record viewed, an export, a scan shown."""
+    compliance = staff("cora@test.example", "compliance", staff_id=77)
+    with db.session_scope() as session:
+        for i in range(CHANGES_WRITTEN):
+            record(session, staff("carl@test.example", "content", staff_id=78), "video.update", "video", i)
+            if i % 8 == 3:
+                read = READS_WRITTEN[i // 8]
+                record(session, compliance, read, "legal_record", i, reason="inspection")
+    return admin_user
+
+
+def _actions(found: list[dict]) -> set[str]:
+    return {r["action"] for r in found}
+
+
+def _choose(user: User, kind: str) -> None:
+    toggle = element(user, "audit-kind")
+    with user.client:  # type: ignore[union-attr]
+        toggle.value = kind
+
+
+async def test_changes_are_shown_by_default_without_reads(mixed_log: User) -> None:
+    user = mixed_log
+    await user.open("/audit")
+    changes = CHANGES_WRITTEN + 3
+    await wait_for_caption(user, f"1–25 of {changes}")
+    assert element(user, "audit-kind").value == "changes"
+    assert _actions(rows(user)) == {"video.update"}
+    with db.session_scope() as session:
+        assert count_events(session) == changes + len(READS_WRITTEN)  # the reads are there, just not shown
+
+    wanted = {"rowsPerPage": 25, "sortBy": None, "descending": True}
+    user.find(marker="paged-table").trigger("request", {"pagination": {**wanted, "page": 2}})
+    await wait_for_caption(user, f"26–{changes} of {changes}")
+    page_two = rows(user)
+    assert _actions(page_two) == {"video.update", "staff.create", "auth.login"}  # sign-ins are not reads
+    ids = [r["id"] for r in page_two]
+    assert ids == sorted(ids, reverse=True)
+    assert table(user).pagination["page"] == 2
+
+
+async def test_reads_shows_only_reads(mixed_log: User) -> None:
+    user = mixed_log
+    await user.open("/audit")
+    await wait_for_caption(user, f"1–25 of {CHANGES_WRITTEN + 3}")
+    _choose(user, "reads")
+    await wait_for_caption(user, f"1–4 of {len(READS_WRITTEN)}")
+    found = rows(user)
+    assert [r["action"] for r in found] == list(reversed(READS_WRITTEN))
+    assert {r["actor"] for r in found} == {"cora@test.example"}
+
+    user.find(marker="audit-action").type("compliance.").trigger("keydown.enter")  # the kind stays applied
+    await wait_for_caption(user, "1–1 of 1")
+    assert [r["action"] for r in rows(user)] == ["compliance.export"]
+
+
+async def test_all_shows_changes_and_reads(mixed_log: User) -> None:
+    user = mixed_log
+    await user.open("/audit")
+    await wait_for_caption(user, f"1–25 of {CHANGES_WRITTEN + 3}")
+    _choose(user, "all")
+    total = CHANGES_WRITTEN + 3 + len(READS_WRITTEN)
+    await wait_for_caption(user, f"1–25 of {total}")
+    assert _actions(rows(user)) == {"video.update", "legal_record.view", "compliance.export", "legal_record.scan_view"}
+    user.find(marker="paged-table").trigger(
+        "request", {"pagination": {"rowsPerPage": 50, "sortBy": None, "descending": True, "page": 1}}
+    )
+    await wait_for_caption(user, f"1–{total} of {total}")
+    assert len(rows(user)) == total
+    _choose(user, "changes")
+    await wait_for_caption(user, f"1–{CHANGES_WRITTEN + 3} of {CHANGES_WRITTEN + 3}")  # the page size is kept
+
+
+async def test_ip_cells_are_never_cut(admin_user: User) -> None:
+    user = admin_user
+    with db.session_scope() as session:
+        ipv6 = "2001:0db8:85a3:0000:0000:8a2e:0370:7334"
+        who = replace(staff("ivy@test.example", "admin", staff_id=79), client=ClientInfo(ip=ipv6, user_agent="test"))
+        record(session, who, "config.set", "system_config", "maintenance")
+    await user.open("/audit")
+    found = await wait_for_rows(user, lambda found: any(r["ip"] == ipv6 for r in found), "the IPv6 event")
+    assert found[0]["ip"] == ipv6  # whole, not shortened on the server
+    slot = table(user).slots["body-cell-ip"].template
+    assert slot is not None and "white-space: nowrap" in slot and ':title="props.value"' in slot
+    for name in ("actor", "entity", "changes"):  # long cells ellipsise and show the whole value on hover
+        template = table(user).slots[f"body-cell-{name}"].template
+        assert template is not None and 'class="ellipsis"' in template and ':title="props.value"' in template
 
 
 async def test_moderator_gets_403_on_audit(user: User, make_staff) -> None:

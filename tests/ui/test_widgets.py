@@ -51,6 +51,21 @@ def test_keymap_refuses_global_keys_and_duplicates() -> None:
     assert [key for _, key, _ in keys.listing()] == ["d"]
 
 
+async def test_keymap_lists_a_key_another_listener_handles() -> None:
+    keys = KeyMap()
+    keys.add("j", "Move down", lambda: None)
+    keys.describe("Ctrl+S", "Save the video")
+    keys.add_global("?", "Show this sheet", lambda: None, key="?")
+    assert keys.listing() == [
+        (PAGE_SECTION, "j", "Move down"),
+        (PAGE_SECTION, "Ctrl+S", "Save the video"),
+        (GLOBAL_SECTION, "?", "Show this sheet"),
+    ]
+    assert await keys.dispatch("s") is False  # listed only: save_key's own listener saves
+    with pytest.raises(ValueError, match="already listed"):
+        keys.describe("Ctrl+S", "Save again")
+
+
 # --- filter bar ----------------------------------------------------------------------------------------------
 
 

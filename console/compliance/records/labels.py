@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from console.audit.models import READ_ACTIONS as AUDIT_READ_ACTIONS
+
 STATUS_LABELS = {
     "incomplete": "Incomplete",
     "pending_verification": "Pending verification",
@@ -46,7 +48,8 @@ LEGAL_FACTS = ("legal_first_name", "legal_middle_name", "legal_last_name", "date
 EARLIEST_DOB = date(1900, 1, 1)
 
 
-READ_ACTIONS = ("legal_record.view", "legal_record.scan_view", "legal_record.scan_download")
+# A record's reads (viewed, a scan shown or downloaded): the audit log's one list, narrowed to legal records.
+READ_ACTIONS = tuple(sorted(a for a in AUDIT_READ_ACTIONS if a.startswith("legal_record.")))
 
 
 NAME_MAX = 120  # each legal name
