@@ -1,7 +1,8 @@
 """The publishing gate: every path that makes a video public asks `publish_blockers()` first.
 
 Each check returns the reasons it refuses (empty when satisfied). The catalog registers its own
-checks here (the video's own fields; an episode's series must be published and not deleted); the compliance area registers the 2257 checks with `register_check()` at import, so the
+checks here (the video's own fields; an episode's series must be published and not deleted); the
+compliance area registers the 2257 checks with `register_check()` at import, so the
 editor, bulk publish, import and the scheduler all get them without knowing they exist.
 """
 

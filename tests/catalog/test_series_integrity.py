@@ -11,6 +11,7 @@ import pytest
 
 from console.actor import SYSTEM, Actor
 from console.catalog import series, service
+from console.catalog.models import Season
 from console.db import session_scope, utcnow
 from console.errors import Forbidden, RuleViolation
 from tests.catalog.factories import audit_mark, events_since, load_video, make_collection, make_publishable_video
@@ -90,7 +91,7 @@ def test_a_deleted_series_blocks_its_episodes(show: Show, content: Actor) -> Non
 
 
 def test_bulk_publish_refuses_episodes_of_an_unpublished_series_per_row(show: Show, content: Actor) -> None:
-    series_id, _, (first, second) = show
+    _, _, (first, second) = show
     movie = make_publishable_video()
     mark = audit_mark()
     with session_scope() as session:
@@ -109,6 +110,20 @@ def test_bulk_publish_of_a_series_with_its_episodes_publishes_the_series_first(s
     assert result.refused == {}
     assert sorted(result.changed) == sorted([series_id, first, second])
     assert {_state(v) for v in (series_id, first, second)} == {"published"}
+
+
+def test_bulk_publish_takes_the_series_first_even_when_its_id_is_higher(show: Show, content: Actor) -> None:
+    _, season_id, (first, second) = show
+    later = make_publishable_video(kind="series")  # created after the episodes: the highest id of the selection
+    with session_scope() as session:  # test setup: hand Season 1 to the later series
+        season = session.get(Season, season_id)
+        assert season is not None
+        season.series_id = later
+    with session_scope() as session:
+        result = service.bulk(session, actor=content, action="publish", video_ids=[first, second, later])
+    assert result.refused == {}
+    assert result.changed == [later, first, second]
+    assert {_state(v) for v in (later, first, second)} == {"published"}
 
 
 def test_bulk_schedule_of_an_episode_under_a_draft_series_is_refused(show: Show, content: Actor) -> None:

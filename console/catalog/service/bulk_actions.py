@@ -97,8 +97,8 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
 def _row_order(ids: list[int], videos: dict[int, Video], action: str) -> list[int]:
     """Series first when publishing (their episodes then pass the series check), last when deleting (their
     episodes deleted in the same selection are no longer live by then)."""
-    series_rank = 1 if action == "delete" else 0
-    return sorted(ids, key=lambda i: (series_rank if i in videos and videos[i].kind == "series" else 1 - series_rank, i))
+    last = action == "delete"
+    return sorted(ids, key=lambda i: ((i in videos and videos[i].kind == "series") == last, i))
 
 
 def _refuse_series_with_live_episodes(session: Session, series: Video) -> None:
