@@ -1,7 +1,8 @@
 """The publishing gate: every path that makes a video public asks `publish_blockers()` first.
 
 Each check returns the reasons it refuses (empty when satisfied). The catalog registers its own
-checks here; the compliance area registers the 2257 checks with `register_check()` at import, so the
+checks here (the video's own fields; an episode's series must be published and not deleted); the
+compliance area registers the 2257 checks with `register_check()` at import, so the
 editor, bulk publish, import and the scheduler all get them without knowing they exist.
 """
 
@@ -13,7 +14,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from console.catalog.models import Performer, Video, VideoPerformer
+from console.catalog.models import Performer, Season, Video, VideoPerformer
 
 Check = Callable[[Session, Video], list[str]]
 # Optional: the same check for many videos at once ({video id: reasons}), for callers that ask about many.
@@ -124,3 +125,38 @@ def _catalog_check_many(session: Session, videos: Sequence[Video]) -> dict[int, 
 
 
 register_check("catalog", _catalog_check, batch=_catalog_check_many)
+
+
+def _series_reason(title: str, state: str, deleted: bool) -> list[str]:
+    if deleted:
+        return [f"its series “{title}” is deleted; restore and publish the series first"]
+    if state != "published":
+        return [f"its series “{title}” is not published ({state}); publish the series first"]
+    return []
+
+
+def _series_check_many(session: Session, videos: Sequence[Video]) -> dict[int, list[str]]:
+    """An episode is public only under a public series: the series (through the season) must be published and
+    not deleted. One round trip per 1,000 episodes; other videos pass."""
+    seasons = {video.id: video.season_id for video in videos if video.season_id is not None}
+    found: dict[int, list[str]] = {video.id: [] for video in videos}
+    season_ids = sorted(set(seasons.values()))
+    series: dict[int, tuple[str, str, bool]] = {}
+    for start in range(0, len(season_ids), 1_000):
+        rows = session.execute(
+            select(Season.id, Video.title, Video.state, Video.deleted_at.is_not(None))
+            .join(Video, Video.id == Season.series_id)
+            .where(Season.id.in_(season_ids[start : start + 1_000]))
+        )
+        series.update({season_id: (title, state, deleted) for season_id, title, state, deleted in rows.tuples()})
+    for video_id, season_id in seasons.items():
+        if season_id in series:
+            found[video_id] = _series_reason(*series[season_id])
+    return found
+
+
+def _series_check(session: Session, video: Video) -> list[str]:
+    return _series_check_many(session, [video])[video.id]
+
+
+register_check("series", _series_check, batch=_series_check_many)

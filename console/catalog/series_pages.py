@@ -31,6 +31,7 @@ from console.catalog.series import (
     step_episode,
     update_season,
 )
+from console.catalog.series_notice import SeriesNotice
 from console.catalog.service import TITLE_MAX
 from console.db import session_scope
 from console.errors import ConsoleError, NotFound
@@ -126,18 +127,6 @@ def build(info: SessionInfo, series_id: int) -> None:
                 "dense unelevated color=primary no-caps"
             ).mark("season-add")
         ui.button("Reload", icon="refresh", on_click=lambda: reload()).props("dense flat no-caps").mark("season-reload")
-    if data["deleted"]:
-        ui.label("This series is deleted: restore it from the catalog list to change its seasons.").classes(
-            "text-warning text-sm"
-        ).mark("series-deleted")
-    elif not editable:
-        ui.label("Read only: your roles can view the catalog but not change it.").classes("text-sm opacity-70").mark(
-            "series-read-only"
-        )
-    elif data["seasons"]:
-        ui.label("Move episodes with the arrows, or focus a row (Tab) and press Alt+↑ / Alt+↓.").classes(
-            "text-xs opacity-70"
-        )
     dialog_host = ui.element("div")
 
     # --- running service calls ----------------------------------------------------------------------------
@@ -165,6 +154,7 @@ def build(info: SessionInfo, series_id: int) -> None:
         state["data"] = fresh
         heading.text = fresh["title"]
         await listing.refresh()
+        notice.unpublish_all.refresh()
         if focus is not None and focus in episode_rows:
             row = episode_rows[focus]
             row.client.run_javascript(FOCUS_JS % int(row.id))
@@ -501,4 +491,6 @@ def build(info: SessionInfo, series_id: int) -> None:
                         for index, episode in enumerate(season["episodes"]):
                             episode_row(episode, index, last)
 
+    notice = SeriesNotice(actor, lambda: state["data"], editable=editable, host=dialog_host, act=act, reload=reload)
+    notice.build()
     listing()

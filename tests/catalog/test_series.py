@@ -647,6 +647,13 @@ def test_an_episode_publishes_only_through_the_gate(show: tuple[int, int, int], 
     with session_scope() as session:
         service.set_performers(session, actor=SYSTEM, video_id=episode_id, performer_ids=performers)
         _paperwork(session, episode_id)
+    # An episode is public only under a public series (test_series_integrity.py): complete and publish the series.
+    form, version = editor_form(show[0], collection_id=collection_id, thumbnail_url=f"{CDN}/show/thumb.jpg")
+    with session_scope() as session:
+        service.update_video(session, actor=SYSTEM, video_id=show[0], data=form, expected_version=version)
+        service.set_performers(session, actor=SYSTEM, video_id=show[0], performer_ids=performers)
+        _paperwork(session, show[0])
+        service.publish(session, actor=SYSTEM, video_id=show[0])
     mark = audit_mark()
     with session_scope() as session:
         service.publish(session, actor=content, video_id=episode_id)

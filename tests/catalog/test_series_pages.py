@@ -394,3 +394,46 @@ async def test_seasons_page_needs_catalog_read(user: User, make_staff) -> None:
     await user.open(f"/catalog/{series_id}/seasons")
     await user.should_see(marker="forbidden")
     await user.should_not_see(marker="season-list")
+
+
+# --- unpublishing all episodes (the step before deleting a series) -------------------------------------------
+
+
+def _make_live(*video_ids: int) -> None:
+    """Test setup: mark episodes published without the gate (the gate's series rule has its own tests)."""
+    with db.session_scope() as session:
+        for video_id in video_ids:
+            video = session.get(Video, video_id)
+            assert video is not None
+            video.state, video.published_at = "published", db.utcnow()
+
+
+def _states(video_ids: list[int]) -> list[str]:
+    with db.session_scope() as session:
+        return [session.get(Video, v).state for v in video_ids]  # type: ignore[union-attr]
+
+
+async def test_unpublish_all_episodes_takes_the_live_ones_down_after_confirmation(content_user: User) -> None:
+    user = content_user
+    series_id, _, episodes = _show()
+    _make_live(episodes[0], episodes[2])
+    await _open(user, series_id)
+    await user.should_see("2 episodes are published or scheduled")
+    user.find(marker="series-unpublish-episodes").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation")
+    await user.should_see("Unpublish all 2 live episodes of “Harbor”?")
+    assert _states(episodes) == ["published", "draft", "published"]  # nothing before the confirmation
+    user.find(marker="confirm-ok").click()
+    await wait_until(lambda: user.notify.contains("Unpublished 2 episodes."), what="the result")
+    assert _states(episodes) == ["unpublished", "draft", "unpublished"]
+    events = _events("video.unpublish")
+    assert sorted(int(e.entity_id) for e in events) == [episodes[0], episodes[2]]
+    assert {e.actor_label for e in events} == {CONTENT_EMAIL}
+    await wait_until(lambda: not all_marked(user, "series-unpublish-episodes"), what="the button gone")
+
+
+async def test_unpublish_all_is_not_offered_without_live_episodes(content_user: User) -> None:
+    user = content_user
+    series_id, _, _ = _show()
+    await _open(user, series_id)
+    await user.should_not_see(marker="series-unpublish-episodes")

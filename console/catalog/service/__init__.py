@@ -36,6 +36,7 @@ from console.catalog.service.publishing import (
     schedule,
     take_down,
     unpublish,
+    unpublish_episodes,
 )
 from console.catalog.service.reading import (
     SORTABLE,
@@ -85,6 +86,7 @@ __all__ = [
     "set_performers",
     "take_down",
     "unpublish",
+    "unpublish_episodes",
     "update_video",
     "validate_video_data",
     "video_history",

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.audit.service import record
 from console.catalog.gate import publish_blockers, publish_blockers_many
-from console.catalog.models import ACCESS_LEVELS, Collection, Video, VideoPerformer
+from console.catalog.models import ACCESS_LEVELS, Collection, Season, Video, VideoPerformer
 from console.catalog.service.counters import _recount_collections, _recount_performers
 from console.catalog.service.fields import BULK_MAX, video_view
 from console.catalog.service.publishing import PublishRefused, _make_public
@@ -58,16 +58,20 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
     videos = {v.id: v for v in session.execute(select(Video).where(Video.id.in_(ids)).with_for_update()).scalars()}
     touched_collections: set[int | None] = set()
     gate_answers: dict[int, list[str]] = {}
+    with_series = any(v.kind == "series" for v in videos.values())
     if action in ("publish", "schedule"):
         # One gate question for the whole selection (the rows are locked, and publishing one video does not
-        # change what the gate says about another), instead of a few round trips per row.
+        # change what the gate says about another — except a series about its episodes: when the selection
+        # holds a series, its series rows go first and episodes ask the gate again at their turn).
         asking = [v for v in videos.values() if not (action == "publish" and v.state == "published")]
         gate_answers = publish_blockers_many(session, asking)
-    for video_id in ids:
+    for video_id in _row_order(ids, videos, action) if with_series else ids:
         video = videos.get(video_id)
         if video is None:
             result.refused[video_id] = "does not exist"
             continue
+        if with_series and video.kind == "episode":
+            gate_answers.pop(video_id, None)
         try:
             if action in NEEDS_SAVEPOINT:
                 with session.begin_nested():
@@ -88,6 +92,35 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
         linked = select(VideoPerformer.performer_id).where(VideoPerformer.video_id.in_(result.changed))
         _recount_performers(session, set(session.execute(linked).scalars()))
     return result
+
+
+def _row_order(ids: list[int], videos: dict[int, Video], action: str) -> list[int]:
+    """Series first when publishing (their episodes then pass the series check), last when deleting (their
+    episodes deleted in the same selection are no longer live by then)."""
+    last = action == "delete"
+    return sorted(ids, key=lambda i: ((i in videos and videos[i].kind == "series") == last, i))
+
+
+def _refuse_series_with_live_episodes(session: Session, series: Video) -> None:
+    """A series is deleted only once none of its episodes is public or scheduled: deleting it by mistake must not
+    take dozens of episodes off the platform without anyone asking for it. Unpublishing them is one click away
+    (the seasons page's "Unpublish all episodes", or a bulk unpublish)."""
+    live = session.execute(
+        select(func.count())
+        .select_from(Video)
+        .join(Season, Season.id == Video.season_id)
+        .where(
+            Season.series_id == series.id,
+            Video.deleted_at.is_(None),
+            Video.state.in_(("published", "scheduled")),
+        )
+    ).scalar_one()
+    if live:
+        episodes = f"{live} episode{'s are' if live != 1 else ' is'}"
+        raise RuleViolation(
+            f"the series “{series.title}” cannot be deleted while {episodes} published or scheduled; unpublish "
+            "them first (Seasons page → Unpublish all episodes), then delete the series"
+        )
 
 
 # Actions that can refuse a row after changing it (the gate re-check after a move), so they need a savepoint.
@@ -159,6 +192,8 @@ def _bulk_one(
     elif action == "delete":
         if video.deleted_at is not None:
             return False
+        if video.kind == "series":
+            _refuse_series_with_live_episodes(session, video)
         video.deleted_at = utcnow()
         if video.state in ("published", "scheduled"):
             video.state, video.publish_at = "unpublished", None

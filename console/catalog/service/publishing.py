@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from console.actor import Actor
 from console.audit.service import record
 from console.catalog.gate import publish_blockers
-from console.catalog.models import Video
+from console.catalog.models import Season, Video
 from console.catalog.service.editing import _locked_video
 from console.catalog.service.fields import video_view
 from console.db import dialect_name, utcnow
-from console.errors import RuleViolation, ValidationFailed
+from console.errors import NotFound, RuleViolation, ValidationFailed
 from console.staff.permissions import Permission, require
 
 
@@ -100,6 +100,33 @@ def _unpublish(
     session.flush()
     record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason=reason)
     return video
+
+
+def unpublish_episodes(session: Session, *, actor: Actor, series_id: int, reason: str | None = None) -> list[int]:
+    """Take every published or scheduled episode of a series off the platform (one audit event per episode), the
+    step before deleting the series. Returns the ids unpublished (none: nothing changes)."""
+    require(actor, Permission.CATALOG_PUBLISH)
+    series = session.get(Video, series_id)
+    if series is None:
+        raise NotFound(f"Video #{series_id} does not exist.")
+    if series.kind != "series":
+        raise RuleViolation(f"“{series.title}” is a {series.kind}, not a series: it has no episodes.")
+    episodes = session.execute(
+        select(Video)
+        .join(Season, Season.id == Video.season_id)
+        .where(Season.series_id == series.id, Video.deleted_at.is_(None), Video.state.in_(("published", "scheduled")))
+        .order_by(Video.id)
+        .with_for_update(of=Video)
+    ).scalars()
+    why = reason or f"all episodes of the series “{series.title}” unpublished"
+    done = []
+    for video in episodes:
+        before = video_view(video)
+        video.state, video.publish_at = "unpublished", None
+        session.flush()
+        record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason=why)
+        done.append(video.id)
+    return done
 
 
 def republish_after_appeal(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
