@@ -271,7 +271,7 @@ class CampaignPage:
         await self.reload()
 
     async def confirm_end(self, ad: Any) -> None:
-        with ui.dialog() as dialog, ui.card().mark("ad-end-dialog"):
+        with self.host, ui.dialog() as dialog, ui.card().mark("ad-end-dialog"):  # not in the row a reload replaces
             ui.label(f"End ad #{int(ad.id)} “{ad.name}” for good? It will never run again and cannot be edited.")
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=lambda: dialog.submit(False)).props("flat").mark("ad-end-cancel")
