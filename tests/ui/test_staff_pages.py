@@ -350,3 +350,24 @@ async def test_stale_save_shows_the_conflict_and_the_next_save_wins(admin_user: 
     with db.session_scope() as session:
         staff = session.get(Staff, mona_id)
         assert staff is not None and staff.name == "Mona Mine"
+
+
+async def test_dialogs_are_deleted_after_closing(admin_user: User, make_staff) -> None:
+    user = admin_user
+    mona_id, _ = make_staff("moderator", email="mona@test.example", name="Mona Moderator")
+    await _open_new_dialog(user)
+    user.find(marker="new-cancel").click()
+    await wait_until(lambda: not all_marked(user, "new-email"), what="the cancelled dialog to be deleted")
+
+    await _open_edit(user, "mona@test.example")
+    user.find(marker="edit-reset-password").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation")
+    user.find(marker="confirm-ok").click()
+    await wait_until(lambda: shown(user, "secret-line"), what="the temporary password")
+    assert not all_marked(user, "edit-save") and not all_marked(user, "confirm-ok")  # both dialogs are gone
+    temporary = element(user, "secret-line").text
+    with db.session_scope() as session:
+        staff = session.get(Staff, mona_id)
+        assert staff is not None and verify_password(staff.password_hash, temporary)
+    user.find(marker="secret-done").click()
+    await wait_until(lambda: not all_marked(user, "secret-line"), what="the password dialog to be deleted")
