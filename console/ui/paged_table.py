@@ -23,7 +23,7 @@ PAGE_SIZES = [25, 50, 100, 200]
 # the row's own text reaches the browser as data and Vue renders it as text.
 OPEN_ROW_CLASS = "(row) => 'console-open-row' + (row.cursor ? ' console-row-cursor' : '')"
 OPEN_CELL = """<q-td :props="props" auto-width>
-  <q-btn flat dense no-caps size="sm" color="primary" icon-right="chevron_right" label="Open"
+  <q-btn flat dense no-caps no-wrap size="sm" color="primary" icon-right="chevron_right" label="Open"
     :aria-label="'Open ' + props.row.%s" @click.stop="() => $parent.$emit('open', props.row)" /></q-td>"""
 
 
