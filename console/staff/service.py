@@ -70,15 +70,34 @@ def _check_version(staff: Staff, expected_version: int | None) -> None:
         )
 
 
-def _active_admin_count(session: Session) -> int:
-    admins = session.execute(select(Staff.roles).where(Staff.is_active.is_(True)).with_for_update()).scalars().all()
+LAST_ADMIN = "This is the last active administrator. Make another staff member an administrator first."
+OWN_ACCOUNT = "You cannot deactivate your own account."
+
+
+def _active_admin_count(session: Session, *, lock: bool = True) -> int:
+    query = select(Staff.roles).where(Staff.is_active.is_(True))
+    admins = session.execute(query.with_for_update() if lock else query).scalars().all()
     return sum(1 for roles in admins if Role.ADMIN.value in roles)
 
 
 def _guard_last_admin(session: Session, staff: Staff, *, keeps_admin: bool, stays_active: bool) -> None:
     was_admin = staff.is_active and Role.ADMIN.value in staff.roles
     if was_admin and not (keeps_admin and stays_active) and _active_admin_count(session) <= 1:
-        raise RuleViolation("This is the last active administrator. Make another staff member an administrator first.")
+        raise RuleViolation(LAST_ADMIN)
+
+
+def deactivation_refusal(session: Session, *, actor: Actor, staff_id: int) -> str | None:
+    """Why `set_active(active=False)` would refuse this account today (its own account, the last active
+    administrator), or None. Pages use it to disable the control and say why; `set_active` checks again."""
+    require(actor, Permission.STAFF_MANAGE)
+    staff = _get(session, staff_id)
+    if not staff.is_active:
+        return None
+    if staff.id == actor.staff_id:
+        return OWN_ACCOUNT
+    if Role.ADMIN.value in staff.roles and _active_admin_count(session, lock=False) <= 1:
+        return LAST_ADMIN
+    return None
 
 
 @dataclass(frozen=True)
@@ -175,7 +194,7 @@ def set_active(
         return staff
     if not active:
         if staff.id == actor.staff_id:
-            raise RuleViolation("You cannot deactivate your own account.")
+            raise RuleViolation(OWN_ACCOUNT)
         _guard_last_admin(session, staff, keeps_admin=True, stays_active=False)
     before = public_view(staff)
     staff.is_active = active

@@ -347,6 +347,34 @@ def test_you_cannot_deactivate_yourself(admin: Actor, make_staff: MakeStaff) -> 
     assert audit_count() == before
 
 
+def test_deactivation_refusal_says_what_set_active_would_refuse(
+    admin: Actor, make_staff: MakeStaff, actor_for: ActorFor
+) -> None:
+    """The page disables Deactivate with this reason; it must be the reason `set_active` gives."""
+    root = admin.staff_id or 0
+    mod_id, _ = make_staff("moderator")
+
+    def refusal(actor: Actor, staff_id: int) -> str | None:
+        with session_scope() as session:
+            return service.deactivation_refusal(session, actor=actor, staff_id=staff_id)
+
+    def refused_with(actor: Actor, staff_id: int) -> str:
+        with session_scope() as session, pytest.raises(RuleViolation) as info:
+            service.set_active(session, actor=actor, staff_id=staff_id, active=False)
+        return info.value.message
+
+    assert refusal(admin, mod_id) is None
+    assert refusal(SYSTEM, root) == refused_with(SYSTEM, root) == service.LAST_ADMIN
+    second_id, _ = make_staff("admin")
+    assert refusal(SYSTEM, root) is None  # two active administrators
+    assert refusal(admin, root) == refused_with(admin, root) == service.OWN_ACCOUNT
+    with session_scope() as session:
+        service.set_active(session, actor=admin, staff_id=mod_id, active=False)
+    assert refusal(admin, mod_id) is None  # a deactivated account is reactivated, not deactivated
+    with session_scope() as session, pytest.raises(Forbidden):
+        service.deactivation_refusal(session, actor=actor_for(mod_id), staff_id=second_id)
+
+
 # --- deactivation, reactivation, sessions ----------------------------------------------------------
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import func, select
 
@@ -12,10 +14,14 @@ from console import db
 from console.audit.models import AuditEvent
 from console.staff.models import Staff
 from console.staff.passwords import verify_password
+from tests.moderation.page_helpers import press
 from tests.ui.helpers import (
+    all_marked,
     element,
+    rows,
     shown,
     sign_in_and_wait,
+    table,
     wait_for_rows,
     wait_until,
 )
@@ -200,3 +206,168 @@ async def test_executive_gets_403_on_members(user: User, make_staff) -> None:
     await user.should_see(marker="forbidden")
     await user.should_not_see(marker="member-search")
     await user.should_not_see(marker="paged-table")
+
+
+# --- rows that look and work like openers (issue 13: "staff rows do not look clickable") -------------------------
+
+
+def _edit_name(user: User) -> str:
+    return str(element(user, "edit-name").value)
+
+
+async def _open_list(user: User, count: int) -> list[dict]:
+    await user.open("/staff")
+    return await wait_for_rows(user, lambda found: len(found) == count, f"{count} staff rows")
+
+
+async def test_rows_show_the_pointer_a_hover_and_an_open_button(admin_user: User, make_staff) -> None:
+    user = admin_user
+    make_staff("moderator", email="mona@test.example", name="Mona Moderator")
+    found = await _open_list(user, 2)
+    staff_table = table(user)
+    row_class = staff_table.props[":table-row-class-fn"]
+    assert "console-open-row" in row_class and "console-row-cursor" in row_class
+    css = (Path(__file__).resolve().parents[2] / "assets" / "console.css").read_text()
+    assert ".console-table tbody tr { cursor: pointer; }" in css
+    assert "tr.console-open-row:hover > td { background" in css
+    assert "tr.console-row-cursor > td { background" in css
+    open_cell = staff_table.slots["body-cell-open"].template or ""
+    assert 'label="Open"' in open_cell and "$emit('open', props.row)" in open_cell and "@click.stop" in open_cell
+    assert [c["name"] for c in staff_table.columns][-1] == "open"
+
+    mona = next(r for r in found if r["email"] == "mona@test.example")
+    user.find(marker="paged-table").trigger("open", mona)  # what the row's Open button sends
+    await wait_until(lambda: shown(user, "edit-save"), what="the edit dialog")
+    assert _edit_name(user) == "Mona Moderator"
+
+
+async def test_j_k_and_enter_open_the_highlighted_row(admin_user: User, make_staff) -> None:
+    user = admin_user
+    make_staff("moderator", email="mona@test.example", name="Mona Moderator")
+    make_staff("finance", email="finn@test.example", name="Finn Finance")
+    await _open_list(user, 3)
+
+    def highlighted() -> list[str]:
+        return [r["email"] for r in rows(user) if r["cursor"]]
+
+    press(user, "Enter")
+    await wait_until(lambda: user.notify.contains("Highlight a staff member first (j / k)."), what="the hint")
+    assert not all_marked(user, "edit-save")
+    press(user, "j")
+    await wait_until(lambda: highlighted() == ["finn@test.example"], what="the first row highlighted")
+    press(user, "j")
+    await wait_until(lambda: highlighted() == ["mona@test.example"], what="the second row")
+    press(user, "j")
+    await wait_until(lambda: highlighted() == ["root@test.example"], what="the last row")
+    press(user, "j")  # stays on the last row
+    press(user, "k")
+    await wait_until(lambda: highlighted() == ["mona@test.example"], what="back up")
+    press(user, "Enter")
+    await wait_until(lambda: shown(user, "edit-save"), what="the edit dialog")
+    assert _edit_name(user) == "Mona Moderator"
+
+    user.find(marker="edit-close").click()
+    await wait_until(lambda: not all_marked(user, "edit-save"), what="the closed dialog to be deleted")
+    press(user, "?")
+    await wait_until(lambda: shown(user, "shortcut-sheet"), what="the shortcut sheet")
+    listed = [str(e.text) for e in all_marked(user, "shortcut-what")]
+    assert "Open the highlighted staff member" in listed and "Move the highlight down" in listed
+
+
+# --- controls the rules would refuse are disabled, with the reason (issue 13) -----------------------------------
+
+
+def _staff_changes() -> int:
+    with db.session_scope() as session:
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action.startswith("staff."))
+        return int(session.execute(query).scalar_one())
+
+
+async def _open_edit(user: User, email: str) -> None:
+    found = await wait_for_rows(user, lambda found: any(r["email"] == email for r in found), email)
+    row = next(r for r in found if r["email"] == email)
+    user.find(marker="paged-table").trigger("rowClick", [{}, row, 0])
+    await wait_until(lambda: shown(user, "edit-save"), what="the edit dialog")
+
+
+async def test_own_account_cannot_be_deactivated_and_says_why(admin_user: User, make_staff) -> None:
+    user = admin_user
+    make_staff("moderator", email="mona@test.example", name="Mona Moderator")
+    await user.open("/staff")
+    await _open_edit(user, "root@test.example")
+    toggle = element(user, "edit-toggle-active")
+    assert toggle.text == "Deactivate" and toggle.enabled is False
+    why = element(user, "edit-toggle-active-why")
+    assert toggle in why.descendants()
+    tips = [e for e in why.descendants() if isinstance(e, ui.tooltip)]
+    assert [t.text for t in tips] == ["You cannot deactivate your own account."]
+    # Every other control of one's own account works: nothing else is disabled.
+    for marker in ("edit-name", "edit-roles", "edit-save", "edit-reset-password", "edit-close"):
+        assert element(user, marker).enabled, marker
+
+    user.find(marker="edit-close").click()
+    await wait_until(lambda: not all_marked(user, "edit-save"), what="the closed dialog to be deleted")
+    await _open_edit(user, "mona@test.example")
+    assert element(user, "edit-toggle-active").enabled is True
+    assert not all_marked(user, "edit-toggle-active-why")
+
+
+async def test_refused_save_keeps_the_input_and_says_why_in_the_form(admin_user: User) -> None:
+    user = admin_user
+    await user.open("/staff")
+    await _open_edit(user, "root@test.example")
+    before = _staff_changes()
+    element(user, "edit-roles").value = ["moderator"]  # the last administrator drops the admin role
+    user.find(marker="edit-name").clear().type("Root Renamed")
+    user.find(marker="edit-save").click()
+    [summary] = all_marked(user, "edit-summary")
+    await wait_until(lambda: summary.visible, what="the refusal in the form")
+    assert summary.text == "This is the last active administrator. Make another staff member an administrator first."
+    assert shown(user, "edit-save")  # the dialog stays open with the input as typed
+    assert element(user, "edit-roles").value == ["moderator"] and _edit_name(user) == "Root Renamed"
+    with db.session_scope() as session:
+        root = session.execute(select(Staff).where(Staff.email == "root@test.example")).scalar_one()
+        assert (root.name, root.roles) == ("Root Admin", ["admin"])  # one unit of work: the rename rolled back
+    assert _staff_changes() == before
+
+
+async def test_stale_save_shows_the_conflict_and_the_next_save_wins(admin_user: User, make_staff) -> None:
+    user = admin_user
+    mona_id, _ = make_staff("moderator", email="mona@test.example", name="Mona Moderator")
+    await user.open("/staff")
+    await _open_edit(user, "mona@test.example")
+    with db.session_scope() as session:  # someone else renames her meanwhile
+        staff = session.get(Staff, mona_id)
+        assert staff is not None
+        staff.name = "Mona Elsewhere"
+    user.find(marker="edit-name").clear().type("Mona Mine")
+    user.find(marker="edit-save").click()
+    await wait_until(lambda: shown(user, "edit-conflict"), what="the conflict panel")
+    assert [str(e.text) for e in all_marked(user, "edit-conflict-stored")] == ["Mona Elsewhere"]
+    assert _edit_name(user) == "Mona Mine"
+    user.find(marker="edit-save").click()  # saving again acts on the stored version
+    await wait_until(lambda: not all_marked(user, "edit-save"), what="the dialog to close and be deleted")
+    with db.session_scope() as session:
+        staff = session.get(Staff, mona_id)
+        assert staff is not None and staff.name == "Mona Mine"
+
+
+async def test_dialogs_are_deleted_after_closing(admin_user: User, make_staff) -> None:
+    user = admin_user
+    mona_id, _ = make_staff("moderator", email="mona@test.example", name="Mona Moderator")
+    await _open_new_dialog(user)
+    user.find(marker="new-cancel").click()
+    await wait_until(lambda: not all_marked(user, "new-email"), what="the cancelled dialog to be deleted")
+
+    await _open_edit(user, "mona@test.example")
+    user.find(marker="edit-reset-password").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation")
+    user.find(marker="confirm-ok").click()
+    await wait_until(lambda: shown(user, "secret-line"), what="the temporary password")
+    assert not all_marked(user, "edit-save") and not all_marked(user, "confirm-ok")  # both dialogs are gone
+    temporary = element(user, "secret-line").text
+    with db.session_scope() as session:
+        staff = session.get(Staff, mona_id)
+        assert staff is not None and verify_password(staff.password_hash, temporary)
+    user.find(marker="secret-done").click()
+    await wait_until(lambda: not all_marked(user, "secret-line"), what="the password dialog to be deleted")
