@@ -2,12 +2,12 @@
 """Known shape offenders in console/ (see tests/test_code_shape.py); this list may only shrink."""
 
 FUNCTIONS: dict[str, int] = {
-    'console/catalog/editor.py::build': 931,
-    'console/compliance/record_pages.py::build': 741,
+    'console/catalog/editor.py::build': 925,
+    'console/compliance/record_pages.py::build': 735,
     'console/catalog/performer_pages.py::register': 511,
     'console/catalog/performer_pages.py::register.performer_profile': 451,
-    'console/catalog/series_pages.py::build': 384,
     'console/compliance/production_pages.py::register': 388,
+    'console/catalog/series_pages.py::build': 384,
     'console/catalog/pages.py::register': 307,
     'console/catalog/pages.py::register.catalog_page': 292,
     'console/compliance/production_pages.py::register.production_page': 278,
@@ -22,14 +22,12 @@ FUNCTIONS: dict[str, int] = {
     'console/catalog/demo.py::scale_catalog': 121,
     'console/ui/auth_pages.py::register.login_page': 116,
     'console/compliance/production_pages.py::register.custodian_page': 106,
-    'console/audit/pages.py::register': 101,
-    'console/audit/pages.py::register.audit_page': 99,
     'console/catalog/demo.py::seed_catalog_demo': 87,
 }
 
 MODULES: dict[str, int] = {
-    'console/catalog/editor.py': 1190,
-    'console/compliance/record_pages.py': 1134,
+    'console/catalog/editor.py': 1181,
+    'console/compliance/record_pages.py': 1128,
     'console/catalog/performer_pages.py': 706,
     'console/compliance/production_pages.py': 565,
     'console/moderation/scale.py': 545,
