@@ -482,4 +482,4 @@ def test_the_gate_loads_the_2257_checks_even_when_only_the_catalog_is_imported()
         "print(','.join(gate.registered_checks()))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    assert out.stdout.strip().split(",") == ["catalog", "compliance_2257"]
+    assert out.stdout.strip().split(",") == ["catalog", "series", "compliance_2257"]
