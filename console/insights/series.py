@@ -39,6 +39,12 @@ class Change:
             return "down"
         return "flat"
 
+    def tone(self, *, lower_is_better: bool = False) -> str:
+        """"good", "bad" or "flat": the direction read against what the metric wants."""
+        if self.direction == "flat":
+            return "flat"
+        return "good" if (self.direction == "up") != lower_is_better else "bad"
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -49,6 +55,7 @@ class Kpi:
     previous: float | None = None
     unit: str = ""
     definition: str = ""
+    lower_is_better: bool = False  # churn, refunds, failures, backlog: a rise is shown as bad news
 
     @property
     def change(self) -> Change | None:

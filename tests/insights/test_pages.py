@@ -13,6 +13,7 @@ from sqlalchemy import select
 from console.audit.models import AuditEvent
 from console.db import session_scope
 from tests.insights import money_fixture
+from tests.insights.test_kpi_tone import LOWER_IS_BETTER, expected_class
 from tests.moderation.page_helpers import click, signed_in, texts, type_into, wait_shown
 from tests.ui.helpers import all_elements, all_marked, element, wait_until
 
@@ -56,6 +57,11 @@ async def test_executive_sees_every_tab_and_no_edit_control(user: User, make_sta
     assert gross["layout"]["height"] == 300 and gross["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
     assert any(t == "Net revenue" for t in texts(user, "insights-kpi-name"))
     assert texts(user, "insights-kpi-change")  # a change against the previous period on every tile
+    names, changes = texts(user, "insights-kpi-name"), all_marked(user, "insights-kpi-change")
+    coloured = [(n, c) for n, c in zip(names, changes, strict=True) if c.text and c.text[0] in "▲▼▶"]
+    assert any(n in LOWER_IS_BETTER and c.text[0] == "▲" for n, c in coloured), "no rising lower-is-better tile"
+    for name, change in coloured:  # a rising refund or churn rate reads red, a rising revenue green
+        assert expected_class(name, change.text[0]) in change.classes, (name, change.text, change.classes)
     assert any("Gross" in line for line in definitions(user))
     assert any("Stripe" in line for line in definitions(user))
     await wait_shown(user, "insights-chart-cohorts")  # the tabs load one after the other

@@ -17,16 +17,23 @@ from console.insights.series import Kpi, Series
 from console.paging import Page, PageRequest
 
 
-def series_kpi(fn: Callable[..., list[Series]], name: str, *, how: str = "total", label: str | None = None) -> Any:
+def series_kpi(
+    fn: Callable[..., list[Series]],
+    name: str,
+    *,
+    how: str = "total",
+    label: str | None = None,
+    lower_is_better: bool = False,
+) -> Any:
     """A KPI read off one series of `fn`: its total over the period, or its last point (a balance like MRR)."""
 
     def load(session: Session, *, actor: Actor, period: Period, grain: Grain) -> Kpi:
         found = {s.name: s for s in fn(session, actor=actor, period=period, grain=grain)}
         series = found.get(name)
         if series is None:
-            return Kpi(label or name, None)
+            return Kpi(label or name, None, lower_is_better=lower_is_better)
         value = series.total if how == "total" else (series.points[-1][1] if series.points else None)
-        return Kpi(label or name, value, None, series.unit, series.definition)
+        return Kpi(label or name, value, None, series.unit, series.definition, lower_is_better)
 
     return load
 

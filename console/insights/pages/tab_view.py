@@ -4,7 +4,7 @@ and a "Definitions" expansion. Reads run off the event loop on the read session 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -21,6 +21,9 @@ from console.insights.pages.specs import ChartSpec, TabSpec, load_kpis, load_ser
 from console.insights.series import Kpi, Series
 from console.ui import theme
 from console.ui.forms import report
+
+# a change reads green when it is good news for the metric, red when bad (a rising churn is red)
+TONE_CLASSES = {"good": "text-positive", "bad": "text-negative", "flat": "opacity-70"}
 
 
 @dataclass
@@ -108,7 +111,7 @@ class TabView:
                 self.tile(current, before)
 
     def tile(self, kpi: Kpi, before: Kpi | None) -> None:
-        merged = Kpi(kpi.name, kpi.value, before.value if before else kpi.previous, kpi.unit, kpi.definition)
+        merged = replace(kpi, previous=before.value if before else kpi.previous)
         change = merged.change
         with ui.card().classes("p-3 min-w-[180px] gap-0").mark("insights-kpi") as card:
             ui.label(kpi.name).classes("text-xs opacity-70").mark("insights-kpi-name")
@@ -118,7 +121,7 @@ class TabView:
             else:
                 arrow = {"up": "▲", "down": "▼", "flat": "▶"}[change.direction]
                 pct = "—" if change.percent is None else f"{change.percent:+.1f} %"
-                colour = {"up": "text-positive", "down": "text-negative", "flat": "opacity-70"}[change.direction]
+                colour = TONE_CLASSES[change.tone(lower_is_better=kpi.lower_is_better)]
                 text = f"{arrow} {pct} ({fmt_value(change.absolute, kpi.unit)}) vs {self.state.kpi_baseline.label()}"
                 ui.label(text).classes(f"text-xs {colour}").mark("insights-kpi-change")
         card.tooltip(kpi.definition or kpi.name)

@@ -26,7 +26,7 @@ def revenue_tab() -> TabSpec:
         EXEC,
         kpis=(
             KpiSpec("gross", adapters.series_kpi(money.revenue, "Gross", label="Gross revenue")),
-            KpiSpec("refunds", adapters.series_kpi(money.revenue, "Refunds")),
+            KpiSpec("refunds", adapters.series_kpi(money.revenue, "Refunds", lower_is_better=True)),
             KpiSpec("net", adapters.series_kpi(money.revenue, "Net", label="Net revenue")),
             KpiSpec("refund_rate", money.refund_rate),
             KpiSpec("failed_payment_rate", money.failed_payment_rate),

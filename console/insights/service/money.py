@@ -133,7 +133,9 @@ def refund_rate(
 ) -> Kpi:
     require(actor, Permission.INSIGHTS_READ)
     now, before = _totals(session, period, currency), _totals(session, previous(period), currency)
-    return Kpi("Refund rate", _ratio(now[1], now[0]), _ratio(before[1], before[0]), "%", DEFINITIONS["refund_rate"])
+    return Kpi(
+        "Refund rate", _ratio(now[1], now[0]), _ratio(before[1], before[0]), "%", DEFINITIONS["refund_rate"], True
+    )
 
 
 def failed_payment_rate(
@@ -147,6 +149,7 @@ def failed_payment_rate(
         _ratio(before[3], before[2] + before[3]),
         "%",
         DEFINITIONS["failed_payment_rate"],
+        lower_is_better=True,
     )
 
 

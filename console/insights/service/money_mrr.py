@@ -146,7 +146,7 @@ def subscriber_churn(
     require(actor, Permission.INSIGHTS_READ)
     now = _churn_fraction(session, _months(period), currency)
     before = _churn_fraction(session, _months(previous(period)), currency)
-    return Kpi("Subscriber churn", _pct(now), _pct(before), "%", MRR_DEFINITIONS["subscriber_churn"])
+    return Kpi("Subscriber churn", _pct(now), _pct(before), "%", MRR_DEFINITIONS["subscriber_churn"], True)
 
 
 def _revenue_churn(session: Session, months: list[date], currency: str, net: bool) -> float | None:
@@ -173,6 +173,7 @@ def revenue_churn(
             _pct(_revenue_churn(session, earlier, currency, net)),
             "%",
             MRR_DEFINITIONS[key],
+            lower_is_better=True,
         )
         for label, key, net in (
             ("Gross revenue churn", "revenue_churn_gross", False),

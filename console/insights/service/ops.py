@@ -82,7 +82,7 @@ def on_hold(session: Session, *, actor: Actor, period: Period, grain: Grain | No
     require_tab(actor)
     h = ComplianceHold
     held = session.scalar(select(func.count(func.distinct(h.video_id))).where(h.released_at.is_(None)))
-    return Kpi("videos on hold", float(held or 0), None, "videos", DEFINITIONS["on_hold"])
+    return Kpi("videos on hold", float(held or 0), None, "videos", DEFINITIONS["on_hold"], True)
 
 
 def _views_per_day(session: Session, period: Period) -> list[tuple[date, int, int]]:

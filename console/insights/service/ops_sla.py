@@ -196,7 +196,7 @@ def sla_times(session: Session, *, actor: Actor, period: Period, grain: Grain | 
         before = _histogram(_metric(session, metric, previous(period)))
         for q in (0.5, 0.9):
             value, prev = _hours(percentile_minutes(now, q)), _hours(percentile_minutes(before, q))
-            out.append(Kpi(f"time to {label} p{int(q * 100)}", value, prev, "h", DEFINITIONS_SLA[metric]))
+            out.append(Kpi(f"time to {label} p{int(q * 100)}", value, prev, "h", DEFINITIONS_SLA[metric], True))
     return out
 
 
@@ -249,8 +249,10 @@ def backlog_kpis(session: Session, *, actor: Actor, period: Period, grain: Grain
     d = DEFINITIONS_SLA["backlog"]
     oldest_now, oldest_before = now.get("oldest_minutes"), before.get("oldest_minutes")
     return [
-        Kpi("backlog", float(now["open"]) if now else None, float(before["open"]) if before else None, "cases", d),
-        Kpi("oldest case", _hours(oldest_now), _hours(oldest_before), "h", d),
+        Kpi(
+            "backlog", float(now["open"]) if now else None, float(before["open"]) if before else None, "cases", d, True
+        ),
+        Kpi("oldest case", _hours(oldest_now), _hours(oldest_before), "h", d, True),
     ]
 
 
@@ -300,8 +302,8 @@ def sla_breaches(session: Session, *, actor: Actor, period: Period, grain: Grain
     (b_now, all_now), (b_before, all_before) = counts(period), counts(previous(period))
     d = DEFINITIONS_SLA["sla_breaches"]
     return [
-        Kpi("SLA breaches", float(b_now), float(b_before), "cases", d),
-        Kpi("breach rate", _ratio(b_now, all_now), _ratio(b_before, all_before), "%", d),
+        Kpi("SLA breaches", float(b_now), float(b_before), "cases", d, True),
+        Kpi("breach rate", _ratio(b_now, all_now), _ratio(b_before, all_before), "%", d, True),
     ]
 
 
