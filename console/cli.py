@@ -263,7 +263,39 @@ def cmd_records(args: argparse.Namespace) -> int:
     migrate.upgrade(None)
     if args.records_cmd == "sweep":
         return _records_sweep()
+    if args.records_cmd == "rekey":
+        return _records_rekey()
     return _records_export(args)
+
+
+def _records_rekey() -> int:
+    """`records rekey`: everything under an old records key moved to the current one; exit 4 if some cannot be."""
+    from console.db import session_scope
+    from console.records_rekey import rekey_records
+
+    def report(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\rID scans {done:,}/{total:,}".ljust(40), end="", file=sys.stderr, flush=True)
+
+    with session_scope() as session:
+        result = rekey_records(session, actor=cli_actor(), progress=report)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(
+        f"ID scans: {result.scans_moved:,} re-encrypted, {result.scans_current:,} already under the current key. "
+        f"TOTP secrets: {result.secrets_moved:,} re-encrypted, {result.secrets_current:,} already current."
+    )
+    if result.complete:
+        print("Everything is under CONSOLE_RECORDS_KEY: CONSOLE_RECORDS_OLD_KEYS can be removed.")
+        return 0
+    if result.scans_missing:
+        print(f"Scan files missing (restore them from backup, then run again): ids {result.scans_missing[:20]}")
+    if result.scans_unreadable or result.secrets_unreadable:
+        print(
+            "No configured key opens these (add the key they were stored with to CONSOLE_RECORDS_OLD_KEYS and run "
+            f"again): scan ids {result.scans_unreadable[:20]}, staff ids {result.secrets_unreadable[:20]}"
+        )
+    return 4
 
 
 def _records_sweep() -> int:

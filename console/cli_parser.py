@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="ask the publishing gate about every public video now and put those the 2257 checks refuse on hold "
         "(exit 3 if any was held)",
     )
+    records_sub.add_parser(
+        "rekey",
+        help="re-encrypt ID scans and TOTP secrets still under a key of CONSOLE_RECORDS_OLD_KEYS with "
+        "CONSOLE_RECORDS_KEY (exit 4 if something no configured key opens)",
+    )
     _add_billing_parser(sub)
     add_ads_parser(sub)
     add_insights_parser(sub)

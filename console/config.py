@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     lockout_window_minutes: int = Field(default=15, ge=1)
     scheduler_seconds: int = Field(default=30, ge=0)  # 0 turns the scheduled-publishing job off
     records_key: str | None = None  # Fernet key for 2257 ID scans; development generates var/records.key
+    # earlier records keys, comma-separated: still read (decrypt) until `records rekey` has re-encrypted everything
+    records_old_keys: str | None = None
     records_retention_years: int = Field(default=7, ge=1, le=100)  # 28 CFR 75.4
     records_scan_max_mb: int = Field(default=15, ge=1, le=200)
     moderation_claim_minutes: int = Field(default=15, ge=1, le=24 * 60)  # how long a claimed case stays someone's
@@ -110,6 +112,20 @@ class Settings(BaseSettings):
             path.write_bytes(Fernet.generate_key())
             path.chmod(0o600)
         return path.read_bytes().strip()
+
+    def effective_old_records_keys(self) -> list[bytes]:
+        """CONSOLE_RECORDS_OLD_KEYS: keys that only decrypt, oldest last; each checked like the current key."""
+        from cryptography.fernet import Fernet
+
+        keys = [k.strip() for k in (self.records_old_keys or "").split(",") if k.strip()]
+        for position, key in enumerate(keys, start=1):
+            try:
+                Fernet(key.encode())
+            except ValueError as exc:
+                raise ConfigError(
+                    f"CONSOLE_RECORDS_OLD_KEYS: key {position} is not a valid Fernet key (32 url-safe base64 bytes)."
+                ) from exc
+        return [k.encode() for k in keys]
 
     @property
     def storage_path(self) -> Path:

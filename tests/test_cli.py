@@ -96,7 +96,18 @@ def test_seed_scale_bulk_inserts_members() -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["migrate"], ["seed"], ["staff"], ["staff", "create"], ["audit"], ["audit", "verify"], ["bench"], ["serve"]],
+    [
+        [],
+        ["migrate"],
+        ["seed"],
+        ["staff"],
+        ["staff", "create"],
+        ["audit"],
+        ["audit", "verify"],
+        ["bench"],
+        ["serve"],
+        ["records", "rekey"],
+    ],
 )
 def test_every_command_has_help(argv, capsys) -> None:
     with pytest.raises(SystemExit) as exc:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken, MultiFernet
 from PIL import Image, UnidentifiedImageError
 
 from console.config import get_settings
@@ -39,7 +39,7 @@ class StoredScan:
     sha256: str
 
 
-def fernet() -> Fernet:
+def fernet() -> MultiFernet:
     """The records key's Fernet (console/crypto.py): the same key protects staff TOTP secrets."""
     return records_fernet()
 
@@ -117,3 +117,21 @@ def discard(storage_name: str) -> None:
     """Remove a stored file (only after its row is gone: used when a transaction that stored it fails)."""
     with contextlib.suppress(FileNotFoundError):
         _path(storage_name).unlink()
+
+
+def read_token(storage_name: str) -> bytes:
+    """The encrypted bytes of a stored scan, as on disk (key rotation reads them without decrypting)."""
+    return _path(storage_name).read_bytes()
+
+
+def replace_token(storage_name: str, token: bytes) -> None:
+    """Swap a scan's encrypted bytes for `token` (the same scan under another key): written aside, then renamed
+    over the old file, so a crash leaves the old or the new file and never half of one."""
+    target = _path(storage_name)
+    partial = target.with_name(f".{storage_name}.rekey")
+    with open(partial, "wb") as out:
+        out.write(token)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(partial, 0o600)
+    os.replace(partial, target)
