@@ -93,9 +93,25 @@ class PagedTable:
         rows = self.table.rows
         if not rows:
             return
-        self.cursor = max(0, min(len(rows) - 1, self.cursor + step))
+        self.highlight(max(0, min(len(rows) - 1, self.cursor + step)))
+
+    def highlight(self, index: int) -> None:
+        """Put the highlight on row `index` of this page (-1: none); rows show it through their "cursor" value."""
+        rows = self.table.rows
+        self.cursor = index if rows else -1
         for i, row in enumerate(rows):
             row["cursor"] = i == self.cursor
+        self.table.update()
+
+    def toggle_selected(self, row: dict[str, Any]) -> None:
+        """Tick or untick one row for a bulk action (x on the highlighted row)."""
+        selected = self.table.selected
+        ids = {r["id"] for r in selected}
+        self.table.selected = [r for r in selected if r["id"] != row["id"]] if row["id"] in ids else [*selected, row]
+        self.table.update()
+
+    def clear_selected(self) -> None:
+        self.table.selected = []
         self.table.update()
 
     def highlighted(self) -> dict[str, Any] | None:

@@ -28,7 +28,12 @@ REASON_LABEL = "Reason (required; kept in the audit log)"
 REASON_REQUIRED = "Reason is required"
 
 
-class ReasonDialog:
+class ActionDialog:
+    """What every confirm-with-input dialog shares: placed in the page's host, a title and message, the conflict
+    panel, a summary line, Cancel/OK with a spinner while the action runs (one at a time), the service's refusals
+    shown inside (the dialog stays open, the input kept) and the dialog deleted once closed. A subclass builds its
+    inputs in `body()`, checks them in `problems()` and says what `on_confirm` receives in `values()`."""
+
     def __init__(
         self,
         title: str,
@@ -36,18 +41,16 @@ class ReasonDialog:
         *,
         ok_label: str = "Confirm",
         danger: bool = False,
-        reason_label: str = REASON_LABEL,
-        reason: str = "",
-        max_length: int = 1000,
         conflict_labels: dict[str, str] | None = None,
         yours_heading: str = "When you opened it",
-        keep_note: str = "Your reason is kept. Confirm again to act on what is stored now, or cancel.",
+        keep_note: str = "Your input is kept. Confirm again to act on what is stored now, or cancel.",
         host: ui.element | None = None,
         mark: str = "reason",
     ) -> None:
         self.mark = mark
         self.busy = False
-        self._on_confirm: Callable[[str], Awaitable[bool]] | None = None
+        self._on_confirm: Callable[..., Awaitable[bool]] | None = None
+        self.fields: dict[str, Any] = {}
         with host if host is not None and not host.is_deleted else nullcontext():
             self.dialog = ui.dialog().mark(f"{mark}-dialog")
         with self.dialog, ui.card().classes("min-w-[440px] max-w-[90vw] gap-2").mark(f"{mark}-card"):
@@ -57,15 +60,7 @@ class ReasonDialog:
             self.conflict = ConflictPanel(
                 conflict_labels or {}, yours_heading=yours_heading, keep_note=keep_note, mark=f"{mark}-conflict"
             )
-            self.extra = ui.column().classes("w-full gap-1 p-0")
-            self.reason = (
-                ui.textarea(reason_label, value=reason)
-                .props("dense autogrow outlined")
-                .classes("w-full")
-                .mark(f"{mark}-input")
-            )
-            limit_length(self.reason, max_length, "Reason")  # a counter, never a cut
-            self.fields: dict[str, Any] = {"reason": self.reason}
+            self.body()
             self.summary = ui.label("").classes("text-negative text-sm whitespace-pre-line").mark(f"{mark}-summary")
             self.summary.visible = False
             with ui.row().classes("justify-end w-full"):
@@ -76,22 +71,33 @@ class ReasonDialog:
                     .mark(f"{mark}-ok")
                 )
 
+    def body(self) -> None:
+        """The inputs between the conflict panel and the buttons."""
+
+    def problems(self) -> bool:
+        """Checks made before the action runs; True (with the message shown) stops it."""
+        clear_errors(self.fields)
+        return False
+
+    def values(self) -> tuple[Any, ...]:
+        """What `on_confirm` is called with."""
+        return ()
+
+    def show_refusal(self, exc: ValidationFailed) -> None:
+        show_errors(exc, self.fields, self.summary)
+
     def field(self, name: str, element: Any) -> Any:
-        """Register an extra input so the service's message for `name` lands on it."""
+        """Register an input so the service's message for `name` lands on it."""
         self.fields[name] = element
         return element
-
-    @property
-    def reason_text(self) -> str:
-        return (self.reason.value or "").strip()
 
     def fail(self, message: str) -> None:
         """Show a refusal inside the dialog (it stays open, the input kept)."""
         self.summary.text = message
         self.summary.visible = True
 
-    async def ask(self, on_confirm: Callable[[str], Awaitable[bool]]) -> bool:
-        """Open; `on_confirm(reason)` runs on each confirmation and closes the dialog when it returns True.
+    async def ask(self, on_confirm: Callable[..., Awaitable[bool]]) -> bool:
+        """Open; `on_confirm(*values())` runs on each confirmation and closes the dialog when it returns True.
         Returns whether it did. The dialog is deleted afterwards either way."""
         self._on_confirm = on_confirm
         try:
@@ -103,15 +109,13 @@ class ReasonDialog:
     async def _confirm(self) -> None:
         if self.busy or self._on_confirm is None:
             return
-        clear_errors(self.fields)
         self.summary.visible = False
-        if not self.reason_text:
-            self.reason.error = REASON_REQUIRED
+        if self.problems():
             return
         self.busy = True
         self.ok.props("loading")
         try:
-            done = await self._on_confirm(self.reason_text)
+            done = await self._on_confirm(*self.values())
         finally:
             self.busy = False
             if not self.ok.is_deleted:
@@ -133,10 +137,67 @@ class ReasonDialog:
         try:
             return True, await run.io_bound(work)
         except ValidationFailed as exc:
-            show_errors(exc, self.fields, self.summary)
+            self.show_refusal(exc)
         except Conflict as exc:
             current = await on_conflict(exc) if on_conflict is not None else None
             self.conflict.show(exc, typed, current=current)
         except ConsoleError as exc:
             self.fail(exc.message)
         return False, None
+
+
+class ReasonDialog(ActionDialog):
+    def __init__(
+        self,
+        title: str,
+        message: str = "",
+        *,
+        ok_label: str = "Confirm",
+        danger: bool = False,
+        reason_label: str = REASON_LABEL,
+        reason: str = "",
+        max_length: int = 1000,
+        conflict_labels: dict[str, str] | None = None,
+        yours_heading: str = "When you opened it",
+        keep_note: str = "Your reason is kept. Confirm again to act on what is stored now, or cancel.",
+        host: ui.element | None = None,
+        mark: str = "reason",
+    ) -> None:
+        self._reason_args = (reason_label, reason, max_length)
+        super().__init__(
+            title,
+            message,
+            ok_label=ok_label,
+            danger=danger,
+            conflict_labels=conflict_labels,
+            yours_heading=yours_heading,
+            keep_note=keep_note,
+            host=host,
+            mark=mark,
+        )
+
+    def body(self) -> None:
+        label, value, max_length = self._reason_args
+        self.extra = ui.column().classes("w-full gap-1 p-0")
+        self.reason = (
+            ui.textarea(label, value=value)
+            .props("dense autogrow outlined")
+            .classes("w-full")
+            .mark(f"{self.mark}-input")
+        )
+        limit_length(self.reason, max_length, "Reason")  # a counter, never a cut
+        self.fields["reason"] = self.reason
+
+    @property
+    def reason_text(self) -> str:
+        return (self.reason.value or "").strip()
+
+    def problems(self) -> bool:
+        clear_errors(self.fields)
+        if not self.reason_text:
+            self.reason.error = REASON_REQUIRED
+            return True
+        return False
+
+    def values(self) -> tuple[Any, ...]:
+        return (self.reason_text,)

@@ -241,7 +241,7 @@ class ReviewPanel:
                         s, actor=self.actor, ad_id=ad_id, version=version, reasons=reasons, note=note
                     )
                 ),
-                seen=seen,
+                typed=seen,
                 on_conflict=self.stored_now,
             )
             return ok

@@ -88,7 +88,6 @@ class QueueView:
     def __init__(self, actor: Actor, params: dict[str, str]) -> None:
         self.actor, self.params = actor, params
         self.can_review = can(actor, Permission.ADS_REVIEW)
-        self.cursor = -1
         self.advertisers = advertiser_options(actor)
 
     def build(self) -> None:
@@ -169,70 +168,49 @@ class QueueView:
         if wanted.isascii() and wanted.isdigit() and len(wanted) < 12:
             ids = [r["id"] for r in self.table.table.rows]
             if int(wanted) in ids:
-                self.highlight(ids.index(int(wanted)))
+                self.table.highlight(ids.index(int(wanted)))
             await self.card.open(int(wanted))
         elif self.table.table.rows:
             await self.move(1)
 
     async def reload(self, *, first_page: bool = False) -> None:
+        cursor = self.table.cursor  # the highlight stays where it was (on the next ad once one is decided)
         await self.table.reload(first_page=first_page)
-        self.highlight(min(self.cursor, len(self.table.table.rows) - 1))
+        self.table.highlight(min(cursor, len(self.table.table.rows) - 1))
 
     async def apply_filter(self, _flt: QueueFilter) -> None:
-        self.cursor = -1
         self.clear_selection()
         await self.table.reload()
 
     async def after_decision(self) -> None:
         """The open ad was decided: reload the list and open the ad now under the highlight (the next one)."""
         await self.reload()
-        row = self.highlighted()
+        row = self.table.highlighted()
         if row is not None and row["id"] != self.card.ad_id:
             await self.card.open(int(row["id"]))
 
     # --- moving and selecting --------------------------------------------------------------------------------
 
-    def highlight(self, index: int) -> None:
-        rows = self.table.table.rows
-        self.cursor = index if rows else -1
-        for i, row in enumerate(rows):
-            row["cursor"] = i == self.cursor
-        self.table.table.update()
-
-    def highlighted(self) -> dict[str, Any] | None:
-        rows = self.table.table.rows
-        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
-
     async def move(self, step: int) -> None:
-        rows = self.table.table.rows
-        if not rows:
-            return
-        self.highlight(max(0, min(len(rows) - 1, self.cursor + step)))
-        row = self.highlighted()
+        self.table.move_cursor(step)
+        row = self.table.highlighted()
         if row is not None and row["id"] != self.card.ad_id:
             await self.card.open(int(row["id"]))
 
     async def click_row(self, row: dict[str, Any]) -> None:
         ids = [r["id"] for r in self.table.table.rows]
         if row.get("id") in ids:
-            self.highlight(ids.index(row["id"]))
+            self.table.highlight(ids.index(row["id"]))
             await self.card.open(int(row["id"]))
 
     def toggle_highlighted(self) -> None:
-        row = self.highlighted()
-        if row is None:
-            return
-        selected = self.table.table.selected
-        ids = {r["id"] for r in selected}
-        self.table.table.selected = (
-            [r for r in selected if r["id"] != row["id"]] if row["id"] in ids else [*selected, row]
-        )
-        self.table.table.update()
-        self.bulk_bar.refresh()
+        row = self.table.highlighted()
+        if row is not None:
+            self.table.toggle_selected(row)
+            self.bulk_bar.refresh()
 
     def clear_selection(self) -> None:
-        self.table.table.selected = []
-        self.table.table.update()
+        self.table.clear_selected()
         self.bulk_bar.refresh()
 
     # --- bulk ------------------------------------------------------------------------------------------------

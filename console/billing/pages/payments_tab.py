@@ -13,11 +13,11 @@ from console.billing.pages.common import (
     PAYMENT_KIND_LABELS,
     PAYMENT_STATUS_LABELS,
     PROVIDER_LABELS,
-    STATUS_CELL,
     col,
     money,
     status_fields,
 )
+from console.billing.pages.list_tab import ListDetailTab
 from console.billing.pages.refund_dialog import RefundDialog
 from console.billing.service import queries
 from console.billing.service.queries import PaymentFilter
@@ -25,11 +25,9 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
-from console.ui.paged_table import PagedTable
-from console.ui.work import unit_of_work
 
 if TYPE_CHECKING:
-    from console.billing.pages.view import BillingView
+    pass
 
 FILTERS = [
     FilterField("status", "Status", options={None: "Any status", **PAYMENT_STATUS_LABELS}, width="w-40"),
@@ -65,44 +63,22 @@ def row_of(p: Any) -> dict[str, Any]:
     }
 
 
-class PaymentsTab:
-    def __init__(self, view: BillingView) -> None:
-        self.view, self.actor = view, view.actor
-        self.selected: dict[str, Any] | None = None
+class PaymentsTab(ListDetailTab):
+    columns = COLUMNS
 
-    def build(self) -> None:
-        with ui.row().classes("w-full items-start gap-4 no-wrap"):
-            with ui.column().classes("grow min-w-0 gap-2"):
-                self.filters = FilterBar(
-                    PaymentFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="payments"
-                )
-                self.table = PagedTable(COLUMNS, self.fetch, on_row_click=self.select)
-                self.table.table.add_slot("body-cell-status", STATUS_CELL)
-            with ui.column().classes("w-[380px] shrink-0"):
-                self.detail()
-        ui.timer(0, self.table.reload, once=True)
+    def filters(self) -> None:
+        self.filter_bar = FilterBar(
+            PaymentFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="payments"
+        )
 
-    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
-        def work(session: Session) -> Page[dict[str, Any]]:
-            found = queries.list_payments(session, actor=self.actor, flt=self.filters.current, page=page)
-            return Page([row_of(p) for p in found.rows], found.total, found.estimated, found.request)
+    def query(self, session: Session, page: PageRequest) -> Page[Any]:
+        return queries.list_payments(session, actor=self.actor, flt=self.filter_bar.current, page=page)
 
-        return unit_of_work(work)()
-
-    async def apply_filter(self, _flt: PaymentFilter) -> None:
-        self.selected = None
-        self.detail.refresh()
-        await self.table.reload()
-
-    async def reload(self) -> None:
-        await self.table.reload(first_page=False)
+    def row_of(self, item: Any) -> dict[str, Any]:
+        return row_of(item)
 
     def focus_search(self) -> None:
-        self.filters.elements["search"].run_method("focus")
-
-    def select(self, row: dict[str, Any]) -> None:
-        self.selected = row
-        self.detail.refresh()
+        self.filter_bar.elements["search"].run_method("focus")
 
     @ui.refreshable_method
     def detail(self) -> None:

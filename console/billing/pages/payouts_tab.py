@@ -9,17 +9,16 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 from sqlalchemy.orm import Session
 
-from console.billing.pages.common import PAYOUT_STATUS_LABELS, STATUS_CELL, col, money, status_fields
+from console.billing.pages.common import PAYOUT_STATUS_LABELS, col, money, status_fields
+from console.billing.pages.list_tab import ListDetailTab
 from console.billing.service import payouts, queries
-from console.errors import Conflict
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_date
 from console.ui.forms import confirm
-from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
-from console.ui.work import call, unit_of_work
+from console.ui.work import call
 
 if TYPE_CHECKING:
     from console.billing.pages.view import BillingView
@@ -57,45 +56,22 @@ def row_of(p: Any) -> dict[str, Any]:
     }
 
 
-class PayoutsTab:
+class PayoutsTab(ListDetailTab):
+    columns = COLUMNS
+
     def __init__(self, view: BillingView) -> None:
-        self.view, self.actor = view, view.actor
+        super().__init__(view)
         self.may_act = can(self.actor, Permission.BILLING_PAYOUTS)
-        self.selected: dict[str, Any] | None = None
         self.flt = PayoutStatusFilter()
 
-    def build(self) -> None:
-        with ui.row().classes("w-full items-start gap-4 no-wrap"):
-            with ui.column().classes("grow min-w-0 gap-2"):
-                FilterBar(
-                    PayoutStatusFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="payouts"
-                )
-                self.table = PagedTable(COLUMNS, self.fetch, on_row_click=self.select)
-                self.table.table.add_slot("body-cell-status", STATUS_CELL)
-            with ui.column().classes("w-[380px] shrink-0"):
-                self.detail()
-        ui.timer(0, self.table.reload, once=True)
+    def filters(self) -> None:
+        FilterBar(PayoutStatusFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="payouts")
 
-    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
-        def work(session: Session) -> Page[dict[str, Any]]:
-            found = queries.list_payouts(session, actor=self.actor, status=self.flt.status, page=page)
-            return Page([row_of(p) for p in found.rows], found.total, found.estimated, found.request)
+    def query(self, session: Session, page: PageRequest) -> Page[Any]:
+        return queries.list_payouts(session, actor=self.actor, status=self.flt.status, page=page)
 
-        return unit_of_work(work)()
-
-    async def apply_filter(self, flt: PayoutStatusFilter) -> None:
-        self.flt = flt
-        self.select(None)
-        await self.table.reload()
-
-    async def reload(self) -> None:
-        await self.table.reload(first_page=False)
-        if self.selected is not None:
-            self.select(next((r for r in self.table.table.rows if r["id"] == self.selected["id"]), None))
-
-    def select(self, row: dict[str, Any] | None) -> None:
-        self.selected = row
-        self.detail.refresh()
+    def row_of(self, item: Any) -> dict[str, Any]:
+        return row_of(item)
 
     @ui.refreshable_method
     def detail(self) -> None:
@@ -169,24 +145,10 @@ class PayoutsTab:
             host=self.view.host,
             mark="hold",
         )
-
-        async def confirmed(reason: str) -> bool:
-            version = int((self.selected or row)["version"])
-            ok, _ = await dialog.attempt(
-                unit_of_work(
-                    lambda s: payouts.hold_payout(
-                        s, actor=self.actor, payout_id=int(row["id"]), version=version, reason=reason
-                    )
-                ),
-                typed=row,
-                on_conflict=self.after_conflict,
-            )
-            return ok
-
-        if await dialog.ask(confirmed):
-            ui.notify(f"Payout #{row['id']} held.", type="positive")
-        await self.reload()
-
-    async def after_conflict(self, _exc: Conflict) -> dict[str, Any] | None:
-        await self.reload()
-        return self.selected
+        await self.act_with_reason(
+            dialog,
+            lambda s, pid, version, reason: payouts.hold_payout(
+                s, actor=self.actor, payout_id=pid, version=version, reason=reason
+            ),
+            f"Payout #{row['id']} held.",
+        )

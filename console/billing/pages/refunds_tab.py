@@ -11,17 +11,15 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.billing.pages.approve_dialog import SNAPSHOT_LABELS, ApproveDialog
-from console.billing.pages.common import REFUND_STATUS_LABELS, STATUS_CELL, col, money, status_fields
+from console.billing.pages.common import REFUND_STATUS_LABELS, col, money, status_fields
+from console.billing.pages.list_tab import ListDetailTab
 from console.billing.service import queries, refunds
-from console.errors import Conflict
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
-from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
-from console.ui.work import unit_of_work
 
 if TYPE_CHECKING:
     from console.billing.pages.view import BillingView
@@ -64,63 +62,32 @@ def row_of(r: Any) -> dict[str, Any]:
     }
 
 
-class RefundsTab:
+class RefundsTab(ListDetailTab):
     """`mine=True`: the "Awaiting my approval" list, with the actions."""
 
+    columns = COLUMNS
+    detail_width = "w-[400px]"
+
     def __init__(self, view: BillingView, *, mine: bool) -> None:
-        self.view, self.actor, self.mine = view, view.actor, mine
+        super().__init__(view)
+        self.mine = mine
         self.may_decide = mine and can(self.actor, Permission.BILLING_APPROVE)
-        self.selected: dict[str, Any] | None = None
         self.flt = RefundStatusFilter()
 
-    def build(self) -> None:
-        with ui.row().classes("w-full items-start gap-4 no-wrap"):
-            with ui.column().classes("grow min-w-0 gap-2"):
-                if self.mine:
-                    ui.label(
-                        "Refunds above the approval threshold that someone else asked for; you cannot approve your own."
-                    ).classes("text-sm opacity-80")
-                else:
-                    FilterBar(
-                        RefundStatusFilter,
-                        FILTERS,
-                        on_apply=self.apply_filter,
-                        initial=self.view.params,
-                        mark="refunds",
-                    )
-                self.table = PagedTable(COLUMNS, self.fetch, on_row_click=self.select)
-                self.table.table.add_slot("body-cell-status", STATUS_CELL)
-            with ui.column().classes("w-[400px] shrink-0"):
-                self.detail()
-        ui.timer(0, self.table.reload, once=True)
+    def filters(self) -> None:
+        if self.mine:
+            ui.label(
+                "Refunds above the approval threshold that someone else asked for; you cannot approve your own."
+            ).classes("text-sm opacity-80")
+        else:
+            FilterBar(RefundStatusFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="refunds")
 
-    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
-        def work(session: Session) -> Page[dict[str, Any]]:
-            found = queries.list_refunds(
-                session,
-                actor=self.actor,
-                status=None if self.mine else self.flt.status,
-                awaiting_my_approval=self.mine,
-                page=page,
-            )
-            return Page([row_of(r) for r in found.rows], found.total, found.estimated, found.request)
+    def query(self, session: Session, page: PageRequest) -> Page[Any]:
+        status = None if self.mine else self.flt.status
+        return queries.list_refunds(session, actor=self.actor, status=status, awaiting_my_approval=self.mine, page=page)
 
-        return unit_of_work(work)()
-
-    async def apply_filter(self, flt: RefundStatusFilter) -> None:
-        self.flt = flt
-        self.select(None)
-        await self.table.reload()
-
-    async def reload(self) -> None:
-        await self.table.reload(first_page=False)
-        if self.selected is not None:
-            now = next((r for r in self.table.table.rows if r["id"] == self.selected["id"]), None)
-            self.select(now)
-
-    def select(self, row: dict[str, Any] | None) -> None:
-        self.selected = row
-        self.detail.refresh()
+    def row_of(self, item: Any) -> dict[str, Any]:
+        return row_of(item)
 
     @ui.refreshable_method
     def detail(self) -> None:
@@ -157,11 +124,6 @@ class RefundsTab:
 
     # --- handlers --------------------------------------------------------------------------------------------
 
-    async def current_row(self) -> dict[str, Any] | None:
-        """The selected refund's row as the list shows it now (after someone else acted on it)."""
-        await self.reload()
-        return self.selected
-
     async def approve(self) -> None:
         row = self.selected
         if row is None or require_live_session() is None:
@@ -183,22 +145,10 @@ class RefundsTab:
             mark="reject",
         )
 
-        async def confirmed(reason: str) -> bool:
-            version = int((self.selected or row)["version"])
-            ok, _ = await dialog.attempt(
-                unit_of_work(
-                    lambda s: refunds.reject_refund(
-                        s, actor=self.actor, refund_id=int(row["id"]), version=version, note=reason
-                    )
-                ),
-                typed=row,
-                on_conflict=self.after_conflict,
-            )
-            return ok
-
-        if await dialog.ask(confirmed):
-            ui.notify(f"Refund #{row['id']} rejected.", type="positive")
-        await self.reload()
-
-    async def after_conflict(self, _exc: Conflict) -> dict[str, Any] | None:
-        return await self.current_row()
+        await self.act_with_reason(
+            dialog,
+            lambda s, rid, version, reason: refunds.reject_refund(
+                s, actor=self.actor, refund_id=rid, version=version, note=reason
+            ),
+            f"Refund #{row['id']} rejected.",
+        )

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from console.actor import Actor
-from console.moderation.pages.common import unit_of_work
 from console.moderation.service import appeals
 from console.moderation.service.appeals import AppealRow
 from console.moderation.service.decisions import ACTION_LABELS
@@ -22,6 +21,7 @@ from console.ui.formatting import fmt_dt
 from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
+from console.ui.work import unit_of_work
 
 TABS = {"open": "Open", "upheld": "Upheld", "overturned": "Overturned"}
 PREVIEW = 160

@@ -23,13 +23,11 @@ from console.moderation.pages.case_actions import ActionsPanel, Preset, presets_
 from console.moderation.pages.common import (
     STATUS_LABELS,
     age_text,
-    call,
     emergency_badge,
     plural,
     status_badge,
     time_range,
     type_badge,
-    unit_of_work,
 )
 from console.moderation.service import appeals, context, decisions, priority, queue
 from console.moderation.service.context import CaseDetail
@@ -39,6 +37,7 @@ from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length
 from console.ui.keymap import page_keys
 from console.ui.reason_dialog import ReasonDialog
+from console.ui.work import call, unit_of_work
 
 
 class CaseView:

@@ -1,22 +1,18 @@
-"""What the moderation pages share: one service call in its own unit of work off the event loop, and plain-text
-formatting of cases (ages, time ranges, reasons, badges). Nothing here builds a query."""
+"""What the moderation pages share: plain-text formatting of cases (ages, time ranges, reasons, badges).
+
+Service calls go through console/ui/work.py like every area's. Nothing here builds a query."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from nicegui import run, ui
-from sqlalchemy.orm import Session
+from nicegui import ui
 
 from console.catalog.rules import format_duration
-from console.db import session_scope
 from console.moderation.models import REASONS
 from console.moderation.service.priority import REASON_LABELS
 from console.moderation.service.targets import TARGET_LABELS
-from console.ui.forms import guarded
-from console.ui.session import require_live_session
 
 T = TypeVar("T")
 
@@ -46,21 +42,6 @@ FEEDBACK_TEXT = {
     "resolved": "Thank you for your report. We reviewed it and took action under our rules.",
     "no_violation": "Thank you for your report. We reviewed it and found no violation of our rules.",
 }
-
-
-def unit_of_work(fn: Callable[[Session], T]) -> Callable[[], T]:
-    def work() -> T:
-        with session_scope() as session:
-            return fn(session)
-
-    return work
-
-
-async def call(fn: Callable[[Session], T], **guard: Any) -> tuple[bool, T | None]:
-    """One service call in its own unit of work, off the event loop; refusals become messages (forms.guarded)."""
-    if require_live_session() is None:
-        return False, None
-    return await guarded(lambda: run.io_bound(unit_of_work(fn)), **guard)
 
 
 def age_text(since: datetime | None, now: datetime) -> str:

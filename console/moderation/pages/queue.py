@@ -16,11 +16,9 @@ from console.moderation.models import ModerationCase
 from console.moderation.pages.common import (
     TYPE_COLOURS,
     age_text,
-    call,
     minutes_text,
     reasons_text,
     type_label,
-    unit_of_work,
 )
 from console.moderation.service import decisions, priority, queue
 from console.moderation.service.decisions import BulkLine
@@ -34,6 +32,7 @@ from console.ui.keymap import page_keys
 from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
+from console.ui.work import call, unit_of_work
 
 FILTERS = [
     FilterField(
@@ -127,7 +126,6 @@ class QueueView:
         self.actor, self.params = actor, params
         self.can_act = can(actor, Permission.MODERATION_ACT)
         self.metrics_data: QueueMetrics | None = None
-        self.cursor = -1
 
     def build(self) -> None:
         self.host = ui.element("div")  # dialogs live here, outside the parts that refresh
@@ -227,7 +225,6 @@ class QueueView:
         return unit_of_work(work)()
 
     async def reload(self) -> None:
-        self.cursor = -1
         await self.table.reload(first_page=False)
         ok, data = await call(lambda s: queue.metrics(s, actor=self.actor))
         if ok:
@@ -235,27 +232,16 @@ class QueueView:
             self.metrics_strip.refresh()
 
     async def apply_filter(self, _flt: CaseFilter) -> None:
-        self.cursor = -1
         self.clear_selection()
         await self.table.reload()
 
     # --- moving and opening ----------------------------------------------------------------------------------
 
     def move(self, step: int) -> None:
-        rows = self.table.table.rows
-        if not rows:
-            return
-        self.cursor = max(0, min(len(rows) - 1, self.cursor + step))
-        for i, row in enumerate(rows):
-            row["cursor"] = i == self.cursor
-        self.table.table.update()
-
-    def highlighted(self) -> dict[str, Any] | None:
-        rows = self.table.table.rows
-        return rows[self.cursor] if 0 <= self.cursor < len(rows) else None
+        self.table.move_cursor(step)
 
     def open_highlighted(self) -> None:
-        row = self.highlighted()
+        row = self.table.highlighted()
         if row is None:
             ui.notify("Highlight a case first (j / k).", type="info")
             return
@@ -266,20 +252,13 @@ class QueueView:
         ui.navigate.to(f"/moderation/cases/{int(row['id'])}")
 
     def toggle_highlighted(self) -> None:
-        row = self.highlighted()
-        if row is None:
-            return
-        selected = self.table.table.selected
-        ids = {r["id"] for r in selected}
-        self.table.table.selected = (
-            [r for r in selected if r["id"] != row["id"]] if row["id"] in ids else [*selected, row]
-        )
-        self.table.table.update()
-        self.bulk_bar.refresh()
+        row = self.table.highlighted()
+        if row is not None:
+            self.table.toggle_selected(row)
+            self.bulk_bar.refresh()
 
     def clear_selection(self) -> None:
-        self.table.table.selected = []
-        self.table.table.update()
+        self.table.clear_selected()
         self.bulk_bar.refresh()
 
     async def next_case(self) -> None:

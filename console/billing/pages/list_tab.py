@@ -1,0 +1,99 @@
+"""The shape every billing list tab shares: filters (or a note) and a server-paged list on the left, the chosen
+row's panel on the right; a reload keeps the chosen row (now as stored) and a new filter clears it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+from sqlalchemy.orm import Session
+
+from console.billing.pages.common import STATUS_CELL
+from console.errors import Conflict
+from console.paging import Page, PageRequest
+from console.ui.paged_table import PagedTable
+from console.ui.reason_dialog import ReasonDialog
+from console.ui.work import unit_of_work
+
+if TYPE_CHECKING:
+    from console.billing.pages.view import BillingView
+
+
+class ListDetailTab:
+    columns: list[dict[str, Any]]
+    detail_width = "w-[380px]"
+    detail: Any  # the subclass's @ui.refreshable_method: the chosen row's panel
+
+    def __init__(self, view: BillingView) -> None:
+        self.view, self.actor = view, view.actor
+        self.selected: dict[str, Any] | None = None
+        self.flt: Any = None
+
+    def build(self) -> None:
+        with ui.row().classes("w-full items-start gap-4 no-wrap"):
+            with ui.column().classes("grow min-w-0 gap-2"):
+                self.filters()
+                self.table = PagedTable(self.columns, self.fetch, on_row_click=self.select)
+                self.table.table.add_slot("body-cell-status", STATUS_CELL)
+            with ui.column().classes(f"{self.detail_width} shrink-0"):
+                self.detail()
+        ui.timer(0, self.table.reload, once=True)
+
+    def filters(self) -> None:
+        """What sits above the list (a FilterBar calling `apply_filter`)."""
+
+    def query(self, session: Session, page: PageRequest) -> Page[Any]:
+        """One page of the service's rows for the current filter."""
+        raise NotImplementedError
+
+    def row_of(self, item: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
+        def work(session: Session) -> Page[dict[str, Any]]:
+            found = self.query(session, page)
+            return Page([self.row_of(r) for r in found.rows], found.total, found.estimated, found.request)
+
+        return unit_of_work(work)()
+
+    async def apply_filter(self, flt: Any) -> None:
+        self.flt = flt
+        self.select(None)
+        await self.table.reload()
+
+    async def reload(self) -> None:
+        await self.table.reload(first_page=False)
+        if self.selected is not None:
+            self.select(next((r for r in self.table.table.rows if r["id"] == self.selected["id"]), None))
+
+    def select(self, row: dict[str, Any] | None) -> None:
+        self.selected = row
+        self.detail.refresh()
+
+    async def current_row(self, _exc: Conflict | None = None) -> dict[str, Any] | None:
+        """The chosen row as the list shows it now (after someone else acted on it)."""
+        await self.reload()
+        return self.selected
+
+    async def act_with_reason(
+        self, dialog: ReasonDialog, act: Callable[[Session, int, int, str], object], done: str
+    ) -> None:
+        """Ask for a reason and run `act(session, row id, version, reason)` on the chosen row: the dialog keeps the
+        reason through refusals and conflicts (then acting on the version stored now), the list reloads after."""
+        row = self.selected
+        if row is None:
+            return
+
+        async def confirmed(reason: str) -> bool:
+            version = int((self.selected or row)["version"])
+            ok, _ = await dialog.attempt(
+                unit_of_work(lambda s: act(s, int(row["id"]), version, reason)),
+                typed=row,
+                on_conflict=self.current_row,
+            )
+            return ok
+
+        if await dialog.ask(confirmed):
+            ui.notify(done, type="positive")
+        await self.reload()
