@@ -20,7 +20,7 @@ from console.ui.forms import report
 from console.ui.keymap import page_keys
 from console.ui.ordering import focus_later, move_buttons, ordered_row
 from console.ui.paged_table import PAGE_SIZES
-from console.ui.work import call
+from console.ui.work import call, read
 
 PAGE_SIZE = 25
 CURSOR = "console-cursor bg-blue-100"
@@ -170,15 +170,11 @@ class CollectionsView:
 
     async def reload(self, focus: int | None = None) -> None:
         """Read the current page again (the last one when the list shrank below it) and redraw the list."""
-        try:
-            page = await run.io_bound(load_page, self.actor, self.request)
-            if page is not None and not page.rows and page.total and self.request.page > page.last_page:
-                self.request = PageRequest(page.last_page, self.request.size)
-                page = await run.io_bound(load_page, self.actor, self.request)
-        except ConsoleError as exc:
-            report(exc)
-            return
-        if page is None:  # shutting down
+        page = await read(load_page, self.actor, self.request)
+        if page is not None and not page.rows and page.total and self.request.page > page.last_page:
+            self.request = PageRequest(page.last_page, self.request.size)
+            page = await read(load_page, self.actor, self.request)
+        if page is None:  # refused (reported) or shutting down
             return
         self.page, self.cursor = page, -1
         await self.listing.refresh()  # awaited: row_elements holds the new rows below

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -28,10 +28,8 @@ from console.catalog.performer_pages.rows import (
     reload_parts,
 )
 from console.catalog.performers import delete_performer, get_performer, performer_view, restore_performer
-from console.errors import ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.forms import report
-from console.ui.work import call
+from console.ui.work import call, read
 
 
 class PerformerProfileView:
@@ -152,12 +150,8 @@ class PerformerProfileView:
 
     async def reload(self, parts: list[Any]) -> None:
         """What is stored now, then each of `parts` (refreshable methods) redrawn."""
-        try:
-            fresh = await run.io_bound(reload_parts, self.actor, self.pid)
-        except ConsoleError as exc:
-            report(exc)
-            return
-        if fresh is None:  # shutting down
+        fresh = await read(reload_parts, self.actor, self.pid)
+        if fresh is None:  # refused (reported) or shutting down
             return
         self.stored, self.photos, self.links = fresh["view"], fresh["photos"], fresh["links"]
         for part in parts:

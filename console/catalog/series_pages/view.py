@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -17,12 +17,10 @@ from console.catalog.series_notice import SeriesNotice
 from console.catalog.series_pages.dialogs import NewEpisodeDialog, NewSeasonDialog, RenumberDialog
 from console.catalog.series_pages.rows import STATE_COLOURS, load, plural, season_heading, text
 from console.catalog.series_pages.season import SeasonEditor
-from console.errors import ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.forms import report
 from console.ui.ordering import focus_later, move_buttons, ordered_row
 from console.ui.session import require_live_session
-from console.ui.work import call
+from console.ui.work import call, read
 
 EPISODE_HEADINGS = [
     ("#", "w-10 text-right shrink-0"),
@@ -139,12 +137,8 @@ class SeasonsView:
         return await call(lambda session: fn(session, live.actor), **guard)
 
     async def reload(self, focus: int | None = None) -> None:
-        try:
-            fresh = await run.io_bound(load, self.actor, self.series_id)
-        except ConsoleError as exc:
-            report(exc)
-            return
-        if fresh is None:  # shutting down
+        fresh = await read(load, self.actor, self.series_id)
+        if fresh is None:  # refused (reported) or shutting down
             return
         self.data = fresh
         self.heading.text = fresh["title"]
