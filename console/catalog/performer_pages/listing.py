@@ -44,9 +44,10 @@ class PerformersView:
 
     def toolbar(self) -> None:
         with ui.row().classes("items-end gap-2 w-full"):
-            self.filters = FilterBar(
-                PerformerFilter, FILTERS, on_apply=self.apply, initial=self.initial, mark="performer"
-            )
+            with ui.element("div"):  # the bar's own row is as wide as this box, not the toolbar
+                self.filters = FilterBar(
+                    PerformerFilter, FILTERS, on_apply=self.apply, initial=self.initial, mark="performer"
+                )
             self.filters.elements["search"].props(f"maxlength={SEARCH_MAX}")
             ui.button("Search", icon="search", on_click=self.search).props("dense unelevated").mark(
                 "performer-search-go"
