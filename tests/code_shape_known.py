@@ -4,10 +4,7 @@
 FUNCTIONS: dict[str, int] = {
     'console/catalog/editor.py::build': 925,
     'console/compliance/record_pages.py::build': 735,
-    'console/catalog/performer_pages.py::register': 511,
-    'console/catalog/performer_pages.py::register.performer_profile': 451,
     'console/compliance/production_pages.py::register': 388,
-    'console/catalog/series_pages.py::build': 384,
     'console/catalog/pages.py::register': 307,
     'console/catalog/pages.py::register.catalog_page': 292,
     'console/compliance/production_pages.py::register.production_page': 278,
@@ -28,7 +25,6 @@ FUNCTIONS: dict[str, int] = {
 MODULES: dict[str, int] = {
     'console/catalog/editor.py': 1181,
     'console/compliance/record_pages.py': 1128,
-    'console/catalog/performer_pages.py': 706,
     'console/compliance/production_pages.py': 565,
     'console/moderation/scale.py': 545,
 }

@@ -4,6 +4,8 @@
 
 `call` checks the session is still alive, runs the function in a `session_scope()` through `run.io_bound`, and
 turns a service's refusal into a message (on the given fields, else a notification; `forms.guarded`).
+
+    fresh = await read(load, actor, series_id)   # a page's read again after a change; None: refused or shutting down
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from nicegui import run
 from sqlalchemy.orm import Session
 
 from console.db import session_scope
-from console.ui.forms import guarded
+from console.errors import ConsoleError
+from console.ui.forms import guarded, report
 from console.ui.session import require_live_session
 
 T = TypeVar("T")
@@ -41,3 +44,13 @@ async def call_own(fn: Callable[[], T], **guard: Any) -> tuple[bool, T | None]:
     if require_live_session() is None:
         return False, None
     return await guarded(lambda: run.io_bound(fn), **guard)
+
+
+async def read(fn: Callable[..., T], *args: Any) -> T | None:
+    """`fn(*args)`, a page's loader that opens its own unit of work, off the event loop. A refusal is reported
+    (`forms.report`) and gives None, as does an app that is shutting down (`run.io_bound` then returns None)."""
+    try:
+        return await run.io_bound(fn, *args)
+    except ConsoleError as exc:
+        report(exc)
+        return None

@@ -18,14 +18,11 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.forms import report
 from console.ui.keymap import page_keys
-from console.ui.ordering import move_buttons
+from console.ui.ordering import focus_later, move_buttons, ordered_row
 from console.ui.paged_table import PAGE_SIZES
-from console.ui.work import call
+from console.ui.work import call, read
 
 PAGE_SIZE = 25
-FOCUS_JS = (  # only an element id goes in: never user text in JavaScript
-    "(function f(n){const el=getElement(%d);if(el&&el.focus){el.focus();}else if(n>0){setTimeout(()=>f(n-1),20);}})(50)"
-)
 CURSOR = "console-cursor bg-blue-100"
 HEADINGS = [
     ("#", "w-6 text-right shrink-0"),
@@ -108,20 +105,9 @@ class CollectionsView:
     def row_view(self, position: int, row: dict[str, Any], last: int) -> None:
         """One collection; `position` counts from 0 over the whole list, `last` is the list's last position."""
         cid = int(row["id"])
-        with (
-            ui.row()
-            .classes(
-                "w-full items-center no-wrap gap-3 px-2 py-1 border-b border-gray-300 "
-                "focus:outline-none focus:bg-blue-100 hover:bg-gray-50"
-            )
-            .props("tabindex=0 role=listitem")
-            .mark("collection-row", f"collection-row-{cid}") as line
-        ):
-            line._props["aria-label"] = f"{position + 1}. {row['name']}"
+        move = self.move if self.editable else None
+        with ordered_row("collection", cid, label=f"{position + 1}. {row['name']}", move=move) as line:
             self.row_elements[cid] = line
-            if self.editable:
-                line.on("keydown.alt.up.prevent", lambda cid=cid: self.move(cid, -1))
-                line.on("keydown.alt.down.prevent", lambda cid=cid: self.move(cid, 1))
             ui.label(str(position + 1)).classes("w-6 text-right opacity-60 shrink-0")
             with ui.row().classes("w-14 gap-1 no-wrap shrink-0"):
                 swatch(row["color_primary"], label="Primary").mark(f"collection-swatch-{cid}")
@@ -184,24 +170,17 @@ class CollectionsView:
 
     async def reload(self, focus: int | None = None) -> None:
         """Read the current page again (the last one when the list shrank below it) and redraw the list."""
-        try:
-            page = await run.io_bound(load_page, self.actor, self.request)
-            if page is not None and not page.rows and page.total and self.request.page > page.last_page:
-                self.request = PageRequest(page.last_page, self.request.size)
-                page = await run.io_bound(load_page, self.actor, self.request)
-        except ConsoleError as exc:
-            report(exc)
-            return
-        if page is None:  # shutting down
+        page = await read(load_page, self.actor, self.request)
+        if page is not None and not page.rows and page.total and self.request.page > page.last_page:
+            self.request = PageRequest(page.last_page, self.request.size)
+            page = await read(load_page, self.actor, self.request)
+        if page is None:  # refused (reported) or shutting down
             return
         self.page, self.cursor = page, -1
         await self.listing.refresh()  # awaited: row_elements holds the new rows below
         self.pager.refresh()
         if focus is not None and focus in self.row_elements:
-            # The refreshed row has a new element id; focus it once the browser has rendered it. (Through the row's
-            # client: the handler's own context may be a row the refresh just deleted.)
-            row = self.row_elements[focus]
-            row.client.run_javascript(FOCUS_JS % int(row.id))
+            focus_later(self.row_elements[focus])
 
     async def go_to(self, number: int, focus: int | None = None) -> None:
         """Page `number` (reload() falls back to the last page when there are fewer)."""
@@ -235,7 +214,7 @@ class CollectionsView:
         line = self.row_elements.get(int(rows[self.cursor]["id"]))
         if line is not None:
             line.classes(add=CURSOR)
-            line.client.run_javascript(FOCUS_JS % int(line.id))
+            focus_later(line)
 
     def highlighted(self) -> dict[str, Any] | None:
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None

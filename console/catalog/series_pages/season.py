@@ -1,0 +1,110 @@
+"""A season's inline form inside its card: number, title, release year, description, and Save / Add episode /
+Delete. Errors land on the fields; a stale save shows what is stored now and keeps the input (the next save
+deliberately replaces it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nicegui import ui
+
+from console.catalog.page_parts import ConflictCatcher, show_conflict
+from console.catalog.series import SEASON_DESCRIPTION_MAX, SEASON_TITLE_MAX, update_season
+from console.catalog.series_pages.rows import SEASON_LABELS, text
+from console.ui.form_state import NOTHING_TO_SAVE, unchanged
+from console.ui.forms import limit_lengths
+
+if TYPE_CHECKING:
+    from console.catalog.series_pages.view import SeasonsView
+
+
+class SeasonEditor:
+    def __init__(self, page: SeasonsView, season: dict[str, Any]) -> None:
+        self.page, self.season = page, season
+        self.sid = int(season["id"])
+        self.version = season["version"]  # what the next save expects; a conflict moves it to the stored one
+
+    def build(self) -> None:
+        self.inputs()
+        if not self.page.editable:
+            for element in self.fields.values():
+                element.disable()
+            return
+        self.conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
+        self.conflict_box.mark(f"season-conflict-{self.sid}")
+        self.conflict_box.visible = False
+        self.summary = ui.label("").classes("text-negative text-sm").mark(f"season-summary-{self.sid}")
+        self.summary.visible = False
+        self.actions()
+
+    def inputs(self) -> None:
+        season, sid = self.season, self.sid
+        with ui.row().classes("w-full items-start no-wrap gap-2"):
+            self.number = (
+                ui.input("Season number", value=text(season["season_number"]))
+                .props("dense maxlength=5 inputmode=numeric")
+                .classes("w-32 shrink-0")
+                .mark(f"season-number-{sid}")
+            )
+            self.title = ui.input("Title", value=text(season["title"])).props("dense").classes("grow")
+            self.title.mark(f"season-title-{sid}")
+            self.year = (
+                ui.input("Release year", value=text(season["release_year"]))
+                .props("dense maxlength=4 inputmode=numeric")
+                .classes("w-28 shrink-0")
+                .mark(f"season-year-{sid}")
+            )
+        self.description = (
+            ui.textarea("Description", value=text(season["description"]))
+            .props("dense autogrow")
+            .classes("w-full")
+            .mark(f"season-description-{sid}")
+        )
+        self.fields = {
+            "season_number": self.number,
+            "title": self.title,
+            "release_year": self.year,
+            "description": self.description,
+        }
+        limit_lengths(self.fields, {"title": SEASON_TITLE_MAX, "description": SEASON_DESCRIPTION_MAX})
+
+    def actions(self) -> None:
+        sid = self.sid
+        with ui.row().classes("w-full items-center gap-1"):
+            ui.button("Save season", icon="save", on_click=self.save).props(
+                "dense unelevated color=primary no-caps"
+            ).mark(f"season-save-{sid}")
+            ui.button("Add episode", icon="add", on_click=lambda: self.page.open_new_episode(sid)).props(
+                "dense outline no-caps"
+            ).mark(f"episode-add-{sid}")
+            ui.space()
+            ui.button("Delete season", icon="delete", on_click=lambda: self.page.remove_season(self.season)).props(
+                "dense flat no-caps color=negative"
+            ).mark(f"season-delete-{sid}")
+
+    async def save(self) -> None:
+        typed = {
+            "season_number": (self.number.value or "").strip(),
+            "title": self.title.value or "",
+            "release_year": (self.year.value or "").strip(),
+            "description": self.description.value or "",
+        }
+        if unchanged(typed, {k: text(self.season[k]) for k in typed}):
+            ui.notify(NOTHING_TO_SAVE, type="info")
+            return
+        catcher, sid, expected = ConflictCatcher(), self.sid, self.version
+        ok, _ = await self.page.act(
+            lambda s, a: catcher(
+                lambda session: update_season(session, actor=a, season_id=sid, data=typed, expected_version=expected)
+            )(s),
+            fields=self.fields,
+            summary=self.summary,
+        )
+        if ok:
+            self.conflict_box.visible = False
+            ui.notify(f"Saved Season {typed['season_number'] or self.season['season_number']}.", type="positive")
+            await self.page.reload()
+        elif catcher.conflict is not None:
+            # Keep the input; the next save deliberately replaces what is stored now.
+            self.version = catcher.conflict.current.get("version", self.version)
+            show_conflict(self.conflict_box, catcher.conflict, typed, SEASON_LABELS)
