@@ -148,6 +148,8 @@ async def test_ad_ops_pause_resume_and_end_an_ad_from_the_campaign(user: User, m
     await wait_shown(user, f"ad-resume-{live}")
     click(user, f"ad-resume-{live}")
     await wait_until(lambda: stored_ad(live).state == "approved")
+    # the paused row has an End button too, carrying the paused version: wait for the row the reload drew
+    await wait_until(lambda: not all_marked(user, f"ad-resume-{live}"), what="the reloaded row")
     await wait_shown(user, f"ad-end-{live}")
     click(user, f"ad-end-{live}")
     await wait_shown(user, "ad-end-dialog")
