@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
 
 
 def _day(value: str | None) -> date | None:
@@ -43,12 +44,13 @@ class AddressFilterChips:
         self.row.visible = bool(self.state.get("on_hold") or self.state.get("publish_day"))
 
     def _chip(self, text: str, key: str, off: Any, mark: str) -> None:
-        async def remove() -> None:
-            self.state[key] = off
-            self.show()
-            await self.on_change()
+        async def removed(e: ValueChangeEventArguments) -> None:  # the chip's ✕ sets its value to False
+            if not e.value:
+                self.state[key] = off
+                self.show()
+                await self.on_change()
 
-        ui.chip(text, icon="filter_alt", removable=True).props("dense").on("remove", remove).mark(mark)
+        ui.chip(text, icon="filter_alt", removable=True, on_value_change=removed).props("dense").mark(mark)
 
     def clear(self) -> None:
         self.state.update(on_hold=False, publish_day=None)

@@ -287,3 +287,22 @@ def test_home_counts_are_read_by_the_system_seed_too() -> None:
         found = read_sections(session, actor=SYSTEM)
     assert [s.key for s in found] == [*SECTIONS, "members"]
     assert all(not s.error for s in found)
+
+
+async def test_catalog_address_filters_ignore_bad_values_and_the_chip_removes_its_filter(
+    user: User, make_staff
+) -> None:
+    videos = [make_video(title=f"Plain {i}") for i in range(2)]
+    held = make_video(title="Held back")
+    with db.session_scope() as session:
+        session.add(ComplianceHold(video_id=held, source="sweep", reason="no date of production"))
+    _, email = make_staff("content")
+    await sign_in_and_wait(user, email)
+    await user.open("/catalog?held=yes&scheduled_on=2026-02-30")
+    assert len(await _rows(user, 3)) == 3
+    assert not sees_marker(user, "catalog-held") and not sees_marker(user, "catalog-scheduled-on")
+    await user.open("/catalog?held=1")
+    assert [r["id"] for r in await _rows(user, 1)] == [held]
+    element(user, "catalog-held").set_value(False)  # the chip's ✕ (Quasar's remove sets the value to false)
+    assert sorted(r["id"] for r in await _rows(user, 3)) == sorted([*videos, held])
+    assert not sees_marker(user, "catalog-held")
