@@ -23,6 +23,7 @@ from console.compliance import worklist
 from console.db import utcnow
 from console.errors import ConsoleError
 from console.insights.pages.tab_view import fmt_value
+from console.insights.series import Kpi
 from console.insights.service.headline import latest_kpis
 from console.members.models import MEMBER_STATUSES
 from console.members.service import status_counts
@@ -144,11 +145,17 @@ def _kpis(session: Session, actor: Actor, out: SectionData) -> None:
         return
     out.caption = f"{headline.period.start:%B %Y} ({headline.period.label()}), against the month before"
     for key, kpi in zip(("mrr", "subscribers", "churn"), headline.kpis, strict=True):
-        change = kpi.change
-        note = "no comparison" if change is None else f"{fmt_value(change.absolute, kpi.unit)} vs the month before"
-        if change is not None and change.absolute > 0:
-            note = "+" + note
-        out.tiles.append(Tile(f"kpi-{key}", kpi.name, "/insights", fmt_value(kpi.value, kpi.unit), note))
+        out.tiles.append(Tile(f"kpi-{key}", kpi.name, "/insights", fmt_value(kpi.value, kpi.unit), _change(kpi)))
+
+
+def _change(kpi: Kpi) -> str:
+    change = kpi.change
+    if change is None:
+        return "no comparison"
+    if kpi.unit == "%":  # a rate's change is in percentage points
+        return f"{change.absolute:+,.1f} points vs the month before"
+    sign = "+" if change.absolute > 0 else ""
+    return f"{sign}{fmt_value(change.absolute, kpi.unit)} vs the month before"
 
 
 def _admin(session: Session, actor: Actor, out: SectionData) -> None:
