@@ -280,8 +280,8 @@ async def test_staff_whose_roles_read_nothing_see_no_work_and_no_search(user: Us
     assert not sees_marker(user, "global-search-target")
 
 
-def test_home_counts_are_read_by_the_system_seed_too() -> None:
-    """The sections need nothing of a page: the reader works for any actor (the system actor sees everything)."""
+def test_every_section_reads_without_a_page_for_the_system_actor() -> None:
+    """The sections need nothing of a page (a bench or a job can read them); the system actor sees them all."""
     from console.ui.home.sections import read_sections
 
     with db.session_scope() as session:
