@@ -15,6 +15,7 @@ from starlette.requests import Request
 from console.catalog import editor
 from console.catalog.collections import list_collections
 from console.catalog.editor import parse_utc
+from console.catalog.list_chips import AddressFilterChips, address_filters
 from console.catalog.models import ACCESS_LEVELS, VIDEO_KINDS, VIDEO_STATES, Video
 from console.catalog.rules import format_duration
 from console.catalog.service import BULK_MAX, BulkResult, VideoFilter, bulk, list_videos
@@ -160,6 +161,7 @@ def register() -> None:
             "featured": None,
             "has_performers": None,
             "include_deleted": False,
+            **address_filters(params),
         }
 
         with ui.row().classes("items-end gap-2 w-full"):
@@ -225,6 +227,7 @@ def register() -> None:
                     "dense unelevated color=primary"
                 ).mark("catalog-new")
                 ui.link("Import / export", "/catalog/import").classes("text-sm").mark("catalog-import")
+        chips = AddressFilterChips(state, on_change=lambda: apply())
         problem = ui.label("").classes("text-negative text-sm")
         problem.visible = False
 
@@ -253,6 +256,8 @@ def register() -> None:
                 featured=state["featured"],
                 has_performers=state["has_performers"],
                 include_deleted=state["include_deleted"],
+                on_hold=state["on_hold"],
+                publish_day=state["publish_day"],
             )
             with session_scope() as session:
                 result = list_videos(session, actor=info.actor, flt=flt, page=page)
@@ -310,6 +315,7 @@ def register() -> None:
             for element in (collection, kind, video_state, access, featured, performers):
                 element.value = None
             deleted.value = False
+            chips.clear()
             await apply()
 
         search.on("keydown.enter", apply)

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import quote
 
 from nicegui import app, ui
 from nicegui.events import KeyEventArguments
@@ -20,6 +19,7 @@ from console.staff.auth import SessionInfo, resolve_session, sign_out
 from console.staff.permissions import ROLE_LABELS, Role
 from console.ui import theme
 from console.ui.areas import Area, allowed_areas
+from console.ui.global_search import GlobalSearch
 from console.ui.keymap import KeyMap, page_keys
 from console.ui.session import TOKEN_KEY, current_client_info, current_token
 
@@ -55,10 +55,11 @@ def _check_session() -> None:
         )
 
 
-def register_global_keys(keys: KeyMap, areas: list[Area], focus_search: Callable[[], Any]) -> None:
+def register_global_keys(keys: KeyMap, areas: list[Area], focus_search: Callable[[], Any] | None) -> None:
     """The keys every page has; `?` lists them after the page's own (console/ui/keymap.py)."""
     keys.add_global("?", "Show this sheet", keys.open_sheet, key="?")
-    keys.add_global("/", "Search members", focus_search, key="/")
+    if focus_search is not None:
+        keys.add_global("/", "Search (the header's search box)", focus_search, key="/")
     keys.add_global("Esc", "Close a dialog")
     for area in areas:
         keys.add_global(f"g {area.key}", f"Go to {area.label}")
@@ -99,16 +100,7 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
     with ui.header(elevated=False).classes("console-header items-center gap-3 px-3 py-1"):
         menu = ui.button(icon="menu").props("flat dense round color=white aria-label=Menu")
         ui.link(PRODUCT, "/").classes("text-white font-semibold no-underline text-base")
-        search = (
-            ui.input(placeholder="Search members: e-mail or username  ( / )")
-            .props('dense standout dark clearable maxlength=254 input-class=text-white aria-label="Global search"')
-            .classes("w-96 ml-4")
-            .mark("global-search")
-        )
-        search.on(
-            "keydown.enter",
-            lambda: ui.navigate.to(f"/members?q={quote((search.value or '').strip()[:254])}"),
-        )
+        search = GlobalSearch(info.actor).build()
         ui.space()
         with ui.row().classes("items-center gap-1"):
             ui.icon("account_circle").classes("text-xl")
@@ -146,7 +138,7 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
                 with ui.item_section().props("side"):
                     ui.label(f"g {area.key}").classes("kbd text-xs opacity-60")
 
-    register_global_keys(keys, areas, lambda: search.run_method("focus"))
+    register_global_keys(keys, areas, None if search is None else lambda: search.run_method("focus"))
     listen(keys, areas)
     ui.timer(SESSION_CHECK_SECONDS, _check_session)
 

@@ -43,15 +43,16 @@ ADVERTISER_LABELS = {"name": "Name", "contact_email": "Contact e-mail", "website
 class AdvertisersView:
     """The advertisers by name (searched on the server); a click opens one."""
 
-    def __init__(self, actor: Actor) -> None:
-        self.actor = actor
+    def __init__(self, actor: Actor, search: str = "") -> None:
+        self.actor, self.initial_search = actor, search.strip()[:120]
         self.can_edit = can(actor, Permission.ADS_EDIT)
 
     def build(self) -> None:
         self.host = ui.element("div")
         with ui.row().classes("items-end gap-3 w-full"):
             ui.link("← Review queue", "/ads").classes("text-sm self-center")
-            self.search = ui.input("Search by name").props("dense clearable").classes("w-64").mark("advertiser-search")
+            self.search = ui.input("Search by name", value=self.initial_search).props("dense clearable").classes("w-64")
+            self.search.mark("advertiser-search")
             self.search.on("keydown.enter", self.load)
             self.search.on("clear", self.load)
             ui.space()
@@ -203,7 +204,8 @@ class AdvertiserView:
 
 
 def advertisers_route(actor: Actor) -> None:
-    AdvertisersView(actor).build()
+    """`?q=` starts the list searched (the header's search sends ad-ops here)."""
+    AdvertisersView(actor, ui.context.client.request.query_params.get("q") or "").build()
 
 
 def advertiser_route(actor: Actor, advertiser_id: str) -> None:

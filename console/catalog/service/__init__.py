@@ -41,6 +41,7 @@ from console.catalog.service.publishing import (
 from console.catalog.service.reading import (
     SORTABLE,
     VideoFilter,
+    count_videos,
     filtered_videos,
     get_video,
     list_videos,
@@ -73,6 +74,7 @@ __all__ = [
     "_recount_performers",
     "bulk",
     "check_performer_ids",
+    "count_videos",
     "create_video",
     "deferred_recounts",
     "filtered_videos",

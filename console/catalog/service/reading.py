@@ -4,6 +4,7 @@ performers and its history."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, exists, func, select, union
@@ -13,6 +14,7 @@ from console.actor import Actor
 from console.audit.models import AuditEvent
 from console.catalog.models import ACCESS_LEVELS, VIDEO_KINDS, VIDEO_STATES, Performer, Video, VideoPerformer
 from console.catalog.rules import SLUG_RE
+from console.compliance.models import ComplianceHold
 from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
@@ -30,6 +32,8 @@ class VideoFilter:
     featured: bool | None = None
     has_performers: bool | None = None
     include_deleted: bool = False
+    on_hold: bool = False  # only videos under an open compliance hold (refused by the publishing gate until released)
+    publish_day: date | None = None  # only videos scheduled to go public on this UTC day
 
 
 SORTABLE = {
@@ -145,7 +149,22 @@ def filtered_videos(session: Session, flt: VideoFilter) -> Select[tuple[Video]]:
     if flt.has_performers is not None:
         linked = exists(select(VideoPerformer.id).where(VideoPerformer.video_id == Video.id))
         query = query.where(linked if flt.has_performers else ~linked)
+    if flt.on_hold:  # the open holds' partial index (ix_compliance_holds_open)
+        held = select(ComplianceHold.video_id).where(ComplianceHold.released_at.is_(None))
+        query = query.where(Video.id.in_(held))
+    if flt.publish_day is not None:  # the scheduled videos' partial index on publish_at
+        start = datetime.combine(flt.publish_day, time.min, tzinfo=UTC)
+        query = query.where(
+            Video.state == "scheduled", Video.publish_at >= start, Video.publish_at < start + timedelta(days=1)
+        )
     return query
+
+
+def count_videos(session: Session, *, actor: Actor, flt: VideoFilter) -> tuple[int, bool]:
+    """(total, estimated) of the videos `flt` selects: the list's own query and its bounded/estimated count (the
+    home page's tiles)."""
+    require(actor, Permission.CATALOG_READ)
+    return exact_or_estimated_count(session, filtered_videos(session, flt))
 
 
 def get_video(session: Session, *, actor: Actor, video_id: int) -> Video:

@@ -29,6 +29,7 @@ from console.staff.models import Staff
 from console.staff.permissions import Permission, can, require
 
 ASSIGNEE_FILTERS = ("anyone", "mine", "unassigned")
+SLA_FILTERS = ("past",)  # past: the SLA is due before now
 SORTS = ("priority", "oldest")
 STATUS_FILTERS = ("live", *LIVE_CASE_STATES, "resolved", "dismissed", "all")
 
@@ -42,6 +43,7 @@ class CaseFilter:
     older_than_hours: int | None = None
     min_priority: int | None = None
     sort: str = "priority"
+    sla: str | None = None  # "past": only cases whose SLA fell due before now
 
 
 def case_view(case: ModerationCase) -> dict[str, Any]:
@@ -76,6 +78,8 @@ def _validated(flt: CaseFilter) -> CaseFilter:
         errors["min_priority"] = "must be between 0 and 100,000"
     if flt.sort not in SORTS:
         errors["sort"] = "must be priority or oldest"
+    if flt.sla is not None and flt.sla not in SLA_FILTERS:
+        errors["sla"] = "must be past or empty"
     if errors:
         raise ValidationFailed(errors)
     return flt
@@ -100,6 +104,8 @@ def filtered_cases(flt: CaseFilter, actor: Actor, now: datetime) -> Select[tuple
     if flt.min_priority:
         # base + hours waiting >= n  <=>  queue_key >= n * 3600 - epoch(now)
         query = query.where(ModerationCase.queue_key >= flt.min_priority * 3600 - int(now.timestamp()))
+    if flt.sla == "past":
+        query = query.where(ModerationCase.sla_due_at < now)
     return query
 
 
@@ -115,6 +121,22 @@ def list_cases(session: Session, *, actor: Actor, flt: CaseFilter, page: PageReq
         order = [(ModerationCase.queue_key, True), (ModerationCase.id, True)]
     rows = fetch_page(session, query, order, page, total, estimated=estimated)
     return Page(rows=rows, total=total, estimated=estimated, request=page)
+
+
+HOME_FILTERS = {
+    "open": CaseFilter(status="live"),
+    "mine": CaseFilter(status="claimed", assignee="mine"),
+    "past_sla": CaseFilter(sla="past"),
+}
+
+
+def queue_counts(session: Session, *, actor: Actor) -> dict[str, tuple[int, bool]]:
+    """(total, estimated) of the home page's queue views (HOME_FILTERS: open — claimed and escalated included, as
+    in the metrics strip —, claimed by me, open and past their SLA), counted with the list's own query and the
+    bounded/estimated count, so each equals the list's total."""
+    require(actor, Permission.MODERATION_READ)
+    now = utcnow()
+    return {key: exact_or_estimated_count(session, filtered_cases(f, actor, now)) for key, f in HOME_FILTERS.items()}
 
 
 def get_case(session: Session, *, actor: Actor, case_id: int) -> ModerationCase:
