@@ -1,7 +1,9 @@
 """A filter bar: labelled selects and inputs that build a filter object (a service's dataclass) and apply it when
 a select changes or Enter is pressed in an input. Whole-number inputs are checked here ("must be a whole number",
 on the field) and the filter is not applied until they are right; the service validates the rest and its
-messages land on the fields too (`show_errors`).
+messages land on the fields too (`show_errors`). A field can also be a checkbox (`toggle=True`) or a widget the page
+builds itself (`build=lambda start: SearchedSelect(...)`, its value taken as it is); `row` is the bar's row, for a
+page's extra buttons.
 
     bar = FilterBar(CaseFilter, [
         FilterField("status", "Status", options={"live": "Open, claimed or escalated", ...}, default="live"),
@@ -35,10 +37,17 @@ class FilterField:
     minimum: int = 0
     maximum: int = 1_000_000_000
     width: str = "w-40"
+    mark: str | None = None  # the widget's mark is f"{bar mark}-{this}" (default: the name)
+    toggle: bool = False  # a checkbox; its value is True or False
+    build: Callable[[Any], Any] | None = None  # the page builds the widget from the start value (a SearchedSelect)
 
 
 def parse_value(spec: FilterField, raw: Any) -> tuple[Any, str | None]:
     """(value, error) for one field's raw widget or query-string value."""
+    if spec.build is not None:  # the page's own widget: its value is taken as it is
+        return (spec.default if raw is None or raw == "" else raw), None
+    if spec.toggle:
+        return (raw if isinstance(raw, bool) else bool(spec.default)), None
     if spec.options is not None:
         return (raw if raw in spec.options else spec.default), None
     text = "" if raw is None else str(raw).strip()
@@ -80,6 +89,15 @@ def initial_values(fields: list[FilterField], params: Mapping[str, Any]) -> dict
     return start
 
 
+def blank(spec: FilterField) -> Any:
+    """What a field's widget shows after Clear."""
+    if spec.toggle:
+        return bool(spec.default)
+    if spec.options is not None or spec.build is not None:
+        return spec.default
+    return "" if spec.default is None else str(spec.default)
+
+
 class FilterBar(Generic[F]):
     def __init__(
         self,
@@ -89,12 +107,14 @@ class FilterBar(Generic[F]):
         on_apply: Callable[[F], Any],
         initial: Mapping[str, Any] | None = None,
         mark: str = "filter",
+        on_clear: Callable[[], Any] | None = None,
     ) -> None:
         self.factory, self.specs, self.on_apply, self.mark = factory, fields, on_apply, mark
+        self.on_clear = on_clear  # what else Clear resets (filters set outside the bar), before the apply
         start = initial_values(fields, initial or {})
         self.elements: dict[str, Any] = {}
         self._quiet = False
-        with ui.row().classes("items-end gap-2 w-full").mark(f"{mark}-bar"):
+        with ui.row().classes("items-end gap-2 w-full").mark(f"{mark}-bar") as self.row:
             for spec in fields:
                 self.elements[spec.name] = self._element(spec, start[spec.name])
             ui.button("Clear", on_click=self.clear).props("dense flat no-caps").mark(f"{mark}-clear")
@@ -103,7 +123,13 @@ class FilterBar(Generic[F]):
 
     def _element(self, spec: FilterField, value: Any) -> Any:
         element: Any
-        if spec.options is not None:
+        if spec.build is not None:
+            element = spec.build(value)
+            element.on_value_change(self._changed)
+        elif spec.toggle:
+            element = ui.checkbox(spec.label, value=bool(value)).props("dense")
+            element.on_value_change(self._changed)
+        elif spec.options is not None:
             element = ui.select(spec.options, value=value, label=spec.label).props("dense options-dense")
             element.on_value_change(self._changed)
         else:
@@ -113,7 +139,7 @@ class FilterBar(Generic[F]):
                 element.props("inputmode=numeric maxlength=10")
             element.on("keydown.enter", self.apply)
             element.on("clear", self.apply)
-        return element.classes(spec.width).mark(f"{self.mark}-{spec.name}")
+        return element.classes(spec.width).mark(f"{self.mark}-{spec.mark or spec.name}")
 
     def _changed(self) -> Any:
         # returns the coroutine for NiceGUI to run; nothing while clear() resets every field at once
@@ -147,8 +173,9 @@ class FilterBar(Generic[F]):
         self._quiet = True
         try:
             for spec in self.specs:
-                default = spec.default if spec.options is not None or spec.default is None else str(spec.default)
-                self.elements[spec.name].set_value("" if default is None and spec.options is None else default)
+                self.elements[spec.name].set_value(blank(spec))
         finally:
             self._quiet = False
+        if self.on_clear is not None:
+            self.on_clear()
         await self.apply()

@@ -1,0 +1,247 @@
+"""Bulk actions on the selected videos: the bar (shown while rows are selected), the dialog that asks for an action's
+value (a time, a collection, an access level), the confirmation saying how many rows and what changes, one
+`service.bulk()` call, and the result: what changed, what was already so, every refused row with its reason.
+Every dialog lives in the page's host element and is deleted once closed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from nicegui import ui
+
+from console.actor import Actor
+from console.catalog.editor import parse_utc
+from console.catalog.list_pages.rows import collection_options, plural
+from console.catalog.models import ACCESS_LEVELS
+from console.catalog.service import BULK_MAX, BulkResult, bulk
+from console.staff.permissions import Permission, can
+from console.ui.forms import confirm
+from console.ui.paged_table import PagedTable
+from console.ui.searched_select import SearchedSelect
+from console.ui.session import require_live_session
+from console.ui.work import call
+
+# action -> (button label, icon, permission)
+BULK_BUTTONS: list[tuple[str, str, str, Permission]] = [
+    ("publish", "Publish", "public", Permission.CATALOG_PUBLISH),
+    ("unpublish", "Unpublish", "public_off", Permission.CATALOG_PUBLISH),
+    ("schedule", "Schedule…", "schedule", Permission.CATALOG_PUBLISH),
+    ("move", "Move to collection…", "drive_file_move", Permission.CATALOG_EDIT),
+    ("access_level", "Access level…", "lock", Permission.CATALOG_EDIT),
+    ("feature", "Feature", "star", Permission.CATALOG_EDIT),
+    ("unfeature", "Unfeature", "star_border", Permission.CATALOG_EDIT),
+    ("delete", "Delete", "delete", Permission.CATALOG_EDIT),
+    ("restore", "Restore", "restore_from_trash", Permission.CATALOG_EDIT),
+]
+NEEDS_VALUE = ("schedule", "move", "access_level")
+DANGER = ("delete", "unpublish")
+REST = "\nRows already in that state are left alone; refused rows are listed with the reason afterwards."
+CHANGES: dict[str, tuple[str, str, str]] = {  # action -> (question, what changes, button); {n}, {value} filled in
+    "publish": (
+        "Publish {n} now?",
+        "Each one becomes public on the platform now, if it passes the publishing checks "
+        "(media, collection, performers, records).",
+        "Publish",
+    ),
+    "unpublish": (
+        "Unpublish {n}?",
+        "Each published or scheduled one is taken off the platform (state: unpublished).",
+        "Unpublish",
+    ),
+    "schedule": (
+        "Schedule {n}?",
+        "Each one goes public at {value} UTC, if it passes the publishing checks (checked now and again at that time).",
+        "Schedule",
+    ),
+    "move": ("Move {n}?", "Each one moves to the collection “{value}”.", "Move"),
+    "access_level": ("Change access of {n}?", "The access level of each one becomes {value}.", "Change"),
+    "feature": ("Feature {n}?", "Each one is marked as featured.", "Feature"),
+    "unfeature": ("Unfeature {n}?", "None of them stays featured.", "Unfeature"),
+    "delete": (
+        "Delete {n}?",
+        "Each one is removed from the catalog and the platform (soft delete: published ones are "
+        "unpublished). “Include deleted” and Restore bring them back.",
+        "Delete",
+    ),
+    "restore": ("Restore {n}?", "Each deleted one comes back into the catalog (unpublished).", "Restore"),
+}
+
+
+def describe(action: str, n: int, shown_value: str = "") -> tuple[str, str, str]:
+    """(question, what will change, button label) for the confirmation."""
+    question, change, ok_label = CHANGES[action]
+    them = plural(n)
+    return question.format(n=them), f"Selected: {them}.\n{change.format(value=shown_value)}{REST}", ok_label
+
+
+def shown(action: str, value: Any, label: str) -> str:
+    """The chosen value as the confirmation says it."""
+    if action == "schedule" and isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    return label or str(value)
+
+
+class BulkValueDialog:
+    """Asks for the value a schedule, move or access-level action needs; `ask()` gives (value, label) or None."""
+
+    def __init__(self, actor: Actor, action: str) -> None:
+        self.actor, self.action = actor, action
+
+    async def ask(self) -> tuple[Any, str] | None:
+        with ui.dialog() as self.dialog, ui.card().classes("min-w-[360px]").mark("bulk-value"):
+            self.fields()
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=lambda: self.dialog.submit(None)).props("flat")
+                ui.button("Continue", on_click=self.done).props("color=primary").mark("bulk-value-ok")
+        try:
+            if self.action == "move":
+                await self.field.search("")  # the first collections, offered when the list opens
+                if not self.field.options:
+                    ui.notify("There are no collections yet.", type="warning")
+                    return None
+            answer: tuple[Any, str] | None = await self.dialog
+            return answer
+        finally:
+            if not self.dialog.is_deleted:
+                self.dialog.delete()
+
+    def fields(self) -> None:
+        if self.action == "schedule":
+            ui.label("Publish at (UTC)").classes("text-lg font-semibold")
+            self.day = ui.input("Date (YYYY-MM-DD)").props("dense type=date").mark("bulk-date")
+            self.clock = ui.input("Time (HH:MM, UTC)").props("dense type=time").mark("bulk-time")
+        elif self.action == "move":
+            ui.label("Move to collection").classes("text-lg font-semibold")
+            self.field: Any = SearchedSelect(lambda text: collection_options(self.actor, text), label="Collection")
+            self.field.props("dense options-dense").classes("w-full").mark("bulk-collection")
+        else:
+            ui.label("Set access level").classes("text-lg font-semibold")
+            self.field = ui.select(list(ACCESS_LEVELS), label="Access level").props("dense").mark("bulk-access")
+
+    def done(self) -> None:
+        if self.action == "schedule":
+            when, error = parse_utc(self.day.value, self.clock.value)
+            self.day.error = error
+            if when is not None:
+                self.dialog.submit((when, ""))
+        elif self.field.value is None:
+            self.field.error = "Choose one"
+        else:
+            options = self.field.options
+            label = str(options.get(self.field.value, "")) if isinstance(options, dict) else ""
+            self.dialog.submit((self.field.value, label))
+
+
+def show_result(what: str, result: BulkResult, titles: dict[int, str]) -> ui.dialog:
+    """What the bulk action did: counts, and every refused row with the reason (deleted when closed)."""
+    with ui.dialog() as dialog, ui.card().classes("min-w-[520px] max-w-[90vw]").mark("bulk-result"):
+        ui.label(f"{what}: done").classes("text-lg font-semibold")
+        with ui.row().classes("gap-6"):
+            ui.label(f"Changed: {len(result.changed):,}").classes("text-positive font-semibold").mark("bulk-changed")
+            ui.label(f"Unchanged (already so): {len(result.unchanged):,}").mark("bulk-unchanged")
+            ui.label(f"Refused: {len(result.refused):,}").classes(
+                "text-negative font-semibold" if result.refused else ""
+            ).mark("bulk-refused-count")
+        if result.refused:
+            ui.label("Refused rows were left as they were:").classes("text-sm")
+            ui.table(
+                columns=[
+                    {"name": "id", "label": "#", "field": "id", "align": "right"},
+                    {"name": "title", "label": "Title", "field": "title", "align": "left"},
+                    {"name": "reason", "label": "Why", "field": "reason", "align": "left"},
+                ],
+                rows=[
+                    {"id": vid, "title": titles.get(vid, f"#{vid}"), "reason": reason}
+                    for vid, reason in sorted(result.refused.items())
+                ],
+                row_key="id",
+            ).props("dense flat bordered wrap-cells").classes("w-full").mark("bulk-refused")
+        ui.button("Close", on_click=dialog.close).props("flat").mark("bulk-result-close")
+    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
+    dialog.open()
+    return dialog
+
+
+class BulkBar:
+    """The bar over the table while rows are selected: how many, one button per action the staff member may take."""
+
+    def __init__(self, actor: Actor, host: ui.element, on_done: Callable[[], Awaitable[None]]) -> None:
+        self.actor, self.host, self.on_done = actor, host, on_done
+        self.allowed = [b for b in BULK_BUTTONS if can(actor, b[3])]
+        self.table: PagedTable | None = None
+
+    def build(self) -> None:
+        with ui.row().classes("items-center gap-1 w-full p-1 rounded bg-blue-grey-1").mark("bulk-bar") as self.bar:
+            self.count = ui.label("").classes("text-sm font-semibold mr-2").mark("bulk-selected")
+            for action, label, icon, _perm in self.allowed:
+                ui.button(label, icon=icon, on_click=lambda a=action: self.start(a)).props(
+                    f"dense flat no-caps {'color=negative' if action == 'delete' else ''}"
+                ).mark(f"bulk-{action}")
+            ui.space()
+            ui.button("Clear selection", on_click=self.clear_selection).props("dense flat no-caps")
+        self.bar.visible = False
+
+    def attach(self, table: PagedTable) -> None:
+        """Work on the rows selected in `table` (built below the bar)."""
+        self.table = table
+        table.table.on_select(self.selection_changed)
+
+    @property
+    def selected(self) -> list[dict[str, Any]]:
+        return list(self.table.table.selected) if self.table is not None else []
+
+    def selection_changed(self) -> None:
+        n = len(self.selected)
+        self.count.text = f"{plural(n)} selected"
+        self.bar.visible = n > 0
+
+    def clear_selection(self) -> None:
+        if self.table is None:
+            return
+        self.table.table.selected = []
+        self.table.table.update()
+        self.selection_changed()
+
+    async def start(self, action: str) -> None:
+        """Check the selection, ask for the value and the confirmation, then run the action."""
+        selected = self.selected
+        ids = [int(r["id"]) for r in selected]
+        if not ids:
+            ui.notify("Select at least one video first.", type="warning")
+            return
+        if len(ids) > BULK_MAX:
+            ui.notify(f"At most {BULK_MAX:,} videos at a time.", type="warning")
+            return
+        value, label = None, ""
+        if action in NEEDS_VALUE:
+            with self.host:
+                answer = await BulkValueDialog(self.actor, action).ask()
+            if answer is None:
+                return
+            value, label = answer
+        question, message, ok_label = describe(action, len(ids), shown(action, value, label))
+        with self.host:
+            if not await confirm(question, message, ok_label=ok_label, danger=action in DANGER):
+                return
+        await self.run(action, ids, value, question, ok_label, {int(r["id"]): str(r["title"]) for r in selected})
+
+    async def run(
+        self, action: str, ids: list[int], value: Any, question: str, what: str, titles: dict[int, str]
+    ) -> None:
+        """One service call (`bulk`) in its own unit of work, then the result and the table again."""
+        live = require_live_session()
+        if live is None:
+            return
+        progress = ui.notification(f"{question.rstrip('?')} …", spinner=True, timeout=None)
+        try:
+            ok, result = await call(lambda s: bulk(s, actor=live.actor, action=action, video_ids=ids, value=value))
+        finally:
+            progress.dismiss()
+        if not ok or result is None:
+            return
+        with self.host:
+            show_result(what, result, titles)
+        self.clear_selection()
+        await self.on_done()

@@ -1,0 +1,130 @@
+"""What the video list reads and shows: the columns (and the cells that keep a long title from pushing the others off
+screen), one page of videos as plain rows with their collections' names, the collection choices, the chosen
+columns kept per staff member."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import app
+
+from console.actor import Actor
+from console.catalog.collections import collection_choices, collections_by_id
+from console.catalog.models import Video
+from console.catalog.rules import format_duration
+from console.catalog.service import VideoFilter, list_videos
+from console.db import session_scope
+from console.paging import Page, PageRequest
+from console.ui.formatting import fmt_dt
+
+COLUMNS: list[dict[str, Any]] = [
+    {"name": "id", "label": "#", "field": "id", "align": "right"},
+    {"name": "title", "label": "Title", "field": "title", "sortable": True, "align": "left"},
+    {"name": "slug", "label": "Slug", "field": "slug", "align": "left"},
+    {"name": "kind", "label": "Kind", "field": "kind", "align": "left"},
+    {"name": "state", "label": "State", "field": "state", "align": "left"},
+    {"name": "collection", "label": "Collection", "field": "collection", "align": "left"},
+    {"name": "access_level", "label": "Access", "field": "access_level", "align": "left"},
+    {"name": "monetization", "label": "Monetization", "field": "monetization", "align": "left"},
+    {"name": "duration", "label": "Duration", "field": "duration", "align": "right"},
+    {"name": "featured", "label": "Featured", "field": "featured", "align": "center"},
+    {"name": "publish_at", "label": "Scheduled for", "field": "publish_at", "align": "left"},
+    {"name": "published_at", "label": "Published", "field": "published_at", "sortable": True, "align": "left"},
+    {"name": "updated_at", "label": "Updated", "field": "updated_at", "sortable": True, "align": "left"},
+    {"name": "created_at", "label": "Created", "field": "created_at", "sortable": True, "align": "left"},
+]
+COLUMN_LABELS = {c["name"]: c["label"] for c in COLUMNS}
+DEFAULT_COLUMNS = ["title", "kind", "state", "collection", "access_level", "duration", "featured", "updated_at"]
+COLUMNS_KEY = "catalog_columns"
+
+STATE_BADGE = """
+<q-td :props="props"><q-badge :label="props.value"
+  :color="{draft:'grey-7',scheduled:'info',published:'positive',unpublished:'warning'}[props.value]" /></q-td>"""
+ACCESS_BADGE = """
+<q-td :props="props"><q-badge outline :label="props.value"
+  :color="{FREE:'positive',BASIC:'primary',PREMIUM:'amber-9'}[props.value]" /></q-td>"""
+# Free text (a title without spaces, a long slug) stays on one line, cut with an ellipsis (console.css
+# .console-clip), the whole text on hover. Vue renders the value as text; only the column name comes from code.
+CLIPPED_COLUMNS = ("title", "slug", "collection")
+CLIPPED_CELL = """<q-td :props="props"><div class="console-clip" :title="props.value">{{ props.value }}</div></q-td>"""
+CELL_SLOTS = {
+    "body-cell-state": STATE_BADGE,
+    "body-cell-access_level": ACCESS_BADGE,
+    **{f"body-cell-{name}": CLIPPED_CELL for name in CLIPPED_COLUMNS},
+}
+BOOL_OPTIONS: dict[Any, str] = {None: "Any", True: "Yes", False: "No"}
+
+
+def row_of(v: Video, collection_names: dict[int, str]) -> dict[str, Any]:
+    """One table row: plain values only (NiceGUI escapes them)."""
+    collection = "—"
+    if v.collection_id is not None:
+        collection = collection_names.get(v.collection_id, f"#{v.collection_id}")
+    return {
+        "id": v.id,
+        "title": v.title + (" (deleted)" if v.deleted_at is not None else ""),
+        "slug": v.slug,
+        "kind": v.kind,
+        "state": v.state,
+        "collection": collection,
+        "access_level": v.access_level,
+        "monetization": v.monetization,
+        "duration": format_duration(v.duration_seconds) or "—",
+        "featured": "★" if v.is_featured else "",
+        "publish_at": fmt_dt(v.publish_at) if v.publish_at else "—",
+        "published_at": fmt_dt(v.published_at),
+        "updated_at": fmt_dt(v.updated_at),
+        "created_at": fmt_dt(v.created_at),
+    }
+
+
+def load_page(actor: Actor, flt: VideoFilter, request: PageRequest) -> Page[dict[str, Any]]:
+    """One page of videos as rows, with the names of only the collections on it (one unit of work; off the loop)."""
+    with session_scope() as session:
+        found = list_videos(session, actor=actor, flt=flt, page=request)
+        wanted = {v.collection_id for v in found.rows if v.collection_id is not None}
+        names = {c.id: c.name for c in collections_by_id(session, actor=actor, ids=wanted).values()}
+        return Page([row_of(v, names) for v in found.rows], found.total, found.estimated, found.request)
+
+
+def collection_options(actor: Actor, search: str) -> dict[Any, str]:
+    """The collections a select offers for the typed text (the first few, in display order)."""
+    with session_scope() as session:
+        return {c.id: c.name for c in collection_choices(session, actor=actor, search=search).rows}
+
+
+def collection_name(actor: Actor, collection_id: int | None) -> str | None:
+    """The live collection's name, None when there is none with that id."""
+    if collection_id is None:
+        return None
+    with session_scope() as session:
+        found = collections_by_id(session, actor=actor, ids={collection_id}).get(collection_id)
+        return found.name if found is not None else None
+
+
+def plural(n: int, word: str = "video") -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def visible_columns() -> list[str]:
+    stored = app.storage.user.get(COLUMNS_KEY)
+    if isinstance(stored, list):
+        chosen = [c for c in stored if c in COLUMN_LABELS]
+        if chosen:
+            return chosen
+    return list(DEFAULT_COLUMNS)
+
+
+def keep_columns(wanted: list[str] | None) -> list[str]:
+    """The chosen columns in table order (at least the title), remembered for this staff member."""
+    chosen = [c for c in COLUMN_LABELS if c in (wanted or [])] or ["title"]
+    app.storage.user[COLUMNS_KEY] = chosen
+    return chosen
+
+
+def columns_for(names: list[str]) -> list[dict[str, Any]]:
+    return [c for c in COLUMNS if c["name"] in names]
+
+
+def int_param(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else None
