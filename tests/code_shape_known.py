@@ -2,7 +2,6 @@
 """Known shape offenders in console/ (see tests/test_code_shape.py); this list may only shrink."""
 
 FUNCTIONS: dict[str, int] = {
-    'console/catalog/editor.py::build': 925,
     'console/compliance/record_pages.py::build': 735,
     'console/catalog/performer_pages.py::register': 511,
     'console/catalog/performer_pages.py::register.performer_profile': 451,
@@ -26,7 +25,6 @@ FUNCTIONS: dict[str, int] = {
 }
 
 MODULES: dict[str, int] = {
-    'console/catalog/editor.py': 1181,
     'console/compliance/record_pages.py': 1128,
     'console/catalog/performer_pages.py': 706,
     'console/compliance/production_pages.py': 565,

@@ -67,6 +67,37 @@ def list_collections_page(session: Session, *, actor: Actor, page: PageRequest) 
     return Page(rows, total, estimated, page)
 
 
+CHOICES_PAGE = 20  # what a searched select offers at a time (the editor's Collection field)
+
+
+def collection_choices(
+    session: Session, *, actor: Actor, search: str | None = None, page: PageRequest | None = None
+) -> Page[Collection]:
+    """One page of the live collections whose name contains `search` (case-insensitive), in display order: what a
+    searched select offers instead of every collection (a chosen one outside the page: `collections_by_id`)."""
+    require(actor, Permission.CATALOG_READ)
+    term = (search or "").strip()
+    if len(term) > NAME_MAX:
+        raise ValidationFailed({"search": f"is too long ({NAME_MAX} characters at most)"})
+    query = select(Collection).where(Collection.deleted_at.is_(None))
+    if term:
+        query = query.where(func.lower(Collection.name).contains(term.lower(), autoescape=True))
+    request = page or PageRequest(size=CHOICES_PAGE)
+    total, estimated = exact_or_estimated_count(session, query)
+    order = [(Collection.sort_order, False), (Collection.id, False)]
+    rows = fetch_page(session, query, order, request, total, estimated=estimated)
+    return Page(rows, total, estimated, request)
+
+
+def collections_by_id(session: Session, *, actor: Actor, ids: set[int]) -> dict[int, Collection]:
+    """These live collections by id (a deleted or unknown id is left out): a chosen value outside the offered page."""
+    require(actor, Permission.CATALOG_READ)
+    if not ids:
+        return {}
+    query = select(Collection).where(Collection.id.in_(ids), Collection.deleted_at.is_(None))
+    return {c.id: c for c in session.execute(query).scalars()}
+
+
 def featured_titles(session: Session, *, actor: Actor, video_ids: set[int]) -> dict[int, str]:
     """The titles of these (featured) videos in one query; a video that no longer exists shows as "#id"."""
     require(actor, Permission.CATALOG_READ)
