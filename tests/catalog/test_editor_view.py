@@ -136,3 +136,9 @@ async def test_the_editors_dialogs_are_deleted_once_closed(content_user: User) -
     user.find(marker="conflict-cancel").click()
     await wait_until(lambda: not all_marked(user, "conflict-dialog"), what="the closed conflict dialog gone")
     assert element(user, "video-title").value == "Mine"
+    user.find(marker="video-save").click()  # still stale: the conflict again; this time take theirs
+    await wait_until(lambda: shown(user, "conflict-dialog"), what="the conflict dialog again")
+    user.find(marker="conflict-take-theirs").click()
+    await wait_until(lambda: user.notify.contains("Loaded the saved version; your input was discarded."), what="it")
+    assert not all_marked(user, "conflict-dialog")
+    assert element(user, "video-title").value == "Changed elsewhere"
