@@ -65,7 +65,9 @@ class EditorHeader:
         elif episode_of is not None:
             with ui.row().classes("items-center gap-1 text-sm").mark("video-episode-of"):
                 ui.label(f"Episode {episode_of.episode_number} of Season {episode_of.season_number} of")
-                ui.link(episode_of.series_title, f"/catalog/{episode_of.series_id}/seasons").mark("video-series-link")
+                ui.link(episode_of.series_title, f"/catalog/{episode_of.series_id}/seasons").classes(
+                    "min-w-0 [overflow-wrap:anywhere]"
+                ).mark("video-series-link")
         if video_id is not None:  # 2257: the production (legal readers) and the statement to copy (every role)
             from console.compliance.production_pages import video_compliance_links
 
