@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from console import db
 from console.actor import SYSTEM
 from console.audit.models import AuditEvent
-from console.catalog import editor as editor_module
 from console.catalog import performers as performer_service
 from console.catalog import service as video_service
+from console.catalog.editor import store as editor_module
 from console.catalog.models import Video
 from console.ui.drafts import BrowserDrafts
 from console.ui.form_state import NOTHING_TO_SAVE

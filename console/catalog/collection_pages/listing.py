@@ -178,7 +178,7 @@ class CollectionsView:
             return
         self.page, self.cursor = page, -1
         await self.listing.refresh()  # awaited: row_elements holds the new rows below
-        self.pager.refresh()
+        await self.pager.refresh()  # awaited: the range and pager show with the rows, not a moment later
         if focus is not None and focus in self.row_elements:
             focus_later(self.row_elements[focus])
 
