@@ -324,6 +324,34 @@ def _records_sweep() -> int:
     return 3 if result.held else 0
 
 
+def cmd_uploads(args: argparse.Namespace) -> int:
+    """`uploads sweep`: remove uploaded files that no row refers to (console/uploads.py)."""
+    from datetime import timedelta
+
+    from console import migrate
+    from console.db import session_scope
+    from console.uploads import SCAN_GRACE, THUMBNAIL_GRACE, sweep_orphans
+
+    hours = args.older_than_hours
+    if hours is not None and not 0 <= hours <= 24 * 3650:
+        print("--older-than-hours must be between 0 and 87600", file=sys.stderr)
+        return 2
+    migrate.upgrade(None)
+    thumbnail_grace = THUMBNAIL_GRACE if hours is None else timedelta(hours=hours)
+    scan_grace = SCAN_GRACE if hours is None else timedelta(hours=hours)
+    with session_scope() as session:
+        report = sweep_orphans(session, thumbnail_grace=thumbnail_grace, scan_grace=scan_grace, dry_run=args.dry_run)
+    verb = "Would remove" if args.dry_run else "Removed"
+    print(
+        f"{verb} {len(report.thumbnails):,} unreferenced thumbnail(s) and {len(report.scans):,} ID scan file(s); "
+        f"{report.too_young:,} unreferenced file(s) younger than the grace period kept (default "
+        f"{THUMBNAIL_GRACE.days} days for thumbnails, {SCAN_GRACE.total_seconds() / 3600:.0f} hours for scans)."
+    )
+    for path in (report.thumbnails + report.scans)[:50]:
+        print(f"  {path}")
+    return 0
+
+
 def _records_export(args: argparse.Namespace) -> int:
     """`records export --out DIR`: the 2257 inspection ZIP, written as the system actor named after the Unix user."""
     from pathlib import Path
@@ -406,6 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": cmd_db,
         "bench": cmd_bench,
         "records": cmd_records,
+        "uploads": cmd_uploads,
         "billing": cmd_billing,
         "ads": cmd_ads,
         "insights": cmd_insights,

@@ -65,6 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-encrypt ID scans and TOTP secrets still under a key of CONSOLE_RECORDS_OLD_KEYS with "
         "CONSOLE_RECORDS_KEY (exit 4 if something no configured key opens)",
     )
+    uploads = sub.add_parser("uploads", help="uploaded files")
+    uploads_sub = uploads.add_subparsers(dest="uploads_cmd", required=True)
+    orphans = uploads_sub.add_parser(
+        "sweep",
+        help="remove uploaded thumbnails and ID scan files that no row refers to and that are old enough "
+        "(15 days for thumbnails, which unsaved drafts may still name; 24 hours for scans)",
+    )
+    orphans.add_argument("--older-than-hours", type=float, help="one grace period for both kinds instead")
+    orphans.add_argument("--dry-run", action="store_true", help="list what would be removed; remove nothing")
     _add_billing_parser(sub)
     add_ads_parser(sub)
     add_insights_parser(sub)

@@ -2,7 +2,6 @@
 """Known shape offenders in console/ (see tests/test_code_shape.py); this list may only shrink."""
 
 FUNCTIONS: dict[str, int] = {
-    'console/compliance/record_pages.py::build': 735,
     'console/compliance/production_pages.py::register': 388,
     'console/compliance/production_pages.py::register.production_page': 278,
     'console/ui/auth_pages.py::register': 238,
@@ -18,7 +17,6 @@ FUNCTIONS: dict[str, int] = {
 }
 
 MODULES: dict[str, int] = {
-    'console/compliance/record_pages.py': 1128,
     'console/compliance/production_pages.py': 565,
     'console/moderation/scale.py': 545,
 }

@@ -231,14 +231,28 @@ def _tick() -> SweepResult | None:
         return None
 
 
+def _remove_orphan_uploads() -> None:
+    """Once a day, after the sweep: uploads that no row refers to (console/uploads.py)."""
+    from console.uploads import sweep_orphans
+
+    with session_scope() as session:
+        sweep_orphans(session)
+
+
 async def run_forever() -> None:
     from nicegui import run
 
     while True:
+        ran = None
         try:
-            await run.io_bound(_tick)
+            ran = await run.io_bound(_tick)
         except Exception:  # one failed sweep must not stop the next; it is on its row and in the log
             log.exception("the 2257 sweep failed; it runs again at the next check")
+        if ran is not None:
+            try:
+                await run.io_bound(_remove_orphan_uploads)
+            except Exception:
+                log.exception("removing unreferenced uploads failed; it runs again after the next sweep")
         await asyncio.sleep(CHECK_EVERY_SECONDS)
 
 

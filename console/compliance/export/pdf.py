@@ -1,10 +1,13 @@
-"""records.pdf: the custodian statement, then one sheet per performer (DejaVu fonts from assets/fonts)."""
+"""records.pdf: the custodian statement, then one sheet per performer (fonts from assets/fonts: DejaVu Sans, and
+Noto Sans CJK, a subset made by tools/subset_cjk_font.py, for the Chinese, Japanese and Korean characters DejaVu
+lacks)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from console.actor import Actor
 from console.compliance.index import IndexEntry
@@ -14,16 +17,23 @@ from console.compliance.records import ID_TYPE_LABELS, NAME_KIND_LABELS, STATUS_
 from console.config import ROOT
 
 FONTS = ROOT / "assets" / "fonts"
+CJK_FONT = FONTS / "NotoSansCJKtc-Regular-subset.otf"  # SIL OFL 1.1: LICENSE-NotoSansCJK.txt
 
 
 class RecordsPdf(FPDF):
-    """A4 sheets in DejaVu Sans (covers Latin, Greek, Cyrillic, Hebrew, Arabic, ... names)."""
+    """A4 sheets in DejaVu Sans (covers Latin, Greek, Cyrillic, Hebrew, Arabic, ... names); a character DejaVu has
+    no glyph for (CJK ideographs, kana, hangul) is drawn in Noto Sans CJK (fpdf2's fallback fonts)."""
 
     def __init__(self, generated: str) -> None:
         super().__init__(format="A4")
         self.generated = generated
         self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.add_font("NotoSansCJK", "", str(CJK_FONT))
+        self.set_fallback_fonts(["NotoSansCJK"], exact_match=False)  # bold text falls back to the regular face
+        regular, bold = self.fonts["dejavu"], self.fonts["dejavuB"]
+        assert isinstance(regular, TTFFont) and isinstance(bold, TTFFont)
+        self._dejavu_chars = frozenset(regular.cmap).intersection(bold.cmap)
         self.set_auto_page_break(True, margin=16)
         self.set_margins(16, 16, 16)
         self.set_creator("Staff Console")
@@ -40,20 +50,26 @@ class RecordsPdf(FPDF):
 
     def line_of(self, text: str, *, size: float = 9.5, bold: bool = False, height: float = 5.0) -> None:
         """One line of text. Drawn with `text()` (several times cheaper than `cell()`, which matters at 20,000
-        sheets); only a line that may not fit is measured, and only one that does not fit is wrapped."""
+        sheets); only a line that may not fit is measured, and only one that does not fit is wrapped. A line with a
+        character DejaVu lacks goes through `multi_cell()`, the path that uses the fallback font (`text()` does
+        not: it would print those characters blank)."""
         style = "B" if bold else ""
         if self._font_key != (style, size):
             self.set_font("DejaVu", style, size)
             self._font_key = (style, size)
         width = self.w - self.l_margin - self.r_margin
         safe_chars = int(width / 0.3528 / (size * 1.1))  # no glyph of DejaVu Sans is wider than 1.1 em
-        if len(text) > safe_chars and self.get_string_width(text) > width:
+        if not self.covered(text) or (len(text) > safe_chars and self.get_string_width(text) > width):
             self.multi_cell(width, height, text, align="L", new_x="LMARGIN", new_y="NEXT")
             return
         if self.y + height > self.page_break_trigger:
             self.add_page()
         self.text(self.l_margin + self.c_margin, self.y + height / 2 + self.font_size * 0.35, text)
         self.set_y(self.y + height)
+
+    def covered(self, text: str) -> bool:
+        """Whether DejaVu Sans has a glyph for every character of `text`."""
+        return text.isascii() or all(ord(c) in self._dejavu_chars for c in text)
 
     def heading(self, text: str) -> None:
         self.ln(2)

@@ -1,0 +1,156 @@
+"""The verification card (two people per record): what is missing and Submit; the checklist, Verify and Reject…
+for a second person; who verified and Revoke… (which holds the public videos relying on the record)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from nicegui import ui
+
+from console.compliance import records, worklist
+from console.compliance.record_pages.data import reason_dialog, run_service
+from console.compliance.record_pages.labels import plural
+from console.ui.formatting import fmt_dt
+
+if TYPE_CHECKING:
+    from console.compliance.record_pages.view import RecordView
+
+OPEN_STATES = ("incomplete", "rejected", "revoked")
+
+
+class VerificationCard:
+    def __init__(self, view: RecordView) -> None:
+        self.view = view
+        self.checks: dict[str, ui.checkbox] = {}
+
+    def build(self) -> None:
+        with ui.card().classes("w-full gap-1"):
+            ui.label("Verification (two people per record)").classes("font-semibold")
+            self.body()
+
+    @ui.refreshable_method
+    def body(self) -> None:
+        status = self.view.record["status"]
+        if status in OPEN_STATES:
+            self.to_submit()
+        elif status == "pending_verification":
+            self.to_verify()
+        elif status == "verified":
+            self.verified()
+
+    def to_submit(self) -> None:
+        problems = self.view.data["problems"]
+        if problems:
+            ui.label("Before it can go to verification:").classes("text-sm")
+            for problem in problems:
+                ui.label(f"• {problem}").classes("text-sm text-warning").mark("record-problem")
+        else:
+            ui.label("Complete: a second person can verify it once you submit it.").classes("text-sm")
+        if self.view.can_edit:
+            ui.button("Submit for verification", icon="send", on_click=self.submit).props(
+                "unelevated dense color=primary no-caps"
+            ).mark("record-submit")
+
+    def to_verify(self) -> None:
+        rec = self.view.record
+        if self.view.actor.staff_id in (rec["entered_by_id"], rec["amended_by_id"]):
+            ui.label("You entered or last amended this record: a second person must verify it.").classes(
+                "text-sm text-warning"
+            ).mark("verify-own-record")
+        if not self.view.can_verify:
+            ui.label("Waiting for a verifier.").classes("text-sm opacity-70")
+            return
+        ui.label("Confirm each item against the original ID:").classes("text-sm")
+        self.checks.clear()
+        for key, label in records.CHECKLIST_LABELS.items():
+            self.checks[key] = ui.checkbox(label).props("dense").mark(f"check-{key}")
+        with ui.row().classes("gap-2"):
+            ui.button("Verify", icon="verified", on_click=self.verify).props(
+                "unelevated dense color=positive no-caps"
+            ).mark("record-verify")
+            ui.button("Reject…", icon="block", on_click=self.reject).props("outline dense color=negative no-caps").mark(
+                "record-reject"
+            )
+
+    def verified(self) -> None:
+        rec = self.view.record
+        ui.label(
+            f"Verified by {rec['verified_by_label']} on {fmt_dt(rec['verified_at'])}; every checklist item was "
+            "confirmed."
+        ).classes("text-sm").mark("record-verified-by")
+        if self.view.can_verify:
+            ui.button("Revoke…", icon="gpp_bad", on_click=self.revoke).props(
+                "outline dense color=negative no-caps"
+            ).mark("record-revoke")
+
+    # --- handlers: one service call each, then the view refreshes ----------------------------------------------
+
+    async def submit(self) -> None:
+        record_id, version = self.view.record_id, self.view.record["version"]
+        await self.view.change(
+            lambda s, a: records.submit_for_verification(s, actor=a, record_id=record_id, expected_version=version),
+            "Submitted: a second person can verify it now.",
+        )
+
+    async def verify(self) -> None:
+        record_id, version = self.view.record_id, self.view.record["version"]
+        ticked = {key: bool(box.value) for key, box in self.checks.items()}
+        await self.view.change(
+            lambda s, a: records.verify_record(
+                s, actor=a, record_id=record_id, checklist=ticked, expected_version=version
+            ),
+            "Verified. Videos relying on this record can pass the publishing checks.",
+        )
+
+    async def reject(self) -> None:
+        record_id, version = self.view.record_id, self.view.record["version"]
+
+        async def act(reason: str, field: ui.textarea) -> bool:
+            ok, _ = await self.view.change(
+                lambda s, a: records.reject_record(
+                    s, actor=a, record_id=record_id, reason=reason, expected_version=version
+                ),
+                "Rejected: the reason is on the record.",
+                fields={"reason": field},
+            )
+            return ok
+
+        await reason_dialog(
+            self.view.dialog_host,
+            "Reject this record?",
+            "It goes back to the person who entered it, with your reason.",
+            ok_label="Reject",
+            action=act,
+        )
+
+    async def revoke(self) -> None:
+        record_id, version = self.view.record_id, self.view.record["version"]
+        ok, deps = await run_service(lambda s, a: worklist.public_dependants(s, actor=a, record_id=record_id))
+        if not ok:
+            return
+        n = len(deps)
+        listed = "".join(f"\n• {title}" for _, title in deps[:10]) + ("\n…" if n > 10 else "")
+
+        async def act(reason: str, field: ui.textarea) -> bool:
+            done, result = await self.view.change(
+                lambda s, a: records.revoke_record(
+                    s, actor=a, record_id=record_id, reason=reason, expected_version=version
+                ),
+                None,
+                fields={"reason": field},
+            )
+            if done:
+                ui.notify(
+                    f"Record revoked. {plural(len(result[1]), 'public video')} put on hold.",
+                    type="warning",
+                    multi_line=True,
+                )
+            return done
+
+        await reason_dialog(
+            self.view.dialog_host,
+            "Revoke this verified record?",
+            f"{plural(n, 'public video')} relying on it will be put on hold (unpublished) now." + listed,
+            ok_label="Revoke and hold" if n else "Revoke",
+            action=act,
+        )
