@@ -124,14 +124,15 @@ def zone_label(local: datetime) -> str:
     return str(key)
 
 
-def fmt_dt(value: datetime | None, zone: ZoneInfo | None = None) -> str:
+def fmt_dt(value: datetime | None, zone: ZoneInfo | None = None, *, seconds: bool = False) -> str:
     """A stored (UTC) time in the viewer's zone, the zone named: "2026-11-29 12:05 CET"; "—" for none."""
     if value is None:
         return "—"
     if value.tzinfo is None:  # stored values are UTC; a naive one is read as such
         value = value.replace(tzinfo=UTC)
     local = value.astimezone(zone or viewer_zone())
-    text = format_datetime(local, "yyyy-MM-dd HH:mm", tzinfo=local.tzinfo, locale=DISPLAY_LOCALE)
+    pattern = "yyyy-MM-dd HH:mm:ss" if seconds else "yyyy-MM-dd HH:mm"
+    text = format_datetime(local, pattern, tzinfo=local.tzinfo, locale=DISPLAY_LOCALE)
     return f"{text} {zone_label(local)}"
 
 
