@@ -162,9 +162,8 @@ def register() -> None:
         with ui.card().classes("w-[520px]"):
             ui.label("Account").classes("font-semibold")
             ui.label(f"{info.name} · {info.actor.label}")
-            ui.label(f"This session ends at the latest {fmt_dt(info.expires_at)}.").classes("text-sm opacity-70").mark(
-                "account-session-ends"
-            )
+            ends = f"This session ends at the latest {fmt_dt(info.expires_at)}."
+            ui.label(ends).classes("text-sm opacity-70").mark("account-session-ends")
             with ui.row():
                 ui.button("Change password", on_click=lambda: ui.navigate.to("/account/password")).props(
                     "outline dense"
