@@ -145,6 +145,15 @@ def fmt_dt(value: datetime | None, zone: ZoneInfo | None = None, *, seconds: boo
     return f"{text} {zone_label(local)}"
 
 
+def fmt_time(value: datetime | None) -> str:
+    """Only the clock of a stored time in the viewer's zone, "11:05:09" (a line whose day and zone are given
+    nearby, e.g. a chat transcript: its tooltip carries `fmt_dt`); "" for none."""
+    if value is None:
+        return ""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(viewer_zone())
+    return format_datetime(local, "HH:mm:ss", tzinfo=local.tzinfo, locale=DISPLAY_LOCALE)
+
+
 def fmt_date(value: date | None) -> str:
     """A calendar date stays a date (no zone): "2026-11-29"."""
     return "—" if value is None else value.isoformat()

@@ -8,7 +8,16 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from console.billing.money import format_money, input_text, parse_money
-from console.ui.formatting import fmt_date, fmt_dt, fmt_money, in_viewer_zone, use_zone, viewer_zone, zone_named
+from console.ui.formatting import (
+    fmt_date,
+    fmt_dt,
+    fmt_money,
+    fmt_time,
+    in_viewer_zone,
+    use_zone,
+    viewer_zone,
+    zone_named,
+)
 
 
 def at(text: str) -> datetime:
@@ -119,3 +128,11 @@ def test_money_input_text_round_trips_through_parse_money() -> None:
     for cents, currency in ((1, "USD"), (123450, "USD"), (300, "EUR"), (1250, "JPY"), (99, "KRW")):
         assert parse_money(input_text(cents, currency), currency=currency) == cents
     assert parse_money(fmt_money(123450, "USD")) == 123450
+
+
+def test_the_clock_alone_is_in_the_viewers_zone_too() -> None:
+    with use_zone("Europe/Berlin"):
+        assert fmt_time(at("2026-10-25 00:30:09")) == "02:30:09"
+        assert fmt_time(None) == ""
+        assert fmt_dt(at("2026-10-25 00:30:09"), seconds=True) == "2026-10-25 02:30:09 CEST"
+    assert fmt_time(at("2026-10-25 00:30:09")) == "00:30:09"
