@@ -32,7 +32,7 @@ def create_app() -> None:
     from console.moderation import jobs as moderation_jobs
     from console.moderation import pages as moderation_pages
     from console.staff import pages as staff_pages
-    from console.ui import auth_pages, home_pages
+    from console.ui import auth_pages, formatting, home_pages
     from console.ui.session import AuthMiddleware
 
     app.add_static_files("/assets", ASSETS)
@@ -66,6 +66,7 @@ def create_app() -> None:
     app.on_startup(billing_jobs.start)  # reconciles refunds left submitting, every CONSOLE_BILLING_RECONCILE_SECONDS
     app.on_startup(ads_jobs.start)  # rolls up raw impressions and clicks, every CONSOLE_ADS_ROLLUP_SECONDS
     app.on_startup(insights_jobs.start)  # the insights rollup tables, every CONSOLE_INSIGHTS_ROLLUP_SECONDS
+    app.on_startup(formatting.warm_up)  # the time zone abbreviations fmt_dt names zones by, off the first page
     moderation_api.register()  # /api/reports, /api/appeals: the platform's bearer token, not a staff session
     stripe_webhook.register()  # /stripe/webhook: Stripe's signature, not a staff session
     app.on_startup(anchor.start)  # checkpoints of the audit chain's head, every CONSOLE_AUDIT_CHECKPOINT_MINUTES

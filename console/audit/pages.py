@@ -18,13 +18,13 @@ from console.errors import ValidationFailed
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
-from console.ui.formatting import fmt_value
+from console.ui.formatting import fmt_dt, fmt_value
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
 
 COLUMNS: list[dict[str, Any]] = [
     {"name": "id", "label": "#", "field": "id", "align": "right"},
-    {"name": "occurred_at", "label": "When (UTC)", "field": "occurred_at", "align": "left"},
+    {"name": "occurred_at", "label": "When", "field": "occurred_at", "align": "left"},
     {"name": "actor", "label": "Actor", "field": "actor", "align": "left"},
     {"name": "action", "label": "Action", "field": "action", "align": "left"},
     {"name": "entity", "label": "Entity", "field": "entity", "align": "left"},
@@ -86,7 +86,7 @@ class ChainStateView:
     def _show(self, result: VerifyResult) -> None:
         assert self.icon is not None and self.text is not None
         self.icon.set_visibility(False)
-        when = chain_check.finished_at.strftime(" Checked at %H:%M:%S UTC.") if chain_check.finished_at else ""
+        when = f" Checked at {fmt_dt(chain_check.finished_at, seconds=True)}." if chain_check.finished_at else ""
         if result.ok:
             n = result.checkpoints
             against = f" Matches {n:,} checkpoint{'s' if n != 1 else ''}." if n else ""
@@ -142,7 +142,7 @@ def event_row(e: AuditEvent) -> dict[str, Any]:
     changed = [k for k, _, _ in iter_diff(e.before, e.after)]
     return {
         "id": e.id,
-        "occurred_at": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+        "occurred_at": fmt_dt(e.occurred_at, seconds=True),  # the viewer's zone, named
         "actor": e.actor_label,
         "action": e.action,
         "entity": f"{e.entity} {e.entity_id or ''}".strip(),
@@ -225,7 +225,7 @@ class AuditLogView:
     def show_event(self, row: dict[str, Any]) -> None:
         with ui.dialog() as dialog, ui.card().classes("min-w-[640px] max-w-[90vw]"):
             ui.label(f"Event #{row['id']} · {row['action']}").classes("text-lg font-semibold")
-            ui.label(f"{row['occurred_at']} UTC · {row['actor']} · {row['entity']} · {row['ip']}").classes(
+            ui.label(f"{row['occurred_at']} · {row['actor']} · {row['entity']} · {row['ip']}").classes(
                 "text-sm opacity-70"
             )
             if row["reason"]:

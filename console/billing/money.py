@@ -1,9 +1,10 @@
 """Money as text: integer cents + an ISO 4217 code shown to staff, and staff input read back into cents.
 
 `format_money(1250, "USD")` -> "$12.50"; `format_money(300, "EUR")` -> "€3.00"; `format_money(1250, "CHF")` ->
-"12.50 CHF" (a code whose symbol is not well known is written after the number); thousands are separated with
-commas and a negative amount starts with a minus ("-$1,234.56"). Zero-decimal currencies (JPY, KRW) have no
-cents: their amounts are whole units.
+"CHF 12.50"; `format_money(1250, "JPY")` -> "¥1,250". It is `console.ui.formatting.fmt_money` (Babel, CLDR's
+symbols and minor units), named here for the services' messages. Zero-decimal currencies (JPY, KRW) have no cents:
+their amounts are whole units; how many minor digits a currency has comes from CLDR too (`decimals`).
+`input_text(1250, "USD")` -> "12.50": an amount as an amount field takes it back (no symbol, no separators).
 
 `parse_money("1,234.56")` -> 123456. It accepts what a person types into an amount field ("12", "12.5",
 "12.50", "$12.50", "1,234.56") and refuses anything else with a `ValidationFailed` naming the field ("Amount
@@ -16,8 +17,9 @@ from __future__ import annotations
 import re
 
 from console.errors import ValidationFailed
+from console.ui.formatting import currency_digits, fmt_money
 
-# Symbols staff recognise without the code; anything else is shown as "12.50 CHF".
+# Symbols a person may type before an amount (parse_money strips the currency's own, refuses "$-5").
 SYMBOLS: dict[str, str] = {
     "USD": "$",
     "EUR": "€",
@@ -28,8 +30,6 @@ SYMBOLS: dict[str, str] = {
     "CAD": "CA$",
     "AUD": "A$",
 }
-# ISO 4217 minor units where they are not 2.
-ZERO_DECIMAL = frozenset({"JPY", "KRW"})
 MAX_MONEY_UNITS = 1_000_000  # the largest amount staff may type: 1,000,000.00
 _MAX_TEXT = 40
 
@@ -39,21 +39,21 @@ _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 
 
 def decimals(currency: str) -> int:
-    """How many minor-unit digits the currency has (2 for almost all)."""
-    return 0 if currency.upper() in ZERO_DECIMAL else 2
+    """How many minor-unit digits the currency has (2 for almost all; 0 for JPY and KRW), from CLDR."""
+    return currency_digits(currency)
 
 
 def format_money(cents: int, currency: str) -> str:
-    """`cents` (minor units) of `currency` as staff read it: "$12.50", "€3.00", "12.50 CHF", "-$1,234.56"."""
-    code = (currency or "").upper()
-    places = decimals(code)
+    """`cents` (minor units) of `currency` as staff read it: "$12.50", "€3.00", "CHF 12.50", "-$1,234.56"."""
+    return fmt_money(cents, currency)
+
+
+def input_text(cents: int, currency: str) -> str:
+    """An amount as an amount field takes it back: "12.50", "1250" for JPY (no symbol, no thousands separators)."""
+    places = decimals(currency)
     sign = "-" if cents < 0 else ""
     units, minor = divmod(abs(int(cents)), 10**places)
-    number = f"{units:,}" + (f".{minor:0{places}d}" if places else "")
-    symbol = SYMBOLS.get(code)
-    if symbol is not None:
-        return f"{sign}{symbol}{number}"
-    return f"{sign}{number} {code}".rstrip()
+    return f"{sign}{units}" + (f".{minor:0{places}d}" if places else "")
 
 
 def parse_money(text: str | None, *, currency: str = "USD", field: str = "amount") -> int:

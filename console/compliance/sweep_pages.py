@@ -14,7 +14,7 @@ from console.compliance import sweep
 from console.db import session_scope
 from console.errors import ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.formatting import fmt_dt
+from console.ui.formatting import fmt_dt, in_viewer_zone
 from console.ui.forms import report
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ class SweepPanel:
         finally:
             ticker.cancel()
             self.running = False
-        self.summary = await run.io_bound(load_summary, self.actor)
+        self.summary = await run.io_bound(in_viewer_zone(load_summary), self.actor)  # times in the viewer's zone
         self.content.refresh()
         if self.summary is not None and self.summary.held:
             ui.notify(f"The sweep put {self.summary.held:,} video(s) on hold.", type="warning")

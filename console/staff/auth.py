@@ -60,6 +60,7 @@ class SessionInfo:
     must_change_password: bool
     totp_enrolment_required: bool
     expires_at: datetime
+    time_zone: str = "UTC"  # the IANA zone the staff member reads times in (console/ui/formatting.py)
 
 
 def staff_actor(staff: Staff, *, session_id: str | None = None, client: ClientInfo | None = None) -> Actor:
@@ -327,6 +328,7 @@ def resolve_session(
         must_change_password=staff.must_change_password,
         totp_enrolment_required=needs_totp,
         expires_at=row.expires_at,
+        time_zone=staff.time_zone,
     )
 
 

@@ -72,7 +72,7 @@ AREAS: list[Area] = [
     Area("b", "Billing", "/billing", "payments", Permission.BILLING_READ, "Payments, refunds, approvals, payouts"),
     Area("s", "Staff", "/staff", "badge", Permission.STAFF_MANAGE, "Staff accounts, roles and access"),
     Area("a", "Audit log", "/audit", "policy", Permission.AUDIT_READ, "Every staff action, hash-chained"),
-    Area("p", "My account", "/account", "manage_accounts", None, "Password and two-factor sign-in"),
+    Area("p", "My account", "/account", "manage_accounts", None, "Password, two-factor sign-in, time zone"),
 ]
 
 

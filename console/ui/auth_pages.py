@@ -22,10 +22,12 @@ from console.staff.auth import (
     verify_second_factor,
 )
 from console.staff.passwords import MIN_LENGTH
+from console.ui.formatting import fmt_dt
 from console.ui.forms import guarded
 from console.ui.frame import PRODUCT
 from console.ui.page import staff_page
 from console.ui.session import TOKEN_KEY, client_info_from, require_live_session, safe_next
+from console.ui.time_zone_setting import TimeZoneSetting
 
 PENDING_KEY = "pending_totp"
 
@@ -160,14 +162,14 @@ def register() -> None:
         with ui.card().classes("w-[520px]"):
             ui.label("Account").classes("font-semibold")
             ui.label(f"{info.name} · {info.actor.label}")
-            ui.label(f"This session ends at the latest {info.expires_at:%Y-%m-%d %H:%M} UTC.").classes(
-                "text-sm opacity-70"
-            )
+            ends = f"This session ends at the latest {fmt_dt(info.expires_at)}."
+            ui.label(ends).classes("text-sm opacity-70").mark("account-session-ends")
             with ui.row():
                 ui.button("Change password", on_click=lambda: ui.navigate.to("/account/password")).props(
                     "outline dense"
                 )
                 ui.button("Two-factor sign-in", on_click=lambda: ui.navigate.to("/account/2fa")).props("outline dense")
+            TimeZoneSetting(info).build()
 
     @staff_page("/account/password", title="Change password")
     def password_page(info) -> None:  # type: ignore[no-untyped-def]

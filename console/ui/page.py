@@ -17,6 +17,7 @@ from starlette.requests import Request
 from console.errors import ConsoleError, Forbidden, NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
+from console.ui.formatting import bind_client_zone
 from console.ui.frame import frame
 
 
@@ -45,6 +46,7 @@ def staff_page(path: str, *, title: str, permission: Permission | None = None) -
         def wrapper(**kwargs: Any) -> None:
             request: Request = ui.context.client.request
             info: SessionInfo = request.state.session_info
+            bind_client_zone(info.time_zone)  # fmt_dt shows this tab's times in the staff member's zone
             with frame(info, title=title, active_path=request.url.path):
                 if permission is not None and not can(info.actor, permission):
                     forbidden_content()

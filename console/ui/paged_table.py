@@ -15,6 +15,7 @@ from nicegui.events import GenericEventArguments
 
 from console.errors import ConsoleError
 from console.paging import Page, PageRequest
+from console.ui.formatting import in_viewer_zone
 from console.ui.forms import report
 
 PAGE_SIZES = [25, 50, 100, 200]
@@ -155,7 +156,7 @@ class PagedTable:
         )
         self.table.props("loading")
         try:
-            page = await run.io_bound(self._fetch, request)
+            page = await run.io_bound(in_viewer_zone(self._fetch), request)  # rows show times in the viewer's zone
             if page is None:  # the app is shutting down
                 return
         except ConsoleError as exc:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from console.db import session_scope
 from console.errors import ConsoleError
+from console.ui.formatting import in_viewer_zone
 from console.ui.forms import guarded, report
 from console.ui.session import require_live_session
 
@@ -36,21 +37,21 @@ async def call(fn: Callable[[Session], T], **guard: Any) -> tuple[bool, T | None
     """One service call in its own unit of work, off the event loop; refusals become messages (forms.guarded)."""
     if require_live_session() is None:
         return False, None
-    return await guarded(lambda: run.io_bound(unit_of_work(fn)), **guard)
+    return await guarded(lambda: run.io_bound(in_viewer_zone(unit_of_work(fn))), **guard)
 
 
 async def call_own(fn: Callable[[], T], **guard: Any) -> tuple[bool, T | None]:
     """`call` for a service that opens its own units of work (it commits before and after a provider call)."""
     if require_live_session() is None:
         return False, None
-    return await guarded(lambda: run.io_bound(fn), **guard)
+    return await guarded(lambda: run.io_bound(in_viewer_zone(fn)), **guard)
 
 
 async def read(fn: Callable[..., T], *args: Any) -> T | None:
     """`fn(*args)`, a page's loader that opens its own unit of work, off the event loop. A refusal is reported
     (`forms.report`) and gives None, as does an app that is shutting down (`run.io_bound` then returns None)."""
     try:
-        return await run.io_bound(fn, *args)
+        return await run.io_bound(in_viewer_zone(fn), *args)
     except ConsoleError as exc:
         report(exc)
         return None

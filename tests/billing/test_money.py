@@ -17,16 +17,16 @@ BLNS = Path(__file__).resolve().parents[1] / "data" / "blns" / "blns.txt"
     [
         (1250, "USD", "$12.50"),
         (300, "EUR", "€3.00"),
-        (1250, "CHF", "12.50 CHF"),
-        (1250, "chf", "12.50 CHF"),
+        (1250, "CHF", "CHF 12.50"),  # Babel / CLDR en: the code before the number
+        (1250, "chf", "CHF 12.50"),
         (0, "USD", "$0.00"),
         (5, "USD", "$0.05"),
         (123456, "USD", "$1,234.56"),
         (123456789, "GBP", "£1,234,567.89"),
         (-1250, "USD", "-$12.50"),
-        (-123456, "CHF", "-1,234.56 CHF"),
+        (-123456, "CHF", "-CHF 1,234.56"),
         (1250, "JPY", "¥1,250"),
-        (99, "SEK", "0.99 SEK"),
+        (99, "SEK", "SEK 0.99"),
     ],
 )
 def test_format_money(cents: int, currency: str, text: str) -> None:

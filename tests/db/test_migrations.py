@@ -327,6 +327,7 @@ def test_0012_encrypts_the_totp_secrets_stored_in_clear_and_goes_back(fresh_url:
     assert stored[2] is None
     assert secret not in stored[1]
     assert Fernet(get_settings().effective_records_key()).decrypt(stored[1].encode()).decode() == secret
+    migrate.upgrade(fresh_url)  # the console's model is at head (0013 adds staff.time_zone, secrets untouched)
     with Session(fresh_engine) as session:  # the console's own sign-in reads it
         result = verify_second_factor(
             session, staff_id=1, code=pyotp.TOTP(secret).now(), client=ClientInfo(), pending_since=utcnow()
@@ -402,3 +403,33 @@ def test_0012_downgrade_with_another_key_stops_and_changes_nothing(
         migrate.downgrade(fresh_url, "0011")
     assert migrate.current_revision(fresh_engine) == "0012"
     assert _staff_column(fresh_engine, "totp_secret_encrypted") == before
+
+
+def test_0013_adds_the_time_zone_as_utc_for_existing_staff_and_goes_back(fresh_url: str, fresh_engine: Engine) -> None:
+    """Staff who existed before 0013 read times in UTC; a chosen zone is stored; the downgrade drops only the column."""
+    migrate.upgrade(fresh_url, "0011")
+    _staff_at_0011(fresh_engine, None)
+    migrate.upgrade(fresh_url, "0012")
+    assert "time_zone" not in {c["name"] for c in inspect(fresh_engine).get_columns("staff")}
+
+    migrate.upgrade(fresh_url, "0013")
+    assert _staff_column(fresh_engine, "time_zone") == {1: "UTC"}
+    with fresh_engine.begin() as conn:
+        conn.execute(text("UPDATE staff SET time_zone = 'Europe/Berlin' WHERE id = 1"))
+        conn.execute(
+            text(
+                "INSERT INTO staff (id, email, name, roles, is_active, password_hash, must_change_password, "
+                "password_changed_at, recovery_code_hashes, created_at, updated_at, version) VALUES "
+                "(2, 'n@test.example', 'New', '[]', true, 'x', false, :now, '[]', :now, :now, 1)"
+            ),
+            {"now": datetime(2026, 11, 29, tzinfo=UTC)},
+        )
+    assert _staff_column(fresh_engine, "time_zone") == {1: "Europe/Berlin", 2: "UTC"}  # the server default
+
+    migrate.downgrade(fresh_url, "0012")
+    assert migrate.current_revision(fresh_engine) == "0012"
+    assert "time_zone" not in {c["name"] for c in inspect(fresh_engine).get_columns("staff")}
+    assert _staff_column(fresh_engine, "email") == {1: "t1@test.example", 2: "n@test.example"}
+    migrate.upgrade(fresh_url)
+    assert _staff_column(fresh_engine, "time_zone") == {1: "UTC", 2: "UTC"}
+    assert migrate.schema_diff(fresh_engine) == []

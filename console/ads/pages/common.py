@@ -9,8 +9,9 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.ads.models import BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
-from console.billing.money import format_money
+from console.billing.money import input_text
 from console.db import session_scope
+from console.ui.formatting import fmt_money
 
 STATE_LABELS = {
     "draft": "Draft",
@@ -57,14 +58,14 @@ def col(name: str, label: str, align: str = "left", *, sortable: bool = False) -
 
 
 def money(cents: int | None, currency: str = "USD") -> str:
-    return "—" if cents is None else format_money(int(cents), currency)
+    return "—" if cents is None else fmt_money(int(cents), currency)
 
 
 def money_input(cents: int | None, currency: str = "USD") -> str:
     """An amount as the money input takes it back: "12.50" (no symbol, no thousands separators)."""
     if cents is None:
         return ""
-    return "".join(ch for ch in format_money(int(cents), currency) if ch.isdigit() or ch == ".")
+    return input_text(int(cents), currency)
 
 
 def weight_text(size: int | None) -> str:

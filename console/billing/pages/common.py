@@ -8,7 +8,8 @@ from typing import Any
 from nicegui import ui
 
 from console.billing.gateway import get_gateway
-from console.billing.money import format_money
+from console.billing.money import input_text
+from console.ui.formatting import fmt_money
 
 PAYMENT_STATUS_LABELS = {
     "pending": "Pending",
@@ -78,14 +79,12 @@ COLOURS = {
 
 
 def money(cents: int | None, currency: str) -> str:
-    return "—" if cents is None else format_money(int(cents), currency)
+    return "—" if cents is None else fmt_money(int(cents), currency)
 
 
 def amount_text(cents: int, currency: str) -> str:
     """An amount as the money input takes it back: "12.50" (no symbol, no thousands separators)."""
-    text = format_money(cents, currency)
-    digits = "".join(ch for ch in text if ch.isdigit() or ch == ".")
-    return digits
+    return input_text(cents, currency)
 
 
 def col(name: str, label: str, align: str = "left", *, sortable: bool = False) -> dict[str, Any]:

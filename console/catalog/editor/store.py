@@ -25,6 +25,7 @@ from console.catalog.service import (
     video_view,
 )
 from console.staff.permissions import Permission, can
+from console.ui.formatting import fmt_dt
 
 
 def history_of(session: Session, actor: Actor, video_id: int) -> tuple[list[dict[str, Any]], dict[int, list]]:
@@ -41,7 +42,7 @@ def history_of(session: Session, actor: Actor, video_id: int) -> tuple[list[dict
         rows.append(
             {
                 "id": e.id,
-                "when": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                "when": fmt_dt(e.occurred_at, seconds=True),
                 "who": e.actor_label,
                 "action": e.action,
                 "changes": changes,

@@ -24,7 +24,7 @@ from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.staff.permissions import Permission, can
 from console.ui.drafts import BrowserDrafts, Draft, DraftKeeper
 from console.ui.form_state import NOTHING_TO_SAVE, FormState
-from console.ui.formatting import fmt_dt
+from console.ui.formatting import fmt_dt, in_viewer_zone
 from console.ui.forms import clear_errors, report, show_errors
 from console.ui.keymap import save_key
 from console.ui.session import require_live_session
@@ -192,7 +192,7 @@ class EditorView:
         clear_errors(self.form.fields)
         self.summary.visible = False
         try:
-            snap = await run.io_bound(work)
+            snap = await run.io_bound(in_viewer_zone(work))
         except Conflict as exc:
             await ConflictDialog(self, exc, data, performer_ids).open()
             return
@@ -231,7 +231,7 @@ class EditorView:
                 return store.stored_video(session, self.actor, video_id)
 
         try:
-            return await run.io_bound(work)
+            return await run.io_bound(in_viewer_zone(work))
         except ConsoleError as exc:
             report(exc)
             return None

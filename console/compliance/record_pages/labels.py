@@ -9,6 +9,7 @@ from typing import Any
 from console.audit.service import iter_diff
 from console.compliance import records
 from console.members.countries import COUNTRIES
+from console.ui.formatting import fmt_dt
 
 STATUS_COLOURS = {
     "incomplete": "grey-7",
@@ -130,7 +131,7 @@ def history_rows(events: list[Any]) -> tuple[list[dict[str, Any]], dict[int, lis
         rows.append(
             {
                 "id": e.id,
-                "when": e.occurred_at.strftime("%Y-%m-%d %H:%M:%S"),
+                "when": fmt_dt(e.occurred_at, seconds=True),
                 "who": e.actor_label,
                 "action": e.action,
                 "what": ACTION_LABELS.get(e.action, e.action),

@@ -22,7 +22,7 @@ from console.compliance.record_pages.verification import VerificationCard
 from console.compliance.record_pages.viewer import ScanViewer
 from console.errors import ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.formatting import fmt_date, fmt_dt
+from console.ui.formatting import fmt_date, fmt_dt, in_viewer_zone
 from console.ui.forms import report
 
 
@@ -113,7 +113,7 @@ class RecordView:
     async def refresh(self) -> None:
         """Read the record again (one audited view) and redraw every part that shows it."""
         try:
-            data = await run.io_bound(load, self.actor, self.performer_id)
+            data = await run.io_bound(in_viewer_zone(load), self.actor, self.performer_id)
         except ConsoleError as exc:
             report(exc)
             return

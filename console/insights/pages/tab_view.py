@@ -20,6 +20,7 @@ from console.insights.pages.range_bar import RangeState
 from console.insights.pages.specs import ChartSpec, TabSpec, load_kpis, load_series
 from console.insights.series import Kpi, Series
 from console.ui import theme
+from console.ui.formatting import currency_digits, fmt_money
 from console.ui.forms import report
 
 # a change reads green when it is good news for the metric, red when bad (a rising churn is red)
@@ -38,6 +39,8 @@ def fmt_value(value: float | None, unit: str) -> str:
         return "—"
     if unit == "%":
         return f"{value:,.1f} %"
+    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # an ISO 4217 code: the service gives major units
+        return fmt_money(round(value * 10 ** currency_digits(unit)), unit)
     text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"
     return f"{text} {unit}".strip()
 

@@ -12,7 +12,7 @@ from nicegui import ui
 from console.catalog.rules import LOCAL_THUMBNAIL_RE, format_duration
 from console.moderation.pages.common import STATUS_LABELS, time_range
 from console.moderation.service.decisions import ACTION_LABELS
-from console.ui.formatting import fmt_dt
+from console.ui.formatting import fmt_dt, fmt_time
 
 
 def render(target: dict[str, Any]) -> None:
@@ -84,7 +84,9 @@ def _messages(messages: list[dict[str, Any]], *, mark: str) -> None:
         for m in messages:
             box = "bg-yellow-2 text-black border-l-4 border-orange-8" if m.get("reported") else ""
             with ui.row().classes(f"w-full items-start gap-2 no-wrap p-1 rounded {box}"):
-                ui.label(m["at"].strftime("%H:%M:%S") if m.get("at") else "").classes("opacity-60 shrink-0")
+                clock = ui.label(fmt_time(m.get("at"))).classes("opacity-60 shrink-0")  # the viewer's zone
+                if m.get("at"):
+                    clock.tooltip(fmt_dt(m["at"], seconds=True))
                 ui.label(f"@{m['author']}").classes("font-semibold shrink-0")
                 body = ui.label(m["body"]).classes("whitespace-pre-wrap break-words")
                 body.mark("chat-reported-body" if m.get("reported") else "chat-body")
