@@ -233,9 +233,9 @@ async def test_executive_sees_the_latest_kpis_with_their_period(user: User, make
     _before, month = _mrr_rollup()
     await _home(user, "executive", make_staff=make_staff)
     assert _sections_shown(user) == {"kpis"}
-    assert (_count(user, "kpi-mrr"), _count(user, "kpi-subscribers")) == ("1,300 USD", "12")
+    assert (_count(user, "kpi-mrr"), _count(user, "kpi-subscribers")) == ("$1,300.00", "12")
     assert _count(user, "kpi-churn") == f"{100 / 13:,.1f} %"  # 1 churned of 10 at the start + 3 new
-    assert element(user, "note-kpi-mrr").text.startswith("+300 USD")
+    assert element(user, "note-kpi-mrr").text.startswith("+$300.00")
     assert element(user, "note-kpi-churn").text == "no comparison"  # nobody paid the month before that
     assert month.strftime("%B %Y") in element(user, "home-caption-kpis").text
     await _open_tile(user, "kpi-mrr", "/insights")
