@@ -7,6 +7,11 @@ from datetime import date, datetime
 from typing import Any
 
 
+def plural(n: int, word: str) -> str:
+    """`plural(1, "day")` is "1 day", `plural(1200, "day")` "1,200 days"."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def fmt_dt(value: datetime | None) -> str:
     if value is None:
         return "—"
