@@ -6,31 +6,19 @@ FUNCTIONS: dict[str, int] = {
     'console/compliance/record_pages.py::build': 735,
     'console/catalog/performer_pages.py::register': 511,
     'console/catalog/performer_pages.py::register.performer_profile': 451,
-    'console/compliance/production_pages.py::register': 388,
     'console/catalog/series_pages.py::build': 384,
     'console/catalog/pages.py::register': 307,
     'console/catalog/pages.py::register.catalog_page': 292,
-    'console/compliance/production_pages.py::register.production_page': 278,
     'console/catalog/import_pages.py::register': 247,
     'console/catalog/import_pages.py::register.import_page': 245,
     'console/ui/auth_pages.py::register': 238,
-    'console/compliance/index_pages.py::register': 198,
-    'console/compliance/index_pages.py::register.index_page': 196,
-    'console/compliance/worklist_pages.py::register': 165,
-    'console/compliance/worklist_pages.py::register.worklist_page': 163,
-    'console/compliance/productions.py::save_production': 124,
-    'console/catalog/demo.py::scale_catalog': 121,
     'console/ui/auth_pages.py::register.login_page': 116,
-    'console/compliance/production_pages.py::register.custodian_page': 106,
-    'console/catalog/demo.py::seed_catalog_demo': 87,
 }
 
 MODULES: dict[str, int] = {
     'console/catalog/editor.py': 1181,
     'console/compliance/record_pages.py': 1128,
     'console/catalog/performer_pages.py': 706,
-    'console/compliance/production_pages.py': 565,
-    'console/moderation/scale.py': 545,
 }
 
 CYCLES: dict[str, int] = {

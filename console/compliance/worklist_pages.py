@@ -222,7 +222,7 @@ class HoldDialog:
                         "hold-record-link"
                     )
             with ui.row().classes("justify-end w-full"):
-                ui.button("Close", on_click=self.dialog.close).props("flat")
+                ui.button("Close", on_click=self.dialog.close).props("flat").mark("hold-close")
                 if can(self.actor, Permission.COMPLIANCE_VERIFY):
                     ui.button("Release hold…", icon="lock_open", on_click=self.release).props(
                         "color=primary no-caps"
