@@ -105,81 +105,13 @@ def seed_catalog_demo(*, videos: int = 300, performers: int = 120) -> str:
     with session_scope() as session:
         if session.execute(select(Collection.id).limit(1)).first() is not None:
             return "Catalog demo data already present; nothing added."
-        collections = [
-            collection_service.create_collection(
-                session,
-                actor=SYSTEM,
-                data={"name": name, "color_primary": primary, "color_accent": accent, "description": about},
-            )
-            for name, primary, accent, about in COLLECTIONS
-        ]
-        people = []
-        for i in range(performers):
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            slug = f"{slugify(name)}-{i + 1}"
-            p = performer_service.create_performer(
-                session,
-                actor=SYSTEM,
-                data={
-                    "name": name,
-                    "slug": slug,
-                    "bio": f"{name} has worked with independent studios since {rng.randrange(2012, 2024)}.",
-                    "is_active": rng.random() > 0.05,
-                },
-            )
-            handle = slug.replace("-", "_")
-            performer_service.set_social_link(
-                session,
-                actor=SYSTEM,
-                performer_id=p.id,
-                platform="instagram",
-                handle=handle,
-                url=f"https://instagram.com/{handle}",
-            )
-            if rng.random() < 0.6:
-                performer_service.set_social_link(
-                    session,
-                    actor=SYSTEM,
-                    performer_id=p.id,
-                    platform="twitter",
-                    handle=handle,
-                    url=f"https://x.com/{handle}",
-                )
-            people.append(p)
+        collections = _demo_collections(session)
+        people = [_demo_performer(session, rng, i) for i in range(performers)]
         now = datetime.now(UTC)
         published = 0
         with_series = videos >= 2 * SERIES_VIDEOS  # `videos` counts every video, series and episodes included
         for i in range(videos - SERIES_VIDEOS if with_series else videos):
-            collection = rng.choice(collections)
-            title = _title(rng, i)
-            cast = rng.sample(people, rng.choice([1, 1, 2, 2, 3]))
-            complete = rng.random() > 0.12
-            data: dict[str, Any] = {
-                "title": title,
-                "slug": f"{slugify(title)}-{i + 1}",
-                "kind": "live" if i % 23 == 0 else "movie",
-                "collection_id": collection.id,
-                "description": f"{title}: a {rng.choice(GENRES)} story.",
-                "duration_seconds": rng.randrange(8 * 60, 110 * 60),
-                "release_date": (now - timedelta(days=rng.randrange(0, 900))).date().isoformat(),
-                "language": "English",
-                "country": rng.choice(["US", "GB", "FR", "DE", "ES", "CA"]),
-                "genres": rng.sample(GENRES, 2),
-                "qualities": ["480p", "720p", "1080p"] + (["4k"] if i % 5 == 0 else []),
-                "access_level": rng.choice(["FREE", "BASIC", "BASIC", "PREMIUM"]),
-                "monetization": "svod",
-                "performer_count": len(cast),
-                "is_featured": i % 17 == 0,
-                "hls_url": f"{CDN}/{i + 1}/master.m3u8" if complete else None,
-                "thumbnail_url": _thumbnail(rng, collection.color_primary, title) if complete else None,
-            }
-            video = video_service.create_video(session, actor=SYSTEM, data=data)
-            video_service.set_performers(session, actor=SYSTEM, video_id=video.id, performer_ids=[p.id for p in cast])
-            roll = rng.random()
-            if complete and roll < 0.62:
-                published += _publish_if_ready(session, video)
-            elif complete and roll < 0.70:
-                _publish_if_ready(session, video, publish_at=now + timedelta(hours=rng.randrange(2, 240)))
+            published += _demo_video(session, rng, i, collections, people, now)
         if with_series:
             published += _seed_series(session, rng, collections, people, now)
     series_note = f", including {len(SERIES)} series with their seasons and episodes" if with_series else ""
@@ -187,6 +119,85 @@ def seed_catalog_demo(*, videos: int = 300, performers: int = 120) -> str:
         f"Seeded {len(COLLECTIONS)} collections, {performers} performers, {videos} videos ({published} published)"
         f"{series_note}."
     )
+
+
+def _demo_collections(session: Session) -> list[Collection]:
+    return [
+        collection_service.create_collection(
+            session,
+            actor=SYSTEM,
+            data={"name": name, "color_primary": primary, "color_accent": accent, "description": about},
+        )
+        for name, primary, accent, about in COLLECTIONS
+    ]
+
+
+def _demo_performer(session: Session, rng: random.Random, i: int) -> Performer:
+    """The demo's performer number `i` (from 0), with an Instagram link and, most of the time, an X one."""
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    slug = f"{slugify(name)}-{i + 1}"
+    performer = performer_service.create_performer(
+        session,
+        actor=SYSTEM,
+        data={
+            "name": name,
+            "slug": slug,
+            "bio": f"{name} has worked with independent studios since {rng.randrange(2012, 2024)}.",
+            "is_active": rng.random() > 0.05,
+        },
+    )
+    handle = slug.replace("-", "_")
+    sites = [("instagram", f"https://instagram.com/{handle}")]
+    if rng.random() < 0.6:
+        sites.append(("twitter", f"https://x.com/{handle}"))
+    for platform, url in sites:
+        performer_service.set_social_link(
+            session, actor=SYSTEM, performer_id=performer.id, platform=platform, handle=handle, url=url
+        )
+    return performer
+
+
+def _demo_video(
+    session: Session,
+    rng: random.Random,
+    i: int,
+    collections: list[Collection],
+    people: list[Performer],
+    now: datetime,
+) -> int:
+    """The demo's stand-alone video number `i` (from 0) with its cast; most complete ones are published or
+    scheduled. Returns 1 when it was published."""
+    collection = rng.choice(collections)
+    title = _title(rng, i)
+    cast = rng.sample(people, rng.choice([1, 1, 2, 2, 3]))
+    complete = rng.random() > 0.12
+    data: dict[str, Any] = {
+        "title": title,
+        "slug": f"{slugify(title)}-{i + 1}",
+        "kind": "live" if i % 23 == 0 else "movie",
+        "collection_id": collection.id,
+        "description": f"{title}: a {rng.choice(GENRES)} story.",
+        "duration_seconds": rng.randrange(8 * 60, 110 * 60),
+        "release_date": (now - timedelta(days=rng.randrange(0, 900))).date().isoformat(),
+        "language": "English",
+        "country": rng.choice(["US", "GB", "FR", "DE", "ES", "CA"]),
+        "genres": rng.sample(GENRES, 2),
+        "qualities": ["480p", "720p", "1080p"] + (["4k"] if i % 5 == 0 else []),
+        "access_level": rng.choice(["FREE", "BASIC", "BASIC", "PREMIUM"]),
+        "monetization": "svod",
+        "performer_count": len(cast),
+        "is_featured": i % 17 == 0,
+        "hls_url": f"{CDN}/{i + 1}/master.m3u8" if complete else None,
+        "thumbnail_url": _thumbnail(rng, collection.color_primary, title) if complete else None,
+    }
+    video = video_service.create_video(session, actor=SYSTEM, data=data)
+    video_service.set_performers(session, actor=SYSTEM, video_id=video.id, performer_ids=[p.id for p in cast])
+    roll = rng.random()
+    if complete and roll < 0.62:
+        return _publish_if_ready(session, video)
+    if complete and roll < 0.70:
+        _publish_if_ready(session, video, publish_at=now + timedelta(hours=rng.randrange(2, 240)))
+    return 0
 
 
 def _seed_series(
@@ -301,114 +312,127 @@ def scale_catalog(*, videos: int, performers: int) -> dict[str, int]:
     """Bulk benchmark catalog: performers with links, videos with 1-3 performers each."""
     rng = random.Random(99)
     now = datetime.now(UTC)
-    with session_scope() as session:
-        if session.execute(select(Collection.id).limit(1)).first() is None:
-            for name, primary, accent, about in COLLECTIONS:
-                collection_service.create_collection(
-                    session,
-                    actor=SYSTEM,
-                    data={"name": name, "color_primary": primary, "color_accent": accent, "description": about},
-                )
-        collection_ids = list(session.execute(select(Collection.id).where(Collection.deleted_at.is_(None))).scalars())
-        first_performer = int(session.execute(select(func.coalesce(func.max(Performer.id), 0))).scalar_one()) + 1
-        first_video = int(session.execute(select(func.coalesce(func.max(Video.id), 0))).scalar_one()) + 1
-
-    def performer_rows() -> Iterator[dict[str, Any]]:
-        for i in range(performers):
-            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-            created = now - timedelta(days=rng.random() * 1500)
-            yield {
-                "name": name,
-                "slug": f"{slugify(name)}-s{first_performer + i}",
-                "bio": None,
-                "is_active": True,
-                "video_count": 0,
-                "created_at": created,
-                "updated_at": created,
-                "version": 1,
-            }
-
+    collection_ids, first_performer, first_video = _scale_start()
     bulk_load(
         Performer,
         PERFORMER_COLUMNS,
-        performer_rows(),
+        _scale_performer_rows(rng, now, first_performer, performers),
         rebuild_indexes=first_performer == 1,
     )
     performer_ids = range(first_performer, first_performer + performers)
-
-    def link_rows() -> Iterator[dict[str, Any]]:
-        for pid in performer_ids:
-            for order, platform in enumerate(("instagram", "twitter")[: 1 + pid % 2]):
-                handle = f"performer_{pid}"
-                yield {
-                    "performer_id": pid,
-                    "platform": platform,
-                    "handle": handle,
-                    "url": f"https://{platform}.com/{handle}",
-                    "sort_order": order,
-                    "is_verified": False,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-
     links = bulk_load(
-        SocialMediaLink,
-        LINK_COLUMNS,
-        link_rows(),
-        rebuild_indexes=first_performer == 1,
+        SocialMediaLink, LINK_COLUMNS, _scale_link_rows(performer_ids, now), rebuild_indexes=first_performer == 1
     )
-    casts: list[list[int]] = []
+    casts: list[list[int]] = []  # filled by the video rows as they are loaded
+    video_rows = _scale_video_rows(rng, now, first_video, videos, performer_ids, collection_ids, casts)
+    bulk_load(Video, VIDEO_COLUMNS, video_rows, rebuild_indexes=first_video == 1)
+    cast_count = bulk_load(
+        VideoPerformer, CAST_COLUMNS, _scale_cast_rows(casts, first_video, now), rebuild_indexes=first_video == 1
+    )
+    _recount_collections()
+    analyze("performers", "social_media_links", "videos", "video_performers", "collections")
+    return {"performers": performers, "social_links": links, "videos": videos, "video_performers": cast_count}
 
-    def video_rows() -> Iterator[dict[str, Any]]:
-        for i in range(videos):
-            title = _title(rng, i)
-            cast = rng.sample(performer_ids, rng.choice([1, 1, 2, 3])) if performers else []
-            casts.append(cast)
-            created = now - timedelta(days=rng.random() * 1500)
-            state = "published" if rng.random() < 0.7 else "draft"
+
+def _scale_start() -> tuple[list[int], int, int]:
+    """The live collections (the demo's seven created first when there are none), and the first free performer
+    and video ids: the scale rows are numbered from there."""
+    with session_scope() as session:
+        if session.execute(select(Collection.id).limit(1)).first() is None:
+            _demo_collections(session)
+        collection_ids = list(session.execute(select(Collection.id).where(Collection.deleted_at.is_(None))).scalars())
+        first_performer = int(session.execute(select(func.coalesce(func.max(Performer.id), 0))).scalar_one()) + 1
+        first_video = int(session.execute(select(func.coalesce(func.max(Video.id), 0))).scalar_one()) + 1
+    return collection_ids, first_performer, first_video
+
+
+def _scale_performer_rows(rng: random.Random, now: datetime, first: int, count: int) -> Iterator[dict[str, Any]]:
+    for i in range(count):
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        created = now - timedelta(days=rng.random() * 1500)
+        yield {
+            "name": name,
+            "slug": f"{slugify(name)}-s{first + i}",
+            "bio": None,
+            "is_active": True,
+            "video_count": 0,
+            "created_at": created,
+            "updated_at": created,
+            "version": 1,
+        }
+
+
+def _scale_link_rows(performer_ids: range, now: datetime) -> Iterator[dict[str, Any]]:
+    """An Instagram link for every performer, and an X one for every other."""
+    for pid in performer_ids:
+        for order, platform in enumerate(("instagram", "twitter")[: 1 + pid % 2]):
+            handle = f"performer_{pid}"
             yield {
-                "kind": "movie",
-                "collection_id": rng.choice(collection_ids),
-                "title": title,
-                "slug": f"{slugify(title)}-s{first_video + i}",
-                "description": None,
-                "release_date": created.date(),
-                "release_year": created.year,
-                "duration_seconds": rng.randrange(600, 7200),
-                "language": "English",
-                "country": "US",
-                "genres": rng.sample(GENRES, 2),
-                "hls_url": f"{CDN}/s{first_video + i}/master.m3u8",
-                "thumbnail_url": f"https://img.example.com/thumbs/s{first_video + i}.jpg",
-                "qualities": ["720p", "1080p"],
-                "access_level": "BASIC",
-                "monetization": "svod",
-                "currency": "USD",
-                "performer_count": max(1, len(cast)),
-                "state": state,
-                "published_at": created if state == "published" else None,
-                "is_featured": False,
-                "is_trending": False,
-                "view_count": rng.randrange(0, 100_000),
-                "like_count": rng.randrange(0, 5000),
-                "created_at": created,
-                "updated_at": created,
-                "version": 1,
+                "performer_id": pid,
+                "platform": platform,
+                "handle": handle,
+                "url": f"https://{platform}.com/{handle}",
+                "sort_order": order,
+                "is_verified": False,
+                "created_at": now,
+                "updated_at": now,
             }
 
-    bulk_load(Video, VIDEO_COLUMNS, video_rows(), rebuild_indexes=first_video == 1)
 
-    def cast_rows() -> Iterator[dict[str, Any]]:
-        for i, cast in enumerate(casts):
-            for order, pid in enumerate(cast, start=1):
-                yield {"video_id": first_video + i, "performer_id": pid, "billing_order": order, "created_at": now}
+def _scale_video_rows(
+    rng: random.Random,
+    now: datetime,
+    first: int,
+    count: int,
+    performer_ids: range,
+    collection_ids: list[int],
+    casts: list[list[int]],
+) -> Iterator[dict[str, Any]]:
+    """The videos, 70% published; each one's cast (performer ids) is appended to `casts` as it is made."""
+    for i in range(count):
+        title = _title(rng, i)
+        cast = rng.sample(performer_ids, rng.choice([1, 1, 2, 3])) if performer_ids else []
+        casts.append(cast)
+        created = now - timedelta(days=rng.random() * 1500)
+        state = "published" if rng.random() < 0.7 else "draft"
+        yield {
+            "kind": "movie",
+            "collection_id": rng.choice(collection_ids),
+            "title": title,
+            "slug": f"{slugify(title)}-s{first + i}",
+            "description": None,
+            "release_date": created.date(),
+            "release_year": created.year,
+            "duration_seconds": rng.randrange(600, 7200),
+            "language": "English",
+            "country": "US",
+            "genres": rng.sample(GENRES, 2),
+            "hls_url": f"{CDN}/s{first + i}/master.m3u8",
+            "thumbnail_url": f"https://img.example.com/thumbs/s{first + i}.jpg",
+            "qualities": ["720p", "1080p"],
+            "access_level": "BASIC",
+            "monetization": "svod",
+            "currency": "USD",
+            "performer_count": max(1, len(cast)),
+            "state": state,
+            "published_at": created if state == "published" else None,
+            "is_featured": False,
+            "is_trending": False,
+            "view_count": rng.randrange(0, 100_000),
+            "like_count": rng.randrange(0, 5000),
+            "created_at": created,
+            "updated_at": created,
+            "version": 1,
+        }
 
-    cast_count = bulk_load(
-        VideoPerformer,
-        CAST_COLUMNS,
-        cast_rows(),
-        rebuild_indexes=first_video == 1,
-    )
+
+def _scale_cast_rows(casts: list[list[int]], first_video: int, now: datetime) -> Iterator[dict[str, Any]]:
+    for i, cast in enumerate(casts):
+        for order, pid in enumerate(cast, start=1):
+            yield {"video_id": first_video + i, "performer_id": pid, "billing_order": order, "created_at": now}
+
+
+def _recount_collections() -> None:
     with session_scope() as session:
         for collection in session.execute(select(Collection)).scalars():
             collection.video_count = session.execute(
@@ -416,5 +440,3 @@ def scale_catalog(*, videos: int, performers: int) -> dict[str, int]:
                 .select_from(Video)
                 .where(Video.collection_id == collection.id, Video.deleted_at.is_(None))
             ).scalar_one()
-    analyze("performers", "social_media_links", "videos", "video_performers", "collections")
-    return {"performers": performers, "social_links": links, "videos": videos, "video_performers": cast_count}

@@ -25,7 +25,7 @@ from starlette.responses import FileResponse, Response
 from console.actor import Actor
 from console.compliance.export import ExportResult, build_inspection_zip
 from console.compliance.index import DepictionEntry, IndexEntry, depiction_index, legal_name_index, search_words
-from console.compliance.production_pages import STATUS_COLOURS, compliance_links
+from console.compliance.production_pages.shared import STATUS_COLOURS, compliance_links
 from console.compliance.records import NAME_KIND_LABELS, STATUS_LABELS
 from console.config import get_settings
 from console.db import session_scope
@@ -188,201 +188,224 @@ def offer_download(path: Path, staff_id: int | None) -> str:
 # --- the page ---------------------------------------------------------------------------------------------
 
 
-def register() -> None:
-    @staff_page("/compliance/index", title="2257 cross-reference index", permission=Permission.COMPLIANCE_READ_LEGAL)
-    def index_page(info: SessionInfo) -> None:
-        actor = info.actor
-        request: Request = ui.context.client.request
-        state: dict[str, Any] = {
-            "search": (request.query_params.get("q") or "").strip()[:200],
-            "depiction_search": "",
-            "exporting": False,
-        }
+class ExportPanel:
+    """"Export for inspection" (compliance.export only), its progress bar while the export runs off the event
+    loop, and the line that names the finished ZIP and its SHA-256."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.exporting = False
+        self.button: ui.button | None = None
+
+    def button_part(self) -> None:
+        if can(self.actor, Permission.COMPLIANCE_EXPORT):
+            self.button = (
+                ui.button("Export for inspection", icon="archive", on_click=self.start)
+                .props("unelevated color=primary no-caps dense")
+                .mark("index-export")
+            )
+
+    def progress_part(self) -> None:
+        with ui.column().classes("w-full max-w-xl gap-1").mark("export-progress") as self.progress_box:
+            self.progress_label = ui.label("").classes("text-sm").mark("export-progress-label")
+            self.progress_bar = (
+                ui.linear_progress(value=0, show_value=False).props("rounded size=10px").mark("export-progress-bar")
+            )
+        self.progress_box.visible = False
+        self.done = ui.label("").classes("text-xs opacity-80 font-mono break-all").mark("export-result")
+        self.done.visible = False
+
+    async def start(self) -> None:
+        if self.exporting or self.button is None:
+            return
+        if not await confirm(
+            "Export the 2257 records for inspection?",
+            "The ZIP holds every legal record, the three cross-reference indexes, a PDF sheet per performer "
+            "and decrypted copies of every ID. The export is audited. Keep the file safe and delete it "
+            "when the inspection is over.",
+            ok_label="Export",
+        ):
+            return
+        if require_live_session() is None:
+            return
+        result = await self.run_with_progress(self.button)
+        if result is not None:
+            self.hand_over(result)
+
+    async def run_with_progress(self, button: ui.button) -> ExportResult | None:
+        """The export in a worker thread; its progress callback feeds a lock-guarded value a timer shows."""
+        lock = threading.Lock()
+        seen: dict[str, Any] = {"done": 0, "total": 0, "label": "Starting"}
+
+        def progress(done: int, total: int, label: str) -> None:  # called from the worker thread
+            with lock:
+                seen.update(done=done, total=total, label=label)
+
+        def poll() -> None:
+            with lock:
+                done, total, label = seen["done"], seen["total"], seen["label"]
+            self.progress_bar.value = (done / total) if total else 0
+            self.progress_label.text = f"{label}: {done:,} of {total:,}" if total else label
+
+        self.exporting = True
+        button.disable()
+        self.done.visible = False
+        self.progress_box.visible = True
+        poll()
+        timer = ui.timer(0.25, poll)
+        try:
+            return await run.io_bound(run_export, self.actor, progress)
+        except ConsoleError as exc:
+            report(exc)
+        except OSError as exc:
+            ui.notify(f"The export could not be written: {exc.strerror or exc}", type="negative")
+        finally:
+            timer.cancel()
+            self.progress_box.visible = False
+            self.exporting = False
+            button.enable()
+        return None
+
+    def hand_over(self, result: ExportResult) -> None:
+        """Name the ZIP and start its one-time download (unless the tab closed meanwhile: then it is removed)."""
+        if ui.context.client.is_deleted:  # the tab closed while the export ran: nobody to hand it to
+            shutil.rmtree(result.path.parent, ignore_errors=True)
+            return
+        counts = ", ".join(f"{v:,} {k}" for k, v in result.counts().items())
+        self.done.text = f"{result.path.name} · {counts} · SHA-256 {result.sha256}"
+        self.done.visible = True
+        if result.problems:
+            ui.notify(
+                f"{len(result.problems)} ID copies could not be included; PROBLEMS.txt in the ZIP lists them.",
+                type="warning",
+                timeout=0,
+                close_button="OK",
+            )
+        ui.download.from_url(offer_download(result.path, self.actor.staff_id), result.path.name)
+        ui.notify("The inspection ZIP is ready; your browser is downloading it.", type="positive")
+
+
+class IndexView:
+    """The two indexes as tabs (the depiction tab is built when first opened) and the export."""
+
+    def __init__(self, actor: Actor, search: str) -> None:
+        self.actor = actor
+        self.search_term = search
+        self.depiction_term = ""
+        self.export = ExportPanel(actor)
+        self.depiction_table: PagedTable | None = None
+
+    def build(self) -> None:
         with ui.row().classes("items-center w-full gap-3"):
             compliance_links("/compliance/index")
             ui.space()
-            export_button = None
-            if can(actor, Permission.COMPLIANCE_EXPORT):
-                export_button = (
-                    ui.button("Export for inspection", icon="archive", on_click=lambda: start_export())
-                    .props("unelevated color=primary no-caps dense")
-                    .mark("index-export")
-                )
-        with ui.column().classes("w-full max-w-xl gap-1").mark("export-progress") as progress_box:
-            progress_label = ui.label("").classes("text-sm").mark("export-progress-label")
-            progress_bar = (
-                ui.linear_progress(value=0, show_value=False).props("rounded size=10px").mark("export-progress-bar")
-            )
-        progress_box.visible = False
-        export_done = ui.label("").classes("text-xs opacity-80 font-mono break-all").mark("export-result")
-        export_done.visible = False
-
-        with ui.tabs().props("dense align=left no-caps").classes("w-full") as tabs:
+            self.export.button_part()
+        self.export.progress_part()
+        with ui.tabs().props("dense align=left no-caps").classes("w-full") as self.tabs:
             legal_tab = ui.tab("legal", label="By legal name").mark("tab-legal")
             depiction_tab = ui.tab("depiction", label="By depiction").mark("tab-depiction")
-        with ui.tab_panels(tabs, value=legal_tab).classes("w-full"):
+        with ui.tab_panels(self.tabs, value=legal_tab).classes("w-full"):
             with ui.tab_panel(legal_tab).classes("gap-2 p-0 pt-2"):
-                with ui.row().classes("items-end gap-2 w-full"):
-                    search = (
-                        ui.input("Any name: legal, stage, alias, maiden…", value=state["search"])
-                        .props("dense clearable maxlength=200")
-                        .classes("w-96")
-                        .mark("index-search")
-                    )
-                    ui.button("Search", icon="search", on_click=lambda: apply()).props("dense unelevated").mark(
-                        "index-search-go"
-                    )
-                    ui.button("Clear", on_click=lambda: clear()).props("dense flat")
-                problem = ui.label("").classes("text-negative text-sm").mark("index-search-problem")
-                problem.visible = False
-
-                def fetch(page: PageRequest) -> Page[dict[str, Any]]:
-                    with session_scope() as session:
-                        result = legal_name_index(session, actor=actor, page=page, search=state["search"] or None)
-                        return Page([legal_row(e) for e in result.rows], result.total, result.estimated, result.request)
-
-                table = PagedTable(
-                    LEGAL_COLUMNS,
-                    fetch,
-                    sort_by=None,
-                    descending=False,
-                    on_row_click=lambda row: ui.navigate.to(f"/compliance/records/{int(row['performer_id'])}"),
-                )
-                table.table.add_slot("body-cell-depictions", DEPICTIONS_SLOT)
-                table.table.add_slot("body-cell-status", STATUS_SLOT)
-
-            with ui.tab_panel(depiction_tab).classes("gap-2 p-0 pt-2") as depiction_panel:
+                self.legal_part()
+            with ui.tab_panel(depiction_tab).classes("gap-2 p-0 pt-2") as self.depiction_panel:
                 ui.label("Videos with a production, by id. Open one for its production and statement.").classes(
                     "text-sm opacity-70"
                 )
+        self.tabs.on_value_change(self.open_depictions)
+        ui.timer(0, self.apply, once=True)
 
-        async def apply() -> None:
-            problem.visible = False
-            term = (search.value or "").strip()
-            try:
-                search_words(term)  # a bad search is shown under the box (the table would only notify)
-            except ValidationFailed as exc:
-                problem.text, problem.visible = exc.errors.get("search", exc.message), True
-                return
-            state["search"] = term
-            await table.reload()
+    # --- by legal name ---------------------------------------------------------------------------------------
 
-        async def clear() -> None:
-            search.value = ""
-            await apply()
+    def legal_part(self) -> None:
+        with ui.row().classes("items-end gap-2 w-full"):
+            self.search = (
+                ui.input("Any name: legal, stage, alias, maiden…", value=self.search_term)
+                .props("dense clearable maxlength=200")
+                .classes("w-96")
+                .mark("index-search")
+            )
+            ui.button("Search", icon="search", on_click=self.apply).props("dense unelevated").mark("index-search-go")
+            ui.button("Clear", on_click=self.clear).props("dense flat")
+        self.problem = ui.label("").classes("text-negative text-sm").mark("index-search-problem")
+        self.problem.visible = False
+        self.table = PagedTable(
+            LEGAL_COLUMNS,
+            self.fetch_legal,
+            sort_by=None,
+            descending=False,
+            on_row_click=lambda row: ui.navigate.to(f"/compliance/records/{int(row['performer_id'])}"),
+        )
+        self.table.table.add_slot("body-cell-depictions", DEPICTIONS_SLOT)
+        self.table.table.add_slot("body-cell-status", STATUS_SLOT)
+        self.search.on("keydown.enter", self.apply)
 
-        search.on("keydown.enter", apply)
-        ui.timer(0, apply, once=True)
+    def fetch_legal(self, page: PageRequest) -> Page[dict[str, Any]]:
+        with session_scope() as session:
+            result = legal_name_index(session, actor=self.actor, page=page, search=self.search_term or None)
+            return Page([legal_row(e) for e in result.rows], result.total, result.estimated, result.request)
 
-        depictions: dict[str, Any] = {}
+    async def apply(self) -> None:
+        self.problem.visible = False
+        term = (self.search.value or "").strip()
+        try:
+            search_words(term)  # a bad search is shown under the box (the table would only notify)
+        except ValidationFailed as exc:
+            self.problem.text, self.problem.visible = exc.errors.get("search", exc.message), True
+            return
+        self.search_term = term
+        await self.table.reload()
 
-        def open_depictions() -> None:
-            """Built when the tab is first opened: a page load reads (and audits) only what is shown."""
-            if tabs.value != "depiction" or depictions:
-                return
-            with depiction_panel:
-                with ui.row().classes("items-end gap-2 w-full"):
-                    box = (
-                        ui.input("Title, identifier or #id").props("dense clearable maxlength=200").classes("w-80")
-                    ).mark("depiction-search")
-                    go = ui.button("Search", icon="search").props("dense unelevated").mark("depiction-search-go")
-                trouble = ui.label("").classes("text-negative text-sm")
-                trouble.visible = False
+    async def clear(self) -> None:
+        self.search.value = ""
+        await self.apply()
 
-                def fetch_depictions(page: PageRequest) -> Page[dict[str, Any]]:
-                    with session_scope() as session:
-                        result = depiction_index(
-                            session, actor=actor, page=page, search=state["depiction_search"] or None
-                        )
-                        return Page(
-                            [depiction_row(e) for e in result.rows], result.total, result.estimated, result.request
-                        )
+    # --- by depiction ----------------------------------------------------------------------------------------
 
-                depiction_table = PagedTable(
-                    DEPICTION_COLUMNS,
-                    fetch_depictions,
-                    sort_by=None,
-                    descending=False,
-                    on_row_click=lambda row: ui.navigate.to(f"/compliance/productions/{int(row['video_id'])}"),
-                )
-                depiction_table.table.mark("depiction-table")
-                depiction_table.caption.mark("depiction-caption")
-                depiction_table.table.add_slot("body-cell-performers", PERFORMERS_SLOT)
+    def open_depictions(self) -> None:
+        """Built when the tab is first opened: a page load reads (and audits) only what is shown."""
+        if self.tabs.value != "depiction" or self.depiction_table is not None:
+            return
+        with self.depiction_panel:
+            with ui.row().classes("items-end gap-2 w-full"):
+                self.depiction_box = (
+                    ui.input("Title, identifier or #id").props("dense clearable maxlength=200").classes("w-80")
+                ).mark("depiction-search")
+                go = ui.button("Search", icon="search").props("dense unelevated").mark("depiction-search-go")
+            self.trouble = ui.label("").classes("text-negative text-sm")
+            self.trouble.visible = False
+            table = PagedTable(
+                DEPICTION_COLUMNS,
+                self.fetch_depictions,
+                sort_by=None,
+                descending=False,
+                on_row_click=lambda row: ui.navigate.to(f"/compliance/productions/{int(row['video_id'])}"),
+            )
+            table.table.mark("depiction-table")
+            table.caption.mark("depiction-caption")
+            table.table.add_slot("body-cell-performers", PERFORMERS_SLOT)
+            self.depiction_table = table
+            go.on_click(self.search_depictions)
+            self.depiction_box.on("keydown.enter", self.search_depictions)
+            ui.timer(0, self.search_depictions, once=True)
 
-                async def search_depictions() -> None:
-                    trouble.visible = False
-                    state["depiction_search"] = (box.value or "").strip()
-                    try:
-                        await depiction_table.reload()
-                    except ValidationFailed as exc:
-                        trouble.text, trouble.visible = exc.message, True
+    def fetch_depictions(self, page: PageRequest) -> Page[dict[str, Any]]:
+        with session_scope() as session:
+            result = depiction_index(session, actor=self.actor, page=page, search=self.depiction_term or None)
+            return Page([depiction_row(e) for e in result.rows], result.total, result.estimated, result.request)
 
-                go.on_click(search_depictions)
-                box.on("keydown.enter", search_depictions)
-                depictions["table"] = depiction_table
-                ui.timer(0, search_depictions, once=True)
+    async def search_depictions(self) -> None:
+        if self.depiction_table is None:
+            return
+        self.trouble.visible = False
+        self.depiction_term = (self.depiction_box.value or "").strip()
+        try:
+            await self.depiction_table.reload()
+        except ValidationFailed as exc:
+            self.trouble.text, self.trouble.visible = exc.message, True
 
-        tabs.on_value_change(open_depictions)
 
-        async def start_export() -> None:
-            if state["exporting"] or export_button is None:
-                return
-            if not await confirm(
-                "Export the 2257 records for inspection?",
-                "The ZIP holds every legal record, the three cross-reference indexes, a PDF sheet per performer "
-                "and decrypted copies of every ID. The export is audited. Keep the file safe and delete it "
-                "when the inspection is over.",
-                ok_label="Export",
-            ):
-                return
-            if require_live_session() is None:
-                return
-            lock = threading.Lock()
-            seen: dict[str, Any] = {"done": 0, "total": 0, "label": "Starting"}
-
-            def progress(done: int, total: int, label: str) -> None:  # called from the worker thread
-                with lock:
-                    seen.update(done=done, total=total, label=label)
-
-            def poll() -> None:
-                with lock:
-                    done, total, label = seen["done"], seen["total"], seen["label"]
-                progress_bar.value = (done / total) if total else 0
-                progress_label.text = f"{label}: {done:,} of {total:,}" if total else label
-
-            state["exporting"] = True
-            export_button.disable()
-            export_done.visible = False
-            progress_box.visible = True
-            poll()
-            timer = ui.timer(0.25, poll)
-            try:
-                result = await run.io_bound(run_export, actor, progress)
-            except ConsoleError as exc:
-                report(exc)
-                return
-            except OSError as exc:
-                ui.notify(f"The export could not be written: {exc.strerror or exc}", type="negative")
-                return
-            finally:
-                timer.cancel()
-                progress_box.visible = False
-                state["exporting"] = False
-                export_button.enable()
-            if result is None:  # the app is shutting down
-                return
-            if ui.context.client.is_deleted:  # the tab closed while the export ran: nobody to hand it to
-                shutil.rmtree(result.path.parent, ignore_errors=True)
-                return
-            counts = ", ".join(f"{v:,} {k}" for k, v in result.counts().items())
-            export_done.text = f"{result.path.name} · {counts} · SHA-256 {result.sha256}"
-            export_done.visible = True
-            if result.problems:
-                ui.notify(
-                    f"{len(result.problems)} ID copies could not be included; PROBLEMS.txt in the ZIP lists them.",
-                    type="warning",
-                    timeout=0,
-                    close_button="OK",
-                )
-            ui.download.from_url(offer_download(result.path, actor.staff_id), result.path.name)
-            ui.notify("The inspection ZIP is ready; your browser is downloading it.", type="positive")
+def register() -> None:
+    @staff_page("/compliance/index", title="2257 cross-reference index", permission=Permission.COMPLIANCE_READ_LEGAL)
+    def index_page(info: SessionInfo) -> None:
+        request: Request = ui.context.client.request
+        IndexView(info.actor, (request.query_params.get("q") or "").strip()[:200]).build()

@@ -155,72 +155,9 @@ def save_production(
     """
     require(actor, Permission.COMPLIANCE_EDIT)
     video = _video(session, video_id)
-    errors: dict[str, str] = {}
-    day = _parse_date(data.get("production_date"), "production_date", errors, required=True)
-    if day is not None and day > date.today():
-        errors["production_date"] = "is in the future; record the day the depiction was produced"
-    elif day is not None and day < EARLIEST_PRODUCTION:
-        errors["production_date"] = f"is before {EARLIEST_PRODUCTION.isoformat()}"
-    producer = clean_text(
-        data.get("producer_notes"), "producer_notes", errors, max_len=NOTES_MAX, required=False, multiline=True
-    )
-    location = clean_text(
-        data.get("location_notes"), "location_notes", errors, max_len=NOTES_MAX, required=False, multiline=True
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    production = session.execute(
-        select(Production).where(Production.video_id == video_id).with_for_update()
-    ).scalar_one_or_none()
-    if production is not None and expected_version is not None and production.version != expected_version:
-        raise Conflict(
-            "The production was changed by someone else while you edited it; your input is kept. Review and save "
-            "again.",
-            current=production_view(production, {k: v.id_document_id for k, v in _relied(session, production).items()}),
-        )
-    linked = list(
-        session.execute(select(VideoPerformer.performer_id).where(VideoPerformer.video_id == video_id)).scalars()
-    )
-    records = {
-        r.performer_id: r
-        for r in session.execute(select(LegalRecord).where(LegalRecord.performer_id.in_(linked))).scalars()
-    }
-    chosen_raw = data.get("relied_on") or {}
-    chosen: dict[int, int | None] = {}
-    for key, value in chosen_raw.items():
-        try:
-            chosen[int(key)] = int(value) if value not in (None, "") else None
-        except (TypeError, ValueError):
-            errors[f"relied_on.{key}"] = "is not an ID document"
-    docs: dict[int, list[IdDocument]] = {}
-    if records:
-        for doc in session.execute(
-            select(IdDocument).where(IdDocument.legal_record_id.in_([r.id for r in records.values()]))
-        ).scalars():
-            docs.setdefault(doc.legal_record_id, []).append(doc)
-    all_doc_ids = [d.id for group in docs.values() for d in group]
-    scanned = (
-        set(session.execute(select(IdScan.id_document_id).where(IdScan.id_document_id.in_(all_doc_ids))).scalars())
-        if all_doc_ids
-        else set()
-    )
-    plan: dict[int, tuple[int, int | None]] = {}
-    for performer_id in linked:
-        rec = records.get(performer_id)
-        if rec is None:
-            continue  # the gate reports "no legal record"; nothing to rely on yet
-        own = {d.id: d for d in docs.get(rec.id, [])}
-        if performer_id in chosen and chosen[performer_id] is not None:
-            doc_id = chosen[performer_id]
-            if doc_id not in own:
-                errors[f"relied_on.{performer_id}"] = "is not an ID document of this performer's legal record"
-                continue
-            plan[performer_id] = (rec.id, doc_id)
-        else:
-            best = _best_document(list(own.values()), day, scanned)
-            plan[performer_id] = (rec.id, best.id if best else None)
-    if errors:
-        raise ValidationFailed(errors)
+    day, producer, location = _production_fields(data)
+    production = _locked_production(session, video_id, expected_version)
+    plan = _relied_on_plan(session, video_id, data.get("relied_on") or {}, day)
     before = None
     if production is None:
         production = Production(video_id=video.id)
@@ -236,6 +173,113 @@ def save_production(
         return production, {}  # a save that changes nothing: no version bump (no false conflicts), no event
     production.updated_at = utcnow()
     session.flush()
+    _write_relied_on(session, production, plan)
+    after = production_view(production, {k: v[1] for k, v in plan.items()})
+    if after == before:
+        return production, {}
+    audit(session, actor, action, "video", video.id, before, after)
+    held = hold_if_refused(session, actor, [video.id], source="production", change="its 2257 production was changed")
+    return production, held
+
+
+def _production_fields(data: dict[str, Any]) -> tuple[date | None, str | None, str | None]:
+    """The date of production and the two notes, checked; ValidationFailed names every bad field."""
+    errors: dict[str, str] = {}
+    day = _parse_date(data.get("production_date"), "production_date", errors, required=True)
+    if day is not None and day > date.today():
+        errors["production_date"] = "is in the future; record the day the depiction was produced"
+    elif day is not None and day < EARLIEST_PRODUCTION:
+        errors["production_date"] = f"is before {EARLIEST_PRODUCTION.isoformat()}"
+    producer = clean_text(
+        data.get("producer_notes"), "producer_notes", errors, max_len=NOTES_MAX, required=False, multiline=True
+    )
+    location = clean_text(
+        data.get("location_notes"), "location_notes", errors, max_len=NOTES_MAX, required=False, multiline=True
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    return day, producer, location
+
+
+def _locked_production(session: Session, video_id: int, expected_version: int | None) -> Production | None:
+    """The video's production, locked for the save (None: not recorded yet); Conflict when it moved on."""
+    production = session.execute(
+        select(Production).where(Production.video_id == video_id).with_for_update()
+    ).scalar_one_or_none()
+    if production is not None and expected_version is not None and production.version != expected_version:
+        raise Conflict(
+            "The production was changed by someone else while you edited it; your input is kept. Review and save "
+            "again.",
+            current=production_view(production, {k: v.id_document_id for k, v in _relied(session, production).items()}),
+        )
+    return production
+
+
+def _chosen_documents(chosen_raw: dict[Any, Any], errors: dict[str, str]) -> dict[int, int | None]:
+    """The form's {performer id: ID document id or None} as integers; a value that is not one is an error."""
+    chosen: dict[int, int | None] = {}
+    for key, value in chosen_raw.items():
+        try:
+            chosen[int(key)] = int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            errors[f"relied_on.{key}"] = "is not an ID document"
+    return chosen
+
+
+def _documents_of(session: Session, records: dict[int, LegalRecord]) -> tuple[dict[int, list[IdDocument]], set[int]]:
+    """The ID documents of these legal records by record id, and the ids of those whose copy is on file."""
+    docs: dict[int, list[IdDocument]] = {}
+    if records:
+        for doc in session.execute(
+            select(IdDocument).where(IdDocument.legal_record_id.in_([r.id for r in records.values()]))
+        ).scalars():
+            docs.setdefault(doc.legal_record_id, []).append(doc)
+    all_doc_ids = [d.id for group in docs.values() for d in group]
+    scanned = (
+        set(session.execute(select(IdScan.id_document_id).where(IdScan.id_document_id.in_(all_doc_ids))).scalars())
+        if all_doc_ids
+        else set()
+    )
+    return docs, scanned
+
+
+def _relied_on_plan(
+    session: Session, video_id: int, chosen_raw: dict[Any, Any], day: date | None
+) -> dict[int, tuple[int, int | None]]:
+    """{performer id: (legal record id, ID document relied on or None)} for each linked performer with a record:
+    the chosen document (it must be one of the performer's own) or the best examined on or before `day`."""
+    linked = list(
+        session.execute(select(VideoPerformer.performer_id).where(VideoPerformer.video_id == video_id)).scalars()
+    )
+    records = {
+        r.performer_id: r
+        for r in session.execute(select(LegalRecord).where(LegalRecord.performer_id.in_(linked))).scalars()
+    }
+    errors: dict[str, str] = {}
+    chosen = _chosen_documents(chosen_raw, errors)
+    docs, scanned = _documents_of(session, records)
+    plan: dict[int, tuple[int, int | None]] = {}
+    for performer_id in linked:
+        rec = records.get(performer_id)
+        if rec is None:
+            continue  # the gate reports "no legal record"; nothing to rely on yet
+        own = {d.id: d for d in docs.get(rec.id, [])}
+        doc_id = chosen.get(performer_id)
+        if doc_id is not None:
+            if doc_id not in own:
+                errors[f"relied_on.{performer_id}"] = "is not an ID document of this performer's legal record"
+                continue
+            plan[performer_id] = (rec.id, doc_id)
+        else:
+            best = _best_document(list(own.values()), day, scanned)
+            plan[performer_id] = (rec.id, best.id if best else None)
+    if errors:
+        raise ValidationFailed(errors)
+    return plan
+
+
+def _write_relied_on(session: Session, production: Production, plan: dict[int, tuple[int, int | None]]) -> None:
+    """Bring the production's performer lines to `plan`: stale lines deleted, the others added or updated."""
     existing = _relied(session, production)
     for performer_id, stale in existing.items():
         if performer_id not in plan:
@@ -254,12 +298,6 @@ def save_production(
         else:
             pp.legal_record_id, pp.id_document_id = record_id, doc_id
     session.flush()
-    after = production_view(production, {k: v[1] for k, v in plan.items()})
-    if after == before:
-        return production, {}
-    audit(session, actor, action, "video", video.id, before, after)
-    held = hold_if_refused(session, actor, [video.id], source="production", change="its 2257 production was changed")
-    return production, held
 
 
 def preview_save_production(

@@ -12,18 +12,20 @@ from typing import Any
 from nicegui import run, ui
 from starlette.requests import Request
 
+from console.actor import Actor
 from console.compliance import holds, records, worklist
-from console.compliance.record_pages import plural, reason_dialog, run_service
 from console.compliance.sweep_pages import SweepPanel
 from console.db import session_scope
 from console.errors import ConsoleError
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.formatting import fmt_date, fmt_dt
+from console.ui.dialogs import deleted_on_close
+from console.ui.formatting import fmt_date, fmt_dt, plural
 from console.ui.forms import report
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
+from console.ui.reason_dialog import ReasonDialog
 
 VIDEO_STATE_BADGE = """
 <q-td :props="props"><q-badge :label="props.value"
@@ -173,168 +175,192 @@ def _int_param(value: str | None, default: int) -> int:
     return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 5 else default
 
 
-def register() -> None:
-    @staff_page("/compliance", title="Compliance · 2257 records", permission=Permission.COMPLIANCE_READ_LEGAL)
-    def worklist_page(info: SessionInfo) -> None:
-        actor = info.actor
-        can_release = can(actor, Permission.COMPLIANCE_VERIFY)
-        request: Request = ui.context.client.request
-        wanted_tab = request.query_params.get("tab") or "missing"
-        st: dict[str, Any] = {
-            "tab": wanted_tab if wanted_tab in worklist.TABS else "missing",
-            "days": min(_int_param(request.query_params.get("days"), worklist.DEFAULT_EXPIRY_DAYS), 3650),
-        }
+TAB_SLOTS: dict[str, dict[str, str]] = {
+    "missing": {"body-cell-status": STATUS_BADGE},
+    "blocked": {"body-cell-state": VIDEO_STATE_BADGE, "body-cell-reasons": REASONS_CELL},
+    "expiring": {"body-cell-days": DAYS_CELL},
+    "holds": {"body-cell-video_state": VIDEO_STATE_BADGE},
+}
+
+
+def load_counts(actor: Actor, within_days: int) -> dict[str, worklist.TabCount]:
+    with session_scope() as session:
+        return worklist.worklist_counts(session, actor=actor, within_days=within_days)
+
+
+def release_hold(actor: Actor, hold_id: int, reason: str) -> None:
+    with session_scope() as session:
+        holds.release_hold(session, actor=actor, hold_id=hold_id, reason=reason)
+
+
+class HoldDialog:
+    """One hold: what caused it, links to the production and the record, and "Release hold…" (compliance.verify),
+    which asks for a reason. Deleted once closed."""
+
+    def __init__(self, actor: Actor, host: ui.element, row: dict[str, Any], on_released: Any) -> None:
+        self.actor, self.host, self.row, self.on_released = actor, host, row, on_released
+
+    def open(self) -> None:
+        row = self.row
+        with (
+            self.host,
+            deleted_on_close(ui.dialog()) as self.dialog,
+            ui.card().classes("min-w-[460px] max-w-[90vw]").mark("hold-dialog"),
+        ):
+            ui.label(f"“{row['title']}” is on compliance hold").classes("text-lg font-semibold")
+            ui.label(f"Since {row['created_at']} · {row['source']} · {row['reason']}").classes("text-sm")
+            if row["performer_id"] is not None:
+                ui.label(
+                    f"Performer: {row['stage_name']} ({row['legal_name']}) · record {row['record_status']}"
+                ).classes("text-sm")
+            with ui.row().classes("gap-3"):
+                ui.link("Open the production", f"/compliance/productions/{int(row['video_id'])}").mark(
+                    "hold-production-link"
+                )
+                if row["performer_id"] is not None:
+                    ui.link("Open the record", f"/compliance/records/{int(row['performer_id'])}").mark(
+                        "hold-record-link"
+                    )
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Close", on_click=self.dialog.close).props("flat").mark("hold-close")
+                if can(self.actor, Permission.COMPLIANCE_VERIFY):
+                    ui.button("Release hold…", icon="lock_open", on_click=self.release).props(
+                        "color=primary no-caps"
+                    ).mark("hold-release")
+        self.dialog.open()
+
+    async def release(self) -> None:
+        self.dialog.close()
+        title, hold_id = self.row["title"], int(self.row["hold_id"])
+        ask = ReasonDialog(
+            f"Release the hold on “{title}”?",
+            "The video stays unpublished: content staff publish it again, and the publishing checks run then.",
+            ok_label="Release hold",
+            max_length=records.TEXT_LIMITS["reason"],
+            host=self.host,
+        )
+
+        async def act(reason: str) -> bool:
+            ok, _ = await ask.attempt(lambda: release_hold(self.actor, hold_id, reason))
+            return ok
+
+        if await ask.ask(act):
+            ui.notify(f"Hold on “{title}” released.", type="positive")
+            await self.on_released()
+
+
+class WorklistView:
+    """The tabs with their counts, the sweep panel, and the chosen tab's server-paged table."""
+
+    def __init__(self, actor: Actor, tab: str, days: int) -> None:
+        self.actor = actor
+        self.tab = tab if tab in worklist.TABS else "missing"
+        self.days = days
+        self.table: PagedTable | None = None
+        self.tab_buttons: dict[str, ui.tab] = {}
+
+    def build(self) -> None:
         with ui.row().classes("items-center gap-3 w-full"):
             ui.label("What needs doing to keep every depiction's records complete (18 U.S.C. 2257).").classes(
                 "text-sm opacity-70"
             )
             ui.space()
             ui.link("Cross-reference index", "/compliance/index").classes("text-sm").mark("worklist-index-link")
-        dialog_host = ui.element("div")
+        self.dialog_host = ui.element("div")
+        SweepPanel(self.actor, on_done=self.after_sweep).build()
+        self.tabs()
+        self.table_area()
+        ui.timer(0, self.reload_counts, once=True)  # counts off the event loop, after the page is on screen
 
-        async def after_sweep() -> None:
-            await reload_counts()
-            await table_area.refresh()
-
-        SweepPanel(actor, on_done=after_sweep).build()
-
-        tab_buttons: dict[str, ui.tab] = {}
+    def tabs(self) -> None:
+        chosen: Any = self.tab  # a tab's name: NiceGUI's annotation names only the Tab object
         with (
-            ui.tabs(value=st["tab"], on_change=lambda e: switch(e.value))
+            ui.tabs(value=chosen, on_change=lambda e: self.switch(e.value))
             .props("dense align=left no-caps inline-label")
             .classes("w-full") as tabs
         ):
             for key in worklist.TABS:
-                tab_buttons[key] = ui.tab(key, label=worklist.TAB_LABELS[key]).mark(f"worklist-tab-{key}")
+                self.tab_buttons[key] = ui.tab(key, label=worklist.TAB_LABELS[key]).mark(f"worklist-tab-{key}")
         tabs.mark("worklist-tabs")
 
-        def show_counts(fresh: dict[str, worklist.TabCount]) -> None:
-            for key, tab in tab_buttons.items():
-                tab._props["label"] = f"{worklist.TAB_LABELS[key]} ({fresh[key].label()})"
-                tab.update()
+    @ui.refreshable_method
+    def table_area(self) -> None:
+        tab = self.tab
+        if tab == "expiring":
+            self.days_filter()
+        table = PagedTable(COLUMNS[tab], self.fetch, sort_by=None, descending=False, on_row_click=self.open_row)
+        table.table.props(f'wrap-cells no-data-label="{EMPTY[tab]}"')  # constant text, no quotes in it
+        for slot, template in TAB_SLOTS.get(tab, {}).items():
+            table.table.add_slot(slot, template)
+        self.table = table
+        ui.timer(0, table.reload, once=True)
 
-        async def reload_counts() -> None:
-            def work() -> dict[str, worklist.TabCount]:
-                with session_scope() as session:
-                    return worklist.worklist_counts(session, actor=actor, within_days=st["days"])
-
-            try:
-                fresh = await run.io_bound(work)
-            except ConsoleError as exc:
-                report(exc)
-                return
-            if fresh is not None:
-                show_counts(fresh)
-
-        async def switch(tab: str) -> None:
-            if tab in worklist.TABS and tab != st["tab"]:
-                st["tab"] = tab
-                await table_area.refresh()
-
-        @ui.refreshable
-        def table_area() -> None:
-            tab = st["tab"]
-            if tab == "expiring":
-                with ui.row().classes("items-end gap-2"):
-                    days = (
-                        ui.number("Expiring within (days)", value=st["days"], min=0, max=3650, precision=0)
-                        .props("dense")
-                        .classes("w-44")
-                        .mark("worklist-days")
-                    )
-
-                    async def apply_days() -> None:
-                        value = days.value
-                        st["days"] = int(value) if isinstance(value, int | float) else worklist.DEFAULT_EXPIRY_DAYS
-                        await table.reload()
-                        await reload_counts()
-
-                    days.on("keydown.enter", apply_days)
-                    ui.button("Apply", on_click=apply_days).props("dense flat no-caps").mark("worklist-days-apply")
-
-            def fetch(page: PageRequest) -> Page[dict[str, Any]]:
-                with session_scope() as session:
-                    result = worklist.list_tab(session, actor=actor, tab=tab, page=page, within_days=st["days"])
-                    return Page([row_of(tab, r) for r in result.rows], result.total, result.estimated, result.request)
-
-            table = PagedTable(COLUMNS[tab], fetch, sort_by=None, descending=False, on_row_click=open_row)
-            table.table.props(f'wrap-cells no-data-label="{EMPTY[tab]}"')  # constant text, no quotes in it
-            if tab == "missing":
-                table.table.add_slot("body-cell-status", STATUS_BADGE)
-            elif tab == "blocked":
-                table.table.add_slot("body-cell-state", VIDEO_STATE_BADGE)
-                table.table.add_slot("body-cell-reasons", REASONS_CELL)
-            elif tab == "expiring":
-                table.table.add_slot("body-cell-days", DAYS_CELL)
-            elif tab == "holds":
-                table.table.add_slot("body-cell-video_state", VIDEO_STATE_BADGE)
-            st["table"] = table
-            ui.timer(0, table.reload, once=True)
-
-        def open_row(row: dict[str, Any]) -> None:
-            tab = st["tab"]
-            if tab in ("missing", "pending", "expiring"):
-                ui.navigate.to(f"/compliance/records/{int(row['performer_id'])}")
-            elif tab == "blocked":
-                ui.navigate.to(f"/compliance/productions/{int(row['video_id'])}")
-            elif tab == "holds":
-                hold_dialog(row)
-
-        def hold_dialog(row: dict[str, Any]) -> None:
-            with (
-                dialog_host,
-                ui.dialog() as dialog,
-                ui.card().classes("min-w-[460px] max-w-[90vw]").mark("hold-dialog"),
-            ):
-                ui.label(f"“{row['title']}” is on compliance hold").classes("text-lg font-semibold")
-                ui.label(f"Since {row['created_at']} · {row['source']} · {row['reason']}").classes("text-sm")
-                if row["performer_id"] is not None:
-                    ui.label(
-                        f"Performer: {row['stage_name']} ({row['legal_name']}) · record {row['record_status']}"
-                    ).classes("text-sm")
-                with ui.row().classes("gap-3"):
-                    ui.link("Open the production", f"/compliance/productions/{int(row['video_id'])}").mark(
-                        "hold-production-link"
-                    )
-                    if row["performer_id"] is not None:
-                        ui.link("Open the record", f"/compliance/records/{int(row['performer_id'])}").mark(
-                            "hold-record-link"
-                        )
-                with ui.row().classes("justify-end w-full"):
-                    ui.button("Close", on_click=dialog.close).props("flat")
-                    if can_release:
-
-                        async def start_release() -> None:
-                            dialog.close()
-                            await release(row)
-
-                        ui.button("Release hold…", icon="lock_open", on_click=start_release).props(
-                            "color=primary no-caps"
-                        ).mark("hold-release")
-            dialog.open()
-
-        async def release(row: dict[str, Any]) -> None:
-            async def act(reason: str, field: ui.textarea) -> bool:
-                ok, _ = await run_service(
-                    lambda s, a: holds.release_hold(s, actor=a, hold_id=int(row["hold_id"]), reason=reason),
-                    fields={"reason": field},
-                )
-                if ok:
-                    ui.notify(f"Hold on “{row['title']}” released.", type="positive")
-                    table = st.get("table")
-                    if table is not None:
-                        await table.reload(first_page=False)
-                    await reload_counts()
-                return bool(ok)
-
-            await reason_dialog(
-                dialog_host,
-                f"Release the hold on “{row['title']}”?",
-                "The video stays unpublished: content staff publish it again, and the publishing checks run then.",
-                ok_label="Release hold",
-                action=act,
-                danger=False,
+    def days_filter(self) -> None:
+        with ui.row().classes("items-end gap-2"):
+            self.days_input = (
+                ui.number("Expiring within (days)", value=self.days, min=0, max=3650, precision=0)
+                .props("dense")
+                .classes("w-44")
+                .mark("worklist-days")
             )
+            self.days_input.on("keydown.enter", self.apply_days)
+            ui.button("Apply", on_click=self.apply_days).props("dense flat no-caps").mark("worklist-days-apply")
 
-        table_area()
-        ui.timer(0, reload_counts, once=True)  # counts off the event loop, after the page is on screen
+    def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
+        tab = self.tab
+        with session_scope() as session:
+            result = worklist.list_tab(session, actor=self.actor, tab=tab, page=page, within_days=self.days)
+            return Page([row_of(tab, r) for r in result.rows], result.total, result.estimated, result.request)
+
+    # --- handlers --------------------------------------------------------------------------------------------
+
+    def show_counts(self, fresh: dict[str, worklist.TabCount]) -> None:
+        for key, tab in self.tab_buttons.items():
+            tab._props["label"] = f"{worklist.TAB_LABELS[key]} ({fresh[key].label()})"
+            tab.update()
+
+    async def reload_counts(self) -> None:
+        try:
+            fresh = await run.io_bound(load_counts, self.actor, self.days)
+        except ConsoleError as exc:
+            report(exc)
+            return
+        if fresh is not None:
+            self.show_counts(fresh)
+
+    async def after_sweep(self) -> None:
+        await self.reload_counts()
+        await self.table_area.refresh()
+
+    async def switch(self, tab: str) -> None:
+        if tab in worklist.TABS and tab != self.tab:
+            self.tab = tab
+            await self.table_area.refresh()
+
+    async def apply_days(self) -> None:
+        value = self.days_input.value
+        self.days = int(value) if isinstance(value, int | float) else worklist.DEFAULT_EXPIRY_DAYS
+        if self.table is not None:
+            await self.table.reload()
+        await self.reload_counts()
+
+    def open_row(self, row: dict[str, Any]) -> None:
+        if self.tab in ("missing", "pending", "expiring"):
+            ui.navigate.to(f"/compliance/records/{int(row['performer_id'])}")
+        elif self.tab == "blocked":
+            ui.navigate.to(f"/compliance/productions/{int(row['video_id'])}")
+        elif self.tab == "holds":
+            HoldDialog(self.actor, self.dialog_host, row, self.after_release).open()
+
+    async def after_release(self) -> None:
+        if self.table is not None:
+            await self.table.reload(first_page=False)
+        await self.reload_counts()
+
+
+def register() -> None:
+    @staff_page("/compliance", title="Compliance · 2257 records", permission=Permission.COMPLIANCE_READ_LEGAL)
+    def worklist_page(info: SessionInfo) -> None:
+        request: Request = ui.context.client.request
+        days = min(_int_param(request.query_params.get("days"), worklist.DEFAULT_EXPIRY_DAYS), 3650)
+        WorklistView(info.actor, request.query_params.get("tab") or "missing", days).build()

@@ -201,31 +201,14 @@ def plan_history(
 
 
 def _case_row(case: Planned) -> dict[str, Any]:
-    counts: dict[str, int] = {}
-    for reason in case.reasons:
-        counts[reason] = counts.get(reason, 0) + 1
-    worst = priority.worst(counts)
-    parts = priority.parts(worst_reason=worst, reporters=len(set(case.reporters)), reach=0, scores=[])
-    base = sum(parts.values())
     closed = case.status in ("resolved", "dismissed")
     return {
         "target_type": case.target[0],
         "target_id": case.target[1],
         "target_label": case.target[2],
         "status": case.status,
-        "emergency": priority.is_emergency(counts),
-        "worst_reason": worst,
-        "reason_counts": dict(sorted(counts.items())),
-        "reason_mask": priority.reasons_mask(counts),
-        "report_count": len(case.reasons),
-        "reporter_count": len(set(case.reporters)),
-        "base_priority": base,
-        "priority_parts": parts,
-        "queue_key": priority.queue_key(base, case.times[0]),
+        **priority.seeded_case_columns(case.reasons, case.reporters, case.times),
         "assignee_id": None,
-        "first_report_at": case.times[0],
-        "last_report_at": case.times[-1],
-        "sla_due_at": priority.sla_due(case.times[0], worst),
         "first_action_at": case.first_action,
         "resolved_at": case.resolved,
         "resolved_by_id": case.moderator[0] if closed and case.moderator else None,

@@ -41,6 +41,11 @@ _zone: ContextVar[ZoneInfo | None] = ContextVar("console_viewer_zone", default=N
 _client_zones: weakref.WeakKeyDictionary[Any, ZoneInfo] = weakref.WeakKeyDictionary()
 
 
+def plural(n: int, word: str) -> str:
+    """`plural(1, "day")` is "1 day", `plural(1200, "day")` "1,200 days"."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def zone_named(name: str | None) -> ZoneInfo:
     """The zone for an IANA name; UTC for an empty or unknown one (a display must never fail on a stale name)."""
     try:

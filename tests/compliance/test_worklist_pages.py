@@ -147,6 +147,28 @@ async def test_release_a_hold_needs_a_reason_and_a_confirmation(user: User, make
     assert event.reason == "A new passport was examined"
 
 
+async def test_closed_hold_and_reason_dialogs_do_not_pile_up(user: User, make_staff, verifier: Actor) -> None:
+    """Each opening builds a dialog; closing it (Close, or a release that succeeded) deletes it."""
+    await _signed_in(user, make_staff)
+    _held_video(verifier)
+    await user.open("/compliance?tab=holds")
+    [row] = await wait_for_rows(user, lambda r: len(r) == 1, "the hold")
+    for _ in range(2):
+        user.find(marker="paged-table").trigger("rowClick", [{}, row, 0])
+        await wait_until(lambda: len(all_marked(user, "hold-dialog")) == 1, what="one hold dialog")
+        user.find(marker="hold-close").click()
+        await wait_until(lambda: not all_marked(user, "hold-dialog"), what="the closed dialog deleted")
+    user.find(marker="paged-table").trigger("rowClick", [{}, row, 0])
+    await wait_until(lambda: shown(user, "hold-release"), what="the hold dialog")
+    user.find(marker="hold-release").click()
+    await wait_until(lambda: shown(user, "reason-ok"), what="the reason dialog")
+    assert not all_marked(user, "hold-dialog")
+    user.find(marker="reason-input").type("A new passport was examined")
+    user.find(marker="reason-ok").click()
+    await wait_until(lambda: user.notify.contains("released"), what="the release")
+    await wait_until(lambda: not all_marked(user, "reason-dialog"), what="the reason dialog deleted")
+
+
 async def test_admin_opens_it_and_it_is_in_the_navigation(user: User, make_staff) -> None:
     await _signed_in(user, make_staff, "admin", email="root@test.example")
     await user.open("/compliance")

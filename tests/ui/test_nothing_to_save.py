@@ -166,7 +166,7 @@ async def test_production_fill_after_a_save_keeps_a_field_typed_meanwhile(
 ) -> None:
     import asyncio
 
-    from console.compliance import production_pages
+    from console.compliance.production_pages import production as production_pages
 
     user = admin_user
     video_id = _production_video()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from typing import Any
 
 from console.moderation.models import EMERGENCY_REASONS, REASONS
 
@@ -118,3 +119,28 @@ def reasons_mask(reasons: list[str] | set[str] | dict[str, int]) -> int:
     for reason in reasons:
         mask |= REASON_BITS[reason]
     return mask
+
+
+def seeded_case_columns(reasons: list[str], reporters: list[int], times: list[datetime]) -> dict[str, Any]:
+    """The priority and report columns of a case written directly by a seed (the demo history, the scale data):
+    one report per (reason, reporter, time), `times` sorted, no reach and no reporter history."""
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    worst_reason = worst(counts)
+    case_parts = parts(worst_reason=worst_reason, reporters=len(set(reporters)), reach=0, scores=[])
+    base = sum(case_parts.values())
+    return {
+        "emergency": is_emergency(counts),
+        "worst_reason": worst_reason,
+        "reason_counts": dict(sorted(counts.items())),
+        "reason_mask": reasons_mask(counts),
+        "report_count": len(reasons),
+        "reporter_count": len(set(reporters)),
+        "base_priority": base,
+        "priority_parts": case_parts,
+        "queue_key": queue_key(base, times[0]),
+        "first_report_at": times[0],
+        "last_report_at": times[-1],
+        "sla_due_at": sla_due(times[0], worst_reason),
+    }

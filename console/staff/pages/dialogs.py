@@ -18,6 +18,7 @@ from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.staff import service
 from console.staff.pages.rows import ROLE_OPTIONS, Editable
 from console.ui.conflict import ConflictPanel
+from console.ui.dialogs import deleted_on_close
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import clear_errors, confirm, limit_length, show_errors
 from console.ui.session import require_live_session
@@ -26,11 +27,6 @@ from console.ui.work import unit_of_work
 T = TypeVar("T")
 LABELS = {"name": "Name", "roles": "Roles"}
 Saved = Callable[[], Awaitable[None]]
-
-
-def deleted_on_close(dialog: ui.dialog) -> ui.dialog:
-    dialog.on_value_change(lambda e: None if e.value else dialog.delete())  # no closed dialogs pile up
-    return dialog
 
 
 def show_secret(title: str, lines: list[str]) -> None:
