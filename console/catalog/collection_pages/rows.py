@@ -10,6 +10,7 @@ from console.catalog.service import VideoFilter, get_video, list_videos
 from console.db import session_scope
 from console.errors import NotFound
 from console.paging import Page, PageRequest
+from console.ui.formatting import plural  # noqa: F401 - re-exported for this area's parts
 
 FEATURED_CHOICES = 200  # the featured-video select lists this many of the collection's videos (by title)
 NO_VIDEO = "— none —"
@@ -65,5 +66,3 @@ def editable_data(row: dict[str, Any]) -> dict[str, Any]:
     return {key: row.get(key) for key in LABELS}
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' if n != 1 else ''}"

@@ -13,10 +13,11 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.catalog.editor import parse_utc
-from console.catalog.list_pages.rows import collection_options, plural
+from console.catalog.list_pages.rows import collection_options
 from console.catalog.models import ACCESS_LEVELS
 from console.catalog.service import BULK_MAX, BulkResult, bulk
 from console.staff.permissions import Permission, can
+from console.ui.formatting import plural
 from console.ui.forms import confirm
 from console.ui.paged_table import PagedTable
 from console.ui.searched_select import SearchedSelect
@@ -72,7 +73,7 @@ CHANGES: dict[str, tuple[str, str, str]] = {  # action -> (question, what change
 def describe(action: str, n: int, shown_value: str = "") -> tuple[str, str, str]:
     """(question, what will change, button label) for the confirmation."""
     question, change, ok_label = CHANGES[action]
-    them = plural(n)
+    them = plural(n, "video")
     return question.format(n=them), f"Selected: {them}.\n{change.format(value=shown_value)}{REST}", ok_label
 
 
@@ -194,7 +195,7 @@ class BulkBar:
 
     def selection_changed(self) -> None:
         n = len(self.selected)
-        self.count.text = f"{plural(n)} selected"
+        self.count.text = f"{plural(n, 'video')} selected"
         self.bar.visible = n > 0
 
     def clear_selection(self) -> None:

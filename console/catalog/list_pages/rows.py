@@ -102,8 +102,6 @@ def collection_name(actor: Actor, collection_id: int | None) -> str | None:
         return found.name if found is not None else None
 
 
-def plural(n: int, word: str = "video") -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def visible_columns() -> list[str]:

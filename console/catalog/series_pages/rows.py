@@ -9,6 +9,7 @@ from console.actor import Actor
 from console.catalog.rules import format_duration
 from console.catalog.series import get_series, list_seasons, season_view
 from console.db import session_scope
+from console.ui.formatting import plural
 
 STATE_COLOURS = {"draft": "grey-7", "scheduled": "info", "published": "positive", "unpublished": "warning"}
 SEASON_LABELS = {
@@ -51,8 +52,6 @@ def load(actor: Actor, series_id: int) -> dict[str, Any]:
         }
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def season_heading(season: dict[str, Any]) -> str:

@@ -30,13 +30,13 @@ from console.compliance.record_pages.labels import (
     history_rows,
     identity_values,
     legal_name_of,
-    plural,
     size_text,
 )
 from console.compliance.record_pages.view import RecordView
 from console.errors import NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
+from console.ui.formatting import plural
 from console.ui.page import staff_page
 
 __all__ = [

@@ -18,12 +18,11 @@ from console.compliance.record_pages.labels import (
     FORM_FIELDS,
     facts_differ,
     identity_values,
-    plural,
 )
 from console.errors import Conflict
 from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState
-from console.ui.formatting import fmt_dt
+from console.ui.formatting import fmt_dt, plural
 from console.ui.forms import clear_errors, limit_lengths
 from console.ui.keymap import save_key
 

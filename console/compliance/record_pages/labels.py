@@ -86,8 +86,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def size_text(n: int) -> str:

@@ -9,8 +9,7 @@ from nicegui import ui
 
 from console.compliance import records, worklist
 from console.compliance.record_pages.data import reason_dialog, run_service
-from console.compliance.record_pages.labels import plural
-from console.ui.formatting import fmt_dt
+from console.ui.formatting import fmt_dt, plural
 
 if TYPE_CHECKING:
     from console.compliance.record_pages.view import RecordView

@@ -13,6 +13,7 @@ from console.catalog.rules import format_duration
 from console.moderation.models import REASONS
 from console.moderation.service.priority import REASON_LABELS
 from console.moderation.service.targets import TARGET_LABELS
+from console.ui.formatting import plural  # noqa: F401 - re-exported for this area's parts
 
 T = TypeVar("T")
 
@@ -57,8 +58,6 @@ def age_text(since: datetime | None, now: datetime) -> str:
     return f"{hours // 24} d {hours % 24} h"
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def minutes_text(minutes: float | None) -> str:
