@@ -138,6 +138,24 @@ def _empty_database(engine: Engine) -> None:
             conn.exec_driver_sql(sql)
 
 
+# NiceGUI's simulated user looks 3 times, 0.1 s apart, before `should_see` / `should_not_see` fail: on a loaded
+# 2-core CI machine a page's answer can take longer than that. Tests wait up to 5 s unless they say otherwise.
+PATIENT_RETRIES = 50
+
+
+@pytest.fixture(autouse=True)
+def patient_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nicegui.testing import User
+
+    for name in ("should_see", "should_not_see"):
+        original = getattr(User, name)
+
+        async def patient(self: Any, *args: Any, _original: Any = original, retries: int = PATIENT_RETRIES, **kw: Any):
+            return await _original(self, *args, retries=retries, **kw)
+
+        monkeypatch.setattr(User, name, patient)
+
+
 @pytest.fixture(autouse=True)
 def clean_db(engine: Engine) -> Iterator[None]:
     get_settings.cache_clear()
