@@ -4,6 +4,7 @@ row's panel on the right; a reload keeps the chosen row (now as stored) and a ne
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
@@ -18,6 +19,13 @@ from console.ui.work import unit_of_work
 
 if TYPE_CHECKING:
     from console.billing.pages.view import BillingView
+
+
+@dataclass(frozen=True)
+class StatusFilter:
+    """A list filtered by one status, or by none."""
+
+    status: str | None = None
 
 
 class ListDetailTab:

@@ -3,14 +3,13 @@ opens the payout beside the table with Approve, Hold… (a reason) or Release, f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.billing.pages.common import PAYOUT_STATUS_LABELS, col, money, status_fields
-from console.billing.pages.list_tab import ListDetailTab
+from console.billing.pages.list_tab import ListDetailTab, StatusFilter
 from console.billing.service import payouts, queries
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
@@ -24,9 +23,7 @@ if TYPE_CHECKING:
     from console.billing.pages.view import BillingView
 
 
-@dataclass(frozen=True)
-class PayoutStatusFilter:
-    status: str | None = None
+PayoutStatusFilter = StatusFilter
 
 
 FILTERS = [FilterField("status", "Status", options={None: "Any status", **PAYOUT_STATUS_LABELS}, width="w-40")]

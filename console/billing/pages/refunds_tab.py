@@ -4,7 +4,6 @@ reason). A row opens the refund beside the table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
@@ -12,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from console.billing.pages.approve_dialog import SNAPSHOT_LABELS, ApproveDialog
 from console.billing.pages.common import REFUND_STATUS_LABELS, col, money, status_fields
-from console.billing.pages.list_tab import ListDetailTab
+from console.billing.pages.list_tab import ListDetailTab, StatusFilter
 from console.billing.service import queries, refunds
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
@@ -25,9 +24,7 @@ if TYPE_CHECKING:
     from console.billing.pages.view import BillingView
 
 
-@dataclass(frozen=True)
-class RefundStatusFilter:
-    status: str | None = None
+RefundStatusFilter = StatusFilter
 
 
 FILTERS = [FilterField("status", "Status", options={None: "Any status", **REFUND_STATUS_LABELS}, width="w-48")]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -20,10 +20,9 @@ from console.compliance.record_pages.labels import STATUS_COLOURS, legal_name_of
 from console.compliance.record_pages.names import NamesCard
 from console.compliance.record_pages.verification import VerificationCard
 from console.compliance.record_pages.viewer import ScanViewer
-from console.errors import ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.formatting import fmt_date, fmt_dt, in_viewer_zone
-from console.ui.forms import report
+from console.ui.formatting import fmt_date, fmt_dt
+from console.ui.work import read
 
 
 class RecordView:
@@ -112,12 +111,8 @@ class RecordView:
 
     async def refresh(self) -> None:
         """Read the record again (one audited view) and redraw every part that shows it."""
-        try:
-            data = await run.io_bound(in_viewer_zone(load), self.actor, self.performer_id)
-        except ConsoleError as exc:
-            report(exc)
-            return
-        if data is None:  # shutting down
+        data = await read(load, self.actor, self.performer_id)
+        if data is None:  # refused (reported) or shutting down
             return
         self.data = data
         self.header.refresh()

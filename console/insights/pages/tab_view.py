@@ -21,7 +21,7 @@ from console.insights.pages.specs import ChartSpec, TabSpec, load_kpis, load_ser
 from console.insights.series import Kpi, Series
 from console.ui import theme
 from console.ui.formatting import currency_digits, fmt_money
-from console.ui.forms import report
+from console.ui.work import read
 
 # a change reads green when it is good news for the metric, red when bad (a rising churn is red)
 TONE_CLASSES = {"good": "text-positive", "bad": "text-negative", "flat": "opacity-70"}
@@ -84,12 +84,8 @@ class TabView:
         return data
 
     async def load(self) -> None:
-        try:
-            data = await run.io_bound(self.read)
-        except ConsoleError as exc:
-            report(exc)
-            return
-        if data is None:  # shutting down
+        data = await read(self.read)
+        if data is None:  # refused (reported) or shutting down
             return
         self.data = data
         self.body.refresh()

@@ -24,6 +24,7 @@ from console.moderation.pages.common import (
     STATUS_LABELS,
     age_text,
     emergency_badge,
+    open_next_case,
     plural,
     status_badge,
     time_range,
@@ -353,13 +354,7 @@ class CaseView:
         await dialog.ask(confirmed)
 
     async def next_case(self) -> None:
-        ok, case_id = await call(lambda s: getattr(queue.next_case(s, actor=self.actor), "id", None))
-        if not ok:
-            return
-        if case_id is None:
-            ui.notify("No case waiting.", type="info")
-            return
-        ui.navigate.to(f"/moderation/cases/{case_id}")
+        await open_next_case(self.actor)
 
 
 def case_route(actor: Actor, case_id: str) -> None:

@@ -9,11 +9,14 @@ from typing import TypeVar
 
 from nicegui import ui
 
+from console.actor import Actor
 from console.catalog.rules import format_duration
 from console.moderation.models import REASONS
+from console.moderation.service import queue
 from console.moderation.service.priority import REASON_LABELS
 from console.moderation.service.targets import TARGET_LABELS
 from console.ui.formatting import plural  # noqa: F401 - re-exported for this area's parts
+from console.ui.work import call
 
 T = TypeVar("T")
 
@@ -58,6 +61,17 @@ def age_text(since: datetime | None, now: datetime) -> str:
     return f"{hours // 24} d {hours % 24} h"
 
 
+
+
+async def open_next_case(actor: Actor) -> None:
+    """Claim the next case of the queue and open it ("No case waiting." when there is none)."""
+    ok, case_id = await call(lambda s: getattr(queue.next_case(s, actor=actor), "id", None))
+    if not ok:
+        return
+    if case_id is None:
+        ui.notify("No case waiting.", type="info")
+        return
+    ui.navigate.to(f"/moderation/cases/{case_id}")
 
 
 def minutes_text(minutes: float | None) -> str:

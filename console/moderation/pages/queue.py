@@ -17,6 +17,7 @@ from console.moderation.pages.common import (
     TYPE_COLOURS,
     age_text,
     minutes_text,
+    open_next_case,
     reasons_text,
     type_label,
 )
@@ -263,13 +264,7 @@ class QueueView:
         self.bulk_bar.refresh()
 
     async def next_case(self) -> None:
-        ok, case_id = await call(lambda s: _claimed_id(queue.next_case(s, actor=self.actor)))
-        if not ok:
-            return
-        if case_id is None:
-            ui.notify("No case waiting.", type="info")
-            return
-        ui.navigate.to(f"/moderation/cases/{case_id}")
+        await open_next_case(self.actor)
 
     # --- bulk ------------------------------------------------------------------------------------------------
 
@@ -337,9 +332,6 @@ class QueueView:
         dialog.on_value_change(lambda e: None if e.value else dialog.delete())
         dialog.open()
 
-
-def _claimed_id(case: ModerationCase | None) -> int | None:
-    return None if case is None else case.id
 
 
 def queue_route(actor: Actor) -> None:
