@@ -92,9 +92,10 @@ def navigation(areas: list[Area], active_path: str) -> None:
     attributes), so the drawer costs one element per area instead of seven."""
     for area in areas:
         selected = active_path == area.path or (area.path != "/" and active_path.startswith(area.path))
-        ui.link(area.label, area.path).props(
-            f'data-icon="{area.icon}" data-key="g {area.key}"' + (' aria-current="page"' if selected else "")
-        ).classes(replace="nav-item nav-active" if selected else "nav-item").mark(f"nav-{area.path.strip('/') or 'home'}")
+        current = ' aria-current="page"' if selected else ""
+        ui.link(area.label, area.path).props(f'data-icon="{area.icon}" data-key="g {area.key}"{current}').classes(
+            replace="nav-item nav-active" if selected else "nav-item"
+        ).mark(f"nav-{area.path.strip('/') or 'home'}")
 
 
 @contextmanager
@@ -138,7 +139,9 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
         )
         ui.button("Sign out", icon="logout", on_click=do_sign_out).props("flat dense color=white no-caps")
 
-    drawer = ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("console-nav p-0 gap-0")
+    drawer = (
+        ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("console-nav p-0 gap-0")
+    )
     menu.on_click(drawer.toggle)
     with drawer:
         navigation(areas, active_path)
