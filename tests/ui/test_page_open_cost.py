@@ -82,3 +82,28 @@ async def test_the_navigation_is_one_element_per_allowed_area(user: User, make_s
     assert staff_link.props["href"] == "/staff" and "nav-active" in staff_link.classes
     assert staff_link.props["data-key"] == "g s" and staff_link.props["aria-current"] == "page"
     assert "nav-active" not in all_marked(user, "nav-members")[0].classes
+
+
+async def test_select_helper_fills_the_options_once_after_styling(user: User, make_staff, monkeypatch) -> None:
+    from nicegui.elements.choice_element import ChoiceElement
+
+    from console.members.pages import COUNTRY_OPTIONS
+    from console.ui.forms import select
+
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)
+    await user.open("/account")
+    built: list[int] = []
+    original = ChoiceElement._update_options
+
+    def counting(self: Any) -> None:
+        built.append(len(self._labels))
+        original(self)
+
+    monkeypatch.setattr(ChoiceElement, "_update_options", counting)
+    with user:
+        country = select(COUNTRY_OPTIONS, value="DE", label="Country", classes="w-56", with_input=True)
+    assert country.options == COUNTRY_OPTIONS and country.value == "DE"
+    assert country.options is not COUNTRY_OPTIONS  # the shared constant is never handed to NiceGUI to change
+    assert "w-56" in country.classes and country.props["dense"] is True and country.props["label"] == "Country"
+    assert built.count(len(COUNTRY_OPTIONS)) == 1  # the full list is built once, not once per style change
