@@ -378,6 +378,23 @@ def _moderation_pages() -> dict[str, str]:
     return moderation_pages()
 
 
+def page_paths(member_id: int) -> dict[str, str]:
+    """The pages the bench opens, by measurement name (tools/page_open_profile.py profiles the same list)."""
+    return {
+        "page.home": "/",
+        "page.members": "/members",
+        "page.member_detail": f"/members/{member_id}",
+        "page.staff": "/staff",
+        "page.audit": "/audit",
+        "page.account": "/account",
+        "catalog.page_open": "/catalog",
+        "catalog.collections_open": "/collections",
+        "catalog.performers_open": "/performers",
+        **_compliance_pages(),
+        **_moderation_pages(),
+    }
+
+
 async def _page_measurements(runs: int, email: str, password: str, member_id: int) -> list[dict[str, Any]]:
     from nicegui.testing.user_simulation import user_simulation
 
@@ -392,20 +409,7 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
         await user.should_see(marker="nav-home", retries=100)
         gc.collect()
         gc.freeze()  # as the server does after start-up (console/web.py)
-        pages = {
-            "page.home": "/",
-            "page.members": "/members",
-            "page.member_detail": f"/members/{member_id}",
-            "page.staff": "/staff",
-            "page.audit": "/audit",
-            "page.account": "/account",
-            "catalog.page_open": "/catalog",
-            "catalog.collections_open": "/collections",
-            "catalog.performers_open": "/performers",
-            **_compliance_pages(),
-            **_moderation_pages(),
-        }
-        for name, path in pages.items():
+        for name, path in page_paths(member_id).items():
 
             async def open_page(path: str = path) -> None:
                 await user.open(path)

@@ -26,7 +26,7 @@ from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
-from console.ui.forms import guarded
+from console.ui.forms import guarded, select
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
 from console.ui.work import unit_of_work
@@ -70,6 +70,14 @@ def row_of(m: Member) -> dict[str, Any]:
     }
 
 
+# Built once: the filters' options do not change per request.
+STATUS_OPTIONS: dict[str | None, str] = {None: "Any status", **{s: s for s in MEMBER_STATUSES}}
+COUNTRY_OPTIONS: dict[str | None, str] = {
+    None: "Any country",
+    **{c: f"{c} · {n}" for c, n in sorted(COUNTRIES.items())},
+}
+
+
 class MembersListView:
     """Search, filters and the server-paged list; a row opens the member."""
 
@@ -88,24 +96,11 @@ class MembersListView:
                 .mark("member-search")
                 .classes("w-72")
             )
-            self.status = (
-                ui.select(
-                    {None: "Any status", **{s: s for s in MEMBER_STATUSES}}, value=self.flt.status, label="Status"
-                )
-                .props("dense options-dense")
-                .mark("member-status")
-                .classes("w-36")
+            self.status = select(STATUS_OPTIONS, value=self.flt.status, label="Status", classes="w-36").mark(
+                "member-status"
             )
-            self.country = (
-                ui.select(
-                    {None: "Any country", **{c: f"{c} · {n}" for c, n in sorted(COUNTRIES.items())}},
-                    value=None,
-                    label="Country",
-                    with_input=True,
-                )
-                .props("dense options-dense")
-                .mark("member-country")
-                .classes("w-56")
+            self.country = select(COUNTRY_OPTIONS, value=None, label="Country", with_input=True, classes="w-56").mark(
+                "member-country"
             )
             ui.button("Search", icon="search", on_click=self.apply).props("dense unelevated").mark("member-search-go")
             ui.button("Clear", on_click=self.clear).props("dense flat")

@@ -295,10 +295,17 @@ def resolve_session(
         return None
     now = utcnow()
     settings = get_settings()
-    row = session.get(StaffSession, token_id(token))
-    if row is None or row.ended_at is not None:
+    # One round trip per page open (the middleware runs this on every request): the session and its staff member.
+    found = session.execute(
+        select(StaffSession, Staff)
+        .outerjoin(Staff, Staff.id == StaffSession.staff_id)
+        .where(StaffSession.id == token_id(token))
+    ).first()
+    if found is None:
         return None
-    staff = session.get(Staff, row.staff_id)
+    row, staff = found.tuple()
+    if row.ended_at is not None:
+        return None
     reason = None
     if staff is None or not staff.is_active:
         reason = "deactivated"

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from nicegui import ui
 
 from console.errors import ValidationFailed
-from console.ui.forms import clear_errors
+from console.ui.forms import clear_errors, select
 from console.ui.forms import show_errors as show_field_errors
 
 F = TypeVar("F")
@@ -124,22 +124,22 @@ class FilterBar(Generic[F]):
     def _element(self, spec: FilterField, value: Any) -> Any:
         element: Any
         if spec.build is not None:
-            element = spec.build(value)
+            element = spec.build(value).classes(spec.width)
             element.on_value_change(self._changed)
         elif spec.toggle:
-            element = ui.checkbox(spec.label, value=bool(value)).props("dense")
+            element = ui.checkbox(spec.label, value=bool(value)).props("dense").classes(spec.width)
             element.on_value_change(self._changed)
-        elif spec.options is not None:
-            element = ui.select(spec.options, value=value, label=spec.label).props("dense options-dense")
+        elif spec.options is not None:  # styled before its options arrive (forms.select)
+            element = select(spec.options, value=value, label=spec.label, classes=spec.width)
             element.on_value_change(self._changed)
         else:
             shown = "" if value is None else str(value)
-            element = ui.input(spec.label, value=shown).props("dense clearable")
+            element = ui.input(spec.label, value=shown).props("dense clearable").classes(spec.width)
             if spec.number:
                 element.props("inputmode=numeric maxlength=10")
             element.on("keydown.enter", self.apply)
             element.on("clear", self.apply)
-        return element.classes(spec.width).mark(f"{self.mark}-{spec.mark or spec.name}")
+        return element.mark(f"{self.mark}-{spec.mark or spec.name}")
 
     def _changed(self) -> Any:
         # returns the coroutine for NiceGUI to run; nothing while clear() resets every field at once

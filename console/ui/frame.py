@@ -88,6 +88,17 @@ def listen(keys: KeyMap, areas: list[Area]) -> ui.keyboard:
     return ui.keyboard(on_key=on_key).mark("shortcut-keys")
 
 
+def navigation(areas: list[Area], active_path: str) -> None:
+    """The left navigation: one plain link per area (its icon and `g` letter drawn by console.css from data
+    attributes), so the drawer costs one element per area instead of seven."""
+    for area in areas:
+        selected = active_path == area.path or (area.path != "/" and active_path.startswith(area.path))
+        current = ' aria-current="page"' if selected else ""
+        ui.link(area.label, area.path).props(f'data-icon="{area.icon}" data-key="g {area.key}"{current}').classes(
+            replace="nav-item nav-active" if selected else "nav-item"
+        ).mark(f"nav-{area.path.strip('/') or 'home'}")
+
+
 @contextmanager
 def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[ui.column]:
     """Build the shell and yield the content column."""
@@ -120,23 +131,12 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
         )
         ui.button("Sign out", icon="logout", on_click=do_sign_out).props("flat dense color=white no-caps")
 
-    drawer = ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("console-nav p-0")
+    drawer = (
+        ui.left_drawer(value=True, bordered=True).props("width=210 breakpoint=700").classes("console-nav p-0 gap-0")
+    )
     menu.on_click(drawer.toggle)
-    with drawer, ui.list().props("dense").classes("w-full"):
-        for area in areas:
-            selected = active_path == area.path or (area.path != "/" and active_path.startswith(area.path))
-            with (
-                ui.item(on_click=lambda a=area: ui.navigate.to(a.path))
-                .props(f'clickable {"active" if selected else ""} active-class="nav-active"')
-                .classes("nav-item")
-                .mark(f"nav-{area.path.strip('/') or 'home'}")
-            ):
-                with ui.item_section().props("avatar").classes("min-w-0 pr-2"):
-                    ui.icon(area.icon).classes("text-lg")
-                with ui.item_section():
-                    ui.item_label(area.label)
-                with ui.item_section().props("side"):
-                    ui.label(f"g {area.key}").classes("kbd text-xs opacity-60")
+    with drawer:
+        navigation(areas, active_path)
 
     register_global_keys(keys, areas, None if search is None else lambda: search.run_method("focus"))
     listen(keys, areas)

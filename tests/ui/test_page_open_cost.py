@@ -1,0 +1,109 @@
+"""Page-open cost: the NiceGUI speed-up gives NiceGUI's own answers, and the frame stays small (one navigation
+element per area, not seven)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from nicegui import helpers, ui
+from nicegui.helpers import functions
+from nicegui.testing import User
+
+from console.actor import Actor
+from console.ui import nicegui_speedups
+from console.ui.areas import allowed_areas
+from tests.ui.helpers import all_marked, sign_in_and_wait
+
+
+class _Handlers:
+    def no_args(self) -> None: ...
+    def one_arg(self, e: Any) -> None: ...
+    def optional(self, e: Any = None) -> None: ...
+    def star(self, *args: Any, **kwargs: Any) -> None: ...
+
+    @classmethod
+    def cls_arg(cls, e: Any) -> None: ...
+
+    @functools.wraps(one_arg)
+    def wrapped(self, *args: Any) -> None: ...
+
+
+def test_cached_answers_equal_nicegui_answers_for_every_kind_of_callable() -> None:
+    first, second = _Handlers(), _Handlers()
+    callables: list[Any] = [
+        first.no_args,
+        first.one_arg,
+        first.optional,
+        first.star,
+        first.cls_arg,
+        first.wrapped,
+        second.no_args,
+        second.one_arg,
+        second.optional,
+        second.star,
+        second.wrapped,  # cached by then
+        lambda: None,
+        lambda e: None,
+        functools.partial(lambda a, b: None, 1),
+        print,
+        len,
+    ]
+    for func in callables:
+        assert nicegui_speedups.expects_arguments(func) is functions.expects_arguments(func), func
+    assert nicegui_speedups.expects_arguments(first.one_arg) is True
+    assert nicegui_speedups.expects_arguments(second.no_args) is False
+
+
+async def test_the_app_uses_the_cached_helper_and_elements_still_react(user: User, make_staff) -> None:
+    assert nicegui_speedups.installed() and helpers.expects_arguments is nicegui_speedups.expects_arguments
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)
+    await user.open("/account")
+    with user:
+        label = ui.label("before").mark("speedup-probe")
+        label.classes("text-negative")  # a classes change goes through the observable's change handler
+        label.text = "after"
+    await user.should_see("after")
+    assert "text-negative" in all_marked(user, "speedup-probe")[0].classes
+
+
+async def test_the_navigation_is_one_element_per_allowed_area(user: User, make_staff) -> None:
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)
+    await user.open("/staff")
+    assert user.client is not None
+    drawer = next(e for e in user.client.layout.descendants() if isinstance(e, ui.left_drawer))
+    links = list(drawer.descendants())
+    areas = allowed_areas(Actor(kind="staff", label=email, roles=frozenset({"admin"})))
+    assert [link.props["href"] for link in links] == [area.path for area in areas]
+    assert all(isinstance(e, ui.link) and not list(e.descendants()) for e in links)
+    staff_link = all_marked(user, "nav-staff")[0]
+    assert staff_link.props["href"] == "/staff" and "nav-active" in staff_link.classes
+    assert staff_link.props["data-key"] == "g s" and staff_link.props["aria-current"] == "page"
+    assert "nav-active" not in all_marked(user, "nav-members")[0].classes
+
+
+async def test_select_helper_fills_the_options_once_after_styling(user: User, make_staff, monkeypatch) -> None:
+    from nicegui.elements.choice_element import ChoiceElement
+
+    from console.members.pages import COUNTRY_OPTIONS
+    from console.ui.forms import select
+
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)
+    await user.open("/account")
+    built: list[int] = []
+    original = ChoiceElement._update_options
+
+    def counting(self: Any) -> None:
+        built.append(len(self._labels))
+        original(self)
+
+    monkeypatch.setattr(ChoiceElement, "_update_options", counting)
+    with user:
+        country = select(COUNTRY_OPTIONS, value="DE", label="Country", classes="w-56", with_input=True)
+    assert country.options == COUNTRY_OPTIONS and country.value == "DE"
+    assert country.options is not COUNTRY_OPTIONS  # the shared constant is never handed to NiceGUI to change
+    assert "w-56" in country.classes and country.props["dense"] is True and country.props["label"] == "Country"
+    assert built.count(len(COUNTRY_OPTIONS)) == 1  # the full list is built once, not once per style change
