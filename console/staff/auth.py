@@ -303,7 +303,7 @@ def resolve_session(
     ).first()
     if found is None:
         return None
-    row, staff = found.tuple()
+    row, staff = found  # (StaffSession, Staff | None)
     if row.ended_at is not None:
         return None
     reason = None
