@@ -375,6 +375,12 @@ def provisioning_uri(secret: str, email: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
 
 
+def totp_is_on(session: Session, *, actor: Actor) -> bool:
+    """Whether the signed-in staff member's own two-factor sign-in is turned on."""
+    staff = session.get(Staff, actor.staff_id) if actor.staff_id else None
+    return bool(staff and staff.totp_enabled)
+
+
 def _new_recovery_codes() -> list[str]:
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     codes = []

@@ -99,12 +99,17 @@ def navigation(areas: list[Area], active_path: str) -> None:
         ).mark(f"nav-{area.path.strip('/') or 'home'}")
 
 
+def stylesheet() -> None:
+    """The console's own styles, on every page: in the frame, and on the pages outside it (sign-in, plain 404)."""
+    ui.add_head_html('<link rel="stylesheet" href="/assets/console.css">')
+
+
 @contextmanager
 def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[ui.column]:
     """Build the shell and yield the content column."""
     areas = allowed_areas(info.actor)
     dark = ui.dark_mode(value=theme.is_dark())
-    ui.add_head_html('<link rel="stylesheet" href="/assets/console.css">')
+    stylesheet()
     keys = page_keys()
     keys.host = ui.element("div")  # the sheet's dialog lives here, outside the page's refreshing parts
 

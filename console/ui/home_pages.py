@@ -3,12 +3,11 @@ page."""
 
 from __future__ import annotations
 
-from nicegui import ui
 from starlette.requests import Request
 from starlette.responses import Response
 
 from console.staff.auth import SessionInfo
-from console.ui.frame import frame
+from console.ui.frame import frame, stylesheet
 from console.ui.home.view import HomeView
 from console.ui.page import not_found_content, staff_page
 
@@ -30,6 +29,6 @@ async def not_found_handler(request: Request, exc: Exception) -> Response:
             with frame(info, title="Not found", active_path=request.url.path):
                 not_found_content()
         else:
-            ui.add_head_html('<link rel="stylesheet" href="/assets/console.css">')
+            stylesheet()
             not_found_content()
     return client.build_response(request, 404)
