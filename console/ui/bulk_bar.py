@@ -7,15 +7,18 @@ changes, whether by a click in the table or by a key.
     self.bulk_bar.attach(self.table)
     keys.add("x", "Select or unselect the highlighted row", self.bulk_bar.toggle_highlighted)
 
-Markers: `{mark}-bar` (the row) and `{mark}-selected` (the count).
+Markers: `{mark}-bar` (the row) and `{mark}-selected` (the count). `show_bulk_results` is the dialog that follows a
+bulk action: one line per chosen row, done or refused and why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from nicegui import ui
 
+from console.ui.dialogs import deleted_on_close
 from console.ui.paged_table import PagedTable
 
 
@@ -54,3 +57,17 @@ class BulkBar:
         if self.table is not None:
             self.table.clear_selected()
         self.refresh()
+
+
+def show_bulk_results(
+    title: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]], *, row_key: str, host: ui.element, mark: str
+) -> None:
+    """The outcome of a bulk action in a dialog deleted once closed: `{mark}` (the card), `{mark}-title`,
+    `{mark}-table` and `{mark}-close`."""
+    with host, deleted_on_close(ui.dialog()) as dialog, ui.card().classes("min-w-[560px] max-w-[90vw]").mark(mark):
+        ui.label(title).classes("text-lg font-semibold").mark(f"{mark}-title")
+        ui.table(columns=columns, rows=rows, row_key=row_key).props("dense flat bordered wrap-cells").classes(
+            "w-full"
+        ).mark(f"{mark}-table")
+        ui.button("Close", on_click=dialog.close).props("flat").mark(f"{mark}-close")
+    dialog.open()

@@ -27,7 +27,7 @@ from console.moderation.service.queue import CaseFilter, QueueMetrics
 from console.moderation.service.targets import TARGET_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
-from console.ui.bulk_bar import BulkBar
+from console.ui.bulk_bar import BulkBar, show_bulk_results
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
@@ -289,32 +289,27 @@ class QueueView:
 
     def show_bulk_result(self, verb: str, lines: list[BulkLine], labels: dict[int, str]) -> None:
         done = sum(1 for line in lines if line.ok)
-        with self.host, ui.dialog() as dialog, ui.card().classes("min-w-[560px] max-w-[90vw]").mark("bulk-result"):
-            ui.label(f"{verb}: {done:,} of {len(lines):,} closed").classes("text-lg font-semibold").mark(
-                "bulk-result-title"
-            )
-            ui.table(
-                columns=[
-                    _col("case_id", "Case", "right"),
-                    _col("target", "Target"),
-                    _col("outcome", "Outcome"),
-                    _col("message", "Message"),
-                ],
-                rows=[
-                    {
-                        "case_id": line.case_id,
-                        "target": labels.get(line.case_id, ""),
-                        "outcome": "ok" if line.ok else "refused",
-                        "message": line.message,
-                    }
-                    for line in lines
-                ],
-                row_key="case_id",
-            ).props("dense flat bordered wrap-cells").classes("w-full").mark("bulk-result-table")
-            ui.button("Close", on_click=dialog.close).props("flat").mark("bulk-result-close")
-        dialog.on_value_change(lambda e: None if e.value else dialog.delete())
-        dialog.open()
-
+        show_bulk_results(
+            f"{verb}: {done:,} of {len(lines):,} closed",
+            [
+                _col("case_id", "Case", "right"),
+                _col("target", "Target"),
+                _col("outcome", "Outcome"),
+                _col("message", "Message"),
+            ],
+            [
+                {
+                    "case_id": line.case_id,
+                    "target": labels.get(line.case_id, ""),
+                    "outcome": "ok" if line.ok else "refused",
+                    "message": line.message,
+                }
+                for line in lines
+            ],
+            row_key="case_id",
+            host=self.host,
+            mark="bulk-result",
+        )
 
 
 def queue_route(actor: Actor) -> None:
