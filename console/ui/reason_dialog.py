@@ -28,7 +28,46 @@ REASON_LABEL = "Reason (required; kept in the audit log)"
 REASON_REQUIRED = "Reason is required"
 
 
-class ActionDialog:
+class RefusalsInside:
+    """Running one unit of work from a dialog that shows the service's refusals inside itself: needs `conflict` (a
+    ConflictPanel), `summary` (a label for anything else) and `show_refusal` (field messages). Shared by
+    ActionDialog and console.ui.form_dialog.FormDialog."""
+
+    conflict: ConflictPanel
+    summary: ui.label
+
+    def show_refusal(self, exc: ValidationFailed) -> None:
+        raise NotImplementedError
+
+    def fail(self, message: str) -> None:
+        """Show a refusal inside the dialog (it stays open, the input kept)."""
+        self.summary.text = message
+        self.summary.visible = True
+
+    async def attempt(
+        self,
+        work: Callable[[], T],
+        *,
+        typed: dict[str, Any] | None = None,
+        on_conflict: Callable[[Conflict], Awaitable[dict[str, Any] | None]] | None = None,
+    ) -> tuple[bool, T | None]:
+        """Run `work` (one service call in its own unit of work) off the event loop. A refusal stays in the dialog:
+        field messages on the fields, a Conflict in the conflict panel (`on_conflict` may reload the page and return
+        what is stored now), anything else as the summary."""
+        self.conflict.hide()
+        try:
+            return True, await run.io_bound(work)
+        except ValidationFailed as exc:
+            self.show_refusal(exc)
+        except Conflict as exc:
+            current = await on_conflict(exc) if on_conflict is not None else None
+            self.conflict.show(exc, typed, current=current)
+        except ConsoleError as exc:
+            self.fail(exc.message)
+        return False, None
+
+
+class ActionDialog(RefusalsInside):
     """What every confirm-with-input dialog shares: placed in the page's host, a title and message, the conflict
     panel, a summary line, Cancel/OK with a spinner while the action runs (one at a time), the service's refusals
     shown inside (the dialog stays open, the input kept) and the dialog deleted once closed. A subclass builds its
@@ -91,11 +130,6 @@ class ActionDialog:
         self.fields[name] = element
         return element
 
-    def fail(self, message: str) -> None:
-        """Show a refusal inside the dialog (it stays open, the input kept)."""
-        self.summary.text = message
-        self.summary.visible = True
-
     async def ask(self, on_confirm: Callable[..., Awaitable[bool]]) -> bool:
         """Open; `on_confirm(*values())` runs on each confirmation and closes the dialog when it returns True.
         Returns whether it did. The dialog is deleted afterwards either way."""
@@ -122,28 +156,6 @@ class ActionDialog:
                 self.ok.props(remove="loading")
         if done:
             self.dialog.submit(True)
-
-    async def attempt(
-        self,
-        work: Callable[[], T],
-        *,
-        typed: dict[str, Any] | None = None,
-        on_conflict: Callable[[Conflict], Awaitable[dict[str, Any] | None]] | None = None,
-    ) -> tuple[bool, T | None]:
-        """Run `work` (one service call in its own unit of work) off the event loop. A refusal stays in the dialog:
-        field messages on the fields, a Conflict in the conflict panel (`on_conflict` may reload the page and return
-        what is stored now), anything else as the summary."""
-        self.conflict.hide()
-        try:
-            return True, await run.io_bound(work)
-        except ValidationFailed as exc:
-            self.show_refusal(exc)
-        except Conflict as exc:
-            current = await on_conflict(exc) if on_conflict is not None else None
-            self.conflict.show(exc, typed, current=current)
-        except ConsoleError as exc:
-            self.fail(exc.message)
-        return False, None
 
 
 class ReasonDialog(ActionDialog):

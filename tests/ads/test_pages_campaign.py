@@ -116,6 +116,37 @@ async def test_ad_ops_create_an_advertiser_a_campaign_and_an_ad_then_submit_it(u
     assert stored_ad(new.id).check_state in ("pass", "warn")
 
 
+async def test_the_campaign_editor_keeps_refusals_inside_and_retries_a_stale_edit(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    cid = campaign(budget_cents=300_000)
+    await user.open(f"/ads/campaigns/{cid}")
+    await wait_shown(user, "campaign-edit")
+    click(user, "campaign-edit")
+    await wait_shown(user, "campaign-form")
+    type_into(user, "campaign-budget-in", "lots")  # not money: the message lands on the field, nothing is saved
+    click(user, "campaign-form-save")
+    await wait_until(lambda: bool(element(user, "campaign-budget-in").error), what="the budget's message")
+    assert all_marked(user, "campaign-form")
+    with session_scope() as session:
+        stored = session.get(AdCampaign, cid)
+        assert stored is not None and stored.budget_cents == 300_000
+        stored.name = "Renamed elsewhere"  # someone else saves first: the version moves on
+
+    type_into(user, "campaign-budget-in", "4,000")
+    click(user, "campaign-form-save")
+    await wait_shown(user, "campaign-conflict-message")
+    assert element(user, "campaign-budget-in").error is None
+    assert all_marked(user, "campaign-form")
+    with session_scope() as session:
+        assert session.get(AdCampaign, cid).budget_cents == 300_000  # type: ignore[union-attr]
+
+    click(user, "campaign-form-save")  # again, on what is stored now
+    await wait_until(lambda: not all_marked(user, "campaign-form"), what="the dialog closed")
+    with session_scope() as session:
+        again = session.get(AdCampaign, cid)
+        assert again is not None and again.budget_cents == 400_000
+
+
 async def test_the_blocklist_adds_and_removes_a_domain_with_a_reason(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff)
     await user.open("/ads/blocklist")

@@ -5,10 +5,10 @@ running or paused ad sends it back to review: the dialog says so before saving."
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 from nicegui.events import UploadEventArguments
 
 from console.actor import Actor
@@ -16,9 +16,8 @@ from console.ads import creatives
 from console.ads.models import AD_TYPES, BANNER_FORMATS, VIDEO_FORMATS
 from console.ads.pages.common import FORMAT_LABELS, TYPE_LABELS, weight_text
 from console.ads.service import ads as ad_service
-from console.errors import Conflict, ConsoleError, ValidationFailed
-from console.ui.conflict import ConflictPanel
-from console.ui.forms import clear_errors, limit_length, show_errors
+from console.ui.form_dialog import FormDialog
+from console.ui.forms import limit_length
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
 
@@ -41,32 +40,32 @@ def formats_for(ad_type: str | None) -> dict[str, str]:
     return {name: FORMAT_LABELS[name] for name in names}
 
 
-class AdForm:
+class AdForm(FormDialog):
     """The ad dialog; `ask()` is True once a save succeeded."""
 
     def __init__(self, actor: Actor, *, campaign_id: int, ad: Any = None, host: ui.element | None = None) -> None:
         self.actor, self.campaign_id, self.ad = actor, campaign_id, ad
-        self.version = None if ad is None else int(ad.version)
         self.upload_data: bytes | None = None
         self.upload_name: str | None = None
         self.poster_data: bytes | None = None
         self.poster_name: str | None = None
-        with host if host is not None and not host.is_deleted else nullcontext():
-            self.dialog = ui.dialog().mark("ad-form-dialog")
-        with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark("ad-form"):
-            ui.label(f"Edit ad #{ad.id}" if ad is not None else "New ad").classes("text-lg font-semibold")
-            self.conflict = ConflictPanel(LABELS, mark="ad-conflict")
-            if ad is not None and ad.state in REQUEUE_STATES:
-                ui.label(
-                    "This ad is live or approved: saving a new creative, click URL or format sends it back to review "
-                    "(it stops running until approved again)."
-                ).classes("text-sm text-orange-9").mark("ad-requeue-note")
-            self.build_fields()
-            self.summary = ui.label("").classes("text-negative text-sm").mark("ad-form-summary")
-            self.summary.visible = False
-            with ui.row().classes("justify-end w-full"):
-                ui.button("Cancel", on_click=lambda: self.dialog.submit(False)).props("flat").mark("ad-form-cancel")
-                ui.button("Save", on_click=self.save).props("unelevated").mark("ad-form-save")
+        self.saved_message = "Ad saved." if ad is not None else "Ad saved as a draft: submit it for review."
+        super().__init__(
+            f"Edit ad #{ad.id}" if ad is not None else "New ad",
+            labels=LABELS,
+            mark="ad-form",
+            conflict_mark="ad-conflict",
+            version=None if ad is None else int(ad.version),
+            host=host,
+        )
+
+    def body(self) -> None:
+        if self.ad is not None and self.ad.state in REQUEUE_STATES:
+            ui.label(
+                "This ad is live or approved: saving a new creative, click URL or format sends it back to review "
+                "(it stops running until approved again)."
+            ).classes("text-sm text-orange-9").mark("ad-requeue-note")
+        self.build_fields()
 
     def build_fields(self) -> None:
         ad = self.ad
@@ -155,13 +154,6 @@ class AdForm:
         self.poster_data, self.poster_name = await e.file.read(), e.file.name
         ui.notify(f"Poster {e.file.name} ready: save to keep it.", type="info")
 
-    async def ask(self) -> bool:
-        try:
-            return bool(await self.dialog)
-        finally:
-            if not self.dialog.is_deleted:
-                self.dialog.delete()
-
     def values(self) -> dict[str, Any]:
         f = self.fields
         duration = f["duration_seconds"].value
@@ -178,7 +170,7 @@ class AdForm:
             values["poster"], values["poster_filename"] = self.poster_data, self.poster_name
         return values
 
-    def work(self) -> Any:
+    def work(self) -> Callable[[], Any]:
         values = self.values()
         if self.ad is None:
             ad_type = self.fields["type"].value
@@ -202,25 +194,5 @@ class AdForm:
             lambda s: ad_service.update_ad(s, actor=self.actor, ad_id=ad_id, version=version, **changes)
         )
 
-    async def save(self) -> None:
-        if require_live_session() is None:
-            return
-        clear_errors(self.fields)
-        self.summary.visible = False
-        self.conflict.hide()
-        try:
-            await run.io_bound(self.work())
-        except ValidationFailed as exc:
-            show_errors(exc, self.fields, self.summary, labels=LABELS)
-            return
-        except Conflict as exc:
-            self.conflict.show(exc, {k: v for k, v in self.values().items() if not isinstance(v, bytes)})
-            if exc.current.get("version"):
-                self.version = int(exc.current["version"])
-            return
-        except ConsoleError as exc:
-            self.summary.text = exc.message
-            self.summary.visible = True
-            return
-        ui.notify("Ad saved." if self.ad is not None else "Ad saved as a draft: submit it for review.", type="positive")
-        self.dialog.submit(True)
+    def typed(self) -> dict[str, Any]:
+        return {k: v for k, v in self.values().items() if not isinstance(v, bytes)}

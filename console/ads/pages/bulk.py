@@ -12,6 +12,7 @@ from console.actor import Actor
 from console.ads.pages.common import col
 from console.ads.pages.reject_dialog import RejectDialog
 from console.ads.service import review
+from console.ui.bulk_bar import show_bulk_results
 from console.ui.forms import confirm
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
@@ -65,23 +66,19 @@ async def reject(actor: Actor, chosen: dict[int, str], *, host: ui.element) -> b
 
 def show_results(verb: str, results: list[Any], names: dict[int, str], *, host: ui.element) -> None:
     done = sum(1 for r in results if r.ok)
-    with host, ui.dialog() as dialog, ui.card().classes("min-w-[560px] max-w-[90vw]").mark("ads-bulk-result"):
-        ui.label(f"{verb}: {done:,} of {len(results):,} done").classes("text-lg font-semibold").mark(
-            "ads-bulk-result-title"
-        )
-        ui.table(
-            columns=[col("ad_id", "Ad", "right"), col("name", "Name"), col("outcome", "Outcome"), col("message", "")],
-            rows=[
-                {
-                    "ad_id": r.ad_id,
-                    "name": names.get(r.ad_id, ""),
-                    "outcome": "done" if r.ok else "refused",
-                    "message": r.message,
-                }
-                for r in results
-            ],
-            row_key="ad_id",
-        ).props("dense flat bordered wrap-cells").classes("w-full").mark("ads-bulk-result-table")
-        ui.button("Close", on_click=dialog.close).props("flat").mark("ads-bulk-result-close")
-    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
-    dialog.open()
+    show_bulk_results(
+        f"{verb}: {done:,} of {len(results):,} done",
+        [col("ad_id", "Ad", "right"), col("name", "Name"), col("outcome", "Outcome"), col("message", "")],
+        [
+            {
+                "ad_id": r.ad_id,
+                "name": names.get(r.ad_id, ""),
+                "outcome": "done" if r.ok else "refused",
+                "message": r.message,
+            }
+            for r in results
+        ],
+        row_key="ad_id",
+        host=host,
+        mark="ads-bulk-result",
+    )

@@ -5,23 +5,22 @@ a targeting change on a campaign with approved ads sends those ads back to revie
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from collections.abc import Callable
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
 import pycountry
-from nicegui import run, ui
+from nicegui import ui
 
 from console.actor import Actor
 from console.ads.pages.common import PACING_LABELS, date_field, money_input
 from console.ads.service import campaigns
 from console.billing.models import PLAN_CODES
 from console.billing.money import parse_money
-from console.errors import Conflict, ConsoleError, ValidationFailed
-from console.ui.conflict import ConflictPanel
-from console.ui.forms import clear_errors, limit_length, show_errors
-from console.ui.session import require_live_session
+from console.errors import Conflict, ValidationFailed
+from console.ui.form_dialog import FormDialog
+from console.ui.forms import limit_length
 from console.ui.work import unit_of_work
 
 COUNTRIES = {c.alpha_2: f"{c.name} ({c.alpha_2})" for c in sorted(pycountry.countries, key=lambda c: c.name)}
@@ -92,31 +91,29 @@ def to_service(raw: dict[str, Any], currency: str) -> dict[str, Any]:
     return values
 
 
-class CampaignForm:
+class CampaignForm(FormDialog):
     """The campaign dialog; `ask()` is True once a save succeeded. Create with `advertiser_id`, edit with
     `campaign`."""
+
+    saved_message = "Campaign saved."
 
     def __init__(
         self, actor: Actor, *, campaign: Any = None, advertiser_id: int | None = None, host: ui.element | None = None
     ) -> None:
         self.actor, self.campaign, self.advertiser_id = actor, campaign, advertiser_id
         self.currency = campaign.currency if campaign is not None else "USD"
-        self.version = None if campaign is None else int(campaign.version)
         self.start = form_values(campaign)
-        self.saved: Any = None
-        with host if host is not None and not host.is_deleted else nullcontext():
-            self.dialog = ui.dialog().mark("campaign-form-dialog")
-        with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark("campaign-form"):
-            ui.label("Edit campaign" if campaign else "New campaign").classes("text-lg font-semibold")
-            self.conflict = ConflictPanel(LABELS, mark="campaign-conflict")
-            self.build_fields()
-            self.summary = ui.label("").classes("text-negative text-sm").mark("campaign-form-summary")
-            self.summary.visible = False
-            with ui.row().classes("justify-end w-full"):
-                ui.button("Cancel", on_click=lambda: self.dialog.submit(False)).props("flat").mark(
-                    "campaign-form-cancel"
-                )
-                self.ok = ui.button("Save", on_click=self.save).props("unelevated").mark("campaign-form-save")
+        super().__init__(
+            "Edit campaign" if campaign else "New campaign",
+            labels=LABELS,
+            mark="campaign-form",
+            conflict_mark="campaign-conflict",
+            version=None if campaign is None else int(campaign.version),
+            host=host,
+        )
+
+    def body(self) -> None:
+        self.build_fields()
 
     def build_fields(self) -> None:
         v = self.start
@@ -178,17 +175,8 @@ class CampaignForm:
     def text(label: str, value: str, mark: str) -> ui.input:
         return ui.input(label, value=value).props("dense outlined inputmode=decimal").classes("w-40").mark(mark)
 
-    def raw(self) -> dict[str, Any]:
-        return {name: element.value for name, element in self.fields.items()}
-
-    async def ask(self) -> bool:
-        try:
-            return bool(await self.dialog)
-        finally:
-            if not self.dialog.is_deleted:
-                self.dialog.delete()
-
-    def work(self, values: dict[str, Any]) -> Any:
+    def work(self) -> Callable[[], Any]:
+        values = to_service(self.typed(), self.currency)
         if self.campaign is None:
             advertiser_id = int(self.advertiser_id or 0)
             return unit_of_work(
@@ -205,27 +193,5 @@ class CampaignForm:
             )
         )
 
-    async def save(self) -> None:
-        if require_live_session() is None:
-            return
-        clear_errors(self.fields)
-        self.summary.visible = False
-        self.conflict.hide()
-        try:
-            values = to_service(self.raw(), self.currency)
-            self.saved = await run.io_bound(self.work(values))
-        except ValidationFailed as exc:
-            show_errors(exc, self.fields, self.summary, labels=LABELS)
-            return
-        except Conflict as exc:
-            current = form_values(SimpleNamespace(**exc.current)) if "starts_on" in exc.current else None
-            self.conflict.show(exc, self.raw(), current=current)
-            if exc.current.get("version"):
-                self.version = int(exc.current["version"])
-            return
-        except ConsoleError as exc:
-            self.summary.text = exc.message
-            self.summary.visible = True
-            return
-        ui.notify("Campaign saved.", type="positive")
-        self.dialog.submit(True)
+    def stored_now(self, exc: Conflict) -> dict[str, Any] | None:
+        return form_values(SimpleNamespace(**exc.current)) if "starts_on" in exc.current else None

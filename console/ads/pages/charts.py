@@ -33,18 +33,22 @@ def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _line(name: str, days: Sequence[Any], y: list[Any], **extra: Any) -> dict[str, Any]:
+    """One lines-and-markers trace over the days."""
+    return {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": name,
+        "x": [d.day.isoformat() for d in days],
+        "y": y,
+        **extra,
+    }
+
+
 def counts_figure(days: Sequence[Any]) -> dict[str, Any]:
     """Impressions on the left axis, clicks on the right one (a hundred times fewer would lie flat on one axis)."""
-    x = [d.day.isoformat() for d in days]
     data = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": name,
-            "x": x,
-            "y": [int(getattr(d, attr)) for d in days],
-            "yaxis": axis,
-        }
+        _line(name, days, [int(getattr(d, attr)) for d in days], yaxis=axis)
         for (name, attr), axis in zip(COUNT_TRACES, ("y", "y2"), strict=True)
     ]
     layout = _layout("Impressions and clicks per day", "impressions")
@@ -53,17 +57,8 @@ def counts_figure(days: Sequence[Any]) -> dict[str, Any]:
 
 
 def rates_figure(days: Sequence[Any]) -> dict[str, Any]:
-    x = [d.day.isoformat() for d in days]
     data = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": name,
-            "x": x,
-            "y": [_percent(getattr(d, attr)) for d in days],
-            "connectgaps": False,
-        }
-        for name, attr in RATE_TRACES
+        _line(name, days, [_percent(getattr(d, attr)) for d in days], connectgaps=False) for name, attr in RATE_TRACES
     ]
     layout = _layout("CTR, completion and skip rate per day", "%", ticksuffix=" %")
     return {"data": data, "layout": layout, "config": CONFIG}

@@ -29,6 +29,7 @@ from console.ads.service import queue
 from console.ads.service.queue import QueueFilter, QueueRow
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
+from console.ui.bulk_bar import BulkBar
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
@@ -98,7 +99,7 @@ class QueueView:
         )
         with ui.row().classes("w-full items-start gap-4 no-wrap"):
             with ui.column().classes("grow min-w-0 gap-2"):
-                self.bulk_bar()
+                self.bulk_bar = BulkBar(allowed=self.can_review, mark="ads-bulk", actions=self.bulk_actions)
                 self.table = PagedTable(
                     COLUMNS, self.fetch, on_row_click=self.click_row, selection="multiple" if self.can_review else None
                 )
@@ -106,7 +107,7 @@ class QueueView:
                 self.table.table.add_slot("body-cell-cursor", CURSOR_CELL)
                 self.table.table.add_slot("body-cell-state", STATE_CELL)
                 self.table.table.add_slot("body-cell-check", CHECK_CELL)
-                self.table.table.on_select(lambda: self.bulk_bar.refresh())
+                self.bulk_bar.attach(self.table)
             with ui.column().classes("w-[480px] shrink-0 gap-2"):
                 self.card = ReviewPanel(self.actor, host=self.host, on_decided=self.after_decision)
                 self.card.build()
@@ -120,7 +121,7 @@ class QueueView:
         if self.can_review:
             keys.add("a", "Approve the open ad", self.card.approve)
             keys.add("r", "Reject the open ad…", self.card.reject)
-            keys.add("x", "Select or unselect the highlighted ad", self.toggle_highlighted)
+            keys.add("x", "Select or unselect the highlighted ad", self.bulk_bar.toggle_highlighted)
 
     # --- parts -----------------------------------------------------------------------------------------------
 
@@ -135,21 +136,13 @@ class QueueView:
                 )
             ui.label("Press ? for the keys").classes("text-xs opacity-60")
 
-    @ui.refreshable_method
-    def bulk_bar(self) -> None:
-        selected = len(self.table.table.selected) if hasattr(self, "table") else 0
-        if not self.can_review or not selected:
-            return
-        with ui.row().classes("items-center gap-2 w-full p-1 rounded bg-blue-grey-1 text-black").mark("ads-bulk-bar"):
-            ui.label(f"{selected:,} selected").classes("text-sm font-semibold").mark("ads-bulk-selected")
-            ui.button("Approve selected", icon="done_all", on_click=self.bulk_approve).props(
-                "dense flat no-caps color=positive"
-            ).mark("ads-bulk-approve")
-            ui.button("Reject selected…", icon="block", on_click=self.bulk_reject).props(
-                "dense flat no-caps color=negative"
-            ).mark("ads-bulk-reject")
-            ui.space()
-            ui.button("Clear selection", on_click=self.clear_selection).props("dense flat no-caps")
+    def bulk_actions(self) -> None:
+        ui.button("Approve selected", icon="done_all", on_click=self.bulk_approve).props(
+            "dense flat no-caps color=positive"
+        ).mark("ads-bulk-approve")
+        ui.button("Reject selected…", icon="block", on_click=self.bulk_reject).props(
+            "dense flat no-caps color=negative"
+        ).mark("ads-bulk-reject")
 
     # --- loading ---------------------------------------------------------------------------------------------
 
@@ -179,7 +172,7 @@ class QueueView:
         self.table.highlight(min(cursor, len(self.table.table.rows) - 1))
 
     async def apply_filter(self, _flt: QueueFilter) -> None:
-        self.clear_selection()
+        self.bulk_bar.clear()
         await self.table.reload()
 
     async def after_decision(self) -> None:
@@ -203,16 +196,6 @@ class QueueView:
             self.table.highlight(ids.index(row["id"]))
             await self.card.open(int(row["id"]))
 
-    def toggle_highlighted(self) -> None:
-        row = self.table.highlighted()
-        if row is not None:
-            self.table.toggle_selected(row)
-            self.bulk_bar.refresh()
-
-    def clear_selection(self) -> None:
-        self.table.clear_selected()
-        self.bulk_bar.refresh()
-
     # --- bulk ------------------------------------------------------------------------------------------------
 
     def chosen(self) -> dict[int, str]:
@@ -229,7 +212,7 @@ class QueueView:
             await self.after_bulk()
 
     async def after_bulk(self) -> None:
-        self.clear_selection()
+        self.bulk_bar.clear()
         await self.reload()
         if self.card.ad_id is not None:
             await self.card.reload()

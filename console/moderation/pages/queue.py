@@ -27,6 +27,7 @@ from console.moderation.service.queue import CaseFilter, QueueMetrics
 from console.moderation.service.targets import TARGET_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
+from console.ui.bulk_bar import BulkBar, show_bulk_results
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
@@ -134,7 +135,7 @@ class QueueView:
         self.metrics_strip()
         self.toolbar()
         self.filters = FilterBar(CaseFilter, FILTERS, on_apply=self.apply_filter, initial=self.params, mark="queue")
-        self.bulk_bar()
+        self.bulk_bar = BulkBar(allowed=self.can_act, mark="bulk", actions=self.bulk_actions)
         self.table = PagedTable(
             COLUMNS, self.fetch, on_row_click=self.open_row, selection="multiple" if self.can_act else None
         )
@@ -142,7 +143,7 @@ class QueueView:
         self.table.table.add_slot("body-cell-cursor", CURSOR_CELL)
         self.table.table.add_slot("body-cell-target", TARGET_CELL)
         self.table.table.add_slot("body-cell-sla", SLA_CELL)
-        self.table.table.on_select(lambda: self.bulk_bar.refresh())
+        self.bulk_bar.attach(self.table)
         self.register_keys()
         ui.timer(0, self.reload, once=True)
 
@@ -152,7 +153,7 @@ class QueueView:
         keys.add("k", "Move the highlight up", lambda: self.move(-1))
         keys.add("Enter", "Open the highlighted case", self.open_highlighted)
         if self.can_act:
-            keys.add("x", "Select or unselect the highlighted case", self.toggle_highlighted)
+            keys.add("x", "Select or unselect the highlighted case", self.bulk_bar.toggle_highlighted)
             keys.add("n", "Next case: claim the highest priority one and open it", self.next_case)
         keys.add("r", "Reload the queue and the numbers", self.reload)
 
@@ -195,21 +196,13 @@ class QueueView:
             ui.link("Appeals", "/moderation/appeals").classes("text-sm").mark("queue-appeals-link")
             ui.label("Press ? for the keys").classes("text-xs opacity-60")
 
-    @ui.refreshable_method
-    def bulk_bar(self) -> None:
-        selected = len(self.table.table.selected) if hasattr(self, "table") else 0
-        if not self.can_act or not selected:
-            return
-        with ui.row().classes("items-center gap-2 w-full p-1 rounded bg-blue-grey-1 text-black").mark("bulk-bar"):
-            ui.label(f"{selected:,} selected").classes("text-sm font-semibold").mark("bulk-selected")
-            ui.button("Dismiss…", icon="block", on_click=lambda: self.bulk("dismiss")).props("dense flat no-caps").mark(
-                "bulk-dismiss"
-            )
-            ui.button("Resolve…", icon="task_alt", on_click=lambda: self.bulk("resolve")).props(
-                "dense flat no-caps"
-            ).mark("bulk-resolve")
-            ui.space()
-            ui.button("Clear selection", on_click=self.clear_selection).props("dense flat no-caps")
+    def bulk_actions(self) -> None:
+        ui.button("Dismiss…", icon="block", on_click=lambda: self.bulk("dismiss")).props("dense flat no-caps").mark(
+            "bulk-dismiss"
+        )
+        ui.button("Resolve…", icon="task_alt", on_click=lambda: self.bulk("resolve")).props(
+            "dense flat no-caps"
+        ).mark("bulk-resolve")
 
     # --- loading ---------------------------------------------------------------------------------------------
 
@@ -234,7 +227,7 @@ class QueueView:
             self.metrics_strip.refresh()
 
     async def apply_filter(self, _flt: CaseFilter) -> None:
-        self.clear_selection()
+        self.bulk_bar.clear()
         await self.table.reload()
 
     # --- moving and opening ----------------------------------------------------------------------------------
@@ -252,16 +245,6 @@ class QueueView:
     @staticmethod
     def open_row(row: dict[str, Any]) -> None:
         ui.navigate.to(f"/moderation/cases/{int(row['id'])}")
-
-    def toggle_highlighted(self) -> None:
-        row = self.table.highlighted()
-        if row is not None:
-            self.table.toggle_selected(row)
-            self.bulk_bar.refresh()
-
-    def clear_selection(self) -> None:
-        self.table.clear_selected()
-        self.bulk_bar.refresh()
 
     async def next_case(self) -> None:
         await open_next_case(self.actor)
@@ -301,37 +284,32 @@ class QueueView:
         if not await dialog.ask(confirmed):
             return
         self.show_bulk_result(verb, lines, {int(r["id"]): str(r["target_label"]) for r in chosen})
-        self.clear_selection()
+        self.bulk_bar.clear()
         await self.reload()
 
     def show_bulk_result(self, verb: str, lines: list[BulkLine], labels: dict[int, str]) -> None:
         done = sum(1 for line in lines if line.ok)
-        with self.host, ui.dialog() as dialog, ui.card().classes("min-w-[560px] max-w-[90vw]").mark("bulk-result"):
-            ui.label(f"{verb}: {done:,} of {len(lines):,} closed").classes("text-lg font-semibold").mark(
-                "bulk-result-title"
-            )
-            ui.table(
-                columns=[
-                    _col("case_id", "Case", "right"),
-                    _col("target", "Target"),
-                    _col("outcome", "Outcome"),
-                    _col("message", "Message"),
-                ],
-                rows=[
-                    {
-                        "case_id": line.case_id,
-                        "target": labels.get(line.case_id, ""),
-                        "outcome": "ok" if line.ok else "refused",
-                        "message": line.message,
-                    }
-                    for line in lines
-                ],
-                row_key="case_id",
-            ).props("dense flat bordered wrap-cells").classes("w-full").mark("bulk-result-table")
-            ui.button("Close", on_click=dialog.close).props("flat").mark("bulk-result-close")
-        dialog.on_value_change(lambda e: None if e.value else dialog.delete())
-        dialog.open()
-
+        show_bulk_results(
+            f"{verb}: {done:,} of {len(lines):,} closed",
+            [
+                _col("case_id", "Case", "right"),
+                _col("target", "Target"),
+                _col("outcome", "Outcome"),
+                _col("message", "Message"),
+            ],
+            [
+                {
+                    "case_id": line.case_id,
+                    "target": labels.get(line.case_id, ""),
+                    "outcome": "ok" if line.ok else "refused",
+                    "message": line.message,
+                }
+                for line in lines
+            ],
+            row_key="case_id",
+            host=self.host,
+            mark="bulk-result",
+        )
 
 
 def queue_route(actor: Actor) -> None:

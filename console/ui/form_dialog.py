@@ -1,0 +1,102 @@
+"""A create/edit dialog with a Save button: the title, the conflict panel, the inputs (built by `body()`), a summary
+line and Cancel/Save. Saving needs a live session, clears the old messages, runs `work()` (one unit of work) off the
+event loop and keeps every refusal inside the dialog with the input: field messages on the fields, a stale edit in
+the conflict panel (the version moves on to what is stored now), anything else as the summary. Markers: `{mark}`
+(the card), `{mark}-dialog`, `{mark}-summary`, `{mark}-cancel`, `{mark}-save` and `conflict_mark` for the panel.
+
+    class ThingForm(FormDialog):
+        def body(self) -> None: self.fields["name"] = ui.input("Name")
+        def work(self) -> Callable[[], Any]: return unit_of_work(lambda s: save_thing(s, ...))
+    if await ThingForm("New thing", labels=LABELS, mark="thing-form", conflict_mark="thing-conflict").ask(): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from typing import Any
+
+from nicegui import ui
+
+from console.errors import Conflict, ValidationFailed
+from console.ui.conflict import ConflictPanel
+from console.ui.forms import clear_errors, show_errors
+from console.ui.reason_dialog import RefusalsInside
+from console.ui.session import require_live_session
+
+
+class FormDialog(RefusalsInside):
+    """`ask()` is True once a save succeeded; `saved` holds what `work()` returned."""
+
+    saved_message = "Saved."
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        labels: dict[str, str],
+        mark: str,
+        conflict_mark: str,
+        version: int | None = None,
+        host: ui.element | None = None,
+    ) -> None:
+        self.labels, self.version = labels, version
+        self.fields: dict[str, Any] = {}
+        self.saved: Any = None
+        with host if host is not None and not host.is_deleted else nullcontext():
+            self.dialog = ui.dialog().mark(f"{mark}-dialog")
+        with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark(mark):
+            ui.label(title).classes("text-lg font-semibold")
+            self.conflict = ConflictPanel(labels, mark=conflict_mark)
+            self.body()
+            self.summary = ui.label("").classes("text-negative text-sm").mark(f"{mark}-summary")
+            self.summary.visible = False
+            with ui.row().classes("justify-end w-full"):
+                ui.button("Cancel", on_click=lambda: self.dialog.submit(False)).props("flat").mark(f"{mark}-cancel")
+                self.ok = ui.button("Save", on_click=self.save).props("unelevated").mark(f"{mark}-save")
+
+    def body(self) -> None:
+        """The inputs, registered in `self.fields` by the names the service's messages use."""
+
+    def work(self) -> Callable[[], Any]:
+        """The save as one unit of work; may raise ValidationFailed for input it cannot read."""
+        raise NotImplementedError
+
+    def typed(self) -> dict[str, Any]:
+        """What the conflict panel shows as the user's input."""
+        return {name: element.value for name, element in self.fields.items()}
+
+    def stored_now(self, exc: Conflict) -> dict[str, Any] | None:
+        """What the conflict panel shows as stored now (None: the panel's own reading of the conflict)."""
+        return None
+
+    def show_refusal(self, exc: ValidationFailed) -> None:
+        show_errors(exc, self.fields, self.summary, labels=self.labels)
+
+    async def ask(self) -> bool:
+        try:
+            return bool(await self.dialog)
+        finally:
+            if not self.dialog.is_deleted:
+                self.dialog.delete()
+
+    async def save(self) -> None:
+        if require_live_session() is None:
+            return
+        clear_errors(self.fields)
+        self.summary.visible = False
+        self.conflict.hide()
+        try:
+            work = self.work()
+        except ValidationFailed as exc:
+            self.show_refusal(exc)
+            return
+        done, self.saved = await self.attempt(work, typed=self.typed(), on_conflict=self._conflict)
+        if done:
+            ui.notify(self.saved_message, type="positive")
+            self.dialog.submit(True)
+
+    async def _conflict(self, exc: Conflict) -> dict[str, Any] | None:
+        if exc.current.get("version"):
+            self.version = int(exc.current["version"])
+        return self.stored_now(exc)
