@@ -1,10 +1,12 @@
-"""records.pdf: the custodian statement, then one sheet per performer (fonts from assets/fonts: DejaVu Sans, and
-Noto Sans CJK, a subset made by tools/subset_cjk_font.py, for the Chinese, Japanese and Korean characters DejaVu
+"""records.pdf: the custodian statement, then one sheet per performer (DejaVu Sans from assets/fonts, and
+Noto Sans CJK from the cvttf-NotoSansCJK-Regular package for the Chinese, Japanese and Korean characters DejaVu
 lacks)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from importlib.resources import files
+from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
@@ -17,7 +19,9 @@ from console.compliance.records import ID_TYPE_LABELS, NAME_KIND_LABELS, STATUS_
 from console.config import ROOT
 
 FONTS = ROOT / "assets" / "fonts"
-CJK_FONT = FONTS / "NotoSansCJKtc-Regular-subset.otf"  # SIL OFL 1.1: LICENSE-NotoSansCJK.txt
+# Noto Sans CJK TC Regular (SIL OFL 1.1, assets/fonts/LICENSE-NotoSansCJK.txt) as the PyPI package
+# cvttf-NotoSansCJK-Regular installs it: a 16 MB font is a dependency, not a file kept in git.
+CJK_FONT = Path(str(files("cvttf_NotoSansCJK_Regular") / "NotoSansCJKtc-Regular.otf"))
 
 
 class RecordsPdf(FPDF):
