@@ -54,7 +54,7 @@ async def profile(runs: int, names: list[str], out: str | None) -> None:
             await user.open(path)  # warm-up
             walls, cpus = [], []
             for _ in range(runs):
-                await asyncio.sleep(0.1)
+                await bench.settle()
                 wall, cpu = time.perf_counter(), time.thread_time()
                 if profiler:
                     profiler.enable()

@@ -27,6 +27,7 @@ from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import guarded, select
+from console.ui.later import later
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable
 from console.ui.work import unit_of_work
@@ -141,35 +142,33 @@ class MemberView:
 
     def __init__(self, actor: Actor, member_id: int) -> None:
         self.actor, self.member_id = actor, member_id
-        self.billing_data: Any = None
-        self.moderation: dict[str, Any] | None = None
         with session_scope() as session:  # the first read: a missing member becomes the in-frame 404
             self.member = get_member(session, actor=actor, member_id=member_id)
-            self.history = (
-                events_for(session, actor=actor, entity="member", entity_id=member_id)
-                if can(actor, Permission.AUDIT_READ)
-                else None
-            )
-            self.load_sections(session)
-
-    def load_sections(self, session: Session) -> None:
-        if can(self.actor, Permission.BILLING_READ):
-            self.billing_data = member_billing(session, actor=self.actor, member_id=self.member_id)
-        if can(self.actor, Permission.MODERATION_READ):
-            self.moderation = member_moderation(session, actor=self.actor, member_id=self.member_id)
 
     def build(self) -> None:
+        """The header now; billing, moderation and history once the page is on screen (`ui.later`)."""
         self.host = ui.element("div")  # dialogs live here, outside the parts that refresh
         ui.link("← Members", "/members").classes("text-sm").mark("member-back")
+        actor, member_id = self.actor, self.member_id
         with ui.row().classes("w-full items-start gap-4 no-wrap"):
             with ui.column().classes("grow min-w-0 gap-3"):
                 self.header()
-                if self.billing_data is not None:
-                    MemberBillingPanel(self.actor, self.member_id, self.billing_data, host=self.host).build()
-            if self.moderation is not None or self.history is not None:
+                if can(actor, Permission.BILLING_READ):
+                    billing = unit_of_work(lambda s: member_billing(s, actor=actor, member_id=member_id))
+                    later(billing, self.billing, marker="member-billing")
+            if can(actor, Permission.MODERATION_READ) or can(actor, Permission.AUDIT_READ):
                 with ui.column().classes("w-[420px] shrink-0 gap-3"):
-                    self.moderation_history()
-                    self.audit_history()
+                    if can(actor, Permission.MODERATION_READ):
+                        moderation = unit_of_work(lambda s: member_moderation(s, actor=actor, member_id=member_id))
+                        later(moderation, self.moderation_history, marker="member-moderation")
+                    if can(actor, Permission.AUDIT_READ):
+                        history = unit_of_work(
+                            lambda s: events_for(s, actor=actor, entity="member", entity_id=member_id)
+                        )
+                        later(history, self.audit_history, marker="member-history")
+
+    def billing(self, data: Any) -> None:
+        MemberBillingPanel(self.actor, self.member_id, data, host=self.host).build()
 
     def header(self) -> None:
         m = self.member
@@ -199,9 +198,8 @@ class MemberView:
         m = self.member
         return f"yes ({m.age_verification_method}, {fmt_dt(m.age_verified_at)})" if m.age_verified else "no"
 
-    def moderation_history(self) -> None:
-        h = self.moderation
-        if h is None or h.get("missing"):
+    def moderation_history(self, h: dict[str, Any]) -> None:
+        if h.get("missing"):
             return
         with ui.card().classes("w-full gap-1 p-3").mark("member-moderation"):
             ui.label("Moderation").classes("font-semibold")
@@ -232,14 +230,13 @@ class MemberView:
                 ui.link(f"#{c['id']}", f"/moderation/cases/{int(c['id'])}")
                 ui.label(f"{c['status']} · {c['reason']} · {fmt_dt(c['at'])}")
 
-    def audit_history(self) -> None:
-        if self.history is None:
-            return
+    @staticmethod
+    def audit_history(history: list[Any]) -> None:
         with ui.card().classes("w-full gap-1 p-3").mark("member-history"):
             ui.label("History").classes("font-semibold")
-            if not self.history:
+            if not history:
                 ui.label("No recorded changes.").classes("text-sm opacity-70")
-            for event in self.history:
+            for event in history:
                 with ui.row().classes("text-sm gap-3"):
                     ui.label(fmt_dt(event.occurred_at)).classes("opacity-70")
                     ui.label(event.action).classes("font-mono")

@@ -145,7 +145,7 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
 
     register_global_keys(keys, areas, None if search is None else lambda: search.run_method("focus"))
     listen(keys, areas)
-    ui.timer(SESSION_CHECK_SECONDS, _check_session)
+    ui.timer(SESSION_CHECK_SECONDS, _check_session, immediate=False)  # the middleware has just checked it
 
     with ui.column().classes("console-main w-full gap-2 p-3") as content:
         ui.label(title).classes("text-xl font-semibold").mark("page-title")

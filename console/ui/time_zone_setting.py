@@ -10,7 +10,7 @@ from console.db import session_scope, utcnow
 from console.staff.auth import SessionInfo
 from console.staff.preferences import set_time_zone, time_zone_names
 from console.ui.formatting import bind_client_zone, fmt_dt, zone_named
-from console.ui.forms import guarded
+from console.ui.forms import guarded, select
 from console.ui.session import require_live_session
 
 
@@ -28,12 +28,14 @@ class TimeZoneSetting:
         )
         with ui.row().classes("items-start gap-2 w-full"):
             # new_value_mode: a typed name ("europe/berlin") is sent as it is; the service checks it
-            self.select = (
-                ui.select(list(time_zone_names()), value=self.saved, with_input=True, new_value_mode="add-unique")
-                .props('label="Time zone" hide-bottom-space input-debounce=0')
-                .classes("min-w-[280px] grow")
-                .mark("account-time-zone")
-            )
+            self.select = select(
+                list(time_zone_names()),
+                value=self.saved,
+                with_input=True,
+                new_value_mode="add-unique",
+                props='label="Time zone" hide-bottom-space input-debounce=0',
+                classes="min-w-[280px] grow",
+            ).mark("account-time-zone")
             ui.button("Save time zone", on_click=self.save).props("unelevated color=primary").mark(
                 "account-time-zone-save"
             )

@@ -16,7 +16,7 @@ from console.db import session_scope
 from tests.billing.page_helpers import member, payment, plan, signed_in, stored, subscription, wait_text
 from tests.moderation.factories import claim, decide, report
 from tests.moderation.page_helpers import click, texts, type_into, wait_shown
-from tests.ui.helpers import element, shown, wait_until
+from tests.ui.helpers import element, shown, wait_loaded, wait_until
 
 BILLING_PARTS = ("member-subscriptions", "member-payments", "member-refunds", "member-ledger")
 
@@ -32,6 +32,7 @@ def _billed_member() -> tuple[int, int, int]:
 async def _open(user: User, member_id: int) -> None:
     await user.open(f"/members/{member_id}")
     await wait_shown(user, "member-header")
+    await wait_loaded(user)  # billing, moderation and history are drawn after the page shows
 
 
 async def test_finance_sees_billing_but_not_the_moderation_history(user: User, make_staff: Any) -> None:

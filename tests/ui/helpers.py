@@ -40,6 +40,18 @@ async def wait_until(predicate: Callable[[], Any], *, timeout: float = TIMEOUT, 
         await asyncio.sleep(0.05)
 
 
+def loading_parts(user: User) -> list[str]:
+    """The markers of page parts still loading (`console.ui.later` placeholders end in "-loading")."""
+    if user.client is None:
+        return []
+    return [m for e in list(user.client.elements.values()) for m in e._markers if m.endswith("-loading")]
+
+
+async def wait_loaded(user: User) -> None:
+    """Wait until the page's later parts (side panels, histories) are drawn."""
+    await wait_until(lambda: not loading_parts(user), what="the page's later parts")
+
+
 def sees_marker(user: User, marker: str) -> bool:
     return user.client is not None and bool(user._gather_elements(marker=marker))
 

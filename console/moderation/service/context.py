@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -282,19 +282,7 @@ def _member_history(session: Session, member_id: int) -> dict[str, Any]:
             select(CaseDecision).where(CaseDecision.member_id == member_id).order_by(CaseDecision.id.desc()).limit(20)
         ).scalars()
     )
-    authored_comments = select(Comment.id).where(Comment.member_id == member_id)
-    authored_chat = select(ChatMessage.id).where(ChatMessage.member_id == member_id)
-    reported = session.execute(
-        select(func.count())
-        .select_from(ModerationCase)
-        .where(
-            or_(
-                (ModerationCase.target_type == "member") & (ModerationCase.target_id == member_id),
-                (ModerationCase.target_type == "comment") & ModerationCase.target_id.in_(authored_comments),
-                (ModerationCase.target_type == "chat_message") & ModerationCase.target_id.in_(authored_chat),
-            )
-        )
-    ).scalar_one()
+    reported = _cases_about(session, member_id)
     return {
         "id": member.id,
         "username": member.username,
@@ -303,7 +291,7 @@ def _member_history(session: Session, member_id: int) -> dict[str, Any]:
         "muted_until": member.muted_until,
         "suspended_until": member.suspended_until,
         "created_at": member.created_at,
-        "cases_about": int(reported),
+        "cases_about": reported,
         "strikes": [
             {
                 "id": s.id,
@@ -319,6 +307,31 @@ def _member_history(session: Session, member_id: int) -> dict[str, Any]:
             for d in decisions
         ],
     }
+
+
+def _cases_about(session: Session, member_id: int) -> int:
+    """Cases about the member or about what they wrote: one count per target kind, summed in one statement. Each
+    walks the cases' (target_type, target_id) index from the member's own comments and chat messages; one count
+    with OR over the three read every comment case (35-45 ms at the scale data)."""
+    about_member = (
+        select(func.count())
+        .select_from(ModerationCase)
+        .where(ModerationCase.target_type == "member", ModerationCase.target_id == member_id)
+    )
+    about_comments = (
+        select(func.count())
+        .select_from(ModerationCase)
+        .join(Comment, Comment.id == ModerationCase.target_id)
+        .where(ModerationCase.target_type == "comment", Comment.member_id == member_id)
+    )
+    about_chat = (
+        select(func.count())
+        .select_from(ModerationCase)
+        .join(ChatMessage, ChatMessage.id == ModerationCase.target_id)
+        .where(ModerationCase.target_type == "chat_message", ChatMessage.member_id == member_id)
+    )
+    total = about_member.scalar_subquery() + about_comments.scalar_subquery() + about_chat.scalar_subquery()
+    return int(session.execute(select(total)).scalar_one())
 
 
 CONTEXT = {

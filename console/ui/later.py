@@ -1,0 +1,72 @@
+"""A part of a page built after the page is on screen: side panels and histories below the fold.
+
+Their reads would otherwise hold the whole page until the database answers (a page open is the HTTP answer plus
+the socket handshake; NiceGUI sends nothing before the page function returns). `later` puts a placeholder where
+the part goes, reads its data off the event loop once the browser is connected, and then draws the part there:
+
+    later(lambda: load_history(actor, member_id), self.draw_history, marker="member-history")
+
+The placeholder carries the marker with `-loading` appended, so a test (or a person) can tell "still loading" from
+"nothing to show". A refusal (`ConsoleError`) is shown in the placeholder's place, in words; the read runs in the
+viewer's time zone like every `ui.work.read`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from nicegui import run, ui
+
+from console.errors import ConsoleError
+from console.ui.formatting import in_viewer_zone
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+def later(
+    load: Callable[[], T],
+    draw: Callable[[T], None],
+    *,
+    marker: str,
+    classes: str = "w-full",
+    placeholder_height: str = "h-16",
+) -> ui.element:
+    """A box drawn by `draw(load())` once the page is shown; returns the box (cleared and redrawn by `refill`)."""
+    box = ui.element("div").classes(classes)
+
+    async def fill() -> None:
+        await refill(box, load, draw, marker=marker, placeholder_height=placeholder_height)
+
+    _placeholder(box, marker, placeholder_height)
+    ui.timer(0, fill, once=True)
+    return box
+
+
+async def refill(
+    box: ui.element, load: Callable[[], T], draw: Callable[[T], None], *, marker: str, placeholder_height: str = "h-16"
+) -> None:
+    """Read again and redraw the box (after a change the part shows)."""
+    try:
+        answer = await run.io_bound(in_viewer_zone(lambda: (load(),)))  # a tuple: None only when shutting down
+        failure = None
+    except ConsoleError as exc:
+        answer, failure = None, exc.message
+    except Exception:  # a fault, not a refusal: logged for the operator, told in words to the staff member
+        log.exception("loading the page part %s failed", marker)
+        answer, failure = None, "This part could not be loaded. Reload the page; if it happens again, tell an admin."
+    if box.is_deleted or (answer is None and failure is None):  # the page was left, or the app is shutting down
+        return
+    box.clear()
+    with box:
+        if answer is not None:
+            draw(answer[0])
+        else:
+            ui.label(str(failure)).classes("text-sm text-negative").mark(f"{marker}-refused")
+
+
+def _placeholder(box: ui.element, marker: str, height: str) -> None:
+    with box:
+        ui.element("q-skeleton").props("type=rect animation=fade").classes(f"w-full {height}").mark(f"{marker}-loading")
