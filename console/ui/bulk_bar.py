@@ -7,45 +7,75 @@ changes, whether by a click in the table or by a key.
     self.bulk_bar.attach(self.table)
     keys.add("x", "Select or unselect the highlighted row", self.bulk_bar.toggle_highlighted)
 
-Markers: `{mark}-bar` (the row) and `{mark}-selected` (the count). `show_bulk_results` is the dialog that follows a
-bulk action: one line per chosen row, done or refused and why.
+Markers: `{mark}-bar` (the row), `{mark}-selected` (the count: "3 selected", or "3 videos selected" with a `noun`)
+and `{mark}-working` (what runs, shown in the bar instead of the actions while `working(...)` holds: a large selection
+takes a while, and no second action can start meanwhile). `show_bulk_results` is the dialog that follows a bulk
+action: one line per chosen row, done or refused and why (or only the refused rows, under counts of each outcome).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui import ui
 
 from console.ui.dialogs import deleted_on_close
+from console.ui.formatting import plural
 from console.ui.paged_table import PagedTable
 
 
 class BulkBar:
-    def __init__(self, *, allowed: bool, mark: str, actions: Callable[[], None]) -> None:
-        self.allowed, self.mark, self.actions = allowed, mark, actions
+    def __init__(self, *, allowed: bool, mark: str, actions: Callable[[], None], noun: str | None = None) -> None:
+        """`noun`: what a row is ("video": "3 videos selected"); without it the count reads "3 selected"."""
+        self.allowed, self.mark, self.actions, self.noun = allowed, mark, actions, noun
         self.table: PagedTable | None = None
-        self.show()
+        if allowed:
+            self.build()
+
+    def build(self) -> None:
+        """The row, hidden until something is selected; shown and hidden at once as the selection changes."""
+        self.bar = ui.row().classes("items-center gap-2 w-full p-1 rounded bg-blue-grey-1 text-black no-wrap")
+        with self.bar.mark(f"{self.mark}-bar"):
+            self.count = ui.label("").classes("text-sm font-semibold").mark(f"{self.mark}-selected")
+            with ui.row().classes("items-center gap-1 grow") as self.buttons:
+                self.actions()
+                ui.space()
+                ui.button("Clear selection", on_click=self.clear).props("dense flat no-caps")
+            with ui.row().classes("items-center gap-2") as self.busy:
+                ui.spinner(size="sm")
+                self.doing = ui.label("").classes("text-sm").mark(f"{self.mark}-working")
+        self.busy.visible = self.bar.visible = False
 
     def attach(self, table: PagedTable) -> None:
         self.table = table
-        table.table.on_select(lambda: self.refresh())
-
-    @ui.refreshable_method
-    def show(self) -> None:
-        selected = len(self.table.table.selected) if self.table is not None else 0
-        if not self.allowed or not selected:
-            return
-        bar = ui.row().classes("items-center gap-2 w-full p-1 rounded bg-blue-grey-1 text-black")
-        with bar.mark(f"{self.mark}-bar"):
-            ui.label(f"{selected:,} selected").classes("text-sm font-semibold").mark(f"{self.mark}-selected")
-            self.actions()
-            ui.space()
-            ui.button("Clear selection", on_click=self.clear).props("dense flat no-caps")
+        table.table.on_select(self.refresh)
 
     def refresh(self) -> None:
-        self.show.refresh()
+        if not self.allowed:
+            return
+        selected = len(self.selected)
+        self.count.text = f"{plural(selected, self.noun) if self.noun else f'{selected:,}'} selected"
+        self.bar.visible = selected > 0
+
+    @property
+    def selected(self) -> list[dict[str, Any]]:
+        return list(self.table.table.selected) if self.table is not None else []
+
+    @contextmanager
+    def working(self, doing: str) -> Iterator[None]:
+        """While a bulk action runs: the bar says what runs, with a spinner, in place of its buttons."""
+        if not self.allowed:
+            yield
+            return
+        self.doing.text = doing
+        self.buttons.visible, self.busy.visible = False, True
+        try:
+            yield
+        finally:
+            self.buttons.visible, self.busy.visible = True, False
 
     def toggle_highlighted(self) -> None:
         row = self.table.highlighted() if self.table is not None else None
@@ -59,15 +89,43 @@ class BulkBar:
         self.refresh()
 
 
+@dataclass(frozen=True)
+class Tally:
+    """One count over a bulk result's table ("Changed: 2"), coloured by `tone` (positive, negative) when not zero."""
+
+    label: str
+    count: int
+    mark: str
+    tone: str = ""
+
+
 def show_bulk_results(
-    title: str, columns: list[dict[str, Any]], rows: list[dict[str, Any]], *, row_key: str, host: ui.element, mark: str
+    title: str,
+    columns: list[dict[str, Any]],
+    rows: list[dict[str, Any]],
+    *,
+    row_key: str,
+    host: ui.element,
+    mark: str,
+    tallies: Sequence[Tally] = (),
+    caption: str = "",
+    table_mark: str | None = None,
 ) -> None:
-    """The outcome of a bulk action in a dialog deleted once closed: `{mark}` (the card), `{mark}-title`,
-    `{mark}-table` and `{mark}-close`."""
+    """The outcome of a bulk action in a dialog deleted once closed: `{mark}` (the card), `{mark}-title`, the
+    tallies in a row (each its own mark), the table (`table_mark`, else `{mark}-table`; left out when it has no
+    row) under its `caption`, and `{mark}-close`."""
     with host, deleted_on_close(ui.dialog()) as dialog, ui.card().classes("min-w-[560px] max-w-[90vw]").mark(mark):
         ui.label(title).classes("text-lg font-semibold").mark(f"{mark}-title")
-        ui.table(columns=columns, rows=rows, row_key=row_key).props("dense flat bordered wrap-cells").classes(
-            "w-full"
-        ).mark(f"{mark}-table")
+        if tallies:
+            with ui.row().classes("gap-6"):
+                for tally in tallies:
+                    tone = f"text-{tally.tone} font-semibold" if tally.tone and tally.count else ""
+                    ui.label(f"{tally.label}: {tally.count:,}").classes(tone).mark(tally.mark)
+        if rows:
+            if caption:
+                ui.label(caption).classes("text-sm")
+            ui.table(columns=columns, rows=rows, row_key=row_key).props("dense flat bordered wrap-cells").classes(
+                "w-full"
+            ).mark(table_mark or f"{mark}-table")
         ui.button("Close", on_click=dialog.close).props("flat").mark(f"{mark}-close")
     dialog.open()

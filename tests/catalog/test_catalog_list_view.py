@@ -4,6 +4,7 @@ the include-deleted checkbox and Clear, j / k and Enter, and dialogs that are go
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from console.actor import SYSTEM
 from console.catalog import collections as collection_service
 from console.catalog import service as video_service
 from console.catalog.collections import CHOICES_PAGE
+from console.catalog.list_pages import bulk as bulk_page
 from console.catalog.list_pages.rows import CLIPPED_COLUMNS
 from console.catalog.models import Video
+from console.catalog.service import BulkResult
 from console.ui.searched_select import SearchedSelect
 from tests.moderation.page_helpers import press
 from tests.ui.helpers import (
@@ -168,6 +171,32 @@ async def test_bulk_move_searches_collections_and_leaves_no_dialog_behind(conten
     await wait_until(lambda: all_marked(user, "bulk-result") == [], what="the result dialog deleted")
     for marker in ("bulk-value", "bulk-collection", "confirm-ok"):
         assert all_marked(user, marker) == [], marker  # deleted after closing, not hidden and piling up
+
+
+async def test_the_bulk_bar_says_what_runs_in_place_of_its_buttons(content_user: User, monkeypatch) -> None:
+    user = content_user
+    a, b = _video("Slow A"), _video("Slow B")
+    gate = threading.Event()
+
+    def slow_bulk(*args: object, **kwargs: object) -> BulkResult:
+        assert gate.wait(10), "the test never let the action finish"
+        return video_service.bulk(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk_page, "bulk", slow_bulk)
+    await user.open("/catalog")
+    found = await wait_for_rows(user, lambda found: len(found) == 2, "two videos")
+    user.find(marker="paged-table").trigger("selection", {"added": True, "rows": found, "keys": [a, b]})
+    user.find(marker="bulk-feature").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation")
+    user.find(marker="confirm-ok").click()
+    await wait_until(lambda: shown(user, "bulk-working"), what="the bar saying what runs")
+    assert element(user, "bulk-working").text == "Feature 2 videos …"
+    assert element(user, "bulk-selected").text == "2 videos selected"
+    assert not shown(user, "bulk-feature") and not shown(user, "bulk-delete")  # no second action meanwhile
+    gate.set()
+    await wait_until(lambda: shown(user, "bulk-result"), what="the result")
+    assert element(user, "bulk-changed").text == "Changed: 2"
+    assert not shown(user, "bulk-bar") and not shown(user, "bulk-working")  # the selection is cleared
 
 
 async def test_bulk_move_with_no_collections_says_so(content_user: User) -> None:

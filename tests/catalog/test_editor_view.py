@@ -92,6 +92,32 @@ async def test_collection_field_offers_a_page_and_searches_the_server(content_us
         assert video_service.get_video(session, actor=SYSTEM, video_id=video_id).collection_id == ids[3]
 
 
+async def test_a_deleted_collection_keeps_its_label_whatever_is_searched_or_chosen(content_user: User) -> None:
+    user = content_user
+    gone, kept, _other = _collections("Gone Shelf", "Kept Shelf", "Other Shelf")
+    video_id = _video("Left Behind", collection_id=gone)
+    with db.session_scope() as session:  # the video first (a live video keeps its collection), then its collection
+        video_service.bulk(session, actor=SYSTEM, action="delete", video_ids=[video_id])
+        collection_service.delete_collection(session, actor=SYSTEM, collection_id=gone)
+    await user.open(f"/catalog/{video_id}")
+    await user.should_see(marker="video-collection")
+    field = element(user, "video-collection")
+    deleted = f"#{gone} (deleted collection)"
+    assert field.value == gone
+    assert _labels(user) == ["— none —", "Kept Shelf", "Other Shelf", deleted]  # the live ones, then the stored one
+    assert "hint" not in field.props  # every live collection is offered: nothing to say
+    assert element(user, "preview-collection").text == "No collection"
+
+    user.find(marker="video-collection").trigger("inputValue", "kept")
+    await wait_until(lambda: _labels(user) == ["— none —", "Kept Shelf", deleted], what="the search, the stored kept")
+    field.value = kept
+    user.find(marker="video-collection").trigger("inputValue", "other")
+    # the answer first, then the chosen one and the stored one (to go back to), neither of which it holds
+    await wait_until(lambda: _labels(user) == ["— none —", "Other Shelf", "Kept Shelf", deleted], what="both kept")
+    assert field.value == kept
+    assert element(user, "preview-collection").text == "Kept Shelf"
+
+
 async def test_a_long_unbroken_title_is_cut_in_the_heading_and_shown_whole_on_hover(content_user: User) -> None:
     user = content_user
     title = "Unbroken" * 40  # 320 characters without a space

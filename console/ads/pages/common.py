@@ -9,6 +9,7 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.ads.models import BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
+from console.ads.service.review import REASON_LABELS
 from console.billing.money import input_text
 from console.db import session_scope
 from console.ui.formatting import fmt_money
@@ -38,14 +39,6 @@ FORMAT_LABELS = {
 }
 CHECK_LABELS = {"pass": "Checks passed", "warn": "Warnings", "fail": "Check failed"}
 CHECK_COLOURS = {"pass": "positive", "warn": "orange-8", "fail": "negative"}
-REASON_LABELS = {
-    "misleading": "Misleading",
-    "adult_content_outside_policy": "Adult content outside policy",
-    "malware_or_phishing": "Malware or phishing",
-    "wrong_size": "Wrong size",
-    "broken_landing_page": "Broken landing page",
-    "other": "Other (needs a note)",
-}
 assert set(REASON_LABELS) == set(REJECTION_REASONS)
 PACING_LABELS = {"even": "Even (spread over the dates)", "asap": "As fast as possible"}
 

@@ -36,13 +36,13 @@ from console.validation import clean_text
 
 NOTE_MAX = 2000
 BULK_MAX = 200
-REASON_LABELS = {
+REASON_LABELS = {  # what the reject dialog and the queue show for each reason
     "misleading": "Misleading",
     "adult_content_outside_policy": "Adult content outside policy",
     "malware_or_phishing": "Malware or phishing",
     "wrong_size": "Wrong size",
     "broken_landing_page": "Broken landing page",
-    "other": "Other (note required)",
+    "other": "Other (needs a note)",
 }
 Decision = Literal["approve", "reject"]
 

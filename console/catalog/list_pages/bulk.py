@@ -1,7 +1,8 @@
 """Bulk actions on the selected videos: the bar (shown while rows are selected), the dialog that asks for an action's
 value (a time, a collection, an access level), the confirmation saying how many rows and what changes, one
 `service.bulk()` call, and the result: what changed, what was already so, every refused row with its reason.
-Every dialog lives in the page's host element and is deleted once closed."""
+The bar and the result dialog are the shared ones of `console/ui/bulk_bar.py`; every dialog lives in the page's host
+element and is deleted once closed."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from console.catalog.list_pages.rows import collection_options
 from console.catalog.models import ACCESS_LEVELS
 from console.catalog.service import BULK_MAX, BulkResult, bulk
 from console.staff.permissions import Permission, can
+from console.ui.bulk_bar import BulkBar, Tally, show_bulk_results
 from console.ui.formatting import plural
 from console.ui.forms import confirm
-from console.ui.paged_table import PagedTable
 from console.ui.searched_select import SearchedSelect
 from console.ui.session import require_live_session
 from console.ui.work import call
@@ -135,79 +136,47 @@ class BulkValueDialog:
             self.dialog.submit((self.field.value, label))
 
 
-def show_result(what: str, result: BulkResult, titles: dict[int, str]) -> ui.dialog:
+def show_result(what: str, result: BulkResult, titles: dict[int, str], *, host: ui.element) -> None:
     """What the bulk action did: counts, and every refused row with the reason (deleted when closed)."""
-    with ui.dialog() as dialog, ui.card().classes("min-w-[520px] max-w-[90vw]").mark("bulk-result"):
-        ui.label(f"{what}: done").classes("text-lg font-semibold")
-        with ui.row().classes("gap-6"):
-            ui.label(f"Changed: {len(result.changed):,}").classes("text-positive font-semibold").mark("bulk-changed")
-            ui.label(f"Unchanged (already so): {len(result.unchanged):,}").mark("bulk-unchanged")
-            ui.label(f"Refused: {len(result.refused):,}").classes(
-                "text-negative font-semibold" if result.refused else ""
-            ).mark("bulk-refused-count")
-        if result.refused:
-            ui.label("Refused rows were left as they were:").classes("text-sm")
-            ui.table(
-                columns=[
-                    {"name": "id", "label": "#", "field": "id", "align": "right"},
-                    {"name": "title", "label": "Title", "field": "title", "align": "left"},
-                    {"name": "reason", "label": "Why", "field": "reason", "align": "left"},
-                ],
-                rows=[
-                    {"id": vid, "title": titles.get(vid, f"#{vid}"), "reason": reason}
-                    for vid, reason in sorted(result.refused.items())
-                ],
-                row_key="id",
-            ).props("dense flat bordered wrap-cells").classes("w-full").mark("bulk-refused")
-        ui.button("Close", on_click=dialog.close).props("flat").mark("bulk-result-close")
-    dialog.on_value_change(lambda e: None if e.value else dialog.delete())
-    dialog.open()
-    return dialog
+    show_bulk_results(
+        f"{what}: done",
+        [
+            {"name": "id", "label": "#", "field": "id", "align": "right"},
+            {"name": "title", "label": "Title", "field": "title", "align": "left"},
+            {"name": "reason", "label": "Why", "field": "reason", "align": "left"},
+        ],
+        [{"id": i, "title": titles.get(i, f"#{i}"), "reason": why} for i, why in sorted(result.refused.items())],
+        row_key="id",
+        host=host,
+        mark="bulk-result",
+        tallies=[
+            Tally("Changed", len(result.changed), "bulk-changed", "positive"),
+            Tally("Unchanged (already so)", len(result.unchanged), "bulk-unchanged"),
+            Tally("Refused", len(result.refused), "bulk-refused-count", "negative"),
+        ],
+        caption="Refused rows were left as they were:",
+        table_mark="bulk-refused",
+    )
 
 
-class BulkBar:
-    """The bar over the table while rows are selected: how many, one button per action the staff member may take."""
+class CatalogBulk:
+    """The catalog's actions on the shared bulk bar (`ui.bulk_bar`): one button per action the staff member may
+    take; each asks for its value and a confirmation, runs one `bulk()` call and shows what it did."""
 
     def __init__(self, actor: Actor, host: ui.element, on_done: Callable[[], Awaitable[None]]) -> None:
         self.actor, self.host, self.on_done = actor, host, on_done
         self.allowed = [b for b in BULK_BUTTONS if can(actor, b[3])]
-        self.table: PagedTable | None = None
+        self.bar = BulkBar(allowed=bool(self.allowed), mark="bulk", actions=self.buttons, noun="video")
 
-    def build(self) -> None:
-        with ui.row().classes("items-center gap-1 w-full p-1 rounded bg-blue-grey-1").mark("bulk-bar") as self.bar:
-            self.count = ui.label("").classes("text-sm font-semibold mr-2").mark("bulk-selected")
-            for action, label, icon, _perm in self.allowed:
-                ui.button(label, icon=icon, on_click=lambda a=action: self.start(a)).props(
-                    f"dense flat no-caps {'color=negative' if action == 'delete' else ''}"
-                ).mark(f"bulk-{action}")
-            ui.space()
-            ui.button("Clear selection", on_click=self.clear_selection).props("dense flat no-caps")
-        self.bar.visible = False
-
-    def attach(self, table: PagedTable) -> None:
-        """Work on the rows selected in `table` (built below the bar)."""
-        self.table = table
-        table.table.on_select(self.selection_changed)
-
-    @property
-    def selected(self) -> list[dict[str, Any]]:
-        return list(self.table.table.selected) if self.table is not None else []
-
-    def selection_changed(self) -> None:
-        n = len(self.selected)
-        self.count.text = f"{plural(n, 'video')} selected"
-        self.bar.visible = n > 0
-
-    def clear_selection(self) -> None:
-        if self.table is None:
-            return
-        self.table.table.selected = []
-        self.table.table.update()
-        self.selection_changed()
+    def buttons(self) -> None:
+        for action, label, icon, _perm in self.allowed:
+            ui.button(label, icon=icon, on_click=lambda a=action: self.start(a)).props(
+                f"dense flat no-caps {'color=negative' if action == 'delete' else ''}"
+            ).mark(f"bulk-{action}")
 
     async def start(self, action: str) -> None:
         """Check the selection, ask for the value and the confirmation, then run the action."""
-        selected = self.selected
+        selected = self.bar.selected
         ids = [int(r["id"]) for r in selected]
         if not ids:
             ui.notify("Select at least one video first.", type="warning")
@@ -231,18 +200,15 @@ class BulkBar:
     async def run(
         self, action: str, ids: list[int], value: Any, question: str, what: str, titles: dict[int, str]
     ) -> None:
-        """One service call (`bulk`) in its own unit of work, then the result and the table again."""
+        """One service call (`bulk`) in its own unit of work, the bar saying what runs, then the result and the
+        table again."""
         live = require_live_session()
         if live is None:
             return
-        progress = ui.notification(f"{question.rstrip('?')} …", spinner=True, timeout=None)
-        try:
+        with self.bar.working(f"{question.rstrip('?')} …"):
             ok, result = await call(lambda s: bulk(s, actor=live.actor, action=action, video_ids=ids, value=value))
-        finally:
-            progress.dismiss()
         if not ok or result is None:
             return
-        with self.host:
-            show_result(what, result, titles)
-        self.clear_selection()
+        show_result(what, result, titles, host=self.host)
+        self.bar.clear()
         await self.on_done()

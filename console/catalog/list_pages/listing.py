@@ -11,7 +11,7 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.catalog.list_chips import AddressFilterChips, address_filters
-from console.catalog.list_pages.bulk import BulkBar
+from console.catalog.list_pages.bulk import CatalogBulk
 from console.catalog.list_pages.rows import (
     BOOL_OPTIONS,
     CELL_SLOTS,
@@ -57,9 +57,7 @@ class CatalogListView:
         self.host = ui.element("div")  # dialogs live here, outside the parts that reload
         self.filter_row()
         self.tools_row()
-        self.bulk = BulkBar(self.actor, self.host, self.refresh_rows)
-        if self.bulk.allowed:
-            self.bulk.build()
+        self.bulk = CatalogBulk(self.actor, self.host, self.refresh_rows)
         self.table_part()
         self.register_keys()
         ui.timer(0, self.refresh_first_page, once=True)
@@ -139,7 +137,7 @@ class CatalogListView:
             self.table.table.add_slot(name, template)
         self.table.rows_open(self.open_row, name_field="title")
         if self.bulk.allowed:
-            self.bulk.attach(self.table)
+            self.bulk.bar.attach(self.table)
 
     def register_keys(self) -> None:
         keys = page_keys()
@@ -157,7 +155,7 @@ class CatalogListView:
     async def apply_filter(self, flt: VideoFilter) -> None:
         self.flt = replace(flt, **self.address)
         if self.bulk.allowed:
-            self.bulk.clear_selection()
+            self.bulk.bar.clear()
         await self.table.reload()
 
     async def address_changed(self) -> None:
