@@ -24,6 +24,7 @@ from console.ui.formatting import in_viewer_zone
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+FAULT = "This part could not be loaded. Reload the page; if it happens again, tell an admin."
 
 
 def later(
@@ -33,12 +34,14 @@ def later(
     marker: str,
     classes: str = "w-full",
     placeholder_height: str = "h-16",
+    refused: Callable[[ConsoleError], None] | None = None,
 ) -> ui.element:
-    """A box drawn by `draw(load())` once the page is shown; returns the box (cleared and redrawn by `refill`)."""
+    """A box drawn by `draw(load())` once the page is shown; returns the box (cleared and redrawn by `refill`).
+    `refused(exc)` draws a service's refusal in the box instead of the default line (a page's 404 or 403)."""
     box = ui.element("div").classes(classes)
 
     async def fill() -> None:
-        await refill(box, load, draw, marker=marker, placeholder_height=placeholder_height)
+        await refill(box, load, draw, marker=marker, refused=refused)
 
     _placeholder(box, marker, placeholder_height)
     ui.timer(0, fill, once=True)
@@ -46,25 +49,32 @@ def later(
 
 
 async def refill(
-    box: ui.element, load: Callable[[], T], draw: Callable[[T], None], *, marker: str, placeholder_height: str = "h-16"
+    box: ui.element,
+    load: Callable[[], T],
+    draw: Callable[[T], None],
+    *,
+    marker: str,
+    refused: Callable[[ConsoleError], None] | None = None,
 ) -> None:
     """Read again and redraw the box (after a change the part shows)."""
+    failure: ConsoleError | None = None
     try:
         answer = await run.io_bound(in_viewer_zone(lambda: (load(),)))  # a tuple: None only when shutting down
-        failure = None
     except ConsoleError as exc:
-        answer, failure = None, exc.message
+        answer, failure = None, exc
     except Exception:  # a fault, not a refusal: logged for the operator, told in words to the staff member
         log.exception("loading the page part %s failed", marker)
-        answer, failure = None, "This part could not be loaded. Reload the page; if it happens again, tell an admin."
+        answer, failure = None, ConsoleError(FAULT)
     if box.is_deleted or (answer is None and failure is None):  # the page was left, or the app is shutting down
         return
     box.clear()
     with box:
         if answer is not None:
             draw(answer[0])
+        elif refused is not None and failure is not None and failure.message != FAULT:
+            refused(failure)
         else:
-            ui.label(str(failure)).classes("text-sm text-negative").mark(f"{marker}-refused")
+            ui.label(failure.message if failure else FAULT).classes("text-sm text-negative").mark(f"{marker}-refused")
 
 
 def _placeholder(box: ui.element, marker: str, height: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from nicegui import ui
 from starlette.requests import Request
@@ -19,6 +19,9 @@ from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import bind_client_zone
 from console.ui.frame import frame
+from console.ui.later import later
+
+T = TypeVar("T")
 
 
 def forbidden_content(message: str | None = None) -> None:
@@ -37,6 +40,22 @@ def not_found_content(message: str | None = None) -> None:
         ui.link("Back to Home", "/")
 
 
+def refusal_content(exc: ConsoleError) -> None:
+    """A service's refusal in place of the page's body: the in-frame 403 or 404, else the message."""
+    if isinstance(exc, Forbidden):
+        forbidden_content(exc.message)
+    elif isinstance(exc, NotFound):
+        not_found_content(exc.message)
+    else:
+        ui.label(exc.message).classes("text-negative")
+
+
+def body_later(load: Callable[[], T], build: Callable[[T], None], *, marker: str) -> None:
+    """A detail page's body read and built once the page is on screen (`ui.later`): the browser starts its scripts
+    while the server reads, and the frame shows at once. A missing or forbidden item gets the in-frame 404/403."""
+    later(load, build, marker=marker, placeholder_height="h-64", refused=refusal_content)
+
+
 def staff_page(path: str, *, title: str, permission: Permission | None = None) -> Callable[..., Any]:
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(func)
@@ -53,12 +72,8 @@ def staff_page(path: str, *, title: str, permission: Permission | None = None) -
                     return
                 try:
                     func(info, **kwargs)
-                except Forbidden as exc:
-                    forbidden_content(exc.message)
-                except NotFound as exc:
-                    not_found_content(exc.message)
                 except ConsoleError as exc:
-                    ui.label(exc.message).classes("text-negative")
+                    refusal_content(exc)
 
         wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
         del wrapper.__wrapped__  # NiceGUI must see the signature without `info`

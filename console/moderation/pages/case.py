@@ -37,6 +37,7 @@ from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length
 from console.ui.keymap import page_keys
+from console.ui.page import body_later
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.work import call, unit_of_work
 
@@ -44,13 +45,17 @@ from console.ui.work import call, unit_of_work
 class CaseView:
     """One case: the target in context, its reports, the actions, the notes and the decisions."""
 
-    def __init__(self, actor: Actor, case_id: int) -> None:
+    def __init__(self, actor: Actor, case_id: int, loaded: tuple[CaseDetail, list[tuple[int, str]]]) -> None:
         self.actor, self.case_id = actor, case_id
-        with session_scope() as session:  # the first read: a missing case becomes the in-frame 404
-            self.detail = context.case_detail(session, actor=actor, case_id=case_id)
-            self.staff = (
-                queue.assignable_staff(session, actor=actor) if can(actor, Permission.MODERATION_ASSIGN) else []
-            )
+        self.detail, self.staff = loaded
+
+    @staticmethod
+    def read(actor: Actor, case_id: int) -> tuple[CaseDetail, list[tuple[int, str]]]:
+        """The case and, for those who assign, the staff to assign to (a missing case is the in-frame 404)."""
+        with session_scope() as session:
+            detail = context.case_detail(session, actor=actor, case_id=case_id)
+            staff = queue.assignable_staff(session, actor=actor) if can(actor, Permission.MODERATION_ASSIGN) else []
+            return detail, staff
 
     @property
     def case(self) -> ModerationCase:
@@ -361,4 +366,7 @@ def case_route(actor: Actor, case_id: str) -> None:
     # A str parameter: a non-numeric address gets the in-frame 404, not FastAPI's JSON 422.
     if not (case_id.isascii() and case_id.isdigit() and 0 < len(case_id) < 19) or int(case_id) == 0:
         raise NotFound(f"There is no case #{case_id[:40]}.")
-    CaseView(actor, int(case_id)).build()
+    number = int(case_id)
+    body_later(
+        lambda: CaseView.read(actor, number), lambda loaded: CaseView(actor, number, loaded).build(), marker="case-page"
+    )
