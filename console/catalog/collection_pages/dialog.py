@@ -1,6 +1,6 @@
 """The create/edit dialog of a collection: name and slug, colours with a live preview, addresses, active, the
 featured video. A refused save keeps the dialog open with the input: field errors on the fields, anything else
-in the form's message line, a stale save as the conflict box (saving again replaces what is stored)."""
+in the form's message line, a stale save in the conflict panel (saving again replaces what is stored)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from console.catalog.collections import (
     set_featured_video,
     update_collection,
 )
-from console.catalog.page_parts import ColourField, paint, safe_hex, show_conflict, text_colour_on
+from console.catalog.page_parts import ColourField, paint, safe_hex, same_ignoring_colour_case, text_colour_on
 from console.catalog.rules import slugify
 from console.errors import Conflict, ConsoleError, ValidationFailed
+from console.ui.conflict import ConflictPanel
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
 from console.ui.work import call
@@ -173,9 +174,7 @@ class CollectionDialog:
             self.featured.props('hint="This collection holds no videos yet."')
 
     def messages(self) -> None:
-        self.conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
-        self.conflict_box.mark("col-conflict")
-        self.conflict_box.visible = False
+        self.conflict = ConflictPanel(LABELS, same=same_ignoring_colour_case, mark="col-conflict")
         self.summary = ui.label("").classes("text-negative text-sm").mark("col-summary")
         self.summary.visible = False
 
@@ -231,7 +230,7 @@ class CollectionDialog:
         catcher = RefusalCatcher()
         ok, saved_id = await call(catcher(self.work(data, featured_id)), fields=self.fields(), summary=self.summary)
         if ok and saved_id is not None:
-            self.conflict_box.visible = False
+            self.conflict.hide()
             self.dialog.close()
             ui.notify(f"Saved “{data['name'].strip()}”.", type="positive")
             await self.on_saved(saved_id)
@@ -242,7 +241,7 @@ class CollectionDialog:
         """The input stays as typed; the refusal is shown in the form."""
         if isinstance(error, Conflict):  # the next save deliberately replaces what is stored now
             self.version = error.current.get("version", self.version)
-            show_conflict(self.conflict_box, error, data, LABELS)
+            self.conflict.show(error, data)
         elif error is not None and not isinstance(error, ValidationFailed):  # field errors are on the fields
             self.summary.text = error.message
             self.summary.visible = True
