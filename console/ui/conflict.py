@@ -27,7 +27,7 @@ from typing import Any
 from nicegui import ui
 from sqlalchemy.orm import Session
 
-from console.errors import Conflict
+from console.errors import Conflict, ConsoleError
 from console.ui.dialogs import deleted_on_close
 from console.ui.formatting import fmt_value
 
@@ -230,7 +230,8 @@ class ConflictDialog:
 
 
 class ConflictCatcher:
-    """Wraps a service call so the page can see the Conflict that `ui.work.call` turns into a message:
+    """Wraps a service call so the page can see the refusal that `ui.work.call` turns into a message: `error`, and
+    `conflict` when that refusal is a Conflict (a later call forgets both).
 
     catcher = ConflictCatcher()
     ok, saved = await call(catcher(lambda s: update(s, ...)), fields=...)
@@ -238,15 +239,19 @@ class ConflictCatcher:
     """
 
     def __init__(self) -> None:
-        self.conflict: Conflict | None = None
+        self.error: ConsoleError | None = None
+
+    @property
+    def conflict(self) -> Conflict | None:
+        return self.error if isinstance(self.error, Conflict) else None
 
     def __call__(self, fn: Callable[[Session], Any]) -> Callable[[Session], Any]:
         def wrapped(session: Session) -> Any:
-            self.conflict = None
+            self.error = None
             try:
                 return fn(session)
-            except Conflict as exc:
-                self.conflict = exc
+            except ConsoleError as exc:
+                self.error = exc
                 raise
 
         return wrapped

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from console.catalog.page_parts import same_ignoring_colour_case
-from console.errors import Conflict
+from console.errors import Conflict, RuleViolation
 from console.ui.conflict import ConflictCatcher, differences, display
 from console.ui.filter_bar import FilterField, build_filter, initial_values
 from console.ui.keymap import GLOBAL_SECTION, PAGE_SECTION, KeyMap
@@ -162,4 +162,11 @@ def test_the_conflict_catcher_keeps_the_conflict_and_lets_it_through() -> None:
         catcher(stale)(None)  # type: ignore[arg-type]
     assert catcher.conflict is not None and catcher.conflict.current == {"version": 2}
     assert catcher(lambda _s: 5)(None) == 5  # type: ignore[arg-type]
-    assert catcher.conflict is None  # a later call that succeeds forgets it
+    assert catcher.conflict is None and catcher.error is None  # a later call that succeeds forgets it
+
+    def refused(_session: object) -> None:
+        raise RuleViolation("not allowed")
+
+    with pytest.raises(RuleViolation):
+        catcher(refused)(None)  # type: ignore[arg-type]
+    assert isinstance(catcher.error, RuleViolation) and catcher.conflict is None  # a refusal, not a conflict

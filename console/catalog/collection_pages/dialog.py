@@ -22,28 +22,10 @@ from console.catalog.collections import (
 from console.catalog.page_parts import ColourField, paint, safe_hex, same_ignoring_colour_case, text_colour_on
 from console.catalog.rules import slugify
 from console.errors import Conflict, ConsoleError, ValidationFailed
-from console.ui.conflict import ConflictPanel
+from console.ui.conflict import ConflictCatcher, ConflictPanel
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
 from console.ui.work import call
-
-
-class RefusalCatcher:
-    """Wraps a service call so the dialog sees the refusal that `call` turns into a message."""
-
-    def __init__(self) -> None:
-        self.error: ConsoleError | None = None
-
-    def __call__(self, fn: Callable[[Session], Any]) -> Callable[[Session], Any]:
-        def wrapped(session: Session) -> Any:
-            self.error = None
-            try:
-                return fn(session)
-            except ConsoleError as exc:
-                self.error = exc
-                raise
-
-        return wrapped
 
 
 class CollectionDialog:
@@ -227,7 +209,7 @@ class CollectionDialog:
         if self.current is not None and unchanged(data | {"featured_video_id": featured_id}, self.current):
             ui.notify(NOTHING_TO_SAVE, type="info")
             return
-        catcher = RefusalCatcher()
+        catcher = ConflictCatcher()
         ok, saved_id = await call(catcher(self.work(data, featured_id)), fields=self.fields(), summary=self.summary)
         if ok and saved_id is not None:
             self.conflict.hide()
