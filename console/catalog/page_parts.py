@@ -1,5 +1,6 @@
 """Small UI pieces shared by the collection and performer pages: colour swatches, colour fields that show
-service errors, running one service call in its own unit of work, and the "saved meanwhile" panel."""
+service errors, running one service call in its own unit of work, and comparing colours in a conflict (the
+panel itself is `console.ui.conflict`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from sqlalchemy.orm import Session
 
 from console.catalog.rules import HEX_RE
 from console.db import session_scope
-from console.errors import Conflict
-from console.ui.formatting import fmt_value
 from console.ui.forms import confirm, guarded
 from console.ui.session import require_live_session
 
@@ -85,45 +84,11 @@ async def call_service(fn: Callable[[Session], Any], **guard: Any) -> tuple[bool
     return await guarded(lambda: run.io_bound(work), **guard)
 
 
-class ConflictCatcher:
-    """Wraps a service call so the page can see the Conflict that `guarded` turns into a message."""
+def same_ignoring_colour_case(key: str, stored: Any, typed: Any) -> bool:
+    """The conflict panel's comparison for a form with colours: '#ff6b6b' and '#FF6B6B' are the same colour."""
 
-    def __init__(self) -> None:
-        self.conflict: Conflict | None = None
-
-    def __call__(self, fn: Callable[[Session], Any]) -> Callable[[Session], Any]:
-        def wrapped(session: Session) -> Any:
-            self.conflict = None
-            try:
-                return fn(session)
-            except Conflict as exc:
-                self.conflict = exc
-                raise
-
-        return wrapped
-
-
-def _same(key: str, stored: Any, typed: Any) -> bool:
     def norm(value: Any) -> str:
         text = "" if value is None else str(value).strip()
         return text.upper() if key.startswith("color_") else text
 
     return norm(stored) == norm(typed)
-
-
-def show_conflict(box: ui.element, exc: Conflict, typed: dict[str, Any], labels: dict[str, str]) -> None:
-    """List what is stored now where it differs from the (kept) input; saving again replaces it."""
-    box.clear()
-    with box:
-        ui.label(exc.message).classes("font-semibold")
-        differing = [
-            (label, exc.current.get(key))
-            for key, label in labels.items()
-            if key in exc.current and not _same(key, exc.current.get(key), typed.get(key))
-        ]
-        if differing:
-            ui.label("Saved now (differs from your input):").classes("text-xs")
-            for label, value in differing:
-                ui.label(f"{label}: {fmt_value(value)}").classes("text-xs font-mono break-all").mark("conflict-stored")
-        ui.label("Your input is kept. Save again to replace the saved version with it, or cancel.").classes("text-xs")
-    box.visible = True

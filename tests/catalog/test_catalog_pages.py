@@ -29,6 +29,7 @@ from tests.moderation.page_helpers import click, press, texts, wait_gone, wait_s
 from tests.ui.helpers import (
     all_elements,
     all_marked,
+    conflict_rows,
     current_path,
     element,
     is_shown,
@@ -399,10 +400,8 @@ async def test_stale_save_shows_conflict_and_keeps_input(content_user: User) -> 
     user.find(marker="video-save").click()
     await wait_until(lambda: shown(user, "conflict-dialog"), what="the conflict dialog")
     assert element(user, "video-title").value == "My better title"  # the input is kept
-    diff = {r["field"]: r for r in element(user, "conflict-table").rows}
-    assert diff["Title"]["mine"] == "My better title"
-    assert diff["Title"]["theirs"] == "Changed elsewhere"
-    assert element(user, "conflict-changed-by").text == "Last change by system (now version 2)."
+    assert conflict_rows(user, "conflict")["Title"] == ("Changed elsewhere", "My better title")  # (theirs, mine)
+    assert element(user, "conflict-who").text == "Changed by system (now version 2)"
     assert _stored(video_id).title == "Changed elsewhere"
 
     user.find(marker="conflict-keep-mine").click()

@@ -17,7 +17,7 @@ from console.catalog import collections as collection_service
 from console.catalog import service as video_service
 from console.catalog.models import Collection
 from console.errors import Forbidden
-from tests.ui.helpers import all_elements, all_marked, element, shown, sign_in_and_wait, wait_until
+from tests.ui.helpers import all_elements, all_marked, conflict_rows, element, shown, sign_in_and_wait, wait_until
 
 CONTENT_EMAIL = "cora.content@test.example"
 
@@ -250,8 +250,7 @@ async def test_stale_edit_shows_the_conflict_and_keeps_the_input(content_user: U
     await wait_until(lambda: shown(user, "col-conflict"), what="the conflict panel")
     assert user.notify.contains("was changed by someone else")
     assert element(user, "col-name").value == "Mine now"  # the input is kept
-    stored_lines = [str(e.text) for e in all_marked(user, "conflict-stored")]
-    assert "Description: their words" in stored_lines
+    assert conflict_rows(user, "col-conflict")["Description"] == ("their words", "first words")
     assert _stored(cid).name == "Original"
 
     user.find(marker="col-save").click()  # saving again, knowingly, replaces it

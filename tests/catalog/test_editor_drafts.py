@@ -27,7 +27,7 @@ from console.catalog.editor import store as editor_module
 from console.catalog.models import Video
 from console.ui.drafts import BrowserDrafts
 from console.ui.form_state import NOTHING_TO_SAVE
-from tests.ui.helpers import all_marked, element, shown, sign_in_and_wait, wait_until
+from tests.ui.helpers import all_marked, conflict_rows, element, shown, sign_in_and_wait, wait_until
 
 EMAIL = "cleo.content@test.example"
 
@@ -226,8 +226,7 @@ async def test_outdated_draft_shows_the_conflict(editor) -> None:
     assert "was changed since (version 1 then, 2 now)" in element(user, "draft-outdated").text
     user.find(marker="draft-restore").click()
     await wait_until(lambda: shown(user, "conflict-dialog"), what="the conflict dialog")
-    diff = {r["field"]: r for r in element(user, "conflict-table").rows}
-    assert (diff["Description"]["mine"], diff["Description"]["theirs"]) == ("my text", "their text")
+    assert conflict_rows(user, "conflict")["Description"] == ("their text", "my text")  # (theirs, mine)
     assert element(user, "video-description").value == "my text"
     assert _stored(video_id).description == "their text"
 

@@ -22,6 +22,7 @@ from tests.ui.helpers import (
     all_elements,
     all_marked,
     caption,
+    conflict_rows,
     current_path,
     element,
     rows,
@@ -228,7 +229,7 @@ async def test_stale_profile_save_shows_the_conflict_and_keeps_the_input(content
     await wait_until(lambda: shown(user, "profile-conflict"), what="the conflict panel")
     assert user.notify.contains("was changed by someone else")
     assert element(user, "profile-bio").value == "my version"
-    assert "Bio: their version" in [str(e.text) for e in all_marked(user, "conflict-stored")]
+    assert conflict_rows(user, "profile-conflict")["Bio"] == ("their version", "my version")
     assert _stored(pid).bio == "their version"
     user.find(marker="profile-save").click()
     await wait_until(lambda: _stored(pid).bio == "my version", what="the deliberate second save")

@@ -16,7 +16,7 @@ from console.audit.models import AuditEvent
 from console.catalog import series as series_service
 from console.catalog import service as video_service
 from console.catalog.models import Season, Video
-from tests.ui.helpers import all_elements, all_marked, element, shown, sign_in_and_wait, wait_until
+from tests.ui.helpers import all_elements, all_marked, conflict_rows, element, shown, sign_in_and_wait, wait_until
 
 CONTENT_EMAIL = "sam.series@test.example"
 
@@ -224,7 +224,7 @@ async def test_stale_season_edit_shows_what_is_stored_and_keeps_the_input(conten
     await wait_until(lambda: shown(user, f"season-conflict-{season_id}"), what="the conflict panel")
     assert user.notify.contains("was changed by system")
     assert element(user, f"season-title-{season_id}").value == "Mine"  # the input is kept
-    assert "Title: Theirs" in [str(e.text) for e in all_marked(user, "conflict-stored")]
+    assert conflict_rows(user, f"season-conflict-{season_id}")["Title"] == ("Theirs", "Mine")
     assert _seasons(series_id)[0].title == "Theirs"
 
     user.find(marker=f"season-save-{season_id}").click()  # saving again, knowingly, replaces it

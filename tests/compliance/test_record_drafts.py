@@ -169,7 +169,7 @@ async def test_outdated_draft_shows_the_conflict_and_keeps_the_input(clerk_user:
     user.find(marker="draft-restore").click()
     await wait_until(lambda: shown(user, "record-conflict"), what="the conflict panel")
     assert element(user, "record-notes").value == "my draft note"
-    assert any("their note" in str(e.text) for e in all_marked(user, "conflict-stored"))
+    assert any("their note" in str(e.text) for e in all_marked(user, "record-conflict-stored"))
     assert _stored(record_id).notes == "their note"
 
     user.find(marker="record-save").click()  # as after a stale save: saving again replaces theirs

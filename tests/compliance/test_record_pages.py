@@ -212,7 +212,7 @@ async def test_amend_with_ctrl_s_and_a_stale_save_keeps_the_input(clerk_user: Us
     assert user.notify.contains("while you edited it")
     assert element(user, "record-notes").value == "my note"  # kept
     assert _stored(record_id).notes == "their note"
-    assert any("their note" in str(e.text) for e in all_marked(user, "conflict-stored"))
+    assert any("their note" in str(e.text) for e in all_marked(user, "record-conflict-stored"))
 
     user.find(marker="record-save").click()  # saving again replaces theirs with mine
     await wait_until(lambda: _stored(record_id).notes == "my note", what="the second save")

@@ -122,3 +122,14 @@ def shown(user: User, marker: str) -> bool:
 def all_marked(user: User, marker: str) -> list[Any]:
     assert user.client is not None
     return [e for e in user.client.layout.descendants() if marker in e._markers]
+
+
+def conflict_rows(user: User, mark: str) -> dict[str, tuple[str, str]]:
+    """A conflict panel's differences (console/ui/conflict.py), field label -> (stored now, yours), as shown."""
+
+    def texts(part: str) -> list[str]:
+        return [str(e.text) for e in all_marked(user, f"{mark}-{part}")]
+
+    return {
+        field: (now, yours) for field, now, yours in zip(texts("field"), texts("stored"), texts("yours"), strict=True)
+    }

@@ -1,5 +1,6 @@
 """The shared widgets' logic without a page: the keyboard map (registration, listing, dispatch), the filter bar
-(building a filter object from raw values, query-string starting values) and the conflict panel's comparison."""
+(building a filter object from raw values, query-string starting values) and the conflict panel's comparison,
+value display and catcher (the panel on a page: tests/ui/test_conflict_widget.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from console.ui.conflict import differences
+from console.catalog.page_parts import same_ignoring_colour_case
+from console.errors import Conflict, RuleViolation
+from console.ui.conflict import ConflictCatcher, differences, display
 from console.ui.filter_bar import FilterField, build_filter, initial_values
 from console.ui.keymap import GLOBAL_SECTION, PAGE_SECTION, KeyMap
 
@@ -123,3 +126,47 @@ def test_conflict_lists_only_labelled_fields_that_differ_in_label_order() -> Non
         {"c": "#ABCDEF"}, {"c": "#abcdef"}, {"c": "Colour"}, same=lambda _k, a, b: a.upper() == b.upper()
     )
     assert same == []
+    # the colour comparison the collection dialog passes
+    assert differences(
+        {"color_a": "#ABCDEF", "name": "x"},
+        {"color_a": "#abcdef", "name": "X"},
+        {"color_a": "A", "name": "N"},
+        same=same_ignoring_colour_case,
+    ) == [("N", "x", "X")]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, "—"),
+        ("  ", "—"),
+        ("text", "text"),
+        (True, "yes"),
+        (False, "no"),
+        (["a", "b"], "a, b"),
+        ([], "—"),
+        (3, "3"),
+    ],
+)
+def test_conflict_values_are_shown_as_one_line(value: object, shown: str) -> None:
+    assert display(value) == shown
+
+
+def test_the_conflict_catcher_keeps_the_conflict_and_lets_it_through() -> None:
+    catcher = ConflictCatcher()
+
+    def stale(_session: object) -> None:
+        raise Conflict("changed", current={"version": 2})
+
+    with pytest.raises(Conflict):
+        catcher(stale)(None)  # type: ignore[arg-type]
+    assert catcher.conflict is not None and catcher.conflict.current == {"version": 2}
+    assert catcher(lambda _s: 5)(None) == 5  # type: ignore[arg-type]
+    assert catcher.conflict is None and catcher.error is None  # a later call that succeeds forgets it
+
+    def refused(_session: object) -> None:
+        raise RuleViolation("not allowed")
+
+    with pytest.raises(RuleViolation):
+        catcher(refused)(None)  # type: ignore[arg-type]
+    assert isinstance(catcher.error, RuleViolation) and catcher.conflict is None  # a refusal, not a conflict

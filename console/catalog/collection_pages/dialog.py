@@ -1,6 +1,6 @@
 """The create/edit dialog of a collection: name and slug, colours with a live preview, addresses, active, the
 featured video. A refused save keeps the dialog open with the input: field errors on the fields, anything else
-in the form's message line, a stale save as the conflict box (saving again replaces what is stored)."""
+in the form's message line, a stale save in the conflict panel (saving again replaces what is stored)."""
 
 from __future__ import annotations
 
@@ -19,30 +19,13 @@ from console.catalog.collections import (
     set_featured_video,
     update_collection,
 )
-from console.catalog.page_parts import ColourField, paint, safe_hex, show_conflict, text_colour_on
+from console.catalog.page_parts import ColourField, paint, safe_hex, same_ignoring_colour_case, text_colour_on
 from console.catalog.rules import slugify
 from console.errors import Conflict, ConsoleError, ValidationFailed
+from console.ui.conflict import ConflictCatcher, ConflictPanel
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
 from console.ui.work import call
-
-
-class RefusalCatcher:
-    """Wraps a service call so the dialog sees the refusal that `call` turns into a message."""
-
-    def __init__(self) -> None:
-        self.error: ConsoleError | None = None
-
-    def __call__(self, fn: Callable[[Session], Any]) -> Callable[[Session], Any]:
-        def wrapped(session: Session) -> Any:
-            self.error = None
-            try:
-                return fn(session)
-            except ConsoleError as exc:
-                self.error = exc
-                raise
-
-        return wrapped
 
 
 class CollectionDialog:
@@ -173,9 +156,7 @@ class CollectionDialog:
             self.featured.props('hint="This collection holds no videos yet."')
 
     def messages(self) -> None:
-        self.conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
-        self.conflict_box.mark("col-conflict")
-        self.conflict_box.visible = False
+        self.conflict = ConflictPanel(LABELS, same=same_ignoring_colour_case, mark="col-conflict")
         self.summary = ui.label("").classes("text-negative text-sm").mark("col-summary")
         self.summary.visible = False
 
@@ -228,10 +209,10 @@ class CollectionDialog:
         if self.current is not None and unchanged(data | {"featured_video_id": featured_id}, self.current):
             ui.notify(NOTHING_TO_SAVE, type="info")
             return
-        catcher = RefusalCatcher()
+        catcher = ConflictCatcher()
         ok, saved_id = await call(catcher(self.work(data, featured_id)), fields=self.fields(), summary=self.summary)
         if ok and saved_id is not None:
-            self.conflict_box.visible = False
+            self.conflict.hide()
             self.dialog.close()
             ui.notify(f"Saved “{data['name'].strip()}”.", type="positive")
             await self.on_saved(saved_id)
@@ -242,7 +223,7 @@ class CollectionDialog:
         """The input stays as typed; the refusal is shown in the form."""
         if isinstance(error, Conflict):  # the next save deliberately replaces what is stored now
             self.version = error.current.get("version", self.version)
-            show_conflict(self.conflict_box, error, data, LABELS)
+            self.conflict.show(error, data)
         elif error is not None and not isinstance(error, ValidationFailed):  # field errors are on the fields
             self.summary.text = error.message
             self.summary.visible = True

@@ -4,7 +4,8 @@
 - `header.EditorHeader`: title, state, version, Save and publishing buttons, series and 2257 links, notices.
 - `form.VideoForm`: the fields by section; `collection_field.CollectionField`: the server-searched Collection.
 - `preview`: the preview card and the thumbnail upload; `performers.PerformerPicker`: the linked performers.
-- `history.HistoryTab`, `conflict_dialog.ConflictDialog`, `publishing.Publishing` (and the gate's refusal).
+- `history.HistoryTab`, `publishing.Publishing` (and the gate's refusal), `conflict_dialog.VideoConflict` (the
+  shared `console.ui.conflict.ConflictDialog` set up for videos).
 - `store`: what the page reads and writes, each in one unit of work; `values`: labels and pure conversions.
 
 Every field is sent to the service as typed (the service parses durations, money and dates and answers with

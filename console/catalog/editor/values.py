@@ -169,8 +169,3 @@ def safe_image(url: str | None) -> str:
 
 def safe_colour(value: str | None, default: str) -> str:
     return value if value and HEX_RE.match(value) else default
-
-
-def differing_fields(mine: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
-    """The form's fields (in form order) whose values differ once trimmed; 60.0 and 60 are the same."""
-    return [k for k in FIELD_LABELS if comparable(mine.get(k)) != comparable(theirs.get(k))]

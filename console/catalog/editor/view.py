@@ -11,7 +11,7 @@ from nicegui import run, ui
 from console.actor import Actor
 from console.catalog.editor import store
 from console.catalog.editor.collection_field import CollectionField
-from console.catalog.editor.conflict_dialog import ConflictDialog
+from console.catalog.editor.conflict_dialog import VideoConflict
 from console.catalog.editor.form import VideoForm
 from console.catalog.editor.header import EditorHeader
 from console.catalog.editor.history import HistoryTab
@@ -194,7 +194,7 @@ class EditorView:
         try:
             snap = await run.io_bound(in_viewer_zone(work))
         except Conflict as exc:
-            await ConflictDialog(self, exc, data, performer_ids).open()
+            await VideoConflict(self, exc, data, performer_ids).open()
             return
         except ValidationFailed as exc:
             show_errors(exc, self.form.fields, self.summary, labels=FIELD_LABELS)
@@ -274,4 +274,4 @@ class EditorView:
                 f"{fmt_dt(draft.saved_at)}. Compare them with the saved version and save again."
             )
             conflict = Conflict(message, current=self.view, changed_by=who)
-            await ConflictDialog(self, conflict, self.collect(), self.performers.ids).open()
+            await VideoConflict(self, conflict, self.collect(), self.performers.ids).open()

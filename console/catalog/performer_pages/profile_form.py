@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
-from console.catalog.page_parts import ConflictCatcher, show_conflict
 from console.catalog.performer_pages.rows import LABELS, profile_values
 from console.catalog.performers import TEXT_LIMITS, performer_view, update_performer
 from console.errors import Conflict
+from console.ui.conflict import ConflictCatcher, ConflictPanel
 from console.ui.drafts import BrowserDrafts, Draft, DraftKeeper
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
@@ -32,9 +32,7 @@ class ProfileForm:
             self.form = FormState(profile_values(self.page.stored))
             self.draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
             self.inputs()
-            self.conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
-            self.conflict_box.mark("profile-conflict")
-            self.conflict_box.visible = False
+            self.conflict = ConflictPanel(LABELS, mark="profile-conflict")
             self.summary = ui.label("").classes("text-negative text-sm")
             self.summary.visible = False
             if not self.page.editable:
@@ -86,7 +84,7 @@ class ProfileForm:
                 f"changes of {fmt_dt(draft.saved_at)}. Compare, then save again to replace it."
             )
             conflict = Conflict(message, current=self.page.stored)
-            show_conflict(self.conflict_box, conflict, self.form.values(), LABELS)
+            self.conflict.show(conflict, self.form.values())
 
     async def save(self) -> None:
         page = self.page
@@ -118,11 +116,11 @@ class ProfileForm:
             current = catcher.conflict.current
             page.version = current.get("version", page.version)
             page.urls = {key: current.get(key) for key in page.urls}
-            show_conflict(self.conflict_box, catcher.conflict, data, LABELS)
+            self.conflict.show(catcher.conflict, data)
 
     async def saved(self, saved: dict[str, Any], typed: dict[str, Any], expected: int) -> None:
         page = self.page
-        self.conflict_box.visible = False
+        self.conflict.hide()
         page.version = saved["version"]
         page.stored = saved | {"video_count": page.stored["video_count"]}
         self.form.fill(profile_values(saved), since=typed)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
-from console.catalog.page_parts import ConflictCatcher, show_conflict
 from console.catalog.series import SEASON_DESCRIPTION_MAX, SEASON_TITLE_MAX, update_season
 from console.catalog.series_pages.rows import SEASON_LABELS, text
+from console.ui.conflict import ConflictCatcher, ConflictPanel
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
 
@@ -30,9 +30,7 @@ class SeasonEditor:
             for element in self.fields.values():
                 element.disable()
             return
-        self.conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
-        self.conflict_box.mark(f"season-conflict-{self.sid}")
-        self.conflict_box.visible = False
+        self.conflict = ConflictPanel(SEASON_LABELS, mark=f"season-conflict-{self.sid}")
         self.summary = ui.label("").classes("text-negative text-sm").mark(f"season-summary-{self.sid}")
         self.summary.visible = False
         self.actions()
@@ -101,10 +99,10 @@ class SeasonEditor:
             summary=self.summary,
         )
         if ok:
-            self.conflict_box.visible = False
+            self.conflict.hide()
             ui.notify(f"Saved Season {typed['season_number'] or self.season['season_number']}.", type="positive")
             await self.page.reload()
         elif catcher.conflict is not None:
             # Keep the input; the next save deliberately replaces what is stored now.
             self.version = catcher.conflict.current.get("version", self.version)
-            show_conflict(self.conflict_box, catcher.conflict, typed, SEASON_LABELS)
+            self.conflict.show(catcher.conflict, typed)

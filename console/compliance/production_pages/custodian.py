@@ -9,13 +9,12 @@ from nicegui import run, ui
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.catalog.page_parts import ConflictCatcher
 from console.compliance.production_pages.reads import CUSTODIAN_LABELS, custodian_version, load_custodian
 from console.compliance.production_pages.shared import compliance_links
 from console.compliance.productions import CUSTODIAN_LIMITS, set_custodian
 from console.errors import Conflict
 from console.staff.permissions import Permission, can
-from console.ui.conflict import ConflictPanel
+from console.ui.conflict import ConflictCatcher, ConflictPanel
 from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState
 from console.ui.formatting import fmt_dt

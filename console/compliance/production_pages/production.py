@@ -11,7 +11,6 @@ from nicegui import run, ui
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.catalog.page_parts import ConflictCatcher
 from console.compliance.hold_prompt import Held, confirm_holds
 from console.compliance.production_pages.cast import CastTable
 from console.compliance.production_pages.reads import (
@@ -25,7 +24,7 @@ from console.compliance.production_pages.shared import STATE_COLOURS, compliance
 from console.compliance.productions import NOTES_MAX, preview_save_production, save_production
 from console.errors import Conflict, ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.conflict import ConflictPanel
+from console.ui.conflict import ConflictCatcher, ConflictPanel
 from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt

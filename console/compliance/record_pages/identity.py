@@ -10,7 +10,7 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.catalog.page_parts import confirm_in, show_conflict
+from console.catalog.page_parts import confirm_in
 from console.compliance import records, worklist
 from console.compliance.record_pages.data import run_service
 from console.compliance.record_pages.labels import (
@@ -20,6 +20,7 @@ from console.compliance.record_pages.labels import (
     identity_values,
 )
 from console.errors import Conflict
+from console.ui.conflict import ConflictCatcher, ConflictPanel
 from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState
 from console.ui.formatting import fmt_dt, plural
@@ -74,9 +75,7 @@ class IdentityCard:
             ui.label("Legal identity (as on the examined ID)").classes("font-semibold")
             self.draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
             self.form = identity_form(self.view.record)
-            self.conflict_box = ui.column().classes("w-full gap-0 p-2 rounded bg-orange-100 text-black")
-            self.conflict_box.mark("record-conflict")
-            self.conflict_box.visible = False
+            self.conflict = ConflictPanel(FIELD_LABELS, mark="record-conflict")
             self.summary = ui.label("").classes("text-negative text-sm").mark("record-summary")
             self.summary.visible = False
             if not self.view.can_edit:
@@ -113,7 +112,7 @@ class IdentityCard:
                 f"{fmt_dt(draft.saved_at)}. Your input is restored: compare it with the saved values and save again."
             )
             current = identity_values(stored) | {"version": stored["version"]}
-            show_conflict(self.conflict_box, Conflict(message, current=current), typed_values(self.form), FIELD_LABELS)
+            self.conflict.show(Conflict(message, current=current), typed_values(self.form))
 
     # --- saving ------------------------------------------------------------------------------------------------
 
@@ -128,20 +127,22 @@ class IdentityCard:
         if stored["status"] == "verified" and facts_differ(stored, data) and not await self.confirm_reverify():
             return
         expected = self.view.form_version
-        caught: dict[str, Conflict] = {}
+        catcher = ConflictCatcher()
         self.busy = True
         try:
             ok, result = await run_service(
-                lambda s, a: self.amend(s, a, data, expected, caught), fields=self.form.fields, summary=self.summary
+                lambda s, a: catcher(lambda session: self.amend(session, a, data, expected))(s),
+                fields=self.form.fields,
+                summary=self.summary,
             )
         finally:
             self.busy = False
         if ok:
             await self.saved(result, expected, sent)
-        elif "conflict" in caught:
-            exc = caught["conflict"]
+        elif catcher.conflict is not None:
+            exc = catcher.conflict
             self.view.form_version = exc.current.get("version", self.view.form_version)
-            show_conflict(self.conflict_box, exc, data, FIELD_LABELS)
+            self.conflict.show(exc, data)
 
     async def confirm_reverify(self) -> bool:
         """Changing a verified record's legal facts sends it back to verification and holds its public videos."""
@@ -161,22 +162,16 @@ class IdentityCard:
             danger=True,
         )
 
-    def amend(
-        self, session: Session, who: Actor, data: dict[str, Any], expected: int | None, caught: dict[str, Conflict]
-    ) -> tuple[int, list[int]]:
-        try:
-            rec, held = records.amend_record(
-                session, actor=who, record_id=self.view.record_id, data=data, expected_version=expected
-            )
-        except Conflict as exc:
-            caught["conflict"] = exc
-            raise
+    def amend(self, session: Session, who: Actor, data: dict[str, Any], expected: int | None) -> tuple[int, list[int]]:
+        rec, held = records.amend_record(
+            session, actor=who, record_id=self.view.record_id, data=data, expected_version=expected
+        )
         return rec.version, held
 
     async def saved(self, result: tuple[int, list[int]], expected: int | None, sent: dict[str, Any]) -> None:
         version, held = result
         self.view.form_version = version
-        self.conflict_box.visible = False
+        self.conflict.hide()
         if version == expected:  # the service found nothing to change (e.g. only blanks around a name)
             ui.notify(f"{NOTHING_TO_SAVE} The stored record already has these values.", type="info")
         else:
