@@ -22,7 +22,7 @@ from console.db import session_scope
 from console.errors import ConsoleError, ValidationFailed
 from console.ui.form_state import clear_sent
 from console.ui.formatting import fmt_date, fmt_dt
-from console.ui.forms import limit_lengths, report
+from console.ui.forms import limit_lengths, report, select
 from console.ui.session import require_live_session
 
 if TYPE_CHECKING:
@@ -193,10 +193,9 @@ class DocumentsCard:
                     .classes("w-56")
                     .mark("document-type"),
                     "number": ui.input("Number").props("dense").classes("w-44").mark("document-number"),
-                    "issuing_country": ui.select(COUNTRY_OPTIONS, value="US", label="Issuing country", with_input=True)
-                    .props("dense options-dense")
-                    .classes("w-56")
-                    .mark("document-country"),
+                    "issuing_country": select(  # styled first, the 250 countries filled once
+                        COUNTRY_OPTIONS, value="US", label="Issuing country", with_input=True, classes="w-56"
+                    ).mark("document-country"),
                     "issuing_state": ui.input("State / region").props("dense").classes("w-40").mark("document-state"),
                 }
                 limit_lengths(self.fields, records.TEXT_LIMITS)

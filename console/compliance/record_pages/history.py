@@ -15,10 +15,14 @@ if TYPE_CHECKING:
 
 
 class HistoryTab:
+    """The record's History tab: built the first time it is chosen (up to 300 events the Record tab never shows)."""
+
     def __init__(self, view: RecordView) -> None:
         self.view = view
+        self.built = False
 
     def build(self) -> None:
+        self.built = True
         self.show_reads = (
             ui.checkbox("Include views and scan views", on_change=lambda: self.show(self.view.data))
             .props("dense")
@@ -46,4 +50,5 @@ class HistoryTab:
         return bool(box is not None and box.value)
 
     def show(self, data: dict[str, Any]) -> None:
-        self.table.show(self.rows(data))
+        if self.built:
+            self.table.show(self.rows(data))

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -50,7 +51,7 @@ class RecordView:
 
     def build(self) -> None:
         self.header()
-        with ui.tabs().props("dense align=left no-caps").classes("w-full") as tabs:
+        with ui.tabs(on_change=self.tab_chosen).props("dense align=left no-caps").classes("w-full") as tabs:
             record_tab = ui.tab("record", label="Record").mark("tab-record")
             history_tab = ui.tab("history", label="History").mark("tab-history")
         with ui.tab_panels(tabs, value=record_tab).classes("w-full"):
@@ -63,9 +64,13 @@ class RecordView:
                     self.verification.build()
                     self.viewer.build()
                     self.holds_card()
-            with ui.tab_panel(history_tab).classes("p-0"):
-                self.history.build()
+            self.history_panel = ui.tab_panel(history_tab).classes("p-0")  # built when first chosen
         self.identity.start_drafts()
+
+    def tab_chosen(self, e: ValueChangeEventArguments) -> None:
+        if e.value == "history" and not self.history.built:
+            with self.history_panel:
+                self.history.build()
 
     # --- the parts this class draws itself --------------------------------------------------------------------
 
