@@ -7,10 +7,11 @@ absolute limits, deactivation). Authorisation happens in the services, not here.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -56,22 +57,47 @@ def current_token() -> str | None:
     return token if isinstance(token, str) else None
 
 
-def live_session() -> SessionInfo | None:
-    """Validate (and mark as active) the signed-in session; None when it has ended."""
-    token = current_token()
+def _resolve(token: str | None, client: ClientInfo) -> SessionInfo | None:
     if token is None:
         return None
     with session_scope() as session:
-        return resolve_session(session, token, current_client_info())
+        return resolve_session(session, token, client)
+
+
+def live_session() -> SessionInfo | None:
+    """Validate (and mark as active) the signed-in session; None when it has ended."""
+    return _resolve(current_token(), current_client_info())
 
 
 def require_live_session() -> SessionInfo | None:
     """For event handlers: the live session, or None after sending the user to sign in again."""
     info = live_session()
     if info is None:
-        ui.notify("Your session has ended. Sign in again; the form stays open in this tab.", type="warning")
-        ui.navigate.to(f"/login?next={quote(_current_path())}", new_tab=True)
+        _sign_in_again()
     return info
+
+
+async def require_live_session_async() -> SessionInfo | None:
+    """`require_live_session` with its read off the event loop (`ui.work.call` before every service call)."""
+    info = await run.io_bound(_resolve, current_token(), current_client_info())
+    if info is None and not app.is_stopping:
+        _sign_in_again()
+    return info
+
+
+SIGN_IN_OFFER_SECONDS = 15  # one sign-in tab for a handler and the reload that follows its refusal
+
+
+def _sign_in_again() -> None:
+    """Say the session ended and open the sign-in page in a new tab, once: a handler that reloads after a refusal
+    would otherwise open a second tab."""
+    now = time.monotonic()
+    offered = app.storage.client.get("sign_in_offered_at")
+    if isinstance(offered, float) and now - offered < SIGN_IN_OFFER_SECONDS:
+        return
+    app.storage.client["sign_in_offered_at"] = now
+    ui.notify("Your session has ended. Sign in again; the form stays open in this tab.", type="warning")
+    ui.navigate.to(f"/login?next={quote(_current_path())}", new_tab=True)
 
 
 def _current_path() -> str:
@@ -88,10 +114,8 @@ class AuthMiddleware(BaseHTTPMiddleware):
         if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
             return await call_next(request)
         token = app.storage.user.get(TOKEN_KEY)
-        info = None
-        if isinstance(token, str):
-            with session_scope() as session:
-                info = resolve_session(session, token, client_info_from(request))
+        # off the event loop: every page and upload passes here, and other staff's clicks must not wait on it
+        info = await run.io_bound(_resolve, token, client_info_from(request)) if isinstance(token, str) else None
         if info is None:
             app.storage.user.pop(TOKEN_KEY, None)
             target = path + (f"?{request.url.query}" if request.url.query else "")

@@ -20,7 +20,7 @@ from console.db import session_scope
 from console.errors import ConsoleError
 from console.ui.formatting import in_viewer_zone
 from console.ui.forms import guarded, report
-from console.ui.session import require_live_session
+from console.ui.session import require_live_session_async
 
 T = TypeVar("T")
 
@@ -35,14 +35,14 @@ def unit_of_work(fn: Callable[[Session], T]) -> Callable[[], T]:
 
 async def call(fn: Callable[[Session], T], **guard: Any) -> tuple[bool, T | None]:
     """One service call in its own unit of work, off the event loop; refusals become messages (forms.guarded)."""
-    if require_live_session() is None:
+    if await require_live_session_async() is None:
         return False, None
     return await guarded(lambda: run.io_bound(in_viewer_zone(unit_of_work(fn))), **guard)
 
 
 async def call_own(fn: Callable[[], T], **guard: Any) -> tuple[bool, T | None]:
     """`call` for a service that opens its own units of work (it commits before and after a provider call)."""
-    if require_live_session() is None:
+    if await require_live_session_async() is None:
         return False, None
     return await guarded(lambda: run.io_bound(in_viewer_zone(fn)), **guard)
 

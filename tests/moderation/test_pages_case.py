@@ -406,3 +406,27 @@ async def test_hostile_text_in_reports_notes_and_comments_is_shown_as_text(user:
     created = {e.tag for e in user.client.layout.descendants()}
     assert not created & {"img", "script", "iframe", "svg"}  # no element was made from the text
     assert not all_elements(user, ui.html) and not all_elements(user, ui.markdown)
+
+
+async def test_an_action_after_the_session_ended_sends_to_sign_in_and_changes_nothing(
+    user: User, make_staff: Any, monkeypatch: Any
+) -> None:
+    from console.audit.models import AuditEvent
+    from console.staff.auth import end_sessions_of
+
+    staff_id = await signed_in(user, make_staff)
+    case_id = report("member", member(), "spam").case_id
+    await _open(user, case_id)
+    with session_scope() as session:
+        assert end_sessions_of(session, staff_id, "deactivated") == 1
+        events = session.execute(select(AuditEvent.id)).scalars().all()
+    targets: list[str] = []
+    monkeypatch.setattr(user.navigate, "to", lambda target, new_tab=False: targets.append(target))
+    click(user, "case-claim")  # ui.work.call checks the session off the event loop first
+    await wait_until(lambda: targets, what="the sign-in page")
+    await user.should_see("Your session has ended")
+    await asyncio.sleep(0.3)  # the case reloads after the refusal: that must not open a second sign-in tab
+    assert targets == [f"/login?next=/moderation/cases/{case_id}"]
+    assert load_case(case_id).status == "open"
+    with session_scope() as session:
+        assert session.execute(select(AuditEvent.id)).scalars().all() == events  # no claim, no other event
