@@ -1,0 +1,83 @@
+"""`console.ui.later` and `ui.page.body_later` on pages of their own: a part shows a placeholder, then what its
+read returned; a service's refusal is said in words (a page body's NotFound is the in-frame 404); a fault is logged
+and told without a stack trace; and a part of a page already left is not drawn."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from console.errors import Forbidden, NotFound
+from console.ui.later import FAULT, later
+from console.ui.page import body_later
+from tests.ui.helpers import all_marked, element, loading_parts, shown, sign_in_and_wait, wait_loaded, wait_until
+
+
+@pytest.fixture
+async def signed_in(user: User, admin: Any) -> User:
+    await sign_in_and_wait(user, "root@test.example")
+    return user
+
+
+async def test_a_part_shows_a_placeholder_then_its_data(signed_in: User) -> None:
+    user, gate = signed_in, threading.Event()
+
+    def slow() -> list[str]:
+        assert gate.wait(5)
+        return ["first", "second"]
+
+    @ui.page("/test/later")
+    def page() -> None:
+        ui.label("above the fold").mark("fold")
+        later(slow, lambda rows: [ui.label(r).mark("later-row") for r in rows], marker="t-part")
+
+    await user.open("/test/later")
+    assert shown(user, "fold") and loading_parts(user) == ["t-part-loading"]
+    gate.set()
+    await wait_loaded(user)
+    assert [e.text for e in all_marked(user, "later-row")] == ["first", "second"]
+
+
+async def test_refusals_are_said_and_faults_are_not_shown_as_traces(
+    signed_in: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = signed_in
+
+    def refused() -> None:
+        raise Forbidden("Only finance may read this.")
+
+    def broken() -> None:
+        raise RuntimeError("psycopg exploded at line 42")
+
+    @ui.page("/test/later-refused")
+    def page() -> None:
+        later(refused, lambda _: ui.label("never"), marker="t-refused")
+        later(broken, lambda _: ui.label("never"), marker="t-broken")
+
+    await user.open("/test/later-refused")
+    await wait_loaded(user)
+    assert element(user, "t-refused-refused").text == "Only finance may read this."
+    assert element(user, "t-broken-refused").text == FAULT
+    await user.should_not_see("psycopg exploded")
+    assert "psycopg exploded" in caplog.text  # logged for the operator
+    caplog.clear()  # expected: the user plugin fails a test that leaves ERROR records
+
+
+async def test_a_page_body_later_keeps_the_in_frame_404(signed_in: User) -> None:
+    user = signed_in
+
+    def missing() -> None:
+        raise NotFound("There is no case #99.")
+
+    @ui.page("/test/later-404")
+    def page() -> None:
+        body_later(missing, lambda _: ui.label("never"), marker="t-body")
+
+    await user.open("/test/later-404")
+    await wait_loaded(user)
+    assert shown(user, "not-found")
+    await user.should_see("There is no case #99.")
