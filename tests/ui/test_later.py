@@ -14,7 +14,7 @@ from nicegui.testing import User
 from console.errors import Forbidden, NotFound
 from console.ui.later import FAULT, later
 from console.ui.page import body_later
-from tests.ui.helpers import all_marked, element, loading_parts, shown, sign_in_and_wait, wait_loaded, wait_until
+from tests.ui.helpers import all_marked, element, loading_parts, shown, sign_in_and_wait, wait_loaded
 
 
 @pytest.fixture
