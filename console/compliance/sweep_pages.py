@@ -14,8 +14,9 @@ from console.compliance import sweep
 from console.db import session_scope
 from console.errors import ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.formatting import fmt_dt, in_viewer_zone
+from console.ui.formatting import fmt_dt
 from console.ui.forms import report
+from console.ui.work import read
 
 log = logging.getLogger(__name__)
 TRIGGERS = {"schedule": "daily", "cli": "command line", "manual": "started by hand"}
@@ -65,11 +66,18 @@ class SweepPanel:
         self.summary: SweepSummary | None = None
         self.progress: dict[str, int] = {"done": 0, "total": 0}
         self.running = False
+        self.loaded = False
 
     def build(self) -> None:
-        self.summary = load_summary(self.actor)  # one indexed row: cheaper than a round trip to defer it
+        # the last sweep is read once the page shows: read while building, it held every worklist open ~9 ms
         with ui.card().classes("w-full q-pa-sm gap-1").mark("sweep-panel"):
             self.content()
+        ui.timer(0, self.load, once=True)
+
+    async def load(self) -> None:
+        self.summary = await read(load_summary, self.actor)
+        self.loaded = True
+        self.content.refresh()
 
     @ui.refreshable_method
     def content(self) -> None:
@@ -92,6 +100,8 @@ class SweepPanel:
 
     def headline(self) -> str:
         s = self.summary
+        if not self.loaded:
+            return "Reading the last 2257 sweep …"
         if s is None:
             return "No 2257 sweep has run yet: it asks the publishing gate about every public video."
         if s.status == "running":
@@ -137,8 +147,7 @@ class SweepPanel:
         finally:
             ticker.cancel()
             self.running = False
-        self.summary = await run.io_bound(in_viewer_zone(load_summary), self.actor)  # times in the viewer's zone
-        self.content.refresh()
+        await self.load()
         if self.summary is not None and self.summary.held:
             ui.notify(f"The sweep put {self.summary.held:,} video(s) on hold.", type="warning")
         await self.on_done()
