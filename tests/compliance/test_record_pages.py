@@ -469,8 +469,9 @@ async def test_history_shows_amendments_with_before_and_after(clerk_user: User, 
             expected_version=None,
         )
     await _open(user, pid)
-    user.find(marker="tab-history").click()
+    user.find(marker="tab-history").click()  # the history is read when the tab is first chosen
     table = element(user, "history-table")
+    await wait_until(lambda: bool(table.rows), what="the history")
     assert [r["what"] for r in table.rows] == ["Record amended", "Record created"]  # views hidden by default
     user.find(marker="history-table").trigger("rowClick", [{}, table.rows[0], 0])
     await wait_until(lambda: bool(all_marked(user, "history-diff")), what="the diff")
@@ -478,6 +479,14 @@ async def test_history_shows_amendments_with_before_and_after(clerk_user: User, 
     assert {"field": "Legal last name", "before": "Before", "after": "After"} in diff.rows
     user.find(marker="history-show-reads").click()
     assert "Record viewed" in [r["what"] for r in table.rows]
+    user.find(marker="tab-record").click()
+    def amended() -> int:
+        return [r["what"] for r in table.rows].count("Record amended")
+
+    user.find(marker="record-notes").type("a new note")
+    user.find(marker="record-save").click()  # the History tab, which exists by now, is read again after a change
+    await wait_until(lambda: _stored(record_id).notes == "a new note", what="the save")
+    await wait_until(lambda: amended() == 2, what="the new amendment in the History tab")
 
 
 # --- the scan route -----------------------------------------------------------------------------------------------

@@ -69,11 +69,16 @@ def snapshot(session: Session, actor: Actor, detail: records.RecordDetail) -> di
         {"hold_id": h.hold_id, "video_id": h.video_id, "title": h.title, "state": h.video_state, "reason": h.reason}
         for h in worklist.holds_of_record(session, actor=actor, record_id=rec.id)
     ]
-    out["history"], out["diffs"] = history_rows(records.record_history(session, actor=actor, record_id=rec.id))
     out["staff"] = worklist.staff_names(
         session, actor=actor, ids=[i for i in (rec.entered_by_id, rec.amended_by_id) if i is not None]
     )
     return out
+
+
+def load_history(actor: Actor, record_id: int) -> tuple[list[dict[str, Any]], dict[Any, Any]]:
+    """The History tab's rows and each row's before/after, read when the tab is first chosen (and after changes)."""
+    with session_scope() as session:
+        return history_rows(records.record_history(session, actor=actor, record_id=record_id))
 
 
 def load(actor: Actor, performer_id: int) -> dict[str, Any]:

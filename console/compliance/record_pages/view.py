@@ -125,7 +125,7 @@ class RecordView:
         self.documents.cards.refresh()
         self.verification.body.refresh()
         self.holds.refresh()
-        self.history.show(data)
+        await self.history.reload()
 
     async def change(self, fn: Callable[[Session, Actor], Any], success: str | None, **guard: Any) -> tuple[bool, Any]:
         """A change to the record besides the identity form, then a refresh. The form adopts the new version only
