@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """Known shape offenders in console/ (see tests/test_code_shape.py); this list may only shrink.
 
 Import cycles have no list here: tests/test_code_shape.py allows none, deferred ones included.
