@@ -3,6 +3,9 @@
 Pages are opened through NiceGUI's simulated user (the real page functions, middleware and session
 checks, in-process over ASGI, signed in through the real login form). Table pages and searches are
 timed through the same fetch the page's table calls. Results: p50/p95 per measurement and the RSS.
+
+Each area's own measurements live beside it (`ads/bench.py`, `billing/bench.py`, ...); this module runs them. The
+timers and the summary they share are in `bench_common.py`, which they import instead of this module.
 """
 
 from __future__ import annotations
@@ -10,34 +13,23 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
-import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import psutil
 
+from console.ads.bench import ads_measurements
+from console.bench_common import BENCH_EMAIL, summary, time_async, time_sync
+from console.billing.bench import billing_measurements
+from console.catalog.import_bench import import_measurements
+from console.compliance.sweep_bench import sweep_measurements
+from console.insights.bench import insights_measurements
+from console.moderation.bench import moderation_measurements, moderation_pages
+
 MAIN_FILE = Path(__file__).resolve().parent / "main.py"
-BENCH_EMAIL = "bench-admin@console.example"
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
-    return ordered[k]
-
-
-def _summary(name: str, samples: list[float]) -> dict[str, Any]:
-    return {
-        "name": name,
-        "n": len(samples),
-        "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(_percentile(samples, 0.95), 2),
-    }
 
 
 def _bench_account() -> tuple[str, str]:
@@ -63,60 +55,6 @@ def _bench_account() -> tuple[str, str]:
             password = service.reset_password(session, actor=SYSTEM, staff_id=staff.id)
             staff.must_change_password = False
     return BENCH_EMAIL, password
-
-
-async def settle(minimum: float = 0.1, most: float = 3.0) -> None:
-    """Wait (untimed) until the previous page's own background loads are done, as a person would before opening the
-    next page: at the scale data a list's count can take longer than a fixed pause, and its answer would then land
-    in the next page's timing. Done = NiceGUI's `run.io_bound` pool has nothing queued or running."""
-    from nicegui import run
-
-    await asyncio.sleep(minimum)
-    deadline = time.perf_counter() + most
-    while time.perf_counter() < deadline:
-        pool: Any = run.thread_pool
-        if pool._work_queue.empty() and pool._idle_semaphore._value >= len(pool._threads):
-            break
-        await asyncio.sleep(0.02)
-    await asyncio.sleep(0.02)  # the answers' own handling on the event loop
-
-
-async def _time_async(runs: int, fn: Callable[[], Awaitable[Any]]) -> list[float]:
-    """Time `fn`; between runs (untimed) let the previous page's own background loads finish, as a person would."""
-    await fn()  # warm-up
-    samples = []
-    for _ in range(runs):
-        await settle()
-        started = time.perf_counter()
-        await fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def _time_sync(runs: int, fn: Callable[[], Any]) -> list[float]:
-    fn()
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def page_timer(list_page: Callable[[Any], Any], number: int, size: int) -> Callable[[], Any]:
-    """A timed call of one page of a service's list: `list_page(page_request)` runs in its own unit of work.
-    `number` < 0 is the last page, found as the table's "last" button finds it (from page 1's total)."""
-    from console.paging import PageRequest
-
-    if number < 0:
-        number = list_page(PageRequest(1, size)).last_page
-
-    def run() -> Any:
-        result = list_page(PageRequest(number, size))
-        assert result.rows or result.total <= result.request.offset  # a page past the end would measure nothing
-        return result
-
-    return run
 
 
 def _member_measurements(runs: int) -> list[dict[str, Any]]:
@@ -163,7 +101,7 @@ def _member_measurements(runs: int) -> list[dict[str, Any]]:
         "members.filter_status_country": (MemberFilter(status="suspended", country="DE"), PageRequest(1, size)),
         "members.filter_status_page_last": (MemberFilter(status="banned"), PageRequest(banned_last, size)),
     }
-    return [_summary(name, _time_sync(runs, fetch(flt, page))) for name, (flt, page) in cases.items()]
+    return [summary(name, time_sync(runs, fetch(flt, page))) for name, (flt, page) in cases.items()]
 
 
 def _catalog_measurements(runs: int) -> list[dict[str, Any]]:
@@ -206,7 +144,7 @@ def _catalog_measurements(runs: int) -> list[dict[str, Any]]:
         ),
         "catalog.filter_state_collection": (catalog.VideoFilter(state="draft", collection_id=1), PageRequest(1, 25)),
     }
-    results = [_summary(name, _time_sync(runs, fetch(flt, page))) for name, (flt, page) in cases.items()]
+    results = [summary(name, time_sync(runs, fetch(flt, page))) for name, (flt, page) in cases.items()]
 
     def drafts(n: int) -> list[int]:
         with session_scope() as session:
@@ -234,9 +172,7 @@ def _catalog_measurements(runs: int) -> list[dict[str, Any]]:
         with session_scope() as session:
             for video in session.execute(select(Video).where(Video.id.in_(ids))).scalars():
                 video.state = "draft"  # unpublished -> draft again so the next run finds them (bench data only)
-    results.append(_summary("catalog.bulk_publish_1000", samples) | {"goal_ms": 3_000})  # issue 3: 1,000 in 3 s
-    from console.catalog.import_bench import import_measurements
-
+    results.append(summary("catalog.bulk_publish_1000", samples, 3_000))  # issue 3: 1,000 in 3 s
     results += import_measurements(actor)
     return results
 
@@ -325,7 +261,7 @@ def _compliance_measurements(runs: int) -> list[dict[str, Any]]:
             assert reasons == [], reasons
             if n:
                 samples.append(elapsed)
-        results.append(_summary(name, samples) | {"goal_ms": 10})
+        results.append(summary(name, samples, 10))
 
     with session_scope() as session:
         actor = staff_actor(session.execute(select(Staff).where(Staff.email == BENCH_EMAIL)).scalar_one())
@@ -362,7 +298,7 @@ def _compliance_measurements(runs: int) -> list[dict[str, Any]]:
     }
     if alias:
         cases["compliance.search_other_name"] = index(PageRequest(1, size), alias)
-    results += [_summary(name, _time_sync(runs, fn)) for name, fn in cases.items()]
+    results += [summary(name, time_sync(runs, fn)) for name, fn in cases.items()]
     return results
 
 
@@ -388,12 +324,6 @@ def _compliance_pages() -> dict[str, str]:
     }
 
 
-def _moderation_pages() -> dict[str, str]:
-    from console.moderation.bench import moderation_pages
-
-    return moderation_pages()
-
-
 def page_paths(member_id: int) -> dict[str, str]:
     """The pages the bench opens, by measurement name (tools/page_open_profile.py profiles the same list)."""
     return {
@@ -407,7 +337,7 @@ def page_paths(member_id: int) -> dict[str, str]:
         "catalog.collections_open": "/collections",
         "catalog.performers_open": "/performers",
         **_compliance_pages(),
-        **_moderation_pages(),
+        **moderation_pages(),
     }
 
 
@@ -430,7 +360,7 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
             async def open_page(path: str = path) -> None:
                 await user.open(path)
 
-            results.append(_summary(name, await _time_async(runs, open_page)))
+            results.append(summary(name, await time_async(runs, open_page)))
     return results
 
 
@@ -444,24 +374,14 @@ def _area_measurements(area: str, runs: int) -> list[dict[str, Any]]:
     if area == "catalog":
         return _catalog_measurements(runs)
     if area == "compliance":
-        from console.compliance.sweep_bench import sweep_measurements
-
         return _compliance_measurements(runs) + sweep_measurements()
     if area == "moderation":
-        from console.moderation.bench import moderation_measurements
-
         return moderation_measurements(runs)
     if area == "billing":
-        from console.billing.bench import billing_measurements
-
         return billing_measurements(runs)
     if area == "ads":
-        from console.ads.bench import ads_measurements
-
         return ads_measurements(runs)
     if area == "insights":
-        from console.insights.bench import insights_measurements
-
         return insights_measurements(runs)
     return []
 

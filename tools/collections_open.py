@@ -43,7 +43,8 @@ def seed(count: int) -> None:
 async def measure(runs: int, email: str, password: str) -> tuple[list[float], int]:
     from nicegui.testing.user_simulation import user_simulation
 
-    from console.bench import MAIN_FILE, _time_async
+    from console.bench import MAIN_FILE
+    from console.bench_common import time_async
 
     os.environ.setdefault("PYTEST_CURRENT_TEST", "collections-open")
     async with user_simulation(main_file=MAIN_FILE) as user:
@@ -61,7 +62,7 @@ async def measure(runs: int, email: str, password: str) -> tuple[list[float], in
                 await asyncio.sleep(0.005)
             raise AssertionError("no collection rows")
 
-        samples = await _time_async(runs, open_page)
+        samples = await time_async(runs, open_page)
         return samples, len(user.client.elements)
 
 
@@ -76,14 +77,15 @@ def main() -> None:
         os.environ["CONSOLE_DATABASE_URL"] = f"sqlite:///{tmp}/console.db"
     os.environ.setdefault("NICEGUI_STORAGE_PATH", f"{tmp}/storage")
     from console import migrate
-    from console.bench import _bench_account, _summary
+    from console.bench import _bench_account
+    from console.bench_common import summary as bench_summary
 
     migrate.upgrade(None)
     if not args.keep_url:
         seed(args.collections)
     email, password = _bench_account()
     samples, elements = asyncio.run(measure(args.runs, email, password))
-    summary = _summary("collections_open", samples)
+    summary = bench_summary("collections_open", samples)
     print(
         f"{summary['name']}: n={summary['n']} p50={summary['p50_ms']} ms p95={summary['p95_ms']} ms; "
         f"elements on the page: {elements}"

@@ -26,6 +26,7 @@ os.environ.setdefault("NICEGUI_STORAGE_PATH", tempfile.mkdtemp(prefix="console-p
 os.environ.setdefault("PYTEST_CURRENT_TEST", "console-profile")  # NiceGUI's user simulation checks it
 
 from console import bench
+from console.bench_common import percentile, settle
 
 
 async def profile(runs: int, names: list[str], out: str | None) -> None:
@@ -54,7 +55,7 @@ async def profile(runs: int, names: list[str], out: str | None) -> None:
             await user.open(path)  # warm-up
             walls, cpus = [], []
             for _ in range(runs):
-                await bench.settle()
+                await settle()
                 wall, cpu = time.perf_counter(), time.thread_time()
                 if profiler:
                     profiler.enable()
@@ -66,8 +67,8 @@ async def profile(runs: int, names: list[str], out: str | None) -> None:
             assert user.client is not None
             print(
                 f"{name:<30}{len(user.client.elements):>9}{statistics.median(walls):>10.1f}"
-                f"{bench._percentile(walls, 0.95):>10.1f}{statistics.median(cpus):>9.1f}"
-                f"{bench._percentile(cpus, 0.95):>9.1f}",
+                f"{percentile(walls, 0.95):>10.1f}{statistics.median(cpus):>9.1f}"
+                f"{percentile(cpus, 0.95):>9.1f}",
                 flush=True,
             )
     if profiler and out:

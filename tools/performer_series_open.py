@@ -68,7 +68,9 @@ def seed() -> tuple[int, int]:
 async def measure(runs: int, email: str, password: str, pages: dict[str, tuple[str, str]]) -> list[str]:
     from nicegui.testing.user_simulation import user_simulation
 
-    from console.bench import MAIN_FILE, _summary, _time_async
+    from console.bench import MAIN_FILE
+    from console.bench_common import summary as bench_summary
+    from console.bench_common import time_async
 
     os.environ.setdefault("PYTEST_CURRENT_TEST", "performer-series-open")
     lines = []
@@ -89,7 +91,7 @@ async def measure(runs: int, email: str, password: str, pages: dict[str, tuple[s
                     await asyncio.sleep(0.005)
                 raise AssertionError(f"{marker} never shown on {path}")
 
-            summary = _summary(name, await _time_async(runs, open_page))
+            summary = bench_summary(name, await time_async(runs, open_page))
             lines.append(
                 f"{name}: n={summary['n']} p50={summary['p50_ms']} ms p95={summary['p95_ms']} ms; "
                 f"elements: {len(user.client.elements)}"

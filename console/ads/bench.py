@@ -11,17 +11,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from console.bench_common import BENCH_EMAIL, page_timer, summary, time_sync
+
 PAGE_GOAL_MS = 150
 STATS_GOAL_MS = 100
 ROLLUP_GOAL_MS = 30_000
 ROLLUP_RUNS = 5  # a rollup takes seconds: a few runs, not --runs
 SIZE = 25
-
-
-def _summary(name: str, samples: list[float], goal: float) -> dict[str, Any]:
-    from console.bench import _summary as summary
-
-    return summary(name, samples) | {"goal_ms": goal}
 
 
 def _probes() -> dict[str, Any] | None:
@@ -67,7 +63,6 @@ def _probes() -> dict[str, Any] | None:
 
 def _queue(runs: int, actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]:
     from console.ads.service.queue import QueueFilter, list_queue, review_card
-    from console.bench import _time_sync, page_timer
     from console.db import session_scope
     from console.paging import PageRequest
 
@@ -91,12 +86,11 @@ def _queue(runs: int, actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]
         "ads.queue_advertiser": page(QueueFilter(advertiser_id=probe["advertiser_id"]), 1),
         "ads.review_card": card,
     }
-    return [_summary(name, _time_sync(runs, fn), PAGE_GOAL_MS) for name, fn in cases.items()]
+    return [summary(name, time_sync(runs, fn), PAGE_GOAL_MS) for name, fn in cases.items()]
 
 
 def _stats(runs: int, actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]:
     from console.ads.service.stats import ad_stats, anomalies, campaign_pacing, campaign_stats
-    from console.bench import _time_sync
     from console.db import session_scope
 
     end = probe["today"]
@@ -118,9 +112,9 @@ def _stats(runs: int, actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]
             return campaign_pacing(session, actor=actor, campaign_id=probe["campaign_id"])
 
     return [
-        _summary("ads.stats_90_days", _time_sync(runs, one_ad), STATS_GOAL_MS),
-        _summary("ads.campaign_stats_90_days", _time_sync(runs, campaign), STATS_GOAL_MS),
-        _summary("ads.campaign_pacing", _time_sync(runs, pacing), STATS_GOAL_MS),
+        summary("ads.stats_90_days", time_sync(runs, one_ad), STATS_GOAL_MS),
+        summary("ads.campaign_stats_90_days", time_sync(runs, campaign), STATS_GOAL_MS),
+        summary("ads.campaign_pacing", time_sync(runs, pacing), STATS_GOAL_MS),
     ]
 
 
@@ -140,13 +134,12 @@ def _rollup(actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]:
             session.rollback()
     assert result is not None
     rows = {"impressions": result.impressions, "clicks": result.clicks, "ads": result.ads}
-    return [_summary("ads.rollup_one_day", samples[1:], ROLLUP_GOAL_MS) | {"rows": rows}]
+    return [summary("ads.rollup_one_day", samples[1:], ROLLUP_GOAL_MS) | {"rows": rows}]
 
 
 def ads_measurements(runs: int) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
-    from console.bench import BENCH_EMAIL
     from console.db import session_scope
     from console.staff.auth import staff_actor
     from console.staff.models import Staff

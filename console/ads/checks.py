@@ -19,7 +19,8 @@ A hard check that fails blocks approval; a soft check warns. A check that cannot
 | pacing | soft | even pacing: each remaining day's share buys at least 1,000 impressions |
 | landing_page | soft | the landing page answers: pluggable, off here (skipped) |
 
-The first six live in checks_media.py, the URL ones in checks_urls.py, the campaign ones in checks_campaign.py.
+The first six live in checks_media.py, the URL ones in checks_urls.py, the campaign ones in checks_campaign.py;
+`CheckContext`, `CheckResult` and `AdCheck`, which they share, in checks_base.py (importable from here too).
 
 Pluggable checks: anything that satisfies `AdCheck` (a callable from a `CheckContext` to a `CheckResult`, or None
 when it does not apply) can be registered under a code with `register_check`; the landing-page check is such a
@@ -28,61 +29,20 @@ check, registered off. A deployment with network access registers a real one in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Literal, Protocol
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from console.ads import checks_campaign, checks_media, checks_urls, creatives
+from console.ads.checks_base import AdCheck, CheckContext, CheckResult
+from console.ads.checks_urls import candidate_domains
 from console.ads.models import Ad, AdCampaign, AdDomainBlock
 from console.db import utcnow
 
-Level = Literal["hard", "soft"]
 Verdict = Literal["pass", "warn", "fail"]
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """One check's outcome; `message` is staff-facing and says what was found and what is expected."""
-
-    code: str
-    level: Level
-    ok: bool
-    message: str
-    skipped: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
-        level: Level = "soft" if data.get("level") == "soft" else "hard"
-        return cls(
-            code=str(data.get("code", "")),
-            level=level,
-            ok=bool(data.get("ok")),
-            message=str(data.get("message", "")),
-            skipped=bool(data.get("skipped", False)),
-        )
-
-
-@dataclass(frozen=True)
-class CheckContext:
-    """What the checks look at: the ad and its campaign, the stored files' bytes (None when the creative is a URL
-    or the file is missing), the blocked domains among the ad's URLs' domains (domain -> reason), and today."""
-
-    ad: Ad
-    campaign: AdCampaign
-    creative: bytes | None
-    poster: bytes | None
-    blocked: Mapping[str, str]
-    today: date
-
-
-class AdCheck(Protocol):
-    def __call__(self, ctx: CheckContext) -> CheckResult | None: ...
 
 
 def worst(results: list[CheckResult]) -> Verdict:
@@ -124,8 +84,6 @@ def register_check(code: str, check: AdCheck | None) -> None:
 
 
 def builtin_checks() -> list[Callable[[CheckContext], CheckResult | None]]:
-    from console.ads import checks_campaign, checks_media, checks_urls
-
     return [*checks_media.CHECKS, *checks_urls.CHECKS, *checks_campaign.CHECKS]
 
 
@@ -141,8 +99,6 @@ def evaluate(ctx: CheckContext) -> list[CheckResult]:
 
 def blocked_domains(session: Session, ad: Ad) -> dict[str, str]:
     """The blocklist entries that match the ad's click URL's domain or one of its parents."""
-    from console.ads.checks_urls import candidate_domains
-
     candidates = candidate_domains(ad.click_url)
     if not candidates:
         return {}
@@ -153,8 +109,6 @@ def blocked_domains(session: Session, ad: Ad) -> dict[str, str]:
 
 
 def context_for(session: Session, ad: Ad, *, today: date | None = None) -> CheckContext:
-    from console.ads import creatives
-
     campaign = session.get(AdCampaign, ad.campaign_id)
     if campaign is None:  # the foreign key makes this impossible; a clear error all the same
         raise LookupError(f"ad #{ad.id} has no campaign #{ad.campaign_id}")

@@ -12,7 +12,7 @@ Rules (decided here, documented in the README):
 
 from __future__ import annotations
 
-from console.ads.checks import CheckContext, CheckResult
+from console.ads.checks_base import CheckContext, CheckResult
 from console.billing.money import format_money
 
 MIN_IMPRESSIONS = 1000

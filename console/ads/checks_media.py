@@ -11,7 +11,7 @@ Limits (decided here, documented in the README):
 
 from __future__ import annotations
 
-from console.ads.checks import CheckContext, CheckResult
+from console.ads.checks_base import CheckContext, CheckResult
 from console.ads.creatives import KINDS_TEXT, Sniffed, sniff
 from console.ads.models import BANNER_FORMATS, VIDEO_FORMATS
 

@@ -13,7 +13,7 @@ import ipaddress
 import re
 from urllib.parse import SplitResult, urlsplit
 
-from console.ads.checks import CheckContext, CheckResult
+from console.ads.checks_base import CheckContext, CheckResult
 from console.validation import text_problem, trimmed
 
 MAX_URL = 2000

@@ -11,15 +11,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from console.bench_common import BENCH_EMAIL, page_timer, summary, time_sync
+
 PAGE_GOAL_MS = 150
 DECISION_GOAL_MS = 50
 SIZE = 25
-
-
-def _summary(name: str, samples: list[float], goal: float) -> dict[str, Any]:
-    from console.bench import _summary as summary
-
-    return summary(name, samples) | {"goal_ms": goal}
 
 
 def _actors() -> tuple[Any, Any]:
@@ -27,7 +23,6 @@ def _actors() -> tuple[Any, Any]:
     from sqlalchemy import select
 
     from console.actor import SYSTEM
-    from console.bench import BENCH_EMAIL
     from console.db import session_scope
     from console.staff import service
     from console.staff.auth import staff_actor
@@ -75,7 +70,6 @@ def _probes() -> dict[str, Any]:
 
 
 def _pages(runs: int, actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]:
-    from console.bench import _time_sync, page_timer
     from console.billing.service.queries import PaymentFilter, list_payments, list_refunds, member_billing
     from console.db import session_scope
     from console.paging import PageRequest
@@ -108,7 +102,7 @@ def _pages(runs: int, actor: Any, probe: dict[str, Any]) -> list[dict[str, Any]]
         "billing.refunds_awaiting_me": awaiting,
         "billing.member_360": member_360,
     }
-    return [_summary(name, _time_sync(runs, fn), PAGE_GOAL_MS) for name, fn in cases.items()]
+    return [summary(name, time_sync(runs, fn), PAGE_GOAL_MS) for name, fn in cases.items()]
 
 
 def _decision(runs: int, requester: Any, approver: Any, payment_id: int) -> list[dict[str, Any]]:
@@ -144,9 +138,9 @@ def _decision(runs: int, requester: Any, approver: Any, payment_id: int) -> list
         approve.append((done - middle) * 1000)
         both.append((done - started) * 1000)
     return [
-        _summary("billing.refund_request", request[1:], DECISION_GOAL_MS),
-        _summary("billing.refund_approve", approve[1:], DECISION_GOAL_MS),
-        _summary("billing.refund_decision", both[1:], DECISION_GOAL_MS),
+        summary("billing.refund_request", request[1:], DECISION_GOAL_MS),
+        summary("billing.refund_approve", approve[1:], DECISION_GOAL_MS),
+        summary("billing.refund_decision", both[1:], DECISION_GOAL_MS),
     ]
 
 

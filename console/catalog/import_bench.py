@@ -6,12 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-
-def summary(name: str, samples: list[float]) -> dict[str, Any]:
-    from console.bench import _summary
-
-    return _summary(name, samples)
-
+from console.bench_common import summary
 
 IMPORT_ROWS = 10_000
 IMPORT_RUNS = 3  # a 10,000-row import takes seconds: a few runs, not --runs
@@ -116,7 +111,7 @@ def import_measurements(actor: Any) -> list[dict[str, Any]]:
     # Rows the gate or the rules refused (0 on the seeded catalog; a new gate check may refuse some).
     outcome = {"created": report.created, "updated": report.updated, "failed": report.failed}
     return [
-        summary(f"catalog.import_{IMPORT_ROWS}_parse", parse) | {"goal_ms": 1_000},
-        summary(f"catalog.import_{IMPORT_ROWS}_dry_run", dry) | {"goal_ms": 20_000},
-        summary(f"catalog.import_{IMPORT_ROWS}_commit", commit) | {"goal_ms": 20_000, "rows": outcome},
+        summary(f"catalog.import_{IMPORT_ROWS}_parse", parse, 1_000),
+        summary(f"catalog.import_{IMPORT_ROWS}_dry_run", dry, 20_000),
+        summary(f"catalog.import_{IMPORT_ROWS}_commit", commit, 20_000) | {"rows": outcome},
     ]

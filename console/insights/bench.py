@@ -10,15 +10,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from console.bench_common import BENCH_EMAIL, summary, time_sync
+
 TAB_GOAL_MS = 1_000
 ROLLUP_GOAL_MS = 30_000
 ROLLUP_RUNS = 3
-
-
-def _summary(name: str, samples: list[float], goal: float) -> dict[str, Any]:
-    from console.bench import _summary as summary
-
-    return summary(name, samples) | {"goal_ms": goal}
 
 
 def _tabs() -> dict[str, list[Callable[..., Any]]]:
@@ -71,7 +67,6 @@ def _call(fn: Callable[..., Any], session: Any, actor: Any, period: Any, grain: 
 
 
 def _tab_measurements(runs: int, actor: Any) -> list[dict[str, Any]]:
-    from console.bench import _time_sync
     from console.db import utcnow
     from console.insights.periods import Period, grain_for
     from console.insights.readdb import read_session
@@ -88,7 +83,7 @@ def _tab_measurements(runs: int, actor: Any) -> list[dict[str, Any]]:
                     for fn in fns:
                         _call(fn, session, actor, period, grain)
 
-            out.append(_summary(f"insights.{tab}_{label}", _time_sync(runs, run), TAB_GOAL_MS))
+            out.append(summary(f"insights.{tab}_{label}", time_sync(runs, run), TAB_GOAL_MS))
     return out
 
 
@@ -107,13 +102,12 @@ def _rollup(actor: Any) -> list[dict[str, Any]]:
             samples.append((time.perf_counter() - started) * 1000)
             session.rollback()
         rows = {r.area: r.rows for r in results} | {f"{r.area}_error": 1 for r in results if r.error}
-    return [_summary("insights.rollup_one_day", samples[1:], ROLLUP_GOAL_MS) | {"rows": rows}]
+    return [summary("insights.rollup_one_day", samples[1:], ROLLUP_GOAL_MS) | {"rows": rows}]
 
 
 def insights_measurements(runs: int) -> list[dict[str, Any]]:
     from sqlalchemy import select
 
-    from console.bench import BENCH_EMAIL
     from console.db import session_scope
     from console.staff.auth import staff_actor
     from console.staff.models import Staff

@@ -8,14 +8,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from console.bench_common import page_timer, summary, time_sync
+
 CLAIMERS = 10
 CLAIMS_EACH = 20
-
-
-def _summary(name: str, samples: list[float], goal: float) -> dict[str, Any]:
-    from console.bench import _summary as summary
-
-    return summary(name, samples) | {"goal_ms": goal}
 
 
 def _moderators(count: int) -> list[Any]:
@@ -46,7 +42,6 @@ def _moderators(count: int) -> list[Any]:
 
 
 def _queue(runs: int, actor: Any) -> list[dict[str, Any]]:
-    from console.bench import _time_sync, page_timer
     from console.db import session_scope
     from console.moderation.service.queue import CaseFilter, list_cases
     from console.paging import PageRequest
@@ -67,7 +62,7 @@ def _queue(runs: int, actor: Any) -> list[dict[str, Any]]:
         "moderation.queue_filtered": page(filtered, 1),
         "moderation.queue_oldest": page(CaseFilter(sort="oldest"), 1),
     }
-    return [_summary(name, _time_sync(runs, fn), 150) for name, fn in cases.items()]
+    return [summary(name, time_sync(runs, fn), 150) for name, fn in cases.items()]
 
 
 def _claims(staff_id: int, barrier: Any, count: int) -> list[float]:
@@ -119,7 +114,7 @@ def _next_case(actors: list[Any]) -> dict[str, Any]:
     samples = [value for _ in workers for value in out.get(timeout=600)]
     for w in workers:
         w.join()
-    return _summary(f"moderation.next_case_{len(actors)}_concurrent", samples, 20)
+    return summary(f"moderation.next_case_{len(actors)}_concurrent", samples, 20)
 
 
 def _decision(runs: int, actor: Any) -> dict[str, Any]:
@@ -144,7 +139,7 @@ def _decision(runs: int, actor: Any) -> dict[str, Any]:
             session.flush()
             samples.append((time.perf_counter() - started) * 1000)
             session.rollback()
-    return _summary("moderation.decision", samples[1:], 50)
+    return summary("moderation.decision", samples[1:], 50)
 
 
 def moderation_measurements(runs: int) -> list[dict[str, Any]]:

@@ -26,6 +26,8 @@ SeriesFn = Callable[..., list[Series]]
 KpiFn = Callable[..., "Kpi | list[Kpi]"]
 DrillFn = Callable[..., Page[dict[str, Any]]]
 
+EXEC = (Permission.INSIGHTS_READ,)  # the tabs only the executives' permission opens (tabs.py lists who sees which)
+
 
 @dataclass(frozen=True)
 class KpiSpec:

@@ -6,18 +6,11 @@ opens Moderation and ADS_READ also opens Ads. The services check their own permi
 
 from __future__ import annotations
 
+from console.insights.pages import tabs_money, tabs_ops
 from console.insights.pages.specs import TabSpec
-from console.staff.permissions import Permission
-
-EXEC = (Permission.INSIGHTS_READ,)
-STRIPE_NOTE = (
-    "Members who subscribe and cancel inside one period count as new and as churned in it (Stripe's definition)."
-)
 
 
 def all_tabs() -> list[TabSpec]:
-    from console.insights.pages import tabs_money, tabs_ops
-
     return [
         tabs_money.revenue_tab(),
         tabs_money.subscriptions_tab(),

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from console.insights.pages import adapters
-from console.insights.pages.specs import ChartSpec, KpiSpec, TabSpec
-from console.insights.pages.tabs import EXEC, STRIPE_NOTE
+from console.insights.pages.specs import EXEC, ChartSpec, KpiSpec, TabSpec
+
+STRIPE_NOTE = (
+    "Members who subscribe and cancel inside one period count as new and as churned in it (Stripe's definition)."
+)
 
 
 def revenue_tab() -> TabSpec:

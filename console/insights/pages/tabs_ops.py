@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from console.insights.pages import adapters
-from console.insights.pages.specs import ChartSpec, KpiSpec, TabSpec
-from console.insights.pages.tabs import EXEC
+from console.insights.pages.specs import EXEC, ChartSpec, KpiSpec, TabSpec
 from console.staff.permissions import Permission
 
 

@@ -1,0 +1,92 @@
+"""What every area's bench shares: the bench account's e-mail, the timers and the p50/p95 summary.
+
+`console/bench.py` runs the areas (it imports their benches); the area benches (`ads/bench.py`,
+`billing/bench.py`, `insights/bench.py`, `moderation/bench.py`, `catalog/import_bench.py`) import only this
+module, never `console/bench.py`, so the imports run one way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+BENCH_EMAIL = "bench-admin@console.example"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    k = max(0, min(len(ordered) - 1, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summary(name: str, samples: list[float], goal_ms: float | None = None) -> dict[str, Any]:
+    """One bench line: the samples' count, p50 and p95 in ms, and the goal when it is not the default 150 ms."""
+    result: dict[str, Any] = {
+        "name": name,
+        "n": len(samples),
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(percentile(samples, 0.95), 2),
+    }
+    if goal_ms is not None:
+        result["goal_ms"] = goal_ms
+    return result
+
+
+async def settle(minimum: float = 0.1, most: float = 3.0) -> None:
+    """Wait (untimed) until the previous page's own background loads are done, as a person would before opening the
+    next page: at the scale data a list's count can take longer than a fixed pause, and its answer would then land
+    in the next page's timing. Done = NiceGUI's `run.io_bound` pool has nothing queued or running."""
+    from nicegui import run  # NiceGUI is heavy: loaded when a bench times pages, not by `run.py bench --help`
+
+    await asyncio.sleep(minimum)
+    deadline = time.perf_counter() + most
+    while time.perf_counter() < deadline:
+        pool: Any = run.thread_pool
+        if pool._work_queue.empty() and pool._idle_semaphore._value >= len(pool._threads):
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.02)  # the answers' own handling on the event loop
+
+
+async def time_async(runs: int, fn: Callable[[], Awaitable[Any]]) -> list[float]:
+    """Time `fn`; between runs (untimed) let the previous page's own background loads finish, as a person would."""
+    await fn()  # warm-up
+    samples = []
+    for _ in range(runs):
+        await settle()
+        started = time.perf_counter()
+        await fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def time_sync(runs: int, fn: Callable[[], Any]) -> list[float]:
+    """Time `fn` `runs` times after one untimed warm-up call; milliseconds."""
+    fn()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def page_timer(list_page: Callable[[Any], Any], number: int, size: int) -> Callable[[], Any]:
+    """A timed call of one page of a service's list: `list_page(page_request)` runs in its own unit of work.
+    `number` < 0 is the last page, found as the table's "last" button finds it (from page 1's total)."""
+    from console.paging import PageRequest
+
+    if number < 0:
+        number = list_page(PageRequest(1, size)).last_page
+
+    def run() -> Any:
+        result = list_page(PageRequest(number, size))
+        assert result.rows or result.total <= result.request.offset  # a page past the end would measure nothing
+        return result
+
+    return run
