@@ -360,7 +360,7 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
             async def open_page(path: str = path) -> None:
                 await user.open(path)
 
-            results.append(summary(name, await time_async(runs, open_page)))
+            results.append(summary(name, await time_async(runs, open_page, user=user)))
     return results
 
 

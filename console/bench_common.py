@@ -53,12 +53,27 @@ async def settle(minimum: float = 0.1, most: float = 3.0) -> None:
     await asyncio.sleep(0.02)  # the answers' own handling on the event loop
 
 
-async def time_async(runs: int, fn: Callable[[], Awaitable[Any]]) -> list[float]:
-    """Time `fn`; between runs (untimed) let the previous page's own background loads finish, as a person would."""
+def leave_pages(keep: Any) -> None:
+    """Delete every NiceGUI client but `keep` (untimed): a browser that opens the next page closes the last one's
+    socket and NiceGUI deletes that client. The simulated user never disconnects, so without this the bench keeps
+    every page it opened alive, and Python's full garbage collections (each ~90 ms over hundreds of kept pages)
+    land inside later opens."""
+    from nicegui import Client
+
+    for client in list(Client.instances.values()):
+        if client is not keep:
+            client.delete()
+
+
+async def time_async(runs: int, fn: Callable[[], Awaitable[Any]], *, user: Any = None) -> list[float]:
+    """Time `fn`; between runs (untimed) let the previous page's own background loads finish, as a person would,
+    and (with the simulated `user`) let the pages left behind go."""
     await fn()  # warm-up
     samples = []
     for _ in range(runs):
         await settle()
+        if user is not None:
+            leave_pages(user.client)
         started = time.perf_counter()
         await fn()
         samples.append((time.perf_counter() - started) * 1000)

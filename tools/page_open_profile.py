@@ -26,7 +26,7 @@ os.environ.setdefault("NICEGUI_STORAGE_PATH", tempfile.mkdtemp(prefix="console-p
 os.environ.setdefault("PYTEST_CURRENT_TEST", "console-profile")  # NiceGUI's user simulation checks it
 
 from console import bench
-from console.bench_common import percentile, settle
+from console.bench_common import leave_pages, percentile, settle
 
 
 async def profile(runs: int, names: list[str], out: str | None) -> None:
@@ -56,6 +56,7 @@ async def profile(runs: int, names: list[str], out: str | None) -> None:
             walls, cpus = [], []
             for _ in range(runs):
                 await settle()
+                leave_pages(user.client)
                 wall, cpu = time.perf_counter(), time.thread_time()
                 if profiler:
                     profiler.enable()
