@@ -48,6 +48,25 @@ def later(
     return box
 
 
+def drawn_later(
+    draw: Callable[[], None], *, marker: str, classes: str = "w-full", placeholder_height: str = "h-16"
+) -> ui.element:
+    """A box drawn by `draw()` once the page is shown, for parts whose data the page has already read but whose
+    elements need not hold the first answer (a column beside an editor's form, cards below it)."""
+    box = ui.element("div").classes(classes)
+    _placeholder(box, marker, placeholder_height)
+
+    def fill() -> None:
+        if box.is_deleted:
+            return
+        box.clear()
+        with box:
+            draw()
+
+    ui.timer(0, fill, once=True)
+    return box
+
+
 async def refill(
     box: ui.element,
     load: Callable[[], T],

@@ -20,7 +20,7 @@ from console.compliance import records
 from console.compliance.models import LegalRecord
 from console.ui.form_state import NOTHING_TO_SAVE
 from tests.catalog.factories import make_performer
-from tests.ui.helpers import all_marked, element, shown, sign_in_and_wait, wait_until
+from tests.ui.helpers import all_marked, element, shown, sign_in_and_wait, wait_loaded, wait_until
 
 CLERK_EMAIL = "dora.drafts@test.example"
 OTHER_EMAIL = "otto.other@test.example"
@@ -62,6 +62,7 @@ def _amendments(record_id: int) -> int:
 async def _open(user: User, performer_id: int) -> None:
     await user.open(f"/compliance/records/{performer_id}")
     await wait_until(lambda: bool(all_marked(user, "record-notes")), what="the record page")
+    await wait_loaded(user)  # the documents and the side column are drawn once the page shows
 
 
 def _drafts(user: User) -> dict:

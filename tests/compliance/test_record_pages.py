@@ -26,7 +26,7 @@ from console.compliance.fixtures import sample_scan, verified_record
 from console.compliance.models import ComplianceHold, IdDocument, IdScan, LegalRecord, PerformerName
 from tests.catalog.factories import audit_mark, events_since, make_performer, make_published_video
 from tests.moderation.page_helpers import press, texts, wait_shown
-from tests.ui.helpers import all_marked, current_path, element, shown, sign_in_and_wait, wait_until
+from tests.ui.helpers import all_marked, current_path, element, shown, sign_in_and_wait, wait_loaded, wait_until
 
 CLERK_EMAIL = "clara.clerk@test.example"
 VERIFIER_EMAIL = "victor.verifier@test.example"
@@ -102,6 +102,7 @@ def _scans(record_id: int) -> list[IdScan]:
 async def _open(user: User, performer_id: int, marker: str = "record-legal-name") -> None:
     await user.open(f"/compliance/records/{performer_id}")
     await wait_until(lambda: bool(all_marked(user, marker)), what=f"the record page ({marker})")
+    await wait_loaded(user)  # the documents and the side column are drawn once the page shows
 
 
 async def _confirm(user: User) -> None:

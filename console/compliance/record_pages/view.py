@@ -23,6 +23,7 @@ from console.compliance.record_pages.verification import VerificationCard
 from console.compliance.record_pages.viewer import ScanViewer
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
+from console.ui.later import drawn_later
 from console.ui.work import read
 
 
@@ -57,13 +58,11 @@ class RecordView:
         with ui.tab_panels(tabs, value=record_tab).classes("w-full"):
             with ui.tab_panel(record_tab).classes("p-0"), ui.row().classes("w-full gap-3 items-start"):
                 with ui.column().classes("gap-3 grow basis-[560px] max-w-[900px]"):
-                    self.identity.build()
+                    self.identity.build()  # the form is in the first answer: typing before the socket is kept
                     self.names.build()
-                    self.documents.build()
-                with ui.column().classes("gap-3 w-[500px] max-w-full"):
-                    self.verification.build()
-                    self.viewer.build()
-                    self.holds_card()
+                    drawn_later(self.documents.build, marker="record-documents", placeholder_height="h-48")
+                with ui.column().classes("gap-3 w-[500px] max-w-full"):  # drawn once the page shows
+                    drawn_later(self.side_column, marker="record-side", placeholder_height="h-64")
             self.history_panel = ui.tab_panel(history_tab).classes("p-0")  # built when first chosen
         self.identity.start_drafts()
 
@@ -95,6 +94,12 @@ class RecordView:
             bits.append(f"verified {fmt_dt(rec['verified_at'])} by {rec['verified_by_label']}")
         bits.append(f"kept until {fmt_date(rec['retention_until'])} (28 CFR 75.4)")
         ui.label(" · ".join(bits)).classes("text-xs opacity-70").mark("record-facts")
+
+    def side_column(self) -> None:
+        with ui.column().classes("gap-3 w-full"):
+            self.verification.build()
+            self.viewer.build()
+            self.holds_card()
 
     def holds_card(self) -> None:
         with ui.card().classes("w-full gap-1"):
