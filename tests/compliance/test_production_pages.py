@@ -20,7 +20,7 @@ from console.db import session_scope
 from tests.catalog.factories import audit_mark, events_since, make_performer, make_video
 from tests.compliance.test_export import set_custodian
 from tests.compliance.test_index import legal_record
-from tests.ui.helpers import all_marked, element, shown, sign_in_and_wait, wait_until
+from tests.ui.helpers import all_marked, element, shown, sign_in_and_wait, wait_loaded, wait_until
 
 OFFICER_EMAIL = "olga.officer@test.example"
 
@@ -57,6 +57,7 @@ def stored_production(video_id: int) -> Production | None:
 async def open_production(user: User, video_id: int) -> None:
     await user.open(f"/compliance/productions/{video_id}")
     await wait_until(lambda: bool(all_marked(user, "production-title")), what="the production page")
+    await wait_loaded(user)  # the cast and the side column are drawn once the page shows
 
 
 async def test_saving_the_date_of_production_updates_ages_verdict_and_statement(officer_user: User) -> None:

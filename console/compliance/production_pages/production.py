@@ -29,6 +29,7 @@ from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length, report
+from console.ui.later import drawn_later
 from console.ui.work import call
 
 NOT_COMPLIANT = "Not compliant — the gate refuses to publish it:"
@@ -50,17 +51,21 @@ class ProductionView:
         self.header()
         with ui.row().classes("w-full items-start gap-3"):
             with ui.column().classes("gap-3 grow basis-[560px] max-w-[980px]"):
-                self.production_card()
-                self.cast_card()
+                self.production_card()  # the form is in the first answer: typing before the socket is kept
+                drawn_later(self.cast_card, marker="production-cast", placeholder_height="h-48")
                 self.save_row()
                 self.start_drafts()
-            with ui.column().classes("gap-3 w-[520px] max-w-full"):
-                with ui.card().classes("w-full gap-1"):
-                    ui.label("2257 verdict").classes("font-semibold")
-                    self.verdict()
-                with ui.card().classes("w-full gap-1"):
-                    ui.label("Compliance statement").classes("font-semibold")
-                    self.statement()
+            with ui.column().classes("gap-3 w-[520px] max-w-full"):  # drawn once the page shows
+                drawn_later(self.side_column, marker="production-side", placeholder_height="h-64")
+
+    def side_column(self) -> None:
+        with ui.column().classes("gap-3 w-full"):
+            with ui.card().classes("w-full gap-1"):
+                ui.label("2257 verdict").classes("font-semibold")
+                self.verdict()
+            with ui.card().classes("w-full gap-1"):
+                ui.label("Compliance statement").classes("font-semibold")
+                self.statement()
 
     # --- parts -----------------------------------------------------------------------------------------------
 
