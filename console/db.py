@@ -79,6 +79,9 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+POOL_SIZE, MAX_OVERFLOW = 10, 10  # PostgreSQL connections kept, and more when busy
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -92,8 +95,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     if kwargs.get("poolclass") is not NullPool:
-        kwargs.setdefault("pool_size", 10)
-        kwargs.setdefault("max_overflow", 10)
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", MAX_OVERFLOW)
     return create_engine(url, **kwargs)
 
 

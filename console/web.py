@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import gc
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from nicegui import Client, app, ui
+from nicegui import Client, app, run, ui
 
 from console.config import ROOT, get_settings
+from console.db import MAX_OVERFLOW, POOL_SIZE
 
 ASSETS = ROOT / "assets"
 TYPING_SCRIPT = '<script defer src="/assets/typing.js"></script>'
+
+
+IO_WORKERS = POOL_SIZE + MAX_OVERFLOW  # the database connections are what the page threads wait on
+
+
+def size_io_pool() -> None:
+    """NiceGUI's `run.io_bound` pool has min(32, cores + 4) threads, 6 on two cores. Every page's session check,
+    list and detail read goes through it, so six slow reads (an insights range, an export) would hold every
+    other staff member's next page open; the database pool, not the core count, is the limit."""
+    if getattr(run.thread_pool, "_max_workers", 0) < IO_WORKERS:
+        run.thread_pool = ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="console-io")
 
 
 def create_app() -> None:
@@ -62,6 +75,7 @@ def create_app() -> None:
     ui.button.default_props("no-caps")
     ui.tabs.default_props("no-caps")
     app.on_startup(gc.freeze)
+    app.on_startup(size_io_pool)
     app.on_startup(scheduler.start)
     app.on_startup(sweep.start)
     app.on_startup(moderation_jobs.start)

@@ -107,3 +107,15 @@ async def test_select_helper_fills_the_options_once_after_styling(user: User, ma
     assert country.options is not COUNTRY_OPTIONS  # the shared constant is never handed to NiceGUI to change
     assert "w-56" in country.classes and country.props["dense"] is True and country.props["label"] == "Country"
     assert built.count(len(COUNTRY_OPTIONS)) == 1  # the full list is built once, not once per style change
+
+
+async def test_page_threads_are_as_many_as_database_connections(user: User, make_staff) -> None:
+    """Every session check, list and detail read runs in NiceGUI's io_bound pool: six threads on two cores would
+    let six slow reads hold every other staff member's pages."""
+    from nicegui import run
+
+    from console.db import MAX_OVERFLOW, POOL_SIZE
+
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)  # the app has started
+    assert run.thread_pool._max_workers == POOL_SIZE + MAX_OVERFLOW == 20
