@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from nicegui import ui
@@ -56,27 +57,50 @@ def body_later(load: Callable[[], T], build: Callable[[T], None], *, marker: str
     later(load, build, marker=marker, placeholder_height="h-64", refused=refusal_content)
 
 
+@contextmanager
+def _framed(title: str, permission: Permission | None) -> Iterator[SessionInfo | None]:
+    """The frame around a page; yields the session, or None after drawing the 403 for a missing permission."""
+    request: Request = ui.context.client.request
+    info: SessionInfo = request.state.session_info
+    bind_client_zone(info.time_zone)  # fmt_dt shows this tab's times in the staff member's zone
+    with frame(info, title=title, active_path=request.url.path):
+        if permission is not None and not can(info.actor, permission):
+            forbidden_content()
+            yield None
+        else:
+            yield info
+
+
 def staff_page(path: str, *, title: str, permission: Permission | None = None) -> Callable[..., Any]:
     def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(func)
         params = [p for name, p in signature.parameters.items() if name != "info"]
 
-        @functools.wraps(func)
-        def wrapper(**kwargs: Any) -> None:
-            request: Request = ui.context.client.request
-            info: SessionInfo = request.state.session_info
-            bind_client_zone(info.time_zone)  # fmt_dt shows this tab's times in the staff member's zone
-            with frame(info, title=title, active_path=request.url.path):
-                if permission is not None and not can(info.actor, permission):
-                    forbidden_content()
-                    return
-                try:
-                    func(info, **kwargs)
-                except ConsoleError as exc:
-                    refusal_content(exc)
+        wrapper: Callable[..., Any]
+        if inspect.iscoroutinefunction(func):  # a page that awaits its read (run.io_bound) before building
 
-        wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-        del wrapper.__wrapped__  # NiceGUI must see the signature without `info`
-        return ui.page(path, title=f"{title} · Staff Console")(wrapper)
+            async def wrapper(**kwargs: Any) -> None:
+                with _framed(title, permission) as info:
+                    if info is not None:
+                        try:
+                            await func(info, **kwargs)
+                        except ConsoleError as exc:
+                            refusal_content(exc)
+
+        else:
+
+            def wrapper(**kwargs: Any) -> None:
+                with _framed(title, permission) as info:
+                    if info is not None:
+                        try:
+                            func(info, **kwargs)
+                        except ConsoleError as exc:
+                            refusal_content(exc)
+
+        functools.update_wrapper(wrapper, func)
+        page: Any = wrapper
+        page.__signature__ = signature.replace(parameters=params)
+        del page.__wrapped__  # NiceGUI must see the signature without `info`
+        return ui.page(path, title=f"{title} · Staff Console")(page)
 
     return decorator

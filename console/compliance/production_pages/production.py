@@ -38,10 +38,10 @@ NOT_COMPLIANT = "Not compliant — the gate refuses to publish it:"
 class ProductionView:
     """One video's production; the state read at open (and after each save) lives on `self.loaded`."""
 
-    def __init__(self, actor: Actor, video_id: int) -> None:
+    def __init__(self, actor: Actor, video_id: int, loaded: dict[str, Any]) -> None:
         self.actor, self.video_id = actor, video_id
         self.editable = can(actor, Permission.COMPLIANCE_EDIT)
-        self.loaded = load_production(actor, video_id)
+        self.loaded = loaded  # load_production(actor, video_id), read by the route in a worker thread
         stored = self.loaded["production"]
         self.version: int | None = stored["version"] if stored else None
         self.cast = CastTable(self.editable)
