@@ -242,7 +242,14 @@ def _warn_about_the_database_role() -> None:
 def cmd_test(args: argparse.Namespace, extra: list[str]) -> int:
     from console.testrunner import run_tests
 
-    return run_tests(databases=args.db, pytest_args=extra, lint=not args.no_lint, serial=args.serial)
+    return run_tests(
+        databases=args.db,
+        pytest_args=extra,
+        lint=not args.no_lint,
+        serial=args.serial,
+        pg_workers=args.pg_workers,
+        sqlite_workers=args.sqlite_workers,
+    )
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -91,6 +91,16 @@ def _add_test_parser(sub: Any) -> None:
         action="store_true",
         help="with --db both: one database after the other, output on the terminal (for a one-core machine)",
     )
+    for name in ("sqlite", "pg"):
+        test.add_argument(
+            f"--{name}-workers",
+            type=int,
+            default=None,
+            metavar="N",
+            help=f"pytest-xdist workers for the {'SQLite' if name == 'sqlite' else 'PostgreSQL'} pass, each with its "
+            "own database and local Stripe server (default: 2 when the run covers 30 or more test files, e.g. the "
+            "whole suite, else 1; 1 with --serial)",
+        )
 
 
 def _add_seed_parser(sub: Any) -> None:

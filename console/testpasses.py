@@ -48,6 +48,7 @@ class SuitePass:
     argv: list[str]
     tmp: Path
     log: Path
+    workers: int = 1  # pytest-xdist workers (1: plain pytest)
     proc: subprocess.Popen[bytes] | None = None
     started: float = 0.0
     code: int | None = None
@@ -55,8 +56,14 @@ class SuitePass:
 
 
 @contextmanager
-def make_pass(name: str, label: str, base_env: dict[str, str], extra: list[str]) -> Iterator[SuitePass]:
-    """A pass with its own TMPDIR (fresh, removed afterwards), NiceGUI storage, pytest cache, Hypothesis database."""
+def make_pass(
+    name: str, label: str, base_env: dict[str, str], extra: list[str], workers: int = 1
+) -> Iterator[SuitePass]:
+    """A pass with its own TMPDIR (fresh, removed afterwards), NiceGUI storage, pytest cache, Hypothesis database.
+
+    With `workers` > 1 pytest-xdist runs it on that many worker processes, whole test files each (`--dist loadfile`:
+    a module's fixtures are set up once); tests/conftest.py gives every worker its own database.
+    """
     state = VAR / f"test-{name}"
     state.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f"console-test-{name}-"))
@@ -65,16 +72,19 @@ def make_pass(name: str, label: str, base_env: dict[str, str], extra: list[str])
         "NICEGUI_STORAGE_PATH": str(tmp / "nicegui"),
         "HYPOTHESIS_STORAGE_DIRECTORY": str(state / "hypothesis"),
     }
-    argv = [sys.executable, "-m", "pytest", "-o", f"cache_dir={state / 'pytest-cache'}", *extra]
+    spread = ["-n", str(workers), "--dist", "loadfile"] if workers > 1 else []
+    argv = [sys.executable, "-m", "pytest", "-o", f"cache_dir={state / 'pytest-cache'}", *spread, *extra]
     try:
-        yield SuitePass(name=name, label=label, env=env, argv=argv, tmp=tmp, log=VAR / f"test-{name}.log")
+        yield SuitePass(
+            name=name, label=label, env=env, argv=argv, tmp=tmp, log=VAR / f"test-{name}.log", workers=workers
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run_in_foreground(test_pass: SuitePass) -> int:
     """Run one pass with its output on this terminal (one database, or `--serial`)."""
-    print(f"\n=== pytest on {test_pass.label} ===", flush=True)
+    print(f"\n=== pytest on {test_pass.label}{_on_workers(test_pass)} ===", flush=True)
     test_pass.started = time.monotonic()
     test_pass.proc = subprocess.Popen(test_pass.argv, cwd=ROOT, env=test_pass.env)  # noqa: S603 - our own argv
     try:
@@ -95,7 +105,10 @@ def run_side_by_side(passes: list[SuitePass]) -> dict[str, int]:
     try:
         for test_pass in passes:
             _start(test_pass)
-            print(f"started pytest on {test_pass.label} (log: {_shown(test_pass.log)})", flush=True)
+            print(
+                f"started pytest on {test_pass.label}{_on_workers(test_pass)} (log: {_shown(test_pass.log)})",
+                flush=True,
+            )
         _wait_all(passes)
     except BaseException:  # Ctrl-C, SIGTERM: stop both (and what they started) before the database goes
         _hold_signals()
@@ -222,6 +235,10 @@ def _hold_signals() -> None:
     stopping PostgreSQL), or the cluster and the processes would be left behind."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def _on_workers(test_pass: SuitePass) -> str:
+    return f", {test_pass.workers} workers (pytest-xdist, --dist loadfile)" if test_pass.workers > 1 else ""
 
 
 def _tail(path: Path, size: int) -> str:

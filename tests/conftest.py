@@ -1,5 +1,6 @@
-"""Test set-up: one database per run (SQLite file, or the PostgreSQL in CONSOLE_TEST_DATABASE_URL),
-migrated once, emptied after every test. Environment is set before any console module is imported.
+"""Test set-up: one database per run or pytest-xdist worker (SQLite file, or the PostgreSQL in
+CONSOLE_TEST_DATABASE_URL), migrated once, emptied after every test. Environment is set before any console module is
+imported.
 """
 
 from __future__ import annotations
@@ -13,7 +14,37 @@ from pathlib import Path
 from typing import Any
 
 _TMP = Path(tempfile.mkdtemp(prefix="console-test-"))
+# Under pytest-xdist (`run.py test` runs the whole suite's PostgreSQL pass on two workers) each worker ("gw0", "gw1")
+# empties the tables after every test, so it gets its own database in the cluster, its own local Stripe server (when
+# the runner started one per worker) and its own NiceGUI storage; the temporary directory above is per process.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """`<database>_<worker>` on the same server, created when missing (the worker's own tables)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    server = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with server.connect() as conn:
+            if conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %(n)s", {"n": name}).first() is None:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        server.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 TEST_URL = os.environ.get("CONSOLE_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.db'}"
+if WORKER:
+    if TEST_URL.startswith("postgresql"):
+        TEST_URL = _worker_database(TEST_URL, WORKER)
+    if own_stripe := os.environ.get(f"CONSOLE_TEST_STRIPE_URL_{WORKER.upper()}"):
+        os.environ["CONSOLE_TEST_STRIPE_URL"] = own_stripe
+    os.environ["NICEGUI_STORAGE_PATH"] = str(_TMP / "nicegui")
 os.environ["CONSOLE_DATABASE_URL"] = TEST_URL
 os.environ["CONSOLE_DATA_DIR"] = str(_TMP / "var")
 os.environ["CONSOLE_STORAGE_SECRET"] = "test-storage-secret-0123456789abcdef"
@@ -43,7 +74,7 @@ IS_POSTGRES = TEST_URL.startswith("postgresql")
 # CONSOLE_TEST_AS_APP_ROLE=1 (PostgreSQL): the code under test connects as a least-privilege role made by
 # `db grant-app-role` while the suite migrates, empties and tampers as the owner (the `engine` fixture).
 AS_APP_ROLE = IS_POSTGRES and os.environ.get("CONSOLE_TEST_AS_APP_ROLE") == "1"
-APP_ROLE = "console_test_app"
+APP_ROLE = f"console_test_app_{WORKER}" if WORKER else "console_test_app"  # roles are cluster-wide
 APP_URL = TEST_URL
 PASSWORD = "correct horse battery staple"
 
