@@ -36,12 +36,12 @@ def later(
     placeholder_height: str = "h-16",
     refused: Callable[[ConsoleError], None] | None = None,
 ) -> ui.element:
-    """A box drawn by `draw(load())` once the page is shown; returns the box (cleared and redrawn by `refill`).
+    """A box drawn by `draw(load())` once the page is shown; returns the box.
     `refused(exc)` draws a service's refusal in the box instead of the default line (a page's 404 or 403)."""
     box = ui.element("div").classes(classes)
 
     async def fill() -> None:
-        await refill(box, load, draw, marker=marker, refused=refused)
+        await _refill(box, load, draw, marker=marker, refused=refused)
 
     _placeholder(box, marker, placeholder_height)
     ui.timer(0, fill, once=True)
@@ -67,7 +67,7 @@ def drawn_later(
     return box
 
 
-async def refill(
+async def _refill(
     box: ui.element,
     load: Callable[[], T],
     draw: Callable[[T], None],
