@@ -354,7 +354,7 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
         user.find(marker="login-submit").click()
         await user.should_see(marker="nav-home", retries=100)
         gc.collect()
-        gc.freeze()  # as the server does after start-up (console/web.py)
+        gc.freeze()  # as the server does after start-up (console/gc_pacing.py)
         for name, path in page_paths(member_id).items():
 
             async def open_page(path: str = path) -> None:

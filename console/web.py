@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from nicegui import Client, app, run, ui
 
+from console import gc_pacing
 from console.config import ROOT, get_settings
 from console.db import MAX_OVERFLOW, POOL_SIZE
 
@@ -69,12 +69,9 @@ def create_app() -> None:
         del exc
 
     app.on_page_exception(on_page_exception)
-    # Objects alive after start-up (modules, pages, metadata) never become garbage: keep them out of the
-    # full collections so a gen-2 pass does not stall a page for 100+ ms.
     # One button style everywhere: the label as written (sentence case), not Quasar's upper case; tabs too.
     ui.button.default_props("no-caps")
     ui.tabs.default_props("no-caps")
-    app.on_startup(gc.freeze)
     app.on_startup(size_io_pool)
     app.on_startup(scheduler.start)
     app.on_startup(sweep.start)
@@ -86,6 +83,9 @@ def create_app() -> None:
     moderation_api.register()  # /api/reports, /api/appeals: the platform's bearer token, not a staff session
     stripe_webhook.register()  # /stripe/webhook: Stripe's signature, not a staff session
     app.on_startup(anchor.start)  # checkpoints of the audit chain's head, every CONSOLE_AUDIT_CHECKPOINT_MINUTES
+    # Last: freeze what start-up made, then full garbage collections on a timer, not in the middle of a page build.
+    app.on_startup(gc_pacing.start)
+    app.on_shutdown(gc_pacing.stop)
     auth_pages.register()
     home_pages.register()
     member_pages.register()

@@ -57,7 +57,7 @@ class ProductionDetail:
     video: Video
     production: Production | None
     cast: list[CastLine]
-    blockers: list[str]
+    blockers: list[str] | None  # None: not read (the caller reads the verdict later, production_verdict)
 
 
 def _video(session: Session, video_id: int) -> Video:
@@ -74,8 +74,9 @@ def _relied(session: Session, production: Production | None) -> dict[int, Produc
     return {pp.performer_id: pp for pp in rows.scalars()}
 
 
-def view_production(session: Session, *, actor: Actor, video_id: int) -> ProductionDetail:
-    """Production date, each performer with legal name and age on that day, the gate's verdict. Audited."""
+def view_production(session: Session, *, actor: Actor, video_id: int, verdict: bool = True) -> ProductionDetail:
+    """Production date, each performer with legal name and age on that day, the gate's verdict (unless
+    `verdict=False`: the editor's first answer, which reads it once the page shows). Audited."""
     require(actor, Permission.COMPLIANCE_READ_LEGAL)
     video = _video(session, video_id)
     production = session.execute(select(Production).where(Production.video_id == video_id)).scalar_one_or_none()
@@ -119,7 +120,14 @@ def view_production(session: Session, *, actor: Actor, video_id: int) -> Product
             )
         )
     audit(session, actor, "production.view", "video", video_id)
-    return ProductionDetail(video, production, cast, compliance_blockers(session, video))
+    return ProductionDetail(video, production, cast, compliance_blockers(session, video) if verdict else None)
+
+
+def production_verdict(session: Session, *, actor: Actor, video_id: int) -> list[str]:
+    """The gate's 2257 verdict on a video: what keeps it from being published (no legal data: the words any
+    catalog role sees when a publish is refused). Empty: nothing does."""
+    require(actor, Permission.CATALOG_READ)
+    return compliance_blockers(session, _video(session, video_id))
 
 
 def _best_document(docs: list[IdDocument], day: date | None, scanned: set[int]) -> IdDocument | None:

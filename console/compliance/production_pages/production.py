@@ -17,6 +17,7 @@ from console.compliance.production_pages.reads import (
     PRODUCTION_LABELS,
     iso,
     load_production,
+    load_side,
     production_values,
     relied_on_values,
 )
@@ -29,7 +30,7 @@ from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length, report
-from console.ui.later import drawn_later
+from console.ui.later import drawn_later, later
 from console.ui.work import call
 
 NOT_COMPLIANT = "Not compliant — the gate refuses to publish it:"
@@ -56,9 +57,14 @@ class ProductionView:
                 self.save_row()
                 self.start_drafts()
             with ui.column().classes("gap-3 w-[520px] max-w-full"):  # drawn once the page shows
-                drawn_later(self.side_column, marker="production-side", placeholder_height="h-64")
+                later(self.read_side, self.side_column, marker="production-side", placeholder_height="h-64")
 
-    def side_column(self) -> None:
+    def read_side(self) -> dict[str, Any]:
+        return load_side(self.actor, self.video_id)
+
+    def side_column(self, side: dict[str, Any]) -> None:
+        if not self.loaded["side_read"]:  # else a refresh meanwhile has read it
+            self.loaded |= side | {"side_read": True}
         with ui.column().classes("gap-3 w-full"):
             with ui.card().classes("w-full gap-1"):
                 ui.label("2257 verdict").classes("font-semibold")

@@ -5,8 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from console.actor import Actor
-from console.compliance.productions import compliance_statement, custodian_view, get_custodian, view_production
+from console.compliance.productions import (
+    compliance_statement,
+    custodian_view,
+    get_custodian,
+    production_verdict,
+    view_production,
+)
 from console.compliance.records import ID_TYPE_LABELS
 from console.db import session_scope
 from console.errors import RuleViolation
@@ -39,15 +47,28 @@ def _cast_line(c: Any) -> dict[str, Any]:
     }
 
 
-def load_production(actor: Actor, video_id: int) -> dict[str, Any]:
-    """Everything the page shows, read in one unit of work (the view is an audited read of legal data)."""
+def read_side(session: Session, actor: Actor, video_id: int) -> dict[str, Any]:
+    """The side column's words: the gate's verdict and the compliance statement the depiction displays, or why it
+    cannot be made yet (public text, no legal data)."""
+    side: dict[str, Any] = {"blockers": production_verdict(session, actor=actor, video_id=video_id)}
+    try:
+        side |= {"statement": compliance_statement(session, actor=actor, video_id=video_id), "statement_problem": None}
+    except RuleViolation as exc:
+        side |= {"statement": None, "statement_problem": exc.message}
+    return side
+
+
+def load_side(actor: Actor, video_id: int) -> dict[str, Any]:
     with session_scope() as session:
-        detail = view_production(session, actor=actor, video_id=video_id)
-        try:
-            statement: str | None = compliance_statement(session, actor=actor, video_id=video_id)
-            statement_problem = None
-        except RuleViolation as exc:
-            statement, statement_problem = None, exc.message
+        return read_side(session, actor, video_id)
+
+
+def load_production(actor: Actor, video_id: int, *, first: bool = False) -> dict[str, Any]:
+    """Everything the page shows, read in one unit of work (the view is an audited read of legal data). `first`:
+    the first answer's read, without the side column's verdict and statement (`side_read` False, `load_side`)."""
+    with session_scope() as session:
+        detail = view_production(session, actor=actor, video_id=video_id, verdict=not first)
+        side = {} if first else read_side(session, actor, video_id)
         production = detail.production
         video = detail.video
         return {
@@ -67,9 +88,10 @@ def load_production(actor: Actor, video_id: int) -> dict[str, Any]:
                 "version": production.version,
             },
             "cast": [_cast_line(c) for c in detail.cast],
-            "blockers": list(detail.blockers),
-            "statement": statement,
-            "statement_problem": statement_problem,
+            "side_read": not first,
+            "blockers": side.get("blockers", []),
+            "statement": side.get("statement"),
+            "statement_problem": side.get("statement_problem"),
         }
 
 

@@ -19,8 +19,11 @@ from console.ui.session import require_live_session
 from console.ui.work import call
 
 
-def snapshot(session: Session, actor: Actor, detail: records.RecordDetail) -> dict[str, Any]:
-    """Everything the page shows, as plain values, read in the unit of work of one audited view."""
+def snapshot(
+    session: Session, actor: Actor, detail: records.RecordDetail, *, with_holds: bool = True
+) -> dict[str, Any]:
+    """Everything the page shows, as plain values, read in the unit of work of one audited view. Without holds
+    (`holds` None) for the first answer: the side column reads them once the page shows (`hold_rows`)."""
     p = detail.performer
     out: dict[str, Any] = {
         "performer": {"id": p.id, "name": p.name, "deleted": p.deleted_at is not None},
@@ -64,15 +67,25 @@ def snapshot(session: Session, actor: Actor, detail: records.RecordDetail) -> di
         }
         for doc, scans in detail.documents
     ]
-    out["problems"] = records.completeness_problems(session, rec)
-    out["holds"] = [
-        {"hold_id": h.hold_id, "video_id": h.video_id, "title": h.title, "state": h.video_state, "reason": h.reason}
-        for h in worklist.holds_of_record(session, actor=actor, record_id=rec.id)
-    ]
+    out["problems"] = records.completeness_problems(session, rec, detail.documents)
+    out["holds"] = hold_rows(session, actor, rec.id) if with_holds else None
     out["staff"] = worklist.staff_names(
         session, actor=actor, ids=[i for i in (rec.entered_by_id, rec.amended_by_id) if i is not None]
     )
     return out
+
+
+def hold_rows(session: Session, actor: Actor, record_id: int) -> list[dict[str, Any]]:
+    """The open holds this record caused (the videos only: the record itself was read by the audited view)."""
+    return [
+        {"hold_id": h.hold_id, "video_id": h.video_id, "title": h.title, "state": h.video_state, "reason": h.reason}
+        for h in worklist.holds_of_record(session, actor=actor, record_id=record_id)
+    ]
+
+
+def load_holds(actor: Actor, record_id: int) -> list[dict[str, Any]]:
+    with session_scope() as session:
+        return hold_rows(session, actor, record_id)
 
 
 def load_history(actor: Actor, record_id: int) -> tuple[list[dict[str, Any]], dict[Any, Any]]:
@@ -81,10 +94,15 @@ def load_history(actor: Actor, record_id: int) -> tuple[list[dict[str, Any]], di
         return history_rows(records.record_history(session, actor=actor, record_id=record_id))
 
 
-def load(actor: Actor, performer_id: int) -> dict[str, Any]:
+def load(actor: Actor, performer_id: int, *, with_holds: bool = True) -> dict[str, Any]:
     with session_scope() as session:
         detail = records.view_record(session, actor=actor, performer_id=performer_id)
-        return snapshot(session, actor, detail)
+        return snapshot(session, actor, detail, with_holds=with_holds)
+
+
+def load_first(actor: Actor, performer_id: int) -> dict[str, Any]:
+    """The first answer's read: the audited view, without the holds (read once the page shows)."""
+    return load(actor, performer_id, with_holds=False)
 
 
 async def run_service(fn: Callable[[Session, Actor], Any], **guard: Any) -> tuple[bool, Any]:

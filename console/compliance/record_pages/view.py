@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.compliance import records, worklist
-from console.compliance.record_pages.data import load, run_service
+from console.compliance.record_pages.data import load, load_holds, run_service
 from console.compliance.record_pages.documents import DocumentsCard
 from console.compliance.record_pages.history import HistoryTab
 from console.compliance.record_pages.identity import IdentityCard
@@ -23,7 +23,7 @@ from console.compliance.record_pages.verification import VerificationCard
 from console.compliance.record_pages.viewer import ScanViewer
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
-from console.ui.later import drawn_later
+from console.ui.later import drawn_later, later
 from console.ui.work import read
 
 
@@ -59,10 +59,10 @@ class RecordView:
             with ui.tab_panel(record_tab).classes("p-0"), ui.row().classes("w-full gap-3 items-start"):
                 with ui.column().classes("gap-3 grow basis-[560px] max-w-[900px]"):
                     self.identity.build()  # the form is in the first answer: typing before the socket is kept
-                    self.names.build()
+                    drawn_later(self.names.build, marker="record-names", placeholder_height="h-24")
                     drawn_later(self.documents.build, marker="record-documents", placeholder_height="h-48")
                 with ui.column().classes("gap-3 w-[500px] max-w-full"):  # drawn once the page shows
-                    drawn_later(self.side_column, marker="record-side", placeholder_height="h-64")
+                    later(self.read_holds, self.side_column, marker="record-side", placeholder_height="h-64")
             self.history_panel = ui.tab_panel(history_tab).classes("p-0")  # built when first chosen
         self.identity.start_drafts()
 
@@ -95,7 +95,12 @@ class RecordView:
         bits.append(f"kept until {fmt_date(rec['retention_until'])} (28 CFR 75.4)")
         ui.label(" · ".join(bits)).classes("text-xs opacity-70").mark("record-facts")
 
-    def side_column(self) -> None:
+    def read_holds(self) -> list[dict[str, Any]]:
+        return load_holds(self.actor, self.record_id)
+
+    def side_column(self, holds: list[dict[str, Any]]) -> None:
+        if self.data["holds"] is None:  # else a refresh meanwhile has read them
+            self.data["holds"] = holds
         with ui.column().classes("gap-3 w-full"):
             self.verification.build()
             self.viewer.build()

@@ -30,10 +30,14 @@ class RecordDetail:
 def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordDetail:
     """The whole legal record of a performer. Audited: every view of legal data is an event."""
     require(actor, Permission.COMPLIANCE_READ_LEGAL)
-    performer = session.get(Performer, performer_id)
-    if performer is None:
+    found = session.execute(
+        select(Performer, LegalRecord)
+        .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
+        .where(Performer.id == performer_id)
+    ).first()
+    if found is None:
         raise NotFound(f"Performer #{performer_id} does not exist.")
-    rec = session.execute(select(LegalRecord).where(LegalRecord.performer_id == performer_id)).scalar_one_or_none()
+    performer, rec = found
     names: list[PerformerName] = []
     documents: list[tuple[IdDocument, list[IdScan]]] = []
     if rec is not None:
@@ -42,17 +46,19 @@ def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordD
                 select(PerformerName).where(PerformerName.legal_record_id == rec.id).order_by(PerformerName.id)
             ).scalars()
         )
-        docs = list(
-            session.execute(
-                select(IdDocument).where(IdDocument.legal_record_id == rec.id).order_by(IdDocument.id)
-            ).scalars()
-        )
-        scans: dict[int, list[IdScan]] = {d.id: [] for d in docs}
-        if docs:
-            for scan in session.execute(
-                select(IdScan).where(IdScan.id_document_id.in_(list(scans))).order_by(IdScan.id)
-            ).scalars():
-                scans[scan.id_document_id].append(scan)
+        scans: dict[int, list[IdScan]] = {}
+        docs: list[IdDocument] = []
+        for doc, scan in session.execute(  # each ID with its scans, in one statement
+            select(IdDocument, IdScan)
+            .outerjoin(IdScan, IdScan.id_document_id == IdDocument.id)
+            .where(IdDocument.legal_record_id == rec.id)
+            .order_by(IdDocument.id, IdScan.id)
+        ):
+            if doc.id not in scans:
+                docs.append(doc)
+                scans[doc.id] = []
+            if scan is not None:
+                scans[doc.id].append(scan)
         documents = [(d, scans[d.id]) for d in docs]
         audit(session, actor, "legal_record.view", "legal_record", rec.id, reason=f"performer #{performer_id}")
     return RecordDetail(performer, rec, names, documents)
