@@ -74,18 +74,15 @@ class PaymentsTab(ListDetailTab):
     def query(self, session: Session, page: PageRequest) -> Page[Any]:
         return queries.list_payments(session, actor=self.actor, flt=self.filter_bar.current, page=page)
 
-    def row_of(self, item: Any) -> dict[str, Any]:
-        return row_of(item)
+    row_of = staticmethod(row_of)
 
     def focus_search(self) -> None:
         self.filter_bar.elements["search"].run_method("focus")
 
-    @ui.refreshable_method
-    def detail(self) -> None:
-        row = self.selected
-        if row is None:
-            ui.label("Choose a payment to see it and refund it.").classes("text-sm opacity-70")
-            return
+    def prompt(self) -> str:
+        return "Choose a payment to see it and refund it."
+
+    def panel(self, row: dict[str, Any]) -> None:
         with ui.card().classes("w-full gap-1 p-3").mark("payment-detail"):
             ui.label(f"Payment #{row['id']} · {row['kind_label']}").classes("font-semibold").mark("payment-title")
             ui.label(row["member"]).classes("text-sm").mark("payment-member")

@@ -9,11 +9,10 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.billing.pages.common import PAYOUT_STATUS_LABELS, col, money, status_fields
-from console.billing.pages.list_tab import ListDetailTab, StatusFilter
+from console.billing.pages.list_tab import StatusListTab
 from console.billing.service import payouts, queries
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
-from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_date
 from console.ui.forms import confirm
 from console.ui.reason_dialog import ReasonDialog
@@ -23,10 +22,6 @@ if TYPE_CHECKING:
     from console.billing.pages.view import BillingView
 
 
-PayoutStatusFilter = StatusFilter
-
-
-FILTERS = [FilterField("status", "Status", options={None: "Any status", **PAYOUT_STATUS_LABELS}, width="w-40")]
 COLUMNS = [
     col("id", "#", "right"),
     col("creator", "Creator"),
@@ -53,31 +48,24 @@ def row_of(p: Any) -> dict[str, Any]:
     }
 
 
-class PayoutsTab(ListDetailTab):
+class PayoutsTab(StatusListTab):
     columns = COLUMNS
+    status_labels = PAYOUT_STATUS_LABELS
+    filter_mark = "payouts"
 
     def __init__(self, view: BillingView) -> None:
         super().__init__(view)
         self.may_act = can(self.actor, Permission.BILLING_PAYOUTS)
-        self.flt = PayoutStatusFilter()
-
-    def filters(self) -> None:
-        FilterBar(PayoutStatusFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="payouts")
 
     def query(self, session: Session, page: PageRequest) -> Page[Any]:
         return queries.list_payouts(session, actor=self.actor, status=self.flt.status, page=page)
 
-    def row_of(self, item: Any) -> dict[str, Any]:
-        return row_of(item)
+    row_of = staticmethod(row_of)
 
-    @ui.refreshable_method
-    def detail(self) -> None:
-        row = self.selected
-        if row is None:
-            ui.label("Choose a payout to see it" + (" and decide it." if self.may_act else ".")).classes(
-                "text-sm opacity-70"
-            )
-            return
+    def prompt(self) -> str:
+        return "Choose a payout to see it" + (" and decide it." if self.may_act else ".")
+
+    def panel(self, row: dict[str, Any]) -> None:
         with ui.card().classes("w-full gap-1 p-3").mark("payout-detail"):
             ui.label(f"Payout #{row['id']} · {row['status_label']}").classes("font-semibold").mark("payout-title")
             ui.label(f"{row['amount']} to {row['creator']} from {row['tips']:,} tips").classes("text-sm")
