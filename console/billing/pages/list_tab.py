@@ -132,5 +132,7 @@ class StatusListTab(ListDetailTab):
         self.flt = StatusFilter()
 
     def filters(self) -> None:
-        status = FilterField("status", "Status", options={None: "Any status", **self.status_labels}, width=self.status_width)
+        status = FilterField(
+            "status", "Status", options={None: "Any status", **self.status_labels}, width=self.status_width
+        )
         FilterBar(StatusFilter, [status], on_apply=self.apply_filter, initial=self.view.params, mark=self.filter_mark)
