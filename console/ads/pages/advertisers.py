@@ -10,7 +10,7 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.ads.pages.campaign_form import CampaignForm
-from console.ads.pages.common import ListTable, col, money
+from console.ads.pages.common import ListTable, money
 from console.ads.service import advertisers, campaigns
 from console.db import session_scope
 from console.errors import NotFound
@@ -18,23 +18,24 @@ from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import limit_length
 from console.ui.keymap import page_keys
+from console.ui.paged_table import column
 from console.ui.work import call
 
 ADVERTISER_COLUMNS = [
-    col("id", "#", "right"),
-    col("name", "Name"),
-    col("contact_email", "Contact"),
-    col("website", "Website"),
-    col("status", "Status"),
-    col("created", "Created (UTC)"),
+    column("id", "#", "right"),
+    column("name", "Name"),
+    column("contact_email", "Contact"),
+    column("website", "Website"),
+    column("status", "Status"),
+    column("created", "Created (UTC)"),
 ]
 CAMPAIGN_COLUMNS = [
-    col("id", "#", "right"),
-    col("name", "Campaign"),
-    col("schedule", "Schedule"),
-    col("budget", "Budget", "right"),
-    col("bid", "CPM bid", "right"),
-    col("pacing", "Pacing"),
+    column("id", "#", "right"),
+    column("name", "Campaign"),
+    column("schedule", "Schedule"),
+    column("budget", "Budget", "right"),
+    column("bid", "CPM bid", "right"),
+    column("pacing", "Pacing"),
 ]
 LIMIT = 200
 ADVERTISER_LABELS = {"name": "Name", "contact_email": "Contact e-mail", "website": "Website"}

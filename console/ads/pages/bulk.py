@@ -9,11 +9,11 @@ from typing import Any
 from nicegui import ui
 
 from console.actor import Actor
-from console.ads.pages.common import col
 from console.ads.pages.reject_dialog import RejectDialog
 from console.ads.service import review
 from console.ui.bulk_bar import show_bulk_results
 from console.ui.forms import confirm
+from console.ui.paged_table import column
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
 
@@ -68,7 +68,7 @@ def show_results(verb: str, results: list[Any], names: dict[int, str], *, host: 
     done = sum(1 for r in results if r.ok)
     show_bulk_results(
         f"{verb}: {done:,} of {len(results):,} done",
-        [col("ad_id", "Ad", "right"), col("name", "Name"), col("outcome", "Outcome"), col("message", "")],
+        [column("ad_id", "Ad", "right"), column("name", "Name"), column("outcome", "Outcome"), column("message", "")],
         [
             {
                 "ad_id": r.ad_id,

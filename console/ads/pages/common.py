@@ -43,13 +43,6 @@ assert set(REASON_LABELS) == set(REJECTION_REASONS)
 PACING_LABELS = {"even": "Even (spread over the dates)", "asap": "As fast as possible"}
 
 
-def col(name: str, label: str, align: str = "left", *, sortable: bool = False) -> dict[str, Any]:
-    column: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
-    if sortable:
-        column["sortable"] = True
-    return column
-
-
 def money(cents: int | None, currency: str = "USD") -> str:
     return "—" if cents is None else fmt_money(int(cents), currency)
 

@@ -13,7 +13,6 @@ from console.billing.pages.common import (
     PAYMENT_KIND_LABELS,
     PAYMENT_STATUS_LABELS,
     PROVIDER_LABELS,
-    col,
     money,
     status_fields,
 )
@@ -25,6 +24,7 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
+from console.ui.paged_table import column
 
 if TYPE_CHECKING:
     pass
@@ -35,14 +35,14 @@ FILTERS = [
     FilterField("search", "Member e-mail or pi_ / ch_ / in_ id", width="w-80"),
 ]
 COLUMNS = [
-    col("id", "#", "right"),
-    col("member", "Member"),
-    col("kind_label", "Kind"),
-    col("amount", "Amount", "right"),
-    col("refunded", "Refunded", "right"),
-    col("status", "Status"),
-    col("provider_label", "Billed by"),
-    col("created", "Date"),
+    column("id", "#", "right"),
+    column("member", "Member"),
+    column("kind_label", "Kind"),
+    column("amount", "Amount", "right"),
+    column("refunded", "Refunded", "right"),
+    column("status", "Status"),
+    column("provider_label", "Billed by"),
+    column("created", "Date"),
 ]
 
 

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 from sqlalchemy.orm import Session
 
-from console.billing.pages.common import PAYOUT_STATUS_LABELS, col, money, status_fields
+from console.billing.pages.common import PAYOUT_STATUS_LABELS, money, status_fields
 from console.billing.pages.list_tab import StatusListTab
 from console.billing.service import payouts, queries
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date
 from console.ui.forms import confirm
+from console.ui.paged_table import column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.work import call
 
@@ -23,13 +24,13 @@ if TYPE_CHECKING:
 
 
 COLUMNS = [
-    col("id", "#", "right"),
-    col("creator", "Creator"),
-    col("amount", "Amount", "right"),
-    col("tips", "Tips", "right"),
-    col("status", "Status"),
-    col("scheduled", "Scheduled"),
-    col("hold_reason", "Hold reason"),
+    column("id", "#", "right"),
+    column("creator", "Creator"),
+    column("amount", "Amount", "right"),
+    column("tips", "Tips", "right"),
+    column("status", "Status"),
+    column("scheduled", "Scheduled"),
+    column("hold_reason", "Hold reason"),
 ]
 SNAPSHOT_LABELS = {"status_label": "Status", "hold_reason": "Hold reason"}
 

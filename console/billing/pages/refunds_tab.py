@@ -10,12 +10,13 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.billing.pages.approve_dialog import SNAPSHOT_LABELS, ApproveDialog
-from console.billing.pages.common import REFUND_STATUS_LABELS, col, money, status_fields
+from console.billing.pages.common import REFUND_STATUS_LABELS, money, status_fields
 from console.billing.pages.list_tab import StatusListTab
 from console.billing.service import queries, refunds
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
+from console.ui.paged_table import column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 
@@ -24,15 +25,15 @@ if TYPE_CHECKING:
 
 
 COLUMNS = [
-    col("id", "#", "right"),
-    col("member", "Member"),
-    col("payment_id", "Payment", "right"),
-    col("amount", "Amount", "right"),
-    col("reason_label", "Reason"),
-    col("status", "Status"),
-    col("requested_by", "Requested by"),
-    col("approved_by", "Decided by"),
-    col("created", "Requested"),
+    column("id", "#", "right"),
+    column("member", "Member"),
+    column("payment_id", "Payment", "right"),
+    column("amount", "Amount", "right"),
+    column("reason_label", "Reason"),
+    column("status", "Status"),
+    column("requested_by", "Requested by"),
+    column("approved_by", "Decided by"),
+    column("created", "Requested"),
 ]
 
 

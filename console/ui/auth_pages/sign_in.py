@@ -10,8 +10,8 @@ from console.actor import ClientInfo
 from console.db import session_scope, utcnow
 from console.staff.auth import SignInResult, sign_in, verify_second_factor
 from console.ui import theme
-from console.ui.frame import PRODUCT, stylesheet
 from console.ui.forms import wide_input
+from console.ui.frame import PRODUCT, stylesheet
 from console.ui.session import TOKEN_KEY
 
 PENDING_KEY = "pending_totp"
