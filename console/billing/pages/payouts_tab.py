@@ -3,6 +3,7 @@ opens the payout beside the table with Approve, Hold… (a reason) or Release, f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
@@ -95,28 +96,24 @@ class PayoutsTab(StatusListTab):
 
     async def approve(self) -> None:
         row = self.selected
-        if row is None or not await confirm(
+        if row is not None and await confirm(
             f"Approve payout #{row['id']}?", f"{row['amount']} to {row['creator']} will be paid.", ok_label="Approve"
         ):
-            return
-        version = int(row["version"])
-        ok, _ = await call(
-            lambda s: payouts.approve_payout(s, actor=self.actor, payout_id=int(row["id"]), version=version)
-        )
-        if ok:
-            ui.notify(f"Payout #{row['id']} approved.", type="positive")
-        await self.reload()
+            await self.act(payouts.approve_payout, "approved", row)
 
     async def release(self) -> None:
-        row = self.selected
+        await self.act(payouts.release_payout, "released")
+
+    async def act(self, act: Callable[..., object], done: str, row: dict[str, Any] | None = None) -> None:
+        """`act(session, actor=…, payout_id=…, version=…)` on `row` (else the chosen payout) at the version shown,
+        then the list as it is now."""
+        row = row or self.selected
         if row is None:
             return
         version = int(row["version"])
-        ok, _ = await call(
-            lambda s: payouts.release_payout(s, actor=self.actor, payout_id=int(row["id"]), version=version)
-        )
+        ok, _ = await call(lambda s: act(s, actor=self.actor, payout_id=int(row["id"]), version=version))
         if ok:
-            ui.notify(f"Payout #{row['id']} released.", type="positive")
+            ui.notify(f"Payout #{row['id']} {done}.", type="positive")
         await self.reload()
 
     async def hold(self) -> None:
