@@ -20,16 +20,16 @@ from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
 from console.ui.formatting import fmt_dt, fmt_value
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 
 COLUMNS: list[dict[str, Any]] = [
-    {"name": "id", "label": "#", "field": "id", "align": "right"},
-    {"name": "occurred_at", "label": "When", "field": "occurred_at", "align": "left"},
-    {"name": "actor", "label": "Actor", "field": "actor", "align": "left"},
-    {"name": "action", "label": "Action", "field": "action", "align": "left"},
-    {"name": "entity", "label": "Entity", "field": "entity", "align": "left"},
-    {"name": "changes", "label": "Changes", "field": "changes", "align": "left"},
-    {"name": "ip", "label": "IP", "field": "ip", "align": "left"},
+    column("id", "#", "right"),
+    column("occurred_at", "When"),
+    column("actor", "Actor"),
+    column("action", "Action"),
+    column("entity", "Entity"),
+    column("changes", "Changes"),
+    column("ip", "IP"),
 ]
 KINDS: dict[EventKind, str] = {"changes": "Changes", "reads": "Reads", "all": "All"}
 DEFAULT_KIND: EventKind = "changes"
@@ -234,9 +234,9 @@ class AuditLogView:
             if diff:
                 ui.table(
                     columns=[
-                        {"name": "field", "label": "Field", "field": "field", "align": "left"},
-                        {"name": "before", "label": "Before", "field": "before", "align": "left"},
-                        {"name": "after", "label": "After", "field": "after", "align": "left"},
+                        column("field", "Field"),
+                        column("before", "Before"),
+                        column("after", "After"),
                     ],
                     rows=[{"field": k, "before": fmt_value(b), "after": fmt_value(a)} for k, b, a in diff],
                     row_key="field",

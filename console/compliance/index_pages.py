@@ -35,23 +35,23 @@ from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.forms import confirm, report
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 from console.ui.session import require_live_session
 
 EXPORT_TTL = 30 * 60  # an export nobody fetched is deleted after this many seconds
 LEGAL_COLUMNS: list[dict[str, Any]] = [
-    {"name": "legal_name", "label": "Legal name (last, first)", "field": "legal_name", "align": "left"},
-    {"name": "stage_name", "label": "Stage name", "field": "stage_name", "align": "left"},
-    {"name": "other_names", "label": "Other names", "field": "other_names", "align": "left"},
-    {"name": "status", "label": "Record", "field": "status", "align": "left"},
-    {"name": "depictions", "label": "Depictions (date of production)", "field": "depictions", "align": "left"},
+    column("legal_name", "Legal name (last, first)"),
+    column("stage_name", "Stage name"),
+    column("other_names", "Other names"),
+    column("status", "Record"),
+    column("depictions", "Depictions (date of production)"),
 ]
 DEPICTION_COLUMNS: list[dict[str, Any]] = [
-    {"name": "video_id", "label": "#", "field": "video_id", "align": "right"},
-    {"name": "title", "label": "Title", "field": "title", "align": "left"},
-    {"name": "slug", "label": "Identifier", "field": "slug", "align": "left"},
-    {"name": "production_date", "label": "Date of production", "field": "production_date", "align": "left"},
-    {"name": "performers", "label": "Performers (stage name → legal name)", "field": "performers", "align": "left"},
+    column("video_id", "#", "right"),
+    column("title", "Title"),
+    column("slug", "Identifier"),
+    column("production_date", "Date of production"),
+    column("performers", "Performers (stage name → legal name)"),
 ]
 DEPICTIONS_SLOT = """
 <q-td :props="props">
@@ -189,7 +189,7 @@ def offer_download(path: Path, staff_id: int | None) -> str:
 
 
 class ExportPanel:
-    """"Export for inspection" (compliance.export only), its progress bar while the export runs off the event
+    """ "Export for inspection" (compliance.export only), its progress bar while the export runs off the event
     loop, and the line that names the finished ZIP and its SHA-256."""
 
     def __init__(self, actor: Actor) -> None:

@@ -24,7 +24,7 @@ from console.ui.dialogs import deleted_on_close
 from console.ui.formatting import fmt_date, fmt_dt, plural
 from console.ui.forms import report
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 from console.ui.reason_dialog import ReasonDialog
 
 VIDEO_STATE_BADGE = """
@@ -41,49 +41,45 @@ DAYS_CELL = """
   {{ props.value }}</span></q-td>"""
 
 
-def _col(name: str, label: str, align: str = "left") -> dict[str, Any]:
-    return {"name": name, "label": label, "field": name, "align": align}
-
-
 COLUMNS: dict[str, list[dict[str, Any]]] = {
     "missing": [
-        _col("stage_name", "Performer"),
-        _col("status", "Record"),
-        _col("legal_name", "Legal name"),
-        _col("amended_at", "Last change"),
+        column("stage_name", "Performer"),
+        column("status", "Record"),
+        column("legal_name", "Legal name"),
+        column("amended_at", "Last change"),
     ],
     "pending": [
-        _col("legal_name", "Legal name"),
-        _col("stage_name", "Performer"),
-        _col("date_of_birth", "Date of birth"),
-        _col("entered_by", "Entered by"),
-        _col("amended_by", "Last amended by"),
-        _col("amended_at", "Waiting since"),
+        column("legal_name", "Legal name"),
+        column("stage_name", "Performer"),
+        column("date_of_birth", "Date of birth"),
+        column("entered_by", "Entered by"),
+        column("amended_by", "Last amended by"),
+        column("amended_at", "Waiting since"),
     ],
     "expiring": [
-        _col("legal_name", "Legal name"),
-        _col("stage_name", "Performer"),
-        _col("doc_type", "ID"),
-        _col("issuing_country", "Country"),
-        _col("expiry_date", "Expires"),
-        _col("days", "When"),
+        column("legal_name", "Legal name"),
+        column("stage_name", "Performer"),
+        column("doc_type", "ID"),
+        column("issuing_country", "Country"),
+        column("expiry_date", "Expires"),
+        column("days", "When"),
     ],
     "blocked": [
-        _col("id", "#", "right"),
-        _col("title", "Video"),
-        _col("state", "State"),
-        _col("performer_count", "Performers", "right"),
-        _col("reasons", "Why the publishing checks refuse it"),
+        column("id", "#", "right"),
+        column("title", "Video"),
+        column("state", "State"),
+        column("performer_count", "Performers", "right"),
+        column("reasons", "Why the publishing checks refuse it"),
     ],
     "holds": [
-        _col("title", "Video"),
-        _col("video_state", "State"),
-        _col("stage_name", "Performer"),
-        _col("legal_name", "Legal name"),
-        _col("record_status", "Record"),
-        _col("source", "Cause"),
-        _col("reason", "Reason"),
-        _col("created_at", "On hold since"),
+        column("title", "Video"),
+        column("video_state", "State"),
+        column("stage_name", "Performer"),
+        column("legal_name", "Legal name"),
+        column("record_status", "Record"),
+        column("source", "Cause"),
+        column("reason", "Reason"),
+        column("created_at", "On hold since"),
     ],
 }
 EMPTY = {
@@ -103,6 +99,11 @@ def days_text(days: int) -> str:
     return f"in {plural(days, 'day')}"
 
 
+def _performer(r: Any) -> dict[str, Any]:
+    """Whose record is pending or whose document expires."""
+    return {"performer_id": r.performer_id, "legal_name": r.legal_name, "stage_name": r.stage_name}
+
+
 def row_of(tab: str, r: Any) -> dict[str, Any]:
     """One table row of plain values (NiceGUI escapes them)."""
     if tab == "missing":
@@ -117,9 +118,7 @@ def row_of(tab: str, r: Any) -> dict[str, Any]:
     if tab == "pending":
         return {
             "id": r.record_id,
-            "performer_id": r.performer_id,
-            "legal_name": r.legal_name,
-            "stage_name": r.stage_name,
+            **_performer(r),
             "date_of_birth": fmt_date(r.date_of_birth),
             "entered_by": r.entered_by or "—",
             "amended_by": r.amended_by or "—",
@@ -128,9 +127,7 @@ def row_of(tab: str, r: Any) -> dict[str, Any]:
     if tab == "expiring":
         return {
             "id": r.document_id,
-            "performer_id": r.performer_id,
-            "legal_name": r.legal_name,
-            "stage_name": r.stage_name,
+            **_performer(r),
             "doc_type": records.ID_TYPE_LABELS.get(r.doc_type, r.doc_type),
             "issuing_country": r.issuing_country,
             "expiry_date": fmt_date(r.expiry_date),

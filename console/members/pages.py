@@ -20,8 +20,8 @@ from console.errors import NotFound
 from console.members.countries import COUNTRIES, country_name
 from console.members.models import MEMBER_STATUSES, Member
 from console.members.service import MemberFilter, get_member, list_members
+from console.moderation.pages.member_record import decision_lines, strike_lines, until_facts
 from console.moderation.service.context import member_moderation
-from console.moderation.service.decisions import ACTION_LABELS
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
@@ -29,7 +29,7 @@ from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import guarded, select
 from console.ui.later import later
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 from console.ui.work import unit_of_work
 
 STATUS_COLOURS = {
@@ -41,15 +41,15 @@ STATUS_COLOURS = {
 }
 
 COLUMNS: list[dict[str, Any]] = [
-    {"name": "id", "label": "#", "field": "id", "align": "right"},
-    {"name": "email", "label": "E-mail", "field": "email", "align": "left"},
-    {"name": "username", "label": "Username", "field": "username", "align": "left"},
-    {"name": "display_name", "label": "Display name", "field": "display_name", "align": "left"},
-    {"name": "country", "label": "Country", "field": "country", "align": "left"},
-    {"name": "status", "label": "Status", "field": "status", "align": "left"},
-    {"name": "age_verified", "label": "Age verified", "field": "age_verified", "align": "center"},
-    {"name": "created_at", "label": "Joined", "field": "created_at", "sortable": True, "align": "left"},
-    {"name": "last_login_at", "label": "Last sign-in", "field": "last_login_at", "sortable": True, "align": "left"},
+    column("id", "#", "right"),
+    column("email", "E-mail"),
+    column("username", "Username"),
+    column("display_name", "Display name"),
+    column("country", "Country"),
+    column("status", "Status"),
+    column("age_verified", "Age verified", "center"),
+    column("created_at", "Joined", sortable=True),
+    column("last_login_at", "Last sign-in", sortable=True),
 ]
 STATUS_CELL = """
 <q-td :props="props"><q-badge :label="props.value"
@@ -203,32 +203,16 @@ class MemberView:
             return
         with ui.card().classes("w-full gap-1 p-3").mark("member-moderation"):
             ui.label("Moderation").classes("font-semibold")
-            until = [f"muted until {fmt_dt(h['muted_until'])}"] if h.get("muted_until") else []
-            until += [f"suspended until {fmt_dt(h['suspended_until'])}"] if h.get("suspended_until") else []
+            until = until_facts(h)
             ui.label(" · ".join([f"{h['cases_about']} cases about them", *until])).classes("text-xs opacity-70")
-            ui.label(f"Strikes ({len(h['strikes'])})").classes("text-xs font-semibold pt-1")
-            for s in h["strikes"]:
-                with ui.row().classes("items-center gap-2 text-xs").mark("member-strike"):
-                    ui.label(f"{s['kind']} · {fmt_dt(s['at'])}")
-                    ui.label(s["reason"]).classes("opacity-80")
-                    if s["overturned"]:
-                        ui.badge("overturned").props("color=grey-7")
-            self._cases_and_decisions(h)
-
-    @staticmethod
-    def _cases_and_decisions(h: dict[str, Any]) -> None:
-        ui.label(f"Decisions ({len(h['decisions'])})").classes("text-xs font-semibold pt-1")
-        for d in h["decisions"]:
-            with ui.row().classes("items-center gap-2 text-xs").mark("member-decision"):
-                ui.link(f"case #{d['case_id']}", f"/moderation/cases/{int(d['case_id'])}")
-                ui.label(f"{ACTION_LABELS.get(d['action'], d['action'])} · {fmt_dt(d['at'])}")
-                ui.label(d["reason"]).classes("opacity-80")
-        cases = h.get("cases") or []
-        ui.label(f"Reports about the member ({len(cases)} cases)").classes("text-xs font-semibold pt-1")
-        for c in cases:
-            with ui.row().classes("items-center gap-2 text-xs").mark("member-case"):
-                ui.link(f"#{c['id']}", f"/moderation/cases/{int(c['id'])}")
-                ui.label(f"{c['status']} · {c['reason']} · {fmt_dt(c['at'])}")
+            strike_lines(h["strikes"], mark="member-strike")
+            decision_lines(h["decisions"], heading="Decisions", mark="member-decision")
+            cases = h.get("cases") or []
+            ui.label(f"Reports about the member ({len(cases)} cases)").classes("text-xs font-semibold pt-1")
+            for c in cases:
+                with ui.row().classes("items-center gap-2 text-xs").mark("member-case"):
+                    ui.link(f"#{c['id']}", f"/moderation/cases/{int(c['id'])}")
+                    ui.label(f"{c['status']} · {c['reason']} · {fmt_dt(c['at'])}")
 
     @staticmethod
     def audit_history(history: list[Any]) -> None:

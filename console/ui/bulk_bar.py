@@ -10,12 +10,13 @@ changes, whether by a click in the table or by a key.
 Markers: `{mark}-bar` (the row), `{mark}-selected` (the count: "3 selected", or "3 videos selected" with a `noun`)
 and `{mark}-working` (what runs, shown in the bar instead of the actions while `working(...)` holds: a large selection
 takes a while, and no second action can start meanwhile). `show_bulk_results` is the dialog that follows a bulk
-action: one line per chosen row, done or refused and why (or only the refused rows, under counts of each outcome).
+action: one line per chosen row, done or refused and why (or only the refused rows, under counts of each outcome);
+`OutcomeTable.show` fills it from the service's outcomes, one per item (its id, `ok`, `message`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from nicegui import ui
 
 from console.ui.dialogs import deleted_on_close
 from console.ui.formatting import plural
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 
 
 class BulkBar:
@@ -129,3 +130,38 @@ def show_bulk_results(
             ).mark(table_mark or f"{mark}-table")
         ui.button("Close", on_click=dialog.close).props("flat").mark(f"{mark}-close")
     dialog.open()
+
+
+@dataclass(frozen=True)
+class OutcomeTable:
+    """How a bulk action's outcomes (one per item: its id, `ok`, `message`) show in `show_bulk_results`: `key` (field,
+    label) is the item's id, the outcome's attribute of that name; `name` (field, label) the item's name; `words` what
+    the title says of the items that went through and what their line says ("Dismiss: 2 of 3 closed", "ok"); the
+    others are "refused", with the service's message."""
+
+    key: tuple[str, str]
+    name: tuple[str, str]
+    words: tuple[str, str]
+    mark: str
+    message_label: str = "Message"
+
+    def show(self, verb: str, outcomes: Sequence[Any], names: Mapping[int, str], *, host: ui.element) -> None:
+        id_field, name_field = self.key[0], self.name[0]
+        rows = [
+            {
+                id_field: getattr(o, id_field),
+                name_field: names.get(getattr(o, id_field), ""),
+                "outcome": self.words[1] if o.ok else "refused",
+                "message": o.message,
+            }
+            for o in outcomes
+        ]
+        columns = [
+            column(*self.key, "right"),
+            column(*self.name),
+            column("outcome", "Outcome"),
+            column("message", self.message_label),
+        ]
+        done = sum(1 for o in outcomes if o.ok)
+        title = f"{verb}: {done:,} of {len(outcomes):,} {self.words[0]}"
+        show_bulk_results(title, columns, rows, row_key=id_field, host=host, mark=self.mark)

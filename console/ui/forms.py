@@ -134,6 +134,12 @@ async def guarded(
     return False, None
 
 
+def wide_input(label: str, *, mark: str, props: str, password: bool = False, toggle: bool = False) -> ui.input:
+    """A full-width input of a form with its browser hints in `props` (autocomplete, maxlength, …); `password` hides
+    what is typed, `toggle` adds the button that shows it."""
+    return ui.input(label, password=password, password_toggle_button=toggle).props(props).mark(mark).classes("w-full")
+
+
 def select(
     options: dict[Any, str] | list[Any],
     *,

@@ -11,11 +11,12 @@ from nicegui import ui
 
 from console.ui.dialogs import deleted_on_close
 from console.ui.formatting import fmt_value
+from console.ui.paged_table import column
 
 DIFF_COLUMNS = [
-    {"name": "field", "label": "Field", "field": "field", "align": "left"},
-    {"name": "before", "label": "Before", "field": "before", "align": "left"},
-    {"name": "after", "label": "After", "field": "after", "align": "left"},
+    column("field", "Field"),
+    column("before", "Before"),
+    column("after", "After"),
 ]
 
 

@@ -28,6 +28,19 @@ OPEN_CELL = """<q-td :props="props" auto-width>
     :aria-label="'Open ' + props.row.%s" @click.stop="() => $parent.$emit('open', props.row)" /></q-td>"""
 
 
+def column(name: str, label: str, align: str = "left", *, sortable: bool = False) -> dict[str, Any]:
+    """One column of a `ui.table`: the row field `name` under `label`."""
+    found: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
+    if sortable:
+        found["sortable"] = True
+    return found
+
+
+def open_column() -> dict[str, Any]:
+    """The column that holds each row's Open button once `rows_open` made the rows openers."""
+    return {"name": "open", "label": "", "field": "id", "align": "right"}
+
+
 class PagedTable:
     def __init__(
         self,

@@ -5,9 +5,8 @@ class (pages as components)."""
 
 from __future__ import annotations
 
-from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
-from console.ui.page import staff_page
+from console.ui.routes import actor_routes
 
 
 def register() -> None:
@@ -16,22 +15,13 @@ def register() -> None:
     from console.ads.pages.campaign import campaign_route
     from console.ads.pages.queue import queue_route
 
-    @staff_page("/ads", title="Ad review", permission=Permission.ADS_READ)
-    def queue_page(info: SessionInfo) -> None:
-        queue_route(info.actor)
-
-    @staff_page("/ads/advertisers", title="Advertisers", permission=Permission.ADS_READ)
-    def advertisers_page(info: SessionInfo) -> None:
-        advertisers_route(info.actor)
-
-    @staff_page("/ads/advertisers/{advertiser_id}", title="Advertiser", permission=Permission.ADS_READ)
-    def advertiser_page(info: SessionInfo, advertiser_id: str) -> None:
-        advertiser_route(info.actor, advertiser_id)
-
-    @staff_page("/ads/campaigns/{campaign_id}", title="Campaign", permission=Permission.ADS_READ)
-    def campaign_page(info: SessionInfo, campaign_id: str) -> None:
-        campaign_route(info.actor, campaign_id)
-
-    @staff_page("/ads/blocklist", title="Click-domain blocklist", permission=Permission.ADS_READ)
-    def blocklist_page(info: SessionInfo) -> None:
-        blocklist_route(info.actor)
+    actor_routes(
+        Permission.ADS_READ,
+        [
+            ("/ads", "Ad review", queue_route),
+            ("/ads/advertisers", "Advertisers", advertisers_route),
+            ("/ads/advertisers/{advertiser_id}", "Advertiser", advertiser_route),
+            ("/ads/campaigns/{campaign_id}", "Campaign", campaign_route),
+            ("/ads/blocklist", "Click-domain blocklist", blocklist_route),
+        ],
+    )

@@ -10,31 +10,31 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.ads.pages.campaign_form import CampaignForm
-from console.ads.pages.common import ListTable, col, money
+from console.ads.pages.common import ListTable, money, new_button
 from console.ads.service import advertisers, campaigns
 from console.db import session_scope
 from console.errors import NotFound
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import limit_length
-from console.ui.keymap import page_keys
+from console.ui.paged_table import column
 from console.ui.work import call
 
 ADVERTISER_COLUMNS = [
-    col("id", "#", "right"),
-    col("name", "Name"),
-    col("contact_email", "Contact"),
-    col("website", "Website"),
-    col("status", "Status"),
-    col("created", "Created (UTC)"),
+    column("id", "#", "right"),
+    column("name", "Name"),
+    column("contact_email", "Contact"),
+    column("website", "Website"),
+    column("status", "Status"),
+    column("created", "Created (UTC)"),
 ]
 CAMPAIGN_COLUMNS = [
-    col("id", "#", "right"),
-    col("name", "Campaign"),
-    col("schedule", "Schedule"),
-    col("budget", "Budget", "right"),
-    col("bid", "CPM bid", "right"),
-    col("pacing", "Pacing"),
+    column("id", "#", "right"),
+    column("name", "Campaign"),
+    column("schedule", "Schedule"),
+    column("budget", "Budget", "right"),
+    column("bid", "CPM bid", "right"),
+    column("pacing", "Pacing"),
 ]
 LIMIT = 200
 ADVERTISER_LABELS = {"name": "Name", "contact_email": "Contact e-mail", "website": "Website"}
@@ -57,13 +57,9 @@ class AdvertisersView:
             self.search.on("clear", self.load)
             ui.space()
             if self.can_edit:
-                ui.button("New advertiser (n)", icon="add", on_click=self.create).props(
-                    "dense unelevated no-caps"
-                ).mark("advertiser-new")
+                new_button("New advertiser", self.create, mark="advertiser-new")
         self.list = ListTable(ADVERTISER_COLUMNS, limit=LIMIT, mark="advertiser-list", empty="No advertisers")
         self.list.table.on("row-click", lambda e: self.open_row(e.args[1]))
-        if self.can_edit:
-            page_keys().add("n", "New advertiser…", self.create)
         ui.timer(0, self.load, once=True)
 
     async def load(self) -> None:
@@ -163,13 +159,9 @@ class AdvertiserView:
             ui.label(" · ".join(x for x in (a.contact_email, a.website) if x)).classes("text-sm opacity-80")
             ui.space()
             if self.can_edit:
-                ui.button("New campaign (n)", icon="add", on_click=self.new_campaign).props(
-                    "dense unelevated no-caps"
-                ).mark("campaign-new")
+                new_button("New campaign", self.new_campaign, mark="campaign-new")
         self.list = ListTable(CAMPAIGN_COLUMNS, limit=LIMIT, mark="campaign-list", empty="No campaigns yet")
         self.list.table.on("row-click", lambda e: self.open_row(e.args[1]))
-        if self.can_edit:
-            page_keys().add("n", "New campaign…", self.new_campaign)
         ui.timer(0, self.load, once=True)
 
     async def load(self) -> None:

@@ -8,19 +8,20 @@ from typing import Any
 from nicegui import ui
 
 from console.actor import Actor
-from console.ads.pages.common import ListTable, col
+from console.ads.pages.common import ListTable
 from console.ads.service import blocklist
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length
+from console.ui.paged_table import column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.work import call, unit_of_work
 
 COLUMNS = [
-    col("domain", "Domain"),
-    col("reason", "Why"),
-    col("created", "Added (UTC)"),
-    col("remove", ""),
+    column("domain", "Domain"),
+    column("reason", "Why"),
+    column("created", "Added (UTC)"),
+    column("remove", ""),
 ]
 LIMIT = 500
 # The domain and reason are the staff's text: interpolated ({{ }}) by Vue as text, never markup.

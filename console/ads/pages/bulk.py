@@ -9,13 +9,14 @@ from typing import Any
 from nicegui import ui
 
 from console.actor import Actor
-from console.ads.pages.common import col
 from console.ads.pages.reject_dialog import RejectDialog
 from console.ads.service import review
-from console.ui.bulk_bar import show_bulk_results
+from console.ui.bulk_bar import OutcomeTable
 from console.ui.forms import confirm
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
+
+OUTCOMES = OutcomeTable(("ad_id", "Ad"), ("name", "Name"), ("done", "done"), mark="ads-bulk-result", message_label="")
 
 
 def plural(n: int) -> str:
@@ -65,20 +66,4 @@ async def reject(actor: Actor, chosen: dict[int, str], *, host: ui.element) -> b
 
 
 def show_results(verb: str, results: list[Any], names: dict[int, str], *, host: ui.element) -> None:
-    done = sum(1 for r in results if r.ok)
-    show_bulk_results(
-        f"{verb}: {done:,} of {len(results):,} done",
-        [col("ad_id", "Ad", "right"), col("name", "Name"), col("outcome", "Outcome"), col("message", "")],
-        [
-            {
-                "ad_id": r.ad_id,
-                "name": names.get(r.ad_id, ""),
-                "outcome": "done" if r.ok else "refused",
-                "message": r.message,
-            }
-            for r in results
-        ],
-        row_key="ad_id",
-        host=host,
-        mark="ads-bulk-result",
-    )
+    OUTCOMES.show(verb, results, names, host=host)

@@ -10,6 +10,7 @@ from nicegui import ui
 
 from console.ads.pages.common import PACING_LABELS, TYPE_LABELS, fact, money, reasons_text
 from console.ui.formatting import fmt_date, fmt_dt
+from console.ui.paged_table import column
 
 LEVEL_STYLE = {
     "fail": ("cancel", "text-negative", "Hard check failed"),
@@ -92,10 +93,10 @@ def targeting_text(campaign: Any) -> str:
 
 
 HISTORY_COLUMNS = [
-    {"name": "when", "label": "When (UTC)", "field": "when", "align": "left"},
-    {"name": "who", "label": "Who", "field": "who", "align": "left"},
-    {"name": "action", "label": "What", "field": "action", "align": "left"},
-    {"name": "detail", "label": "Detail", "field": "detail", "align": "left"},
+    column("when", "When (UTC)"),
+    column("who", "Who"),
+    column("action", "What"),
+    column("detail", "Detail"),
 ]
 
 

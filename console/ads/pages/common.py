@@ -3,6 +3,7 @@ text, table columns. Nothing here builds a query."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
@@ -13,6 +14,7 @@ from console.ads.service.review import REASON_LABELS
 from console.billing.money import input_text
 from console.db import session_scope
 from console.ui.formatting import fmt_money
+from console.ui.keymap import page_keys
 
 STATE_LABELS = {
     "draft": "Draft",
@@ -41,13 +43,6 @@ CHECK_LABELS = {"pass": "Checks passed", "warn": "Warnings", "fail": "Check fail
 CHECK_COLOURS = {"pass": "positive", "warn": "orange-8", "fail": "negative"}
 assert set(REASON_LABELS) == set(REJECTION_REASONS)
 PACING_LABELS = {"even": "Even (spread over the dates)", "asap": "As fast as possible"}
-
-
-def col(name: str, label: str, align: str = "left", *, sortable: bool = False) -> dict[str, Any]:
-    column: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
-    if sortable:
-        column["sortable"] = True
-    return column
 
 
 def money(cents: int | None, currency: str = "USD") -> str:
@@ -131,6 +126,12 @@ def advertiser_options(actor: Actor) -> dict[int, str]:
     with session_scope() as session:
         found = advertisers.list_advertisers(session, actor=actor)
     return {int(a.id): str(a.name) for a in found}
+
+
+def new_button(label: str, handler: Callable[[], Any], *, mark: str) -> None:
+    """A page's "New …" button, which `n` presses too (listed on the `?` sheet as "New ……")."""
+    ui.button(f"{label} (n)", icon="add", on_click=handler).props("dense unelevated no-caps").mark(mark)
+    page_keys().add("n", f"{label}…", handler)
 
 
 class ListTable:

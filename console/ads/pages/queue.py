@@ -22,7 +22,6 @@ from console.ads.pages.common import (
     STATE_LABELS,
     TYPE_LABELS,
     advertiser_options,
-    col,
     state_fields,
 )
 from console.ads.service import queue
@@ -33,19 +32,19 @@ from console.ui.bulk_bar import BulkBar
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 from console.ui.work import unit_of_work
 
 COLUMNS = [
-    col("cursor", ""),
-    col("id", "#", "right"),
-    col("name", "Ad"),
-    col("check", "Checks"),
-    col("advertiser", "Advertiser"),
-    col("format_label", "Format"),
-    col("submitted", "Submitted (UTC)"),
-    col("claimed_by", "Claimed by"),
-    col("state", "State"),
+    column("cursor", ""),
+    column("id", "#", "right"),
+    column("name", "Ad"),
+    column("check", "Checks"),
+    column("advertiser", "Advertiser"),
+    column("format_label", "Format"),
+    column("submitted", "Submitted (UTC)"),
+    column("claimed_by", "Claimed by"),
+    column("state", "State"),
 ]
 ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
 CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'

@@ -4,14 +4,11 @@ and the frame to a view class (pages as components)."""
 
 from __future__ import annotations
 
-from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
-from console.ui.page import staff_page
+from console.ui.routes import actor_routes
 
 
 def register() -> None:
     from console.billing.pages.view import billing_route
 
-    @staff_page("/billing", title="Billing", permission=Permission.BILLING_READ)
-    def billing_page(info: SessionInfo) -> None:
-        billing_route(info.actor)
+    actor_routes(Permission.BILLING_READ, [("/billing", "Billing", billing_route)])

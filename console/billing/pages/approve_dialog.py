@@ -10,10 +10,9 @@ from typing import Any
 from nicegui import run, ui
 
 from console.actor import Actor
-from console.billing.pages.refund_dialog import result_text, send_to_stripe, waiting_spinner
+from console.billing.pages.refund_dialog import conflict_and_box, result_text, send_to_stripe, waiting_spinner
 from console.billing.service import refunds
 from console.errors import Conflict, ConsoleError
-from console.ui.conflict import ConflictPanel
 from console.ui.forms import limit_length
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
@@ -49,13 +48,11 @@ class ApproveDialog:
                 f"{row['requested_by']} ({row['reason_label']})."
             ).classes("text-sm").mark("approve-what")
             ui.label("It goes to Stripe as soon as you approve it.").classes("text-sm opacity-80")
-            self.conflict = ConflictPanel(
+            self.conflict, self.box = conflict_and_box(
                 SNAPSHOT_LABELS,
-                yours_heading="When you opened it",
-                keep_note="Your note is kept. Close this and look at the refund as it is now.",
-                mark="approve-conflict",
+                "Your note is kept. Close this and look at the refund as it is now.",
+                "approve-conflict",
             )
-            self.box = ui.column().classes("w-full gap-2 p-0")
             with self.box:
                 self.form()
         try:

@@ -3,8 +3,6 @@ builds a query."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from nicegui import ui
 
 from console.billing.gateway import get_gateway
@@ -85,13 +83,6 @@ def money(cents: int | None, currency: str) -> str:
 def amount_text(cents: int, currency: str) -> str:
     """An amount as the money input takes it back: "12.50" (no symbol, no thousands separators)."""
     return input_text(cents, currency)
-
-
-def col(name: str, label: str, align: str = "left", *, sortable: bool = False) -> dict[str, Any]:
-    column: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
-    if sortable:
-        column["sortable"] = True
-    return column
 
 
 def status_fields(status: str, labels: dict[str, str]) -> dict[str, str]:

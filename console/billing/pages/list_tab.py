@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from console.billing.pages.common import STATUS_CELL
 from console.errors import Conflict
 from console.paging import Page, PageRequest
+from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.work import unit_of_work
@@ -31,7 +32,7 @@ class StatusFilter:
 class ListDetailTab:
     columns: list[dict[str, Any]]
     detail_width = "w-[380px]"
-    detail: Any  # the subclass's @ui.refreshable_method: the chosen row's panel
+    row_of: Callable[[Any], dict[str, Any]]  # the subclass's `staticmethod(row_of)`: one service row as plain values
 
     def __init__(self, view: BillingView) -> None:
         self.view, self.actor = view, view.actor
@@ -55,8 +56,20 @@ class ListDetailTab:
         """One page of the service's rows for the current filter."""
         raise NotImplementedError
 
-    def row_of(self, item: Any) -> dict[str, Any]:
+    def prompt(self) -> str:
+        """What the panel says while no row is chosen."""
         raise NotImplementedError
+
+    def panel(self, row: dict[str, Any]) -> None:
+        """The chosen row beside the list."""
+        raise NotImplementedError
+
+    @ui.refreshable_method
+    def detail(self) -> None:
+        if self.selected is None:
+            ui.label(self.prompt()).classes("text-sm opacity-70")
+        else:
+            self.panel(self.selected)
 
     def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
         def work(session: Session) -> Page[dict[str, Any]]:
@@ -105,3 +118,21 @@ class ListDetailTab:
         if await dialog.ask(confirmed):
             ui.notify(done, type="positive")
         await self.reload()
+
+
+class StatusListTab(ListDetailTab):
+    """A list tab filtered by one status: a FilterBar with the status labels (and "Any status") above the list."""
+
+    status_labels: dict[str, str]
+    status_width = "w-40"
+    filter_mark: str  # the FilterBar's mark
+
+    def __init__(self, view: BillingView) -> None:
+        super().__init__(view)
+        self.flt = StatusFilter()
+
+    def filters(self) -> None:
+        status = FilterField(
+            "status", "Status", options={None: "Any status", **self.status_labels}, width=self.status_width
+        )
+        FilterBar(StatusFilter, [status], on_apply=self.apply_filter, initial=self.view.params, mark=self.filter_mark)

@@ -13,7 +13,6 @@ from console.billing.pages.common import (
     PAYMENT_KIND_LABELS,
     PAYMENT_STATUS_LABELS,
     PROVIDER_LABELS,
-    col,
     money,
     status_fields,
 )
@@ -25,6 +24,7 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
+from console.ui.paged_table import column
 
 if TYPE_CHECKING:
     pass
@@ -35,14 +35,14 @@ FILTERS = [
     FilterField("search", "Member e-mail or pi_ / ch_ / in_ id", width="w-80"),
 ]
 COLUMNS = [
-    col("id", "#", "right"),
-    col("member", "Member"),
-    col("kind_label", "Kind"),
-    col("amount", "Amount", "right"),
-    col("refunded", "Refunded", "right"),
-    col("status", "Status"),
-    col("provider_label", "Billed by"),
-    col("created", "Date"),
+    column("id", "#", "right"),
+    column("member", "Member"),
+    column("kind_label", "Kind"),
+    column("amount", "Amount", "right"),
+    column("refunded", "Refunded", "right"),
+    column("status", "Status"),
+    column("provider_label", "Billed by"),
+    column("created", "Date"),
 ]
 
 
@@ -74,18 +74,15 @@ class PaymentsTab(ListDetailTab):
     def query(self, session: Session, page: PageRequest) -> Page[Any]:
         return queries.list_payments(session, actor=self.actor, flt=self.filter_bar.current, page=page)
 
-    def row_of(self, item: Any) -> dict[str, Any]:
-        return row_of(item)
+    row_of = staticmethod(row_of)
 
     def focus_search(self) -> None:
         self.filter_bar.elements["search"].run_method("focus")
 
-    @ui.refreshable_method
-    def detail(self) -> None:
-        row = self.selected
-        if row is None:
-            ui.label("Choose a payment to see it and refund it.").classes("text-sm opacity-70")
-            return
+    def prompt(self) -> str:
+        return "Choose a payment to see it and refund it."
+
+    def panel(self, row: dict[str, Any]) -> None:
         with ui.card().classes("w-full gap-1 p-3").mark("payment-detail"):
             ui.label(f"Payment #{row['id']} · {row['kind_label']}").classes("font-semibold").mark("payment-title")
             ui.label(row["member"]).classes("text-sm").mark("payment-member")

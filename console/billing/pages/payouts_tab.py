@@ -3,19 +3,20 @@ opens the payout beside the table with Approve, Hold… (a reason) or Release, f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 from sqlalchemy.orm import Session
 
-from console.billing.pages.common import PAYOUT_STATUS_LABELS, col, money, status_fields
-from console.billing.pages.list_tab import ListDetailTab, StatusFilter
+from console.billing.pages.common import PAYOUT_STATUS_LABELS, money, status_fields
+from console.billing.pages.list_tab import StatusListTab
 from console.billing.service import payouts, queries
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
-from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_date
 from console.ui.forms import confirm
+from console.ui.paged_table import column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.work import call
 
@@ -23,18 +24,14 @@ if TYPE_CHECKING:
     from console.billing.pages.view import BillingView
 
 
-PayoutStatusFilter = StatusFilter
-
-
-FILTERS = [FilterField("status", "Status", options={None: "Any status", **PAYOUT_STATUS_LABELS}, width="w-40")]
 COLUMNS = [
-    col("id", "#", "right"),
-    col("creator", "Creator"),
-    col("amount", "Amount", "right"),
-    col("tips", "Tips", "right"),
-    col("status", "Status"),
-    col("scheduled", "Scheduled"),
-    col("hold_reason", "Hold reason"),
+    column("id", "#", "right"),
+    column("creator", "Creator"),
+    column("amount", "Amount", "right"),
+    column("tips", "Tips", "right"),
+    column("status", "Status"),
+    column("scheduled", "Scheduled"),
+    column("hold_reason", "Hold reason"),
 ]
 SNAPSHOT_LABELS = {"status_label": "Status", "hold_reason": "Hold reason"}
 
@@ -53,31 +50,24 @@ def row_of(p: Any) -> dict[str, Any]:
     }
 
 
-class PayoutsTab(ListDetailTab):
+class PayoutsTab(StatusListTab):
     columns = COLUMNS
+    status_labels = PAYOUT_STATUS_LABELS
+    filter_mark = "payouts"
 
     def __init__(self, view: BillingView) -> None:
         super().__init__(view)
         self.may_act = can(self.actor, Permission.BILLING_PAYOUTS)
-        self.flt = PayoutStatusFilter()
-
-    def filters(self) -> None:
-        FilterBar(PayoutStatusFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="payouts")
 
     def query(self, session: Session, page: PageRequest) -> Page[Any]:
         return queries.list_payouts(session, actor=self.actor, status=self.flt.status, page=page)
 
-    def row_of(self, item: Any) -> dict[str, Any]:
-        return row_of(item)
+    row_of = staticmethod(row_of)
 
-    @ui.refreshable_method
-    def detail(self) -> None:
-        row = self.selected
-        if row is None:
-            ui.label("Choose a payout to see it" + (" and decide it." if self.may_act else ".")).classes(
-                "text-sm opacity-70"
-            )
-            return
+    def prompt(self) -> str:
+        return "Choose a payout to see it" + (" and decide it." if self.may_act else ".")
+
+    def panel(self, row: dict[str, Any]) -> None:
         with ui.card().classes("w-full gap-1 p-3").mark("payout-detail"):
             ui.label(f"Payout #{row['id']} · {row['status_label']}").classes("font-semibold").mark("payout-title")
             ui.label(f"{row['amount']} to {row['creator']} from {row['tips']:,} tips").classes("text-sm")
@@ -106,28 +96,24 @@ class PayoutsTab(ListDetailTab):
 
     async def approve(self) -> None:
         row = self.selected
-        if row is None or not await confirm(
+        if row is not None and await confirm(
             f"Approve payout #{row['id']}?", f"{row['amount']} to {row['creator']} will be paid.", ok_label="Approve"
         ):
-            return
-        version = int(row["version"])
-        ok, _ = await call(
-            lambda s: payouts.approve_payout(s, actor=self.actor, payout_id=int(row["id"]), version=version)
-        )
-        if ok:
-            ui.notify(f"Payout #{row['id']} approved.", type="positive")
-        await self.reload()
+            await self.act(payouts.approve_payout, "approved", row)
 
     async def release(self) -> None:
-        row = self.selected
+        await self.act(payouts.release_payout, "released")
+
+    async def act(self, act: Callable[..., object], done: str, row: dict[str, Any] | None = None) -> None:
+        """`act(session, actor=…, payout_id=…, version=…)` on `row` (else the chosen payout) at the version shown,
+        then the list as it is now."""
+        row = row or self.selected
         if row is None:
             return
         version = int(row["version"])
-        ok, _ = await call(
-            lambda s: payouts.release_payout(s, actor=self.actor, payout_id=int(row["id"]), version=version)
-        )
+        ok, _ = await call(lambda s: act(s, actor=self.actor, payout_id=int(row["id"]), version=version))
         if ok:
-            ui.notify(f"Payout #{row['id']} released.", type="positive")
+            ui.notify(f"Payout #{row['id']} {done}.", type="positive")
         await self.reload()
 
     async def hold(self) -> None:

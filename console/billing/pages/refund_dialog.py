@@ -64,6 +64,13 @@ async def send_to_stripe(actor: Actor, refund_id: int) -> tuple[Any | None, str 
         return None, exc.message
 
 
+def conflict_and_box(labels: dict[str, str], keep_note: str, mark: str) -> tuple[ConflictPanel, ui.column]:
+    """A billing dialog's conflict panel (hidden until the row changed since "When you opened it") above the box its
+    steps redraw (the form, the wait, the result)."""
+    conflict = ConflictPanel(labels, yours_heading="When you opened it", keep_note=keep_note, mark=mark)
+    return conflict, ui.column().classes("w-full gap-2 p-0")
+
+
 def waiting_spinner(mark: str) -> None:
     with ui.row().classes("items-center gap-3 p-2").mark(mark):
         ui.spinner(size="lg")
@@ -98,13 +105,11 @@ class RefundDialog:
         with self.dialog, ui.card().classes("min-w-[480px] max-w-[90vw] gap-2").mark("refund-card"):
             ui.label(f"Refund payment #{self.payment_id}").classes("text-lg font-semibold").mark("refund-title")
             self.figures()
-            self.conflict = ConflictPanel(
+            self.conflict, self.box = conflict_and_box(
                 CONFLICT_LABELS,
-                yours_heading="When you opened it",
-                keep_note="Your input is kept. Check the amount and press Refund again, or cancel.",
-                mark="refund-conflict",
+                "Your input is kept. Check the amount and press Refund again, or cancel.",
+                "refund-conflict",
             )
-            self.box = ui.column().classes("w-full gap-2 p-0")
             with self.box:
                 if preview.blocked:
                     self.blocked(preview.blocked)

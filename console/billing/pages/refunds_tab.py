@@ -10,13 +10,13 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.billing.pages.approve_dialog import SNAPSHOT_LABELS, ApproveDialog
-from console.billing.pages.common import REFUND_STATUS_LABELS, col, money, status_fields
-from console.billing.pages.list_tab import ListDetailTab, StatusFilter
+from console.billing.pages.common import REFUND_STATUS_LABELS, money, status_fields
+from console.billing.pages.list_tab import StatusListTab
 from console.billing.service import queries, refunds
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
-from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
+from console.ui.paged_table import column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 
@@ -24,20 +24,16 @@ if TYPE_CHECKING:
     from console.billing.pages.view import BillingView
 
 
-RefundStatusFilter = StatusFilter
-
-
-FILTERS = [FilterField("status", "Status", options={None: "Any status", **REFUND_STATUS_LABELS}, width="w-48")]
 COLUMNS = [
-    col("id", "#", "right"),
-    col("member", "Member"),
-    col("payment_id", "Payment", "right"),
-    col("amount", "Amount", "right"),
-    col("reason_label", "Reason"),
-    col("status", "Status"),
-    col("requested_by", "Requested by"),
-    col("approved_by", "Decided by"),
-    col("created", "Requested"),
+    column("id", "#", "right"),
+    column("member", "Member"),
+    column("payment_id", "Payment", "right"),
+    column("amount", "Amount", "right"),
+    column("reason_label", "Reason"),
+    column("status", "Status"),
+    column("requested_by", "Requested by"),
+    column("approved_by", "Decided by"),
+    column("created", "Requested"),
 ]
 
 
@@ -59,17 +55,19 @@ def row_of(r: Any) -> dict[str, Any]:
     }
 
 
-class RefundsTab(ListDetailTab):
+class RefundsTab(StatusListTab):
     """`mine=True`: the "Awaiting my approval" list, with the actions."""
 
     columns = COLUMNS
+    status_labels = REFUND_STATUS_LABELS
+    status_width = "w-48"
+    filter_mark = "refunds"
     detail_width = "w-[400px]"
 
     def __init__(self, view: BillingView, *, mine: bool) -> None:
         super().__init__(view)
         self.mine = mine
         self.may_decide = mine and can(self.actor, Permission.BILLING_APPROVE)
-        self.flt = RefundStatusFilter()
 
     def filters(self) -> None:
         if self.mine:
@@ -77,22 +75,18 @@ class RefundsTab(ListDetailTab):
                 "Refunds above the approval threshold that someone else asked for; you cannot approve your own."
             ).classes("text-sm opacity-80")
         else:
-            FilterBar(RefundStatusFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="refunds")
+            super().filters()
 
     def query(self, session: Session, page: PageRequest) -> Page[Any]:
         status = None if self.mine else self.flt.status
         return queries.list_refunds(session, actor=self.actor, status=status, awaiting_my_approval=self.mine, page=page)
 
-    def row_of(self, item: Any) -> dict[str, Any]:
-        return row_of(item)
+    row_of = staticmethod(row_of)
 
-    @ui.refreshable_method
-    def detail(self) -> None:
-        row = self.selected
-        if row is None:
-            what = "approve or reject it" if self.may_decide else "see it"
-            ui.label(f"Choose a refund to {what}.").classes("text-sm opacity-70")
-            return
+    def prompt(self) -> str:
+        return "Choose a refund to " + ("approve or reject it." if self.may_decide else "see it.")
+
+    def panel(self, row: dict[str, Any]) -> None:
         with ui.card().classes("w-full gap-1 p-3").mark("refund-detail"):
             ui.label(f"Refund #{row['id']} · {row['status_label']}").classes("font-semibold").mark(
                 "refund-detail-title"

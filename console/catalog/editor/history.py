@@ -6,13 +6,14 @@ from typing import Any
 
 from console.catalog.editor.values import HISTORY_LABELS
 from console.ui.history import EventTable
+from console.ui.paged_table import column
 
 COLUMNS = [
-    {"name": "when", "label": "When (UTC)", "field": "when", "align": "left"},
-    {"name": "who", "label": "Who", "field": "who", "align": "left"},
-    {"name": "action", "label": "Action", "field": "action", "align": "left"},
-    {"name": "changes", "label": "Changed fields", "field": "changes", "align": "left"},
-    {"name": "reason", "label": "Reason", "field": "reason", "align": "left"},
+    column("when", "When (UTC)"),
+    column("who", "Who"),
+    column("action", "Action"),
+    column("changes", "Changed fields"),
+    column("reason", "Reason"),
 ]
 
 

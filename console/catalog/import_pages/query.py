@@ -9,13 +9,14 @@ from typing import Any
 
 from console.catalog.service import VideoFilter
 from console.catalog.transfer import ImportReport
+from console.ui.paged_table import column
 
 MAX_SHOWN_ISSUES = 1_000
 ISSUE_COLUMNS: list[dict[str, Any]] = [
-    {"name": "row", "label": "Row", "field": "row", "align": "right", "sortable": True},
-    {"name": "column", "label": "Column", "field": "column", "align": "left", "sortable": True},
-    {"name": "level", "label": "Level", "field": "level", "align": "left", "sortable": True},
-    {"name": "message", "label": "Message", "field": "message", "align": "left"},
+    column("row", "Row", "right", sortable=True),
+    column("column", "Column", sortable=True),
+    column("level", "Level", sortable=True),
+    column("message", "Message"),
 ]
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

@@ -21,6 +21,7 @@ from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar, Tally, show_bulk_results
 from console.ui.formatting import plural
 from console.ui.forms import confirm
+from console.ui.paged_table import column
 from console.ui.searched_select import SearchedSelect
 from console.ui.session import require_live_session
 from console.ui.work import call
@@ -141,9 +142,9 @@ def show_result(what: str, result: BulkResult, titles: dict[int, str], *, host: 
     show_bulk_results(
         f"{what}: done",
         [
-            {"name": "id", "label": "#", "field": "id", "align": "right"},
-            {"name": "title", "label": "Title", "field": "title", "align": "left"},
-            {"name": "reason", "label": "Why", "field": "reason", "align": "left"},
+            column("id", "#", "right"),
+            column("title", "Title"),
+            column("reason", "Why"),
         ],
         [{"id": i, "title": titles.get(i, f"#{i}"), "reason": why} for i, why in sorted(result.refused.items())],
         row_key="id",

@@ -16,22 +16,23 @@ from console.catalog.service import VideoFilter, list_videos
 from console.db import session_scope
 from console.paging import Page, PageRequest
 from console.ui.formatting import fmt_dt
+from console.ui.paged_table import column
 
 COLUMNS: list[dict[str, Any]] = [
-    {"name": "id", "label": "#", "field": "id", "align": "right"},
-    {"name": "title", "label": "Title", "field": "title", "sortable": True, "align": "left"},
-    {"name": "slug", "label": "Slug", "field": "slug", "align": "left"},
-    {"name": "kind", "label": "Kind", "field": "kind", "align": "left"},
-    {"name": "state", "label": "State", "field": "state", "align": "left"},
-    {"name": "collection", "label": "Collection", "field": "collection", "align": "left"},
-    {"name": "access_level", "label": "Access", "field": "access_level", "align": "left"},
-    {"name": "monetization", "label": "Monetization", "field": "monetization", "align": "left"},
-    {"name": "duration", "label": "Duration", "field": "duration", "align": "right"},
-    {"name": "featured", "label": "Featured", "field": "featured", "align": "center"},
-    {"name": "publish_at", "label": "Scheduled for", "field": "publish_at", "align": "left"},
-    {"name": "published_at", "label": "Published", "field": "published_at", "sortable": True, "align": "left"},
-    {"name": "updated_at", "label": "Updated", "field": "updated_at", "sortable": True, "align": "left"},
-    {"name": "created_at", "label": "Created", "field": "created_at", "sortable": True, "align": "left"},
+    column("id", "#", "right"),
+    column("title", "Title", sortable=True),
+    column("slug", "Slug"),
+    column("kind", "Kind"),
+    column("state", "State"),
+    column("collection", "Collection"),
+    column("access_level", "Access"),
+    column("monetization", "Monetization"),
+    column("duration", "Duration", "right"),
+    column("featured", "Featured", "center"),
+    column("publish_at", "Scheduled for"),
+    column("published_at", "Published", sortable=True),
+    column("updated_at", "Updated", sortable=True),
+    column("created_at", "Created", sortable=True),
 ]
 COLUMN_LABELS = {c["name"]: c["label"] for c in COLUMNS}
 DEFAULT_COLUMNS = ["title", "kind", "state", "collection", "access_level", "duration", "featured", "updated_at"]
@@ -100,8 +101,6 @@ def collection_name(actor: Actor, collection_id: int | None) -> str | None:
     with session_scope() as session:
         found = collections_by_id(session, actor=actor, ids={collection_id}).get(collection_id)
         return found.name if found is not None else None
-
-
 
 
 def visible_columns() -> list[str]:

@@ -20,14 +20,15 @@ from console.catalog.performers import (
 from console.compliance.records import can_read_legal, compliance_badges
 from console.db import session_scope
 from console.paging import Page, PageRequest
+from console.ui.paged_table import column, open_column
 
 VIDEO_LIMIT = 200
 COLUMNS: list[dict[str, Any]] = [
-    {"name": "name", "label": "Name", "field": "name", "align": "left"},
-    {"name": "slug", "label": "Slug", "field": "slug", "align": "left"},
-    {"name": "active", "label": "Active", "field": "active", "align": "left"},
-    {"name": "video_count", "label": "Videos", "field": "video_count", "align": "right"},
-    {"name": "open", "label": "", "field": "id", "align": "right"},
+    column("name", "Name"),
+    column("slug", "Slug"),
+    column("active", "Active"),
+    column("video_count", "Videos", "right"),
+    open_column(),
 ]
 LABELS = {"name": "Name", "slug": "Slug", "bio": "Bio", "is_active": "Active"}
 PHOTO_TYPE_LABELS = {

@@ -13,12 +13,12 @@ from console.insights.pages.range_bar import RangeState
 from console.insights.pages.specs import ChartSpec, load_drill
 from console.insights.periods import Period
 from console.paging import Page, PageRequest
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 
 
 def columns_for(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     keys = list(rows[0].keys()) if rows else ["id"]
-    return [{"name": k, "label": k.replace("_", " ").capitalize(), "field": k, "align": "left"} for k in keys]
+    return [column(k, k.replace("_", " ").capitalize()) for k in keys]
 
 
 class DrillDialog:

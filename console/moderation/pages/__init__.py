@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
-from console.ui.page import staff_page
+from console.ui.routes import actor_routes
 
 
 def register() -> None:
@@ -13,14 +12,11 @@ def register() -> None:
     from console.moderation.pages.case import case_route
     from console.moderation.pages.queue import queue_route
 
-    @staff_page("/moderation", title="Moderation queue", permission=Permission.MODERATION_READ)
-    def queue_page(info: SessionInfo) -> None:
-        queue_route(info.actor)
-
-    @staff_page("/moderation/appeals", title="Appeals", permission=Permission.MODERATION_READ)
-    def appeals_page(info: SessionInfo) -> None:
-        appeals_route(info.actor)
-
-    @staff_page("/moderation/cases/{case_id}", title="Case", permission=Permission.MODERATION_READ)
-    def case_page(info: SessionInfo, case_id: str) -> None:
-        case_route(info.actor, case_id)
+    actor_routes(
+        Permission.MODERATION_READ,
+        [
+            ("/moderation", "Moderation queue", queue_route),
+            ("/moderation/appeals", "Appeals", appeals_route),
+            ("/moderation/cases/{case_id}", "Case", case_route),
+        ],
+    )

@@ -18,7 +18,7 @@ from console.moderation.service.decisions import ACTION_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
@@ -27,18 +27,14 @@ TABS = {"open": "Open", "upheld": "Upheld", "overturned": "Overturned"}
 PREVIEW = 160
 
 
-def _col(name: str, label: str, align: str = "left") -> dict[str, Any]:
-    return {"name": name, "label": label, "field": name, "align": align}
-
-
 COLUMNS = [
-    _col("id", "#", "right"),
-    _col("created", "Filed"),
-    _col("member", "Member"),
-    _col("strike", "Strike"),
-    _col("decision", "Decision"),
-    _col("case", "Case", "right"),
-    _col("preview", "Appeal"),
+    column("id", "#", "right"),
+    column("created", "Filed"),
+    column("member", "Member"),
+    column("strike", "Strike"),
+    column("decision", "Decision"),
+    column("case", "Case", "right"),
+    column("preview", "Appeal"),
 ]
 
 

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from console.catalog.rules import LOCAL_THUMBNAIL_RE, format_duration
 from console.moderation.pages.common import STATUS_LABELS, time_range
-from console.moderation.service.decisions import ACTION_LABELS
+from console.moderation.pages.member_record import decision_lines, strike_lines, until_facts
 from console.ui.formatting import fmt_dt, fmt_time
 
 
@@ -133,26 +133,12 @@ def member_history(m: dict[str, Any]) -> None:
             ui.link(f"@{m['username']}", f"/members/{int(m['id'])}").classes("font-semibold").mark("target-username")
             ui.label(m.get("display_name") or "").classes("text-sm opacity-70")
             ui.badge(m["status"]).props("outline").mark("target-member-status")
-        until = [f"muted until {fmt_dt(m['muted_until'])}"] if m.get("muted_until") else []
-        until += [f"suspended until {fmt_dt(m['suspended_until'])}"] if m.get("suspended_until") else []
+        until = until_facts(m)
         ui.label(
             " · ".join([f"member since {fmt_dt(m['created_at'])}", f"{m['cases_about']} cases about them", *until])
         ).classes("text-xs opacity-70").mark("target-member-facts")
-        strikes = m.get("strikes") or []
-        ui.label(f"Strikes ({len(strikes)})").classes("text-xs font-semibold pt-1")
-        for s in strikes:
-            with ui.row().classes("items-center gap-2 text-xs").mark("target-strike"):
-                ui.label(f"{s['kind']} · {fmt_dt(s['at'])}")
-                ui.label(s["reason"]).classes("opacity-80")
-                if s["overturned"]:
-                    ui.badge("overturned").props("color=grey-7")
-        past = m.get("decisions") or []
-        ui.label(f"Past decisions ({len(past)})").classes("text-xs font-semibold pt-1")
-        for d in past:
-            with ui.row().classes("items-center gap-2 text-xs").mark("target-decision"):
-                ui.link(f"case #{d['case_id']}", f"/moderation/cases/{int(d['case_id'])}")
-                ui.label(f"{ACTION_LABELS.get(d['action'], d['action'])} · {fmt_dt(d['at'])}")
-                ui.label(d["reason"]).classes("opacity-80")
+        strike_lines(m.get("strikes") or [], mark="target-strike")
+        decision_lines(m.get("decisions") or [], heading="Past decisions", mark="target-decision")
 
 
 RENDERERS = {

@@ -27,11 +27,11 @@ from console.moderation.service.queue import CaseFilter, QueueMetrics
 from console.moderation.service.targets import TARGET_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
-from console.ui.bulk_bar import BulkBar, show_bulk_results
+from console.ui.bulk_bar import BulkBar, OutcomeTable
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import PagedTable, column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
@@ -74,23 +74,20 @@ FILTERS = [
 ]
 
 
-def _col(name: str, label: str, align: str = "left") -> dict[str, Any]:
-    return {"name": name, "label": label, "field": name, "align": align}
-
-
 COLUMNS = [
-    _col("cursor", ""),
-    _col("id", "#", "right"),
-    _col("target", "Target"),
-    _col("reports", "Reports", "right"),
-    _col("reporters", "Reporters", "right"),
-    _col("reasons", "Reasons"),
-    _col("age", "Age", "right"),
-    _col("priority", "Priority", "right"),
-    _col("assignee", "Assignee"),
-    _col("sla", "SLA due"),
+    column("cursor", ""),
+    column("id", "#", "right"),
+    column("target", "Target"),
+    column("reports", "Reports", "right"),
+    column("reporters", "Reporters", "right"),
+    column("reasons", "Reasons"),
+    column("age", "Age", "right"),
+    column("priority", "Priority", "right"),
+    column("assignee", "Assignee"),
+    column("sla", "SLA due"),
 ]
 # Vue interpolation ({{ }}) renders the platform's text as text: a comment body in target_label stays inert.
+OUTCOMES = OutcomeTable(("case_id", "Case"), ("target", "Target"), ("closed", "ok"), mark="bulk-result")
 ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
 CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'
 TARGET_CELL = """<q-td :props="props" class="max-w-[420px] truncate">
@@ -200,9 +197,9 @@ class QueueView:
         ui.button("Dismiss…", icon="block", on_click=lambda: self.bulk("dismiss")).props("dense flat no-caps").mark(
             "bulk-dismiss"
         )
-        ui.button("Resolve…", icon="task_alt", on_click=lambda: self.bulk("resolve")).props(
-            "dense flat no-caps"
-        ).mark("bulk-resolve")
+        ui.button("Resolve…", icon="task_alt", on_click=lambda: self.bulk("resolve")).props("dense flat no-caps").mark(
+            "bulk-resolve"
+        )
 
     # --- loading ---------------------------------------------------------------------------------------------
 
@@ -288,28 +285,7 @@ class QueueView:
         await self.reload()
 
     def show_bulk_result(self, verb: str, lines: list[BulkLine], labels: dict[int, str]) -> None:
-        done = sum(1 for line in lines if line.ok)
-        show_bulk_results(
-            f"{verb}: {done:,} of {len(lines):,} closed",
-            [
-                _col("case_id", "Case", "right"),
-                _col("target", "Target"),
-                _col("outcome", "Outcome"),
-                _col("message", "Message"),
-            ],
-            [
-                {
-                    "case_id": line.case_id,
-                    "target": labels.get(line.case_id, ""),
-                    "outcome": "ok" if line.ok else "refused",
-                    "message": line.message,
-                }
-                for line in lines
-            ],
-            row_key="case_id",
-            host=self.host,
-            mark="bulk-result",
-        )
+        OUTCOMES.show(verb, lines, labels, host=self.host)
 
 
 def queue_route(actor: Actor) -> None:

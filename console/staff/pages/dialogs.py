@@ -200,30 +200,33 @@ class EditStaffDialog(StaffForm):
         if ok:
             await self.done(f"{verb}d.")
 
+    async def after_warning(
+        self, title: str, text: str, ok_label: str, act: Callable[[Session, int], T]
+    ) -> tuple[bool, T | None]:
+        """Warn (a danger confirm), then `act(session, staff id)` through `attempt`; (False, None) when declined."""
+        if not await confirm(title, text, ok_label=ok_label, danger=True):
+            return False, None
+        staff_id = self.staff_id
+        return await self.attempt(lambda s: act(s, staff_id))
+
     async def reset_password(self) -> None:
         email = self.view["email"]
-        if not await confirm(
+        ok, password = await self.after_warning(
             f"Reset the password of {email}?",
             "A temporary password is generated and their sessions end.",
-            ok_label="Reset",
-            danger=True,
-        ):
-            return
-        staff_id = self.staff_id
-        ok, password = await self.attempt(lambda s: service.reset_password(s, actor=self.actor, staff_id=staff_id))
+            "Reset",
+            lambda s, staff_id: service.reset_password(s, actor=self.actor, staff_id=staff_id),
+        )
         if ok and password is not None:
             await self.done("Password reset.")
             self.secret(f"Temporary password for {email}", password)
 
     async def reset_totp(self) -> None:
-        if not await confirm(
+        ok, _ = await self.after_warning(
             f"Turn off two-factor sign-in for {self.view['email']}?",
             "Use this when they lost their phone; they enrol again at next sign-in.",
-            ok_label="Turn off",
-            danger=True,
-        ):
-            return
-        staff_id = self.staff_id
-        ok, _ = await self.attempt(lambda s: service.reset_totp(s, actor=self.actor, staff_id=staff_id))
+            "Turn off",
+            lambda s, staff_id: service.reset_totp(s, actor=self.actor, staff_id=staff_id),
+        )
         if ok:
             await self.done("Two-factor turned off.")

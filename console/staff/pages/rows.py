@@ -12,17 +12,18 @@ from console.staff import service
 from console.staff.models import Staff
 from console.staff.permissions import ROLE_LABELS, Role
 from console.ui.formatting import fmt_dt
+from console.ui.paged_table import column, open_column
 
 ROLE_OPTIONS = {r.value: ROLE_LABELS[r] for r in Role}
 STATUS_OPTIONS: dict[Any, str] = {None: "All", True: "Active", False: "Deactivated"}
 COLUMNS: list[dict[str, Any]] = [
-    {"name": "email", "label": "E-mail", "field": "email", "sortable": True, "align": "left"},
-    {"name": "name", "label": "Name", "field": "name", "sortable": True, "align": "left"},
-    {"name": "roles", "label": "Roles", "field": "roles", "align": "left"},
-    {"name": "status", "label": "Status", "field": "status", "align": "left"},
-    {"name": "totp", "label": "2FA", "field": "totp", "align": "center"},
-    {"name": "last_login_at", "label": "Last sign-in", "field": "last_login_at", "sortable": True, "align": "left"},
-    {"name": "open", "label": "", "field": "id", "align": "right"},  # the visible open action (PagedTable)
+    column("email", "E-mail", sortable=True),
+    column("name", "Name", sortable=True),
+    column("roles", "Roles"),
+    column("status", "Status"),
+    column("totp", "2FA", "center"),
+    column("last_login_at", "Last sign-in", sortable=True),
+    open_column(),
 ]
 
 

@@ -8,7 +8,7 @@ from console.db import session_scope
 from console.staff.auth import SessionInfo, change_own_password
 from console.staff.passwords import MIN_LENGTH
 from console.ui.formatting import fmt_dt
-from console.ui.forms import guarded
+from console.ui.forms import guarded, wide_input
 from console.ui.session import require_live_session
 from console.ui.time_zone_setting import TimeZoneSetting
 
@@ -51,24 +51,15 @@ class PasswordView:
             ui.button("Save password", on_click=self.save).props("unelevated color=primary").mark("save-password")
 
     def form(self) -> None:
-        self.current = (
-            ui.input("Current password", password=True)
-            .props("autocomplete=current-password")
-            .mark("current-password")
-            .classes("w-full")
+        self.current = wide_input(
+            "Current password", mark="current-password", props="autocomplete=current-password", password=True
         )
-        self.new = (
-            ui.input("New password", password=True, password_toggle_button=True)
-            .props("autocomplete=new-password")
-            .mark("new-password")
-            .classes("w-full")
+        self.new = wide_input(
+            "New password", mark="new-password", props="autocomplete=new-password", password=True, toggle=True
         )
         ui.label(f"At least {MIN_LENGTH} characters; a passphrase works well.").classes("text-xs opacity-70")
-        self.repeat = (
-            ui.input("Repeat new password", password=True)
-            .props("autocomplete=new-password")
-            .mark("repeat-password")
-            .classes("w-full")
+        self.repeat = wide_input(
+            "Repeat new password", mark="repeat-password", props="autocomplete=new-password", password=True
         )
 
     async def save(self) -> None:

@@ -10,6 +10,7 @@ from console.actor import ClientInfo
 from console.db import session_scope, utcnow
 from console.staff.auth import SignInResult, sign_in, verify_second_factor
 from console.ui import theme
+from console.ui.forms import wide_input
 from console.ui.frame import PRODUCT, stylesheet
 from console.ui.session import TOKEN_KEY
 
@@ -46,17 +47,13 @@ class SignInView:
         self.message.visible = False
 
     def password_form(self) -> None:
-        self.email = (
-            ui.input("E-mail")
-            .props("autofocus autocomplete=username maxlength=254")
-            .mark("login-email")
-            .classes("w-full")
-        )
-        self.password = (
-            ui.input("Password", password=True, password_toggle_button=True)
-            .props("autocomplete=current-password maxlength=1024")
-            .mark("login-password")
-            .classes("w-full")
+        self.email = wide_input("E-mail", mark="login-email", props="autofocus autocomplete=username maxlength=254")
+        self.password = wide_input(
+            "Password",
+            mark="login-password",
+            props="autocomplete=current-password maxlength=1024",
+            password=True,
+            toggle=True,
         )
         self.password.on("keydown.enter", self.submit_password)
         self.email.on("keydown.enter", lambda: self.password.run_method("focus"))
@@ -68,11 +65,8 @@ class SignInView:
         ui.label("Enter the 6-digit code from your authenticator app, or one of your recovery codes.").classes(
             "text-sm"
         )
-        self.code = (
-            ui.input("Code")
-            .props("autocomplete=one-time-code inputmode=numeric maxlength=32")
-            .mark("login-code")
-            .classes("w-full")
+        self.code = wide_input(
+            "Code", mark="login-code", props="autocomplete=one-time-code inputmode=numeric maxlength=32"
         )
         self.code.on("keydown.enter", self.submit_code)
         ui.button("Verify", on_click=self.submit_code).props("unelevated color=primary").mark("login-verify").classes(
