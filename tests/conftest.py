@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +60,6 @@ os.environ["CONSOLE_AUDIT_CHECKPOINT_MINUTES"] = "0"  # tests call anchor.checkp
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
-from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from console import db, migrate  # noqa: E402
 from console.actor import SYSTEM, Actor  # noqa: E402
@@ -69,6 +67,7 @@ from console.config import get_settings  # noqa: E402
 from console.models import metadata  # noqa: E402
 from console.staff import service as staff_service  # noqa: E402
 from console.staff.auth import staff_actor  # noqa: E402
+from tests import emptying  # noqa: E402
 
 IS_POSTGRES = TEST_URL.startswith("postgresql")
 # CONSOLE_TEST_AS_APP_ROLE=1 (PostgreSQL): the code under test connects as a least-privilege role made by
@@ -124,38 +123,25 @@ def engine() -> Iterator[Engine]:
     owner.dispose()
 
 
-def _truncate_postgres(engine: Engine, tables: list[str]) -> None:
-    """TRUNCATE every table; retried, because a page's background query may still hold a lock when a test ends.
-
-    A deadlock or lock timeout here is between the test's leftovers and the cleanup, not a product bug: the
-    leftover query finishes (or is cancelled) within moments, and the retry then empties the database.
+@pytest.fixture(scope="session")
+def cleaner(engine: Engine) -> Iterator[tuple[Engine, str]]:
+    """The owner's connection that empties the database after every test (tests/emptying.py), kept open, with the
+    query that finds the tables holding rows; the database is emptied once here, so the first test starts empty too.
     """
-    for attempt in range(20):
-        try:
-            with engine.begin() as conn:
-                conn.execute(text("SET LOCAL lock_timeout = '2s'"))
-                conn.execute(text("SET LOCAL session_replication_role = replica"))  # lets TRUNCATE pass the trigger
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            return
-        except OperationalError:
-            if attempt == 19:
-                raise
-            if attempt >= 2:  # a leftover that does not finish by itself: its test is over, end it
-                with engine.begin() as conn:
-                    conn.execute(
-                        text(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
-                            " AND pid <> pg_backend_pid() AND state <> 'idle'"
-                        )
-                    )
-            time.sleep(0.25)
+    cleaner = emptying.cleaner_engine(TEST_URL) if IS_POSTGRES else engine
+    with cleaner.connect() as conn:
+        filled_sql = emptying.leftovers_query(conn, emptying.tables(conn))
+    _empty_database(cleaner, filled_sql)
+    yield cleaner, filled_sql
+    if cleaner is not engine:
+        cleaner.dispose()
 
 
-def _empty_database(engine: Engine) -> None:
-    tables = [t.name for t in metadata.sorted_tables]
+def _empty_database(engine: Engine, filled_sql: str) -> None:
     if IS_POSTGRES:
-        _truncate_postgres(engine, tables)
+        emptying.empty_postgres(engine, filled_sql)
         return
+    tables = [t.name for t in metadata.sorted_tables]
     with engine.begin() as conn:
         # The append-only and retention triggers refuse DELETE: lift them, empty, put them back as they were.
         triggers = conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all()
@@ -188,11 +174,11 @@ def patient_user(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def clean_db(engine: Engine) -> Iterator[None]:
+def clean_db(cleaner: tuple[Engine, str]) -> Iterator[None]:
     get_settings.cache_clear()
     db.configure(APP_URL)
     yield
-    _empty_database(engine)
+    _empty_database(*cleaner)
     get_settings.cache_clear()
     # A new chain starts in the next test: the checkpoints of this one would report it as truncated.
     get_settings().checkpoint_path.unlink(missing_ok=True)
