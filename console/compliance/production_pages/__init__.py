@@ -10,9 +10,8 @@ work; a stale save keeps the typed input and shows what is stored now.
 
 from __future__ import annotations
 
-from typing import Any
+from nicegui import run
 
-from console.actor import Actor
 from console.compliance.production_pages.custodian import CustodianView
 from console.compliance.production_pages.production import ProductionView
 from console.compliance.production_pages.reads import load_production
@@ -20,29 +19,22 @@ from console.compliance.production_pages.shared import STATUS_COLOURS, complianc
 from console.errors import NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
+from console.ui.formatting import in_viewer_zone
 from console.ui.page import staff_page
 
 __all__ = ["STATUS_COLOURS", "compliance_links", "load_production", "register", "video_compliance_links"]
 
 
-def read(actor: Actor, video_id: str) -> dict[str, Any]:
-    """The page's audited read (`staff_page` runs it in a worker thread while the frame is built). A str parameter:
-    a non-numeric address gets the in-frame 404, not FastAPI's JSON 422."""
-    if not (video_id.isascii() and video_id.isdigit()) or not 0 < int(video_id) < 2**63:
-        raise NotFound(f"There is no video #{video_id[:40]}.")
-    return load_production(actor, int(video_id), first=True)
-
-
 def register() -> None:
-    @staff_page(
-        "/compliance/productions/{video_id}",
-        title="Production",
-        permission=Permission.COMPLIANCE_READ_LEGAL,
-        read=read,
-    )
-    def production_page(info: SessionInfo, data: dict[str, Any], video_id: str) -> None:
-        # the form is in the first answer (typing before the socket connects is kept)
-        ProductionView(info.actor, int(video_id), data).build()
+    @staff_page("/compliance/productions/{video_id}", title="Production", permission=Permission.COMPLIANCE_READ_LEGAL)
+    async def production_page(info: SessionInfo, video_id: str) -> None:
+        # A str parameter: a non-numeric address gets the in-frame 404, not FastAPI's JSON 422.
+        if not (video_id.isascii() and video_id.isdigit()) or not 0 < int(video_id) < 2**63:
+            raise NotFound(f"There is no video #{video_id[:40]}.")
+        # the audited read in a worker thread; the form stays in the first answer (typing before the socket)
+        loaded = await run.io_bound(in_viewer_zone(load_production), info.actor, int(video_id), first=True)
+        if loaded is not None:  # None: shutting down
+            ProductionView(info.actor, int(video_id), loaded).build()
 
     @staff_page("/compliance/custodian", title="Custodian of records", permission=Permission.COMPLIANCE_READ_LEGAL)
     def custodian_page(info: SessionInfo) -> None:

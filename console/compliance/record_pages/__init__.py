@@ -15,11 +15,8 @@ records service in its own unit of work. Nothing here builds a query, and all us
 
 from __future__ import annotations
 
-from typing import Any
+from nicegui import run, ui
 
-from nicegui import ui
-
-from console.actor import Actor
 from console.compliance.record_pages.data import load, load_first, reason_dialog, run_service, snapshot
 from console.compliance.record_pages.identity import CreateRecordCard, identity_form
 from console.compliance.record_pages.labels import (
@@ -39,7 +36,7 @@ from console.compliance.record_pages.view import RecordView
 from console.errors import NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.formatting import plural
+from console.ui.formatting import in_viewer_zone, plural
 from console.ui.page import staff_page
 
 __all__ = [
@@ -67,18 +64,13 @@ __all__ = [
 ]
 
 
-def read(actor: Actor, performer_id: str) -> dict[str, Any]:
-    """The page's audited read (`staff_page` runs it in a worker thread while the frame is built). A str parameter:
-    a non-numeric address gets the in-frame 404, not FastAPI's JSON 422."""
-    if not (performer_id.isascii() and performer_id.isdigit()) or len(performer_id) > 18:
-        raise NotFound(f"There is no performer #{performer_id[:40]}.")
-    return load_first(actor, int(performer_id))
-
-
-def build(info: SessionInfo, loaded: dict[str, Any], performer_id: int) -> None:
-    """The record editor's body: the performer line, then the record (or the form that creates it). The form is in
-    the first answer (typing before the socket connects is kept)."""
+async def build(info: SessionInfo, performer_id: int) -> None:
+    """The record editor's body: the performer line, then the record (or the form that creates it). The audited
+    read runs in a worker thread; the form stays in the first answer (typing before the socket is kept)."""
     actor = info.actor
+    loaded = await run.io_bound(in_viewer_zone(load_first), actor, performer_id)  # the holds: once it shows
+    if loaded is None:  # shutting down
+        return
     performer = loaded["performer"]
     with ui.row().classes("items-center gap-2 w-full"):
         ui.link("← Compliance worklist", "/compliance").classes("text-sm")
@@ -97,11 +89,9 @@ def build(info: SessionInfo, loaded: dict[str, Any], performer_id: int) -> None:
 
 
 def register() -> None:
-    @staff_page(
-        "/compliance/records/{performer_id}",
-        title="2257 record",
-        permission=Permission.COMPLIANCE_READ_LEGAL,
-        read=read,
-    )
-    def record_page(info: SessionInfo, data: dict[str, Any], performer_id: str) -> None:
-        build(info, data, int(performer_id))
+    @staff_page("/compliance/records/{performer_id}", title="2257 record", permission=Permission.COMPLIANCE_READ_LEGAL)
+    async def record_page(info: SessionInfo, performer_id: str) -> None:
+        # A str parameter: a non-numeric address gets the in-frame 404, not FastAPI's JSON 422.
+        if not (performer_id.isascii() and performer_id.isdigit()) or len(performer_id) > 18:
+            raise NotFound(f"There is no performer #{performer_id[:40]}.")
+        await build(info, int(performer_id))
