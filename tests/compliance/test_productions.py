@@ -197,6 +197,26 @@ def test_view_production_shows_each_performers_age_on_the_day(clerk: Actor) -> N
     assert [b for b in detail.blockers if "under 18" in b] and len(detail.blockers) == 1
 
 
+def test_the_verdict_alone_is_the_views_and_writes_no_event(clerk: Actor, actor_with: ActorWith) -> None:
+    """The editor's side column reads the gate's verdict once the page shows (`production_verdict`): the same words
+    as the audited view's, no legal data, so no event; a role without catalog access is refused."""
+    minor = paperwork(performer(), dob=date(2002, 6, 2), clerk=clerk)
+    video_id = cast_video([minor.performer_id])
+    save_production(video_id, actor=clerk)
+    with session_scope() as session:
+        first = productions.view_production(session, actor=clerk, video_id=video_id, verdict=False)
+        full = productions.view_production(session, actor=clerk, video_id=video_id)
+    assert first.blockers is None and full.blockers and [b for b in full.blockers if "under 18" in b]
+    content, finance = actor_with("content"), actor_with("finance")
+    mark = audit_mark()
+    with session_scope() as session:
+        verdict = productions.production_verdict(session, actor=content, video_id=video_id)
+    assert verdict == full.blockers
+    assert events_since(mark) == []
+    with pytest.raises(Forbidden), session_scope() as session:
+        productions.production_verdict(session, actor=finance, video_id=video_id)
+
+
 # --- custodian and statement ----------------------------------------------------------------------------------
 
 
