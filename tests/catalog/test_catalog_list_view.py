@@ -1,6 +1,6 @@
 """The video list as a view class (issue 13): long titles stay in their cell, the collection filter and the bulk move
 search the collections on the server (a few at a time, never all of them), the address preselects a collection,
-the include-deleted checkbox and Clear, j / k and Enter, and dialogs that are gone once closed."""
+the include-deleted checkbox and Clear, j / k / x and Enter, and dialogs that are gone once closed."""
 
 from __future__ import annotations
 
@@ -225,5 +225,10 @@ async def test_j_k_and_enter_open_the_highlighted_video(content_user: User) -> N
     await wait_until(lambda: [r["cursor"] for r in rows(user)] == [False, True], what="the second row highlighted")
     press(user, "k")
     await wait_until(lambda: [r["cursor"] for r in rows(user)] == [True, False], what="the first row again")
+    press(user, "x")  # as in the moderation and ads queues: the highlighted row joins the selection
+    await wait_until(lambda: shown(user, "bulk-bar"), what="the bulk bar")
+    assert element(user, "bulk-selected").text == "1 video selected"
+    press(user, "x")
+    await wait_until(lambda: not shown(user, "bulk-bar"), what="the selection emptied again")
     press(user, "Enter")
     await wait_until(lambda: current_path(user) == f"/catalog/{newest}", what="the editor of the newest video")

@@ -144,6 +144,8 @@ class CatalogListView:
         keys.add("j", "Move the highlight down", lambda: self.table.move_cursor(1))
         keys.add("k", "Move the highlight up", lambda: self.table.move_cursor(-1))
         keys.add("Enter", "Open the highlighted video", self.open_highlighted)
+        if self.bulk.allowed:
+            keys.add("x", "Select or unselect the highlighted video", self.bulk.bar.toggle_highlighted)
         if self.can_edit:
             keys.add("n", "New video", self.new_video)
 
