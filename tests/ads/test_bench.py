@@ -32,7 +32,7 @@ NAMES = {
 def _daily_rows() -> list[tuple[int, object, int]]:
     with session_scope() as session:
         rows = session.execute(select(AdStatsDaily.ad_id, AdStatsDaily.day, AdStatsDaily.impressions))
-        return sorted(rows.tuples().all())  # type: ignore[arg-type]
+        return sorted(rows.tuples().all())
 
 
 def test_bench_measures_the_queue_the_stats_and_the_rollup() -> None:
