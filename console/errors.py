@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 
@@ -52,12 +53,21 @@ class NotFound(ConsoleError):
 
 
 class Conflict(ConsoleError):
-    """Someone else changed the row since it was read; `current` holds what is stored now."""
+    """Someone else changed the row since it was read; `current` holds what is stored now, `changed_by` and
+    `changed_at` who changed it last and when (console/audit/last_change.py)."""
 
-    def __init__(self, message: str, *, current: dict[str, Any] | None = None, changed_by: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        current: dict[str, Any] | None = None,
+        changed_by: str | None = None,
+        changed_at: datetime | None = None,
+    ) -> None:
         super().__init__(message)
         self.current = current or {}
         self.changed_by = changed_by
+        self.changed_at = changed_at
 
 
 class RuleViolation(ConsoleError):

@@ -107,12 +107,30 @@ def _empty_postgres_once(conn: Connection, sql: str) -> list[str]:
     return sorted(filled) + sorted(moved)
 
 
+WRITERS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    " AND state IN ('active', 'idle in transaction')"
+)
+WRITERS_WAIT = 2.0  # seconds a leftover transaction of the test just ended may take to finish
+
+
+def wait_for_writers(engine: Engine) -> None:
+    """Let the ended test's leftover transactions (a page's background save) finish first. DELETE, unlike the
+    TRUNCATE it replaced, does not wait for them: a row such a transaction commits after the last pass would stay,
+    with its table's sequence already set back, and the next test's first insert would collide with it."""
+    deadline = time.monotonic() + WRITERS_WAIT
+    with engine.connect() as conn:
+        while conn.exec_driver_sql(WRITERS).scalar_one() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
 def empty_postgres(engine: Engine, sql: str) -> None:
     """Empty until a pass finds nothing; retried, because a page's background query may still hold a lock.
 
     A deadlock or lock timeout here is between the test's leftovers and the cleanup, not a product bug: the
     leftover query finishes (or is cancelled) within moments, and the retry then empties the database.
     """
+    wait_for_writers(engine)
     found: list[list[str]] = []
     for attempt in range(20):
         try:

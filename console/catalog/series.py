@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.audit.models import AuditEvent
+from console.audit.last_change import last_change
 from console.audit.service import record
 from console.catalog.models import Season, Video
 from console.catalog.rules import slugify
@@ -259,26 +259,19 @@ def _check_episode_number(
 # --- seasons -------------------------------------------------------------------------------------------------
 
 
-def _last_changed_by(session: Session, entity: str, entity_id: int) -> str | None:
-    return session.execute(
-        select(AuditEvent.actor_label)
-        .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id))
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
 
 def _locked_season(session: Session, season_id: int, expected_version: int | None) -> Season:
     season = session.execute(select(Season).where(Season.id == season_id).with_for_update()).scalar_one_or_none()
     if season is None:
         raise NotFound(f"Season #{season_id} does not exist.")
     if expected_version is not None and season.version != expected_version:
-        who = _last_changed_by(session, "season", season_id)
+        last = last_change(session, "season", season_id)
         raise Conflict(
-            f"Season {season.season_number} was changed by {who or 'someone else'} while you edited it. "
+            f"Season {season.season_number} was changed by {last.by or 'someone else'} while you edited it. "
             "Your input is kept: compare it with the saved version and save again.",
             current=season_view(season),
-            changed_by=who,
+            changed_by=last.by,
+            changed_at=last.at,
         )
     return season
 

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from console.errors import Conflict, ConsoleError
 from console.ui.dialogs import deleted_on_close
-from console.ui.formatting import fmt_value
+from console.ui.formatting import fmt_ago, fmt_dt, fmt_value
 
 KEEP_NOTE = "Your input is kept. Save again to replace the stored version with it, or cancel."
 SAME_NOTE = "The fields you see hold the same values; the change was elsewhere (e.g. state)."
@@ -154,7 +154,10 @@ class ConflictPanel:
             ui.label(exc.message).classes("font-semibold text-sm break-words").mark(f"{self.mark}-message")
         if exc.changed_by:
             now = f" (now version {version})" if version is not None else ""
-            ui.label(f"Changed by {exc.changed_by}{now}").classes("text-sm").mark(f"{self.mark}-who")
+            ago = f" {fmt_ago(exc.changed_at)}" if exc.changed_at else ""
+            who = ui.label(f"Changed by {exc.changed_by}{ago}{now}").classes("text-sm").mark(f"{self.mark}-who")
+            if exc.changed_at:
+                who.tooltip(fmt_dt(exc.changed_at, seconds=True))
 
     def table(self, rows: list[tuple[str, str, str]]) -> None:
         if not rows:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 from babel.numbers import format_currency, format_decimal, get_currency_precision, get_currency_symbol
 
 DISPLAY_LOCALE = "en_US"
@@ -157,6 +157,18 @@ def fmt_time(value: datetime | None) -> str:
         return ""
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(viewer_zone())
     return format_datetime(local, "HH:mm:ss", tzinfo=local.tzinfo, locale=DISPLAY_LOCALE)
+
+
+def fmt_ago(value: datetime | None, now: datetime | None = None) -> str:
+    """How long ago a stored time was, in words: "4 minutes ago", "just now" under a minute; "" for none. For a
+    line whose exact time is one hover away or does not matter (who changed a row while you edited it)."""
+    if value is None:
+        return ""
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    elapsed = (now or datetime.now(UTC)) - value
+    if elapsed < timedelta(minutes=1):
+        return "just now"
+    return format_timedelta(-elapsed, add_direction=True, threshold=1.0, locale=DISPLAY_LOCALE)
 
 
 def fmt_date(value: date | None) -> str:

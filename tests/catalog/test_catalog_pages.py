@@ -401,7 +401,7 @@ async def test_stale_save_shows_conflict_and_keeps_input(content_user: User) -> 
     await wait_until(lambda: shown(user, "conflict-dialog"), what="the conflict dialog")
     assert element(user, "video-title").value == "My better title"  # the input is kept
     assert conflict_rows(user, "conflict")["Title"] == ("Changed elsewhere", "My better title")  # (theirs, mine)
-    assert element(user, "conflict-who").text == "Changed by system (now version 2)"
+    assert element(user, "conflict-who").text == "Changed by system just now (now version 2)"
     assert _stored(video_id).title == "Changed elsewhere"
 
     user.find(marker="conflict-keep-mine").click()

@@ -5,6 +5,7 @@ runs, Cancel only closes, and a conflict with no differing field says so."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -58,6 +59,22 @@ async def test_the_panel_shows_what_differs_and_runs_the_chosen_action(signed_in
     holder["panel"].hide()
     await wait_until(lambda: not shown(user, "t-conflict"), what="the panel hidden")
     assert not all_marked(user, "t-conflict-stored")
+
+
+async def test_the_panel_says_when_it_was_changed(signed_in: User) -> None:
+    """A Conflict that carries `changed_at` (every service's stale save, console/audit/last_change.py) says how long
+    ago, with the exact time on hover."""
+    user = signed_in
+    at = datetime.now(UTC) - timedelta(minutes=4, seconds=10)
+
+    @ui.page("/test/conflict-when")
+    def page() -> None:
+        exc = Conflict("Changed meanwhile.", current=STORED, changed_by="Max", changed_at=at)
+        ConflictPanel(LABELS, mark="w-conflict").show(exc, TYPED, version=7)
+
+    await user.open("/test/conflict-when")
+    await wait_until(lambda: shown(user, "w-conflict"), what="the panel")
+    assert element(user, "w-conflict-who").text == "Changed by Max 4 minutes ago (now version 7)"
 
 
 async def test_the_dialog_closes_before_its_choice_and_cancel_only_closes(signed_in: User) -> None:

@@ -136,3 +136,16 @@ def test_the_clock_alone_is_in_the_viewers_zone_too() -> None:
         assert fmt_time(None) == ""
         assert fmt_dt(at("2026-10-25 00:30:09"), seconds=True) == "2026-10-25 02:30:09 CEST"
     assert fmt_time(at("2026-10-25 00:30:09")) == "00:30:09"
+
+
+def test_how_long_ago_in_words() -> None:
+    from console.ui.formatting import fmt_ago
+
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    assert fmt_ago(None) == ""
+    assert fmt_ago(now - timedelta(seconds=59), now) == "just now"
+    assert fmt_ago(now + timedelta(seconds=3), now) == "just now"  # a clock a little ahead
+    assert fmt_ago(now - timedelta(minutes=1), now) == "1 minute ago"
+    assert fmt_ago(now - timedelta(minutes=4, seconds=10), now) == "4 minutes ago"
+    assert fmt_ago(now - timedelta(hours=3), now) == "3 hours ago"
+    assert fmt_ago((now - timedelta(days=2)).replace(tzinfo=None), now) == "2 days ago"  # stored naive = UTC

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from console.actor import Actor
 from console.ads import checks
 from console.ads.models import Ad, AdCampaign, Advertiser
-from console.audit.models import AuditEvent
+from console.audit.last_change import last_change
 from console.audit.service import record as audit
 from console.db import utcnow
 from console.errors import Conflict, NotFound
@@ -93,14 +93,6 @@ def view(row: Ad | AdCampaign | Advertiser) -> dict[str, Any]:
     return advertiser_view(row)
 
 
-def last_changed_by(session: Session, entity: str, row_id: int) -> str | None:
-    return session.execute(
-        select(AuditEvent.actor_label)
-        .where(AuditEvent.entity == entity, AuditEvent.entity_id == str(row_id))
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
 
 def _state_of(row: Ad | AdCampaign | Advertiser) -> str:
     if isinstance(row, Ad):
@@ -120,12 +112,14 @@ def locked(session: Session, model: type[Row], row_id: int, version: int | None)
     if row is None:
         raise NotFound(f"{label} #{row_id} does not exist.")
     if version is not None and row.version != version:
-        who = last_changed_by(session, ENTITY[model], row_id) or "someone else"
+        last = last_change(session, ENTITY[model], row_id)
+        who = last.by or "someone else"
         raise Conflict(
             f"{label} #{row_id} was changed by {who} while you looked at it{_state_of(row)}. Nothing was done; "
             "look at it again and retry.",
             current=view(row),
             changed_by=who,
+            changed_at=last.at,
         )
     return row
 

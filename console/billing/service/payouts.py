@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.audit.models import AuditEvent
+from console.audit.last_change import last_change
 from console.audit.service import record as audit
 from console.billing.models import Payout
 from console.db import utcnow
@@ -41,17 +41,13 @@ def _locked(session: Session, payout_id: int, version: int) -> Payout:
     if payout is None:
         raise NotFound(f"Payout #{payout_id} does not exist.")
     if payout.version != version:
-        who = session.execute(
-            select(AuditEvent.actor_label)
-            .where(AuditEvent.entity == "payout", AuditEvent.entity_id == str(payout_id))
-            .order_by(AuditEvent.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+        last = last_change(session, "payout", payout_id)
         raise Conflict(
-            f"Payout #{payout_id} was changed by {who or 'someone else'} while you looked at it (it is now "
+            f"Payout #{payout_id} was changed by {last.by or 'someone else'} while you looked at it (it is now "
             f"{payout.status}). Nothing was done; review it and try again.",
             current=payout_view(payout),
-            changed_by=who,
+            changed_by=last.by,
+            changed_at=last.at,
         )
     return payout
 

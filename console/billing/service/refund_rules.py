@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.audit.models import AuditEvent
+from console.audit.last_change import last_change
 from console.audit.service import record as audit
 from console.billing.models import (
     IN_FLIGHT_REFUND_STATES,
@@ -153,23 +153,17 @@ def does_not_fit(session: Session, refund: Refund, payment: Payment) -> str | No
     return None
 
 
-def last_changed_by(session: Session, refund_id: int) -> str | None:
-    return session.execute(
-        select(AuditEvent.actor_label)
-        .where(AuditEvent.entity == "refund", AuditEvent.entity_id == str(refund_id))
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
 
 def check_version(session: Session, refund: Refund, version: int) -> None:
     if refund.version != version:
-        who = last_changed_by(session, refund.id) or "someone else"
+        last = last_change(session, "refund", refund.id)
+        who = last.by or "someone else"
         raise Conflict(
             f"Refund #{refund.id} was changed by {who} while you looked at it (it is now "
             f"{refund.status.replace('_', ' ')}). Nothing was done; look at it again.",
             current=refund_view(refund),
             changed_by=who,
+            changed_at=last.at,
         )
 
 

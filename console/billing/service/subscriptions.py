@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.audit.models import AuditEvent
+from console.audit.last_change import last_change
 from console.audit.service import record as audit
 from console.billing.gateway import (
     BillingGateway,
@@ -85,14 +85,6 @@ def _reason(value: str | None) -> str:
     return text
 
 
-def _last_changed_by(session: Session, subscription_id: int) -> str | None:
-    return session.execute(
-        select(AuditEvent.actor_label)
-        .where(AuditEvent.entity == "subscription", AuditEvent.entity_id == str(subscription_id))
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
 
 def _locked(session: Session, subscription_id: int, version: int | None) -> Subscription:
     sub = session.execute(
@@ -104,13 +96,15 @@ def _locked(session: Session, subscription_id: int, version: int | None) -> Subs
     if sub is None:
         raise NotFound(f"Subscription #{subscription_id} does not exist.")
     if version is not None and sub.version != version:
-        who = _last_changed_by(session, subscription_id) or "someone else"
+        last = last_change(session, "subscription", subscription_id)
+        who = last.by or "someone else"
         raise Conflict(
             f"Subscription #{subscription_id} was changed by {who} while you looked at it (it is now {sub.status}"
             f"{', cancelling at the period end' if sub.cancel_at_period_end else ''}). Nothing was done; review it "
             "and try again.",
             current=subscription_view(sub),
             changed_by=who,
+            changed_at=last.at,
         )
     return sub
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.audit.models import AuditEvent
+from console.audit.last_change import last_change
 from console.audit.service import record
 from console.catalog.gate import publish_blockers
 from console.catalog.models import Performer, Video, VideoPerformer
@@ -20,26 +20,18 @@ from console.errors import Conflict, NotFound, RuleViolation
 from console.staff.permissions import Permission, require
 
 
-def _last_changed_by(session: Session, video_id: int) -> str | None:
-    return session.execute(
-        select(AuditEvent.actor_label)
-        .where(AuditEvent.entity == "video", AuditEvent.entity_id == str(video_id))
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
-
 def _locked_video(session: Session, video_id: int, expected_version: int | None) -> Video:
     video = session.execute(select(Video).where(Video.id == video_id).with_for_update()).scalar_one_or_none()
     if video is None:
         raise NotFound(f"Video #{video_id} does not exist.")
     if expected_version is not None and video.version != expected_version:
-        who = _last_changed_by(session, video_id)
+        last = last_change(session, "video", video_id)
         raise Conflict(
-            f"“{video.title}” was changed by {who or 'someone else'} while you edited it. "
+            f"“{video.title}” was changed by {last.by or 'someone else'} while you edited it. "
             "Your input is kept: compare it with the saved version and save again.",
             current=video_view(video),
-            changed_by=who,
+            changed_by=last.by,
+            changed_at=last.at,
         )
     return video
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.audit.models import AuditEvent
+from console.audit.last_change import last_change
 from console.compliance.models import LegalRecord
 from console.compliance.records.dates import retention_from
 from console.compliance.records.labels import READ_ACTIONS
@@ -29,20 +29,12 @@ def _locked(session: Session, record_id: int, expected_version: int | None) -> L
     if rec is None:
         raise NotFound(f"Legal record #{record_id} does not exist.")
     if expected_version is not None and rec.version != expected_version:
-        who = session.execute(
-            select(AuditEvent.actor_label)
-            .where(
-                AuditEvent.entity == "legal_record",
-                AuditEvent.entity_id == str(record_id),
-                AuditEvent.action.not_in(READ_ACTIONS),  # who changed it, not who last looked at it
-            )
-            .order_by(AuditEvent.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+        last = last_change(session, "legal_record", record_id, ignore=READ_ACTIONS)  # not who last looked at it
         raise Conflict(
-            f"This record was changed by {who or 'someone else'} while you edited it. Your input is kept: "
+            f"This record was changed by {last.by or 'someone else'} while you edited it. Your input is kept: "
             "compare it with the saved version and save again.",
             current=record_view(rec),
-            changed_by=who,
+            changed_by=last.by,
+            changed_at=last.at,
         )
     return rec

@@ -17,7 +17,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
-from console.audit.models import AuditEvent
+from console.audit.last_change import last_change
 from console.audit.service import record as audit
 from console.config import get_settings
 from console.db import dialect_name, utcnow
@@ -147,19 +147,6 @@ def get_case(session: Session, *, actor: Actor, case_id: int) -> ModerationCase:
     return case
 
 
-def last_changed_by(session: Session, case_id: int) -> str | None:
-    """Who last changed the case (for "changed by X" when a decision is stale)."""
-    return session.execute(
-        select(AuditEvent.actor_label)
-        .where(
-            AuditEvent.entity == "moderation_case",
-            AuditEvent.entity_id == str(case_id),
-            AuditEvent.action.not_in(("report.receive", "case.open")),
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-
 
 def locked_case(session: Session, case_id: int, expected_version: int | None) -> ModerationCase:
     case = session.execute(
@@ -168,12 +155,14 @@ def locked_case(session: Session, case_id: int, expected_version: int | None) ->
     if case is None:
         raise NotFound(f"Case #{case_id} does not exist.")
     if expected_version is not None and case.version != expected_version:
-        who = last_changed_by(session, case_id) or "someone else"
+        last = last_change(session, "moderation_case", case_id, ignore=("report.receive", "case.open"))
+        who = last.by or "someone else"
         raise Conflict(
             f"Case #{case_id} was changed by {who} while you looked at it (it is now {case.status}). Nothing was "
             "done; review it and decide again.",
             current=case_view(case),
             changed_by=who,
+            changed_at=last.at,
         )
     return case
 

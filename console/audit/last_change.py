@@ -1,0 +1,31 @@
+"""Who last changed a row, and when: the newest audit event on it. A stale save's Conflict names both, so the
+conflict panel can say "Changed by Dana 4 minutes ago" (one query; the services used to repeat it each)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class LastChange:
+    by: str | None = None
+    at: datetime | None = None
+
+
+def last_change(session: Session, entity: str, entity_id: int | str, *, ignore: Collection[str] = ()) -> LastChange:
+    """The newest event on `entity` #`entity_id`, leaving out the actions in `ignore` (reads, intake); empty when
+    there is none."""
+    query = select(AuditEvent.actor_label, AuditEvent.occurred_at).where(
+        AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id)
+    )
+    if ignore:
+        query = query.where(AuditEvent.action.not_in(list(ignore)))
+    row = session.execute(query.order_by(AuditEvent.id.desc()).limit(1)).first()
+    return LastChange(row[0], row[1]) if row is not None else LastChange()
