@@ -67,7 +67,7 @@ def load_production(actor: Actor, video_id: int, *, first: bool = False) -> dict
     """Everything the page shows, read in one unit of work (the view is an audited read of legal data). `first`:
     the first answer's read, without the side column's verdict and statement (`side_read` False, `load_side`)."""
     with session_scope() as session:
-        detail = view_production(session, actor=actor, video_id=video_id, verdict=not first)
+        detail = view_production(session, actor=actor, video_id=video_id, verdict=False)  # read_side has it
         side = {} if first else read_side(session, actor, video_id)
         production = detail.production
         video = detail.video
