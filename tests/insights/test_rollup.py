@@ -97,6 +97,30 @@ def test_the_pending_pass_and_the_job_tick(monkeypatch: pytest.MonkeyPatch) -> N
     assert sorted({r.day for r in again}) == [(now - timedelta(days=d)).date() for d in (1, 0)]
 
 
+def test_the_jobs_pass_runs_mrr_once_per_month_on_the_months_last_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job pass holds yesterday and today: MRR is the month's snapshot, so one run per month (it was two, each
+    ~10 s at the scale data), on the month's last listed day; the other areas still run every day."""
+    asked: list[date] = []
+    real = rollup.AREAS["mrr"]
+
+    def counted(session: object, day: date) -> int:
+        asked.append(day)
+        return real(session, day)  # type: ignore[arg-type]
+
+    monkeypatch.setitem(rollup.AREAS, "mrr", counted)
+    days = [date(2026, 3, 30), date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 2)]
+    results = rollup.rollup_days(actor=SYSTEM, days=days, areas=["members", "mrr"], mrr_once=True)
+    assert asked == [date(2026, 3, 31), date(2026, 4, 2)]
+    assert [(r.day, r.area) for r in results if r.area == "mrr"] == [(date(2026, 3, 31), "mrr"), (date(2026, 4, 2), "mrr")]
+    assert [r.day for r in results if r.area == "members"] == days
+    assert [r.day for r in rollup.rollup_days(actor=SYSTEM, days=days[:2], areas=["mrr"], mrr_once=True)] == [days[1]]
+    now = datetime(2026, 4, 2, 12, tzinfo=UTC)
+    passed = rollup.rollup_pending(actor=SYSTEM, now=now, areas=["members", "mrr"])  # yesterday and today
+    assert [(r.day, r.area) for r in passed] == [(days[2], "members"), (days[3], "members"), (days[3], "mrr")]
+    asked_range = rollup.rollup_days(actor=SYSTEM, days=days[:2], areas=["mrr"])  # an operator's range: each day
+    assert [(r.day, r.kept) for r in asked_range] == [(days[0], True), (days[1], True)]  # March is closed by now
+
+
 def test_cli_rollup_day_range_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
     f.views(f.video(), datetime(2026, 3, 9, 5, tzinfo=UTC), 4)
     assert cli.main(["insights", "rollup", "--day", "2026-03-09", "--areas", "content"]) == 0
