@@ -208,15 +208,41 @@ async def test_amend_with_ctrl_s_and_a_stale_save_keeps_the_input(clerk_user: Us
             expected_version=None,
         )
     user.find(marker="record-notes").type("my note")
+    before_conflict = audit_mark()
     user.find(marker="record-save").click()
     await wait_until(lambda: shown(user, "record-conflict"), what="the conflict panel")
     assert user.notify.contains("while you edited it")
     assert element(user, "record-notes").value == "my note"  # kept
     assert _stored(record_id).notes == "their note"
     assert any("their note" in str(e.text) for e in all_marked(user, "record-conflict-stored"))
+    # what is stored now is legal data: the panel shows it from an audited read, not from the refusal
+    assert [e.action for e in events_since(before_conflict, entity="legal_record")] == ["legal_record.view"]
 
     user.find(marker="record-save").click()  # saving again replaces theirs with mine
     await wait_until(lambda: _stored(record_id).notes == "my note", what="the second save")
+
+
+async def test_a_stale_save_offers_take_theirs(clerk_user: User, clerk_actor: Actor) -> None:
+    user = clerk_user
+    pid = make_performer("Theirs")
+    record_id = _record(pid, clerk_actor)
+    await _open(user, pid)
+    with db.session_scope() as session:  # someone else amends after the page was read
+        rec = session.get(LegalRecord, record_id)
+        data = {**records.record_view(rec), "notes": "their note", "legal_first_name": "Janet"}
+        records.amend_record(session, actor=SYSTEM, record_id=record_id, data=data, expected_version=None)
+    user.find(marker="record-notes").type("my note")
+    user.find(marker="record-save").click()
+    await wait_until(lambda: shown(user, "record-conflict-take-theirs"), what="Take theirs")
+    user.find(marker="record-conflict-take-theirs").click()
+    await wait_until(lambda: not shown(user, "record-conflict"), what="the panel gone")
+    assert element(user, "record-notes").value == "their note"
+    assert element(user, "record-first-name").value == "Janet"
+    assert _stored(record_id).notes == "their note"  # nothing was saved
+    user.find(marker="record-notes").clear().type("after taking theirs")
+    user.find(marker="record-save").click()  # based on the version taken: no second conflict
+    await wait_until(lambda: _stored(record_id).notes == "after taking theirs", what="the save")
+    assert _stored(record_id).legal_first_name == "Janet"
 
 
 async def test_changing_a_verified_records_facts_warns_and_holds(clerk_user: User) -> None:

@@ -20,7 +20,7 @@ from console.compliance.record_pages.labels import (
     identity_values,
 )
 from console.errors import Conflict
-from console.ui.conflict import ConflictCatcher, ConflictPanel
+from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
 from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState
 from console.ui.formatting import fmt_dt, plural
@@ -75,7 +75,11 @@ class IdentityCard:
             ui.label("Legal identity (as on the examined ID)").classes("font-semibold")
             self.draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
             self.form = identity_form(self.view.record)
-            self.conflict = ConflictPanel(FIELD_LABELS, mark="record-conflict")
+            self.conflict = ConflictPanel(
+                FIELD_LABELS,
+                actions=ConflictActions(on_take_theirs=self.take_theirs) if self.view.can_edit else None,
+                mark="record-conflict",
+            )
             self.summary = ui.label("").classes("text-negative text-sm").mark("record-summary")
             self.summary.visible = False
             if not self.view.can_edit:
@@ -140,9 +144,26 @@ class IdentityCard:
         if ok:
             await self.saved(result, expected, sent)
         elif catcher.conflict is not None:
-            exc = catcher.conflict
-            self.view.form_version = exc.current.get("version", self.view.form_version)
-            self.conflict.show(exc, data)
+            await self.stale(catcher.conflict, data)
+
+    async def stale(self, exc: Conflict, typed: dict[str, Any]) -> None:
+        """Someone saved first. What is stored now is legal data, so the panel shows it from an audited read (the
+        page's refresh, which also redraws the header), not from the refusal; the form keeps the input and is then
+        based on the version read, so saving again replaces it."""
+        if not await self.view.refresh():
+            return
+        stored = self.view.record
+        self.view.form_version = stored["version"]
+        self.conflict.show(exc, typed, current=identity_values(stored), version=stored["version"])
+
+    def take_theirs(self) -> None:
+        """Drop the input: the form shows the stored record (read by the conflict's audited refresh) and the draft
+        is discarded."""
+        self.form.reset(identity_values(self.view.record))
+        self.view.form_version = self.view.record["version"]
+        self.conflict.hide()
+        self.drafts.saved()
+        ui.notify("The form shows the stored record; your input was discarded.", type="info")
 
     async def confirm_reverify(self) -> bool:
         """Changing a verified record's legal facts sends it back to verification and holds its public videos."""

@@ -124,11 +124,12 @@ class RecordView:
 
     # --- reloading and changing --------------------------------------------------------------------------------
 
-    async def refresh(self) -> None:
-        """Read the record again (one audited view) and redraw every part that shows it."""
+    async def refresh(self) -> bool:
+        """Read the record again (one audited view) and redraw every part that shows it; False when the read was
+        refused (reported) or the server is shutting down, and nothing changed."""
         data = await read(load, self.actor, self.performer_id)
-        if data is None:  # refused (reported) or shutting down
-            return
+        if data is None:
+            return False
         self.data = data
         self.header.refresh()
         self.names.rows.refresh()
@@ -136,6 +137,7 @@ class RecordView:
         self.verification.body.refresh()
         self.holds.refresh()
         await self.history.reload()
+        return True
 
     async def change(self, fn: Callable[[Session, Actor], Any], success: str | None, **guard: Any) -> tuple[bool, Any]:
         """A change to the record besides the identity form, then a refresh. The form adopts the new version only
