@@ -235,6 +235,27 @@ async def test_stale_profile_save_shows_the_conflict_and_keeps_the_input(content
     await wait_until(lambda: _stored(pid).bio == "my version", what="the deliberate second save")
 
 
+async def test_stale_profile_save_offers_take_theirs(content_user: User) -> None:
+    user = content_user
+    pid = _performer("Faye", bio="v1")
+    await _open_profile(user, pid)
+    user.find(marker="profile-bio").clear().type("my version")
+    with db.session_scope() as session:
+        performer_service.update_performer(
+            session, actor=SYSTEM, performer_id=pid, data={"name": "Faye B", "bio": "their version"}, expected_version=1
+        )
+    user.find(marker="profile-save").click()
+    await wait_until(lambda: shown(user, "profile-conflict-take-theirs"), what="Take theirs")
+    user.find(marker="profile-conflict-take-theirs").click()
+    await wait_until(lambda: not shown(user, "profile-conflict"), what="the panel gone")
+    assert element(user, "profile-bio").value == "their version"
+    assert element(user, "profile-name").value == "Faye B"
+    user.find(marker="profile-bio").clear().type("after theirs")
+    user.find(marker="profile-save").click()  # based on the version taken: saves without a second conflict
+    await wait_until(lambda: _stored(pid).bio == "after theirs", what="the save")
+    assert _stored(pid).name == "Faye B"
+
+
 # --- social links -------------------------------------------------------------------------------------------
 
 

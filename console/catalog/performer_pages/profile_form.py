@@ -11,7 +11,7 @@ from nicegui import ui
 from console.catalog.performer_pages.rows import LABELS, profile_values
 from console.catalog.performers import TEXT_LIMITS, performer_view, update_performer
 from console.errors import Conflict
-from console.ui.conflict import ConflictCatcher, ConflictPanel
+from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
 from console.ui.drafts import BrowserDrafts, Draft, DraftKeeper
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 class ProfileForm:
     def __init__(self, page: PerformerProfileView) -> None:
         self.page = page
+        self.theirs: dict[str, Any] | None = None  # what a stale save found stored, for "Take theirs"
 
     def build(self) -> None:
         with ui.card().classes("w-full gap-2"):
@@ -32,7 +33,8 @@ class ProfileForm:
             self.form = FormState(profile_values(self.page.stored))
             self.draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
             self.inputs()
-            self.conflict = ConflictPanel(LABELS, mark="profile-conflict")
+            take = ConflictActions(on_take_theirs=self.take_theirs) if self.page.editable else None
+            self.conflict = ConflictPanel(LABELS, actions=take, mark="profile-conflict")
             self.summary = ui.label("").classes("text-negative text-sm")
             self.summary.visible = False
             if not self.page.editable:
@@ -116,7 +118,22 @@ class ProfileForm:
             current = catcher.conflict.current
             page.version = current.get("version", page.version)
             page.urls = {key: current.get(key) for key in page.urls}
+            self.theirs = current
             self.conflict.show(catcher.conflict, data)
+
+    async def take_theirs(self) -> None:
+        """Drop the input: the form shows what is stored now (the stale save's, or the outdated draft's, stored
+        profile) and the draft is discarded."""
+        page = self.page
+        theirs = self.theirs or page.stored
+        page.stored = page.stored | theirs
+        page.version = theirs.get("version", page.version)
+        self.form.reset(profile_values(page.stored))
+        self.theirs = None
+        self.conflict.hide()
+        self.drafts.saved()
+        await page.header.refresh()
+        ui.notify("The form shows the stored profile; your input was discarded.", type="info")
 
     async def saved(self, saved: dict[str, Any], typed: dict[str, Any], expected: int) -> None:
         page = self.page
