@@ -231,6 +231,29 @@ async def test_stale_season_edit_shows_what_is_stored_and_keeps_the_input(conten
     await wait_until(lambda: _seasons(series_id)[0].title == "Mine", what="the second save")
 
 
+async def test_stale_season_edit_offers_take_theirs(content_user: User) -> None:
+    user = content_user
+    series_id, season_id, _ = _show()
+    await _open(user, series_id)
+    _set(user, f"season-title-{season_id}", "Mine")
+    with db.session_scope() as session:
+        series_service.update_season(
+            session, actor=SYSTEM, season_id=season_id, data={"title": "Theirs", "release_year": 2001}, expected_version=1
+        )
+    user.find(marker=f"season-save-{season_id}").click()
+    await wait_until(lambda: shown(user, f"season-conflict-{season_id}-take-theirs"), what="Take theirs")
+    user.find(marker=f"season-conflict-{season_id}-take-theirs").click()
+    await wait_until(lambda: not shown(user, f"season-conflict-{season_id}"), what="the panel gone")
+    assert element(user, f"season-title-{season_id}").value == "Theirs"
+    assert element(user, f"season-year-{season_id}").value == "2001"
+    user.find(marker=f"season-save-{season_id}").click()  # nothing typed since: nothing to save
+    await wait_until(lambda: user.notify.contains("Nothing to save"), what="nothing to save")
+    _set(user, f"season-title-{season_id}", "After theirs")
+    user.find(marker=f"season-save-{season_id}").click()  # based on the version taken: no second conflict
+    await wait_until(lambda: _seasons(series_id)[0].title == "After theirs", what="the save")
+    assert _seasons(series_id)[0].release_year == 2001
+
+
 async def test_delete_season_is_refused_while_it_has_episodes(content_user: User) -> None:
     user = content_user
     series_id, season_id, _ = _show()

@@ -10,7 +10,7 @@ from nicegui import ui
 
 from console.catalog.series import SEASON_DESCRIPTION_MAX, SEASON_TITLE_MAX, update_season
 from console.catalog.series_pages.rows import SEASON_LABELS, text
-from console.ui.conflict import ConflictCatcher, ConflictPanel
+from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
 
@@ -23,6 +23,7 @@ class SeasonEditor:
         self.page, self.season = page, season
         self.sid = int(season["id"])
         self.version = season["version"]  # what the next save expects; a conflict moves it to the stored one
+        self.theirs: dict[str, Any] = {}  # what a stale save found stored, for "Take theirs"
 
     def build(self) -> None:
         self.inputs()
@@ -30,7 +31,8 @@ class SeasonEditor:
             for element in self.fields.values():
                 element.disable()
             return
-        self.conflict = ConflictPanel(SEASON_LABELS, mark=f"season-conflict-{self.sid}")
+        take = ConflictActions(on_take_theirs=self.take_theirs)
+        self.conflict = ConflictPanel(SEASON_LABELS, actions=take, mark=f"season-conflict-{self.sid}")
         self.summary = ui.label("").classes("text-negative text-sm").mark(f"season-summary-{self.sid}")
         self.summary.visible = False
         self.actions()
@@ -105,4 +107,13 @@ class SeasonEditor:
         elif catcher.conflict is not None:
             # Keep the input; the next save deliberately replaces what is stored now.
             self.version = catcher.conflict.current.get("version", self.version)
+            self.theirs = catcher.conflict.current
             self.conflict.show(catcher.conflict, typed)
+
+    def take_theirs(self) -> None:
+        """Drop the input: the fields show what the stale save found stored, and the next save is based on it."""
+        self.season = self.season | self.theirs
+        for name, element in self.fields.items():
+            element.value = text(self.season[name])
+        self.conflict.hide()
+        ui.notify("The season shows what is stored; your input was discarded.", type="info")
