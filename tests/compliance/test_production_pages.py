@@ -197,6 +197,29 @@ async def test_the_custodian_is_saved_with_inline_errors_first(officer_user: Use
     await wait_until(lambda: _custodian_hours() == "Mon–Sat 9–5", what="the second save")
 
 
+async def test_a_stale_custodian_save_offers_take_theirs(officer_user: User) -> None:
+    user = officer_user
+    set_custodian()
+    await user.open("/compliance/custodian")
+    await user.should_see(marker="custodian-save")
+    element(user, "custodian-hours").value = "Mine"
+    with session_scope() as session:  # someone else saves first
+        data = {"name": "Cora Custodian", "title": "Keeper", "business_address": "2 Vault Road", "hours": "Theirs"}
+        productions.set_custodian(session, actor=SYSTEM, data=data, expected_version=1)
+    user.find(marker="custodian-save").click()
+    await wait_until(lambda: shown(user, "custodian-conflict-take-theirs"), what="Take theirs")
+    assert _custodian_hours() == "Theirs"
+    user.find(marker="custodian-conflict-take-theirs").click()
+    await wait_until(lambda: not shown(user, "custodian-conflict"), what="the panel gone")
+    assert element(user, "custodian-hours").value == "Theirs"
+    assert element(user, "custodian-title").value == "Keeper"
+    element(user, "custodian-hours").value = "After theirs"
+    user.find(marker="custodian-save").click()  # based on the version taken: no second conflict
+    await wait_until(lambda: _custodian_hours() == "After theirs", what="the save")
+    with session_scope() as session:
+        assert session.get(Custodian, 1).business_address == "2 Vault Road"  # type: ignore[union-attr]
+
+
 def _custodian_hours() -> str | None:
     with session_scope() as session:
         custodian = session.get(Custodian, 1)

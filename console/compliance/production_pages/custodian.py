@@ -14,7 +14,7 @@ from console.compliance.production_pages.shared import compliance_links
 from console.compliance.productions import CUSTODIAN_LIMITS, set_custodian
 from console.errors import Conflict
 from console.staff.permissions import Permission, can
-from console.ui.conflict import ConflictCatcher, ConflictPanel
+from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
 from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState
 from console.ui.formatting import fmt_dt
@@ -34,6 +34,7 @@ class CustodianView:
         self.actor = actor
         self.editable = can(actor, Permission.COMPLIANCE_EDIT)
         self.stored, self.version = load_custodian(actor)
+        self.theirs: dict[str, Any] | None = None  # what a stale save found stored, for "Take theirs"
 
     def build(self) -> None:
         compliance_links("/compliance/custodian")
@@ -47,7 +48,8 @@ class CustodianView:
             self.inputs()
             self.summary = ui.label("").classes("text-negative text-sm").mark("custodian-summary")
             self.summary.visible = False
-            self.conflict = ConflictPanel(CUSTODIAN_LABELS, mark="custodian-conflict")
+            take = ConflictActions(on_take_theirs=self.take_theirs) if self.editable else None
+            self.conflict = ConflictPanel(CUSTODIAN_LABELS, actions=take, mark="custodian-conflict")
             if self.editable:
                 with ui.row().classes("justify-end w-full"):
                     ui.button("Save", icon="save", on_click=self.save).props("unelevated color=primary no-caps").mark(
@@ -118,7 +120,18 @@ class CustodianView:
         elif catcher.conflict is not None:
             # Keep the input; the next save deliberately replaces what is stored now.
             self.version = await run.io_bound(custodian_version, self.actor)
+            self.theirs = {key: catcher.conflict.current.get(key) or "" for key in self.fields}
             self.conflict.show(catcher.conflict, data)
+
+    def take_theirs(self) -> None:
+        """Drop the input: the fields show what is stored now (the stale save's, or the outdated draft's, stored
+        details) and the draft is discarded."""
+        self.stored = self.theirs or self.stored
+        self.form.reset(self.stored)
+        self.theirs = None
+        self.conflict.hide()
+        self.drafts.saved()
+        ui.notify("The form shows the stored custodian; your input was discarded.", type="info")
 
     def restored(self, draft: Draft, outdated: bool) -> None:
         if outdated:  # as after a stale save: the stored values shown, the input kept
