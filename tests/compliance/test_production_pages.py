@@ -120,6 +120,29 @@ async def test_a_stale_save_shows_the_conflict_and_keeps_the_input(officer_user:
     assert saved is not None and saved.production_date == date(2018, 2, 2)
 
 
+async def test_a_stale_save_offers_take_theirs_from_an_audited_read(officer_user: User) -> None:
+    user = officer_user
+    video_id, _ = cast_video(with_production=True)
+    await open_production(user, video_id)
+    with session_scope() as session:  # someone else changes it meanwhile
+        data = {"production_date": "2019-01-01", "location_notes": "Their studio"}
+        productions.save_production(session, actor=SYSTEM, video_id=video_id, data=data, expected_version=None)
+    element(user, "production-date").value = "2018-02-02"
+    user.find(marker="production-save").click()
+    await wait_until(lambda: shown(user, "production-conflict-take-theirs"), what="Take theirs")
+    mark = audit_mark()
+    user.find(marker="production-conflict-take-theirs").click()
+    await wait_until(lambda: not shown(user, "production-conflict"), what="the panel gone")
+    assert element(user, "production-date").value == "2019-01-01"
+    assert [e.action for e in events_since(mark)] == ["production.view"]  # what it shows was read audited
+    saved = stored_production(video_id)
+    assert saved is not None and saved.production_date == date(2019, 1, 1)  # nothing was saved
+    element(user, "production-date").value = "2018-03-03"
+    user.find(marker="production-save").click()  # based on the version read: no second conflict
+    await wait_until(lambda: (stored_production(video_id) or saved).production_date == date(2018, 3, 3), what="save")
+    assert stored_production(video_id).location_notes == "Their studio"  # type: ignore[union-attr]
+
+
 async def test_the_statement_is_shown_read_only_and_copied(officer_user: User) -> None:
     user = officer_user
     set_custodian()

@@ -25,7 +25,7 @@ from console.compliance.production_pages.shared import STATE_COLOURS, compliance
 from console.compliance.productions import NOTES_MAX, preview_save_production, save_production
 from console.errors import Conflict, ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.conflict import ConflictCatcher, ConflictPanel
+from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
 from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
@@ -128,7 +128,8 @@ class ProductionView:
         """The save's messages (refusals, a stale version) and the button."""
         self.summary = ui.label("").classes("text-negative text-sm whitespace-pre-line").mark("production-summary")
         self.summary.visible = False
-        self.conflict = ConflictPanel(PRODUCTION_LABELS, mark="production-conflict")
+        take = ConflictActions(on_take_theirs=self.take_theirs) if self.editable else None
+        self.conflict = ConflictPanel(PRODUCTION_LABELS, actions=take, mark="production-conflict")
         if self.editable:
             with ui.row().classes("justify-end w-full"):
                 ui.button("Save production", icon="save", on_click=self.save).props(
@@ -272,20 +273,31 @@ class ProductionView:
             )
             self.conflict.show(Conflict(message, current=now), self.typed())
 
-    async def refresh(self, *, since: dict[str, Any]) -> None:
-        """Read the production again and redraw the cast, the verdict and the statement."""
+    async def take_theirs(self) -> None:
+        """Drop the input: read the production again (audited) and show it in every field and cast line."""
+        if await self.refresh(since=None):
+            self.conflict.hide()
+            self.drafts.saved()
+            ui.notify("The form shows the stored production; your input was discarded.", type="info")
+
+    async def refresh(self, *, since: dict[str, Any] | None) -> bool:
+        """Read the production again and redraw the cast, the verdict and the statement. The fields show what is
+        stored, except one typed into since `since` (None: every field shows it). False when the read failed."""
         try:
             fresh = await run.io_bound(load_production, self.actor, self.video_id)
         except ConsoleError as exc:
             report(exc)
-            return
+            return False
         if fresh is None:
-            return
+            return False
         self.loaded = fresh
         saved = fresh["production"]
         self.version = saved["version"] if saved else None
-        if saved is not None:
+        if saved is not None and since is None:
+            self.form.reset(production_values(saved))
+        elif saved is not None:
             self.form.fill(production_values(saved), since=since)  # a field typed into meanwhile keeps its text
         self.cast.show(fresh["cast"])
         self.verdict.refresh()
         self.statement.refresh()
+        return True
