@@ -238,7 +238,11 @@ async def test_stale_season_edit_offers_take_theirs(content_user: User) -> None:
     _set(user, f"season-title-{season_id}", "Mine")
     with db.session_scope() as session:
         series_service.update_season(
-            session, actor=SYSTEM, season_id=season_id, data={"title": "Theirs", "release_year": 2001}, expected_version=1
+            session,
+            actor=SYSTEM,
+            season_id=season_id,
+            data={"title": "Theirs", "release_year": 2001},
+            expected_version=1,
         )
     user.find(marker=f"season-save-{season_id}").click()
     await wait_until(lambda: shown(user, f"season-conflict-{season_id}-take-theirs"), what="Take theirs")

@@ -109,9 +109,13 @@ async def test_a_stale_save_shows_the_conflict_and_keeps_the_input(officer_user:
             session, actor=SYSTEM, video_id=video_id, data={"production_date": "2019-01-01"}, expected_version=None
         )
     element(user, "production-date").value = "2018-02-02"
+    mark = audit_mark()
     user.find(marker="production-save").click()
     await wait_until(lambda: shown(user, "production-conflict"), what="the conflict panel")
     assert element(user, "production-date").value == "2018-02-02"
+    # what is stored now is shown from an audited read, not from the refused save
+    assert [e.action for e in events_since(mark)] == ["production.view"]
+    assert any("2019-01-01" in str(e.text) for e in all_marked(user, "production-conflict-stored"))
     saved = stored_production(video_id)
     assert saved is not None and saved.production_date == date(2019, 1, 1)
     user.find(marker="production-save").click()  # saving again, knowingly, replaces it

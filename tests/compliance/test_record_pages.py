@@ -507,6 +507,7 @@ async def test_history_shows_amendments_with_before_and_after(clerk_user: User, 
     user.find(marker="history-show-reads").click()
     assert "Record viewed" in [r["what"] for r in table.rows]
     user.find(marker="tab-record").click()
+
     def amended() -> int:
         return [r["what"] for r in table.rows].count("Record amended")
 

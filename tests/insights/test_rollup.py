@@ -111,7 +111,10 @@ def test_the_jobs_pass_runs_mrr_once_per_month_on_the_months_last_day(monkeypatc
     days = [date(2026, 3, 30), date(2026, 3, 31), date(2026, 4, 1), date(2026, 4, 2)]
     results = rollup.rollup_days(actor=SYSTEM, days=days, areas=["members", "mrr"], mrr_once=True)
     assert asked == [date(2026, 3, 31), date(2026, 4, 2)]
-    assert [(r.day, r.area) for r in results if r.area == "mrr"] == [(date(2026, 3, 31), "mrr"), (date(2026, 4, 2), "mrr")]
+    assert [(r.day, r.area) for r in results if r.area == "mrr"] == [
+        (date(2026, 3, 31), "mrr"),
+        (date(2026, 4, 2), "mrr"),
+    ]
     assert [r.day for r in results if r.area == "members"] == days
     assert [r.day for r in rollup.rollup_days(actor=SYSTEM, days=days[:2], areas=["mrr"], mrr_once=True)] == [days[1]]
     now = datetime(2026, 4, 2, 12, tzinfo=UTC)
@@ -145,9 +148,9 @@ def test_a_month_rolled_up_once_by_a_span_leaves_none_of_its_days_pending() -> N
         assert rollup.pending_days(session, today, ["mrr"]) == [today - timedelta(days=1), today]
     with session_scope() as session:  # a month whose MRR run failed stays pending, day by day
         session.execute(
-            update(InsightsRollupRun).where(InsightsRollupRun.area == "mrr", InsightsRollupRun.day == start).values(
-                error="boom"
-            )
+            update(InsightsRollupRun)
+            .where(InsightsRollupRun.area == "mrr", InsightsRollupRun.day == start)
+            .values(error="boom")
         )
     with session_scope() as session:
         pending = rollup.pending_days(session, today, list(rollup.AREAS))

@@ -4,7 +4,6 @@ would put the video on hold, then saves in its own unit of work and redraws what
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from nicegui import run, ui
@@ -15,7 +14,6 @@ from console.compliance.hold_prompt import Held, confirm_holds
 from console.compliance.production_pages.cast import CastTable
 from console.compliance.production_pages.reads import (
     PRODUCTION_LABELS,
-    iso,
     load_production,
     load_side,
     production_values,
@@ -219,7 +217,7 @@ class ProductionView:
         ok, outcome = await call(catcher(lambda s: self.store(s, data)), fields=self.fields(), summary=self.summary)
         if not ok or outcome is None:
             if catcher.conflict is not None:
-                self.show_stale(catcher.conflict)
+                await self.show_stale(catcher.conflict)
             return
         version, held = outcome
         self.conflict.hide()
@@ -238,7 +236,7 @@ class ProductionView:
         ok, preview = await call(catcher(would_hold), fields=self.fields(), summary=self.summary)
         if not ok:
             if catcher.conflict is not None:
-                self.show_stale(catcher.conflict)
+                await self.show_stale(catcher.conflict)
             return False
         return not preview or await confirm_holds(preview)
 
@@ -257,12 +255,18 @@ class ProductionView:
         else:
             ui.notify("Production saved.", type="positive")
 
-    def show_stale(self, conflict: Conflict) -> None:
-        """Keep the input; the next save deliberately replaces what is stored now."""
-        current = conflict.current
-        self.version = current.get("version", self.version)
-        shown_now = {k: iso(v) if isinstance(v, date) else v for k, v in current.items()}
-        self.conflict.show(conflict, self.typed(), current=shown_now)
+    async def show_stale(self, conflict: Conflict) -> None:
+        """Keep the input; the next save deliberately replaces what is stored now. What is stored now is 2257
+        paperwork, so the panel shows it from an audited read (not from the refused save); the fields and the cast
+        lines keep what was typed and chosen."""
+        fresh = await self.read()
+        if fresh is None:
+            return
+        self.loaded = fresh
+        saved = fresh["production"]
+        self.version = saved["version"] if saved else None
+        now = production_values(saved) | {"relied_on": relied_on_values(fresh["cast"])}
+        self.conflict.show(conflict, self.typed(), current=now, version=self.version)
 
     def restored(self, draft: Draft, outdated: bool) -> None:
         if outdated:  # as after a stale save: the stored values shown, the input kept
@@ -272,6 +276,14 @@ class ProductionView:
                 f"changes of {fmt_dt(draft.saved_at)}. Compare, then save again to replace it."
             )
             self.conflict.show(Conflict(message, current=now), self.typed())
+
+    async def read(self) -> dict[str, Any] | None:
+        """The production as the page shows it, read again (audited); None when refused (reported) or stopping."""
+        try:
+            return await run.io_bound(load_production, self.actor, self.video_id)
+        except ConsoleError as exc:
+            report(exc)
+            return None
 
     async def take_theirs(self) -> None:
         """Drop the input: read the production again (audited) and show it in every field and cast line."""
@@ -283,11 +295,7 @@ class ProductionView:
     async def refresh(self, *, since: dict[str, Any] | None) -> bool:
         """Read the production again and redraw the cast, the verdict and the statement. The fields show what is
         stored, except one typed into since `since` (None: every field shows it). False when the read failed."""
-        try:
-            fresh = await run.io_bound(load_production, self.actor, self.video_id)
-        except ConsoleError as exc:
-            report(exc)
-            return False
+        fresh = await self.read()
         if fresh is None:
             return False
         self.loaded = fresh
