@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import func, select, update
 
@@ -240,6 +241,11 @@ async def test_executive_sees_the_latest_kpis_with_their_period(user: User, make
     assert month.strftime("%B %Y") in element(user, "home-caption-kpis").text
     await _open_tile(user, "kpi-mrr", "/insights")
     await user.should_not_see(marker="forbidden")
+    (panels,) = user.find(kind=ui.tab_panels).elements
+    assert panels.value == "subscriptions"  # the tile opens the tab its numbers come from
+    await user.open("/insights?tab=no-such-tab")  # an unknown tab opens the first
+    (panels,) = user.find(kind=ui.tab_panels).elements
+    assert panels.value == "revenue"
 
 
 def test_latest_kpis_needs_insights_read_and_a_rollup(actor_with) -> None:

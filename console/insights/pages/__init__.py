@@ -1,7 +1,11 @@
 """/insights: executive dashboards (revenue, subscriptions, content, members, ads, moderation). The route only
-wires the session and the frame to the view class (pages as components)."""
+wires the session and the frame to the view class (pages as components); `?tab=subscriptions` opens that tab
+(an unknown or closed tab opens the first)."""
 
 from __future__ import annotations
+
+from nicegui import ui
+from starlette.requests import Request
 
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
@@ -18,4 +22,5 @@ def register() -> None:
         if not any(can(info.actor, p) for p in READERS):
             forbidden_content()
             return
-        InsightsView(info.actor).build()
+        request: Request = ui.context.client.request
+        InsightsView(info.actor, tab=request.query_params.get("tab")).build()

@@ -17,8 +17,8 @@ from console.ui.keymap import page_keys
 class InsightsView:
     """The range bar above the tabs; a range change reloads every tab the actor can see."""
 
-    def __init__(self, actor: Actor) -> None:
-        self.actor = actor
+    def __init__(self, actor: Actor, *, tab: str | None = None) -> None:
+        self.actor, self.tab = actor, tab
         self.today = utcnow().date()
         self.state = RangeState(preset("30d", self.today), "30d")
         self.views = [TabView(actor, spec, self.state) for spec in tabs_for(actor)]
@@ -31,7 +31,8 @@ class InsightsView:
         with ui.tabs().classes("w-full").props("align=left no-caps").mark("insights-tabs") as tabs:
             for view in self.views:
                 ui.tab(view.spec.key, view.spec.label).mark(f"insights-tabbtn-{view.spec.key}")
-        with ui.tab_panels(tabs, value=self.views[0].spec.key).classes("w-full"):
+        keys = [view.spec.key for view in self.views]
+        with ui.tab_panels(tabs, value=self.tab if self.tab in keys else keys[0]).classes("w-full"):
             for view in self.views:
                 with ui.tab_panel(view.spec.key):
                     view.build()

@@ -145,7 +145,8 @@ def _kpis(session: Session, actor: Actor, out: SectionData) -> None:
         return
     out.caption = f"{headline.period.start:%B %Y} ({headline.period.label()}), against the month before"
     for key, kpi in zip(("mrr", "subscribers", "churn"), headline.kpis, strict=True):
-        out.tiles.append(Tile(f"kpi-{key}", kpi.name, "/insights", fmt_value(kpi.value, kpi.unit), _change(kpi)))
+        tile = Tile(f"kpi-{key}", kpi.name, "/insights?tab=subscriptions", fmt_value(kpi.value, kpi.unit), _change(kpi))
+        out.tiles.append(tile)
 
 
 def _change(kpi: Kpi) -> str:
