@@ -32,6 +32,7 @@ from console.ui.dialogs import deleted_on_close
 from console.ui.formatting import fmt_ago, fmt_dt, fmt_value
 
 KEEP_NOTE = "Your input is kept. Save again to replace the stored version with it, or cancel."
+TAKE_NOTE = "Your input is kept. Save again to replace the stored version with it, or take theirs."
 SAME_NOTE = "The fields you see hold the same values; the change was elsewhere (e.g. state)."
 
 Handler = Callable[[], Awaitable[None] | None]
@@ -93,23 +94,26 @@ class ConflictActions:
 class ConflictPanel:
     """A hidden card that `show()` fills with a Conflict; `hide()` empties it. `same` compares a stored and a
     typed value, `show_value(key, value)` writes one (default `display`); `empty_note` is said when no labelled
-    field differs (None: nothing); `keep_note` "" leaves the "your input is kept" line out."""
+    field differs (None: nothing); `keep_note` "" leaves the "your input is kept" line out (default: KEEP_NOTE, or
+    TAKE_NOTE with a Take theirs button)."""
 
     def __init__(
         self,
         labels: dict[str, str],
         *,
         yours_heading: str = "Your input",
-        keep_note: str = KEEP_NOTE,
+        keep_note: str | None = None,
         empty_note: str | None = None,
         same: Same | None = None,
         show_value: Show | None = None,
         actions: ConflictActions | None = None,
         mark: str = "conflict",
     ) -> None:
+        self.actions, self.mark = actions or ConflictActions(), mark
+        if keep_note is None:  # an inline form with Take theirs has no cancel to point to
+            keep_note = TAKE_NOTE if self.actions.on_take_theirs is not None else KEEP_NOTE
         self.labels, self.yours_heading, self.keep_note, self.same = labels, yours_heading, keep_note, same
         self.empty_note, self.show_value = empty_note, show_value or (lambda _key, value: display(value))
-        self.actions, self.mark = actions or ConflictActions(), mark
         self.card = ui.card().classes("w-full gap-1 p-2 bg-orange-1 text-black").props("flat bordered").mark(mark)
         self.card.visible = False
         self.rows: list[tuple[str, Any, Any]] = []

@@ -24,6 +24,7 @@ from console.catalog.models import Video
 from console.compliance import records, scan_route, vault
 from console.compliance.fixtures import sample_scan, verified_record
 from console.compliance.models import ComplianceHold, IdDocument, IdScan, LegalRecord, PerformerName
+from console.ui.conflict import TAKE_NOTE
 from tests.catalog.factories import audit_mark, events_since, make_performer, make_published_video
 from tests.moderation.page_helpers import press, texts, wait_shown
 from tests.ui.helpers import all_marked, current_path, element, shown, sign_in_and_wait, wait_loaded, wait_until
@@ -234,6 +235,7 @@ async def test_a_stale_save_offers_take_theirs(clerk_user: User, clerk_actor: Ac
     user.find(marker="record-notes").type("my note")
     user.find(marker="record-save").click()
     await wait_until(lambda: shown(user, "record-conflict-take-theirs"), what="Take theirs")
+    assert element(user, "record-conflict-keep").text == TAKE_NOTE  # no cancel to point to
     user.find(marker="record-conflict-take-theirs").click()
     await wait_until(lambda: not shown(user, "record-conflict"), what="the panel gone")
     assert element(user, "record-notes").value == "their note"
