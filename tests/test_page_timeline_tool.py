@@ -29,8 +29,8 @@ def test_the_timeline_wraps_what_the_page_layer_has(monkeypatch: pytest.MonkeyPa
     monkeypatch.setitem(sys.modules, "page_timeline", tool)
     spec.loader.exec_module(tool)
     tool._instrument()
-    assert (session._resolve, session.AuthMiddleware.dispatch, page._framed) != originals
-    assert all(a is not b for a, b in zip((session._resolve, session.AuthMiddleware.dispatch, page._framed), originals))
+    wrapped = (session._resolve, session.AuthMiddleware.dispatch, page._framed)
+    assert all(now is not before for now, before in zip(wrapped, originals, strict=True))
     tool.marks.clear()
     assert session._resolve(None, None) is None  # the wrapped function still answers as the original
     assert "session resolved" in tool.marks
