@@ -12,6 +12,7 @@ import pytest
 
 import console.ui.page as page
 import console.ui.session as session
+from console.actor import ClientInfo
 
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "page_timeline.py"
 
@@ -32,5 +33,5 @@ def test_the_timeline_wraps_what_the_page_layer_has(monkeypatch: pytest.MonkeyPa
     wrapped = (session._resolve, session.AuthMiddleware.dispatch, page._framed)
     assert all(now is not before for now, before in zip(wrapped, originals, strict=True))
     tool.marks.clear()
-    assert session._resolve(None, None) is None  # the wrapped function still answers as the original
+    assert session._resolve(None, ClientInfo()) is None  # the wrapped function still answers as the original
     assert "session resolved" in tool.marks
