@@ -3,6 +3,7 @@ middle of someone's measurement."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import os
 import sys
@@ -10,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import console.ui.page as page
-import console.ui.session as session
 from console.actor import ClientInfo
 
 TOOL = Path(__file__).resolve().parent.parent / "tools" / "page_timeline.py"
@@ -21,6 +20,7 @@ def test_the_timeline_wraps_what_the_page_layer_has(monkeypatch: pytest.MonkeyPa
     # the tool sets these for its own process when it is imported: restored after the test
     monkeypatch.setenv("NICEGUI_STORAGE_PATH", os.environ.get("NICEGUI_STORAGE_PATH", str(tmp_path)))
     monkeypatch.setenv("PYTEST_CURRENT_TEST", os.environ.get("PYTEST_CURRENT_TEST", "timeline"))
+    page, session = importlib.import_module("console.ui.page"), importlib.import_module("console.ui.session")
     originals = (session._resolve, session.AuthMiddleware.dispatch, page._framed)
     for owner, name in ((session, "_resolve"), (session.AuthMiddleware, "dispatch"), (page, "_framed")):
         monkeypatch.setattr(owner, name, getattr(owner, name))  # restored after the test
