@@ -22,7 +22,7 @@ from typing import Any
 import psutil
 
 from console.ads.bench import ads_measurements
-from console.bench_common import BENCH_EMAIL, summary, time_async, time_sync
+from console.bench_common import BENCH_EMAIL, sign_in, summary, time_async, time_sync
 from console.billing.bench import billing_measurements
 from console.catalog.import_bench import import_measurements
 from console.compliance.sweep_bench import sweep_measurements
@@ -348,11 +348,7 @@ async def _page_measurements(runs: int, email: str, password: str, member_id: in
     os.environ.setdefault("PYTEST_CURRENT_TEST", "console-bench")
     results = []
     async with user_simulation(main_file=MAIN_FILE) as user:
-        await user.open("/login")
-        user.find(marker="login-email").type(email)
-        user.find(marker="login-password").type(password)
-        user.find(marker="login-submit").click()
-        await user.should_see(marker="nav-home", retries=100)
+        await sign_in(user, email, password)
         gc.collect()
         gc.freeze()  # as the server does after start-up (console/gc_pacing.py)
         for name, path in page_paths(member_id).items():

@@ -37,6 +37,15 @@ def summary(name: str, samples: list[float], goal_ms: float | None = None) -> di
     return result
 
 
+async def sign_in(user: Any, email: str, password: str) -> None:
+    """Sign NiceGUI's simulated user in through the login form, as a staff member would (the bench and tools/)."""
+    await user.open("/login")
+    user.find(marker="login-email").type(email)
+    user.find(marker="login-password").type(password)
+    user.find(marker="login-submit").click()
+    await user.should_see(marker="nav-home", retries=100)
+
+
 async def settle(minimum: float = 0.1, most: float = 3.0) -> None:
     """Wait (untimed) until the previous page's own background loads are done, as a person would before opening the
     next page: at the scale data a list's count can take longer than a fixed pause, and its answer would then land

@@ -44,15 +44,11 @@ async def measure(runs: int, email: str, password: str) -> tuple[list[float], in
     from nicegui.testing.user_simulation import user_simulation
 
     from console.bench import MAIN_FILE
-    from console.bench_common import time_async
+    from console.bench_common import sign_in, time_async
 
     os.environ.setdefault("PYTEST_CURRENT_TEST", "collections-open")
     async with user_simulation(main_file=MAIN_FILE) as user:
-        await user.open("/login")
-        user.find(marker="login-email").type(email)
-        user.find(marker="login-password").type(password)
-        user.find(marker="login-submit").click()
-        await user.should_see(marker="nav-home", retries=100)
+        await sign_in(user, email, password)
 
         async def open_page() -> None:
             await user.open("/collections")

@@ -26,7 +26,7 @@ os.environ.setdefault("NICEGUI_STORAGE_PATH", tempfile.mkdtemp(prefix="console-p
 os.environ.setdefault("PYTEST_CURRENT_TEST", "console-profile")  # NiceGUI's user simulation checks it
 
 from console import bench
-from console.bench_common import leave_pages, percentile, settle
+from console.bench_common import leave_pages, percentile, settle, sign_in
 
 
 async def profile(runs: int, names: list[str], out: str | None) -> None:
@@ -41,11 +41,7 @@ async def profile(runs: int, names: list[str], out: str | None) -> None:
         member_id = session.execute(select(Member.id).order_by(Member.id.desc()).limit(1)).scalar_one()
     profiler = cProfile.Profile() if out else None
     async with user_simulation(main_file=bench.MAIN_FILE) as user:
-        await user.open("/login")
-        user.find(marker="login-email").type(email)
-        user.find(marker="login-password").type(password)
-        user.find(marker="login-submit").click()
-        await user.should_see(marker="nav-home", retries=100)
+        await sign_in(user, email, password)
         gc.collect()
         gc.freeze()
         print(f"{'page':<30}{'elements':>9}{'wall p50':>10}{'wall p95':>10}{'cpu p50':>9}{'cpu p95':>9}")

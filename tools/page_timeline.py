@@ -68,7 +68,7 @@ async def timeline(runs: int, names: list[str]) -> None:
     from sqlalchemy import select
 
     from console import bench
-    from console.bench_common import leave_pages, settle
+    from console.bench_common import leave_pages, settle, sign_in
     from console.db import session_scope
     from console.members.models import Member
 
@@ -76,11 +76,7 @@ async def timeline(runs: int, names: list[str]) -> None:
     with session_scope() as session:
         member_id = session.execute(select(Member.id).order_by(Member.id.desc()).limit(1)).scalar_one()
     async with user_simulation(main_file=bench.MAIN_FILE) as user:
-        await user.open("/login")
-        user.find(marker="login-email").type(email)
-        user.find(marker="login-password").type(password)
-        user.find(marker="login-submit").click()
-        await user.should_see(marker="nav-home", retries=100)
+        await sign_in(user, email, password)
         print(f"{'page':<30}" + "".join(f"{p:>17}" for p in PHASES))
         for name, path in bench.page_paths(member_id).items():
             if names and not any(n in name for n in names):

@@ -69,17 +69,13 @@ async def measure(runs: int, email: str, password: str, pages: dict[str, tuple[s
     from nicegui.testing.user_simulation import user_simulation
 
     from console.bench import MAIN_FILE
+    from console.bench_common import sign_in, time_async
     from console.bench_common import summary as bench_summary
-    from console.bench_common import time_async
 
     os.environ.setdefault("PYTEST_CURRENT_TEST", "performer-series-open")
     lines = []
     async with user_simulation(main_file=MAIN_FILE) as user:
-        await user.open("/login")
-        user.find(marker="login-email").type(email)
-        user.find(marker="login-password").type(password)
-        user.find(marker="login-submit").click()
-        await user.should_see(marker="nav-home", retries=100)
+        await sign_in(user, email, password)
         for name, (path, marker) in pages.items():
 
             async def open_page(path: str = path, marker: str = marker) -> None:
