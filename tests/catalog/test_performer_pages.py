@@ -216,17 +216,21 @@ async def test_profile_validation_errors_show_on_the_fields(content_user: User) 
     assert _stored(pid).slug == "free-name"
 
 
-async def test_stale_profile_save_shows_the_conflict_and_keeps_the_input(content_user: User) -> None:
-    user = content_user
-    pid = _performer("Eve", bio="v1")
+async def _stale_profile_save(user: User, name: str, *, theirs: dict[str, str]) -> int:
+    """A performer's profile open with "my version" typed into the bio, saved after someone else saved `theirs`."""
+    pid = _performer(name, bio="v1")
     await _open_profile(user, pid)
     user.find(marker="profile-bio").clear().type("my version")
     with db.session_scope() as session:
-        performer_service.update_performer(
-            session, actor=SYSTEM, performer_id=pid, data={"name": "Eve", "bio": "their version"}, expected_version=1
-        )
+        performer_service.update_performer(session, actor=SYSTEM, performer_id=pid, data=theirs, expected_version=1)
     user.find(marker="profile-save").click()
     await wait_until(lambda: shown(user, "profile-conflict"), what="the conflict panel")
+    return pid
+
+
+async def test_stale_profile_save_shows_the_conflict_and_keeps_the_input(content_user: User) -> None:
+    user = content_user
+    pid = await _stale_profile_save(user, "Eve", theirs={"name": "Eve", "bio": "their version"})
     assert user.notify.contains("was changed by someone else")
     assert element(user, "profile-bio").value == "my version"
     assert conflict_rows(user, "profile-conflict")["Bio"] == ("their version", "my version")
@@ -237,14 +241,7 @@ async def test_stale_profile_save_shows_the_conflict_and_keeps_the_input(content
 
 async def test_stale_profile_save_offers_take_theirs(content_user: User) -> None:
     user = content_user
-    pid = _performer("Faye", bio="v1")
-    await _open_profile(user, pid)
-    user.find(marker="profile-bio").clear().type("my version")
-    with db.session_scope() as session:
-        performer_service.update_performer(
-            session, actor=SYSTEM, performer_id=pid, data={"name": "Faye B", "bio": "their version"}, expected_version=1
-        )
-    user.find(marker="profile-save").click()
+    pid = await _stale_profile_save(user, "Faye", theirs={"name": "Faye B", "bio": "their version"})
     await wait_until(lambda: shown(user, "profile-conflict-take-theirs"), what="Take theirs")
     user.find(marker="profile-conflict-take-theirs").click()
     await wait_until(lambda: not shown(user, "profile-conflict"), what="the panel gone")
