@@ -19,13 +19,23 @@ class LastChange:
     at: datetime | None = None
 
 
-def last_change(session: Session, entity: str, entity_id: int | str, *, ignore: Collection[str] = ()) -> LastChange:
-    """The newest event on `entity` #`entity_id`, leaving out the actions in `ignore` (reads, intake); empty when
+def last_change(
+    session: Session,
+    entity: str,
+    entity_id: int | str,
+    *,
+    ignore: Collection[str] = (),
+    only: Collection[str] = (),
+) -> LastChange:
+    """The newest event on `entity` #`entity_id`, leaving out the actions in `ignore` (reads, intake), or taking
+    only those in `only` (a row audited under another entity's id, as a production under its video's); empty when
     there is none."""
     query = select(AuditEvent.actor_label, AuditEvent.occurred_at).where(
         AuditEvent.entity == entity, AuditEvent.entity_id == str(entity_id)
     )
     if ignore:
         query = query.where(AuditEvent.action.not_in(list(ignore)))
+    if only:
+        query = query.where(AuditEvent.action.in_(list(only)))
     row = session.execute(query.order_by(AuditEvent.id.desc()).limit(1)).first()
     return LastChange(row[0], row[1]) if row is not None else LastChange()

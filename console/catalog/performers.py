@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
+from console.audit.last_change import last_change
 from console.audit.service import record
 from console.catalog.models import (
     PHOTO_TYPES,
@@ -149,7 +150,13 @@ def _locked(session: Session, performer_id: int, expected_version: int | None) -
     if p is None:
         raise NotFound(f"Performer #{performer_id} does not exist.")
     if expected_version is not None and p.version != expected_version:
-        raise Conflict(f"{p.name} was changed by someone else; review and save again.", current=performer_view(p))
+        last = last_change(session, "performer", performer_id)
+        raise Conflict(
+            f"{p.name} was changed by someone else; review and save again.",  # the panel says who and when
+            current=performer_view(p),
+            changed_by=last.by,
+            changed_at=last.at,
+        )
     return p
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
+from console.audit.last_change import last_change
 from console.audit.service import record as audit
 from console.catalog.models import Performer, Video, VideoPerformer
 from console.compliance.gate_checks import compliance_blockers
@@ -215,10 +216,13 @@ def _locked_production(session: Session, video_id: int, expected_version: int | 
         select(Production).where(Production.video_id == video_id).with_for_update()
     ).scalar_one_or_none()
     if production is not None and expected_version is not None and production.version != expected_version:
+        last = last_change(session, "video", video_id, only=("production.create", "production.update"))
         raise Conflict(
-            "The production was changed by someone else while you edited it; your input is kept. Review and save "
-            "again.",
+            f"The production was changed by {last.by or 'someone else'} while you edited it; your input is kept. "
+            "Review and save again.",
             current=production_view(production, {k: v.id_document_id for k, v in _relied(session, production).items()}),
+            changed_by=last.by,
+            changed_at=last.at,
         )
     return production
 
@@ -355,9 +359,12 @@ def set_custodian(session: Session, *, actor: Actor, data: dict[str, Any], expec
         audit(session, actor, "custodian.set", "custodian", 1, None, custodian_view(current))
         return current
     if expected_version is not None and current.version != expected_version:
+        last = last_change(session, "custodian", 1)
         raise Conflict(
-            "The custodian details were changed by someone else; review and save again.",
+            f"The custodian details were changed by {last.by or 'someone else'}; review and save again.",
             current=custodian_view(current),
+            changed_by=last.by,
+            changed_at=last.at,
         )
     before = custodian_view(current)
     for k, v in values.items():

@@ -31,3 +31,15 @@ def test_the_newest_event_on_the_row_leaving_out_the_given_actions() -> None:
         assert abs(changed.at - utcnow()) < timedelta(minutes=1)  # type: ignore[operator]
         assert last_change(session, "legal_record", "7").by == "cy"  # without `ignore` the read is the newest
         assert last_change(session, "legal_record", 9) == LastChange()
+
+
+def test_only_takes_the_given_actions() -> None:
+    """A production is audited under its video's id, beside the video's own events: `only` picks its saves."""
+    with session_scope() as session:
+        record(session, _actor("dee"), "production.update", "video", 5, {"d": 1}, {"d": 2})
+        record(session, _actor("eve"), "video.update", "video", 5, {"t": 1}, {"t": 2})
+        record(session, _actor("fay"), "production.view", "video", 5)
+    with session_scope() as session:
+        assert last_change(session, "video", 5, only=("production.create", "production.update")).by == "dee"
+        assert last_change(session, "video", 5).by == "fay"
+        assert last_change(session, "video", 5, only=("production.create",)) == LastChange()

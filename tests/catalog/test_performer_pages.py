@@ -243,6 +243,7 @@ async def test_stale_profile_save_offers_take_theirs(content_user: User) -> None
     user = content_user
     pid = await _stale_profile_save(user, "Faye", theirs={"name": "Faye B", "bio": "their version"})
     await wait_until(lambda: shown(user, "profile-conflict-take-theirs"), what="Take theirs")
+    assert element(user, "profile-conflict-who").text == "Changed by system just now"
     user.find(marker="profile-conflict-take-theirs").click()
     await wait_until(lambda: not shown(user, "profile-conflict"), what="the panel gone")
     assert element(user, "profile-bio").value == "their version"

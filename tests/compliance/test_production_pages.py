@@ -134,6 +134,7 @@ async def test_a_stale_save_offers_take_theirs_from_an_audited_read(officer_user
     element(user, "production-date").value = "2018-02-02"
     user.find(marker="production-save").click()
     await wait_until(lambda: shown(user, "production-conflict-take-theirs"), what="Take theirs")
+    assert element(user, "production-conflict-who").text.startswith("Changed by system just now")
     mark = audit_mark()
     user.find(marker="production-conflict-take-theirs").click()
     await wait_until(lambda: not shown(user, "production-conflict"), what="the panel gone")
@@ -235,6 +236,7 @@ async def test_a_stale_custodian_save_offers_take_theirs(officer_user: User) -> 
         productions.set_custodian(session, actor=SYSTEM, data=data, expected_version=1)
     user.find(marker="custodian-save").click()
     await wait_until(lambda: shown(user, "custodian-conflict-take-theirs"), what="Take theirs")
+    assert element(user, "custodian-conflict-who").text == "Changed by system just now"
     assert _custodian_hours() == "Theirs"
     user.find(marker="custodian-conflict-take-theirs").click()
     await wait_until(lambda: not shown(user, "custodian-conflict"), what="the panel gone")
