@@ -13,6 +13,7 @@ from nicegui import run, ui
 from starlette.requests import Request
 
 from console.actor import Actor
+from console.catalog.state_look import VIDEO_STATE_CELL
 from console.compliance import holds, records, worklist
 from console.compliance.sweep_pages import SweepPanel
 from console.db import session_scope
@@ -27,9 +28,6 @@ from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column
 from console.ui.reason_dialog import ReasonDialog
 
-VIDEO_STATE_BADGE = """
-<q-td :props="props"><q-badge :label="props.value"
-  :color="{draft:'grey-7',scheduled:'info',published:'positive',unpublished:'warning'}[props.value]" /></q-td>"""
 STATUS_BADGE = """
 <q-td :props="props"><q-badge :label="props.value"
   :color="{'No record':'negative','Incomplete':'grey-7','Pending verification':'orange-8','Verified':'positive',
@@ -174,9 +172,9 @@ def _int_param(value: str | None, default: int) -> int:
 
 TAB_SLOTS: dict[str, dict[str, str]] = {
     "missing": {"body-cell-status": STATUS_BADGE},
-    "blocked": {"body-cell-state": VIDEO_STATE_BADGE, "body-cell-reasons": REASONS_CELL},
+    "blocked": {"body-cell-state": VIDEO_STATE_CELL, "body-cell-reasons": REASONS_CELL},
     "expiring": {"body-cell-days": DAYS_CELL},
-    "holds": {"body-cell-video_state": VIDEO_STATE_BADGE},
+    "holds": {"body-cell-video_state": VIDEO_STATE_CELL},
 }
 
 

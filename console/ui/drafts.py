@@ -183,8 +183,8 @@ class DraftKeeper:
     """Keeps one editor's unsaved changes as a draft and offers them back (see the module docstring).
 
     `dirty()` says whether the form (and what `extras()` returns, e.g. a list of performers) differs from what
-    is stored; `stored_extras()` is that stored part. `on_restore(draft, outdated)` lets the page bring back
-    the extras and, for an outdated draft, show the conflict.
+    is stored (by default: whether the form has changed fields); `stored_extras()` is that stored part.
+    `on_restore(draft, outdated)` lets the page bring back the extras and, for an outdated draft, show the conflict.
     """
 
     def __init__(
@@ -194,14 +194,15 @@ class DraftKeeper:
         *,
         row_id: int | None,
         version: Callable[[], int | None],
-        dirty: Callable[[], bool],
         what: str,
+        dirty: Callable[[], bool] | None = None,
         extras: Callable[[], dict[str, Any]] | None = None,
         stored_extras: Callable[[], dict[str, Any]] | None = None,
         on_restore: Callable[[Draft, bool], Awaitable[None] | None] | None = None,
     ) -> None:
         self.store, self.form, self.row_id = store, form, row_id
-        self.version, self.dirty, self.what = version, dirty, what
+        self.version, self.what = version, what
+        self.dirty = dirty or (lambda: bool(form.changed()))
         self.extras = extras or _nothing
         self.stored_extras = stored_extras or _nothing
         self.on_restore = on_restore

@@ -17,6 +17,7 @@ from console.audit.models import AuditEvent
 from console.catalog import performers as performer_service
 from console.catalog import service as video_service
 from console.catalog.models import Performer, Photo, SocialMediaLink
+from console.catalog.state_look import VIDEO_STATE_COLOURS
 from console.errors import Forbidden
 from tests.ui.helpers import (
     all_elements,
@@ -369,6 +370,8 @@ async def test_profile_lists_their_videos_with_links(content_user: User) -> None
     assert link.text == "Their film"
     assert link.props["href"] == f"/catalog/{vid}"
     await user.should_see("draft")
+    # the state in the colour every page gives it (this page once drew its own)
+    assert element(user, f"performer-video-state-{vid}").props["color"] == VIDEO_STATE_COLOURS["draft"]
 
 
 async def test_delete_and_restore_with_confirmation(content_user: User) -> None:

@@ -16,6 +16,7 @@ from console.audit.models import AuditEvent
 from console.catalog import series as series_service
 from console.catalog import service as video_service
 from console.catalog.models import Season, Video
+from console.catalog.state_look import VIDEO_STATE_COLOURS
 from tests.ui.helpers import all_elements, all_marked, conflict_rows, element, shown, sign_in_and_wait, wait_until
 
 CONTENT_EMAIL = "sam.series@test.example"
@@ -123,6 +124,7 @@ async def test_seasons_and_episodes_are_listed_in_order_with_links(content_user:
     assert _numbers_on_page(user) == ["1", "1", "2", "3"]
     assert element(user, f"episode-title-{arrival}").props["href"] == f"/catalog/{arrival}"
     assert element(user, f"episode-state-{arrival}").text == "draft"
+    assert element(user, f"episode-state-{arrival}").props["color"] == VIDEO_STATE_COLOURS["draft"]
     assert element(user, f"episode-duration-{arrival}").text == "0:45:00"
     assert element(user, f"episode-duration-{low_tide}").text == "—"
     assert not element(user, f"episode-up-{arrival}").enabled  # first

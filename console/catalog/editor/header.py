@@ -9,8 +9,8 @@ from typing import Any
 from nicegui import ui
 
 from console.actor import Actor
-from console.catalog.editor.values import STATE_COLOURS
 from console.catalog.series import EpisodeContext
+from console.catalog.state_look import state_colour
 from console.ui.formatting import fmt_dt
 
 Handler = Callable[[], Any]
@@ -86,7 +86,7 @@ class EditorHeader:
         self.heading.text = title
         self.heading.props["title"] = title  # cut with an ellipsis when long: the whole title on hover
         self.state_badge.text = v["state"] + (" · deleted" if v["deleted_at"] is not None else "")
-        self.state_badge.props(f"color={'negative' if v['deleted_at'] else STATE_COLOURS.get(v['state'], 'grey')}")
+        self.state_badge.props(f"color={'negative' if v['deleted_at'] else state_colour(v['state'])}")
         self.version_label.text = f"#{v['id']} · version {v['version']}" if v["id"] else "not saved yet"
         bits = []
         if v.get("published_at"):

@@ -59,7 +59,6 @@ MONETIZATION_LABELS = {
     "tvod": "tvod · rent or buy",
     "ppv": "ppv · pay-per-view",
 }
-STATE_COLOURS = {"draft": "grey-7", "scheduled": "info", "published": "positive", "unpublished": "warning"}
 ACCESS_COLOURS = {"FREE": "positive", "BASIC": "primary", "PREMIUM": "amber-9"}
 DEFAULT_COLOURS = ("#263238", "#4FC3F7")
 

@@ -13,6 +13,7 @@ from console.catalog.collections import collection_choices, collections_by_id
 from console.catalog.models import Video
 from console.catalog.rules import format_duration
 from console.catalog.service import VideoFilter, list_videos
+from console.catalog.state_look import VIDEO_STATE_CELL
 from console.db import session_scope
 from console.paging import Page, PageRequest
 from console.ui.formatting import fmt_dt
@@ -38,9 +39,6 @@ COLUMN_LABELS = {c["name"]: c["label"] for c in COLUMNS}
 DEFAULT_COLUMNS = ["title", "kind", "state", "collection", "access_level", "duration", "featured", "updated_at"]
 COLUMNS_KEY = "catalog_columns"
 
-STATE_BADGE = """
-<q-td :props="props"><q-badge :label="props.value"
-  :color="{draft:'grey-7',scheduled:'info',published:'positive',unpublished:'warning'}[props.value]" /></q-td>"""
 ACCESS_BADGE = """
 <q-td :props="props"><q-badge outline :label="props.value"
   :color="{FREE:'positive',BASIC:'primary',PREMIUM:'amber-9'}[props.value]" /></q-td>"""
@@ -49,7 +47,7 @@ ACCESS_BADGE = """
 CLIPPED_COLUMNS = ("title", "slug", "collection")
 CLIPPED_CELL = """<q-td :props="props"><div class="console-clip" :title="props.value">{{ props.value }}</div></q-td>"""
 CELL_SLOTS = {
-    "body-cell-state": STATE_BADGE,
+    "body-cell-state": VIDEO_STATE_CELL,
     "body-cell-access_level": ACCESS_BADGE,
     **{f"body-cell-{name}": CLIPPED_CELL for name in CLIPPED_COLUMNS},
 }

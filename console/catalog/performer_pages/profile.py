@@ -21,13 +21,13 @@ from console.catalog.performer_pages.gallery import PhotoGallery
 from console.catalog.performer_pages.links import SocialLinks
 from console.catalog.performer_pages.profile_form import ProfileForm
 from console.catalog.performer_pages.rows import (
-    STATE_COLOURS,
     VIDEO_LIMIT,
     https_only,
     load_profile,
     reload_parts,
 )
 from console.catalog.performers import delete_performer, get_performer, performer_view, restore_performer
+from console.catalog.state_look import state_badge
 from console.staff.permissions import Permission, can
 from console.ui.work import call, read
 
@@ -120,7 +120,7 @@ class PerformerProfileView:
                         f"performer-video-{int(v['id'])}"
                     )
                     ui.space()
-                    ui.badge(v["state"]).props(f"color={STATE_COLOURS.get(v['state'], 'grey')}")
+                    state_badge(v["state"]).mark(f"performer-video-state-{int(v['id'])}")
             if len(self.videos) >= VIDEO_LIMIT:
                 ui.label(f"The {VIDEO_LIMIT} newest are shown; search the catalog for the rest.").classes(
                     "text-xs opacity-70"

@@ -72,7 +72,6 @@ class ProfileForm:
             self.form,
             row_id=page.pid,
             version=lambda: page.version,
-            dirty=lambda: bool(self.form.changed()),
             what="The profile",
             on_restore=self.restored,
         )

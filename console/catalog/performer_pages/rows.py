@@ -45,7 +45,6 @@ PLATFORM_LABELS = {
     "youtube": "YouTube",
     "custom": "Other (custom)",
 }
-STATE_COLOURS = {"draft": "grey", "scheduled": "orange", "published": "positive", "unpublished": "blue-grey"}
 
 
 def row_of(p: Any) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from console.catalog.series import get_series, list_seasons, season_view
 from console.db import session_scope
 from console.ui.formatting import plural
 
-STATE_COLOURS = {"draft": "grey-7", "scheduled": "info", "published": "positive", "unpublished": "warning"}
 SEASON_LABELS = {
     "season_number": "Season number",
     "title": "Title",

@@ -15,8 +15,9 @@ from console.catalog.page_parts import confirm_in
 from console.catalog.series import delete_season, step_episode
 from console.catalog.series_notice import SeriesNotice
 from console.catalog.series_pages.dialogs import NewEpisodeDialog, NewSeasonDialog, RenumberDialog
-from console.catalog.series_pages.rows import STATE_COLOURS, load, plural, season_heading, text
+from console.catalog.series_pages.rows import load, plural, season_heading, text
 from console.catalog.series_pages.season import SeasonEditor
+from console.catalog.state_look import state_badge
 from console.staff.permissions import Permission, can
 from console.ui.ordering import focus_later, move_buttons, ordered_row
 from console.ui.session import require_live_session
@@ -116,9 +117,7 @@ class SeasonsView:
             ui.link(episode["title"], f"/catalog/{eid}").classes("grow min-w-0 truncate").mark(
                 "episode-title", f"episode-title-{eid}"
             )
-            ui.badge(episode["state"]).props(f"color={STATE_COLOURS.get(episode['state'], 'grey')}").classes(
-                "shrink-0"
-            ).mark(f"episode-state-{eid}")
+            state_badge(episode["state"]).classes("shrink-0").mark(f"episode-state-{eid}")
             ui.label(episode["duration"]).classes("w-20 text-right shrink-0").mark(f"episode-duration-{eid}")
             if self.editable:
                 with ui.row().classes("gap-0 no-wrap shrink-0"):

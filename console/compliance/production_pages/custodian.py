@@ -87,7 +87,6 @@ class CustodianView:
             self.form,
             row_id=None,
             version=lambda: self.version,
-            dirty=lambda: bool(self.form.changed()),
             what="The custodian",
             on_restore=self.restored,
         )

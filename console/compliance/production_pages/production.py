@@ -10,6 +10,7 @@ from nicegui import run, ui
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
+from console.catalog.state_look import state_badge
 from console.compliance.hold_prompt import Held, confirm_holds
 from console.compliance.production_pages.cast import CastTable
 from console.compliance.production_pages.reads import (
@@ -19,7 +20,7 @@ from console.compliance.production_pages.reads import (
     production_values,
     relied_on_values,
 )
-from console.compliance.production_pages.shared import STATE_COLOURS, compliance_links
+from console.compliance.production_pages.shared import compliance_links
 from console.compliance.productions import NOTES_MAX, preview_save_production, save_production
 from console.errors import Conflict, ConsoleError
 from console.staff.permissions import Permission, can
@@ -77,7 +78,7 @@ class ProductionView:
         video = self.loaded["video"]
         with ui.row().classes("items-center gap-2 w-full"):
             ui.label(video["title"]).classes("text-lg font-semibold").mark("production-title")
-            ui.badge(video["state"]).props(f"color={STATE_COLOURS.get(video['state'], 'grey')}")
+            state_badge(video["state"])
             ui.label(f"{video['slug']} · #{video['id']}").classes("text-xs opacity-70 font-mono")
             ui.space()
             ui.link("Open in the catalog →", f"/catalog/{self.video_id}").classes("text-sm").mark(
@@ -116,9 +117,7 @@ class ProductionView:
 
     def cast_card(self) -> None:
         with ui.card().classes("w-full gap-1"):
-            ui.label(f"Performers (the video lists {self.loaded['video']['performer_count']})").classes(
-                "font-semibold"
-            )
+            ui.label(f"Performers (the video lists {self.loaded['video']['performer_count']})").classes("font-semibold")
             self.cast.cast = self.loaded["cast"]
             self.cast.lines()
 
@@ -141,7 +140,6 @@ class ProductionView:
             self.form,
             row_id=self.video_id,
             version=lambda: self.version,
-            dirty=lambda: bool(self.form.changed()),
             what="The production",
             on_restore=self.restored,
         )

@@ -19,7 +19,6 @@ STATUS_COLOURS = {
     "rejected": "negative",
     "revoked": "negative",
 }
-STATE_COLOURS = {"draft": "grey-7", "scheduled": "info", "published": "positive", "unpublished": "warning"}
 
 
 def compliance_links(current: str) -> None:

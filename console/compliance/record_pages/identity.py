@@ -101,7 +101,6 @@ class IdentityCard:
             self.form,
             row_id=self.view.record_id,
             version=lambda: self.view.form_version,
-            dirty=lambda: bool(self.form.changed()),
             what="The record",
             on_restore=self.restored,
         )
@@ -232,7 +231,6 @@ class CreateRecordCard:
                 self.form,
                 row_id=None,
                 version=lambda: None,
-                dirty=lambda: bool(self.form.changed()),
                 what="The record",
             )
             with draft_host:
