@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
+from console.audit.last_change import last_change
 from console.audit.service import record
 from console.catalog.models import Collection, Video
 from console.catalog.rules import check_hex, check_slug, check_url, slugify, unique_slug
@@ -155,8 +156,12 @@ def _locked(session: Session, collection_id: int, expected_version: int | None) 
     if c is None or c.deleted_at is not None:
         raise NotFound(f"Collection #{collection_id} does not exist.")
     if expected_version is not None and c.version != expected_version:
+        last = last_change(session, "collection", collection_id)
         raise Conflict(
-            f"Collection “{c.name}” was changed by someone else; review and save again.", current=collection_view(c)
+            f"Collection “{c.name}” was changed by someone else; review and save again.",  # the panel says who
+            current=collection_view(c),
+            changed_by=last.by,
+            changed_at=last.at,
         )
     return c
 

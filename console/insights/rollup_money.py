@@ -286,23 +286,22 @@ def movement_rows(month: date) -> Any:
     prev = previous_month(month)
     m = MrrMonthly
 
-    def pair_of() -> Any:
-        return (
-            select(
-                m.member_id.label("member_id"),
-                func.max(m.currency).label("currency"),
-                _sum(case((m.month == month, m.mrr_cents), else_=0)).label("cur"),
-                _sum(case((m.month == prev, m.mrr_cents), else_=0)).label("prev"),
-            )
-            .where(m.month.in_([month, prev]))
-            .group_by(m.member_id)
-            .subquery("pair")
+    # One CTE, read twice (the rows and the arrivals among them): PostgreSQL aggregates the two month ends once
+    # instead of twice (a million rows at scale; about a second of the month's rollup).
+    pair = (
+        select(
+            m.member_id.label("member_id"),
+            func.max(m.currency).label("currency"),
+            _sum(case((m.month == month, m.mrr_cents), else_=0)).label("cur"),
+            _sum(case((m.month == prev, m.mrr_cents), else_=0)).label("prev"),
         )
-
-    pair, inside = pair_of(), in_month_subscriptions(month)
-    arrivals = pair_of()
+        .where(m.month.in_([month, prev]))
+        .group_by(m.member_id)
+        .cte("pair")
+    )
+    inside = in_month_subscriptions(month)
     candidates = union_all(
-        select(arrivals.c.member_id).where(arrivals.c.prev == 0, arrivals.c.cur > 0),
+        select(pair.c.member_id).where(pair.c.prev == 0, pair.c.cur > 0),
         select(in_month_subscriptions(month).c.member_id),
     )
     # In-month members have no MRR last month or this one, so "before `prev`" is "before `month`" for them too.

@@ -257,6 +257,47 @@ async def test_stale_edit_shows_the_conflict_and_keeps_the_input(content_user: U
     await wait_until(lambda: _stored(cid).name == "Mine now", what="the second save")
 
 
+async def test_stale_edit_names_who_and_take_theirs_puts_the_stored_collection_in_the_form(
+    content_user: User,
+) -> None:
+    user = content_user
+    cid = _collection("Original", description="first words")
+    await _open(user, ["Original"])
+    user.find(marker=f"collection-edit-{cid}").click()
+    await wait_until(lambda: shown(user, "col-name"), what="the edit dialog")
+    user.find(marker="col-name").clear().type("Mine now")
+    user.find(marker="col-description").clear().type("my words")
+
+    with db.session_scope() as session:  # someone else saves first
+        collection_service.update_collection(
+            session,
+            actor=SYSTEM,
+            collection_id=cid,
+            data={"name": "Theirs", "description": "their words"},
+            expected_version=1,
+        )
+
+    user.find(marker="col-save").click()
+    await wait_until(lambda: shown(user, "col-conflict"), what="the conflict panel")
+    assert element(user, "col-conflict-who").text.startswith("Changed by system")
+    assert "(now version 2)" in element(user, "col-conflict-who").text
+    assert "take theirs, or cancel" in element(user, "col-conflict-keep").text
+    events_before = len(_events("collection.update"))
+
+    user.find(marker="col-conflict-take-theirs").click()
+    await wait_until(lambda: not shown(user, "col-conflict"), what="the panel closed")
+    assert element(user, "col-name").value == "Theirs"
+    assert element(user, "col-description").value == "their words"
+    assert element(user, "col-slug").value == _stored(cid).slug  # a field the user had not typed into
+    assert len(_events("collection.update")) == events_before  # nothing was saved
+
+    user.find(marker="col-description").clear().type("after taking theirs")
+    user.find(marker="col-save").click()  # based on their version: no second conflict
+    await wait_until(lambda: _stored(cid).description == "after taking theirs", what="the save on their version")
+    assert _stored(cid).name == "Theirs"
+    assert not shown(user, "col-conflict")
+
+
 # --- delete -------------------------------------------------------------------------------------------------
 
 

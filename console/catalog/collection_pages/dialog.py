@@ -1,6 +1,7 @@
 """The create/edit dialog of a collection: name and slug, colours with a live preview, addresses, active, the
 featured video. A refused save keeps the dialog open with the input: field errors on the fields, anything else
-in the form's message line, a stale save in the conflict panel (saving again replaces what is stored)."""
+in the form's message line, a stale save in the conflict panel (saving again replaces what is stored; Take theirs
+puts the stored collection in the fields)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ from console.catalog.collections import (
 from console.catalog.page_parts import ColourField, paint, safe_hex, same_ignoring_colour_case, text_colour_on
 from console.catalog.rules import slugify
 from console.errors import Conflict, ConsoleError, ValidationFailed
-from console.ui.conflict import ConflictCatcher, ConflictPanel
+from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
 from console.ui.work import call
+
+KEEP_NOTE = "Your input is kept. Save again to replace the stored version with it, take theirs, or cancel."
 
 
 class CollectionDialog:
@@ -45,6 +48,7 @@ class CollectionDialog:
         self.total_videos = total_videos
         self.version = current["version"] if current else None
         self.auto_slug = current is None  # the slug follows the name until it is edited
+        self.theirs: dict[str, Any] | None = None  # what a stale save found stored (Take theirs puts it back)
 
     def value(self, key: str, default: Any = "") -> Any:
         stored = self.current.get(key) if self.current else None
@@ -156,7 +160,13 @@ class CollectionDialog:
             self.featured.props('hint="This collection holds no videos yet."')
 
     def messages(self) -> None:
-        self.conflict = ConflictPanel(LABELS, same=same_ignoring_colour_case, mark="col-conflict")
+        self.conflict = ConflictPanel(
+            LABELS,
+            same=same_ignoring_colour_case,
+            keep_note=KEEP_NOTE,
+            actions=ConflictActions(on_take_theirs=self.take_theirs),
+            mark="col-conflict",
+        )
         self.summary = ui.label("").classes("text-negative text-sm").mark("col-summary")
         self.summary.visible = False
 
@@ -223,7 +233,23 @@ class CollectionDialog:
         """The input stays as typed; the refusal is shown in the form."""
         if isinstance(error, Conflict):  # the next save deliberately replaces what is stored now
             self.version = error.current.get("version", self.version)
-            self.conflict.show(error, data)
+            self.theirs = error.current
+            self.conflict.show(error, data, version=self.version)
         elif error is not None and not isinstance(error, ValidationFailed):  # field errors are on the fields
             self.summary.text = error.message
             self.summary.visible = True
+
+    def take_theirs(self) -> None:
+        """Drop the input: every field shows the collection as stored now, and the next save is based on it."""
+        theirs = self.theirs or {}
+        self.current = (self.current or {}) | theirs
+        self.version = theirs.get("version", self.version)
+        self.auto_slug = False
+        for key, field in self.fields().items():
+            if key == "featured_video_id":
+                field.value = theirs.get(key) if theirs.get(key) in self.choices else None
+            else:
+                field.value = theirs.get(key) or ""
+        self.active.value = bool(theirs.get("is_active", True))
+        self.conflict.hide()
+        ui.notify("The form shows the stored collection; your input was discarded.", type="info")
