@@ -1,12 +1,16 @@
-"""Page-open cost: the NiceGUI speed-up gives NiceGUI's own answers, and the frame stays small (one navigation
-element per area, not seven)."""
+"""Page-open cost: the NiceGUI speed-ups give NiceGUI's own answers (the cached signature check, the escape of the
+first answer's elements), and the frame stays small (one navigation element per area, not seven)."""
 
 from __future__ import annotations
 
 import functools
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from nicegui import helpers, ui
+from nicegui.client import HTML_ESCAPE_TABLE
 from nicegui.helpers import functions
 from nicegui.testing import User
 
@@ -53,6 +57,40 @@ def test_cached_answers_equal_nicegui_answers_for_every_kind_of_callable() -> No
         assert nicegui_speedups.expects_arguments(func) is functions.expects_arguments(func), func
     assert nicegui_speedups.expects_arguments(first.one_arg) is True
     assert nicegui_speedups.expects_arguments(second.no_args) is False
+
+
+CORPUS = Path(__file__).parent.parent / "data" / "blns" / "blns.txt"
+
+
+def test_fast_escape_gives_nicegui_escape_for_the_hostile_corpus() -> None:
+    lines = [line for line in CORPUS.read_text(encoding="utf-8").split("\n") if line and not line.startswith("#")]
+    texts = [*lines, json.dumps(lines), "&lt; already an entity &amp;", "`${x}` <script>&", ""]
+    for text in texts:
+        assert nicegui_speedups.html_escape(text) == text.translate(HTML_ESCAPE_TABLE), text
+    doc = nicegui_speedups.EscapableJson(json.dumps({"1": {"text": "<b>$`&"}}))
+    assert doc.translate(HTML_ESCAPE_TABLE) == str(doc).translate(HTML_ESCAPE_TABLE)
+    assert "<" not in doc.translate(HTML_ESCAPE_TABLE)
+    assert nicegui_speedups.EscapableJson("abc").translate(str.maketrans({"a": "xy"})) == "xybc"  # other tables
+
+
+async def test_a_page_answer_escapes_its_elements_the_fast_way(
+    user: User, make_staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    escaped: list[int] = []
+    original = nicegui_speedups.html_escape
+
+    def counted(text: str) -> str:
+        escaped.append(len(text))
+        return original(text)
+
+    monkeypatch.setattr(nicegui_speedups, "html_escape", counted)
+    _, email = make_staff("admin", name="Ada <b>Bold</b> & `${x}`")
+    await sign_in_and_wait(user, email)
+    response = await user.http_client.get("/account")
+    assert response.status_code == 200
+    assert escaped  # the elements went through the replaces
+    assert "Ada &lt;b&gt;Bold&lt;/b&gt; &amp; &#96;&#36;{x}&#96;" in response.text
+    assert "<b>Bold</b>" not in response.text
 
 
 async def test_the_app_uses_the_cached_helper_and_elements_still_react(user: User, make_staff) -> None:
