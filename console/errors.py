@@ -54,7 +54,8 @@ class NotFound(ConsoleError):
 
 class Conflict(ConsoleError):
     """Someone else changed the row since it was read; `current` holds what is stored now, `changed_by` and
-    `changed_at` who changed it last and when (console/audit/last_change.py)."""
+    `changed_at` who changed it last and when (console/audit/last_change.py). `in_panel`: the page shows it in a
+    conflict panel beside the form (console/ui/conflict.ConflictCatcher), so no notification repeats it."""
 
     def __init__(
         self,
@@ -68,6 +69,7 @@ class Conflict(ConsoleError):
         self.current = current or {}
         self.changed_by = changed_by
         self.changed_at = changed_at
+        self.in_panel = False
 
 
 class RuleViolation(ConsoleError):

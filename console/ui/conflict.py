@@ -238,7 +238,9 @@ class ConflictDialog:
 
 class ConflictCatcher:
     """Wraps a service call so the page can see the refusal that `ui.work.call` turns into a message: `error`, and
-    `conflict` when that refusal is a Conflict (a later call forgets both).
+    `conflict` when that refusal is a Conflict (a later call forgets both). A page that catches conflicts shows
+    them in its panel, so a Conflict caught here gets no notification as well (`Conflict.in_panel`): a second copy
+    of the panel's heading in a toast that stays until dismissed and can cover the form's buttons.
 
     catcher = ConflictCatcher()
     ok, saved = await call(catcher(lambda s: update(s, ...)), fields=...)
@@ -259,6 +261,8 @@ class ConflictCatcher:
                 return fn(session)
             except ConsoleError as exc:
                 self.error = exc
+                if isinstance(exc, Conflict):
+                    exc.in_panel = True
                 raise
 
         return wrapped

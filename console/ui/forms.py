@@ -88,7 +88,10 @@ def limit_lengths(
 
 
 def report(exc: ConsoleError) -> None:
-    """A service refused: tell the staff member what happened and what to do (no stack traces)."""
+    """A service refused: tell the staff member what happened and what to do (no stack traces). A conflict the page
+    shows in its panel (`Conflict.in_panel`) is not repeated in a notification."""
+    if isinstance(exc, Conflict) and exc.in_panel:
+        return
     if isinstance(exc, Conflict):
         ui.notify(exc.message, type="warning", timeout=0, close_button="OK", multi_line=True)
     else:

@@ -248,7 +248,8 @@ async def test_stale_edit_shows_the_conflict_and_keeps_the_input(content_user: U
 
     user.find(marker="col-save").click()
     await wait_until(lambda: shown(user, "col-conflict"), what="the conflict panel")
-    assert user.notify.contains("was changed by someone else")
+    assert "was changed by someone else" in element(user, "col-conflict-message").text
+    assert not user.notify.contains("changed by someone else")  # the panel says it; no toast over the dialog
     assert element(user, "col-name").value == "Mine now"  # the input is kept
     assert conflict_rows(user, "col-conflict")["Description"] == ("their words", "first words")
     assert _stored(cid).name == "Original"

@@ -232,7 +232,8 @@ async def _stale_profile_save(user: User, name: str, *, theirs: dict[str, str]) 
 async def test_stale_profile_save_shows_the_conflict_and_keeps_the_input(content_user: User) -> None:
     user = content_user
     pid = await _stale_profile_save(user, "Eve", theirs={"name": "Eve", "bio": "their version"})
-    assert user.notify.contains("was changed by someone else")
+    assert "was changed by someone else" in element(user, "profile-conflict-message").text
+    assert not user.notify.contains("changed by someone else")  # the panel says it; no toast repeats it
     assert element(user, "profile-bio").value == "my version"
     assert conflict_rows(user, "profile-conflict")["Bio"] == ("their version", "my version")
     assert _stored(pid).bio == "their version"

@@ -212,7 +212,8 @@ async def test_amend_with_ctrl_s_and_a_stale_save_keeps_the_input(clerk_user: Us
     before_conflict = audit_mark()
     user.find(marker="record-save").click()
     await wait_until(lambda: shown(user, "record-conflict"), what="the conflict panel")
-    assert user.notify.contains("while you edited it")
+    assert "while you edited it" in element(user, "record-conflict-message").text
+    assert not user.notify.contains("while you edited it")  # the panel says it; no toast repeats it
     assert element(user, "record-notes").value == "my note"  # kept
     assert _stored(record_id).notes == "their note"
     assert any("their note" in str(e.text) for e in all_marked(user, "record-conflict-stored"))
