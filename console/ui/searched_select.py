@@ -60,7 +60,8 @@ class SearchedSelect(ui.select):
         self._pinned: dict[Any, str] = {}
         self._found = offered or Found()
         self._asked = 0  # answers to older questions are dropped (typing is faster than the database)
-        self._text: str | None = "" if offered is not None else None  # the text the shown answer is for
+        # the text the shown answer is for (not `_text`: that is NiceGUI's text content, drawn inside the field)
+        self._answered_text: str | None = "" if offered is not None else None
         self.loaded = offered is not None
         super().__init__(self._merged(), label=label, value=value, with_input=True, on_change=on_change)
         self.props(f"input-debounce={DEBOUNCE_MS}")
@@ -103,14 +104,14 @@ class SearchedSelect(ui.select):
     async def search(self, text: str) -> None:
         """Ask the server for the options matching `text` and show them (the chosen and pinned ones kept)."""
         text = text.strip()[:SEARCH_MAX]
-        if self.loaded and text == self._text:  # the answer shown is for this very text
+        if self.loaded and text == self._answered_text:  # the answer shown is for this very text
             return
         self._asked += 1
-        mine, self._text = self._asked, text
+        mine, self._answered_text = self._asked, text
         try:
             found = await run.io_bound(self._search, text)
         except ConsoleError as exc:
-            self._text = None
+            self._answered_text = None
             report(exc)
             return
         if found is None or mine != self._asked or self.is_deleted:  # shutting down, or a newer question

@@ -84,6 +84,9 @@ async def test_collection_field_offers_a_page_and_searches_the_server(content_us
     await wait_until(lambda: _labels(user) == ["— none —", *names[:9], names[-1]], what="the search's collections")
     assert field.value == ids[-1]  # a search never changes the choice
     assert "hint" not in field.props
+    # the typed text is the search's, not the field's content (an attribute named `_text` once drew it inside the
+    # field, beside the input)
+    assert field._to_dict().get("text") is None
 
     field.value = ids[3]
     user.find(marker="video-save").click()
