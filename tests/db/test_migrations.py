@@ -433,3 +433,42 @@ def test_0013_adds_the_time_zone_as_utc_for_existing_staff_and_goes_back(fresh_u
     migrate.upgrade(fresh_url)
     assert _staff_column(fresh_engine, "time_zone") == {1: "UTC", 2: "UTC"}
     assert migrate.schema_diff(fresh_engine) == []
+
+
+def _case_at_0013(engine: Engine, case_id: int, *, emergency: bool, queue_key: int) -> None:
+    at = datetime(2026, 11, 1, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO moderation_cases (id, target_type, target_id, target_label, status, emergency, "
+                "worst_reason, reason_counts, reason_mask, report_count, reporter_count, base_priority, "
+                "priority_parts, queue_key, first_report_at, last_report_at, sla_due_at, version) VALUES "
+                "(:id, 'member', :id, 'm', 'open', :emergency, 'spam', '{}', 1, 1, 1, 35, '{}', :key, :at, :at, :at, 1)"
+            ),
+            {"id": case_id, "emergency": emergency, "key": queue_key, "at": at},
+        )
+
+
+def _queue_keys(engine: Engine) -> dict[int, int]:
+    with engine.connect() as conn:
+        return {int(i): int(k) for i, k in conn.execute(text("SELECT id, queue_key FROM moderation_cases"))}
+
+
+def test_0014_puts_the_stored_emergencies_first_and_goes_back(fresh_url: str, fresh_engine: Engine) -> None:
+    from console.moderation.service.priority import EMERGENCY_LEAD
+
+    migrate.upgrade(fresh_url, "0013")
+    old_spam, fresh_emergency = 35 * 3600 - 1_700_000_000, 1015 * 3600 - 1_760_000_000
+    _case_at_0013(fresh_engine, 1, emergency=False, queue_key=old_spam + 5_000_000)  # waited longer: ranked above
+    _case_at_0013(fresh_engine, 2, emergency=True, queue_key=fresh_emergency)
+    assert _queue_keys(fresh_engine)[1] > _queue_keys(fresh_engine)[2]
+
+    migrate.upgrade(fresh_url, "0014")
+    keys = _queue_keys(fresh_engine)
+    assert keys == {1: old_spam + 5_000_000, 2: fresh_emergency + EMERGENCY_LEAD}
+    assert keys[2] > keys[1]
+    migrate.downgrade(fresh_url, "0013")  # the lead taken away again
+    assert _queue_keys(fresh_engine) == {1: old_spam + 5_000_000, 2: fresh_emergency}
+    migrate.upgrade(fresh_url)
+    assert _queue_keys(fresh_engine)[2] == fresh_emergency + EMERGENCY_LEAD
+    assert migrate.schema_diff(fresh_engine) == []

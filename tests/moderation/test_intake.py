@@ -47,7 +47,7 @@ def test_reports_on_one_target_share_one_case_with_counts_and_priority() -> None
     parts = case.priority_parts
     assert parts["severity"] == priority.SEVERITY["harassment"] and parts["volume"] == priority.volume(2)
     assert case.base_priority == sum(parts.values())
-    assert case.queue_key == priority.queue_key(case.base_priority, case.first_report_at)
+    assert case.queue_key == priority.queue_key(case.base_priority, case.first_report_at, emergency=False)
     assert case.sla_due_at == case.first_report_at + timedelta(hours=priority.SLA_HOURS["harassment"])
     assert case.version == 1  # intake does not bump the version: a new report is not a staff edit
 
@@ -70,7 +70,7 @@ def test_reports_delivered_out_of_order_keep_the_first_report_time() -> None:
     case = load_case(late.case_id)
     assert early.case_id == late.case_id
     assert abs((case.first_report_at - (now - timedelta(hours=5))).total_seconds()) < 1
-    assert case.queue_key == priority.queue_key(case.base_priority, case.first_report_at)
+    assert case.queue_key == priority.queue_key(case.base_priority, case.first_report_at, emergency=False)
 
 
 def test_every_report_writes_an_event_and_a_repeated_external_id_is_filed_once() -> None:

@@ -13,7 +13,7 @@ import pytest
 from console.actor import Actor
 from console.db import session_scope, utcnow
 from console.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
-from console.moderation.service import queue
+from console.moderation.service import priority, queue
 from console.moderation.service.queue import CaseFilter
 from console.paging import PageRequest
 from tests.catalog.factories import make_video
@@ -31,9 +31,7 @@ def backdate(case_id: int, hours: int) -> None:
     with session_scope() as session:
         case = queue.get_case(session, actor=_system(), case_id=case_id)
         case.first_report_at = utcnow() - timedelta(hours=hours)
-        from console.moderation.service import priority
-
-        case.queue_key = priority.queue_key(case.base_priority, case.first_report_at)
+        case.queue_key = priority.queue_key(case.base_priority, case.first_report_at, emergency=case.emergency)
 
 
 def _system() -> Actor:
@@ -54,6 +52,8 @@ def test_the_queue_lists_cases_by_priority_and_filters(mod: Actor) -> None:
     assert listed(mod)[:2] == [emergency, spam]
     assert listed(mod, older_than_hours=100) == [spam]
     assert listed(mod, min_priority=900) == [emergency]
+    assert listed(mod, min_priority=1_000) == [emergency]  # its shown priority, 1,000 and more
+    assert listed(mod, min_priority=1_200) == []  # the emergency's lead does not pass every minimum
     claim(harassment, mod)
     assert listed(mod, assignee="mine") == [harassment]
     assert harassment not in listed(mod, assignee="unassigned")
@@ -81,6 +81,28 @@ def test_next_case_claims_the_highest_priority_and_skips_claimed_ones(mod: Actor
     case = load_case(high)
     assert case.status == "claimed" and case.claim_expires_at is not None
     assert case.claim_expires_at > utcnow() + timedelta(minutes=14)
+
+
+def test_an_emergency_leads_however_long_other_cases_have_waited(mod: Actor, mod2: Actor) -> None:
+    """Age has no cap: 1,400 hours of waiting outweigh an emergency's 1,000 of severity. It still comes first, in
+    the list and for "Next case"; the priority shown is unchanged."""
+    stale_spam = report("member", member(), "spam").case_id
+    backdate(stale_spam, 1_400)  # 58 days in a backlog
+    underage = report("video", make_video(title="Reported today"), "underage").case_id
+    non_consensual = report("video", make_video(title="Reported last week"), "non_consensual").case_id
+    backdate(non_consensual, 170)
+    spam_case, underage_case = load_case(stale_spam), load_case(underage)
+    now = utcnow()
+    shown = {c.id: priority.shown_priority(c.base_priority, c.first_report_at, now) for c in (spam_case, underage_case)}
+    assert shown[stale_spam] > shown[underage]  # the number says the spam is more urgent; the order must not
+    assert listed(mod) == [non_consensual, underage, stale_spam]
+    assert listed(mod, min_priority=1_300) == [stale_spam]  # shown priorities decide the minimum
+    with session_scope() as session:
+        first = queue.next_case(session, actor=mod)
+    with session_scope() as session:
+        second = queue.next_case(session, actor=mod2)
+    assert first is not None and first.id == non_consensual
+    assert second is not None and second.id == underage
 
 
 def test_an_expired_claim_goes_back_to_the_queue_and_to_the_next_caller(mod: Actor, mod2: Actor) -> None:

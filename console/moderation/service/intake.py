@@ -262,7 +262,7 @@ def recount(session: Session, case: ModerationCase, info: TargetInfo, first_repo
         "reporter_count": int(reporters),
         "priority_parts": parts,
         "base_priority": base,
-        "queue_key": priority.queue_key(base, first_report_at),
+        "queue_key": priority.queue_key(base, first_report_at, emergency=priority.is_emergency(by_reason)),
         "sla_due_at": min(case.sla_due_at, priority.sla_due(first_report_at, worst_reason)),
     }
 

@@ -14,6 +14,11 @@
 Everything but age is stored as `base_priority`; the queue orders by `queue_key` = base_priority x 3600 - epoch
 seconds of the first report, which orders exactly like base_priority + hours waiting (the age part grows for
 every case alike), so one index serves "highest priority first".
+
+An emergency (an UNDERAGE or NON_CONSENSUAL report) always comes first: its key also carries EMERGENCY_LEAD. Its
+weight of 1,000 alone did not hold that: age has no cap, so a spam case left waiting 42 days (1,000 hours)
+outranked an underage report of the same day, and "Next case" handed out the spam first. Among emergencies, and
+among the other cases, the order is still priority + hours waiting; the priority shown is unchanged.
 """
 
 from __future__ import annotations
@@ -90,8 +95,19 @@ def parts(*, worst_reason: str, reporters: int, reach: int, scores: list[tuple[i
     }
 
 
-def queue_key(base: int, first_report_at: datetime) -> int:
-    return base * 3600 - int(first_report_at.timestamp())
+EMERGENCY_LEAD = 10**12  # above any other key: base x 3600 stays below 10^9, epoch seconds below 10^10
+EMERGENCY_FLOOR = EMERGENCY_LEAD // 2  # every emergency key is above it, every other key below
+
+
+def queue_key(base: int, first_report_at: datetime, *, emergency: bool) -> int:
+    return base * 3600 - int(first_report_at.timestamp()) + (EMERGENCY_LEAD if emergency else 0)
+
+
+def min_priority_bounds(min_priority: int, now: datetime) -> tuple[int, int]:
+    """The lowest key of a case whose shown priority (base + hours waiting) is at least `min_priority` now: for
+    the other cases, and for emergencies."""
+    lowest = min_priority * 3600 - int(now.timestamp())
+    return lowest, lowest + EMERGENCY_LEAD
 
 
 def age_hours(first_report_at: datetime, now: datetime) -> int:
@@ -139,7 +155,7 @@ def seeded_case_columns(reasons: list[str], reporters: list[int], times: list[da
         "reporter_count": len(set(reporters)),
         "base_priority": base,
         "priority_parts": case_parts,
-        "queue_key": queue_key(base, times[0]),
+        "queue_key": queue_key(base, times[0], emergency=is_emergency(counts)),
         "first_report_at": times[0],
         "last_report_at": times[-1],
         "sla_due_at": sla_due(times[0], worst_reason),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -102,8 +102,10 @@ def filtered_cases(flt: CaseFilter, actor: Actor, now: datetime) -> Select[tuple
     if flt.older_than_hours:
         query = query.where(ModerationCase.first_report_at <= now - timedelta(hours=flt.older_than_hours))
     if flt.min_priority:
-        # base + hours waiting >= n  <=>  queue_key >= n * 3600 - epoch(now)
-        query = query.where(ModerationCase.queue_key >= flt.min_priority * 3600 - int(now.timestamp()))
+        # base + hours waiting >= n  <=>  queue_key >= n * 3600 - epoch(now) (+ the lead of an emergency's key)
+        lowest, lowest_emergency = priority.min_priority_bounds(flt.min_priority, now)
+        key = ModerationCase.queue_key
+        query = query.where(or_(and_(key >= lowest, key < priority.EMERGENCY_FLOOR), key >= lowest_emergency))
     if flt.sla == "past":
         query = query.where(ModerationCase.sla_due_at < now)
     return query
@@ -145,7 +147,6 @@ def get_case(session: Session, *, actor: Actor, case_id: int) -> ModerationCase:
     if case is None:
         raise NotFound(f"Case #{case_id} does not exist.")
     return case
-
 
 
 def locked_case(session: Session, case_id: int, expected_version: int | None) -> ModerationCase:
