@@ -61,7 +61,8 @@ def test_the_queue_lists_cases_by_priority_and_filters(mod: Actor) -> None:
 
 
 def test_bad_filters_are_refused(mod: Actor) -> None:
-    for flt in ({"status": "gone"}, {"reason": "boring"}, {"assignee": "theirs"}, {"min_priority": -1}):
+    refused = ({"status": "gone"}, {"reason": "boring"}, {"assignee": "theirs"}, {"min_priority": -1}, {"urgency": "x"})
+    for flt in refused:
         with session_scope() as session, pytest.raises(ValidationFailed):
             queue.list_cases(session, actor=mod, flt=CaseFilter(**flt), page=PageRequest())  # type: ignore[arg-type]
 
@@ -97,6 +98,7 @@ def test_an_emergency_leads_however_long_other_cases_have_waited(mod: Actor, mod
     assert shown[stale_spam] > shown[underage]  # the number says the spam is more urgent; the order must not
     assert listed(mod) == [non_consensual, underage, stale_spam]
     assert listed(mod, min_priority=1_300) == [stale_spam]  # shown priorities decide the minimum
+    assert listed(mod, urgency="emergency") == [non_consensual, underage]
     with session_scope() as session:
         first = queue.next_case(session, actor=mod)
     with session_scope() as session:

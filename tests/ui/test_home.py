@@ -71,6 +71,21 @@ def _set(model: Any, row_id: int, **values: Any) -> None:
 # --- moderators ---------------------------------------------------------------------------------------------------
 
 
+async def test_moderator_sees_open_emergencies_first_and_their_tile_filters_the_queue(
+    user: User, make_staff, actor_for
+) -> None:
+    moderation.report("member", moderation.member())  # an ordinary case: counted as open, not as an emergency
+    emergency = moderation.report("member", moderation.member(), "non_consensual").case_id
+    _, email = make_staff("moderator")
+    await sign_in_and_wait(user, email)
+    await user.open("/")
+    await wait_until(lambda: sees_marker(user, "count-moderation-emergencies"), what="the moderation counts")
+    assert (_count(user, "moderation-emergencies"), _count(user, "moderation-open")) == ("1", "2")
+    await _open_tile(user, "moderation-emergencies", "/moderation")
+    assert element(user, "queue-urgency").value == "emergency"
+    assert [r["id"] for r in await _rows(user, 1)] == [emergency]
+
+
 async def test_moderator_sees_open_mine_and_past_sla(user: User, make_staff, actor_for) -> None:
     cases = [moderation.report("member", moderation.member()).case_id for _ in range(4)]
     me, email = make_staff("moderator")
@@ -82,6 +97,7 @@ async def test_moderator_sees_open_mine_and_past_sla(user: User, make_staff, act
     await wait_until(lambda: sees_marker(user, "count-moderation-open"), what="the moderation counts")
     assert (_count(user, "moderation-open"), _count(user, "moderation-mine")) == ("3", "1")
     assert _count(user, "moderation-past_sla") == "1"
+    assert _count(user, "moderation-emergencies") == "0"
     assert _sections_shown(user) == {"moderation"}
     await _open_tile(user, "moderation-past_sla", "/moderation")
     assert element(user, "queue-sla").value == "past"

@@ -68,6 +68,7 @@ FILTERS = [
     FilterField("older_than_hours", "Older than (hours)", number=True, maximum=24 * 366, width="w-36"),
     FilterField("min_priority", "Min. priority", number=True, maximum=100_000, width="w-32"),
     FilterField("sla", "SLA", options={None: "Any SLA", "past": "Past SLA"}, width="w-28"),
+    FilterField("urgency", "Urgency", options={None: "Any case", "emergency": "Emergencies"}, width="w-32"),
     FilterField(
         "sort", "Sort", options={"priority": "Highest priority first", "oldest": "Oldest first"}, default="priority"
     ),

@@ -30,6 +30,7 @@ from console.staff.permissions import Permission, can, require
 
 ASSIGNEE_FILTERS = ("anyone", "mine", "unassigned")
 SLA_FILTERS = ("past",)  # past: the SLA is due before now
+URGENCY_FILTERS = ("emergency",)  # emergency: an UNDERAGE or NON_CONSENSUAL report
 SORTS = ("priority", "oldest")
 STATUS_FILTERS = ("live", *LIVE_CASE_STATES, "resolved", "dismissed", "all")
 
@@ -44,6 +45,7 @@ class CaseFilter:
     min_priority: int | None = None
     sort: str = "priority"
     sla: str | None = None  # "past": only cases whose SLA fell due before now
+    urgency: str | None = None  # "emergency": only emergencies (their keys lead: one range of the queue index)
 
 
 def case_view(case: ModerationCase) -> dict[str, Any]:
@@ -80,6 +82,8 @@ def _validated(flt: CaseFilter) -> CaseFilter:
         errors["sort"] = "must be priority or oldest"
     if flt.sla is not None and flt.sla not in SLA_FILTERS:
         errors["sla"] = "must be past or empty"
+    if flt.urgency is not None and flt.urgency not in URGENCY_FILTERS:
+        errors["urgency"] = "must be emergency or empty"
     if errors:
         raise ValidationFailed(errors)
     return flt
@@ -106,6 +110,8 @@ def filtered_cases(flt: CaseFilter, actor: Actor, now: datetime) -> Select[tuple
         lowest, lowest_emergency = priority.min_priority_bounds(flt.min_priority, now)
         key = ModerationCase.queue_key
         query = query.where(or_(and_(key >= lowest, key < priority.EMERGENCY_FLOOR), key >= lowest_emergency))
+    if flt.urgency == "emergency":
+        query = query.where(ModerationCase.queue_key >= priority.EMERGENCY_FLOOR)
     if flt.sla == "past":
         query = query.where(ModerationCase.sla_due_at < now)
     return query
@@ -126,6 +132,7 @@ def list_cases(session: Session, *, actor: Actor, flt: CaseFilter, page: PageReq
 
 
 HOME_FILTERS = {
+    "emergencies": CaseFilter(status="live", urgency="emergency"),
     "open": CaseFilter(status="live"),
     "mine": CaseFilter(status="claimed", assignee="mine"),
     "past_sla": CaseFilter(sla="past"),
@@ -133,9 +140,9 @@ HOME_FILTERS = {
 
 
 def queue_counts(session: Session, *, actor: Actor) -> dict[str, tuple[int, bool]]:
-    """(total, estimated) of the home page's queue views (HOME_FILTERS: open — claimed and escalated included, as
-    in the metrics strip —, claimed by me, open and past their SLA), counted with the list's own query and the
-    bounded/estimated count, so each equals the list's total."""
+    """(total, estimated) of the home page's queue views (HOME_FILTERS: open emergencies, open — claimed and
+    escalated included, as in the metrics strip —, claimed by me, open and past their SLA), counted with the list's
+    own query and the bounded/estimated count, so each equals the list's total."""
     require(actor, Permission.MODERATION_READ)
     now = utcnow()
     return {key: exact_or_estimated_count(session, filtered_cases(f, actor, now)) for key, f in HOME_FILTERS.items()}

@@ -71,6 +71,7 @@ def count_text(total: int, estimated: bool) -> str:
 def _moderation(session: Session, actor: Actor, out: SectionData) -> None:
     counts = queue_counts(session, actor=actor)
     for key, label, href in (
+        ("emergencies", "Open emergencies", "/moderation?urgency=emergency"),
         ("open", "Open cases", "/moderation?status=live"),
         ("mine", "Claimed by me", "/moderation?status=claimed&assignee=mine"),
         ("past_sla", "Past their SLA", "/moderation?sla=past"),
