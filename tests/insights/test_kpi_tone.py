@@ -15,15 +15,15 @@ LOWER_IS_BETTER = {
     "Subscriber churn",
     "Gross revenue churn",
     "Net revenue churn",
-    "backlog",
-    "oldest case",
+    "Backlog",
+    "Oldest case",
     "SLA breaches",
-    "breach rate",
-    "videos on hold",
-    "time to first action p50",
-    "time to first action p90",
-    "time to resolution p50",
-    "time to resolution p90",
+    "Breach rate",
+    "Videos on hold",
+    "Time to first action p50",
+    "Time to first action p90",
+    "Time to resolution p50",
+    "Time to resolution p90",
 }
 
 

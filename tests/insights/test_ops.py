@@ -56,7 +56,7 @@ def test_hotness_score_and_tiers_by_hand() -> None:
             for k, n in ((0, 4100), (3, 16000), (20, 10000), (40, 10000))
         ),
     )
-    expected_tiers = [("global tier", 1), ("regional tier", 1), ("on_demand tier", 1)]
+    expected_tiers = [("Global tier", 1), ("Regional tier", 1), ("On-demand tier", 1)]
     expected = [(hot, 0.9, "global"), (warm, 0.5, "regional"), (cold, 0.01, "on_demand")]
     for kept in (False, True):  # scored from the daily rows, then read from the day's ranking
         if kept:
@@ -132,7 +132,7 @@ def test_ads_per_advertiser_and_kpis() -> None:
     row = page.rows[0]
     assert (row["advertiser"], row["impressions"], row["clicks"], row["spend_cents"]) == ("Acme", 2000, 40, 500)
     assert (row["ctr_percent"], row["completion_percent"]) == (2.0, 50.0)
-    assert kpis == {"impressions": 2000, "clicks": 40, "CTR": 2.0, "completion": 50.0, "spend": 5.0}
+    assert kpis == {"Impressions": 2000, "Clicks": 40, "CTR": 2.0, "Completion": 50.0, "Spend": 5.0}
 
 
 def test_percentiles_by_hand() -> None:
@@ -169,13 +169,13 @@ def test_moderation_metrics_from_the_daily_rows() -> None:
         people = ops.decisions_by_moderator(session, actor=SYSTEM, period=MARCH)
         series = ops.backlog(session, actor=SYSTEM, period=MARCH, grain="month")
     assert times == {
-        "time to first action p50": 0.25,
-        "time to first action p90": 0.25,
-        "time to resolution p50": 1.0,
-        "time to resolution p90": 24.0,
+        "Time to first action p50": 0.25,
+        "Time to first action p90": 0.25,
+        "Time to resolution p50": 1.0,
+        "Time to resolution p90": 24.0,
     }
-    assert breaches == {"SLA breaches": 3, "breach rate": 30.0}
-    assert backlog == {"backlog": 30, "oldest case": 2.5}
+    assert breaches == {"SLA breaches": 3, "Breach rate": 30.0}
+    assert backlog == {"Backlog": 30, "Oldest case": 2.5}
     assert [(s.name, s.total) for s in actions] == [("dismiss", 2), ("warn", 5)]
     assert [(r["moderator_id"], r["decisions"]) for r in people.rows] == [(7, 5), (0, 2)]
     assert series[0].values()[date(2026, 3, 1)] == 30

@@ -231,9 +231,9 @@ def test_ads_per_advertiser_pages_and_the_previous_period_in_one_scan() -> None:
     assert (acme_row["ctr_percent"], acme_row["completion_percent"]) == (1.0, 75.0)  # 15/1500, 15/20
     assert first.total == second.total == beyond.total == 2 and beyond.rows == []
     assert kpis == {
-        "impressions": (5500, 100),
-        "clicks": (55, 1),
+        "Impressions": (5500, 100),
+        "Clicks": (55, 1),
         "CTR": (1.0, 1.0),
-        "completion": (75.0, 25.0),
-        "spend": (14.0, 0.07),
+        "Completion": (75.0, 25.0),
+        "Spend": (14.0, 0.07),
     }

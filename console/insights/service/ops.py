@@ -43,6 +43,7 @@ DEFINITIONS: dict[str, str] = {
 }
 HOT_GLOBAL, HOT_REGIONAL = 0.8, 0.5
 TIERS = ("global", "regional", "on_demand")
+TIER_LABELS = {"global": "Global", "regional": "Regional", "on_demand": "On-demand"}
 
 
 def _day_of(session: Session, column: Any) -> Any:
@@ -82,7 +83,7 @@ def on_hold(session: Session, *, actor: Actor, period: Period, grain: Grain | No
     require_tab(actor)
     h = ComplianceHold
     held = session.scalar(select(func.count(func.distinct(h.video_id))).where(h.released_at.is_(None)))
-    return Kpi("videos on hold", float(held or 0), None, "videos", DEFINITIONS["on_hold"], True)
+    return Kpi("Videos on hold", float(held or 0), None, "videos", DEFINITIONS["on_hold"], True)
 
 
 def _views_per_day(session: Session, period: Period) -> list[tuple[date, int, int]]:
@@ -110,7 +111,7 @@ def views_kpi(session: Session, *, actor: Actor, period: Period, grain: Grain | 
     require_tab(actor)
     now = sum(v for _, v, _ in _views_per_day(session, period))
     before = sum(v for _, v, _ in _views_per_day(session, previous(period)))
-    return Kpi("views", float(now), float(before), "views", DEFINITIONS["views"])
+    return Kpi("Views", float(now), float(before), "views", DEFINITIONS["views"])
 
 
 def top_videos(
@@ -171,7 +172,9 @@ def hotness_tiers(session: Session, *, actor: Actor, period: Period, grain: Grai
         scores = hotness_scores(period.end)  # every video's, from the 30 days of daily rows
         label = _tier_of_weight(scores.c.weight)
         counts = dict(session.execute(select(label, func.count()).group_by(label)).tuples().all())
-    return [Kpi(f"{t} tier", float(counts.get(t, 0)), None, "videos", DEFINITIONS["hotness"]) for t in TIERS]
+    return [
+        Kpi(f"{TIER_LABELS[t]} tier", float(counts.get(t, 0)), None, "videos", DEFINITIONS["hotness"]) for t in TIERS
+    ]
 
 
 def _hot_row(video_id: int, title: str | None, weight: int) -> dict[str, Any]:

@@ -82,11 +82,11 @@ def ads_kpis(session: Session, *, actor: Actor, period: Period, grain: Grain | N
     now, before = _ads_totals(session, period, previous(period))
     d = DEFINITIONS_SLA["ads"]
     return [
-        Kpi("impressions", float(now[0]), float(before[0]), "", d),
-        Kpi("clicks", float(now[1]), float(before[1]), "", d),
+        Kpi("Impressions", float(now[0]), float(before[0]), "", d),
+        Kpi("Clicks", float(now[1]), float(before[1]), "", d),
         Kpi("CTR", _ratio(now[1], now[0]), _ratio(before[1], before[0]), "%", d),
-        Kpi("completion", _ratio(now[3], now[2]), _ratio(before[3], before[2]), "%", d),
-        Kpi("spend", now[4] / 100.0, before[4] / 100.0, "USD", d),
+        Kpi("Completion", _ratio(now[3], now[2]), _ratio(before[3], before[2]), "%", d),
+        Kpi("Spend", now[4] / 100.0, before[4] / 100.0, "USD", d),
     ]
 
 
@@ -196,7 +196,7 @@ def sla_times(session: Session, *, actor: Actor, period: Period, grain: Grain | 
         before = _histogram(_metric(session, metric, previous(period)))
         for q in (0.5, 0.9):
             value, prev = _hours(percentile_minutes(now, q)), _hours(percentile_minutes(before, q))
-            out.append(Kpi(f"time to {label} p{int(q * 100)}", value, prev, "h", DEFINITIONS_SLA[metric], True))
+            out.append(Kpi(f"Time to {label} p{int(q * 100)}", value, prev, "h", DEFINITIONS_SLA[metric], True))
     return out
 
 
@@ -250,9 +250,9 @@ def backlog_kpis(session: Session, *, actor: Actor, period: Period, grain: Grain
     oldest_now, oldest_before = now.get("oldest_minutes"), before.get("oldest_minutes")
     return [
         Kpi(
-            "backlog", float(now["open"]) if now else None, float(before["open"]) if before else None, "cases", d, True
+            "Backlog", float(now["open"]) if now else None, float(before["open"]) if before else None, "cases", d, True
         ),
-        Kpi("oldest case", _hours(oldest_now), _hours(oldest_before), "h", d, True),
+        Kpi("Oldest case", _hours(oldest_now), _hours(oldest_before), "h", d, True),
     ]
 
 
@@ -303,7 +303,7 @@ def sla_breaches(session: Session, *, actor: Actor, period: Period, grain: Grain
     d = DEFINITIONS_SLA["sla_breaches"]
     return [
         Kpi("SLA breaches", float(b_now), float(b_before), "cases", d, True),
-        Kpi("breach rate", _ratio(b_now, all_now), _ratio(b_before, all_before), "%", d, True),
+        Kpi("Breach rate", _ratio(b_now, all_now), _ratio(b_before, all_before), "%", d, True),
     ]
 
 
