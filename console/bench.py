@@ -22,7 +22,7 @@ from typing import Any
 import psutil
 
 from console.ads.bench import ads_measurements
-from console.bench_common import BENCH_EMAIL, sign_in, summary, time_async, time_sync
+from console.bench_common import BENCH_EMAIL, jobs_off, sign_in, summary, time_async, time_sync
 from console.billing.bench import billing_measurements
 from console.catalog.import_bench import import_measurements
 from console.compliance.sweep_bench import sweep_measurements
@@ -342,10 +342,15 @@ def page_paths(member_id: int) -> dict[str, str]:
 
 
 async def _page_measurements(runs: int, email: str, password: str, member_id: int) -> list[dict[str, Any]]:
-    from nicegui.testing.user_simulation import user_simulation
-
     # NiceGUI's user simulation only runs in its pytest mode (it checks this variable); nothing else reads it.
     os.environ.setdefault("PYTEST_CURRENT_TEST", "console-bench")
+    with jobs_off():  # the pages, not the app's periodic jobs (they have their own entries)
+        return await _open_pages(runs, email, password, member_id)
+
+
+async def _open_pages(runs: int, email: str, password: str, member_id: int) -> list[dict[str, Any]]:
+    from nicegui.testing.user_simulation import user_simulation
+
     results = []
     async with user_simulation(main_file=MAIN_FILE) as user:
         await sign_in(user, email, password)

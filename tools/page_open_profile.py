@@ -26,7 +26,7 @@ os.environ.setdefault("NICEGUI_STORAGE_PATH", tempfile.mkdtemp(prefix="console-p
 os.environ.setdefault("PYTEST_CURRENT_TEST", "console-profile")  # NiceGUI's user simulation checks it
 
 from console import bench
-from console.bench_common import leave_pages, percentile, settle, sign_in
+from console.bench_common import jobs_off, leave_pages, percentile, settle, sign_in
 
 
 async def profile(runs: int, names: list[str], out: str | None) -> None:
@@ -78,7 +78,8 @@ def main() -> None:
     parser.add_argument("--profile", metavar="OUT", help="write cProfile stats of the timed opens here")
     parser.add_argument("names", nargs="*", help="only pages whose bench name contains one of these")
     args = parser.parse_args()
-    asyncio.run(profile(args.runs, args.names, args.profile))
+    with jobs_off():  # as the bench: the pages, not the app's periodic jobs
+        asyncio.run(profile(args.runs, args.names, args.profile))
 
 
 if __name__ == "__main__":

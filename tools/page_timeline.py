@@ -102,7 +102,10 @@ def main() -> None:
     parser.add_argument("names", nargs="*", help="only pages whose bench name contains one of these")
     args = parser.parse_args()
     _instrument()
-    asyncio.run(timeline(args.runs, args.names))
+    from console.bench_common import jobs_off
+
+    with jobs_off():  # as the bench: the pages, not the app's periodic jobs
+        asyncio.run(timeline(args.runs, args.names))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,32 @@
+"""The page bench (and the page tools) start the app with its periodic jobs off, and leave the settings as found."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.bench_common import JOB_SETTINGS, jobs_off
+from console.config import Settings, get_settings
+
+JOB_FIELDS = (
+    "scheduler_seconds",
+    "moderation_intake_seconds",
+    "compliance_sweep_hours",
+    "billing_reconcile_seconds",
+    "ads_rollup_seconds",
+    "insights_rollup_seconds",
+    "audit_checkpoint_minutes",
+)
+
+
+def test_every_job_setting_is_turned_off_inside_and_restored_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert {f"CONSOLE_{name.upper()}" for name in JOB_FIELDS} == set(JOB_SETTINGS)
+    assert set(JOB_FIELDS) <= set(Settings.model_fields)  # the names are the settings' own
+    monkeypatch.setenv("CONSOLE_INSIGHTS_ROLLUP_SECONDS", "1234")
+    monkeypatch.delenv("CONSOLE_ADS_ROLLUP_SECONDS", raising=False)
+    get_settings.cache_clear()
+    before = {name: getattr(get_settings(), name) for name in JOB_FIELDS}
+    assert before["insights_rollup_seconds"] == 1234 and before["ads_rollup_seconds"] > 0
+    with jobs_off():
+        assert {name: getattr(get_settings(), name) for name in JOB_FIELDS} == dict.fromkeys(JOB_FIELDS, 0)
+    assert {name: getattr(get_settings(), name) for name in JOB_FIELDS} == before
+    get_settings.cache_clear()
