@@ -229,25 +229,26 @@ async def test_featured_video_select_lists_only_the_collections_videos(content_u
     )
 
 
-async def test_stale_edit_shows_the_conflict_and_keeps_the_input(content_user: User) -> None:
-    user = content_user
+async def _stale_collection_save(user: User, typed: dict[str, str], theirs: dict[str, str]) -> int:
+    """Open the edit dialog of a new collection, type `typed`, let someone else save `theirs`, then save: the
+    conflict panel is shown. Returns the collection's id."""
     cid = _collection("Original", description="first words")
     await _open(user, ["Original"])
     user.find(marker=f"collection-edit-{cid}").click()
     await wait_until(lambda: shown(user, "col-name"), what="the edit dialog")
-    user.find(marker="col-name").clear().type("Mine now")
-
+    for marker, text in typed.items():
+        user.find(marker=marker).clear().type(text)
     with db.session_scope() as session:  # someone else saves first
-        collection_service.update_collection(
-            session,
-            actor=SYSTEM,
-            collection_id=cid,
-            data={"name": "Original", "description": "their words"},
-            expected_version=1,
-        )
-
+        collection_service.update_collection(session, actor=SYSTEM, collection_id=cid, data=theirs, expected_version=1)
     user.find(marker="col-save").click()
     await wait_until(lambda: shown(user, "col-conflict"), what="the conflict panel")
+    return cid
+
+
+async def test_stale_edit_shows_the_conflict_and_keeps_the_input(content_user: User) -> None:
+    user = content_user
+    theirs = {"name": "Original", "description": "their words"}
+    cid = await _stale_collection_save(user, {"col-name": "Mine now"}, theirs)
     assert "was changed by someone else" in element(user, "col-conflict-message").text
     assert not user.notify.contains("changed by someone else")  # the panel says it; no toast over the dialog
     assert element(user, "col-name").value == "Mine now"  # the input is kept
@@ -262,24 +263,8 @@ async def test_stale_edit_names_who_and_take_theirs_puts_the_stored_collection_i
     content_user: User,
 ) -> None:
     user = content_user
-    cid = _collection("Original", description="first words")
-    await _open(user, ["Original"])
-    user.find(marker=f"collection-edit-{cid}").click()
-    await wait_until(lambda: shown(user, "col-name"), what="the edit dialog")
-    user.find(marker="col-name").clear().type("Mine now")
-    user.find(marker="col-description").clear().type("my words")
-
-    with db.session_scope() as session:  # someone else saves first
-        collection_service.update_collection(
-            session,
-            actor=SYSTEM,
-            collection_id=cid,
-            data={"name": "Theirs", "description": "their words"},
-            expected_version=1,
-        )
-
-    user.find(marker="col-save").click()
-    await wait_until(lambda: shown(user, "col-conflict"), what="the conflict panel")
+    typed = {"col-name": "Mine now", "col-description": "my words"}
+    cid = await _stale_collection_save(user, typed, {"name": "Theirs", "description": "their words"})
     assert element(user, "col-conflict-who").text.startswith("Changed by system")
     assert "(now version 2)" in element(user, "col-conflict-who").text
     assert "take theirs, or cancel" in element(user, "col-conflict-keep").text
