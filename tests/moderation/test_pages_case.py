@@ -67,6 +67,15 @@ async def test_a_video_shows_its_card_and_reported_moments_but_never_a_remote_im
     await _open(user, report("video", stored, "spam").case_id)
     [image] = all_elements(user, ui.image)
     assert image.source == local
+    assert "an emergency" not in element(user, "case-priority").text
+
+
+async def test_an_emergency_case_says_it_leads_the_queue(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    await _open(user, report("member", member(), "non_consensual").case_id)
+    line = element(user, "case-priority").text
+    assert line.startswith("Priority ") and "severity 1000" in line
+    assert line.endswith("an emergency: ahead of every other case in the queue")
 
 
 async def test_a_comment_shows_its_thread_with_the_reported_one_highlighted_and_hidden_ones_marked(

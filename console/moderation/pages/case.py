@@ -132,7 +132,8 @@ class CaseView:
             parts = " + ".join(f"{name} {value}" for name, value in (case.priority_parts or {}).items())
             hours = priority.age_hours(case.first_report_at, now)
             shown = priority.shown_priority(case.base_priority, case.first_report_at, now)
-            ui.label(f"Priority {shown} = {parts} + age {hours}").classes("text-sm").mark("case-priority")
+            lead = " · an emergency: ahead of every other case in the queue" if case.emergency else ""
+            ui.label(f"Priority {shown} = {parts} + age {hours}{lead}").classes("text-sm").mark("case-priority")
             overdue = case.sla_due_at < now and case.status in LIVE_CASE_STATES
             with ui.row().classes("items-center gap-4 text-sm"):
                 ui.label(f"SLA due {fmt_dt(case.sla_due_at)}" + (" (overdue)" if overdue else "")).classes(
