@@ -2,7 +2,7 @@
 
     priority = severity + volume + reach + accuracy + age
 
-- severity: the worst reason's weight (SEVERITY); UNDERAGE and NON_CONSENSUAL weigh 1,000, so they lead.
+- severity: the worst reason's weight (SEVERITY); UNDERAGE and NON_CONSENSUAL weigh 1,000 (and lead: below).
 - volume: 15 x log2(1 + distinct reporters), at most 60 (one reporter 15, three 30, seven 45).
 - reach: how many people see the target: 8 x log10(1 + views) of a video (at most 40); a live stream
   10 + 10 x log10(1 + current viewers) while live (at most 50); a comment half its video's; a chat message 10
