@@ -259,7 +259,6 @@ def _check_episode_number(
 # --- seasons -------------------------------------------------------------------------------------------------
 
 
-
 def _locked_season(session: Session, season_id: int, expected_version: int | None) -> Season:
     season = session.execute(select(Season).where(Season.id == season_id).with_for_update()).scalar_one_or_none()
     if season is None:

@@ -40,7 +40,7 @@ class Change:
         return "flat"
 
     def tone(self, *, lower_is_better: bool = False) -> str:
-        """"good", "bad" or "flat": the direction read against what the metric wants."""
+        """ "good", "bad" or "flat": the direction read against what the metric wants."""
         if self.direction == "flat":
             return "flat"
         return "good" if (self.direction == "up") != lower_is_better else "bad"

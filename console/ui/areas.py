@@ -77,8 +77,4 @@ AREAS: list[Area] = [
 
 
 def allowed_areas(actor: Actor) -> list[Area]:
-    return [
-        a
-        for a in AREAS
-        if a.permission is None or can(actor, a.permission) or any(can(actor, p) for p in a.also)
-    ]
+    return [a for a in AREAS if a.permission is None or can(actor, a.permission) or any(can(actor, p) for p in a.also)]

@@ -23,9 +23,7 @@ def test_the_newest_event_on_the_row_leaving_out_the_given_actions() -> None:
         record(session, _actor("bob"), "legal_record.update", "legal_record", 8, {"a": 1}, {"a": 2})  # another row
         record(session, _actor("cy"), sorted(READ_ACTIONS)[0], "legal_record", 7)  # a read
     with session_scope() as session:
-        ann_at = session.execute(
-            select(AuditEvent.occurred_at).where(AuditEvent.actor_label == "ann")
-        ).scalar_one()
+        ann_at = session.execute(select(AuditEvent.occurred_at).where(AuditEvent.actor_label == "ann")).scalar_one()
         changed = last_change(session, "legal_record", 7, ignore=READ_ACTIONS)
         assert changed == LastChange("ann", ann_at)
         assert abs(changed.at - utcnow()) < timedelta(minutes=1)  # type: ignore[operator]

@@ -42,8 +42,9 @@ def test_cached_counts_do_not_bump_versions_of_open_editors() -> None:
     assert load_performer(performer).video_count == 1
     assert (load_collection(collection).version, load_performer(performer).version) == before
     with session_scope() as session:  # an editor opened before the video was added can still save
-        collection_service.update_collection(session, actor=SYSTEM, collection_id=collection,
-                                             data={"name": "Renamed"}, expected_version=before[0])
+        collection_service.update_collection(
+            session, actor=SYSTEM, collection_id=collection, data={"name": "Renamed"}, expected_version=before[0]
+        )
 
 
 def test_moving_or_deleting_the_featured_video_clears_it() -> None:

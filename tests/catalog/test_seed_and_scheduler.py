@@ -33,7 +33,9 @@ def test_scale_catalog_loads_consistent_rows() -> None:
     assert _count(VideoPerformer) == summary["video_performers"]
     with session_scope() as session:
         mismatched = session.execute(
-            select(func.count()).select_from(Video).where(
+            select(func.count())
+            .select_from(Video)
+            .where(
                 Video.performer_count
                 != select(func.count()).where(VideoPerformer.video_id == Video.id).scalar_subquery()
             )
@@ -49,8 +51,7 @@ def test_catalog_demo_goes_through_the_services_and_keeps_the_chain() -> None:
     seed_catalog_demo(videos=30, performers=12)
     assert _count(Video) == 30 and _count(Performer) == 12
     with session_scope() as session:
-        actions = dict(session.execute(
-            select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all())
+        actions = dict(session.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all())
         assert actions["video.create"] == 30 and actions["performer.create"] == 12
         assert actions.get("video.publish", 0) > 0
         published = session.execute(select(Video).where(Video.state == "published")).scalars().all()
@@ -61,11 +62,20 @@ def test_catalog_demo_goes_through_the_services_and_keeps_the_chain() -> None:
 
 def _publishable(session, title: str) -> Video:  # type: ignore[no-untyped-def]
     collection = session.execute(select(Collection)).scalars().first() or collection_service.create_collection(
-        session, actor=SYSTEM, data={"name": "Tick"})
+        session, actor=SYSTEM, data={"name": "Tick"}
+    )
     performer = performer_service.create_performer(session, actor=SYSTEM, data={"name": f"{title} Star"})
-    video = video_service.create_video(session, actor=SYSTEM, data={
-        "title": title, "collection_id": collection.id, "hls_url": "https://cdn.example.com/a.m3u8",
-        "thumbnail_url": "https://cdn.example.com/a.jpg", "performer_count": 1})
+    video = video_service.create_video(
+        session,
+        actor=SYSTEM,
+        data={
+            "title": title,
+            "collection_id": collection.id,
+            "hls_url": "https://cdn.example.com/a.m3u8",
+            "thumbnail_url": "https://cdn.example.com/a.jpg",
+            "performer_count": 1,
+        },
+    )
     video_service.set_performers(session, actor=SYSTEM, video_id=video.id, performer_ids=[performer.id])
     compliant_video(session, video.id)
     return video
@@ -91,7 +101,8 @@ def test_scheduler_tick_publishes_due_videos_and_refuses_blocked_ones() -> None:
         assert session.get(Video, due_id).state == "published"  # type: ignore[union-attr]
         assert session.get(Video, later_id).state == "scheduled"  # type: ignore[union-attr]
         assert session.get(Video, blocked_id).state == "draft"  # type: ignore[union-attr]
-        event = session.execute(select(AuditEvent).where(AuditEvent.action == "video.publish",
-                                                         AuditEvent.entity_id == str(due_id))).scalar_one()
+        event = session.execute(
+            select(AuditEvent).where(AuditEvent.action == "video.publish", AuditEvent.entity_id == str(due_id))
+        ).scalar_one()
         assert event.actor_kind == "system"
     assert scheduler.tick() == {}  # nothing left to do

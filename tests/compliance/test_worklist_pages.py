@@ -211,4 +211,3 @@ async def test_the_sweep_panel_runs_a_sweep_and_lists_what_it_held(user: User, m
     assert video_state(bad) == "unpublished"
     await wait_until(lambda: _tab_label(user, "holds") == "Videos on hold (1)", what="the refreshed counts")
     assert shown(user, "sweep-findings")
-

@@ -93,7 +93,6 @@ def view(row: Ad | AdCampaign | Advertiser) -> dict[str, Any]:
     return advertiser_view(row)
 
 
-
 def _state_of(row: Ad | AdCampaign | Advertiser) -> str:
     if isinstance(row, Ad):
         return f" (it is now {row.state.replace('_', ' ')})"

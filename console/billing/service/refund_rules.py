@@ -153,7 +153,6 @@ def does_not_fit(session: Session, refund: Refund, payment: Payment) -> str | No
     return None
 
 
-
 def check_version(session: Session, refund: Refund, version: int) -> None:
     if refund.version != version:
         last = last_change(session, "refund", refund.id)

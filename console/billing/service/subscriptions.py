@@ -85,7 +85,6 @@ def _reason(value: str | None) -> str:
     return text
 
 
-
 def _locked(session: Session, subscription_id: int, version: int | None) -> Subscription:
     sub = session.execute(
         select(Subscription)

@@ -64,5 +64,3 @@ def load_video_choices(actor: Actor, collection_id: int, featured_id: int | None
 def editable_data(row: dict[str, Any]) -> dict[str, Any]:
     """What update_collection needs to keep every field as stored (it validates the whole record)."""
     return {key: row.get(key) for key in LABELS}
-
-

@@ -51,8 +51,6 @@ def load(actor: Actor, series_id: int) -> dict[str, Any]:
         }
 
 
-
-
 def season_heading(season: dict[str, Any]) -> str:
     bits = [f"Season {season['season_number']}"]
     if season["title"]:

@@ -86,8 +86,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-
-
 def size_text(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
 

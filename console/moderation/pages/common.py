@@ -61,8 +61,6 @@ def age_text(since: datetime | None, now: datetime) -> str:
     return f"{hours // 24} d {hours % 24} h"
 
 
-
-
 async def open_next_case(actor: Actor) -> None:
     """Claim the next case of the queue and open it ("No case waiting." when there is none)."""
     ok, case_id = await call(lambda s: getattr(queue.next_case(s, actor=actor), "id", None))

@@ -76,7 +76,6 @@ def _scale_moderators() -> list[tuple[int, str]]:
         return found
 
 
-
 def scale_moderation(
     *,
     comments: int = 2_000_000,
@@ -140,7 +139,6 @@ def scale_moderation(
         "live_streams", "comments", "chat_messages", "moderation_cases", "reports", "case_decisions", "member_strikes"
     )
     return counts
-
 
 
 REASON_LIST = REASONS  # re-exported for the bench (filters by reason)

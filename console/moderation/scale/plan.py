@@ -41,8 +41,6 @@ class PlannedCase:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-
-
 def _report_counts(rng: random.Random, cases: int, reports: int) -> list[int]:
     counts = [rng.choices((1, 2, 3, 5, 8, 20), weights=(60, 20, 8, 6, 4, 2))[0] for _ in range(cases)]
     surplus = sum(counts) - reports
@@ -57,7 +55,6 @@ def _report_counts(rng: random.Random, cases: int, reports: int) -> list[int]:
             surplus += 1
         i += 1
     return counts
-
 
 
 def plan_cases(
