@@ -192,7 +192,7 @@ class MemberView:
                     ("Deleted", fmt_dt(m.deleted_at)),
                 ]:
                     ui.label(label).classes("opacity-70")
-                    ui.label(value)
+                    ui.label(value).classes("min-w-0 [overflow-wrap:anywhere]")  # a long e-mail wraps in its cell
 
     def _age_verified(self) -> str:
         m = self.member
