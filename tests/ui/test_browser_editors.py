@@ -287,7 +287,6 @@ def test_text_typed_before_a_reload_is_offered_back(served: Served, driver: Any)
 def test_a_long_title_without_spaces_keeps_the_catalog_columns_on_screen(served: Served, driver: Any) -> None:
     """Issue 13: a 300-character title with no space pushed the catalog table's columns off screen. The cell now
     clips it with an ellipsis (the whole title on hover) and the table needs no horizontal scrolling."""
-    from selenium.webdriver.common.by import By
     from sqlalchemy.orm import Session
 
     from console.actor import SYSTEM
@@ -298,18 +297,17 @@ def test_a_long_title_without_spaces_keeps_the_catalog_columns_on_screen(served:
         video_service.create_video(session, actor=SYSTEM, data={"title": title})
         session.commit()
     driver.get(f"{served.url}/catalog?q=unbrokentitle")
-    cell = _wait(
-        driver, lambda d: d.find_element(By.CSS_SELECTOR, ".console-table td .console-clip[title]"), timeout=30
-    )
-    _wait(driver, lambda d: cell.get_attribute("title") == title)
-    measured = driver.execute_script(
-        """const clip = arguments[0], scroller = clip.closest('.q-table__middle');
+    # Found and measured in one script: the table may draw its rows again while we wait, and a cell found in one
+    # call can be gone (stale) in the next.
+    measure = """const clip = [...document.querySelectorAll('.console-table td .console-clip[title]')]
+            .find((c) => c.getAttribute('title') === arguments[0]);
+        if (!clip) return null;
+        const scroller = clip.closest('.q-table__middle');
         const headers = [...clip.closest('table').querySelectorAll('thead th')];
         return {clipped: clip.scrollWidth > clip.clientWidth, ellipsis: getComputedStyle(clip).textOverflow,
                 tableOverflow: scroller.scrollWidth - scroller.clientWidth,
-                lastRight: headers[headers.length - 1].getBoundingClientRect().right, viewport: window.innerWidth};""",
-        cell,
-    )
+                lastRight: headers[headers.length - 1].getBoundingClientRect().right, viewport: window.innerWidth};"""
+    measured = _wait(driver, lambda d: d.execute_script(measure, title), timeout=30)
     assert measured["clipped"] and measured["ellipsis"] == "ellipsis", measured
     assert measured["tableOverflow"] <= 1, measured  # no horizontal scrollbar in the table
     assert measured["lastRight"] <= measured["viewport"], measured  # the last column is on screen
