@@ -194,6 +194,8 @@ async def test_ad_ops_pause_resume_and_end_an_ad_from_the_campaign(user: User, m
     await wait_until(lambda: not all_marked(user, f"ad-edit-{live}"))  # an ended ad has no actions
     with session_scope() as session:
         actions = session.execute(
-            select(AuditEvent.action).where(AuditEvent.entity == "ad", AuditEvent.entity_id == str(live))
+            select(AuditEvent.action)
+            .where(AuditEvent.entity == "ad", AuditEvent.entity_id == str(live))
+            .order_by(AuditEvent.id)  # in the order they happened (a SELECT without ORDER BY promises none)
         ).scalars()
         assert [a for a in actions if a in ("ad.pause", "ad.resume", "ad.end")] == ["ad.pause", "ad.resume", "ad.end"]
