@@ -115,6 +115,12 @@ def buckets(period: Period, grain: Grain) -> list[date]:
     return out
 
 
+def in_progress(period: Period, grain: Grain, today: date) -> date | None:
+    """The start of the bucket that holds `today` when the period reaches today: that bucket is still filling (today
+    has only the hours so far, and today's rollup may not have run), so a chart must not draw it as a drop."""
+    return bucket_start(today, grain) if today in period else None
+
+
 def shift_to(day: date, source: Period, target: Period) -> date:
     """Map a date of the comparison period `source` onto the current period `target` (same offset
     from the start), so a comparison series can be drawn on the current period's axis."""

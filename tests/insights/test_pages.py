@@ -95,8 +95,12 @@ async def test_preset_changes_the_period_and_compare_adds_dashed_traces(user: Us
     start = date.fromisoformat(figure(user, "insights-chart-revenue")["data"][0]["x"][0])
     assert start.isoformat() in texts(user, "insights-period")[0]
     element(user, "insights-compare").set_value("previous")
-    await wait_until(lambda: len(figure(user, "insights-chart-revenue")["data"]) == 6, what="comparison traces")
-    dashed = [t for t in figure(user, "insights-chart-revenue")["data"] if t.get("line", {}).get("dash") == "dash"]
+
+    def dashed_traces() -> list[dict[str, Any]]:
+        return [t for t in figure(user, "insights-chart-revenue")["data"] if t.get("line", {}).get("dash") == "dash"]
+
+    await wait_until(lambda: len(dashed_traces()) == 3, what="comparison traces")
+    dashed = dashed_traces()
     assert [t["name"] for t in dashed] == [
         "Gross (previous period)",
         "Refunds (previous period)",
@@ -104,6 +108,11 @@ async def test_preset_changes_the_period_and_compare_adds_dashed_traces(user: Us
     ]
     assert dashed[0]["x"] == figure(user, "insights-chart-revenue")["data"][0]["x"]  # drawn on the current axis
     assert "compared with" in texts(user, "insights-period")[0]
+    today = figure(user, "insights-chart-revenue")["data"][0]["x"][-1]  # the period ends today: still filling
+    dotted = [t for t in figure(user, "insights-chart-revenue")["data"] if t.get("line", {}).get("dash") == "dot"]
+    assert [t["name"] for t in dotted] == ["Gross (in progress)", "Refunds (in progress)", "Net (in progress)"]
+    assert all(t["x"][-1] == today for t in dotted)
+    assert figure(user, "insights-chart-revenue")["data"][0]["y"][-1] is None  # not drawn as a drop in the solid line
 
 
 async def test_csv_export_downloads_and_is_audited(user: User, make_staff: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from nicegui import ui
 from nicegui.testing import User
 
-from console.db import session_scope
+from console.db import session_scope, utcnow
 from console.insights.rollup_ops import rollup_members_day, rollup_moderation_day
 from tests.billing import sub_factories as sf
 from tests.insights import ops_factories as f
@@ -101,3 +101,21 @@ async def test_moderation_drills_for_a_moderator(user: User, make_staff: Any) ->
     assert [(r["id"], r["minutes"]) for r in firsts] == [(handled, 1440.0), (quick, 5.0)]
     done = await drill_rows(user, "resolution_times", MARCH_3, "resolution p50")
     assert [(r["id"], r["minutes"], r["within_sla"]) for r in done] == [(handled, 1500.0, False), (quick, 30.0, True)]
+
+
+async def test_today_is_drawn_in_progress_and_its_dotted_point_opens_todays_rows(user: User, make_staff: Any) -> None:
+    today = utcnow().date()
+    early = f.member(f.at(today, 0, 1), "US")
+    with session_scope() as session:
+        rollup_members_day(session, today)
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await user.open("/insights")  # 30 days ending today
+    await wait_shown(user, "insights-chart-signups")
+    signups = _figure(user, "insights-chart-signups")
+    names = [t["name"] for t in signups["data"]]
+    dotted = signups["data"][names.index("signups (in progress)")]
+    assert dotted["line"]["dash"] == "dot" and dotted["x"][-1] == today.isoformat() and dotted["y"][-1] == 1.0
+    assert signups["data"][names.index("signups")]["y"][-1] is None
+    assert [a["text"] for a in signups["layout"]["annotations"]] == ["in progress"]
+    rows = await drill_rows(user, "signups", today, "signups (in progress)")
+    assert [r["id"] for r in rows] == [early]

@@ -21,6 +21,7 @@ from console.ads.service import stats
 from console.db import session_scope, utcnow
 from console.errors import ValidationFailed
 from console.staff.permissions import Permission, can
+from console.ui.charts import plot
 from console.ui.formatting import fmt_date
 from console.ui.forms import show_errors
 from console.ui.keymap import page_keys
@@ -192,8 +193,8 @@ class CampaignPage:
             ui.label("Loading the numbers…").classes("text-sm opacity-70")
             return
         with ui.row().classes("w-full gap-4 no-wrap"):
-            ui.plotly(charts.counts_figure(self.days)).classes("w-1/2 h-[300px]").mark("campaign-chart-counts")
-            ui.plotly(charts.rates_figure(self.days)).classes("w-1/2 h-[300px]").mark("campaign-chart-rates")
+            plot(charts.counts_figure(self.days)).classes("w-1/2 h-[300px]").mark("campaign-chart-counts")
+            plot(charts.rates_figure(self.days)).classes("w-1/2 h-[300px]").mark("campaign-chart-rates")
 
     @ui.refreshable_method
     def anomalies_part(self) -> None:

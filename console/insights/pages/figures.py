@@ -1,14 +1,20 @@
 """Plotly dict figures from `Series`: the current period solid, the comparison period dashed and shifted onto the
-current period's axis, a transparent background and theme-aware fonts so charts follow the console's dark mode."""
+current period's axis, a transparent background and theme-aware fonts so charts follow the console's dark mode.
+A bucket still filling (today, this week, this month) is drawn dotted or pale and named "in progress", so its low
+value does not read as a collapse."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from console.insights.periods import Period, shift_to
 from console.insights.series import Series
 
 CONFIG = {"displayModeBar": False, "responsive": True}
+COLOURS = ("#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880", "#FF97FF", "#FECB52")
+IN_PROGRESS = "in progress"  # the meta tag of a trace that draws the bucket still filling
+PALE = 0.4
 LIGHT_FONT, DARK_FONT = "#1f2937", "#e5e7eb"
 LIGHT_GRID, DARK_GRID = "rgba(0,0,0,0.1)", "rgba(255,255,255,0.15)"
 
@@ -75,19 +81,72 @@ def figure(
     compare_label: str = "",
     period: Period | None = None,
     compare_period: Period | None = None,
+    in_progress: date | None = None,
 ) -> dict[str, Any]:
-    """Current series (lines or stacked bars) and, when given, the comparison series dashed on the same axis."""
+    """Current series (lines or stacked bars) and, when given, the comparison series dashed on the same axis.
+    `in_progress` is the start of the bucket still filling (`periods.in_progress`): its point is left out of the
+    solid line and drawn by a dotted segment after the others (bars: a pale bar), with a note on the chart."""
     if kind == "heatmap":
         return heatmap(title, series, height=height, dark=dark)
     data = [_trace(s, kind) for s in series]
+    partial = [i for i, s in enumerate(series) if in_progress is not None and _ends_on(s, in_progress)]
     for s in compare or []:
         x = None
         if period is not None and compare_period is not None:
             x = [shift_to(d, compare_period, period).isoformat() for d, _ in s.points]
         shifted = Series(f"{s.name} ({compare_label})" if compare_label else s.name, s.points, s.definition, s.unit)
         data.append(_trace(shifted, kind, dashed=True, x=x))
+    for i in partial:
+        data.extend(_mark_in_progress(data[i], series[i].name, COLOURS[i % len(COLOURS)], kind))
     lay = layout(title, height=height, dark=dark, unit=unit, barmode="stack" if kind == "bar" else None)
+    if partial and in_progress is not None:
+        lay["annotations"] = [_in_progress_note(in_progress)]
     return {"data": data, "layout": lay, "config": CONFIG}
+
+
+def _ends_on(series: Series, bucket: date) -> bool:
+    return bool(series.points) and series.points[-1][0] == bucket
+
+
+def _mark_in_progress(trace: dict[str, Any], name: str, colour: str, kind: str) -> list[dict[str, Any]]:
+    """Take the last point of `trace` out of its solid line (the x axis keeps it) and return the dotted segment that
+    draws it instead; a bar keeps its place in the stack and turns pale. Returns the traces to add."""
+    last = len(trace["y"]) - 1
+    if kind == "bar":
+        trace["marker"] = {"opacity": [1.0] * last + [PALE]}
+        trace["hovertemplate"] = [trace["hovertemplate"]] * last + [f"%{{x}}: %{{y:,.2f}} ({IN_PROGRESS})"]
+        return []
+    xs, ys = trace["x"][max(last - 1, 0) :], trace["y"][max(last - 1, 0) :]
+    trace["y"] = [*trace["y"][:last], None]
+    trace["line"], trace["marker"] = {"color": colour}, {"color": colour}
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": f"{name} ({IN_PROGRESS})",
+            "meta": {"part": IN_PROGRESS, "series": name},
+            "showlegend": False,
+            "x": xs,
+            "y": ys,
+            "line": {"color": colour, "dash": "dot"},
+            "marker": {"color": colour, "symbol": ["circle"] * (len(xs) - 1) + ["circle-open"]},
+            "hovertemplate": [f"%{{x}}: %{{y:,.2f}}<extra>{name}</extra>"] * (len(xs) - 1)
+            + [f"%{{x}}: %{{y:,.2f}} ({IN_PROGRESS})<extra>{name}</extra>"],
+        }
+    ]
+
+
+def _in_progress_note(bucket: date) -> dict[str, Any]:
+    return {
+        "x": bucket.isoformat(),
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "text": IN_PROGRESS,
+        "showarrow": False,
+        "font": {"size": 10},
+        "opacity": 0.7,
+    }
 
 
 def heatmap(title: str, rows: list[Series], *, height: int, dark: bool) -> dict[str, Any]:

@@ -11,15 +11,17 @@ from typing import Any
 from nicegui import run, ui
 
 from console.actor import Actor
-from console.db import session_scope
+from console.db import session_scope, utcnow
 from console.errors import ConsoleError
 from console.insights import readdb
 from console.insights.pages import adapters, export, figures
 from console.insights.pages.drill import DrillDialog
 from console.insights.pages.range_bar import RangeState
 from console.insights.pages.specs import ChartSpec, TabSpec, load_kpis, load_series
+from console.insights.periods import in_progress
 from console.insights.series import Kpi, Series
 from console.ui import theme
+from console.ui.charts import plot
 from console.ui.formatting import currency_digits, fmt_money
 from console.ui.work import read
 
@@ -133,12 +135,10 @@ class TabView:
                 return
             series, other = self.data.charts.get(chart.key, ([], None))
             fig = self.figure_for(chart, series, other)
-            plot = (
-                ui.plotly(fig).classes("w-full").style(f"height: {chart.height}px").mark(f"insights-chart-{chart.key}")
-            )
-            theme.on_change(plot, functools.partial(self.restyle, plot, fig))
+            drawn = plot(fig).classes("w-full").style(f"height: {chart.height}px").mark(f"insights-chart-{chart.key}")
+            theme.on_change(drawn, functools.partial(self.restyle, drawn, fig))
             if chart.drill is not None:
-                plot.on("plotly_click", lambda e, c=chart, f=fig: self.on_click(c, f, e.args))
+                drawn.on("plotly_click", lambda e, c=chart, f=fig: self.on_click(c, f, e.args))
             with ui.row().classes("items-center gap-2"):
                 ui.button("Download CSV", icon="download", on_click=lambda c=chart: self.download(c)).props(
                     "dense flat no-caps"
@@ -169,6 +169,7 @@ class TabView:
             compare_label=self.state.compare_label,
             period=self.state.period,
             compare_period=self.state.compare_period,
+            in_progress=in_progress(self.state.period, self.state.grain, utcnow().date()),
         )
 
     @ui.refreshable_method
@@ -206,9 +207,12 @@ class TabView:
         traces = fig.get("data", [])
         series_count = len(self.data.charts.get(chart.key, ([], None))[0]) if self.data else 0
         day = date.fromisoformat(str(point.get("x", ""))[:10])
-        name = str(traces[curve].get("name", "")) if curve < len(traces) else ""
+        trace = traces[curve] if curve < len(traces) else {}
+        name, meta = str(trace.get("name", "")), trace.get("meta")
         period = self.state.period
-        if curve >= series_count and self.state.compare_period is not None:  # a dashed comparison trace
+        if isinstance(meta, dict) and meta.get("part") == figures.IN_PROGRESS:  # the dotted end of a current line
+            name = str(meta["series"])
+        elif curve >= series_count and self.state.compare_period is not None:  # a dashed comparison trace
             compare = self.state.compare_period
             day = compare.start + (day - period.start)
             name, period = name.rsplit(" (", 1)[0], compare
