@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
 from console.actor import Actor
@@ -56,6 +57,7 @@ async def test_queue_lists_cases_with_their_numbers_and_pages_on_the_server(
     assert (first["id"], first["emergency"], first["type_label"]) == (emergency, True, "Video")
     assert first["target_label"] == "Flagged <b>video</b>"  # plain text; the cell template interpolates it
     assert first["priority"] >= 1000 and first["sla_past"] is False
+    assert first["sla"].startswith("in ") and first["sla_at"].endswith("UTC")  # time left; the exact time on hover
     assert second["id"] == harassed
     assert (second["reports"], second["reporters"], second["assignee"]) == (3, 3, "Max Mod")
     assert second["reasons"] == "Harassment ×2, Spam ×1"
@@ -68,6 +70,9 @@ async def test_queue_lists_cases_with_their_numbers_and_pages_on_the_server(
     assert all(r["id"] in spam for r in rows(user))
 
     await wait_until(lambda: texts(user, "metric-open") == ["28"], what="the metrics strip")
+    link = element(user, "metric-emergencies")
+    assert isinstance(link, ui.link) and link.text == "1" and link.props["href"] == "/moderation?urgency=emergency"
+    assert "text-negative" in link.classes  # red while any emergency is open
     assert texts(user, "metric-oldest") == ["0 min"]
     assert texts(user, "metric-resolved") == ["nobody yet"]
 
@@ -285,3 +290,15 @@ async def test_roles_without_moderation_get_the_403_page(user: User, make_staff:
         await user.open(path)
         await user.should_see(marker="forbidden")
         assert not all_marked(user, "paged-table") and not all_marked(user, "case-header")
+
+
+def test_the_sla_column_says_time_left_or_time_over_and_a_closed_case_its_due_time() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from console.moderation.pages.queue import sla_text
+
+    now = datetime(2026, 5, 20, 12, 0, tzinfo=UTC)
+    assert sla_text(now + timedelta(hours=5, minutes=10), now, live=True) == "in 5 h"
+    assert sla_text(now - timedelta(days=3, hours=2), now, live=True) == "3 d 2 h late"
+    assert sla_text(now + timedelta(minutes=30), now, live=True) == "in 30 min"
+    assert sla_text(now - timedelta(days=3), now, live=False) == "2026-05-17 12:00 UTC"

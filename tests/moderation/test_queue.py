@@ -175,6 +175,19 @@ def test_metrics(mod: Actor) -> None:
     assert m.open_cases == 1 and not m.open_estimated and m.oldest_at is not None
     assert m.first_action_p50_min is not None and m.first_action_p50_min < 1
     assert [n for _, n in m.resolved_today] == [1]
+    assert (m.emergencies, m.emergencies_estimated) == (0, False)
+
+
+def test_metrics_count_open_emergencies_as_the_urgency_filter_lists_them(mod: Actor) -> None:
+    underage = report("video", make_video(title="Reported"), "underage").case_id
+    decided = report("video", make_video(title="Decided"), "non_consensual").case_id
+    report("member", member(), "spam")
+    claim(decided, mod)
+    decide(decided, mod, "dismiss")  # closed: no longer counted
+    with session_scope() as session:
+        m = queue.metrics(session, actor=mod)
+    assert m.emergencies == 1 and listed(mod, status="live", urgency="emergency") == [underage]
+    assert m.open_cases == 2
 
 
 def test_roles_without_moderation_cannot_read_or_claim(actor_with: Callable[..., Actor]) -> None:

@@ -4,6 +4,7 @@ next case and opens it, r reloads."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from nicegui import ui
@@ -12,7 +13,7 @@ from starlette.requests import Request
 
 from console.actor import Actor
 from console.db import utcnow
-from console.moderation.models import ModerationCase
+from console.moderation.models import LIVE_CASE_STATES, ModerationCase
 from console.moderation.pages.common import (
     TYPE_COLOURS,
     age_text,
@@ -95,12 +96,13 @@ TARGET_CELL = """<q-td :props="props" class="max-w-[420px] truncate">
   <q-badge v-if="props.row.emergency" color="negative" label="EMERGENCY" class="q-mr-xs text-weight-bold" />
   <q-badge outline :color="props.row.type_colour" :label="props.row.type_label" class="q-mr-xs" />
   <span>{{ props.row.target_label }}</span></q-td>"""
-SLA_CELL = """<q-td :props="props">
+SLA_CELL = """<q-td :props="props" :title="props.row.sla_at">
   <span :class="props.row.sla_past ? 'text-negative text-weight-bold' : ''">{{ props.value }}</span></q-td>"""
 
 
-def row_of(case: ModerationCase, names: dict[int, str], now: Any) -> dict[str, Any]:
+def row_of(case: ModerationCase, names: dict[int, str], now: datetime) -> dict[str, Any]:
     """One queue row, plain values only."""
+    live = case.status in LIVE_CASE_STATES
     return {
         "id": case.id,
         "cursor": False,
@@ -115,9 +117,18 @@ def row_of(case: ModerationCase, names: dict[int, str], now: Any) -> dict[str, A
         "age": age_text(case.first_report_at, now),
         "priority": priority.shown_priority(case.base_priority, case.first_report_at, now),
         "assignee": names.get(case.assignee_id, "") if case.assignee_id else "",
-        "sla": fmt_dt(case.sla_due_at),
-        "sla_past": case.sla_due_at < now and case.status in ("open", "claimed", "escalated"),
+        "sla": sla_text(case.sla_due_at, now, live=live),
+        "sla_at": fmt_dt(case.sla_due_at),
+        "sla_past": live and case.sla_due_at < now,
     }
+
+
+def sla_text(due: datetime, now: datetime, *, live: bool) -> str:
+    """A live case's SLA as the time left or the time over ("in 5 h", "3 d 2 h late"), which is what a moderator
+    scans for and fits the table; a closed case's as the time it was due. The cell's hover shows the exact time."""
+    if not live:
+        return fmt_dt(due)
+    return f"{age_text(due, now)} late" if due < now else f"in {age_text(now, due)}"
 
 
 class QueueView:
@@ -165,6 +176,7 @@ class QueueView:
                 ui.label("Loading the numbers…").classes("text-sm opacity-70")
                 return
             now = utcnow()
+            self._emergencies(m)
             self._metric("Open cases", f"{'≈' if m.open_estimated else ''}{m.open_cases:,}", "metric-open")
             self._metric("Oldest waiting", age_text(m.oldest_at, now), "metric-oldest")
             self._metric(
@@ -174,6 +186,17 @@ class QueueView:
             )
             resolved = ", ".join(f"{name} {n}" for name, n in m.resolved_today) or "nobody yet"
             self._metric("Closed today", resolved, "metric-resolved")
+
+    @staticmethod
+    def _emergencies(m: QueueMetrics) -> None:
+        """First and red while any is open; a link to the emergencies alone."""
+        with ui.column().classes("gap-0"):
+            value = f"{'≈' if m.emergencies_estimated else ''}{m.emergencies:,}"
+            tone = "text-negative" if m.emergencies else ""
+            ui.link(value, "/moderation?urgency=emergency").classes(f"text-lg font-semibold {tone}").mark(
+                "metric-emergencies"
+            )
+            ui.label("Open emergencies").classes("text-xs opacity-70")
 
     @staticmethod
     def _metric(label: str, value: str, mark: str) -> None:

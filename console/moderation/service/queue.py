@@ -350,6 +350,8 @@ class QueueMetrics:
     first_action_p50_min: float | None
     first_action_p90_min: float | None
     resolved_today: list[tuple[str, int]]
+    emergencies: int = 0  # open emergencies, counted like the home tile and the Urgency filter's list
+    emergencies_estimated: bool = False
 
 
 def _percentiles(minutes: list[float]) -> tuple[float | None, float | None]:
@@ -362,11 +364,15 @@ def _percentiles(minutes: list[float]) -> tuple[float | None, float | None]:
 
 
 def metrics(session: Session, *, actor: Actor, now: datetime | None = None) -> QueueMetrics:
-    """Open cases, the oldest waiting, time to first action p50/p90 over 7 days, resolved today per moderator."""
+    """Open emergencies and open cases, the oldest waiting, time to first action p50/p90 over 7 days, resolved
+    today per moderator."""
     require(actor, Permission.MODERATION_READ)
     now = now or utcnow()
     live = select(ModerationCase.id).where(ModerationCase.status.in_(LIVE_CASE_STATES))
     total, estimated = exact_or_estimated_count(session, live)
+    emergencies, emergencies_estimated = exact_or_estimated_count(
+        session, filtered_cases(HOME_FILTERS["emergencies"], actor, now)
+    )
     oldest = session.execute(
         select(ModerationCase.first_report_at)
         .where(ModerationCase.status.in_(LIVE_CASE_STATES))
@@ -389,4 +395,5 @@ def metrics(session: Session, *, actor: Actor, now: datetime | None = None) -> Q
         .group_by(Staff.name)
         .order_by(func.count().desc(), Staff.name)
     ).all()
-    return QueueMetrics(total, estimated, oldest, p50, p90, [(name, int(n)) for name, n in per_staff])
+    resolved = [(name, int(n)) for name, n in per_staff]
+    return QueueMetrics(total, estimated, oldest, p50, p90, resolved, emergencies, emergencies_estimated)
