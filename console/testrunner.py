@@ -103,9 +103,9 @@ def run_tests(
     results: dict[str, int] = {}
     if lint:
         results["ruff"] = _run(
-            [sys.executable, "-m", "ruff", "check", "console", "migrations", "tests", "run.py"], label="ruff"
+            [sys.executable, "-m", "ruff", "check", "console", "migrations", "tests", "tools", "run.py"], label="ruff"
         )
-        results["mypy"] = _run([sys.executable, "-m", "mypy", "console"], label="mypy")
+        results["mypy"] = _run([sys.executable, "-m", "mypy", "console", "tools"], label="mypy")
     names = [name for name in LABELS if databases in (name, "both")]
     workers = {
         "sqlite": pass_workers(sqlite_workers, extra, serial),

@@ -59,7 +59,7 @@ async def measure(runs: int, email: str, password: str) -> tuple[list[float], in
             raise AssertionError("no collection rows")
 
         samples = await time_async(runs, open_page)
-        return samples, len(user.client.elements)
+        return samples, len(user.client.elements) if user.client else 0
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -81,7 +82,7 @@ async def measure(runs: int, email: str, password: str, pages: dict[str, tuple[s
             async def open_page(path: str = path, marker: str = marker) -> None:
                 await user.open(path)
                 for _ in range(20_000):  # what shows last, also when it loads after the open (polled every 5 ms)
-                    found = user._gather_elements(marker=marker)
+                    found: set[Any] = user._gather_elements(marker=marker)
                     if found and all(getattr(e, "rows", True) for e in found):  # a table: once its rows loaded
                         return
                     await asyncio.sleep(0.005)
@@ -90,7 +91,7 @@ async def measure(runs: int, email: str, password: str, pages: dict[str, tuple[s
             summary = bench_summary(name, await time_async(runs, open_page))
             lines.append(
                 f"{name}: n={summary['n']} p50={summary['p50_ms']} ms p95={summary['p95_ms']} ms; "
-                f"elements: {len(user.client.elements)}"
+                f"elements: {len(user.client.elements) if user.client else 0}"
             )
     return lines
 
