@@ -25,20 +25,16 @@ from console.ui.paged_table import PagedTable, column
 COLUMNS: list[dict[str, Any]] = [
     column("id", "#", "right"),
     column("occurred_at", "When"),
-    column("actor", "Actor"),
-    column("action", "Action"),
-    column("entity", "Entity"),
-    column("changes", "Changes"),
+    column("actor", "Actor", clip="11rem"),
+    column("action", "Action", clip="10rem"),
+    column("entity", "Entity", clip="11rem"),
+    column("changes", "Changes", clip="12rem"),
     column("ip", "IP"),
 ]
 KINDS: dict[EventKind, str] = {"changes": "Changes", "reads": "Reads", "all": "All"}
 DEFAULT_KIND: EventKind = "changes"
 # Long cells end in "…" with the whole value on hover; the IP never wraps or cuts (an IPv6 address is up to 45
 # characters) and is set in a monospace font. Vue's {{ }} escapes the text.
-ELLIPSIS_CELL = (
-    '<q-td :props="props"><div class="ellipsis" style="max-width: {width}" :title="props.value">'
-    "{{{{ props.value }}}}</div></q-td>"
-)
 IP_CELL = (
     '<q-td :props="props" class="font-mono audit-ip" style="white-space: nowrap" :title="props.value">'
     "{{ props.value }}</q-td>"
@@ -165,8 +161,6 @@ class AuditLogView:
     def build(self) -> None:
         self.filters()
         self.table = PagedTable(COLUMNS, self.fetch, sort_by=None, on_row_click=self.show_event)
-        for name, width in (("actor", "16rem"), ("entity", "14rem"), ("changes", "22rem")):
-            self.table.table.add_slot(f"body-cell-{name}", ELLIPSIS_CELL.format(width=width))
         self.table.table.add_slot("body-cell-ip", IP_CELL)
         ui.timer(0, self.apply, once=True)
 

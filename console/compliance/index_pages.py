@@ -42,7 +42,7 @@ EXPORT_TTL = 30 * 60  # an export nobody fetched is deleted after this many seco
 LEGAL_COLUMNS: list[dict[str, Any]] = [
     column("legal_name", "Legal name (last, first)"),
     column("stage_name", "Stage name"),
-    column("other_names", "Other names"),
+    column("other_names", "Other names", wrap=True),
     column("status", "Record"),
     column("depictions", "Depictions (date of production)"),
 ]

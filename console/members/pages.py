@@ -42,9 +42,9 @@ STATUS_COLOURS = {
 
 COLUMNS: list[dict[str, Any]] = [
     column("id", "#", "right"),
-    column("email", "E-mail"),
-    column("username", "Username"),
-    column("display_name", "Display name"),
+    column("email", "E-mail", clip="12rem"),
+    column("username", "Username", clip="9rem"),
+    column("display_name", "Display name", clip="10rem"),
     column("country", "Country"),
     column("status", "Status"),
     column("age_verified", "Age verified", "center"),

@@ -28,11 +28,34 @@ OPEN_CELL = """<q-td :props="props" auto-width>
     :aria-label="'Open ' + props.row.%s" @click.stop="() => $parent.$emit('open', props.row)" /></q-td>"""
 
 
-def column(name: str, label: str, align: str = "left", *, sortable: bool = False) -> dict[str, Any]:
-    """One column of a `ui.table`: the row field `name` under `label`."""
+# A clipped column's cell (`column(..., clip=…)`): one line cut with an ellipsis at the column's width, the whole
+# text on hover (console.css .console-clip). Vue renders the value as text.
+CLIPPED_CELL = (
+    '<q-td :props="props"><div class="console-clip" :style="{maxWidth: props.col.clip}" :title="props.value">'
+    "{{ props.value }}</div></q-td>"
+)
+WRAP_STYLE = "white-space: normal; min-width: 10rem"
+
+
+def column(
+    name: str,
+    label: str,
+    align: str = "left",
+    *,
+    sortable: bool = False,
+    clip: str | None = None,
+    wrap: bool = False,
+) -> dict[str, Any]:
+    """One column of a `ui.table`: the row field `name` under `label`. Free text that can be long gets `clip` (a
+    CSS width such as "14rem": one line, an ellipsis, the whole text on hover; `PagedTable` adds the cell) or `wrap`
+    (lines break at spaces), so a table fits a laptop screen instead of scrolling sideways."""
     found: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
     if sortable:
         found["sortable"] = True
+    if clip:
+        found["clip"] = clip
+    if wrap:
+        found["style"] = WRAP_STYLE
     return found
 
 
@@ -80,6 +103,9 @@ class PagedTable:
         # A list prop, not in the props string: there ":…=[25, 50, 100, 200]" splits at the spaces and the
         # browser evaluates what is left as the comma expression 200 (no page-size menu, a broken pager).
         self.table.props["rows-per-page-options"] = PAGE_SIZES
+        for col in columns:
+            if col.get("clip"):
+                self.table.add_slot(f"body-cell-{col['name']}", CLIPPED_CELL)
         self.table.on("request", self._on_request)
         # Quasar echoes the pagination it was created with (rowsNumber 0) back as `update:pagination`; when
         # that arrives after the first page loaded, it would reset the pager to "1-0 of 0" with no page buttons.

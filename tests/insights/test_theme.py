@@ -33,7 +33,8 @@ async def test_the_theme_toggle_recolours_the_open_charts(user: User, make_staff
     assert revenue["layout"]["font"]["color"] != light_font
     assert revenue["layout"]["height"] == 300
     assert [t["name"] for t in revenue["data"]] == ["Gross", "Refunds", "Net"] + [
-        f"{n} (in progress)" for n in ("Gross", "Refunds", "Net")  # the default period ends today
+        f"{n} (in progress)"
+        for n in ("Gross", "Refunds", "Net")  # the default period ends today
     ]
 
     click(user, "theme-toggle")

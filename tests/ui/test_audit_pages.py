@@ -281,9 +281,10 @@ async def test_ip_cells_are_never_cut(admin_user: User) -> None:
     assert found[0]["ip"] == ipv6  # whole, not shortened on the server
     slot = table(user).slots["body-cell-ip"].template
     assert slot is not None and "white-space: nowrap" in slot and ':title="props.value"' in slot
-    for name in ("actor", "entity", "changes"):  # long cells ellipsise and show the whole value on hover
+    for name in ("actor", "action", "entity", "changes"):  # long cells ellipsise and show the whole value on hover
         template = table(user).slots[f"body-cell-{name}"].template
-        assert template is not None and 'class="ellipsis"' in template and ':title="props.value"' in template
+        assert template is not None and 'class="console-clip"' in template and ':title="props.value"' in template
+        assert next(c for c in table(user).columns if c["name"] == name)["clip"].endswith("rem")
 
 
 async def test_moderator_gets_403_on_audit(user: User, make_staff) -> None:

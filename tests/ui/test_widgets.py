@@ -170,3 +170,20 @@ def test_the_conflict_catcher_keeps_the_conflict_and_lets_it_through() -> None:
     with pytest.raises(RuleViolation):
         catcher(refused)(None)  # type: ignore[arg-type]
     assert isinstance(catcher.error, RuleViolation) and catcher.conflict is None  # a refusal, not a conflict
+
+
+def test_a_column_of_long_text_clips_or_wraps_and_a_plain_one_is_unchanged() -> None:
+    from console.ui.paged_table import CLIPPED_CELL, column
+
+    assert column("email", "E-mail", clip="14rem") == {
+        "name": "email",
+        "label": "E-mail",
+        "field": "email",
+        "align": "left",
+        "clip": "14rem",
+    }
+    assert "white-space: normal" in column("other_names", "Other names", wrap=True)["style"]
+    assert column("id", "#", "right") == {"name": "id", "label": "#", "field": "id", "align": "right"}
+    # the cell reads its width from the column and shows the whole value on hover, as text
+    assert ':style="{maxWidth: props.col.clip}"' in CLIPPED_CELL and ':title="props.value"' in CLIPPED_CELL
+    assert "{{ props.value }}" in CLIPPED_CELL and "v-html" not in CLIPPED_CELL

@@ -38,9 +38,9 @@ from console.ui.work import unit_of_work
 COLUMNS = [
     column("cursor", ""),
     column("id", "#", "right"),
-    column("name", "Ad"),
+    column("name", "Ad", clip="12rem"),
     column("check", "Checks"),
-    column("advertiser", "Advertiser"),
+    column("advertiser", "Advertiser", clip="9rem"),
     column("format_label", "Format"),
     column("submitted", "Submitted (UTC)"),
     column("claimed_by", "Claimed by"),

@@ -36,7 +36,7 @@ FILTERS = [
 ]
 COLUMNS = [
     column("id", "#", "right"),
-    column("member", "Member"),
+    column("member", "Member", clip="12rem"),
     column("kind_label", "Kind"),
     column("amount", "Amount", "right"),
     column("refunded", "Refunded", "right"),

@@ -26,12 +26,12 @@ if TYPE_CHECKING:
 
 COLUMNS = [
     column("id", "#", "right"),
-    column("creator", "Creator"),
+    column("creator", "Creator", clip="12rem"),
     column("amount", "Amount", "right"),
     column("tips", "Tips", "right"),
     column("status", "Status"),
     column("scheduled", "Scheduled"),
-    column("hold_reason", "Hold reason"),
+    column("hold_reason", "Hold reason", clip="12rem"),
 ]
 SNAPSHOT_LABELS = {"status_label": "Status", "hold_reason": "Hold reason"}
 

@@ -26,13 +26,13 @@ if TYPE_CHECKING:
 
 COLUMNS = [
     column("id", "#", "right"),
-    column("member", "Member"),
+    column("member", "Member", clip="12rem"),
     column("payment_id", "Payment", "right"),
     column("amount", "Amount", "right"),
     column("reason_label", "Reason"),
     column("status", "Status"),
-    column("requested_by", "Requested by"),
-    column("approved_by", "Decided by"),
+    column("requested_by", "Requested by", clip="9rem"),
+    column("approved_by", "Decided by", clip="9rem"),
     column("created", "Requested"),
 ]
 

@@ -17,7 +17,7 @@ from console.catalog.state_look import VIDEO_STATE_CELL
 from console.db import session_scope
 from console.paging import Page, PageRequest
 from console.ui.formatting import fmt_dt
-from console.ui.paged_table import column
+from console.ui.paged_table import CLIPPED_CELL, column
 
 COLUMNS: list[dict[str, Any]] = [
     column("id", "#", "right"),
@@ -42,10 +42,9 @@ COLUMNS_KEY = "catalog_columns"
 ACCESS_BADGE = """
 <q-td :props="props"><q-badge outline :label="props.value"
   :color="{FREE:'positive',BASIC:'primary',PREMIUM:'amber-9'}[props.value]" /></q-td>"""
-# Free text (a title without spaces, a long slug) stays on one line, cut with an ellipsis (console.css
-# .console-clip), the whole text on hover. Vue renders the value as text; only the column name comes from code.
+# Free text (a title without spaces, a long slug) stays on one line, cut with an ellipsis at console.css's width,
+# the whole text on hover (the shared clipped cell; these columns are the user's choice, so they carry no `clip`).
 CLIPPED_COLUMNS = ("title", "slug", "collection")
-CLIPPED_CELL = """<q-td :props="props"><div class="console-clip" :title="props.value">{{ props.value }}</div></q-td>"""
 CELL_SLOTS = {
     "body-cell-state": VIDEO_STATE_CELL,
     "body-cell-access_level": ACCESS_BADGE,

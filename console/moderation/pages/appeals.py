@@ -30,9 +30,9 @@ PREVIEW = 160
 COLUMNS = [
     column("id", "#", "right"),
     column("created", "Filed"),
-    column("member", "Member"),
+    column("member", "Member", clip="12rem"),
     column("strike", "Strike"),
-    column("decision", "Decision"),
+    column("decision", "Decision", clip="10rem"),
     column("case", "Case", "right"),
     column("preview", "Appeal"),
 ]

@@ -82,7 +82,7 @@ COLUMNS = [
     column("target", "Target"),
     column("reports", "Reports", "right"),
     column("reporters", "Reporters", "right"),
-    column("reasons", "Reasons"),
+    column("reasons", "Reasons", clip="12rem"),
     column("age", "Age", "right"),
     column("priority", "Priority", "right"),
     column("assignee", "Assignee"),
@@ -92,7 +92,7 @@ COLUMNS = [
 OUTCOMES = OutcomeTable(("case_id", "Case"), ("target", "Target"), ("closed", "ok"), mark="bulk-result")
 ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
 CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'
-TARGET_CELL = """<q-td :props="props" class="max-w-[420px] truncate">
+TARGET_CELL = """<q-td :props="props" class="max-w-[20rem] truncate" :title="props.row.target_label">
   <q-badge v-if="props.row.emergency" color="negative" label="EMERGENCY" class="q-mr-xs text-weight-bold" />
   <q-badge outline :color="props.row.type_colour" :label="props.row.type_label" class="q-mr-xs" />
   <span>{{ props.row.target_label }}</span></q-td>"""
