@@ -183,8 +183,8 @@ class AuditLogView:
             )
             self.entity = ui.input("Entity").props("dense clearable maxlength=64").classes("w-28")
             self.entity_id = ui.input("Entity id").props("dense clearable maxlength=64").classes("w-24")
-            self.since = ui.input("From (YYYY-MM-DD)").props("dense clearable maxlength=10 type=date").classes("w-40")
-            self.until = ui.input("To (YYYY-MM-DD)").props("dense clearable maxlength=10 type=date").classes("w-40")
+            self.since = ui.input("From").props("dense clearable maxlength=10 type=date").classes("w-40")
+            self.until = ui.input("To").props("dense clearable maxlength=10 type=date").classes("w-40")
             ui.button("Filter", icon="filter_alt", on_click=self.apply).props("dense unelevated").mark("audit-filter")
         for element in (self.actor, self.action, self.entity, self.entity_id):
             element.on("keydown.enter", self.apply)

@@ -165,7 +165,7 @@ async def test_bad_date_is_shown_on_its_field(admin_user: User) -> None:
     user = admin_user
     await user.open("/audit")
     await wait_for_rows(user, lambda found: len(found) >= 3, "the audit rows")
-    since = user.find("From (YYYY-MM-DD)")
+    since = user.find("From")
     since.type("31/12/2024")
     user.find(marker="audit-filter").click()
     field = next(iter(since.elements))

@@ -46,8 +46,8 @@ async def ask_when() -> datetime | None:
     """The schedule dialog: a future date and time in UTC, or None when cancelled."""
     with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("schedule-dialog"):
         ui.label("Publish at (UTC)").classes("text-lg font-semibold")
-        day = ui.input("Date (YYYY-MM-DD)").props("dense type=date").mark("schedule-date")
-        clock = ui.input("Time (HH:MM, UTC)").props("dense type=time").mark("schedule-time")
+        day = ui.input("Date").props("dense type=date").mark("schedule-date")
+        clock = ui.input("Time (UTC)").props("dense type=time").mark("schedule-time")
 
         def done() -> None:
             when, error = parse_utc(day.value, clock.value)

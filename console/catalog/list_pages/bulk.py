@@ -113,8 +113,8 @@ class BulkValueDialog:
     def fields(self) -> None:
         if self.action == "schedule":
             ui.label("Publish at (UTC)").classes("text-lg font-semibold")
-            self.day = ui.input("Date (YYYY-MM-DD)").props("dense type=date").mark("bulk-date")
-            self.clock = ui.input("Time (HH:MM, UTC)").props("dense type=time").mark("bulk-time")
+            self.day = ui.input("Date").props("dense type=date").mark("bulk-date")
+            self.clock = ui.input("Time (UTC)").props("dense type=time").mark("bulk-time")
         elif self.action == "move":
             ui.label("Move to collection").classes("text-lg font-semibold")
             self.field: Any = SearchedSelect(lambda text: collection_options(self.actor, text), label="Collection")
