@@ -45,10 +45,12 @@ def column(
     sortable: bool = False,
     clip: str | None = None,
     wrap: bool = False,
+    wide: bool = False,
 ) -> dict[str, Any]:
     """One column of a `ui.table`: the row field `name` under `label`. Free text that can be long gets `clip` (a
     CSS width such as "14rem": one line, an ellipsis, the whole text on hover; `PagedTable` adds the cell) or `wrap`
-    (lines break at spaces), so a table fits a laptop screen instead of scrolling sideways."""
+    (lines break at spaces), so a table fits a laptop screen instead of scrolling sideways. A `wide` column is shown
+    only on screens 1,440 px and wider (Quasar's gt-md): for a list beside a detail panel that shows the same fact."""
     found: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
     if sortable:
         found["sortable"] = True
@@ -56,6 +58,8 @@ def column(
         found["clip"] = clip
     if wrap:
         found["style"] = WRAP_STYLE
+    if wide:
+        found["classes"] = found["headerClasses"] = "gt-md"
     return found
 
 

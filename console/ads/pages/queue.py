@@ -38,12 +38,12 @@ from console.ui.work import unit_of_work
 COLUMNS = [
     column("cursor", ""),
     column("id", "#", "right"),
-    column("name", "Ad", clip="12rem"),
+    column("name", "Ad", clip="10rem"),
     column("check", "Checks"),
-    column("advertiser", "Advertiser", clip="9rem"),
-    column("format_label", "Format"),
-    column("submitted", "Submitted (UTC)"),
-    column("claimed_by", "Claimed by"),
+    column("advertiser", "Advertiser", clip="8rem"),
+    column("format_label", "Format", wide=True),
+    column("submitted", "Submitted (UTC)", wide=True),
+    column("claimed_by", "Claimed by", wide=True),
     column("state", "State"),
 ]
 ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
@@ -107,7 +107,7 @@ class QueueView:
                 self.table.table.add_slot("body-cell-state", STATE_CELL)
                 self.table.table.add_slot("body-cell-check", CHECK_CELL)
                 self.bulk_bar.attach(self.table)
-            with ui.column().classes("w-[480px] shrink-0 gap-2"):
+            with ui.column().classes("w-[400px] 2xl:w-[480px] shrink-0 gap-2"):
                 self.card = ReviewPanel(self.actor, host=self.host, on_decided=self.after_decision)
                 self.card.build()
         self.register_keys()

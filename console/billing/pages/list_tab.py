@@ -31,7 +31,7 @@ class StatusFilter:
 
 class ListDetailTab:
     columns: list[dict[str, Any]]
-    detail_width = "w-[380px]"
+    detail_width = "w-[320px] 2xl:w-[380px]"  # narrower on a laptop screen, so the list beside it fits
     row_of: Callable[[Any], dict[str, Any]]  # the subclass's `staticmethod(row_of)`: one service row as plain values
 
     def __init__(self, view: BillingView) -> None:

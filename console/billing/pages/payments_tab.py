@@ -41,7 +41,7 @@ COLUMNS = [
     column("amount", "Amount", "right"),
     column("refunded", "Refunded", "right"),
     column("status", "Status"),
-    column("provider_label", "Billed by"),
+    column("provider_label", "Billed by", wide=True),
     column("created", "Date"),
 ]
 

@@ -29,11 +29,11 @@ COLUMNS = [
     column("member", "Member", clip="12rem"),
     column("payment_id", "Payment", "right"),
     column("amount", "Amount", "right"),
-    column("reason_label", "Reason"),
+    column("reason_label", "Reason", clip="10rem"),
     column("status", "Status"),
-    column("requested_by", "Requested by", clip="9rem"),
-    column("approved_by", "Decided by", clip="9rem"),
-    column("created", "Requested"),
+    column("requested_by", "Requested by", clip="9rem", wide=True),
+    column("approved_by", "Decided by", clip="9rem", wide=True),
+    column("created", "Requested", wide=True),
 ]
 
 
@@ -62,7 +62,7 @@ class RefundsTab(StatusListTab):
     status_labels = REFUND_STATUS_LABELS
     status_width = "w-48"
     filter_mark = "refunds"
-    detail_width = "w-[400px]"
+    detail_width = "w-[340px] 2xl:w-[400px]"
 
     def __init__(self, view: BillingView, *, mine: bool) -> None:
         super().__init__(view)
