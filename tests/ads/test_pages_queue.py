@@ -17,6 +17,7 @@ from console.db import session_scope
 from console.errors import Forbidden, RuleViolation
 from console.staff import permissions
 from console.staff.permissions import Permission, Role
+from console.ui.formatting import fmt_dt
 from tests.ads.page_helpers import ad, signed_in, stored_ad
 from tests.moderation.page_helpers import click, press, texts, type_into, wait_shown
 from tests.ui.helpers import (
@@ -78,6 +79,9 @@ async def test_the_card_shows_the_banner_at_its_size_and_approve_decides_it(user
     assert texts(user, "ad-preview-size") == ["300×250 px"]
     assert all_marked(user, "ad-check-skipped") and all_marked(user, "ad-check-ok")
     assert "no network access" in " ".join(texts(user, "ad-check-message"))
+    submitted = stored_ad(first).submitted_at
+    assert submitted is not None  # shown in the card: the list's column is for wide screens only
+    assert texts(user, "ad-submitted") == [fmt_dt(submitted)]
     type_into(user, "review-note", "looks fine")
     click(user, "review-approve")
     await wait_until(lambda: stored_ad(first).state == "approved", what="the approval")

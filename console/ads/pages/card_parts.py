@@ -66,6 +66,7 @@ def facts(ad: Any, campaign: Any, advertiser: Any) -> None:
             ui.link(campaign.name, f"/ads/campaigns/{int(campaign.id)}").classes("text-sm").mark("ad-campaign-link")
             fact("Advertiser", advertiser.name, "ad-advertiser")
             fact("Type", TYPE_LABELS.get(ad.type, ad.type))
+            fact("Submitted", fmt_dt(ad.submitted_at) if ad.submitted_at else "not yet", "ad-submitted")
             fact("Click URL", ad.click_url or "—", "ad-click-url")
             fact("Schedule", f"{fmt_date(campaign.starts_on)} to {fmt_date(campaign.ends_on)}")
             fact("Budget", money(campaign.budget_cents, campaign.currency))
