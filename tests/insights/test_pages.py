@@ -52,6 +52,7 @@ async def test_executive_sees_every_tab_and_no_edit_control(user: User, make_sta
     await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
     await open_first_half_of_2026(user)
     assert tab_keys(user) == [f"insights-tabbtn-{k}" for k in MONEY_TABS]
+    assert "today so far" not in texts(user, "insights-period")[0]  # a period that ended before today
     gross = figure(user, "insights-chart-revenue")
     assert [t["name"] for t in gross["data"]] == ["Gross", "Refunds", "Net"]
     assert gross["layout"]["height"] == 300 and gross["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
@@ -108,6 +109,7 @@ async def test_preset_changes_the_period_and_compare_adds_dashed_traces(user: Us
     ]
     assert dashed[0]["x"] == figure(user, "insights-chart-revenue")["data"][0]["x"]  # drawn on the current axis
     assert "compared with" in texts(user, "insights-period")[0]
+    assert "today so far" in texts(user, "insights-period")[0]  # the 7-day preset ends today
     today = figure(user, "insights-chart-revenue")["data"][0]["x"][-1]  # the period ends today: still filling
     dotted = [t for t in figure(user, "insights-chart-revenue")["data"] if t.get("line", {}).get("dash") == "dot"]
     assert [t["name"] for t in dotted] == ["Gross (in progress)", "Refunds (in progress)", "Net (in progress)"]

@@ -91,6 +91,8 @@ class RangeBar:
     def show_period(self) -> None:
         s = self.state
         text = f"{s.period.label()} · by {s.grain}"
+        if self.today in s.period:  # the numbers hold today's hours so far (and the charts mark its bucket)
+            text += " · today so far"
         if s.compare_period is not None:
             text += f" · compared with {s.compare_period.label()} (dashed)"
         self.caption.text = text
