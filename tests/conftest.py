@@ -58,6 +58,7 @@ os.environ["CONSOLE_INSIGHTS_ROLLUP_SECONDS"] = "0"  # and the insights rollup
 os.environ["CONSOLE_AUDIT_CHECKPOINT_MINUTES"] = "0"  # tests call anchor.checkpoint_head() themselves
 
 import pytest  # noqa: E402
+from argon2 import PasswordHasher, profiles  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
@@ -65,9 +66,19 @@ from console import db, migrate  # noqa: E402
 from console.actor import SYSTEM, Actor  # noqa: E402
 from console.config import get_settings  # noqa: E402
 from console.models import metadata  # noqa: E402
+from console.staff import passwords as _passwords  # noqa: E402
 from console.staff import service as staff_service  # noqa: E402
 from console.staff.auth import staff_actor  # noqa: E402
 from tests import emptying  # noqa: E402
+
+# Password hashing at argon2-cffi's CHEAPEST profile in the test processes. The console's own hasher (RFC 9106's
+# low-memory profile: 64 MiB, 3 passes, 4 lanes) takes ~0.14 s a hash on an idle core and up to ~0.9 s with the four
+# workers of `run.py test` on two cores, and nearly every test creates staff or signs one in: it was about a third of
+# the suite's time. The real hasher is kept in REAL_HASHER and tests/staff/test_passwords.py checks its parameters
+# and a round trip; servers the browser tests start are separate processes and hash for real.
+REAL_HASHER = _passwords._hasher
+_passwords._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
+_passwords._DUMMY_HASH = _passwords._hasher.hash("unknown e-mail")
 
 IS_POSTGRES = TEST_URL.startswith("postgresql")
 # CONSOLE_TEST_AS_APP_ROLE=1 (PostgreSQL): the code under test connects as a least-privilege role made by

@@ -83,15 +83,21 @@ def test_seed_demo_members_are_created_through_the_service_with_audit_events() -
         assert events == 25
 
 
-def test_seed_scale_bulk_inserts_members() -> None:
+def test_seed_scale_bulk_inserts_members(monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.insights import scale
     from console.seed import seed_scale
 
+    # Every area, as `seed --scale` runs them; the insights history is a week instead of two years (rolling up 730
+    # days took 45 s alone; tests/insights/test_ops_scale.py checks that rollup).
+    monkeypatch.setattr(scale, "DAYS", 7)
     seed_scale(members=2_500, videos=40, performers=10)
     with session_scope() as session:
         assert session.execute(select(func.count()).select_from(Member)).scalar_one() == 2_500
         emails = session.execute(select(func.count(func.distinct(Member.email)))).scalar_one()
         assert emails == 2_500
-        assert session.execute(select(AuditEvent.action).where(AuditEvent.action == "seed.scale")).first()
+        summary = session.execute(select(AuditEvent.after).where(AuditEvent.action == "seed.scale")).scalar_one()
+    assert summary["members"] == 2_500 and summary["watch_events"] == 25_000
+    assert summary["insights_rollups"] > 7 and summary["insights_rollup_failures"] == 0
 
 
 @pytest.mark.parametrize(

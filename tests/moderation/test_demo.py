@@ -82,7 +82,9 @@ def test_the_scale_seed_loads_consistent_cases(make_staff: Callable[..., tuple[i
     from console.paging import PageRequest
     from console.seed import seed_scale
 
-    message = seed_scale(members=500, videos=50, performers=20)
+    message = seed_scale(
+        members=500, videos=50, performers=20, areas=("members", "catalog", "compliance", "moderation")
+    )
     assert "moderation_cases" in message
     with session_scope() as session:
         cases = session.execute(select(func.count()).select_from(ModerationCase)).scalar_one()

@@ -6,11 +6,6 @@ headless Chromium through chromedriver (Selenium). `run.py test` installs chromi
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import IS_POSTGRES
+from tests.ui.browser_server import chrome, create_admin, demo_copy, require_browser, serving
 
 pytestmark = [
     pytest.mark.browser,
@@ -29,99 +25,18 @@ EMAIL = "browser-admin@test.example"
 PASSWORD = "browser test passphrase 1"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.fail(
-            "chromium and chromedriver are required (run.py test installs them as root: "
-            "apt-get install chromium chromium-driver)"
-        )
-    data = tmp_path_factory.mktemp("browser-var")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSOLE_", "PYTEST_", "NICEGUI_"))}
-    env |= {
-        "CONSOLE_DATA_DIR": str(data),
-        "CONSOLE_PORT": str(port),
-        "CONSOLE_HOST": "127.0.0.1",
-        "CONSOLE_DATABASE_URL": f"sqlite:///{data / 'console.db'}",
-    }
-    create = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "console.cli",
-            "staff",
-            "create",
-            "--email",
-            EMAIL,
-            "--name",
-            "Browser Admin",
-            "--role",
-            "admin",
-        ],
-        input=PASSWORD + "\n",
-        text=True,
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        check=False,
-    )
-    assert create.returncode == 0, create.stderr
-    log = open(data / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "console.cli", "serve"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 180  # first start seeds the demo data through the services
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("server did not start: " + (data / "server.log").read_text()[-2000:])
-    assert proc.poll() is None, (data / "server.log").read_text()[-2000:]
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    require_browser()
+    data = demo_copy(tmp_path_factory, "browser-var")
+    create_admin(data, EMAIL, PASSWORD, "Browser Admin")
+    with serving(data) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
 def browser(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-        "--window-size=1400,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-    driver.implicitly_wait(0)
+    driver = chrome(tmp_path_factory.mktemp("chrome-profile"), "--disable-quic")
     yield driver
     driver.quit()
 

@@ -12,10 +12,6 @@ Own server (like test_browser.py) because the test reads the served database; ru
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,8 +25,9 @@ from sqlalchemy.engine import Engine
 from console.catalog.models import Video
 from console.compliance.models import LegalRecord
 from tests.conftest import IS_POSTGRES
+from tests.ui.browser_server import chrome, create_admin, demo_copy, require_browser, server_env, serving
 from tests.ui.latency_proxy import LatencyProxy
-from tests.ui.test_browser import EMAIL, PASSWORD, _free_port, _wait
+from tests.ui.test_browser import EMAIL, PASSWORD, _wait
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,82 +45,23 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.fail("chromium and chromedriver are required (run.py test installs them)")
-    data = tmp_path_factory.mktemp("browser-editors-var")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONSOLE_", "PYTEST_", "NICEGUI_"))}
-    url = f"sqlite:///{data / 'console.db'}"
-    env |= {
-        "CONSOLE_DATA_DIR": str(data),
-        "CONSOLE_PORT": str(port),
-        "CONSOLE_HOST": "127.0.0.1",
-        "CONSOLE_DATABASE_URL": url,
-    }
-    command = [sys.executable, "-m", "console.cli", "staff", "create", "--email", EMAIL, "--name", "Editor Admin"]
-    create = subprocess.run(
-        [*command, "--role", "admin"], input=PASSWORD + "\n", text=True, env=env, cwd=ROOT, capture_output=True
-    )
-    assert create.returncode == 0, create.stderr
-    log_path = data / "server.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "console.cli", "serve"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            _wait_for_port(port, proc, log_path)
-            engine = create_engine(url)
-            with LatencyProxy(port) as proxy:
-                yield Served(proxy.url, engine, proxy, log_path)
-            engine.dispose()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    import socket
-
-    deadline = time.monotonic() + 180  # the first start seeds the demo data through the services
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.3)
-    pytest.fail("server did not start: " + log_path.read_text()[-2000:])
+    require_browser()
+    data = demo_copy(tmp_path_factory, "browser-editors-var")
+    create_admin(data, EMAIL, PASSWORD, "Editor Admin")
+    with serving(data) as port:
+        engine = create_engine(server_env(data)["CONSOLE_DATABASE_URL"])
+        with LatencyProxy(port) as proxy:
+            yield Served(proxy.url, engine, proxy, data / "server.log")
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
 def driver(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chrome-editors')}",
-    ):
-        options.add_argument(flag)
-    chrome = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-    chrome.implicitly_wait(0)
+    browser = chrome(tmp_path_factory.mktemp("chrome-editors"))
     served.proxy.latency = 0.0
-    _sign_in(chrome, served.url)
-    yield chrome
-    chrome.quit()
+    _sign_in(browser, served.url)
+    yield browser
+    browser.quit()
 
 
 # --- steps ------------------------------------------------------------------------------------------------------
