@@ -166,6 +166,11 @@ def test_fetch_page_with_a_filter_and_members_created_through_the_service(engine
 
 
 def test_count_is_exact_under_the_cap(engine: Engine) -> None:
+    if IS_POSTGRES:
+        # As a table is after TRUNCATE: no statistics. The tests before emptied members with DELETE, which keeps
+        # the planner's last row count (2,500 after the scale seed's ANALYZE) and made the estimate ~2,700 here.
+        with engine.begin() as conn:
+            conn.exec_driver_sql("TRUNCATE members CASCADE")
     bulk_members(50)
     with session_scope() as session:
         assert exact_or_estimated_count(session, select(Member)) == (50, False)
