@@ -31,7 +31,7 @@ COLUMNS: list[dict[str, Any]] = [
     column("changes", "Changes", clip="12rem"),
     column("ip", "IP"),
 ]
-KINDS: dict[EventKind, str] = {"changes": "Changes", "reads": "Reads", "all": "All"}
+KINDS: dict[EventKind, str] = {"changes": "Changes", "jobs": "Jobs", "reads": "Reads", "all": "All"}
 DEFAULT_KIND: EventKind = "changes"
 # Long cells end in "…" with the whole value on hover; the IP never wraps or cuts (an IPv6 address is up to 45
 # characters) and is set in a monospace font. Vue's {{ }} escapes the text.
@@ -169,7 +169,10 @@ class AuditLogView:
             self.kind = (
                 ui.toggle(dict(KINDS), value=DEFAULT_KIND, on_change=self.apply)
                 .props("dense no-caps")
-                .tooltip("Reads: 2257 records, scans and productions viewed, exports. Changes: everything else.")
+                .tooltip(
+                    "Changes: what staff and the platform changed. Jobs: the scheduled rollups' and sweeps' own runs. "
+                    "Reads: 2257 records, scans and productions viewed, exports."
+                )
                 .mark("audit-kind")
             )
             self.actor = (

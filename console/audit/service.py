@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from console.actor import Actor
 from console.audit.canonical import GENESIS, chain_hash, iso_utc, normalise
 from console.audit.checkpoints import Checkpoint
-from console.audit.models import READ_ACTIONS, AuditEvent
+from console.audit.models import JOB_ACTIONS, READ_ACTIONS, AuditEvent
 from console.db import PREASSIGN_FROM, dialect_name, preassign_ids, utcnow
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count
@@ -243,7 +243,7 @@ def checkpoint_state(session: Session, checkpoint: Checkpoint) -> CheckpointStat
     return "matches" if stored == checkpoint.hash else "differs"
 
 
-EventKind = Literal["changes", "reads", "all"]
+EventKind = Literal["changes", "jobs", "reads", "all"]
 EVENT_KINDS: tuple[EventKind, ...] = get_args(EventKind)
 
 
@@ -254,13 +254,14 @@ def is_read(action: str) -> bool:
 
 def kind_clause(kind: EventKind) -> ColumnElement[bool] | None:
     """The WHERE term for one kind of event, None for all. An exact IN / NOT IN on `action`: PostgreSQL and SQLite
-    read reads through ix_audit_events_action_id and walk the primary key backwards for changes (the usual case,
-    newest first, stops after one page)."""
-    reads = sorted(READ_ACTIONS)
+    read reads and jobs through ix_audit_events_action_id and walk the primary key backwards for changes (the usual
+    case, newest first, stops after one page). Changes are neither reads nor routine job runs (models.JOB_ACTIONS)."""
     if kind == "reads":
-        return AuditEvent.action.in_(reads)
+        return AuditEvent.action.in_(sorted(READ_ACTIONS))
+    if kind == "jobs":
+        return AuditEvent.action.in_(sorted(JOB_ACTIONS))
     if kind == "changes":
-        return AuditEvent.action.not_in(reads)
+        return AuditEvent.action.not_in(sorted(READ_ACTIONS | JOB_ACTIONS))
     return None
 
 
@@ -280,7 +281,7 @@ class AuditFilter:
 def _validated(flt: AuditFilter) -> AuditFilter:
     errors = {}
     if flt.kind not in EVENT_KINDS:
-        errors["kind"] = "must be changes, reads or all"
+        errors["kind"] = "must be changes, jobs, reads or all"
     for name in ("actor", "action", "entity", "entity_id"):
         value = getattr(flt, name)
         if value is not None and len(value) > 254:

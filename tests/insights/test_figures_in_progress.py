@@ -45,6 +45,9 @@ def test_each_line_keeps_its_own_colour_and_comparisons_are_untouched() -> None:
     assert names == ["Views", "Completes", "Views (previous)", "Views (in progress)", "Completes (in progress)"]
     assert fig["data"][3]["line"]["color"] == fig["data"][0]["line"]["color"] != fig["data"][1]["line"]["color"]
     assert fig["data"][4]["line"]["color"] == fig["data"][1]["line"]["color"]
+    # the colours given explicitly are the layout's own cycle, which colours every other trace
+    assert fig["layout"]["colorway"] == list(figures.COLOURS)
+    assert [fig["data"][i]["line"]["color"] for i in (0, 1)] == list(figures.COLOURS[:2])
     assert fig["data"][2]["y"] == [7.0, 8.0, 9.0]  # a finished period: every point solid (dashed)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from console import db
-from console.actor import ClientInfo
+from console.actor import SYSTEM, ClientInfo
 from console.audit import anchor, verify_worker
 from console.audit.service import VerifyResult, count_events, record
 from console.audit.verify_worker import chain_check
@@ -268,6 +268,26 @@ async def test_all_shows_changes_and_reads(mixed_log: User) -> None:
     assert len(rows(user)) == total
     _choose(user, "changes")
     await wait_for_caption(user, f"1–{CHANGES_WRITTEN + 3} of {CHANGES_WRITTEN + 3}")  # the page size is kept
+
+
+async def test_the_jobs_runs_are_listed_under_jobs_not_among_the_changes(admin_user: User) -> None:
+    """The insights rollup writes two events every 10 minutes: staff changes must not drown under them."""
+    user = admin_user
+    with db.session_scope() as session:
+        for day in range(40):
+            record(session, SYSTEM, "insights.rollup", "insights_rollup_runs", f"2026-10-{day % 28 + 1:02d}")
+            if day % 10 == 0:
+                record(session, SYSTEM, "ad_stats.rollup", "ad_stats_daily", f"2026-10-{day + 1:02d}")
+        record(session, staff("carl@test.example", "content", staff_id=78), "video.update", "video", 1)
+    await user.open("/audit")
+    await wait_for_caption(user, "1–4 of 4")  # the video change, the two staff.create and the sign-in
+    assert _actions(rows(user)) == {"video.update", "staff.create", "auth.login"}
+    _choose(user, "jobs")
+    await wait_for_caption(user, "1–25 of 44")
+    assert _actions(rows(user)) == {"insights.rollup", "ad_stats.rollup"}
+    assert {r["actor"] for r in rows(user)} == {"system"}
+    _choose(user, "all")
+    await wait_for_caption(user, "1–25 of 48")
 
 
 async def test_ip_cells_are_never_cut(admin_user: User) -> None:

@@ -12,6 +12,8 @@ from console.insights.periods import Period, shift_to
 from console.insights.series import Series
 
 CONFIG = {"displayModeBar": False, "responsive": True}
+# Every chart's colour cycle (plotly's own default colours), set as the layout's colorway: a series' dotted
+# in-progress end is drawn as a separate trace in COLOURS[i] and must match the colour plotly gives series i.
 COLOURS = ("#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880", "#FF97FF", "#FECB52")
 IN_PROGRESS = "in progress"  # the meta tag of a trace that draws the bucket still filling
 PALE = 0.4
@@ -33,6 +35,7 @@ def layout(title: str, *, height: int, dark: bool, unit: str = "", barmode: str 
         "xaxis": {"type": "date", "gridcolor": grid},
         "yaxis": {"title": {"text": unit}, "rangemode": "tozero", "gridcolor": grid},
         "hovermode": "closest",
+        "colorway": list(COLOURS),
     }
     if barmode:
         out["barmode"] = barmode
