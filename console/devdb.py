@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from console.devprocs import free_port
 
 PG_BIN_CANDIDATES = [
     Path("/usr/lib/postgresql/15/bin"),
@@ -39,12 +40,6 @@ def find_pg_bin() -> Path:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _as_owner(argv: list[str]) -> list[str]:
     if os.geteuid() == 0:
         return ["runuser", "-u", "postgres", "--", *argv]
@@ -57,7 +52,7 @@ def throwaway_postgres(dbname: str = "console") -> Iterator[str]:
     pg_bin = find_pg_bin()
     root = Path(tempfile.mkdtemp(prefix="console-pg-"))
     data = root / "data"
-    port = _free_port()
+    port = free_port()
     if os.geteuid() == 0:
         shutil.chown(root, user="postgres", group="postgres")
     log = root / "server.log"

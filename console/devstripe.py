@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,15 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from console.devprocs import free_port, stop
+
 
 class StripeServerUnavailable(RuntimeError):
     pass
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _executable() -> str:
@@ -42,7 +37,7 @@ def _executable() -> str:
 @contextmanager
 def local_stripe(*, from_scratch: bool = True, log_path: Path | None = None) -> Iterator[str]:
     """Run localstripe until the block ends; yields its base URL (http://127.0.0.1:PORT)."""
-    port = _free_port()
+    port = free_port()
     argv = [_executable(), "--port", str(port)] + (["--from-scratch"] if from_scratch else [])
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,10 +60,6 @@ def local_stripe(*, from_scratch: bool = True, log_path: Path | None = None) -> 
                 time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         if not isinstance(log, int):
             log.close()

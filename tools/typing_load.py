@@ -31,6 +31,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from console.devprocs import free_port, stop
 from tests.ui.latency_proxy import LatencyProxy
 
 PASSWORD = "load test passphrase 1"
@@ -53,12 +54,6 @@ class Tally:
         with self.lock:
             for name, n in counts.items():
                 setattr(self, name, getattr(self, name) + n)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def serve(root: Path, data: Path, sessions: int) -> tuple[subprocess.Popen[bytes], str, str]:
@@ -232,8 +227,7 @@ def run(root: Path, sessions: int, rounds: int, latency: float) -> Tally:
     finally:
         proxy.__exit__(None, None, None)
         engine.dispose()
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc, 30)
         shutil.rmtree(data, ignore_errors=True)
 
 

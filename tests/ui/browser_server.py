@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+from console.devprocs import free_port, stop
+
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 180  # a server's start on a loaded machine (migrations are already applied in the copy)
 SEED_SECONDS = 600  # the template's seed under the suite's load
@@ -34,12 +36,6 @@ def require_browser() -> None:
             "chromium and chromedriver are required (run.py test installs them as root: "
             "apt-get install chromium chromium-driver)"
         )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def server_env(data: Path, port: int | None = None) -> dict[str, str]:
@@ -117,11 +113,7 @@ def serving(data: Path) -> Iterator[int]:
             _wait_for_port(port, proc, log_path)
             yield port
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log_path: Path) -> None:
