@@ -518,7 +518,7 @@ async def test_ctrl_s_saves(content_user: User) -> None:
     await wait_until(lambda: _stored(video_id).title == "After", what="the save")
 
 
-async def test_the_shortcut_sheet_lists_ctrl_s_where_it_saves(content_user: User, make_staff, create_user) -> None:
+async def test_the_shortcut_sheet_lists_ctrl_s_where_it_saves(content_user: User) -> None:
     user = content_user
     video_id = _video("Sheet")
     await user.open(f"/catalog/{video_id}")
@@ -531,8 +531,13 @@ async def test_the_shortcut_sheet_lists_ctrl_s_where_it_saves(content_user: User
     click(user, "shortcut-close")
     await wait_gone(user, "shortcut-sheet")
 
+
+async def test_the_shortcut_sheet_lists_no_ctrl_s_where_nothing_saves(user: User, make_staff) -> None:
+    # One simulated user a test. As the second user of the test above (create_user), this sign-in timed out once, in
+    # both passes of one full run; the cause was not found. A suspect: simulated users share the module-level
+    # ui.navigate, which points at whichever User was touched last, so the redirect after sign-in can go to the other.
+    video_id = _video("Sheet")
     _, email = make_staff("moderator")  # read only: no Ctrl+S, none listed
-    user = create_user()
     await sign_in_and_wait(user, email)
     await user.open(f"/catalog/{video_id}")
     await user.should_see(marker="video-read-only")
