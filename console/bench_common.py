@@ -76,7 +76,7 @@ async def sign_in(user: Any, email: str, password: str) -> None:
     user.find(marker="login-email").type(email)
     user.find(marker="login-password").type(password)
     user.find(marker="login-submit").click()
-    await user.should_see(marker="nav-home", retries=100)
+    await user.should_see(marker="page-title", retries=100)
 
 
 async def settle(minimum: float = 0.1, most: float = 3.0) -> None:
