@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html import escape
 from typing import Any
 
 from nicegui import app, ui
@@ -88,15 +89,30 @@ def listen(keys: KeyMap, areas: list[Area]) -> ui.keyboard:
     return ui.keyboard(on_key=on_key).mark("shortcut-keys")
 
 
-def navigation(areas: list[Area], active_path: str) -> None:
-    """The left navigation: one plain link per area (its icon and `g` letter drawn by console.css from data
-    attributes), so the drawer costs one element per area instead of seven."""
+def navigation_html(areas: tuple[Area, ...], active_path: str) -> str:
+    """The left navigation as HTML: one plain link per area, its icon and `g` letter drawn by console.css from data
+    attributes. The labels and paths are the console's own constants (escaped all the same)."""
+    links = []
     for area in areas:
         selected = active_path == area.path or (area.path != "/" and active_path.startswith(area.path))
         current = ' aria-current="page"' if selected else ""
-        ui.link(area.label, area.path).props(f'data-icon="{area.icon}" data-key="g {area.key}"{current}').classes(
-            replace="nav-item nav-active" if selected else "nav-item"
-        ).mark(f"nav-{area.path.strip('/') or 'home'}")
+        classes = "nav-item nav-active" if selected else "nav-item"
+        links.append(
+            f'<a href="{escape(area.path)}" class="{classes}" data-icon="{escape(area.icon)}" '
+            f'data-key="g {escape(area.key)}" data-nav="{escape(area.path.strip("/") or "home")}"{current}>'
+            f"{escape(area.label)}</a>"
+        )
+    return "".join(links)
+
+
+def navigation(areas: list[Area], active_path: str) -> ui.html:
+    """The navigation in one element (marked `navigation`): a link per area would cost the frame an element each,
+    on every page open, for links the server never changes afterwards."""
+    return (
+        ui.html(navigation_html(tuple(areas), active_path), sanitize=False, tag="nav")
+        .classes("flex flex-col w-full")
+        .mark("navigation")
+    )
 
 
 def stylesheet() -> None:
@@ -128,11 +144,12 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
             dark.value = not dark.value
             theme.changed(bool(dark.value))
 
+        # `title` is the browser's own hover text: a Quasar tooltip would be one more element on every page open
         ui.button(icon="contrast", on_click=toggle_dark).props(
-            'flat dense round color=white aria-label="Light or dark"'
-        ).tooltip("Light/dark").mark("theme-toggle")
-        ui.button(icon="keyboard", on_click=keys.open_sheet).props("flat dense round color=white").tooltip(
-            "Shortcuts (?)"
+            'flat dense round color=white aria-label="Light or dark" title="Light or dark"'
+        ).mark("theme-toggle")
+        ui.button(icon="keyboard", on_click=keys.open_sheet).props(
+            'flat dense round color=white aria-label="Shortcuts" title="Shortcuts (?)"'
         )
         ui.button("Sign out", icon="logout", on_click=do_sign_out).props("flat dense color=white no-caps")
 

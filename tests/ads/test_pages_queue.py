@@ -24,6 +24,7 @@ from tests.ui.helpers import (
     all_marked,
     current_path,
     element,
+    in_navigation,
     rows,
     shown,
     wait_for_caption,
@@ -205,7 +206,7 @@ async def test_an_ad_another_reviewer_holds_cannot_be_decided_here(user: User, m
 
 async def test_a_moderator_gets_the_403_page(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff, "moderator", email="mo@test.example")
-    assert not shown(user, "nav-ads")
+    assert not in_navigation(user, "/ads")
     for path in ("/ads", "/ads/campaigns/1", "/ads/advertisers", "/ads/blocklist"):
         await user.open(path)
         await user.should_see(marker="forbidden")
@@ -231,7 +232,7 @@ async def test_a_read_only_ads_role_sees_no_action_and_the_service_refuses(
 async def test_g_d_opens_the_queue_and_j_k_move_between_ads(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff)
     first, second = ad(minutes_ago=20), ad(minutes_ago=10)
-    assert shown(user, "nav-ads")
+    assert in_navigation(user, "/ads")
     press(user, "g")
     press(user, "d")
     await wait_until(lambda: current_path(user) == "/ads", what="the queue")

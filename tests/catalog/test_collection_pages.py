@@ -17,7 +17,16 @@ from console.catalog import collections as collection_service
 from console.catalog import service as video_service
 from console.catalog.models import Collection
 from console.errors import Forbidden
-from tests.ui.helpers import all_elements, all_marked, conflict_rows, element, shown, sign_in_and_wait, wait_until
+from tests.ui.helpers import (
+    all_elements,
+    all_marked,
+    conflict_rows,
+    element,
+    raw_html,
+    shown,
+    sign_in_and_wait,
+    wait_until,
+)
 
 CONTENT_EMAIL = "cora.content@test.example"
 
@@ -317,7 +326,7 @@ async def test_markup_in_a_name_is_literal_text(content_user: User, name: str) -
     cid = _collection(name, slug="markup")
     await _open(user, [name])
     assert element(user, f"collection-name-{cid}").text == name
-    assert all_elements(user, ui.html) == []
+    assert raw_html(user) == []
     assert all_elements(user, ui.markdown) == []
     response = await user.http_client.get("/collections")
     assert name not in response.text  # embedded element data is escaped, never raw markup
@@ -330,7 +339,7 @@ async def test_markup_typed_into_the_dialog_is_stored_and_shown_literally(conten
     user.find(marker="col-name").type(name)
     user.find(marker="col-save").click()
     await wait_until(lambda: _names_on_page(user) == [name], what="the new collection")
-    assert all_elements(user, ui.html) == []
+    assert raw_html(user) == []
     assert _stored_order() == [name]
 
 

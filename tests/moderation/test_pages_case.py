@@ -20,7 +20,7 @@ from console.moderation.pages.common import FEEDBACK_TEXT
 from tests.catalog.factories import make_performer, make_video
 from tests.moderation.factories import chat, claim, comment, decide, load_case, member, member_row, report, stream
 from tests.moderation.page_helpers import click, press, signed_in, texts, type_into, wait_gone, wait_shown
-from tests.ui.helpers import all_elements, all_marked, element, shown, wait_until
+from tests.ui.helpers import all_elements, all_marked, element, raw_html, shown, wait_until
 
 
 def _moderator(make_staff: Any, actor_for: Any, name: str = "Max Mod") -> Actor:
@@ -414,7 +414,7 @@ async def test_hostile_text_in_reports_notes_and_comments_is_shown_as_text(user:
     assert user.client is not None
     created = {e.tag for e in user.client.layout.descendants()}
     assert not created & {"img", "script", "iframe", "svg"}  # no element was made from the text
-    assert not all_elements(user, ui.html) and not all_elements(user, ui.markdown)
+    assert not raw_html(user) and not all_elements(user, ui.markdown)
 
 
 async def test_an_action_after_the_session_ended_sends_to_sign_in_and_changes_nothing(

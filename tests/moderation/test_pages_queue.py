@@ -18,8 +18,8 @@ from tests.ui.helpers import (
     all_marked,
     current_path,
     element,
+    in_navigation,
     rows,
-    shown,
     wait_for_caption,
     wait_for_rows,
     wait_until,
@@ -202,7 +202,7 @@ async def test_question_mark_lists_this_pages_keys_then_the_global_ones(user: Us
 
 async def test_g_o_goes_to_the_queue_and_the_navigation_lists_it(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff)
-    assert shown(user, "nav-moderation")
+    assert in_navigation(user, "/moderation")
     press(user, "g")
     press(user, "o")
     await wait_until(lambda: current_path(user) == "/moderation", what="the queue")
@@ -285,7 +285,7 @@ async def test_bulk_resolve_closes_cases_with_an_action_and_refuses_the_others(
 @pytest.mark.parametrize("role", ["content", "compliance", "ads", "finance", "executive"])
 async def test_roles_without_moderation_get_the_403_page(user: User, make_staff: Any, role: str) -> None:
     await signed_in(user, make_staff, role, email=f"{role}@test.example", name="Not A Moderator")
-    assert not shown(user, "nav-moderation")
+    assert not in_navigation(user, "/moderation")
     for path in ("/moderation", "/moderation/appeals", "/moderation/cases/1"):
         await user.open(path)
         await user.should_see(marker="forbidden")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
 
@@ -117,6 +118,39 @@ def is_shown(target: ui.element) -> bool:
 def shown(user: User, marker: str) -> bool:
     """Whether an element with `marker` is on the page and not hidden (also not inside a closed dialog)."""
     return user.client is not None and any(is_shown(e) for e in all_marked(user, marker))
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.links.append({name: value or "" for name, value in attrs})
+
+    def handle_data(self, data: str) -> None:
+        if self.links:
+            self.links[-1]["text"] = self.links[-1].get("text", "") + data
+
+
+def navigation_links(user: User) -> list[dict[str, str]]:
+    """The left navigation's links (one HTML element, console/ui/frame.py), each as its attributes and its text."""
+    navs = all_marked(user, "navigation")
+    assert len(navs) == 1, f"{len(navs)} navigation elements"
+    parser = _Links()
+    parser.feed(navs[0].content)
+    return parser.links
+
+
+def raw_html(user: User) -> list[Any]:
+    """The page's `ui.html` elements but the navigation (the console's own constants, escaped): where a name with
+    markup would be drawn as markup instead of text."""
+    return [e for e in all_elements(user, ui.html) if "navigation" not in e._markers]
+
+
+def in_navigation(user: User, path: str) -> bool:
+    return any(link["href"] == path for link in navigation_links(user))
 
 
 def all_marked(user: User, marker: str) -> list[Any]:

@@ -179,6 +179,9 @@ def test_the_busiest_lists_fit_a_1366_pixel_laptop_screen(browser, server: str) 
     overflow = "const t = document.querySelector('.q-table__middle'); return [t.scrollWidth, t.clientWidth];"
     widths = """return [...document.querySelectorAll('.q-table__middle thead th')]
         .map(th => th.innerText.trim() + ' ' + Math.round(th.getBoundingClientRect().width)).join(', ');"""
+    filter_row = """const main = document.querySelector('.console-main');
+        const button = [...main.querySelectorAll('button')].find(b => b.innerText.trim() === 'Filter');
+        return [button, main.querySelector('.q-btn-toggle')].map(e => Math.round(e.getBoundingClientRect().bottom));"""
     try:
         for path in ("/moderation", "/audit", "/members", "/compliance/index", "/ads", "/billing"):
             driver.get(server + path)
@@ -191,5 +194,8 @@ def test_the_busiest_lists_fit_a_1366_pixel_laptop_screen(browser, server: str) 
             wide, shown = driver.execute_script(overflow)
             columns = driver.execute_script(widths)
             assert wide <= shown, f"{path}: the table is {wide} px wide in {shown} px: {columns}"
+            if path == "/audit":  # and its filters stay on one line: the Filter button level with the kind toggle
+                button, toggle = driver.execute_script(filter_row)
+                assert abs(button - toggle) < 12, f"the audit filters wrap: Filter at {button}, the toggle at {toggle}"
     finally:
         driver.set_window_size(size["width"], size["height"])

@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from nicegui import ui
 from nicegui.testing import User
 
 from console import db
 from console.actor import SYSTEM
 from console.members.service import create_member
 from tests.ui.helpers import (
-    all_elements,
     caption,
     current_path,
     element,
+    raw_html,
     rows,
     sign_in_and_wait,
     table,
@@ -245,12 +244,12 @@ async def test_markup_in_names_is_shown_as_text(moderator: User, display_name: s
     await user.open(f"/members/{member_id}")
     await user.should_see(display_name)
     assert element(user, "member-display-name").text == display_name
-    assert all_elements(user, ui.html) == []
+    assert raw_html(user) == []
 
     await user.open("/members")
     await wait_for_rows(user, lambda found: len(found) == 1, "the one member row")
     assert rows(user)[0]["display_name"] == display_name
-    assert all_elements(user, ui.html) == []
+    assert raw_html(user) == []
 
 
 async def test_unknown_member_is_not_found_inside_the_frame(moderator: User) -> None:
