@@ -165,6 +165,7 @@ class AuditLogView:
         ui.timer(0, self.apply, once=True)
 
     def filters(self) -> None:
+        """One line from 1,366 px wide (a laptop with the navigation open): the widths below add up to ~1,080 px."""
         with ui.row().classes("items-end gap-2"):
             self.kind = (
                 ui.toggle(dict(KINDS), value=DEFAULT_KIND, on_change=self.apply)
@@ -176,18 +177,18 @@ class AuditLogView:
                 .mark("audit-kind")
             )
             self.actor = (
-                ui.input("Actor starts with").props("dense clearable maxlength=254").mark("audit-actor").classes("w-52")
+                ui.input("Actor starts with").props("dense clearable maxlength=254").mark("audit-actor").classes("w-40")
             )
             self.action = (
                 ui.input("Action starts with")
                 .props("dense clearable maxlength=64")
                 .mark("audit-action")
-                .classes("w-44")
+                .classes("w-36")
             )
-            self.entity = ui.input("Entity").props("dense clearable maxlength=64").classes("w-28")
-            self.entity_id = ui.input("Entity id").props("dense clearable maxlength=64").classes("w-24")
-            self.since = ui.input("From").props("dense clearable maxlength=10 type=date").classes("w-40")
-            self.until = ui.input("To").props("dense clearable maxlength=10 type=date").classes("w-40")
+            self.entity = ui.input("Entity").props("dense clearable maxlength=64").classes("w-24")
+            self.entity_id = ui.input("Entity id").props("dense clearable maxlength=64").classes("w-20")
+            self.since = ui.input("From").props("dense clearable maxlength=10 type=date").classes("w-36")
+            self.until = ui.input("To").props("dense clearable maxlength=10 type=date").classes("w-36")
             ui.button("Filter", icon="filter_alt", on_click=self.apply).props("dense unelevated").mark("audit-filter")
         for element in (self.actor, self.action, self.entity, self.entity_id):
             element.on("keydown.enter", self.apply)
