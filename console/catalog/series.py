@@ -76,6 +76,19 @@ class EpisodeContext:
 # --- reading -------------------------------------------------------------------------------------------
 
 
+def episode_ids(session: Session, video_id: int) -> list[int]:
+    """The ids of a series' episodes that are not deleted, in id order (none for any other kind of video): what an
+    emergency report on the series holds with it."""
+    return list(
+        session.execute(
+            select(Video.id)
+            .join(Season, Season.id == Video.season_id)
+            .where(Season.series_id == video_id, Video.deleted_at.is_(None))
+            .order_by(Video.id)
+        ).scalars()
+    )
+
+
 def _series(session: Session, series_id: int, *, lock: bool = False) -> Video:
     query = select(Video).where(Video.id == series_id)
     if lock:  # serialises season numbering per series

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from console.actor import SYSTEM, Actor
 from console.audit.models import AuditEvent
 from console.catalog import collections as collection_service
-from console.catalog import gate, service
+from console.catalog import gate, series, service
 from console.catalog import performers as performer_service
 from console.catalog.models import Collection, Performer, Video
 from console.compliance.fixtures import compliant_video
@@ -106,6 +106,27 @@ def make_published_video(collection_id: int | None = None, **kwargs: Any) -> int
     with session_scope() as session:
         service.publish(session, actor=SYSTEM, video_id=video_id)
     return video_id
+
+
+def attach_episode(video_id: int, season_id: int, number: int) -> None:
+    """make_publishable_video makes movies; move the video into the season as an episode (test setup only)."""
+    with session_scope() as session:
+        video = service.get_video(session, actor=SYSTEM, video_id=video_id)
+        video.kind, video.season_id, video.episode_number = "episode", season_id, number
+
+
+def make_series(episodes: int = 2) -> tuple[int, int, list[int]]:
+    """A draft series with one season of publishable draft episodes: (series id, season id, episode ids)."""
+    collection_id = make_collection()
+    series_id = make_publishable_video(collection_id, kind="series")
+    with session_scope() as session:
+        season_id = series.add_season(session, actor=SYSTEM, series_id=series_id).id
+    ids = []
+    for number in range(1, episodes + 1):
+        video_id = make_publishable_video(collection_id)
+        attach_episode(video_id, season_id, number)
+        ids.append(video_id)
+    return series_id, season_id, ids
 
 
 def load_video(video_id: int) -> Video:

@@ -10,34 +10,25 @@ from datetime import timedelta
 import pytest
 
 from console.actor import SYSTEM, Actor
-from console.catalog import series, service
+from console.catalog import service
 from console.catalog.models import Season
 from console.db import session_scope, utcnow
 from console.errors import Forbidden, RuleViolation
-from tests.catalog.factories import audit_mark, events_since, load_video, make_collection, make_publishable_video
+from tests.catalog.factories import (
+    attach_episode,
+    audit_mark,
+    events_since,
+    load_video,
+    make_publishable_video,
+    make_series,
+)
 
 Show = tuple[int, int, list[int]]
 
 
-def _attach(video_id: int, season_id: int, number: int) -> None:
-    """make_publishable_video makes movies; move the video into the season as an episode (test setup only)."""
-    with session_scope() as session:
-        video = service.get_video(session, actor=SYSTEM, video_id=video_id)
-        video.kind, video.season_id, video.episode_number = "episode", season_id, number
-
-
 @pytest.fixture
 def show() -> Show:
-    collection_id = make_collection()
-    series_id = make_publishable_video(collection_id, kind="series")
-    with session_scope() as session:
-        season_id = series.add_season(session, actor=SYSTEM, series_id=series_id).id
-    ids = []
-    for number in (1, 2):
-        video_id = make_publishable_video(collection_id)
-        _attach(video_id, season_id, number)
-        ids.append(video_id)
-    return series_id, season_id, ids
+    return make_series()
 
 
 def _publish(video_id: int, actor: Actor = SYSTEM) -> None:
@@ -186,7 +177,7 @@ def test_unpublishing_all_episodes_then_deleting_the_series(show: Show, content:
     _publish(series_id)
     _publish(first)
     draft = make_publishable_video()
-    _attach(draft, season_id, 3)
+    attach_episode(draft, season_id, 3)
     mark = audit_mark()
     with session_scope() as session:
         done = service.unpublish_episodes(session, actor=content, series_id=series_id)

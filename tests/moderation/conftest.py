@@ -17,3 +17,8 @@ def mod(actor_with: Callable[..., Actor]) -> Actor:
 @pytest.fixture
 def mod2(actor_with: Callable[..., Actor]) -> Actor:
     return actor_with("moderator")
+
+
+@pytest.fixture
+def content(actor_with: Callable[..., Actor]) -> Actor:
+    return actor_with("content")

@@ -13,11 +13,13 @@ from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import select
 
-from console.actor import Actor
+from console.actor import SYSTEM, Actor
+from console.catalog import service
 from console.db import session_scope, utcnow
 from console.moderation.models import BlockEntry, ChatMessage, Comment
+from console.moderation.pages.case_actions import SERIES_TAKE_DOWN
 from console.moderation.pages.common import FEEDBACK_TEXT
-from tests.catalog.factories import make_performer, make_video
+from tests.catalog.factories import load_video, make_performer, make_series, make_video
 from tests.moderation.factories import chat, claim, comment, decide, load_case, member, member_row, report, stream
 from tests.moderation.page_helpers import click, press, signed_in, texts, type_into, wait_gone, wait_shown
 from tests.ui.helpers import all_elements, all_marked, element, raw_html, shown, wait_until
@@ -185,6 +187,32 @@ async def test_an_action_needs_a_claim_and_a_reason_then_is_taken(user: User, ma
     assert len(all_marked(user, "thread-hidden")) == 1
     assert user.notify.contains("Comment hidden.")
     assert load_case(case_id).status == "claimed"  # an action does not close the case
+
+
+async def test_taking_down_a_series_says_its_episodes_go_with_it(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    series_id, _, (episode,) = make_series(1)
+    with session_scope() as session:
+        for video_id in (series_id, episode):
+            service.publish(session, actor=SYSTEM, video_id=video_id)
+    case_id = report("video", series_id, "copyright").case_id
+    await _open(user, case_id)
+    await _claim(user)
+    click(user, "action-unpublish_video")
+    await wait_shown(user, "action-dialog")
+    assert texts(user, "action-message") == [SERIES_TAKE_DOWN]
+    type_into(user, "action-input", "the whole series is infringing")
+    click(user, "action-ok")
+    await wait_gone(user, "action-dialog")
+    assert user.notify.contains("Series unpublished, with 1 episode.")
+    assert (load_video(series_id).state, load_video(episode).state) == ("unpublished", "unpublished")
+
+    movie = make_video(title="A movie")
+    await _open(user, report("video", movie, "copyright").case_id)
+    await _claim(user)
+    click(user, "action-unpublish_video")
+    await wait_shown(user, "action-dialog")
+    assert texts(user, "action-message") == ["Takes the video off the platform."]
 
 
 async def test_a_refused_value_lands_on_its_field_and_changes_nothing(user: User, make_staff: Any) -> None:

@@ -30,6 +30,7 @@ from console.catalog.service.fields import (
 )
 from console.catalog.service.publishing import (
     PublishRefused,
+    TakenDown,
     publish,
     publish_due,
     republish_after_appeal,
@@ -68,6 +69,7 @@ __all__ = [
     "CleanLookups",
     "DatabaseLookups",
     "PublishRefused",
+    "TakenDown",
     "VideoFilter",
     "_locked_video",
     "_recount_collections",

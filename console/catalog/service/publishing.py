@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -82,11 +83,25 @@ def unpublish(
     return _unpublish(session, actor, video_id, expected_version, reason)
 
 
-def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
+@dataclass(frozen=True)
+class TakenDown:
+    """What a moderation take-down unpublished: the video, and for a series the episodes that went with it."""
+
+    video: Video
+    episode_ids: list[int]
+
+
+def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> TakenDown:
     """Moderation's unpublish (a reported video): the same change and event as unpublish, for moderators, who
-    may take videos down but not publish them."""
+    may take videos down but not publish them. A series goes down with its public and scheduled episodes (an event
+    each): viewers reach the episodes without the series page, and a moderator cannot unpublish them one by one
+    (that is content staff's `unpublish_episodes`)."""
     require(actor, Permission.MODERATION_ACT)
-    return _unpublish(session, actor, video_id, None, reason)
+    video = _unpublish(session, actor, video_id, None, reason)
+    if video.kind != "series":
+        return TakenDown(video, [])
+    why = f"taken down with the series “{video.title}”: {reason}"
+    return TakenDown(video, _unpublish_live_episodes(session, actor, video, why))
 
 
 def _unpublish(
@@ -111,6 +126,11 @@ def unpublish_episodes(session: Session, *, actor: Actor, series_id: int, reason
         raise NotFound(f"Video #{series_id} does not exist.")
     if series.kind != "series":
         raise RuleViolation(f"“{series.title}” is a {series.kind}, not a series: it has no episodes.")
+    why = reason or f"all episodes of the series “{series.title}” unpublished"
+    return _unpublish_live_episodes(session, actor, series, why)
+
+
+def _unpublish_live_episodes(session: Session, actor: Actor, series: Video, why: str) -> list[int]:
     episodes = session.execute(
         select(Video)
         .join(Season, Season.id == Video.season_id)
@@ -118,7 +138,6 @@ def unpublish_episodes(session: Session, *, actor: Actor, series_id: int, reason
         .order_by(Video.id)
         .with_for_update(of=Video)
     ).scalars()
-    why = reason or f"all episodes of the series “{series.title}” unpublished"
     done = []
     for video in episodes:
         before = video_view(video)

@@ -68,6 +68,10 @@ SPECS = [
     ActionSpec("escalate", "Escalate", "upgrade", None, False, "Hands the case to an administrator; your claim ends."),
 ]
 SPEC = {s.action: s for s in SPECS}
+SERIES_TAKE_DOWN = (
+    "Takes the series off the platform, with its public and scheduled episodes. Overturning it on appeal puts "
+    "them back."
+)
 REMOVE_CONTENT = {
     "comment": "hide_comment",
     "chat_message": "delete_chat_message",
@@ -179,9 +183,10 @@ class ActionsPanel:
             return
         who = self.view.member_username()
         about = f"\nMember: @{who}" if who and action in ("warn", "mute", "suspend", "ban") else ""
+        series = action == "unpublish_video" and self.view.detail.target.get("video_kind") == "series"
         dialog = ReasonDialog(
             f"{ACTION_LABELS[action]}?",
-            spec.effect + about,
+            (SERIES_TAKE_DOWN if series else spec.effect) + about,
             ok_label=spec.button,
             danger=spec.danger,
             conflict_labels=SNAPSHOT_LABELS,

@@ -4,6 +4,7 @@ video (through the catalog). Content removals strike the member who wrote it, so
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -132,6 +133,13 @@ def unpublish(
     from console.catalog.service import take_down
 
     needs(case, req.action, "video")
-    video = take_down(session, actor=actor, video_id=case.target_id, reason=cleaned.reason)
-    decision = record_decision(session, actor, case, req.action, cleaned, reversal={"video_id": video.id})
-    return DecisionOutcome(case, decision.id, "Video unpublished.")
+    taken = take_down(session, actor=actor, video_id=case.target_id, reason=cleaned.reason)
+    reversal: dict[str, Any] = {"video_id": taken.video.id}
+    if taken.episode_ids:  # an overturned appeal puts these back too (console/moderation/service/appeals.py)
+        reversal["episode_ids"] = taken.episode_ids
+    decision = record_decision(session, actor, case, req.action, cleaned, reversal=reversal)
+    if taken.video.kind != "series":
+        return DecisionOutcome(case, decision.id, "Video unpublished.")
+    count = len(taken.episode_ids)
+    episodes = f"{count} episode{'' if count == 1 else 's'}" if count else "no public or scheduled episodes"
+    return DecisionOutcome(case, decision.id, f"Series unpublished, with {episodes}.")

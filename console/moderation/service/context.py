@@ -78,6 +78,7 @@ def _video(session: Session, video_id: int, reports: list[Report]) -> dict[str, 
         "kind": "video",
         "id": video.id,
         "title": video.title,
+        "video_kind": video.kind,  # a series' take-down takes its public episodes too
         "state": video.state,
         "thumbnail_url": video.thumbnail_url,
         "duration_seconds": video.duration_seconds,

@@ -287,15 +287,23 @@ def attach(session: Session, *, actor: Actor, report: Report, info: TargetInfo) 
 
 def emergency_actions(session: Session, actor: Actor, case: ModerationCase, report: Report) -> list[str]:
     """Act before anyone looks: a video goes on compliance hold (unpublished if public, and kept from being
-    published while the hold is open; on the compliance worklist); a live stream is ended, its chat off."""
+    published while the hold is open; on the compliance worklist), a series with every episode; a live stream is
+    ended, its chat off."""
+    from console.catalog.series import episode_ids
     from console.compliance.holds import hold_videos
 
     label = priority.REASON_LABELS[report.reason].split(" (")[0]
     done: list[str] = []
     if case.target_type == "video":
         reason = f"emergency report ({label}) under moderation review, case #{case.id}"
-        if hold_videos(session, actor, [case.target_id], reason=reason, source="report", unpublished_too=True):
+        episodes = episode_ids(session, case.target_id)  # a series: its episodes too, public or not
+        held = hold_videos(
+            session, actor, [case.target_id, *episodes], reason=reason, source="report", unpublished_too=True
+        )
+        if case.target_id in held:
             done.append(f"video #{case.target_id} put on compliance hold")
+        if with_it := len(set(held) & set(episodes)):
+            done.append(f"{with_it} episode{'' if with_it == 1 else 's'} of the series put on compliance hold")
     elif case.target_type == "live_stream":
         stream = session.execute(
             select(LiveStream).where(LiveStream.id == case.target_id).with_for_update()
