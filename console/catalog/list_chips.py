@@ -6,11 +6,13 @@ to go public that UTC day. Each shows as a removable chip above the list; removi
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
+
+from console.ui.formatting import viewer_zone, zone_label
 
 
 def _day(value: str | None) -> date | None:
@@ -22,7 +24,11 @@ def _day(value: str | None) -> date | None:
 
 def address_filters(params: Mapping[str, str]) -> dict[str, Any]:
     """The VideoFilter fields the address sets (an unreadable value is ignored, as the other parameters are)."""
-    return {"on_hold": params.get("held") == "1", "publish_day": _day(params.get("scheduled_on"))}
+    return {
+        "on_hold": params.get("held") == "1",
+        "publish_day": _day(params.get("scheduled_on")),
+        "day_zone": viewer_zone().key,  # ?scheduled_on= is a day of the staff member's own zone
+    }
 
 
 class AddressFilterChips:
@@ -40,7 +46,8 @@ class AddressFilterChips:
                 self._chip("On compliance hold (blocked by the publishing gate)", "on_hold", False, "catalog-held")
             if self.state.get("publish_day") is not None:
                 day = self.state["publish_day"].isoformat()
-                self._chip(f"Scheduled on {day} (UTC)", "publish_day", None, "catalog-scheduled-on")
+                zone = zone_label(datetime.now(viewer_zone()))
+                self._chip(f"Scheduled on {day} ({zone})", "publish_day", None, "catalog-scheduled-on")
         self.row.visible = bool(self.state.get("on_hold") or self.state.get("publish_day"))
 
     def _chip(self, text: str, key: str, off: Any, mark: str) -> None:

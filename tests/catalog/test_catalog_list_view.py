@@ -5,6 +5,7 @@ the include-deleted checkbox and Clear, j / k / x and Enter, and dialogs that ar
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,9 @@ from console.catalog.list_pages import bulk as bulk_page
 from console.catalog.list_pages.rows import CLIPPED_COLUMNS
 from console.catalog.models import Video
 from console.catalog.service import BulkResult
+from console.staff.preferences import set_time_zone
 from console.ui.searched_select import SearchedSelect
+from tests.catalog.factories import make_publishable_video
 from tests.moderation.page_helpers import press
 from tests.ui.helpers import (
     all_marked,
@@ -232,3 +235,27 @@ async def test_j_k_and_enter_open_the_highlighted_video(content_user: User) -> N
     await wait_until(lambda: not shown(user, "bulk-bar"), what="the selection emptied again")
     press(user, "Enter")
     await wait_until(lambda: current_path(user) == f"/catalog/{newest}", what="the editor of the newest video")
+
+
+async def test_bulk_schedule_reads_the_time_in_the_staff_members_zone(user: User, make_staff, actor_for) -> None:
+    staff_id, email = make_staff("content", email="nina.newyork@test.example", name="Nina New York")
+    with db.session_scope() as session:
+        set_time_zone(session, actor=actor_for(staff_id), time_zone="America/New_York")
+    await sign_in_and_wait(user, email)
+    a, b = make_publishable_video(title="Fourth A"), make_publishable_video(title="Fourth B")
+    await user.open("/catalog")
+    found = await wait_for_rows(user, lambda found: len(found) == 2, "two videos")
+    user.find(marker="paged-table").trigger("selection", {"added": True, "rows": found, "keys": [a, b]})
+    user.find(marker="bulk-schedule").click()
+    await wait_until(lambda: shown(user, "bulk-date"), what="the value dialog")
+    assert element(user, "bulk-time").props["label"] in ("Time (EST)", "Time (EDT)")  # named for today
+    user.find(marker="bulk-date").type("2099-07-04")
+    user.find(marker="bulk-time").type("20:00")
+    user.find(marker="bulk-value-ok").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation")
+    await user.should_see("Each one goes public at 2099-07-04 20:00 EDT", retries=1)
+    user.find(marker="confirm-ok").click()
+    await wait_until(lambda: shown(user, "bulk-result"), what="the result")
+    with db.session_scope() as session:
+        stored = {session.get(Video, i).publish_at for i in (a, b)}  # type: ignore[union-attr]
+    assert stored == {datetime(2099, 7, 5, 0, 0, tzinfo=UTC)}  # 20:00 EDT is midnight UTC

@@ -25,6 +25,7 @@ from console.catalog.models import Video
 from console.compliance.fixtures import compliant_video
 from console.config import get_settings
 from console.errors import Forbidden, ValidationFailed
+from console.staff.preferences import set_time_zone
 from tests.moderation.page_helpers import click, press, texts, wait_gone, wait_shown
 from tests.ui.helpers import (
     all_elements,
@@ -476,6 +477,28 @@ async def test_schedule_from_the_editor_in_utc(content_user: User) -> None:
     assert _stored(video_id).publish_at == datetime(2099, 12, 31, 10, 0, tzinfo=UTC)
     await wait_until(lambda: element(user, "video-state").text == "scheduled", what="the state badge")
     assert element(user, "video-status-line").text == "scheduled for 2099-12-31 10:00 UTC"
+
+
+async def test_schedule_from_the_editor_in_the_staff_members_own_zone(user: User, make_staff, actor_for) -> None:
+    staff_id, email = make_staff("content", email="tokyo.content@test.example", name="Taro Tokyo")
+    with db.session_scope() as session:
+        set_time_zone(session, actor=actor_for(staff_id), time_zone="Asia/Tokyo")
+    await sign_in_and_wait(user, email)
+    video_id = _complete_video("Tokyo night", _collection(), _performer("Nao Night"))
+    await user.open(f"/catalog/{video_id}")
+    await user.should_see(marker="video-schedule")
+    user.find(marker="video-schedule").click()
+    await wait_until(lambda: shown(user, "schedule-date"), what="the schedule dialog")
+    assert element(user, "schedule-time").props["label"] == "Time (JST)"
+    assert "Asia/Tokyo, JST" in element(user, "schedule-zone").text
+    user.find(marker="schedule-date").type("2099-12-31")
+    user.find(marker="schedule-time").type("10:00")
+    user.find(marker="schedule-ok").click()
+    await wait_until(lambda: _stored(video_id).state == "scheduled", what="scheduled")
+    assert _stored(video_id).publish_at == datetime(2099, 12, 31, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
+    await wait_until(lambda: element(user, "video-state").text == "scheduled", what="the state badge")
+    assert element(user, "video-status-line").text == "scheduled for 2099-12-31 10:00 JST"
+    assert user.notify.contains("Scheduled for 2099-12-31 10:00 JST.")
 
 
 async def test_performer_picker_orders_billing(content_user: User) -> None:

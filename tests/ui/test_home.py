@@ -183,6 +183,7 @@ async def test_content_sees_drafts_held_and_scheduled_today(user: User, make_sta
     await wait_until(lambda: sees_marker(user, "tile-catalog-today"), what="home again")
     await _open_tile(user, "catalog-today", "/catalog")
     assert [r["id"] for r in await _rows(user, 1)] == [due]
+    assert element(user, "catalog-scheduled-on").text == f"Scheduled on {today.isoformat()} (UTC)"  # their zone
     await _open_tile_back_and(user, "catalog-drafts", "/catalog")
     assert sorted(r["id"] for r in await _rows(user, 2)) == sorted(drafts)
 

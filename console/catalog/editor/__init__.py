@@ -23,7 +23,6 @@ from console.catalog.editor.values import (
     element_values,
     empty_view,
     form_values,
-    parse_utc,
     safe_colour,
     safe_image,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "empty_view",
     "form_values",
     "history_of",
-    "parse_utc",
     "safe_colour",
     "safe_image",
     "snapshot",

@@ -9,7 +9,7 @@ from console.ui.history import EventTable
 from console.ui.paged_table import column
 
 COLUMNS = [
-    column("when", "When (UTC)"),
+    column("when", "When"),  # each time names its zone (fmt_dt)
     column("who", "Who"),
     column("action", "Action"),
     column("changes", "Changed fields"),

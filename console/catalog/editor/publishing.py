@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.catalog.editor.store import snapshot
-from console.catalog.editor.values import parse_utc
 from console.catalog.models import Video
 from console.catalog.service import PublishRefused, publish, schedule, unpublish
 from console.db import session_scope
 from console.errors import ConsoleError
 from console.ui.dialogs import deleted_on_close
+from console.ui.formatting import fmt_dt
 from console.ui.forms import confirm, report
 from console.ui.session import require_live_session
+from console.ui.when_input import WhenInput
 
 if TYPE_CHECKING:
     from console.catalog.editor.view import EditorView
@@ -43,15 +44,13 @@ def show_refusal(video_title: str, reasons: list[str]) -> None:
 
 
 async def ask_when() -> datetime | None:
-    """The schedule dialog: a future date and time in UTC, or None when cancelled."""
+    """The schedule dialog: a future date and time in the staff member's zone (as UTC), or None when cancelled."""
     with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("schedule-dialog"):
-        ui.label("Publish at (UTC)").classes("text-lg font-semibold")
-        day = ui.input("Date").props("dense type=date").mark("schedule-date")
-        clock = ui.input("Time (UTC)").props("dense type=time").mark("schedule-time")
+        ui.label("Publish at").classes("text-lg font-semibold")
+        when_input = WhenInput("schedule")
 
         def done() -> None:
-            when, error = parse_utc(day.value, clock.value)
-            day.error = error
+            when = when_input.read()
             if when is not None:
                 dialog.submit(when)
 
@@ -106,7 +105,7 @@ class Publishing:
         if when is None:
             return
         await self.run(
-            f"Scheduled for {when:%Y-%m-%d %H:%M} UTC.",
+            f"Scheduled for {fmt_dt(when)}.",
             lambda s, a, i, v: schedule(s, actor=a, video_id=i, publish_at=when, expected_version=v),
         )
 

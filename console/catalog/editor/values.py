@@ -1,9 +1,9 @@
 """The editor's words and values, without any page: field labels, what a stored video looks like in the form's
-fields (and back), the schedule's date parsing, which image sources and colours may reach the browser."""
+fields (and back), which image sources and colours may reach the browser."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -139,20 +139,6 @@ def comparable(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def parse_utc(day: str | None, clock: str | None) -> tuple[datetime | None, str | None]:
-    """('2030-01-31', '14:30') -> an aware UTC datetime, or (None, what is wrong)."""
-    day, clock = (day or "").strip(), (clock or "").strip()
-    if not day or not clock:
-        return None, "Enter a date and a time (UTC)"
-    try:
-        when = datetime.strptime(f"{day} {clock[:5]}", "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
-    except ValueError:
-        return None, "Use a date like 2030-01-31 and a time like 14:30"
-    if when <= datetime.now(UTC):
-        return None, "Must be in the future"
-    return when, None
 
 
 def safe_image(url: str | None) -> str:

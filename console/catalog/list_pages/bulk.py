@@ -13,17 +13,17 @@ from typing import Any
 from nicegui import ui
 
 from console.actor import Actor
-from console.catalog.editor import parse_utc
 from console.catalog.list_pages.rows import collection_options
 from console.catalog.models import ACCESS_LEVELS
 from console.catalog.service import BULK_MAX, BulkResult, bulk
 from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar, Tally, show_bulk_results
-from console.ui.formatting import plural
+from console.ui.formatting import fmt_dt, plural
 from console.ui.forms import confirm
 from console.ui.paged_table import column
 from console.ui.searched_select import SearchedSelect
 from console.ui.session import require_live_session
+from console.ui.when_input import WhenInput
 from console.ui.work import call
 
 # action -> (button label, icon, permission)
@@ -55,7 +55,7 @@ CHANGES: dict[str, tuple[str, str, str]] = {  # action -> (question, what change
     ),
     "schedule": (
         "Schedule {n}?",
-        "Each one goes public at {value} UTC, if it passes the publishing checks (checked now and again at that time).",
+        "Each one goes public at {value}, if it passes the publishing checks (checked now and again at that time).",
         "Schedule",
     ),
     "move": ("Move {n}?", "Each one moves to the collection “{value}”.", "Move"),
@@ -82,7 +82,7 @@ def describe(action: str, n: int, shown_value: str = "") -> tuple[str, str, str]
 def shown(action: str, value: Any, label: str) -> str:
     """The chosen value as the confirmation says it."""
     if action == "schedule" and isinstance(value, datetime):
-        return f"{value:%Y-%m-%d %H:%M}"
+        return fmt_dt(value)  # the staff member's zone, named
     return label or str(value)
 
 
@@ -112,9 +112,8 @@ class BulkValueDialog:
 
     def fields(self) -> None:
         if self.action == "schedule":
-            ui.label("Publish at (UTC)").classes("text-lg font-semibold")
-            self.day = ui.input("Date").props("dense type=date").mark("bulk-date")
-            self.clock = ui.input("Time (UTC)").props("dense type=time").mark("bulk-time")
+            ui.label("Publish at").classes("text-lg font-semibold")
+            self.when = WhenInput("bulk")
         elif self.action == "move":
             ui.label("Move to collection").classes("text-lg font-semibold")
             self.field: Any = SearchedSelect(lambda text: collection_options(self.actor, text), label="Collection")
@@ -125,8 +124,7 @@ class BulkValueDialog:
 
     def done(self) -> None:
         if self.action == "schedule":
-            when, error = parse_utc(self.day.value, self.clock.value)
-            self.day.error = error
+            when = self.when.read()
             if when is not None:
                 self.dialog.submit((when, ""))
         elif self.field.value is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Select, exists, func, select, union
 from sqlalchemy.orm import Session
@@ -33,7 +34,16 @@ class VideoFilter:
     has_performers: bool | None = None
     include_deleted: bool = False
     on_hold: bool = False  # only videos under an open compliance hold (refused by the publishing gate until released)
-    publish_day: date | None = None  # only videos scheduled to go public on this UTC day
+    publish_day: date | None = None  # only videos scheduled to go public on this day of `day_zone`
+    day_zone: str = "UTC"  # the viewer's IANA zone: "today" is theirs, 23 or 25 hours on a clock-change day
+
+
+def _zone(name: str) -> ZoneInfo:
+    """The zone a day filter is read in; UTC for a name the zone database does not know."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 SORTABLE = {
@@ -153,10 +163,10 @@ def filtered_videos(session: Session, flt: VideoFilter) -> Select[tuple[Video]]:
         held = select(ComplianceHold.video_id).where(ComplianceHold.released_at.is_(None))
         query = query.where(Video.id.in_(held))
     if flt.publish_day is not None:  # the scheduled videos' partial index on publish_at
-        start = datetime.combine(flt.publish_day, time.min, tzinfo=UTC)
-        query = query.where(
-            Video.state == "scheduled", Video.publish_at >= start, Video.publish_at < start + timedelta(days=1)
-        )
+        zone = _zone(flt.day_zone)
+        start = datetime.combine(flt.publish_day, time.min, tzinfo=zone).astimezone(UTC)
+        end = datetime.combine(flt.publish_day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+        query = query.where(Video.state == "scheduled", Video.publish_at >= start, Video.publish_at < end)
     return query
 
 

@@ -31,6 +31,7 @@ from console.moderation.service.queue import queue_counts
 from console.paging import PageRequest
 from console.staff.permissions import Permission, can
 from console.staff.service import StaffFilter, list_staff
+from console.ui.formatting import viewer_zone
 
 ONE = PageRequest(1, 1)  # the lists' totals come with their first page; one row is all a tile needs
 
@@ -97,15 +98,16 @@ def _billing(session: Session, actor: Actor, out: SectionData) -> None:
 
 
 def _catalog(session: Session, actor: Actor, out: SectionData) -> None:
-    today = utcnow().date()
+    zone = viewer_zone()  # "today" is the staff member's day
+    today = utcnow().astimezone(zone).date()
     for key, label, href, flt in (
         ("drafts", "Drafts", "/catalog?state=draft", VideoFilter(state="draft")),
         ("held", "Blocked: on compliance hold", "/catalog?held=1", VideoFilter(on_hold=True)),
         (
             "today",
-            "Scheduled today (UTC)",
+            "Scheduled today",
             f"/catalog?scheduled_on={today.isoformat()}",
-            VideoFilter(publish_day=today),
+            VideoFilter(publish_day=today, day_zone=zone.key),
         ),
     ):
         out.tiles.append(Tile(f"catalog-{key}", label, href, count_text(*count_videos(session, actor=actor, flt=flt))))

@@ -1,0 +1,55 @@
+"""A future date and time typed in the staff member's own time zone (My account), read back as UTC.
+
+Times are stored in UTC and shown in the viewer's zone with the zone named (console/ui/formatting.py); a time that
+is typed must be read in the same zone, or a staff member in Tokyo who schedules "10:00" publishes at 19:00 their
+time. The zone is named beside the fields. A wall-clock time the clocks skip (the spring-forward gap) is refused
+in words; one they pass twice (the autumn fall-back) is the first of the two, and the confirmation names the
+zone's abbreviation for that moment (CEST, not CET), so the reader can tell which.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from nicegui import ui
+
+from console.ui.formatting import viewer_zone, zone_label
+
+
+def parse_local(day: str | None, clock: str | None, zone: ZoneInfo) -> tuple[datetime | None, str | None]:
+    """('2030-01-31', '14:30') read in `zone` -> (an aware UTC datetime in the future, None) or (None, what is
+    wrong)."""
+    day, clock = (day or "").strip(), (clock or "").strip()
+    if not day or not clock:
+        return None, "Enter a date and a time"
+    try:
+        naive = datetime.strptime(f"{day} {clock[:5]}", "%Y-%m-%d %H:%M")
+    except ValueError:
+        return None, "Use a date like 2030-01-31 and a time like 14:30"
+    when = naive.replace(tzinfo=zone).astimezone(UTC)
+    if when.astimezone(zone).replace(tzinfo=None) != naive:
+        return None, f"{clock[:5]} does not exist on {day} in {zone.key} (the clocks go forward): choose another time"
+    if when <= datetime.now(UTC):
+        return None, "Must be in the future"
+    return when, None
+
+
+class WhenInput:
+    """The date and time fields (marked `{mark}-date`, `{mark}-time`) and the line naming the zone they are read
+    in; `read()` gives the UTC time or None after putting what is wrong on the date field."""
+
+    def __init__(self, mark: str) -> None:
+        self.zone = viewer_zone()
+        label = zone_label(datetime.now(self.zone))
+        name = self.zone.key if label == self.zone.key else f"{self.zone.key}, {label}"
+        self.day = ui.input("Date").props("dense type=date").mark(f"{mark}-date")
+        self.clock = ui.input(f"Time ({label})").props("dense type=time").mark(f"{mark}-time")
+        ui.label(f"Read in your time zone ({name}); change it on My account.").classes("text-xs opacity-70").mark(
+            f"{mark}-zone"
+        )
+
+    def read(self) -> datetime | None:
+        when, error = parse_local(self.day.value, self.clock.value, self.zone)
+        self.day.error = error
+        return when
