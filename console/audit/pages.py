@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from nicegui import run, ui
 
@@ -18,7 +19,7 @@ from console.errors import ValidationFailed
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
-from console.ui.formatting import fmt_dt, fmt_value
+from console.ui.formatting import fmt_dt, fmt_value, viewer_zone
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column
 
@@ -123,14 +124,26 @@ def checkpoint_text(status: CheckpointStatus) -> tuple[str, str]:
     return f"{head}, DIFFERS from the database: the chain was rewritten.", "text-xs text-negative"
 
 
-def _parse_day(value: str | None, field: str, errors: dict[str, str]) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        errors[field] = "must be a date (YYYY-MM-DD)"
-        return None
+def day_range(
+    first: str | None, last: str | None, zone: ZoneInfo
+) -> tuple[datetime | None, datetime | None, dict[str, str]]:
+    """From and To as days of `zone` (the viewer's: the table shows their times, so the filter's days are theirs):
+    (UTC start, UTC end exclusive, field errors). The end is the next local midnight, 23 or 25 hours after a
+    clock-change day's start."""
+    errors: dict[str, str] = {}
+    days: list[datetime | None] = []
+    for field, value in (("since", first), ("until", last)):
+        try:
+            days.append(datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=zone) if value else None)
+        except ValueError:
+            errors[field] = "must be a date (YYYY-MM-DD)"
+            days.append(None)
+    start, end = days
+    return (
+        start.astimezone(UTC) if start else None,
+        (end + timedelta(days=1)).astimezone(UTC) if end else None,  # wall-clock arithmetic, then to UTC
+        errors,
+    )
 
 
 def event_row(e: AuditEvent) -> dict[str, Any]:
@@ -199,9 +212,7 @@ class AuditLogView:
             return Page([event_row(e) for e in result.rows], result.total, result.estimated, result.request)
 
     async def apply(self) -> None:
-        errors: dict[str, str] = {}
-        start = _parse_day(self.since.value, "since", errors)
-        end = _parse_day(self.until.value, "until", errors)
+        start, end, errors = day_range(self.since.value, self.until.value, viewer_zone())
         for field, element in (("since", self.since), ("until", self.until)):
             element.error = errors.get(field)
         if errors:
@@ -213,7 +224,7 @@ class AuditLogView:
             entity=(self.entity.value or "").strip() or None,
             entity_id=(self.entity_id.value or "").strip() or None,
             since=start,
-            until=end + timedelta(days=1) if end else None,
+            until=end,
         )
         try:
             await self.table.reload()

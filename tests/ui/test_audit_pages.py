@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from nicegui.testing import User
@@ -14,8 +16,10 @@ from sqlalchemy.engine import Engine
 from console import db
 from console.actor import SYSTEM, ClientInfo
 from console.audit import anchor, verify_worker
+from console.audit.pages import day_range
 from console.audit.service import VerifyResult, count_events, record
 from console.audit.verify_worker import chain_check
+from console.staff.preferences import set_time_zone
 from tests.audit.test_chain import staff
 from tests.audit.test_checkpoints import delete_newest
 from tests.conftest import IS_POSTGRES
@@ -412,3 +416,52 @@ async def test_deleted_newest_events_are_reported(admin_user: User, engine: Engi
         f"Last checkpoint: event #{written.id:,} at {written.at}, MISSING from the database: "
         "the newest events were deleted."
     )
+
+
+# --- From and To are the viewer's days --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "first", "last", "since", "until"),
+    [
+        ("UTC", "2026-11-30", "2026-11-30", datetime(2026, 11, 30, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)),
+        (  # Tokyo's day starts at 15:00 UTC the day before
+            "Asia/Tokyo", "2026-11-30", "2026-11-30",
+            datetime(2026, 11, 29, 15, tzinfo=UTC), datetime(2026, 11, 30, 15, tzinfo=UTC),
+        ),
+        (  # Berlin's spring-forward day has 23 hours, its autumn day 25
+            "Europe/Berlin", "2026-03-29", "2026-10-25",
+            datetime(2026, 3, 28, 23, tzinfo=UTC), datetime(2026, 10, 25, 23, tzinfo=UTC),
+        ),
+        ("America/New_York", None, "2026-07-04", None, datetime(2026, 7, 5, 4, tzinfo=UTC)),
+    ],
+)  # fmt: skip
+def test_from_and_to_are_days_of_the_viewers_zone(
+    zone: str, first: str | None, last: str | None, since: datetime | None, until: datetime | None
+) -> None:
+    assert day_range(first, last, ZoneInfo(zone)) == (since, until, {})
+
+
+def test_unreadable_days_are_named_per_field() -> None:
+    assert day_range("31/12/2024", "2026-02-30", ZoneInfo("UTC")) == (
+        None,
+        None,
+        {"since": "must be a date (YYYY-MM-DD)", "until": "must be a date (YYYY-MM-DD)"},
+    )
+
+
+async def test_a_viewer_far_east_of_utc_finds_todays_events_under_their_today(
+    user: User, make_staff, actor_for
+) -> None:
+    staff_id, email = make_staff("admin", email="kiri@test.example", name="Kiri Timati")
+    with db.session_scope() as session:
+        set_time_zone(session, actor=actor_for(staff_id), time_zone="Pacific/Kiritimati")  # UTC+14
+    await sign_in_and_wait(user, email)
+    await user.open("/audit")
+    await wait_for_rows(user, lambda found: len(found) >= 1, "the audit rows")
+    local_today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
+    user.find("From").type(local_today)
+    user.find("To").type(local_today)
+    user.find(marker="audit-filter").click()
+    found = await wait_for_rows(user, lambda found: any(r["action"] == "auth.login" for r in found), "today's rows")
+    assert all(r["occurred_at"].startswith(local_today) for r in found)  # shown in their zone, on their day
