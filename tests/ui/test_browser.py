@@ -180,8 +180,9 @@ def test_the_busiest_lists_fit_a_1366_pixel_laptop_screen(browser, server: str) 
     widths = """return [...document.querySelectorAll('.q-table__middle thead th')]
         .map(th => th.innerText.trim() + ' ' + Math.round(th.getBoundingClientRect().width)).join(', ');"""
     filter_row = """const main = document.querySelector('.console-main');
-        const button = [...main.querySelectorAll('button')].find(b => b.innerText.trim() === 'Filter');
-        return [button, main.querySelector('.q-btn-toggle')].map(e => Math.round(e.getBoundingClientRect().bottom));"""
+        const button = [...main.querySelectorAll('button')].find(b => /\\bFilter$/.test(b.innerText.trim()));
+        const toggle = main.querySelector('.q-btn-toggle');  // the button's text is its icon's name, then "Filter"
+        return [button, toggle].map(e => e ? Math.round(e.getBoundingClientRect().bottom) : null);"""
     try:
         for path in ("/moderation", "/audit", "/members", "/compliance/index", "/ads", "/billing"):
             driver.get(server + path)
@@ -196,6 +197,7 @@ def test_the_busiest_lists_fit_a_1366_pixel_laptop_screen(browser, server: str) 
             assert wide <= shown, f"{path}: the table is {wide} px wide in {shown} px: {columns}"
             if path == "/audit":  # and its filters stay on one line: the Filter button level with the kind toggle
                 button, toggle = driver.execute_script(filter_row)
+                assert button is not None and toggle is not None, "the audit filter row's Filter button or toggle"
                 assert abs(button - toggle) < 12, f"the audit filters wrap: Filter at {button}, the toggle at {toggle}"
     finally:
         driver.set_window_size(size["width"], size["height"])
