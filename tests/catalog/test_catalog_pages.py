@@ -21,11 +21,13 @@ from console.catalog import collections as collection_service
 from console.catalog import media
 from console.catalog import performers as performer_service
 from console.catalog import service as video_service
+from console.catalog.editor.publishing import SERIES_EPISODES_STAY
 from console.catalog.models import Video
 from console.compliance.fixtures import compliant_video
 from console.config import get_settings
 from console.errors import Forbidden, ValidationFailed
 from console.staff.preferences import set_time_zone
+from tests.catalog.factories import make_series
 from tests.moderation.page_helpers import click, press, texts, wait_gone, wait_shown
 from tests.ui.helpers import (
     all_elements,
@@ -457,6 +459,28 @@ async def test_publish_and_unpublish_from_the_editor(content_user: User) -> None
     user.find(marker="video-unpublish").click()
     await _confirm(user)
     await wait_until(lambda: _stored(video_id).state == "unpublished", what="unpublished")
+
+
+async def test_unpublishing_a_series_says_its_episodes_stay_and_where_to_take_them_off(content_user: User) -> None:
+    user = content_user
+    series_id, _, (episode,) = make_series(1)
+    with db.session_scope() as session:
+        for video_id in (series_id, episode):
+            video_service.publish(session, actor=SYSTEM, video_id=video_id)
+    await user.open(f"/catalog/{series_id}")
+    await user.should_see(marker="video-unpublish")
+    user.find(marker="video-unpublish").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation dialog")
+    await user.should_see(SERIES_EPISODES_STAY.strip(), retries=1)
+    await _confirm(user)
+    await wait_until(lambda: _stored(series_id).state == "unpublished", what="unpublished")
+    assert _stored(episode).state == "published"  # as the dialog said
+
+    await user.open(f"/catalog/{episode}")  # an episode's own unpublish does not speak of episodes
+    await user.should_see(marker="video-unpublish")
+    user.find(marker="video-unpublish").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation dialog")
+    await user.should_not_see(SERIES_EPISODES_STAY.strip(), retries=1)
 
 
 async def test_schedule_from_the_editor_in_utc(content_user: User) -> None:

@@ -25,6 +25,10 @@ from console.ui.when_input import WhenInput
 if TYPE_CHECKING:
     from console.catalog.editor.view import EditorView
 
+SERIES_EPISODES_STAY = (
+    "\nIts published and scheduled episodes stay on the platform: take them off with “Unpublish all episodes” on the"
+    " Seasons & episodes page."
+)
 Change = Callable[[Session, Actor, int, int | None], Video]  # (session, actor, video id, expected version) -> video
 
 
@@ -89,11 +93,11 @@ class Publishing:
         await self.run("Published.", lambda s, a, i, v: publish(s, actor=a, video_id=i, expected_version=v))
 
     async def unpublish(self) -> None:
+        effect = "It is taken off the platform now (state: unpublished). You can publish it again later."
+        if self.page.view["kind"] == "series":
+            effect += SERIES_EPISODES_STAY
         if self.unsaved_first() or not await confirm(
-            f"Unpublish “{self.title}”?",
-            "It is taken off the platform now (state: unpublished). You can publish it again later.",
-            ok_label="Unpublish",
-            danger=True,
+            f"Unpublish “{self.title}”?", effect, ok_label="Unpublish", danger=True
         ):
             return
         await self.run("Unpublished.", lambda s, a, i, v: unpublish(s, actor=a, video_id=i, expected_version=v))
