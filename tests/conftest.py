@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,50 @@ def patient_user(monkeypatch: pytest.MonkeyPatch) -> None:
             return await _original(self, *args, retries=retries, **kw)
 
         monkeypatch.setattr(User, name, patient)
+
+
+@pytest.fixture(autouse=True)
+def acting_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Send `ui.navigate.to` and `ui.notify` to the simulated user whose page the handler runs in.
+
+    NiceGUI's simulated users share one module-level `ui.navigate` and `ui.notify`, pointed at whichever `User`
+    object was touched last, and a user's outbox touches its own `User` whenever its page runs JavaScript (a draft
+    keeper does so every few seconds). With two users in one test, the sign-in redirect or a message meant for one
+    could go to the other: the second user's sign-in then never left the sign-in page (seen in full runs, in the
+    catalog and 2257 record tests that sign in a second person). Outside a page's handler nothing changes."""
+    from nicegui.slot import Slot
+    from nicegui.testing import User
+    from nicegui.testing.user_navigate import UserNavigate
+    from nicegui.testing.user_notify import UserNotify
+
+    users: weakref.WeakSet[Any] = weakref.WeakSet()
+    original_init, original_to, original_notify = User.__init__, UserNavigate.to, UserNotify.__call__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        users.add(self)
+
+    def acting(name: str) -> Any | None:
+        """The acting user's own `navigate` or `notify` (read without `User.__getattribute__`, which would repoint
+        the module-level ones), or None outside a page's handler."""
+        try:
+            client = Slot.get_stack()[-1].parent.client
+        except (IndexError, RuntimeError):  # no slot, or its element is gone (the page was left meanwhile)
+            return None
+        for user in list(users):
+            if object.__getattribute__(user, "client") is client:
+                return object.__getattribute__(user, name)
+        return None
+
+    def to(self: Any, target: Any, new_tab: bool = False) -> None:
+        original_to(acting("navigate") or self, target, new_tab)
+
+    def notify(self: Any, message: str, **kwargs: Any) -> None:
+        original_notify(acting("notify") or self, message, **kwargs)
+
+    monkeypatch.setattr(User, "__init__", init)
+    monkeypatch.setattr(UserNavigate, "to", to)
+    monkeypatch.setattr(UserNotify, "__call__", notify)
 
 
 @pytest.fixture(autouse=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from nicegui.testing import User
 
-from tests.ui.helpers import navigation_links, sign_in_and_wait
+from tests.ui.helpers import all_marked, navigation_links, sign_in, sign_in_and_wait
 
 
 async def test_unauthenticated_visit_redirects_to_login(user: User) -> None:
@@ -20,3 +22,26 @@ async def test_sign_in_shows_frame_with_allowed_areas_only(user: User, make_staf
     paths = [link["href"] for link in navigation_links(user)]
     assert "/" in paths and "/members" in paths
     assert "/audit" not in paths and "/staff" not in paths
+
+
+async def test_a_sign_in_redirects_its_own_user_while_another_is_busy(user: User, make_staff, create_user) -> None:
+    """Two simulated users: the first one's page keeps touching its `User` (as a draft keeper's JavaScript does),
+    which points NiceGUI's module-level `ui.navigate` at it; the second one's sign-in must still take the second one
+    to its page (tests/conftest.py `acting_user`)."""
+    _, first_email = make_staff("moderator", email="first@test.example", name="First")
+    _, second_email = make_staff("content", email="second@test.example", name="Second")
+    await sign_in_and_wait(user, first_email)
+    second = create_user()
+    await sign_in(second, second_email)  # the handler now awaits the password check
+
+    def second_has_a_page() -> bool:  # read without touching the second `User` (that would repoint ui.navigate)
+        client = object.__getattribute__(second, "client")
+        return any("page-title" in e._markers for e in list(client.elements.values()))
+
+    for _ in range(100):
+        _ = user.back_history  # the first user, touched last
+        if second_has_a_page():
+            break
+        await asyncio.sleep(0.05)
+    assert second_has_a_page(), "the second user's sign-in did not leave the sign-in page"
+    assert "Second" in [str(e.text) for e in all_marked(second, "staff-name")]
