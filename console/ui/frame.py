@@ -111,6 +111,7 @@ def navigation(areas: list[Area], active_path: str) -> ui.html:
     return (
         ui.html(navigation_html(tuple(areas), active_path), sanitize=False, tag="nav")
         .classes("flex flex-col w-full")
+        .props('aria-label="Areas"')
         .mark("navigation")
     )
 

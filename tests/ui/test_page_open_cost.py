@@ -114,6 +114,7 @@ async def test_the_navigation_is_one_element_with_a_link_per_allowed_area(user: 
     assert user.client is not None
     drawer = next(e for e in user.client.layout.descendants() if isinstance(e, ui.left_drawer))
     assert [type(e) for e in drawer.descendants()] == [ui.html]
+    assert next(drawer.descendants()).props["aria-label"] == "Areas"  # a landmark for screen readers
     links = navigation_links(user)
     areas = allowed_areas(Actor(kind="staff", label=email, roles=frozenset({"admin"})))
     assert [(link["href"], link["text"], link["data-key"]) for link in links] == [
