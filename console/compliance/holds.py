@@ -136,13 +136,29 @@ def would_hold(session: Session, change: Callable[[], tuple[Any, Held]]) -> Held
     return held
 
 
-def release_hold(session: Session, *, actor: Actor, hold_id: int, reason: str) -> ComplianceHold:
-    """Compliance lifts a hold (the video stays unpublished; content staff republish it through the gate)."""
-    require(actor, Permission.COMPLIANCE_VERIFY)
+RELEASE_MAX = 500  # holds released in one go: a performer's whole catalogue after a record is re-verified
+
+
+def _release_reason(reason: str) -> str:
     errors: dict[str, str] = {}
     text = clean_text(reason, "reason", errors, max_len=1000, multiline=True)
     if errors:
         raise ValidationFailed(errors)
+    return text
+
+
+def _release(session: Session, actor: Actor, hold: ComplianceHold, text: str) -> None:
+    hold.released_at, hold.released_by_id = utcnow(), actor.staff_id
+    session.flush()
+    before: dict[str, Any] = {"hold_id": hold.id, "released_at": None}
+    after: dict[str, Any] = {"hold_id": hold.id, "released_at": hold.released_at}
+    audit(session, actor, "video.compliance_release", "video", hold.video_id, before, after, reason=text)
+
+
+def release_hold(session: Session, *, actor: Actor, hold_id: int, reason: str) -> ComplianceHold:
+    """Compliance lifts a hold (the video stays unpublished; content staff republish it through the gate)."""
+    require(actor, Permission.COMPLIANCE_VERIFY)
+    text = _release_reason(reason)
     hold = session.execute(
         select(ComplianceHold).where(ComplianceHold.id == hold_id).with_for_update()
     ).scalar_one_or_none()
@@ -150,9 +166,32 @@ def release_hold(session: Session, *, actor: Actor, hold_id: int, reason: str) -
         raise NotFound(f"Hold #{hold_id} does not exist.")
     if hold.released_at is not None:
         raise RuleViolation("This hold was already released.")
-    hold.released_at, hold.released_by_id = utcnow(), actor.staff_id
-    session.flush()
-    before: dict[str, Any] = {"hold_id": hold.id, "released_at": None}
-    after: dict[str, Any] = {"hold_id": hold.id, "released_at": hold.released_at}
-    audit(session, actor, "video.compliance_release", "video", hold.video_id, before, after, reason=text)
+    _release(session, actor, hold, text)
     return hold
+
+
+def release_holds(session: Session, *, actor: Actor, hold_ids: Sequence[int], reason: str) -> list[int]:
+    """Lift several holds with one reason (an event per video, as one by one): the ids released, in id order. A
+    hold someone released meanwhile is left out rather than refusing the rest; an id that names no hold refuses the
+    whole call, so a stale or forged list changes nothing."""
+    require(actor, Permission.COMPLIANCE_VERIFY)
+    text = _release_reason(reason)
+    wanted = sorted({int(i) for i in hold_ids})
+    if not wanted:
+        raise ValidationFailed({"holds": "Select at least one hold"})
+    if len(wanted) > RELEASE_MAX:
+        raise ValidationFailed({"holds": f"At most {RELEASE_MAX:,} holds at a time"})
+    found = list(
+        session.execute(
+            select(ComplianceHold).where(ComplianceHold.id.in_(wanted)).order_by(ComplianceHold.id).with_for_update()
+        ).scalars()
+    )
+    missing = sorted(set(wanted) - {hold.id for hold in found})
+    if missing:
+        raise NotFound(f"Hold #{missing[0]} does not exist.")
+    released = []
+    for hold in found:
+        if hold.released_at is None:
+            _release(session, actor, hold, text)
+            released.append(hold.id)
+    return released

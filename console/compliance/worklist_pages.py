@@ -14,19 +14,18 @@ from starlette.requests import Request
 
 from console.actor import Actor
 from console.catalog.state_look import VIDEO_STATE_CELL
-from console.compliance import holds, records, worklist
+from console.compliance import records, worklist
+from console.compliance.hold_pages import HoldDialog, HoldsRelease
 from console.compliance.sweep_pages import SweepPanel
 from console.db import session_scope
 from console.errors import ConsoleError
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.dialogs import deleted_on_close
 from console.ui.formatting import fmt_date, fmt_dt, plural
 from console.ui.forms import report
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column
-from console.ui.reason_dialog import ReasonDialog
 
 STATUS_BADGE = """
 <q-td :props="props"><q-badge :label="props.value"
@@ -183,67 +182,6 @@ def load_counts(actor: Actor, within_days: int) -> dict[str, worklist.TabCount]:
         return worklist.worklist_counts(session, actor=actor, within_days=within_days)
 
 
-def release_hold(actor: Actor, hold_id: int, reason: str) -> None:
-    with session_scope() as session:
-        holds.release_hold(session, actor=actor, hold_id=hold_id, reason=reason)
-
-
-class HoldDialog:
-    """One hold: what caused it, links to the production and the record, and "Release hold…" (compliance.verify),
-    which asks for a reason. Deleted once closed."""
-
-    def __init__(self, actor: Actor, host: ui.element, row: dict[str, Any], on_released: Any) -> None:
-        self.actor, self.host, self.row, self.on_released = actor, host, row, on_released
-
-    def open(self) -> None:
-        row = self.row
-        with (
-            self.host,
-            deleted_on_close(ui.dialog()) as self.dialog,
-            ui.card().classes("min-w-[460px] max-w-[90vw]").mark("hold-dialog"),
-        ):
-            ui.label(f"“{row['title']}” is on compliance hold").classes("text-lg font-semibold")
-            ui.label(f"Since {row['created_at']} · {row['source']} · {row['reason']}").classes("text-sm")
-            if row["performer_id"] is not None:
-                ui.label(
-                    f"Performer: {row['stage_name']} ({row['legal_name']}) · record {row['record_status']}"
-                ).classes("text-sm")
-            with ui.row().classes("gap-3"):
-                ui.link("Open the production", f"/compliance/productions/{int(row['video_id'])}").mark(
-                    "hold-production-link"
-                )
-                if row["performer_id"] is not None:
-                    ui.link("Open the record", f"/compliance/records/{int(row['performer_id'])}").mark(
-                        "hold-record-link"
-                    )
-            with ui.row().classes("justify-end w-full"):
-                ui.button("Close", on_click=self.dialog.close).props("flat").mark("hold-close")
-                if can(self.actor, Permission.COMPLIANCE_VERIFY):
-                    ui.button("Release hold…", icon="lock_open", on_click=self.release).props(
-                        "color=primary no-caps"
-                    ).mark("hold-release")
-        self.dialog.open()
-
-    async def release(self) -> None:
-        self.dialog.close()
-        title, hold_id = self.row["title"], int(self.row["hold_id"])
-        ask = ReasonDialog(
-            f"Release the hold on “{title}”?",
-            "The video stays unpublished: content staff publish it again, and the publishing checks run then.",
-            ok_label="Release hold",
-            max_length=records.TEXT_LIMITS["reason"],
-            host=self.host,
-        )
-
-        async def act(reason: str) -> bool:
-            ok, _ = await ask.attempt(lambda: release_hold(self.actor, hold_id, reason))
-            return ok
-
-        if await ask.ask(act):
-            ui.notify(f"Hold on “{title}” released.", type="positive")
-            await self.on_released()
-
-
 class WorklistView:
     """The tabs with their counts, the sweep panel, and the chosen tab's server-paged table."""
 
@@ -283,7 +221,18 @@ class WorklistView:
         tab = self.tab
         if tab == "expiring":
             self.days_filter()
-        table = PagedTable(COLUMNS[tab], self.fetch, sort_by=None, descending=False, on_row_click=self.open_row)
+        releasing = tab == "holds" and can(self.actor, Permission.COMPLIANCE_VERIFY)
+        bar = HoldsRelease(self.actor, self.dialog_host, self.after_release) if releasing else None
+        table = PagedTable(
+            COLUMNS[tab],
+            self.fetch,
+            sort_by=None,
+            descending=False,
+            on_row_click=self.open_row,
+            selection="multiple" if releasing else None,
+        )
+        if bar is not None:
+            bar.attach(table)
         table.table.props(f'wrap-cells no-data-label="{EMPTY[tab]}"')  # constant text, no quotes in it
         for slot, template in TAB_SLOTS.get(tab, {}).items():
             table.table.add_slot(slot, template)

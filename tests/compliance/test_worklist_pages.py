@@ -212,3 +212,31 @@ async def test_the_sweep_panel_runs_a_sweep_and_lists_what_it_held(user: User, m
     assert video_state(bad) == "unpublished"
     await wait_until(lambda: _tab_label(user, "holds") == "Videos on hold (1)", what="the refreshed counts")
     assert shown(user, "sweep-findings")
+
+
+async def test_selected_holds_are_released_together_with_one_reason(user: User, make_staff, verifier: Actor) -> None:
+    await _signed_in(user, make_staff)
+    held = [_held_video(verifier) for _ in range(3)]
+    await user.open("/compliance?tab=holds")
+    found = await wait_for_rows(user, lambda r: len(r) == 3, "the holds")
+    assert not shown(user, "holds-bar")  # nothing selected yet
+    chosen = [r for r in found if r["hold_id"] != held[2][2]]
+    user.find(marker="paged-table").trigger(
+        "selection", {"added": True, "rows": chosen, "keys": [r["id"] for r in chosen]}
+    )
+    await wait_until(lambda: shown(user, "holds-bar"), what="the bulk bar")
+    assert element(user, "holds-selected").text == "2 holds selected"
+    user.find(marker="holds-release").click()
+    await wait_until(lambda: shown(user, "holds-reason-ok"), what="the reason dialog")
+    assert element(user, "holds-reason-title").text == "Release 2 holds?"
+    user.find(marker="holds-reason-ok").click()  # no reason: nothing is released
+    await wait_until(lambda: element(user, "holds-reason-input").error == "Reason is required", what="the message")
+    user.find(marker="holds-reason-input").type("Both records were verified again")
+    user.find(marker="holds-reason-ok").click()
+    await wait_until(lambda: user.notify.contains("2 holds released."), what="the release")
+    await wait_for_rows(user, lambda r: [row["hold_id"] for row in r] == [held[2][2]], "the one hold left")
+    await wait_until(lambda: _tab_label(user, "holds") == "Videos on hold (1)", what="the new count")
+    with db.session_scope() as session:
+        released = [session.get(ComplianceHold, h).released_at is not None for _, _, h in held]
+    assert released == [True, True, False]
+    assert not shown(user, "holds-bar")  # the selection went with the released rows
