@@ -20,6 +20,9 @@ from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
 
 STAYS_UNPUBLISHED = "The video stays unpublished: content staff publish it again, and the publishing checks run then."
+EACH_STAYS_UNPUBLISHED = (
+    "Each video stays unpublished: content staff publish it again, and the publishing checks run then."
+)
 
 
 def release_hold(actor: Actor, hold_id: int, reason: str) -> None:
@@ -110,7 +113,7 @@ class HoldsRelease:
             return
         ask = ReasonDialog(
             f"Release {plural(len(ids), 'hold')}?",
-            STAYS_UNPUBLISHED.replace("The video stays", "Each video stays"),
+            EACH_STAYS_UNPUBLISHED,
             ok_label="Release holds",
             max_length=records.TEXT_LIMITS["reason"],
             host=self.host,
