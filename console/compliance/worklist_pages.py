@@ -24,8 +24,9 @@ from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt, plural
 from console.ui.forms import report
+from console.ui.keymap import page_keys
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable, column
+from console.ui.paged_table import PagedTable, column, open_column
 
 STATUS_BADGE = """
 <q-td :props="props"><q-badge :label="props.value"
@@ -79,6 +80,9 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         column("created_at", "On hold since"),
     ],
 }
+for _columns in COLUMNS.values():
+    _columns.append(open_column())  # each row's Open button: reached with Tab, named for screen readers
+NAME_FIELD = {"missing": "stage_name", "pending": "stage_name", "expiring": "stage_name", "blocked": "title"}
 EMPTY = {
     "missing": "Every performer has a verified record.",
     "pending": "No record is waiting for verification.",
@@ -190,6 +194,7 @@ class WorklistView:
         self.tab = tab if tab in worklist.TABS else "missing"
         self.days = days
         self.table: PagedTable | None = None
+        self.holds_release: HoldsRelease | None = None
         self.tab_buttons: dict[str, ui.tab] = {}
 
     def build(self) -> None:
@@ -198,12 +203,36 @@ class WorklistView:
                 "text-sm opacity-70"
             )
             ui.space()
+            ui.label("j / k and Enter open a row; ? lists the keys").classes("text-xs opacity-60")
             ui.link("Cross-reference index", "/compliance/index").classes("text-sm").mark("worklist-index-link")
         self.dialog_host = ui.element("div")
         SweepPanel(self.actor, on_done=self.after_sweep).build()
         self.tabs()
         self.table_area()
+        self.register_keys()
         ui.timer(0, self.reload_counts, once=True)  # counts off the event loop, after the page is on screen
+
+    def register_keys(self) -> None:
+        keys = page_keys()
+        keys.add("j", "Move the highlight down", lambda: self.move(1))
+        keys.add("k", "Move the highlight up", lambda: self.move(-1))
+        keys.add("Enter", "Open the highlighted row", self.open_highlighted)
+        if can(self.actor, Permission.COMPLIANCE_VERIFY):
+            keys.add("x", "Select or unselect the highlighted hold (Videos on hold)", self.toggle_hold)
+
+    def move(self, step: int) -> None:
+        if self.table is not None:
+            self.table.move_cursor(step)
+
+    async def open_highlighted(self) -> None:
+        if self.table is not None:
+            await self.table.open_highlighted()
+
+    def toggle_hold(self) -> None:
+        if self.holds_release is None:
+            ui.notify("Holds are selected on the Videos on hold tab.", type="info")
+        else:
+            self.holds_release.bar.toggle_highlighted()
 
     def tabs(self) -> None:
         chosen: Any = self.tab  # a tab's name: NiceGUI's annotation names only the Tab object
@@ -222,17 +251,13 @@ class WorklistView:
         if tab == "expiring":
             self.days_filter()
         releasing = tab == "holds" and can(self.actor, Permission.COMPLIANCE_VERIFY)
-        bar = HoldsRelease(self.actor, self.dialog_host, self.after_release) if releasing else None
+        self.holds_release = HoldsRelease(self.actor, self.dialog_host, self.after_release) if releasing else None
         table = PagedTable(
-            COLUMNS[tab],
-            self.fetch,
-            sort_by=None,
-            descending=False,
-            on_row_click=self.open_row,
-            selection="multiple" if releasing else None,
+            COLUMNS[tab], self.fetch, sort_by=None, descending=False, selection="multiple" if releasing else None
         )
-        if bar is not None:
-            bar.attach(table)
+        table.rows_open(self.open_row, name_field=NAME_FIELD.get(tab, "title"))
+        if self.holds_release is not None:
+            self.holds_release.attach(table)
         table.table.props(f'wrap-cells no-data-label="{EMPTY[tab]}"')  # constant text, no quotes in it
         for slot, template in TAB_SLOTS.get(tab, {}).items():
             table.table.add_slot(slot, template)

@@ -14,6 +14,7 @@ from console.catalog import service as video_service
 from console.compliance import records
 from console.compliance.models import ComplianceHold, LegalRecord
 from tests.catalog.factories import audit_mark, events_since, make_performer, make_published_video, make_video
+from tests.moderation.page_helpers import press
 from tests.ui.helpers import (
     all_marked,
     current_path,
@@ -240,3 +241,31 @@ async def test_selected_holds_are_released_together_with_one_reason(user: User, 
         released = [session.get(ComplianceHold, h).released_at is not None for _, _, h in held]
     assert released == [True, True, False]
     assert not shown(user, "holds-bar")  # the selection went with the released rows
+
+
+async def test_the_worklist_works_from_the_keyboard(user: User, make_staff, verifier: Actor) -> None:
+    await _signed_in(user, make_staff)
+    _held_video(verifier)
+    _held_video(verifier)
+    await user.open("/compliance?tab=holds")
+    await wait_for_rows(user, lambda r: len(r) == 2, "the holds")
+    press(user, "j")
+    press(user, "j")  # the second row
+    await wait_until(lambda: [r.get("cursor") for r in rows(user)] == [False, True], what="the highlight")
+    press(user, "x")
+    await wait_until(lambda: shown(user, "holds-bar"), what="the bulk bar")
+    assert element(user, "holds-selected").text == "1 hold selected"
+    assert [r["hold_id"] for r in element(user, "paged-table").selected] == [rows(user)[1]["hold_id"]]
+    press(user, "Enter")
+    await wait_until(lambda: shown(user, "hold-dialog"), what="the highlighted hold's dialog")
+    user.find(marker="hold-close").click()
+
+    performer_id = make_performer("Keyboard Person")
+    user.find(marker="worklist-tab-missing").click()
+    found = await wait_for_rows(user, lambda r: performer_id in [row["performer_id"] for row in r], "the missing tab")
+    press(user, "x")  # holds only
+    await wait_until(lambda: user.notify.contains("Holds are selected on the Videos on hold tab."), what="the hint")
+    for _ in range([row["performer_id"] for row in found].index(performer_id) + 1):
+        press(user, "j")
+    press(user, "Enter")
+    await wait_until(lambda: current_path(user) == f"/compliance/records/{performer_id}", what="the record editor")
