@@ -200,11 +200,11 @@ def acting_user(monkeypatch: pytest.MonkeyPatch) -> None:
     from nicegui.testing.user_notify import UserNotify
 
     users: weakref.WeakSet[Any] = weakref.WeakSet()
-    original_init, original_to, original_notify = User.__init__, UserNavigate.to, UserNotify.__call__
+    original_open, original_to, original_notify = User.open, UserNavigate.to, UserNotify.__call__
 
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        original_init(self, *args, **kwargs)
+    async def open_page(self: Any, *args: Any, **kwargs: Any) -> Any:  # every user opens a page before acting
         users.add(self)
+        return await original_open(self, *args, **kwargs)
 
     def acting(name: str) -> Any | None:
         """The acting user's own `navigate` or `notify` (read without `User.__getattribute__`, which would repoint
@@ -224,7 +224,7 @@ def acting_user(monkeypatch: pytest.MonkeyPatch) -> None:
     def notify(self: Any, message: str, **kwargs: Any) -> None:
         original_notify(acting("notify") or self, message, **kwargs)
 
-    monkeypatch.setattr(User, "__init__", init)
+    monkeypatch.setattr(User, "open", open_page)
     monkeypatch.setattr(UserNavigate, "to", to)
     monkeypatch.setattr(UserNotify, "__call__", notify)
 
