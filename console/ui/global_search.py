@@ -16,6 +16,7 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.staff.permissions import Permission, Role, can
+from console.ui import forms
 
 MAX_QUERY = 254
 
@@ -102,11 +103,12 @@ class GlobalSearch:
         if self.target is None:
             return None
         if len(self.targets) > 1:
-            ui.select(
-                {t.key: t.label for t in self.targets}, value=self.target.key, on_change=lambda e: self.pick(e.value)
-            ).props('dense borderless dark options-dense aria-label="What to search"').classes("ml-4 w-36").mark(
-                "global-search-target"
-            )
+            forms.select(  # styled first, filled once: on every page open, so it should cost one option list
+                {t.key: t.label for t in self.targets},
+                value=self.target.key,
+                props='dense borderless dark options-dense aria-label="What to search"',
+                classes="ml-4 w-36",
+            ).mark("global-search-target").on_value_change(lambda e: self.pick(e.value))
         self.input = (
             ui.input(placeholder=self.placeholder())
             .props('dense standout dark clearable maxlength=254 input-class=text-white aria-label="Global search"')
