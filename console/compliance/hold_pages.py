@@ -25,6 +25,13 @@ EACH_STAYS_UNPUBLISHED = (
 )
 
 
+def reason_dialog(title: str, message: str, ok_label: str, host: ui.element, *, mark: str = "reason") -> ReasonDialog:
+    """The release's confirmation: a reason is required, as long as a record's reasons may be."""
+    return ReasonDialog(
+        title, message, ok_label=ok_label, max_length=records.TEXT_LIMITS["reason"], host=host, mark=mark
+    )
+
+
 def release_hold(actor: Actor, hold_id: int, reason: str) -> None:
     with session_scope() as session:
         holds.release_hold(session, actor=actor, hold_id=hold_id, reason=reason)
@@ -69,13 +76,7 @@ class HoldDialog:
     async def release(self) -> None:
         self.dialog.close()
         title, hold_id = self.row["title"], int(self.row["hold_id"])
-        ask = ReasonDialog(
-            f"Release the hold on “{title}”?",
-            STAYS_UNPUBLISHED,
-            ok_label="Release hold",
-            max_length=records.TEXT_LIMITS["reason"],
-            host=self.host,
-        )
+        ask = reason_dialog(f"Release the hold on “{title}”?", STAYS_UNPUBLISHED, "Release hold", self.host)
 
         async def act(reason: str) -> bool:
             ok, _ = await ask.attempt(lambda: release_hold(self.actor, hold_id, reason))
@@ -111,14 +112,8 @@ class HoldsRelease:
         ids = [int(r["hold_id"]) for r in chosen]
         if not ids:
             return
-        ask = ReasonDialog(
-            f"Release {plural(len(ids), 'hold')}?",
-            EACH_STAYS_UNPUBLISHED,
-            ok_label="Release holds",
-            max_length=records.TEXT_LIMITS["reason"],
-            host=self.host,
-            mark="holds-reason",
-        )
+        title = f"Release {plural(len(ids), 'hold')}?"
+        ask = reason_dialog(title, EACH_STAYS_UNPUBLISHED, "Release holds", self.host, mark="holds-reason")
         released: list[int] = []
 
         async def act(reason: str) -> bool:

@@ -39,6 +39,7 @@ from tests.ui.helpers import (
     raw_html,
     rows,
     sees_marker,
+    select_rows,
     shown,
     sign_in_and_wait,
     wait_for_rows,
@@ -218,9 +219,7 @@ async def test_bulk_publish_reports_changed_and_refused(content_user: User) -> N
     await user.open("/catalog")
     found = await wait_for_rows(user, lambda found: len(found) == 3, "three videos")
     assert not shown(user, "bulk-bar")
-    user.find(marker="paged-table").trigger(
-        "selection", {"added": True, "rows": found, "keys": [r["id"] for r in found]}
-    )
+    select_rows(user, found)
     await wait_until(lambda: shown(user, "bulk-bar"), what="the bulk bar")
     assert element(user, "bulk-selected").text == "3 videos selected"
 

@@ -21,6 +21,7 @@ from tests.ui.helpers import (
     element,
     in_navigation,
     rows,
+    select_rows,
     shown,
     sign_in_and_wait,
     wait_for_caption,
@@ -222,9 +223,7 @@ async def test_selected_holds_are_released_together_with_one_reason(user: User, 
     found = await wait_for_rows(user, lambda r: len(r) == 3, "the holds")
     assert not shown(user, "holds-bar")  # nothing selected yet
     chosen = [r for r in found if r["hold_id"] != held[2][2]]
-    user.find(marker="paged-table").trigger(
-        "selection", {"added": True, "rows": chosen, "keys": [r["id"] for r in chosen]}
-    )
+    select_rows(user, chosen)
     await wait_until(lambda: shown(user, "holds-bar"), what="the bulk bar")
     assert element(user, "holds-selected").text == "2 holds selected"
     user.find(marker="holds-release").click()

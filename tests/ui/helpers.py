@@ -153,6 +153,13 @@ def in_navigation(user: User, path: str) -> bool:
     return any(link["href"] == path for link in navigation_links(user))
 
 
+def select_rows(user: User, chosen: list[dict[str, Any]]) -> None:
+    """Tick `chosen` in the page's paged table, as a click on their checkboxes does."""
+    user.find(marker="paged-table").trigger(
+        "selection", {"added": True, "rows": chosen, "keys": [r["id"] for r in chosen]}
+    )
+
+
 def all_marked(user: User, marker: str) -> list[Any]:
     assert user.client is not None
     return [e for e in user.client.layout.descendants() if marker in e._markers]
