@@ -52,6 +52,8 @@ def _states(*video_ids: int) -> list[str]:
 
 def test_taking_down_a_series_takes_its_public_and_scheduled_episodes_with_it(live_show: Show, mod: Actor) -> None:
     series_id, (first, second, draft) = live_show
+    due = load_video(second).publish_at
+    assert due is not None
     case_id = _claimed(series_id, mod)
     mark = audit_mark()
     outcome = decide(case_id, mod, "unpublish_video", reason="court order 7")
@@ -72,7 +74,10 @@ def test_taking_down_a_series_takes_its_public_and_scheduled_episodes_with_it(li
     assert all(e.actor_label == mod.label for e in events)
     with session_scope() as session:
         decision = session.get(CaseDecision, decision_id)
-        assert decision is not None and decision.reversal == {"video_id": series_id, "episode_ids": [first, second]}
+        assert decision is not None and decision.reversal == {
+            "video_id": series_id,
+            "episodes": [{"id": first, "scheduled_for": None}, {"id": second, "scheduled_for": due.isoformat()}],
+        }
 
 
 def test_a_series_content_staff_unpublished_still_takes_its_live_episodes(
@@ -113,12 +118,26 @@ def test_overturning_the_take_down_puts_the_series_and_its_episodes_back_through
     title = load_video(second).title
     assert said == [
         "video published again",
-        "1 of 2 episodes taken down with it published again",
+        "1 of 2 episodes taken down with it back as they were",
         f"episode #{second} stays unpublished: “{title}” cannot be published: {refusal}.",
     ]
     assert _states(series_id, first, second, draft) == ["published", "published", "unpublished", "draft"]
     published = [(e.action, e.entity_id) for e in events_since(mark) if e.action.startswith("video.")]
     assert published == [("video.publish", str(series_id)), ("video.publish", str(first))]
+
+
+def test_overturned_the_episodes_come_back_as_they_were_a_scheduled_one_at_its_time(
+    live_show: Show, mod: Actor, mod2: Actor
+) -> None:
+    series_id, (first, second, draft) = live_show
+    due = load_video(second).publish_at
+    decision_id, _ = _taken_down(series_id, mod)
+    assert decision_id is not None
+    with session_scope() as session:
+        said = appeals.reverse_decision(session, actor=mod2, decision_id=decision_id, note="wrong series")
+    assert said == ["video published again", "2 of 2 episodes taken down with it back as they were"]
+    assert _states(series_id, first, second, draft) == ["published", "published", "scheduled", "draft"]
+    assert load_video(second).publish_at == due  # not published ahead of its time
 
 
 def test_when_the_series_itself_is_refused_its_episodes_stay_down(live_show: Show, mod: Actor, mod2: Actor) -> None:

@@ -85,10 +85,15 @@ def unpublish(
 
 @dataclass(frozen=True)
 class TakenDown:
-    """What a moderation take-down unpublished: the video, and for a series the episodes that went with it."""
+    """What a moderation take-down unpublished: the video, and for a series the episodes that went with it, each
+    with the time it was scheduled for (None: it was public), so an overturned decision can put it back as it was."""
 
     video: Video
-    episode_ids: list[int]
+    episodes: list[tuple[int, datetime | None]]
+
+    @property
+    def episode_ids(self) -> list[int]:
+        return [episode_id for episode_id, _ in self.episodes]
 
 
 def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> TakenDown:
@@ -127,10 +132,13 @@ def unpublish_episodes(session: Session, *, actor: Actor, series_id: int, reason
     if series.kind != "series":
         raise RuleViolation(f"“{series.title}” is a {series.kind}, not a series: it has no episodes.")
     why = reason or f"all episodes of the series “{series.title}” unpublished"
-    return _unpublish_live_episodes(session, actor, series, why)
+    return [episode_id for episode_id, _ in _unpublish_live_episodes(session, actor, series, why)]
 
 
-def _unpublish_live_episodes(session: Session, actor: Actor, series: Video, why: str) -> list[int]:
+def _unpublish_live_episodes(
+    session: Session, actor: Actor, series: Video, why: str
+) -> list[tuple[int, datetime | None]]:
+    """Each public or scheduled episode unpublished (an event each): (id, the time it was scheduled for or None)."""
     episodes = session.execute(
         select(Video)
         .join(Season, Season.id == Video.season_id)
@@ -138,24 +146,28 @@ def _unpublish_live_episodes(session: Session, actor: Actor, series: Video, why:
         .order_by(Video.id)
         .with_for_update(of=Video)
     ).scalars()
-    done = []
+    done: list[tuple[int, datetime | None]] = []
     for video in episodes:
         before = video_view(video)
+        done.append((video.id, video.publish_at if video.state == "scheduled" else None))
         video.state, video.publish_at = "unpublished", None
         session.flush()
         record(session, actor, "video.unpublish", "video", video.id, before, video_view(video), reason=why)
-        done.append(video.id)
     return done
 
 
-def republish_after_appeal(session: Session, *, actor: Actor, video_id: int, reason: str) -> Video:
+def republish_after_appeal(
+    session: Session, *, actor: Actor, video_id: int, reason: str, scheduled_for: datetime | None = None
+) -> Video:
     """Put back a video moderation took down, once the decision is overturned: through the same gate as any
-    publish (PublishRefused names what now blocks it)."""
+    publish (PublishRefused names what now blocks it). `scheduled_for`: it was scheduled then; still ahead, it is
+    scheduled for that time again, passed, it is published now."""
     require(actor, Permission.MODERATION_APPEALS)
     video = _locked_video(session, video_id, None)
     if video.state in ("published", "scheduled"):
         return video
-    _make_public(session, actor, video, at=None, reason=reason)
+    at = scheduled_for if scheduled_for is not None and scheduled_for > utcnow() else None
+    _make_public(session, actor, video, at=at, reason=reason)
     return video
 
 

@@ -247,32 +247,35 @@ def _chat_on(session: Session, actor: Actor, data: dict[str, Any], note: str) ->
 
 
 def _republish(session: Session, actor: Actor, data: dict[str, Any], note: str) -> list[str]:
-    """The video again, through the publishing gate; for a series, then each episode taken down with it (an episode
-    the gate now refuses stays off, and the line says which and why)."""
+    """The video again, through the publishing gate; for a series, then each episode taken down with it, as it was
+    (a scheduled one scheduled again while its time is ahead); an episode the gate now refuses stays off, and the
+    line says which and why."""
     refused = _republish_one(session, actor, int(data["video_id"]), note)
     if refused is not None:
         return [f"the video stays unpublished: {refused} Content staff can publish it once that is fixed"]
     said = ["video published again"]
-    episode_ids = [int(i) for i in data.get("episode_ids", [])]
+    episodes = list(data.get("episodes", []))
     back = 0
-    for episode_id in episode_ids:
-        refused = _republish_one(session, actor, episode_id, note)
+    for episode in episodes:
+        refused = _republish_one(session, actor, int(episode["id"]), note, _parse(episode.get("scheduled_for")))
         if refused is None:
             back += 1
         else:
-            said.append(f"episode #{episode_id} stays unpublished: {refused}")
-    if episode_ids:
-        said.insert(1, f"{back} of {len(episode_ids)} episodes taken down with it published again")
+            said.append(f"episode #{int(episode['id'])} stays unpublished: {refused}")
+    if episodes:
+        said.insert(1, f"{back} of {len(episodes)} episodes taken down with it back as they were")
     return said
 
 
-def _republish_one(session: Session, actor: Actor, video_id: int, note: str) -> str | None:
-    """Publish one video again in a savepoint; the gate's refusal (nothing changed) as text, else None."""
+def _republish_one(
+    session: Session, actor: Actor, video_id: int, note: str, scheduled_for: datetime | None = None
+) -> str | None:
+    """Publish (or schedule) one video again in a savepoint; the gate's refusal (nothing changed) as text."""
     from console.catalog.service import PublishRefused, republish_after_appeal
 
     savepoint = session.begin_nested()
     try:
-        republish_after_appeal(session, actor=actor, video_id=video_id, reason=note)
+        republish_after_appeal(session, actor=actor, video_id=video_id, reason=note, scheduled_for=scheduled_for)
     except PublishRefused as exc:
         savepoint.rollback()
         return exc.message

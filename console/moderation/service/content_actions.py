@@ -135,8 +135,8 @@ def unpublish(
     needs(case, req.action, "video")
     taken = take_down(session, actor=actor, video_id=case.target_id, reason=cleaned.reason)
     reversal: dict[str, Any] = {"video_id": taken.video.id}
-    if taken.episode_ids:  # an overturned appeal puts these back too (console/moderation/service/appeals.py)
-        reversal["episode_ids"] = taken.episode_ids
+    if taken.episodes:  # an overturned appeal puts these back as they were (console/moderation/service/appeals.py)
+        reversal["episodes"] = [{"id": i, "scheduled_for": at.isoformat() if at else None} for i, at in taken.episodes]
     decision = record_decision(session, actor, case, req.action, cleaned, reversal=reversal)
     if taken.video.kind != "series":
         return DecisionOutcome(case, decision.id, "Video unpublished.")
