@@ -195,6 +195,7 @@ class WorklistView:
         self.days = days
         self.table: PagedTable | None = None
         self.holds_release: HoldsRelease | None = None
+        self.reason = ""  # the holds tab's "Reason contains"
         self.tab_buttons: dict[str, ui.tab] = {}
 
     def build(self) -> None:
@@ -250,6 +251,8 @@ class WorklistView:
         tab = self.tab
         if tab == "expiring":
             self.days_filter()
+        if tab == "holds":
+            self.reason_filter()
         releasing = tab == "holds" and can(self.actor, Permission.COMPLIANCE_VERIFY)
         self.holds_release = HoldsRelease(self.actor, self.dialog_host, self.after_release) if releasing else None
         table = PagedTable(
@@ -275,10 +278,32 @@ class WorklistView:
             self.days_input.on("keydown.enter", self.apply_days)
             ui.button("Apply", on_click=self.apply_days).props("dense flat no-caps").mark("worklist-days-apply")
 
+    def reason_filter(self) -> None:
+        """Narrow the holds to one cause ("case #181": an emergency report's holds, a series' episodes with it)."""
+        with ui.row().classes("items-end gap-2"):
+            self.reason_input = (
+                ui.input("Reason contains", value=self.reason)
+                .props(f"dense clearable maxlength={worklist.REASON_FILTER_MAX}")
+                .classes("w-64")
+                .mark("worklist-reason")
+            )
+            self.reason_input.on("keydown.enter", self.apply_reason)
+            self.reason_input.on("clear", self.apply_reason)
+            ui.button("Apply", on_click=self.apply_reason).props("dense flat no-caps").mark("worklist-reason-apply")
+
+    async def apply_reason(self) -> None:
+        self.reason = (self.reason_input.value or "").strip()
+        if self.holds_release is not None:
+            self.holds_release.bar.clear()  # a selection the filter hides must not be released unseen
+        if self.table is not None:
+            await self.table.reload()
+
     def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
         tab = self.tab
         with session_scope() as session:
-            result = worklist.list_tab(session, actor=self.actor, tab=tab, page=page, within_days=self.days)
+            result = worklist.list_tab(
+                session, actor=self.actor, tab=tab, page=page, within_days=self.days, reason=self.reason or None
+            )
             return Page([row_of(tab, r) for r in result.rows], result.total, result.estimated, result.request)
 
     # --- handlers --------------------------------------------------------------------------------------------

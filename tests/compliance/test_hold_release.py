@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from console.actor import Actor
-from console.compliance import holds
+from console.compliance import holds, worklist
 from console.compliance.models import ComplianceHold
 from console.db import session_scope
 from console.errors import Forbidden, NotFound, ValidationFailed
+from console.paging import PageRequest
 from tests.catalog.factories import audit_mark, events_since, make_published_video
 
 
@@ -91,3 +92,28 @@ def test_roles_that_may_not_verify_are_refused(verifier: Actor, actor_with: Call
     with pytest.raises(Forbidden), session_scope() as session:
         holds.release_holds(session, actor=actor_with(role), hold_ids=held, reason="please")
     assert _open(held) == held
+
+
+def test_the_holds_list_narrows_to_a_reason(verifier: Actor) -> None:
+    videos = [make_published_video(title=f"Episode {i}") for i in range(3)]
+    reasons = {
+        videos[0]: "emergency report (Underage) under moderation review, case #181",
+        videos[1]: "emergency report (Underage) under moderation review, case #181",
+        videos[2]: "emergency report (Non-consensual) under moderation review, case #1812",
+    }
+    with session_scope() as session:
+        holds.hold_videos(session, verifier, videos, reason=reasons, source="report")
+
+    def shown(reason: str | None) -> list[int]:
+        with session_scope() as session:
+            page = worklist.list_holds(session, actor=verifier, page=PageRequest(1, 50), reason=reason)
+            return sorted(r.video_id for r in page.rows)
+
+    assert shown(None) == sorted(videos)
+    assert shown("CASE #1812") == [videos[2]]  # any case
+    assert shown("case #181") == sorted(videos)  # "contains": #1812 too
+    assert shown("Underage") == sorted(videos[:2])
+    assert shown("100%") == [] and shown("_") == []  # LIKE's wildcards are literal
+    for bad in ("x" * (worklist.REASON_FILTER_MAX + 1), "ring \x07"):
+        with pytest.raises(ValidationFailed), session_scope() as session:
+            worklist.list_holds(session, actor=verifier, page=PageRequest(1, 50), reason=bad)

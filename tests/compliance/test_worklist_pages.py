@@ -13,7 +13,15 @@ from console.actor import SYSTEM, Actor
 from console.catalog import service as video_service
 from console.compliance import records
 from console.compliance.models import ComplianceHold, LegalRecord
-from tests.catalog.factories import audit_mark, events_since, make_performer, make_published_video, make_video
+from tests.catalog.factories import (
+    audit_mark,
+    events_since,
+    make_performer,
+    make_published_video,
+    make_series,
+    make_video,
+)
+from tests.moderation.factories import report
 from tests.moderation.page_helpers import press
 from tests.ui.helpers import (
     all_marked,
@@ -268,3 +276,23 @@ async def test_the_worklist_works_from_the_keyboard(user: User, make_staff, veri
         press(user, "j")
     press(user, "Enter")
     await wait_until(lambda: current_path(user) == f"/compliance/records/{performer_id}", what="the record editor")
+
+
+async def test_the_holds_narrow_to_a_reason_and_the_selection_goes_with_the_filter(
+    user: User, make_staff, verifier: Actor
+) -> None:
+    await _signed_in(user, make_staff)
+    _held_video(verifier)  # held because its record was revoked
+    series_id, _, episodes = make_series(2)
+    with db.session_scope() as session:
+        for video_id in (series_id, *episodes):
+            video_service.publish(session, actor=SYSTEM, video_id=video_id)
+    case_id = report("video", series_id, "underage").case_id  # holds the series and both episodes
+    await user.open("/compliance?tab=holds")
+    found = await wait_for_rows(user, lambda r: len(r) == 4, "the four holds")
+    select_rows(user, found[:1])
+    await wait_until(lambda: shown(user, "holds-bar"), what="the bulk bar")
+    user.find(marker="worklist-reason").type(f"CASE #{case_id}").trigger("keydown.enter")
+    found = await wait_for_rows(user, lambda r: len(r) == 3, "the case's holds")
+    assert {r["video_id"] for r in found} == {series_id, *episodes}
+    assert not shown(user, "holds-bar")  # the selection a filter hides is dropped, not released unseen

@@ -44,6 +44,7 @@ from console.compliance.worklist.rows import (
     TabCount,
 )
 from console.compliance.worklist.tabs import (
+    REASON_FILTER_MAX,
     list_blocked,
     list_expiring,
     list_holds,
@@ -56,6 +57,7 @@ __all__ = [
     "BLOCKABLE_STATES",
     "DEFAULT_EXPIRY_DAYS",
     "MAX_EXPIRY_DAYS",
+    "REASON_FILTER_MAX",
     "TABS",
     "TAB_LABELS",
     "VIEW_ACTION",

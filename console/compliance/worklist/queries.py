@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, or_, select, union
+from sqlalchemy import Select, exists, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from console.actor import Actor
@@ -100,10 +100,13 @@ def _blocked_query() -> Select[Any]:
     return select(Video).where(Video.id.in_(union(undated, unverified, bad_paperwork)))
 
 
-def _holds_query(record_id: int | None = None) -> Select[Any]:
+def _holds_query(record_id: int | None = None, reason: str | None = None) -> Select[Any]:
+    """Open holds (the open holds' partial index: a small set, so a contains-filter on its reason stays cheap)."""
     query = select(ComplianceHold).where(ComplianceHold.released_at.is_(None))
     if record_id is not None:
         query = query.where(ComplianceHold.legal_record_id == record_id)
+    if reason:
+        query = query.where(func.lower(ComplianceHold.reason).contains(reason.lower(), autoescape=True))
     return query
 
 

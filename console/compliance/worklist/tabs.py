@@ -32,10 +32,13 @@ from console.compliance.worklist.rows import (
     MissingRow,
     PendingRow,
 )
-from console.errors import NotFound
+from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.models import Staff
 from console.staff.permissions import Permission, require
+from console.validation import clean_text
+
+REASON_FILTER_MAX = 200
 
 
 def _page(
@@ -188,11 +191,21 @@ def list_blocked(session: Session, *, actor: Actor, page: PageRequest) -> Page[B
     return Page(rows, total, estimated, page)
 
 
-def list_holds(session: Session, *, actor: Actor, page: PageRequest, record_id: int | None = None) -> Page[HoldRow]:
-    """Open holds, oldest first; `record_id` narrows them to the holds one record caused."""
+def list_holds(
+    session: Session, *, actor: Actor, page: PageRequest, record_id: int | None = None, reason: str | None = None
+) -> Page[HoldRow]:
+    """Open holds, oldest first; `record_id` narrows them to the holds one record caused, `reason` to those whose
+    reason contains it (any case: "case #181" finds an emergency report's holds, a series' episodes with it)."""
     require(actor, Permission.COMPLIANCE_READ_LEGAL)
+    errors: dict[str, str] = {}
+    wanted = clean_text(reason, "reason", errors, max_len=REASON_FILTER_MAX, required=False) if reason else None
+    if errors:
+        raise ValidationFailed(errors)
     holds, total, estimated = _page(
-        session, _holds_query(record_id), [(ComplianceHold.created_at, False), (ComplianceHold.id, False)], page
+        session,
+        _holds_query(record_id, wanted),
+        [(ComplianceHold.created_at, False), (ComplianceHold.id, False)],
+        page,
     )
     videos: dict[int, Video] = {}
     recs: dict[int, LegalRecord] = {}
@@ -234,8 +247,15 @@ def list_holds(session: Session, *, actor: Actor, page: PageRequest, record_id: 
 
 
 def list_tab(
-    session: Session, *, actor: Actor, tab: str, page: PageRequest, within_days: int = DEFAULT_EXPIRY_DAYS
+    session: Session,
+    *,
+    actor: Actor,
+    tab: str,
+    page: PageRequest,
+    within_days: int = DEFAULT_EXPIRY_DAYS,
+    reason: str | None = None,
 ) -> Page[Any]:
+    """One tab's page of rows; `reason` filters the holds tab (and nothing else)."""
     if tab == "missing":
         return list_missing(session, actor=actor, page=page)
     if tab == "pending":
@@ -245,5 +265,5 @@ def list_tab(
     if tab == "blocked":
         return list_blocked(session, actor=actor, page=page)
     if tab == "holds":
-        return list_holds(session, actor=actor, page=page)
+        return list_holds(session, actor=actor, page=page, reason=reason)
     raise NotFound(f"There is no worklist tab “{tab[:40]}”.")
