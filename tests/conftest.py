@@ -186,7 +186,7 @@ def patient_user(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def acting_user(monkeypatch: pytest.MonkeyPatch) -> None:
+def acting_user() -> Iterator[None]:
     """Send `ui.navigate.to` and `ui.notify` to the simulated user whose page the handler runs in.
 
     NiceGUI's simulated users share one module-level `ui.navigate` and `ui.notify`, pointed at whichever `User`
@@ -224,9 +224,14 @@ def acting_user(monkeypatch: pytest.MonkeyPatch) -> None:
     def notify(self: Any, message: str, **kwargs: Any) -> None:
         original_notify(acting("notify") or self, message, **kwargs)
 
-    monkeypatch.setattr(User, "open", open_page)
-    monkeypatch.setattr(UserNavigate, "to", to)
-    monkeypatch.setattr(UserNotify, "__call__", notify)
+    # Its own MonkeyPatch, not the `monkeypatch` fixture: an autouse fixture that requests that one sets it up
+    # before `clean_db` (they run in name order), and a test's own patches would then be undone only after
+    # `clean_db`'s teardown had read the settings they changed.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(User, "open", open_page)
+        patch.setattr(UserNavigate, "to", to)
+        patch.setattr(UserNotify, "__call__", notify)
+        yield
 
 
 @pytest.fixture(autouse=True)
