@@ -215,8 +215,7 @@ class WorklistView:
 
     def register_keys(self) -> None:
         keys = page_keys()
-        keys.add("j", "Move the highlight down", lambda: self.move(1))
-        keys.add("k", "Move the highlight up", lambda: self.move(-1))
+        keys.add_moves(self.move)
         keys.add("Enter", "Open the highlighted row", self.open_highlighted)
         if can(self.actor, Permission.COMPLIANCE_VERIFY):
             keys.add("x", "Select or unselect the highlighted hold (Videos on hold)", self.toggle_hold)

@@ -2,7 +2,7 @@
 and `?` lists both (this page's first). One `ui.keyboard` (the frame's) feeds `dispatch()`.
 
     keys = page_keys()
-    keys.add("j", "Move the highlight down", self.move_down)
+    keys.add_moves(self.move)  # j and k
     keys.add("Enter", "Open the highlighted case", self.open_highlighted)
 
 Keys are ignored while an input, select, textarea or button has the focus (`ui.keyboard`'s `ignore` list, checked
@@ -58,6 +58,11 @@ class KeyMap:
         if any(b.key == key for b in self._page):
             raise ValueError(f"{key!r} is already registered on this page")
         self._page.append(Binding(label or key, description, key, handler))
+
+    def add_moves(self, move: Callable[[int], Any], *, down: str = "Move the highlight down", up: str = "") -> None:
+        """`j` and `k`: `move(1)` and `move(-1)`, the highlight down and up a list (every list page's pair)."""
+        self.add("j", down, lambda: move(1))
+        self.add("k", up or down.replace("down", "up"), lambda: move(-1))
 
     def describe(self, label: str, description: str) -> None:
         """List a page key that another listener handles (no handler here: `dispatch` never runs it)."""

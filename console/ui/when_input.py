@@ -2,8 +2,9 @@
 
 Times are stored in UTC and shown in the viewer's zone with the zone named (console/ui/formatting.py); a time that
 is typed must be read in the same zone, or a staff member in Tokyo who schedules "10:00" publishes at 19:00 their
-time. The zone is named beside the fields. A wall-clock time the clocks skip (the spring-forward gap) is refused
-in words; one they pass twice (the autumn fall-back) is the first of the two, and the confirmation names the
+time. The zone is named beside the fields, and the time field's label names the abbreviation in force on the
+typed date (a summer date typed in winter says CEST). A wall-clock time the clocks skip (the spring-forward gap) is
+refused in words; one they pass twice (the autumn fall-back) is the first of the two, and the confirmation names the
 zone's abbreviation for that moment (CEST, not CET), so the reader can tell which.
 """
 
@@ -35,6 +36,19 @@ def parse_local(day: str | None, clock: str | None, zone: ZoneInfo) -> tuple[dat
     return when, None
 
 
+def zone_at(day: str | None, clock: str | None, zone: ZoneInfo) -> str:
+    """The zone's abbreviation at the typed date and time (CEST for a summer date typed in winter); at the moment
+    of asking while nothing readable is typed."""
+    try:
+        naive = datetime.strptime(f"{(day or '').strip()} {(clock or '').strip()[:5]}", "%Y-%m-%d %H:%M")
+    except ValueError:
+        try:  # a date alone: its noon
+            naive = datetime.strptime(f"{(day or '').strip()} 12:00", "%Y-%m-%d %H:%M")
+        except ValueError:
+            return zone_label(datetime.now(zone))
+    return zone_label(naive.replace(tzinfo=zone))
+
+
 class WhenInput:
     """The date and time fields (marked `{mark}-date`, `{mark}-time`) and the line naming the zone they are read
     in; `read()` gives the UTC time or None after putting what is wrong on the date field."""
@@ -43,11 +57,15 @@ class WhenInput:
         self.zone = viewer_zone()
         label = zone_label(datetime.now(self.zone))
         name = self.zone.key if label == self.zone.key else f"{self.zone.key}, {label}"
-        self.day = ui.input("Date").props("dense type=date").mark(f"{mark}-date")
-        self.clock = ui.input(f"Time ({label})").props("dense type=time").mark(f"{mark}-time")
+        self.day = ui.input("Date", on_change=self.relabel).props("dense type=date").mark(f"{mark}-date")
+        self.clock = ui.input(f"Time ({label})", on_change=self.relabel).props("dense type=time").mark(f"{mark}-time")
         ui.label(f"Read in your time zone ({name}); change it on My account.").classes("text-xs opacity-70").mark(
             f"{mark}-zone"
         )
+
+    def relabel(self) -> None:
+        """The time field names the abbreviation in force on the typed date, not today's."""
+        self.clock.set_label(f"Time ({zone_at(self.day.value, self.clock.value, self.zone)})")
 
     def read(self) -> datetime | None:
         when, error = parse_local(self.day.value, self.clock.value, self.zone)

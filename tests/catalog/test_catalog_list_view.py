@@ -250,6 +250,7 @@ async def test_bulk_schedule_reads_the_time_in_the_staff_members_zone(user: User
     await wait_until(lambda: shown(user, "bulk-date"), what="the value dialog")
     assert element(user, "bulk-time").props["label"] in ("Time (EST)", "Time (EDT)")  # named for today
     user.find(marker="bulk-date").type("2099-07-04")
+    assert element(user, "bulk-time").props["label"] == "Time (EDT)"  # named for the date typed, summer time
     user.find(marker="bulk-time").type("20:00")
     user.find(marker="bulk-value-ok").click()
     await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation")

@@ -1,5 +1,6 @@
 """Typed times are read in the staff member's zone (console/ui/when_input.py): the UTC they stand for, the
-spring-forward gap refused in words, the autumn's repeated hour read as its first pass, bad input named."""
+spring-forward gap refused in words, the autumn's repeated hour read as its first pass, bad input named; the
+abbreviation the time field names is the one in force on the typed date."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from console.ui.when_input import parse_local
+from console.ui.when_input import parse_local, zone_at
 
 BERLIN, TOKYO, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Tokyo"), ZoneInfo("America/New_York")
 
@@ -55,3 +56,23 @@ def test_the_repeated_autumn_hour_is_its_first_pass() -> None:
 )
 def test_bad_input_is_named_and_gives_no_time(day: str, clock: str | None, error: str) -> None:
     assert parse_local(day, clock, TOKYO) == (None, error)
+
+
+@pytest.mark.parametrize(
+    ("day", "clock", "label"),
+    [
+        ("2099-07-01", "10:00", "CEST"),
+        ("2099-01-15", "10:00", "CET"),
+        ("2099-07-01", "", "CEST"),  # a date alone: its noon
+        ("2099-10-25", "01:30", "CEST"),  # before the clocks go back that night
+        ("2099-10-25", "04:00", "CET"),
+    ],
+)
+def test_the_time_field_names_the_abbreviation_of_the_typed_date(day: str, clock: str, label: str) -> None:
+    assert zone_at(day, clock, BERLIN) == label
+
+
+def test_nothing_readable_typed_names_the_abbreviation_of_now() -> None:
+    now = "CEST" if datetime.now(BERLIN).dst() else "CET"
+    assert zone_at("", None, BERLIN) == zone_at("31/12/2099", "10:00", BERLIN) == now
+    assert zone_at("2099-07-01", "10:00", TOKYO) == "JST"

@@ -54,6 +54,21 @@ def test_keymap_refuses_global_keys_and_duplicates() -> None:
     assert [key for _, key, _ in keys.listing()] == ["d"]
 
 
+async def test_keymap_moves_are_j_and_k() -> None:
+    moved: list[int] = []
+    keys = KeyMap()
+    keys.add_moves(moved.append)
+    assert keys.listing() == [
+        (PAGE_SECTION, "j", "Move the highlight down"),
+        (PAGE_SECTION, "k", "Move the highlight up"),
+    ]
+    assert await keys.dispatch("j") and await keys.dispatch("k") and await keys.dispatch("j")
+    assert moved == [1, -1, 1]
+    own = KeyMap()
+    own.add_moves(moved.append, down="Next ad", up="Previous ad")
+    assert own.listing() == [(PAGE_SECTION, "j", "Next ad"), (PAGE_SECTION, "k", "Previous ad")]
+
+
 async def test_keymap_lists_a_key_another_listener_handles() -> None:
     keys = KeyMap()
     keys.add("j", "Move down", lambda: None)

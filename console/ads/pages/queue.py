@@ -115,8 +115,11 @@ class QueueView:
 
     def register_keys(self) -> None:
         keys = page_keys()
-        keys.add("j", "Next ad: move the highlight down and open it", lambda: self.move(1))
-        keys.add("k", "Previous ad: move the highlight up and open it", lambda: self.move(-1))
+        keys.add_moves(
+            self.move,
+            down="Next ad: move the highlight down and open it",
+            up="Previous ad: move the highlight up and open it",
+        )
         if self.can_review:
             keys.add("a", "Approve the open ad", self.card.approve)
             keys.add("r", "Reject the open ad…", self.card.reject)

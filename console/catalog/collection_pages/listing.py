@@ -61,8 +61,7 @@ class CollectionsView:
 
     def register_keys(self) -> None:
         keys = page_keys()
-        keys.add("j", "Move the highlight down", lambda: self.highlight(1))
-        keys.add("k", "Move the highlight up", lambda: self.highlight(-1))
+        keys.add_moves(self.highlight)
         if self.editable:
             keys.add("Enter", "Edit the highlighted collection…", self.edit_highlighted)
             keys.add("n", "New collection…", lambda: self.open_editor(None))

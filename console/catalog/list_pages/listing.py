@@ -141,8 +141,7 @@ class CatalogListView:
 
     def register_keys(self) -> None:
         keys = page_keys()
-        keys.add("j", "Move the highlight down", lambda: self.table.move_cursor(1))
-        keys.add("k", "Move the highlight up", lambda: self.table.move_cursor(-1))
+        keys.add_moves(self.table.move_cursor)
         keys.add("Enter", "Open the highlighted video", self.open_highlighted)
         if self.bulk.allowed:
             keys.add("x", "Select or unselect the highlighted video", self.bulk.bar.toggle_highlighted)

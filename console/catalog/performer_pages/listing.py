@@ -61,8 +61,7 @@ class PerformersView:
 
     def register_keys(self) -> None:
         keys = page_keys()
-        keys.add("j", "Move the highlight down", lambda: self.table.move_cursor(1))
-        keys.add("k", "Move the highlight up", lambda: self.table.move_cursor(-1))
+        keys.add_moves(self.table.move_cursor)
         keys.add("Enter", "Open the highlighted performer", self.open_highlighted)
         if self.editable:
             keys.add("n", "New performer…", self.new_dialog)

@@ -158,8 +158,7 @@ class QueueView:
 
     def register_keys(self) -> None:
         keys = page_keys()
-        keys.add("j", "Move the highlight down", lambda: self.move(1))
-        keys.add("k", "Move the highlight up", lambda: self.move(-1))
+        keys.add_moves(self.move)
         keys.add("Enter", "Open the highlighted case", self.open_highlighted)
         if self.can_act:
             keys.add("x", "Select or unselect the highlighted case", self.bulk_bar.toggle_highlighted)

@@ -34,8 +34,7 @@ class StaffListView:
 
     def register_keys(self) -> None:
         keys = page_keys()
-        keys.add("j", "Move the highlight down", lambda: self.table.move_cursor(1))
-        keys.add("k", "Move the highlight up", lambda: self.table.move_cursor(-1))
+        keys.add_moves(self.table.move_cursor)
         keys.add("Enter", "Open the highlighted staff member", self.open_highlighted)
         keys.add("n", "New staff member", self.new_dialog)
 
