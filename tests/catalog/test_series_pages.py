@@ -270,6 +270,60 @@ async def test_stale_season_edit_offers_take_theirs(content_user: User) -> None:
     assert _seasons(series_id)[0].release_year == 2001
 
 
+async def test_typing_in_one_season_survives_a_save_of_another(content_user: User) -> None:
+    """The page redraws every season card after a change: what is typed in another season's form is kept."""
+    user = content_user
+    series_id, first, (arrival, _, _) = _show()
+    second = _season(series_id, title="Deep water")
+    await _open(user, series_id)
+    _set(user, f"season-title-{second}", "Deep water, typed")
+    _set(user, f"season-description-{second}", "Not saved yet.")
+    _set(user, f"season-title-{first}", "Beginnings, saved")
+    user.find(marker=f"season-save-{first}").click()
+    await wait_until(lambda: _seasons(series_id)[0].title == "Beginnings, saved", what="the first season saved")
+    await wait_until(lambda: user.notify.contains("Saved Season 1."), what="the toast")
+    assert element(user, f"season-title-{second}").value == "Deep water, typed"  # a new element, the input kept
+    assert element(user, f"season-description-{second}").value == "Not saved yet."
+    assert element(user, f"season-title-{first}").value == "Beginnings, saved"
+
+    user.find(marker=f"episode-down-{arrival}").click()  # a move redraws the cards too
+    await wait_until(lambda: _titles_on_page(user, first)[:2] == ["Low Tide", "Arrival"], what="the move")
+    assert element(user, f"season-title-{second}").value == "Deep water, typed"
+
+    user.find(marker=f"season-save-{second}").click()  # and it saves as typed, not as a conflict
+    await wait_until(lambda: _seasons(series_id)[1].title == "Deep water, typed", what="the second season saved")
+    assert _seasons(series_id)[1].description == "Not saved yet."
+    assert not shown(user, f"season-conflict-{second}")
+
+
+async def test_carried_input_on_a_season_changed_meanwhile_is_refused_as_stale(content_user: User) -> None:
+    user = content_user
+    series_id, first, _ = _show()
+    second = _season(series_id, title="Deep water")
+    await _open(user, series_id)
+    _set(user, f"season-title-{second}", "Mine")
+    with db.session_scope() as session:  # someone else saves the second season meanwhile
+        series_service.update_season(
+            session, actor=SYSTEM, season_id=second, data={"title": "Theirs"}, expected_version=1
+        )
+    _set(user, f"season-title-{first}", "Beginnings, saved")
+    user.find(marker=f"season-save-{first}").click()  # the redraw reads "Theirs" but keeps "Mine" in the form
+    await wait_until(lambda: user.notify.contains("Saved Season 1."), what="the first season saved")
+    assert element(user, f"season-title-{second}").value == "Mine"
+    user.find(marker=f"season-save-{second}").click()
+    await wait_until(lambda: shown(user, f"season-conflict-{second}"), what="the conflict panel")
+    assert conflict_rows(user, f"season-conflict-{second}")["Title"] == ("Theirs", "Mine")
+    assert _seasons(series_id)[1].title == "Theirs"  # not overwritten unseen
+
+    _set(user, f"season-title-{first}", "Beginnings, again")  # the shown conflict survives a redraw as well
+    user.find(marker=f"season-save-{first}").click()
+    await wait_until(lambda: _seasons(series_id)[0].title == "Beginnings, again", what="the first season again")
+    await wait_until(lambda: shown(user, f"season-conflict-{second}"), what="the panel still shown")
+    assert element(user, f"season-title-{second}").value == "Mine"
+    user.find(marker=f"season-save-{second}").click()  # knowingly: replaces it
+    await wait_until(lambda: _seasons(series_id)[1].title == "Mine", what="the deliberate save")
+
+
 async def test_delete_season_is_refused_while_it_has_episodes(content_user: User) -> None:
     user = content_user
     series_id, season_id, _ = _show()

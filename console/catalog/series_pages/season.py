@@ -1,15 +1,19 @@
 """A season's inline form inside its card: number, title, release year, description, and Save / Add episode /
 Delete. Errors land on the fields; a stale save shows what is stored now and keeps the input (the next save
-deliberately replaces it)."""
+deliberately replaces it). The page redraws every card after any change (a save, a move, a new episode), so what is
+typed and not saved is carried into the new card (`unsaved` / `carry`) with the version it was based on: a season
+someone else changed meanwhile is then refused as stale on save, with the conflict shown, never overwritten."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
 from console.catalog.series import SEASON_DESCRIPTION_MAX, SEASON_TITLE_MAX, update_season
 from console.catalog.series_pages.rows import SEASON_LABELS, text
+from console.errors import Conflict
 from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
@@ -18,12 +22,23 @@ if TYPE_CHECKING:
     from console.catalog.series_pages.view import SeasonsView
 
 
+@dataclass(frozen=True)
+class Unsaved:
+    """A season form's input that is not stored, carried across the page's redraw."""
+
+    typed: dict[str, str]
+    version: int | None  # the version the input is based on
+    theirs: dict[str, Any]
+    conflict: Conflict | None  # the stale save's conflict still shown
+
+
 class SeasonEditor:
     def __init__(self, page: SeasonsView, season: dict[str, Any]) -> None:
         self.page, self.season = page, season
         self.sid = int(season["id"])
         self.version = season["version"]  # what the next save expects; a conflict moves it to the stored one
         self.theirs: dict[str, Any] = {}  # what a stale save found stored, for "Take theirs"
+        self.shown_conflict: Conflict | None = None
 
     def build(self) -> None:
         self.inputs()
@@ -82,13 +97,34 @@ class SeasonEditor:
                 "dense flat no-caps color=negative"
             ).mark(f"season-delete-{sid}")
 
-    async def save(self) -> None:
-        typed = {
+    def typed(self) -> dict[str, str]:
+        return {
             "season_number": (self.number.value or "").strip(),
             "title": self.title.value or "",
             "release_year": (self.year.value or "").strip(),
             "description": self.description.value or "",
         }
+
+    def unsaved(self) -> Unsaved | None:
+        """What the form holds that is not stored (None: nothing), to carry into the card drawn after a reload."""
+        if not self.page.editable:
+            return None
+        typed = self.typed()
+        if unchanged(typed, {k: text(self.season[k]) for k in typed}) and self.shown_conflict is None:
+            return None
+        return Unsaved(typed, self.version, self.theirs, self.shown_conflict)
+
+    def carry(self, kept: Unsaved) -> None:
+        """Put back the input of the card this one replaces, based on the version that input was based on."""
+        for name, value in kept.typed.items():
+            self.fields[name].value = value
+        self.version, self.theirs = kept.version, kept.theirs
+        if kept.conflict is not None:
+            self.shown_conflict = kept.conflict
+            self.conflict.show(kept.conflict, kept.typed)
+
+    async def save(self) -> None:
+        typed = self.typed()
         if unchanged(typed, {k: text(self.season[k]) for k in typed}):
             ui.notify(NOTHING_TO_SAVE, type="info")
             return
@@ -102,12 +138,14 @@ class SeasonEditor:
         )
         if ok:
             self.conflict.hide()
+            self.shown_conflict, self.season = None, self.season | typed  # stored now: nothing to carry
             ui.notify(f"Saved Season {typed['season_number'] or self.season['season_number']}.", type="positive")
             await self.page.reload()
         elif catcher.conflict is not None:
             # Keep the input; the next save deliberately replaces what is stored now.
             self.version = catcher.conflict.current.get("version", self.version)
             self.theirs = catcher.conflict.current
+            self.shown_conflict = catcher.conflict
             self.conflict.show(catcher.conflict, typed)
 
     def take_theirs(self) -> None:
@@ -116,4 +154,5 @@ class SeasonEditor:
         for name, element in self.fields.items():
             element.value = text(self.season[name])
         self.conflict.hide()
+        self.shown_conflict = None
         ui.notify("The season shows what is stored; your input was discarded.", type="info")

@@ -41,6 +41,7 @@ class SeasonsView:
         self.busy = False  # one move at a time: the next is computed from the order the first produced
         self.closed: set[int] = set()  # the season cards the user folded
         self.episode_rows: dict[int, ui.element] = {}
+        self.editors: dict[int, SeasonEditor] = {}  # the season forms on the page, by season id
 
     def build(self) -> None:
         self.toolbar()
@@ -73,6 +74,7 @@ class SeasonsView:
         episodes = sum(len(s["episodes"]) for s in seasons)
         self.count.text = f"{plural(len(seasons), 'season')} · {plural(episodes, 'episode')}"
         self.episode_rows.clear()
+        self.editors.clear()
         with ui.column().classes("w-full gap-2").mark("season-list"):
             if not seasons:
                 ui.label("No seasons yet." + (" Add the first with “Add season”." if self.editable else "")).classes(
@@ -90,7 +92,8 @@ class SeasonsView:
             .mark("season", f"season-{sid}") as card
         ):
             card.on_value_change(lambda e: self.closed.discard(sid) if e.value else self.closed.add(sid))
-            SeasonEditor(self, season).build()
+            editor = self.editors[sid] = SeasonEditor(self, season)
+            editor.build()
             self.episode_list(season)
 
     def episode_list(self, season: dict[str, Any]) -> None:
@@ -141,7 +144,11 @@ class SeasonsView:
             return
         self.data = fresh
         self.heading.text = fresh["title"]
-        await self.listing.refresh()  # awaited: episode_rows holds the new rows below
+        unsaved = {sid: kept for sid, editor in self.editors.items() if (kept := editor.unsaved()) is not None}
+        await self.listing.refresh()  # awaited: episode_rows and editors hold the new ones below
+        for sid, kept in unsaved.items():  # what was typed in the other seasons' forms survives the redraw
+            if sid in self.editors:
+                self.editors[sid].carry(kept)
         self.notice.unpublish_all.refresh()
         if focus is not None and focus in self.episode_rows:
             focus_later(self.episode_rows[focus])
