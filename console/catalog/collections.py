@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from console.actor import Actor
 from console.audit.last_change import last_change
@@ -16,7 +16,7 @@ from console.db import utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.validation import clean_text
+from console.validation import clean_text, text_problem
 
 NAME_MAX = 120
 SLUG_MAX = 140
@@ -58,14 +58,61 @@ def list_collections(session: Session, *, actor: Actor, include_deleted: bool = 
     return list(session.execute(query).scalars())
 
 
-def list_collections_page(session: Session, *, actor: Actor, page: PageRequest) -> Page[Collection]:
-    """One page of the live collections in display order (the order is fixed: the list is how staff arrange it)."""
+def _search_term(search: str | None) -> str:
+    """The trimmed search text, or ValidationFailed on `search` (too long, or a character no name holds)."""
+    term = (search or "").strip()
+    problem = text_problem(term) or (f"is too long ({NAME_MAX} characters at most)" if len(term) > NAME_MAX else None)
+    if problem is not None:
+        raise ValidationFailed({"search": problem})
+    return term
+
+
+def list_collections_page(
+    session: Session, *, actor: Actor, page: PageRequest, search: str | None = None
+) -> Page[Collection]:
+    """One page of the live collections in display order (the order is fixed: the list is how staff arrange it);
+    `search` keeps those whose name or slug contains it (any case; ASCII letters only on SQLite, which has no
+    Unicode lower()). Collections are few (hundreds): the contains-filter scans the live ones."""
     require(actor, Permission.CATALOG_READ)
+    term = _search_term(search)
     query = select(Collection).where(Collection.deleted_at.is_(None))
+    if term:
+        lowered = term.lower()
+        query = query.where(
+            or_(
+                func.lower(Collection.name).contains(lowered, autoescape=True),
+                func.lower(Collection.slug).contains(lowered, autoescape=True),
+            )
+        )
     total, estimated = exact_or_estimated_count(session, query)
     order = [(Collection.sort_order, False), (Collection.id, False)]
     rows = fetch_page(session, query, order, page, total, estimated=estimated)
     return Page(rows, total, estimated, page)
+
+
+def display_positions(session: Session, *, actor: Actor, ids: set[int]) -> dict[int, int]:
+    """Each of these live collections' place (1 = first) in the whole display order: a searched page numbers its
+    rows as the full list does."""
+    require(actor, Permission.CATALOG_READ)
+    if not ids:
+        return {}
+    other = aliased(Collection)
+    before = (
+        select(func.count(other.id))
+        .where(
+            other.deleted_at.is_(None),
+            or_(
+                other.sort_order < Collection.sort_order,
+                and_(other.sort_order == Collection.sort_order, other.id < Collection.id),
+            ),
+        )
+        .correlate(Collection)
+        .scalar_subquery()
+    )
+    found = session.execute(
+        select(Collection.id, before).where(Collection.id.in_(ids), Collection.deleted_at.is_(None))
+    ).all()
+    return {int(cid): int(count) + 1 for cid, count in found}
 
 
 CHOICES_PAGE = 20  # what a searched select offers at a time (the editor's Collection field)
@@ -77,9 +124,7 @@ def collection_choices(
     """One page of the live collections whose name contains `search` (case-insensitive), in display order: what a
     searched select offers instead of every collection (a chosen one outside the page: `collections_by_id`)."""
     require(actor, Permission.CATALOG_READ)
-    term = (search or "").strip()
-    if len(term) > NAME_MAX:
-        raise ValidationFailed({"search": f"is too long ({NAME_MAX} characters at most)"})
+    term = _search_term(search)
     query = select(Collection).where(Collection.deleted_at.is_(None))
     if term:
         query = query.where(func.lower(Collection.name).contains(term.lower(), autoescape=True))

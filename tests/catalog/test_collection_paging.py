@@ -1,5 +1,6 @@
 """Collections page, paged on the server (issue 13): a page of rows with the count and range, the pager and its
-keys, moves across a page's edge, dialogs deleted when closed, and a refused save that keeps the typed input."""
+keys, moves across a page's edge, the search (name or slug contains, rows keep their place, no moves), dialogs
+deleted when closed, and a refused save that keeps the typed input."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from console.actor import SYSTEM
 from console.catalog import collections as collection_service
 from console.catalog.collection_pages.listing import PAGE_SIZE
 from console.catalog.models import Collection
-from console.errors import ValidationFailed
+from console.errors import Forbidden, ValidationFailed
 from console.paging import PageRequest
 from tests.catalog.test_collection_pages import CONTENT_EMAIL, _collection, _names_on_page, _stored_order
 from tests.moderation.page_helpers import press
@@ -70,6 +71,64 @@ def test_move_swaps_with_the_neighbour_and_stops_at_the_ends() -> None:
         with pytest.raises(ValidationFailed):
             collection_service.move_collection(session, actor=SYSTEM, collection_id=ids[0], delta=2)
     assert _stored_order() == ["Shelf 01", "Shelf 03", "Shelf 02"]
+
+
+def test_search_keeps_collections_whose_name_or_slug_contains_it_in_display_order() -> None:
+    _many(12)
+    with db.session_scope() as session:
+        collection_service.create_collection(session, actor=SYSTEM, data={"name": "Late night", "slug": "shelf-x"})
+        collection_service.create_collection(session, actor=SYSTEM, data={"name": "100% Shelf_1 picks"})
+
+    def names(search: str, page: PageRequest | None = None) -> tuple[list[str], int]:
+        with db.session_scope() as session:
+            found = collection_service.list_collections_page(
+                session, actor=SYSTEM, page=page or PageRequest(1, 50), search=search
+            )
+            return [c.name for c in found.rows], found.total
+
+    assert names("shelf 1") == (["Shelf 10", "Shelf 11", "Shelf 12"], 3)
+    assert names("  SHELF 1 ") == (["Shelf 10", "Shelf 11", "Shelf 12"], 3)  # trimmed, any case
+    assert names("shelf-x") == (["Late night"], 1)  # the slug
+    assert names("shelf 0", PageRequest(2, 4)) == (["Shelf 05", "Shelf 06", "Shelf 07", "Shelf 08"], 9)
+    assert names("100%") == (["100% Shelf_1 picks"], 1)  # LIKE's wildcards are literal
+    assert names("f_1") == (["100% Shelf_1 picks"], 1)
+    assert names("nothing like it") == ([], 0)
+    assert names("")[1] == 14
+
+
+@pytest.mark.parametrize(
+    ("search", "message"),
+    [("x" * 121, "is too long (120 characters at most)"), ("a\x00b", "contains"), ("a\u202eb", "contains")],
+)
+def test_a_search_a_name_cannot_hold_is_refused_on_its_field(search: str, message: str) -> None:
+    with db.session_scope() as session, pytest.raises(ValidationFailed) as refused:
+        collection_service.list_collections_page(session, actor=SYSTEM, page=PageRequest(1, 10), search=search)
+    assert message in refused.value.errors["search"]
+
+
+def test_display_positions_count_over_the_whole_live_list() -> None:
+    names = _many(5)
+    ids = {name: _id_of(name) for name in names}
+    with db.session_scope() as session:
+        collection_service.delete_collection(session, actor=SYSTEM, collection_id=ids["Shelf 02"])
+        for _ in range(2):  # 01, 03, 04, 05 -> 01, 05, 03, 04
+            collection_service.move_collection(session, actor=SYSTEM, collection_id=ids["Shelf 05"], delta=-1)
+    with db.session_scope() as session:
+        places = collection_service.display_positions(
+            session, actor=SYSTEM, ids={ids["Shelf 01"], ids["Shelf 05"], ids["Shelf 04"], ids["Shelf 02"]}
+        )
+    assert places == {ids["Shelf 01"]: 1, ids["Shelf 05"]: 2, ids["Shelf 04"]: 4}  # the deleted one left out
+
+
+def test_reading_collections_needs_catalog_read(actor_for, make_staff) -> None:
+    staff_id, _ = make_staff("finance", email="fin.collections@test.example")
+    with db.session_scope() as session:
+        with pytest.raises(Forbidden):
+            collection_service.list_collections_page(
+                session, actor=actor_for(staff_id), page=PageRequest(1, 10), search="x"
+            )
+        with pytest.raises(Forbidden):
+            collection_service.display_positions(session, actor=actor_for(staff_id), ids={1})
 
 
 # --- the page -----------------------------------------------------------------------------------------------
@@ -181,3 +240,46 @@ async def test_a_refused_save_keeps_the_input_and_says_why_in_the_form(content_u
         stored = session.get(Collection, cid)
         assert stored is not None and stored.name == "Kept" and stored.description is None
         assert session.get(Collection, other) is not None
+
+
+async def test_search_narrows_the_list_rows_keep_their_place_and_moves_wait(content_user: User) -> None:
+    user = content_user
+    names = _many(TOTAL)
+    await _open_paged(user, names)
+    user.find(marker="collection-search").type("shelf 2").trigger("keydown.enter")
+    matching = [n for n in names if n.startswith("Shelf 2")]
+    await wait_until(lambda: _names_on_page(user) == matching, what="the matching collections")
+    assert _text(user, "collection-count") == f"{len(matching)} collections match"
+    first = _id_of(matching[0])
+    assert _text(user, f"collection-place-{first}") == str(names.index(matching[0]) + 1)  # its place in the list
+    assert not all_elements(user, ui.pagination)
+    assert not shown(user, f"collection-down-{first}")  # no moves in a searched list
+    assert _text(user, "collection-hint") == "Clear the search to reorder."
+    press(user, "j")
+    press(user, "Enter")  # the keys work on the searched rows
+    await wait_until(lambda: shown(user, "col-name"), what="the edit dialog")
+    assert element(user, "col-name").value == matching[0]
+
+
+async def test_a_search_with_no_match_says_so_and_a_refused_one_changes_nothing(content_user: User) -> None:
+    user = content_user
+    names = _many(3)
+    await _open_paged(user, names)
+    user.find(marker="collection-search").type("zzz").trigger("keydown.enter")
+    await wait_until(lambda: shown(user, "collection-empty"), what="the empty list")
+    assert _text(user, "collection-empty") == "No collection's name or slug contains “zzz”."
+
+    search = element(user, "collection-search")
+    with user:
+        search.value = "bad\u202eterm"
+    user.find(marker="collection-search").trigger("keydown.enter")
+    await wait_until(lambda: search.error is not None, what="the message on the field")
+    assert "contains" in str(search.error)
+    assert _text(user, "collection-empty") == "No collection's name or slug contains “zzz”."  # the list as it was
+
+    with user:
+        search.value = ""
+    user.find(marker="collection-search").trigger("clear")
+    await wait_until(lambda: _names_on_page(user) == names, what="every collection again")
+    assert search.error is None
+    assert element(user, f"collection-down-{_id_of(names[0])}").enabled  # moves are back

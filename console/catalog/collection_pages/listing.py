@@ -1,6 +1,8 @@
-"""The collections list: one server-side page of collections in display order, the pager, and the row actions
-(move up/down, active switch, edit, delete). Content staff reorder with the arrow buttons or, with a row focused,
-Alt+ArrowUp/Alt+ArrowDown; a move past the page's edge follows the collection to its new page."""
+"""The collections list: one server-side page of collections in display order, the pager, the search (name or
+slug contains; Enter applies it) and the row actions (move up/down, active switch, edit, delete). Content staff
+reorder with the arrow buttons or, with a row focused, Alt+ArrowUp/Alt+ArrowDown; a move past the page's edge
+follows the collection to its new page. A searched list keeps each row's place in the whole order and offers no
+moves (a neighbour in it need not be one in the list)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from nicegui import run, ui
 from console.actor import Actor
 from console.catalog.collection_pages.dialog import CollectionDialog
 from console.catalog.collection_pages.rows import editable_data, load_page, load_video_choices, plural
-from console.catalog.collections import delete_collection, move_collection, update_collection
+from console.catalog.collections import NAME_MAX, delete_collection, move_collection, update_collection
 from console.catalog.page_parts import confirm_in, swatch
 from console.errors import ConsoleError
 from console.paging import Page, PageRequest
@@ -20,7 +22,7 @@ from console.ui.forms import report
 from console.ui.keymap import page_keys
 from console.ui.ordering import focus_later, move_buttons, ordered_row
 from console.ui.paged_table import PAGE_SIZES
-from console.ui.work import call, read
+from console.ui.work import call, call_own
 
 PAGE_SIZE = 25
 CURSOR = "console-cursor bg-blue-100"
@@ -46,6 +48,7 @@ class CollectionsView:
         self.row_elements: dict[int, ui.element] = {}
         self.cursor = -1  # the highlighted row of this page (j / k)
         self.busy = False  # one move at a time: the next is computed from the order the first produced
+        self.search = ""  # the search the list shows (applied with Enter; a refused one leaves it)
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -80,34 +83,55 @@ class CollectionsView:
             ui.button("Reload (r)", icon="refresh", on_click=self.reload).props("dense flat no-caps").mark(
                 "collection-reload"
             )
+            self.search_input = (
+                ui.input("Name or slug contains")
+                .props(f"dense clearable maxlength={NAME_MAX}")
+                .classes("w-64")
+                .mark("collection-search")
+            )
+            self.search_input.on("keydown.enter", self.apply_search)
+            self.search_input.on("clear", self.apply_search)
             self.count = ui.label("").classes("text-xs opacity-70").mark("collection-count")
             ui.label("Press ? for the keys").classes("text-xs opacity-60")
-        if self.editable:
-            ui.label("Reorder with the arrows, or focus a row (Tab, or j / k) and press Alt+↑ / Alt+↓.").classes(
-                "text-xs opacity-70"
-            )
+        self.hint = ui.label("").classes("text-xs opacity-70").mark("collection-hint")
+        self.hint.visible = self.editable
+        self.show_hint()
+
+    def show_hint(self) -> None:
+        self.hint.text = (
+            "Clear the search to reorder."
+            if self.search
+            else "Reorder with the arrows, or focus a row (Tab, or j / k) and press Alt+↑ / Alt+↓."
+        )
 
     @ui.refreshable_method
     def listing(self) -> None:
         total = self.page.total if self.page is not None else 0
-        self.count.text = "Loading…" if self.page is None else plural(total, "collection")
+        self.count.text = (
+            "Loading…" if self.page is None else plural(total, "collection") + (" match" if self.search else "")
+        )
         self.row_elements.clear()
         with ui.column().classes("w-full gap-0 text-sm").props("role=list").mark("collection-list"):
             with ui.row().classes("w-full no-wrap gap-3 px-2 py-1 text-xs font-semibold opacity-70 border-b"):
                 for heading, classes in HEADINGS:
                     ui.label(heading).classes(classes)
             if self.page is not None and not self.rows:
-                ui.label("No collections yet.").classes("p-2 opacity-70")
+                empty = (
+                    f"No collection's name or slug contains “{self.search}”." if self.search else "No collections yet."
+                )
+                ui.label(empty).classes("p-2 opacity-70").mark("collection-empty")
             for index, row in enumerate(self.rows):
-                self.row_view(self.request.offset + index, row, total - 1)
+                self.row_view(row, None if self.search else self.request.offset + index, total - 1)
 
-    def row_view(self, position: int, row: dict[str, Any], last: int) -> None:
-        """One collection; `position` counts from 0 over the whole list, `last` is the list's last position."""
+    def row_view(self, row: dict[str, Any], index: int | None, last: int) -> None:
+        """One collection, shown with its place in the whole list (`position`, from 1); `index` (from 0) and `last`
+        place its move buttons, and a searched list (`index` None) has none."""
         cid = int(row["id"])
-        move = self.move if self.editable else None
-        with ordered_row("collection", cid, label=f"{position + 1}. {row['name']}", move=move) as line:
+        place = "–" if row["position"] is None else str(row["position"])
+        move = self.move if self.editable and index is not None else None
+        with ordered_row("collection", cid, label=f"{place}. {row['name']}", move=move) as line:
             self.row_elements[cid] = line
-            ui.label(str(position + 1)).classes("w-6 text-right opacity-60 shrink-0")
+            ui.label(place).classes("w-6 text-right opacity-60 shrink-0").mark(f"collection-place-{cid}")
             with ui.row().classes("w-14 gap-1 no-wrap shrink-0"):
                 swatch(row["color_primary"], label="Primary").mark(f"collection-swatch-{cid}")
                 swatch(row["color_accent"], label="Accent").mark(f"collection-accent-{cid}")
@@ -125,7 +149,7 @@ class CollectionsView:
                     ui.icon("star", size="xs").classes("opacity-60")
                 ui.label(row["featured_title"] or "—").classes("truncate").mark(f"collection-featured-{cid}")
             if self.editable:
-                self.row_actions(cid, position, last)
+                self.row_actions(cid, index, last)
 
     def active_control(self, row: dict[str, Any]) -> None:
         cid = int(row["id"])
@@ -138,9 +162,11 @@ class CollectionsView:
                 f"color={'positive' if row['is_active'] else 'grey'}"
             )
 
-    def row_actions(self, cid: int, position: int, last: int) -> None:
+    def row_actions(self, cid: int, position: int | None, last: int) -> None:
+        """Move (not on a searched list: `position` None), edit and delete."""
         with ui.row().classes("gap-0 no-wrap shrink-0"):
-            move_buttons("collection", cid, self.move, index=position, last=last)
+            if position is not None:
+                move_buttons("collection", cid, self.move, index=position, last=last)
             ui.button(icon="edit", on_click=lambda: self.open_editor(cid)).props(
                 "flat dense round size=sm aria-label=Edit"
             ).mark(f"collection-edit-{cid}").tooltip("Edit")
@@ -167,14 +193,32 @@ class CollectionsView:
 
     # --- loading and paging ----------------------------------------------------------------------------------
 
+    async def fetch(self, request: PageRequest, search: str) -> Page[dict[str, Any]] | None:
+        """One page; None when refused (a search's problem shown on its field) or shutting down."""
+        ok, page = await call_own(lambda: load_page(self.actor, request, search), fields={"search": self.search_input})
+        return page if ok else None
+
+    async def apply_search(self) -> None:
+        """Enter in the search field, or its clear button: the first page of what it matches."""
+        term = (self.search_input.value or "").strip()
+        request = PageRequest(1, self.request.size)
+        page = await self.fetch(request, term)
+        if page is None:
+            return
+        self.search, self.request = term, request
+        self.show_hint()
+        await self.show(page)
+
     async def reload(self, focus: int | None = None) -> None:
         """Read the current page again (the last one when the list shrank below it) and redraw the list."""
-        page = await read(load_page, self.actor, self.request)
+        page = await self.fetch(self.request, self.search)
         if page is not None and not page.rows and page.total and self.request.page > page.last_page:
             self.request = PageRequest(page.last_page, self.request.size)
-            page = await read(load_page, self.actor, self.request)
-        if page is None:  # refused (reported) or shutting down
-            return
+            page = await self.fetch(self.request, self.search)
+        if page is not None:
+            await self.show(page, focus)
+
+    async def show(self, page: Page[dict[str, Any]], focus: int | None = None) -> None:
         self.page, self.cursor = page, -1
         await self.listing.refresh()  # awaited: row_elements holds the new rows below
         await self.pager.refresh()  # awaited: the range and pager show with the rows, not a moment later
@@ -304,7 +348,7 @@ class CollectionsView:
 
     async def saved(self, collection_id: int) -> None:
         """After a save: the list again, with the saved collection focused (a new one is last: go to its page)."""
-        if self.page is not None and self.position_of(collection_id) is None:
+        if self.page is not None and self.position_of(collection_id) is None and not self.search:
             last = -(-(self.page.total + 1) // self.request.size)
             await self.go_to(last, focus=collection_id)
             return

@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from console.actor import Actor
-from console.catalog.collections import collection_view, featured_titles, list_collections_page
+from console.catalog.collections import (
+    collection_view,
+    display_positions,
+    featured_titles,
+    list_collections_page,
+)
 from console.catalog.service import VideoFilter, get_video, list_videos
 from console.db import session_scope
 from console.errors import NotFound
@@ -26,17 +31,24 @@ LABELS = {
 }
 
 
-def load_page(actor: Actor, request: PageRequest) -> Page[dict[str, Any]]:
-    """One page of the live collections in display order, each with its featured video's title (one unit of work;
-    runs off the event loop)."""
+def load_page(actor: Actor, request: PageRequest, search: str = "") -> Page[dict[str, Any]]:
+    """One page of the live collections in display order (those whose name or slug contains `search`), each with
+    its featured video's title and its place in the whole list (`position`, 1 = first), in one unit of work; runs
+    off the event loop."""
     with session_scope() as session:
-        found = list_collections_page(session, actor=actor, page=request)
+        found = list_collections_page(session, actor=actor, page=request, search=search)
         featured = {c.featured_video_id for c in found.rows if c.featured_video_id is not None}
         titles = featured_titles(session, actor=actor, video_ids=featured)
+        places = (
+            display_positions(session, actor=actor, ids={c.id for c in found.rows})
+            if search.strip()
+            else {c.id: request.offset + index + 1 for index, c in enumerate(found.rows)}
+        )
         rows = []
         for c in found.rows:
             row = collection_view(c)
             row["featured_title"] = None if c.featured_video_id is None else titles[c.featured_video_id]
+            row["position"] = places.get(c.id)  # None: deleted between the two reads
             rows.append(row)
         return Page(rows, found.total, found.estimated, found.request)
 
