@@ -35,6 +35,7 @@ def series_kpi(
         value = series.total if how == "total" else (series.points[-1][1] if series.points else None)
         return Kpi(label or name, value, None, series.unit, series.definition, lower_is_better)
 
+    load.series_of = (fn, name)  # type: ignore[attr-defined]  # for the test that every KPI names a real series
     return load
 
 

@@ -46,7 +46,7 @@ def _members() -> TabSpec:
         "members",
         "Members",
         EXEC,
-        kpis=(KpiSpec("signups", adapters.series_kpi(ops.signups, "Signups")),),
+        kpis=(KpiSpec("signups", adapters.series_kpi(ops.signups, "signups", label="Signups")),),
         charts=(
             ChartSpec(
                 "signups",
