@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import select
@@ -157,3 +158,28 @@ async def test_ad_ops_see_only_ads_and_the_nav_entry(user: User, make_staff: Any
     await wait_shown(user, "insights-chart-ads")
     assert tab_keys(user) == ["insights-tabbtn-ads"]
     await user.should_see("Insights")
+
+
+@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "0001-01-10"), ("9999-12-20", "9999-12-31")])
+def test_a_custom_range_outside_the_calendar_the_charts_can_compare_is_refused(start: str, end: str) -> None:
+    from console.errors import ValidationFailed
+    from console.insights.pages.range_bar import parse_custom
+
+    with pytest.raises(ValidationFailed) as refused:
+        parse_custom(start, end)
+    assert set(refused.value.errors) == {"start", "end"}
+    assert refused.value.errors["start"] == "must be a date from 2000-01-01 to 2099-12-31"
+
+
+async def test_a_refused_custom_range_says_why_and_keeps_the_period(user: User, make_staff: Any) -> None:
+    money_fixture.build()
+    money_fixture.roll_up()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await open_first_half_of_2026(user)
+    type_into(user, "insights-range-start", "0001-01-01")
+    type_into(user, "insights-range-end", "0001-01-10")
+    click(user, "insights-range-apply")
+    await wait_until(lambda: element(user, "insights-range-start").error is not None, what="the message")
+    assert "2000-01-01" in str(element(user, "insights-range-start").error)
+    assert "2026-01-01" in texts(user, "insights-period")[0]  # the period shown did not change
+    assert element(user, "insights-range-apply").enabled  # and Apply can be used again

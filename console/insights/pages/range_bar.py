@@ -14,6 +14,7 @@ from console.ui.forms import show_errors
 
 COMPARE_LABELS = {"none": "none", "previous": "previous period", "last_year": "same period last year"}
 MAX_CUSTOM_DAYS = 3 * 366
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # a custom range's dates (0001-01-01 overflowed)
 
 
 @dataclass
@@ -54,6 +55,9 @@ def parse_custom(start_text: object, end_text: object) -> Period:
             days[field] = date.fromisoformat(str(text or "").strip())
         except ValueError:
             errors[field] = "must be a date like 2025-01-31"
+    for field, day in days.items():  # the comparison periods reach a year and a range back: keep them in range
+        if not EARLIEST <= day <= LATEST:
+            errors[field] = f"must be a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}"
     if errors:
         raise ValidationFailed(errors)
     if days["end"] < days["start"]:
