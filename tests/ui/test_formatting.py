@@ -149,3 +149,20 @@ def test_how_long_ago_in_words() -> None:
     assert fmt_ago(now - timedelta(minutes=4, seconds=10), now) == "4 minutes ago"
     assert fmt_ago(now - timedelta(hours=3), now) == "3 hours ago"
     assert fmt_ago((now - timedelta(days=2)).replace(tzinfo=None), now) == "2 days ago"  # stored naive = UTC
+
+
+def test_no_column_heading_says_utc_over_times_shown_in_the_viewers_zone() -> None:
+    """Tables show times with fmt_dt, in the staff member's zone with the zone named: a heading "When (UTC)" over
+    JST times misleads (seen on the ads pages and the 2257 record history)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "console"
+    heading = re.compile(r"""(column\(\s*"[^"]+",\s*|"label":\s*)"[^"]*\(UTC\)""")
+    found = [
+        f"{p.relative_to(root)}:{n}"
+        for p in root.rglob("*.py")
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if heading.search(line)
+    ]
+    assert found == []

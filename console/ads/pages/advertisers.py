@@ -26,7 +26,7 @@ ADVERTISER_COLUMNS = [
     column("contact_email", "Contact"),
     column("website", "Website"),
     column("status", "Status"),
-    column("created", "Created (UTC)"),
+    column("created", "Created"),
 ]
 CAMPAIGN_COLUMNS = [
     column("id", "#", "right"),

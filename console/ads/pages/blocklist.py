@@ -20,7 +20,7 @@ from console.ui.work import call, unit_of_work
 COLUMNS = [
     column("domain", "Domain"),
     column("reason", "Why"),
-    column("created", "Added (UTC)"),
+    column("created", "Added"),
     column("remove", ""),
 ]
 LIMIT = 500

@@ -94,7 +94,7 @@ def targeting_text(campaign: Any) -> str:
 
 
 HISTORY_COLUMNS = [
-    column("when", "When (UTC)"),
+    column("when", "When"),
     column("who", "Who"),
     column("action", "What"),
     column("detail", "Detail"),

@@ -42,7 +42,7 @@ COLUMNS = [
     column("check", "Checks"),
     column("advertiser", "Advertiser", clip="8rem"),
     column("format_label", "Format", wide=True),
-    column("submitted", "Submitted (UTC)", wide=True),
+    column("submitted", "Submitted", wide=True),
     column("claimed_by", "Claimed by", wide=True),
     column("state", "State"),
 ]

@@ -68,7 +68,7 @@ ACTION_LABELS = {
 }
 READS = frozenset(records.READ_ACTIONS)
 HISTORY_COLUMNS: list[dict[str, Any]] = [
-    {"name": "when", "label": "When (UTC)", "field": "when", "align": "left"},
+    {"name": "when", "label": "When", "field": "when", "align": "left"},
     {"name": "who", "label": "Who", "field": "who", "align": "left"},
     {"name": "what", "label": "What", "field": "what", "align": "left"},
     {"name": "changes", "label": "Changes", "field": "changes", "align": "left"},
