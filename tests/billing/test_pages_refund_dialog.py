@@ -64,6 +64,10 @@ async def test_part_of_a_payment_with_a_reason_and_a_note(user: User, make_staff
     [refund] = _refunds(paid)
     assert (refund.amount_cents, refund.reason, refund.note) == (1250, "duplicate", "charged twice")
     assert stored(Payment, paid).status == "partially_refunded"
+    # the figures above the result are the payment's after it, not before
+    await wait_until(lambda: texts(user, "refund-refundable") == ["Refundable now: $27.50"], what="the figures")
+    assert texts(user, "refund-paid") == ["Paid $40.00 · refunded $12.50"]
+    assert texts(user, "refund-result-status") == [f"Refund #{refund.id} · Succeeded"]
 
 
 async def test_a_bad_amount_is_refused_on_the_field_and_nothing_is_refunded(user: User, make_staff: Any) -> None:

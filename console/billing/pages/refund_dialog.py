@@ -18,7 +18,7 @@ from nicegui import run, ui
 
 from console.actor import Actor
 from console.billing.money import parse_money
-from console.billing.pages.common import amount_text, money
+from console.billing.pages.common import REFUND_STATUS_LABELS, amount_text, money
 from console.billing.service import refunds
 from console.billing.service.refunds import RefundPreview
 from console.errors import Conflict, ConsoleError, ValidationFailed
@@ -194,7 +194,8 @@ class RefundDialog:
                 ui.icon(icon).classes(f"text-xl {'text-positive' if ok else 'text-negative'}")
                 ui.label(text).classes("text-sm whitespace-pre-line").mark("refund-result")
             if self.refund is not None:
-                ui.label(f"Refund #{self.refund.id} · status {self.refund.status}").classes("text-xs opacity-70").mark(
+                status = REFUND_STATUS_LABELS.get(self.refund.status, self.refund.status)
+                ui.label(f"Refund #{self.refund.id} · {status}").classes("text-xs opacity-70").mark(
                     "refund-result-status"
                 )
             with ui.row().classes("justify-end w-full"):
@@ -264,14 +265,18 @@ class RefundDialog:
         await self.after_request(refund)
 
     async def after_request(self, refund: Any) -> None:
+        """The outcome, under the payment's figures as they are after it (refunded, being refunded, refundable)."""
         assert self.preview is not None
+        threshold = self.preview.approval_threshold_cents
         if refund.status != "approved":
-            self.result(result_text(refund, self.preview.approval_threshold_cents), ok=refund.status != "failed")
+            await self.reload_preview()
+            self.result(result_text(refund, threshold), ok=refund.status != "failed")
             return
         self.box.clear()
         with self.box:
             waiting_spinner("refund-waiting")
         sent, problem = await send_to_stripe(self.actor, refund.id)
+        await self.reload_preview()
         if sent is None:
             self.result(f"Approved, but not sent: {problem}", ok=False)
             return
