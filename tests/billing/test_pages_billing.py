@@ -133,7 +133,14 @@ async def test_payouts_are_approved_held_with_a_reason_and_released(user: User, 
     await wait_until(lambda: stored(Payout, second).status == "held", what="the hold")
     await wait_text(user, "payout-hold-reason", lambda t: t == "Held: tax form missing")
     await wait_shown(user, "payout-release")
-    click(user, "payout-release")
+    click(user, "payout-release")  # asks why, as the hold did
+    await wait_shown(user, "release-dialog")
+    assert "It was held: tax form missing." in texts(user, "release-message")[0]
+    click(user, "release-ok")
+    await wait_until(lambda: element(user, "release-input").error is not None, what="the reason is required")
+    assert stored(Payout, second).status == "held"
+    type_into(user, "release-input", "tax form received")
+    click(user, "release-ok")
     await wait_until(lambda: stored(Payout, second).status == "pending", what="the release")
     await wait_shown(user, "payout-approve")  # the list as it is now
 

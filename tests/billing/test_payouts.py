@@ -35,9 +35,9 @@ def hold(actor: Actor, payout_id: int, version: int = 1, reason: Any = "tips und
         return hold_payout(session, actor=actor, payout_id=payout_id, version=version, reason=reason)
 
 
-def release(actor: Actor, payout_id: int, version: int = 1) -> Payout:
+def release(actor: Actor, payout_id: int, version: int = 1, reason: Any = "chargeback won") -> Payout:
     with session_scope() as session:
-        return release_payout(session, actor=actor, payout_id=payout_id, version=version)
+        return release_payout(session, actor=actor, payout_id=payout_id, version=version, reason=reason)
 
 
 def actions(payout_id: int) -> list[str]:
@@ -62,6 +62,24 @@ def test_approve_hold_release(finance: Actor) -> None:
     row = approve(finance, p, row.version)
     assert row.status == "approved"
     assert actions(p) == ["payout.approve", "payout.hold", "payout.release", "payout.approve"]
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "a\x00b"])
+def test_a_release_needs_a_reason_and_a_refused_one_writes_nothing(finance: Actor, reason: str) -> None:
+    p = payout()
+    row = hold(finance, p, 1, "chargeback opened")
+    with pytest.raises(ValidationFailed):
+        release(finance, p, row.version, reason)
+    assert actions(p) == ["payout.hold"]
+
+
+def test_the_release_reason_is_audited(finance: Actor) -> None:
+    p = payout()
+    row = hold(finance, p, 1, "chargeback opened")
+    release(finance, p, row.version, "chargeback won")
+    with session_scope() as session:
+        event = session.execute(select(AuditEvent).where(AuditEvent.action == "payout.release")).scalar_one()
+    assert event.reason == "chargeback won"
 
 
 @pytest.mark.parametrize(

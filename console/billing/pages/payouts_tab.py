@@ -84,7 +84,7 @@ class PayoutsTab(StatusListTab):
                     "payout-hold"
                 )
             if row["status"] == "held":
-                ui.button("Release", icon="play_arrow", on_click=self.release).props("dense outline no-caps").mark(
+                ui.button("Release…", icon="play_arrow", on_click=self.release).props("dense outline no-caps").mark(
                     "payout-release"
                 )
             if row["status"] == "pending":
@@ -102,7 +102,26 @@ class PayoutsTab(StatusListTab):
             await self.act(payouts.approve_payout, "approved", row)
 
     async def release(self) -> None:
-        await self.act(payouts.release_payout, "released")
+        row = self.selected
+        if row is None:
+            return
+        dialog = ReasonDialog(
+            f"Release payout #{row['id']}?",
+            f"It was held: {row['hold_reason'] or 'no reason given'}.\n{row['amount']} to {row['creator']} goes back "
+            "to pending, to be approved and paid. Say why the hold no longer stands.",
+            ok_label="Release",
+            danger=False,
+            conflict_labels=SNAPSHOT_LABELS,
+            host=self.view.host,
+            mark="release",
+        )
+        await self.act_with_reason(
+            dialog,
+            lambda s, pid, version, reason: payouts.release_payout(
+                s, actor=self.actor, payout_id=pid, version=version, reason=reason
+            ),
+            f"Payout #{row['id']} released.",
+        )
 
     async def act(self, act: Callable[..., object], done: str, row: dict[str, Any] | None = None) -> None:
         """`act(session, actor=…, payout_id=…, version=…)` on `row` (else the chosen payout) at the version shown,

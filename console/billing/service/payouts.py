@@ -100,9 +100,15 @@ def hold_payout(session: Session, *, actor: Actor, payout_id: int, version: int,
     )
 
 
-def release_payout(session: Session, *, actor: Actor, payout_id: int, version: int) -> Payout:
+def release_payout(session: Session, *, actor: Actor, payout_id: int, version: int, reason: str) -> Payout:
+    """A held payout back to pending, with why the hold no longer stands (a payout is held for a chargeback or a
+    flagged account: releasing it is the decision to pay, and the audit keeps the reason)."""
     require(actor, Permission.BILLING_PAYOUTS)
+    errors: dict[str, str] = {}
+    text = clean_text(reason, "reason", errors, max_len=REASON_MAX, multiline=True)
+    if errors:
+        raise ValidationFailed(errors)
     payout = _locked(session, payout_id, version)
     if payout.status != "held":
         raise RuleViolation(f"Payout #{payout.id} is {payout.status}: only a held payout can be released.")
-    return _change(session, actor, payout, "payout.release", None, status="pending", hold_reason=None)
+    return _change(session, actor, payout, "payout.release", text, status="pending", hold_reason=None)
