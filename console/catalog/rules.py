@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
@@ -17,6 +18,20 @@ DURATION_RE = re.compile(r"^(?:(\d+):([0-5]?\d)|(\d+)):([0-5]\d)$")  # h:mm:ss, 
 MAX_PRICE_CENTS = 100_000_00
 APOSTROPHES = [["'", ""], ["\u2019", ""]]  # "Zoë's" -> "zoes", not "zoe-s"
 LOCAL_THUMBNAIL_RE = re.compile(r"^/media/thumbnails/[0-9a-f]{32}\.(png|jpg|webp)$")  # what media.py stores
+
+
+SCHEDULE_AHEAD_MAX = timedelta(days=3 * 366)  # a publish time further ahead is a typo (9999, or 2062 for 2026)
+
+
+def publish_at_problem(publish_at: object, now: datetime) -> str | None:
+    """What is wrong with a publish time for scheduling (None: nothing): aware, in the future, within three years."""
+    if not isinstance(publish_at, datetime) or publish_at.tzinfo is None:
+        return "must be a time with its time zone"
+    if publish_at <= now:
+        return "must be in the future"
+    if publish_at > now + SCHEDULE_AHEAD_MAX:
+        return f"must be within three years (by {(now + SCHEDULE_AHEAD_MAX).date().isoformat()})"
+    return None
 
 
 def slugify(text: str, max_len: int = 200) -> str:

@@ -10,7 +10,7 @@ zone's abbreviation for that moment (CEST, not CET), so the reader can tell whic
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
@@ -18,9 +18,11 @@ from nicegui import ui
 from console.ui.formatting import viewer_zone, zone_label
 
 
-def parse_local(day: str | None, clock: str | None, zone: ZoneInfo) -> tuple[datetime | None, str | None]:
-    """('2030-01-31', '14:30') read in `zone` -> (an aware UTC datetime in the future, None) or (None, what is
-    wrong)."""
+def parse_local(
+    day: str | None, clock: str | None, zone: ZoneInfo, *, max_ahead: timedelta | None = None
+) -> tuple[datetime | None, str | None]:
+    """('2030-01-31', '14:30') read in `zone` -> (an aware UTC datetime in the future, within `max_ahead` when
+    given, None) or (None, what is wrong)."""
     day, clock = (day or "").strip(), (clock or "").strip()
     if not day or not clock:
         return None, "Enter a date and a time"
@@ -31,8 +33,12 @@ def parse_local(day: str | None, clock: str | None, zone: ZoneInfo) -> tuple[dat
     when = naive.replace(tzinfo=zone).astimezone(UTC)
     if when.astimezone(zone).replace(tzinfo=None) != naive:
         return None, f"{clock[:5]} does not exist on {day} in {zone.key} (the clocks go forward): choose another time"
-    if when <= datetime.now(UTC):
+    now = datetime.now(UTC)
+    if when <= now:
         return None, "Must be in the future"
+    if max_ahead is not None and when > now + max_ahead:
+        latest = (now + max_ahead).astimezone(zone).date().isoformat()
+        return None, f"Must be within {max_ahead.days // 366} years (by {latest})"
     return when, None
 
 
@@ -53,8 +59,8 @@ class WhenInput:
     """The date and time fields (marked `{mark}-date`, `{mark}-time`) and the line naming the zone they are read
     in; `read()` gives the UTC time or None after putting what is wrong on the date field."""
 
-    def __init__(self, mark: str) -> None:
-        self.zone = viewer_zone()
+    def __init__(self, mark: str, *, max_ahead: timedelta | None = None) -> None:
+        self.zone, self.max_ahead = viewer_zone(), max_ahead
         label = zone_label(datetime.now(self.zone))
         name = self.zone.key if label == self.zone.key else f"{self.zone.key}, {label}"
         self.day = ui.input("Date", on_change=self.relabel).props("dense type=date").mark(f"{mark}-date")
@@ -68,6 +74,6 @@ class WhenInput:
         self.clock.set_label(f"Time ({zone_at(self.day.value, self.clock.value, self.zone)})")
 
     def read(self) -> datetime | None:
-        when, error = parse_local(self.day.value, self.clock.value, self.zone)
+        when, error = parse_local(self.day.value, self.clock.value, self.zone, max_ahead=self.max_ahead)
         self.day.error = error
         return when

@@ -5,7 +5,7 @@ the include-deleted checkbox and Clear, j / k / x and Enter, and dialogs that ar
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -249,14 +249,15 @@ async def test_bulk_schedule_reads_the_time_in_the_staff_members_zone(user: User
     user.find(marker="bulk-schedule").click()
     await wait_until(lambda: shown(user, "bulk-date"), what="the value dialog")
     assert element(user, "bulk-time").props["label"] in ("Time (EST)", "Time (EDT)")  # named for today
-    user.find(marker="bulk-date").type("2099-07-04")
+    year = date.today().year + 2  # a schedule is taken up to three years ahead
+    user.find(marker="bulk-date").type(f"{year}-07-04")
     assert element(user, "bulk-time").props["label"] == "Time (EDT)"  # named for the date typed, summer time
     user.find(marker="bulk-time").type("20:00")
     user.find(marker="bulk-value-ok").click()
     await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation")
-    await user.should_see("Each one goes public at 2099-07-04 20:00 EDT", retries=1)
+    await user.should_see(f"Each one goes public at {year}-07-04 20:00 EDT", retries=1)
     user.find(marker="confirm-ok").click()
     await wait_until(lambda: shown(user, "bulk-result"), what="the result")
     with db.session_scope() as session:
         stored = {session.get(Video, i).publish_at for i in (a, b)}  # type: ignore[union-attr]
-    assert stored == {datetime(2099, 7, 5, 0, 0, tzinfo=UTC)}  # 20:00 EDT is midnight UTC
+    assert stored == {datetime(year, 7, 5, 0, 0, tzinfo=UTC)}  # 20:00 EDT is midnight UTC

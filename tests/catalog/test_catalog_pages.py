@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -49,6 +49,8 @@ from tests.ui.helpers import (
 CONTENT_EMAIL = "carla.content@test.example"
 CDN = "https://cdn.example.com"
 THUMB_PATH = re.compile(r"^/media/thumbnails/[0-9a-f]{32}\.png$")
+
+NEXT_YEARS = date.today().year + 2  # a schedule is taken up to three years ahead
 
 
 @pytest.fixture
@@ -494,12 +496,16 @@ async def test_schedule_from_the_editor_in_utc(content_user: User) -> None:
     user.find(marker="schedule-ok").click()
     date_field = element(user, "schedule-date")
     await wait_until(lambda: date_field.error == "Must be in the future", what="the past-time error")
-    user.find(marker="schedule-date").clear().type("2099-12-31")
+    user.find(marker="schedule-date").clear().type("9999-12-31")  # a typo years ahead
+    user.find(marker="schedule-ok").click()
+    await wait_until(lambda: str(date_field.error).startswith("Must be within 3 years"), what="the too-far error")
+    year = NEXT_YEARS
+    user.find(marker="schedule-date").clear().type(f"{year}-12-31")
     user.find(marker="schedule-ok").click()
     await wait_until(lambda: _stored(video_id).state == "scheduled", what="scheduled")
-    assert _stored(video_id).publish_at == datetime(2099, 12, 31, 10, 0, tzinfo=UTC)
+    assert _stored(video_id).publish_at == datetime(year, 12, 31, 10, 0, tzinfo=UTC)
     await wait_until(lambda: element(user, "video-state").text == "scheduled", what="the state badge")
-    assert element(user, "video-status-line").text == "scheduled for 2099-12-31 10:00 UTC"
+    assert element(user, "video-status-line").text == f"scheduled for {year}-12-31 10:00 UTC"
 
 
 async def test_schedule_from_the_editor_in_the_staff_members_own_zone(user: User, make_staff, actor_for) -> None:
@@ -514,14 +520,15 @@ async def test_schedule_from_the_editor_in_the_staff_members_own_zone(user: User
     await wait_until(lambda: shown(user, "schedule-date"), what="the schedule dialog")
     assert element(user, "schedule-time").props["label"] == "Time (JST)"
     assert "Asia/Tokyo, JST" in element(user, "schedule-zone").text
-    user.find(marker="schedule-date").type("2099-12-31")
+    year = NEXT_YEARS
+    user.find(marker="schedule-date").type(f"{year}-12-31")
     user.find(marker="schedule-time").type("10:00")
     user.find(marker="schedule-ok").click()
     await wait_until(lambda: _stored(video_id).state == "scheduled", what="scheduled")
-    assert _stored(video_id).publish_at == datetime(2099, 12, 31, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
+    assert _stored(video_id).publish_at == datetime(year, 12, 31, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
     await wait_until(lambda: element(user, "video-state").text == "scheduled", what="the state badge")
-    assert element(user, "video-status-line").text == "scheduled for 2099-12-31 10:00 JST"
-    assert user.notify.contains("Scheduled for 2099-12-31 10:00 JST.")
+    assert element(user, "video-status-line").text == f"scheduled for {year}-12-31 10:00 JST"
+    assert user.notify.contains(f"Scheduled for {year}-12-31 10:00 JST.")
 
 
 async def test_performer_picker_orders_billing(content_user: User) -> None:

@@ -372,3 +372,17 @@ def test_register_check_replaces_by_name() -> None:
         gate.register_check(name, lambda _s, _v: ["second version"])
         assert blockers(video_id) == ["second version"]  # replaced, not added
     assert blockers(video_id) == []
+
+
+@pytest.mark.parametrize(
+    ("ahead", "message"),
+    [(timedelta(days=-1), "must be in the future"), (timedelta(days=3 * 366 + 1), "must be within three years")],
+)
+def test_a_schedule_in_the_past_or_years_ahead_is_refused(ahead: timedelta, message: str) -> None:
+    video_id = make_publishable_video(title="Too far")
+    with pytest.raises(ValidationFailed) as refused:
+        schedule(video_id, utcnow() + ahead)
+    assert refused.value.errors["publish_at"].startswith(message)
+    assert load_video(video_id).state == "draft"
+    schedule(video_id, utcnow() + timedelta(days=3 * 365))  # within the three years: taken
+    assert load_video(video_id).state == "scheduled"

@@ -76,3 +76,16 @@ def test_nothing_readable_typed_names_the_abbreviation_of_now() -> None:
     now = "CEST" if datetime.now(BERLIN).dst() else "CET"
     assert zone_at("", None, BERLIN) == zone_at("31/12/2099", "10:00", BERLIN) == now
     assert zone_at("2099-07-01", "10:00", TOKYO) == "JST"
+
+
+def test_a_time_years_ahead_is_refused_when_the_dialog_limits_it() -> None:
+    from datetime import timedelta
+
+    ahead = timedelta(days=3 * 366)
+    when, error = parse_local("9999-12-31", "10:00", TOKYO, max_ahead=ahead)
+    assert when is None and error is not None and error.startswith("Must be within 3 years (by ")
+    assert parse_local("2099-12-31", "10:00", TOKYO)[1] is None  # without the limit: any future time
+    soon, problem = parse_local(
+        (datetime.now(TOKYO) + timedelta(days=30)).strftime("%Y-%m-%d"), "10:00", TOKYO, max_ahead=ahead
+    )
+    assert problem is None and soon is not None

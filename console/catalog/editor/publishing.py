@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from console.actor import Actor
 from console.catalog.editor.store import snapshot
 from console.catalog.models import Video
+from console.catalog.rules import SCHEDULE_AHEAD_MAX
 from console.catalog.service import PublishRefused, publish, schedule, unpublish
 from console.db import session_scope
 from console.errors import ConsoleError
@@ -51,7 +52,7 @@ async def ask_when() -> datetime | None:
     """The schedule dialog: a future date and time in the staff member's zone (as UTC), or None when cancelled."""
     with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("schedule-dialog"):
         ui.label("Publish at").classes("text-lg font-semibold")
-        when_input = WhenInput("schedule")
+        when_input = WhenInput("schedule", max_ahead=SCHEDULE_AHEAD_MAX)
 
         def done() -> None:
             when = when_input.read()

@@ -15,6 +15,7 @@ from nicegui import ui
 from console.actor import Actor
 from console.catalog.list_pages.rows import collection_options
 from console.catalog.models import ACCESS_LEVELS
+from console.catalog.rules import SCHEDULE_AHEAD_MAX
 from console.catalog.service import BULK_MAX, BulkResult, bulk
 from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar, Tally, show_bulk_results
@@ -113,7 +114,7 @@ class BulkValueDialog:
     def fields(self) -> None:
         if self.action == "schedule":
             ui.label("Publish at").classes("text-lg font-semibold")
-            self.when = WhenInput("bulk")
+            self.when = WhenInput("bulk", max_ahead=SCHEDULE_AHEAD_MAX)
         elif self.action == "move":
             ui.label("Move to collection").classes("text-lg font-semibold")
             self.field: Any = SearchedSelect(lambda text: collection_options(self.actor, text), label="Collection")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,6 +12,7 @@ from console.actor import Actor
 from console.audit.service import record
 from console.catalog.gate import publish_blockers, publish_blockers_many
 from console.catalog.models import ACCESS_LEVELS, Collection, Season, Video, VideoPerformer
+from console.catalog.rules import publish_at_problem
 from console.catalog.service.counters import _recount_collections, _recount_performers
 from console.catalog.service.fields import BULK_MAX, video_view
 from console.catalog.service.publishing import PublishRefused, _make_public
@@ -52,8 +52,8 @@ def bulk(session: Session, *, actor: Actor, action: str, video_ids: list[int], v
             raise ValidationFailed(errors)
     if action == "access_level" and value not in ACCESS_LEVELS:
         raise ValidationFailed({"access_level": "must be FREE, BASIC or PREMIUM"})
-    if action == "schedule" and (not isinstance(value, datetime) or value.tzinfo is None or value <= utcnow()):
-        raise ValidationFailed({"publish_at": "must be a future time"})
+    if action == "schedule" and (problem := publish_at_problem(value, utcnow())) is not None:
+        raise ValidationFailed({"publish_at": problem})
     result = BulkResult()
     videos = {v.id: v for v in session.execute(select(Video).where(Video.id.in_(ids)).with_for_update()).scalars()}
     touched_collections: set[int | None] = set()

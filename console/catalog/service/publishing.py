@@ -13,6 +13,7 @@ from console.actor import Actor
 from console.audit.service import record
 from console.catalog.gate import publish_blockers
 from console.catalog.models import Season, Video
+from console.catalog.rules import publish_at_problem
 from console.catalog.service.editing import _locked_video
 from console.catalog.service.fields import video_view
 from console.db import dialect_name, utcnow
@@ -67,10 +68,8 @@ def schedule(
     session: Session, *, actor: Actor, video_id: int, publish_at: datetime, expected_version: int | None = None
 ) -> Video:
     require(actor, Permission.CATALOG_PUBLISH)
-    if publish_at.tzinfo is None:
-        raise ValidationFailed({"publish_at": "needs a time zone"})
-    if publish_at <= utcnow():
-        raise ValidationFailed({"publish_at": "must be in the future"})
+    if (problem := publish_at_problem(publish_at, utcnow())) is not None:
+        raise ValidationFailed({"publish_at": problem})
     video = _locked_video(session, video_id, expected_version)
     _make_public(session, actor, video, at=publish_at, reason=None)
     return video
