@@ -415,6 +415,46 @@ async def test_stale_save_shows_conflict_and_keeps_input(content_user: User) -> 
     await wait_until(lambda: element(user, "video-version").text == f"#{video_id} · version 3", what="reload")
 
 
+async def test_keep_mine_overwrites_only_what_was_typed_not_their_other_changes(content_user: User) -> None:
+    """Another editor changed the title; this one only the description. Keep mine used to send the whole form back,
+    the old title with it, and silently reverted their title."""
+    user = content_user
+    video_id = _video("Original title", description="Old words")
+    await user.open(f"/catalog/{video_id}")
+    await user.should_see(marker="video-title")
+    _update_elsewhere(video_id, title="Their new title", director="Someone")
+
+    user.find(marker="video-description").clear().type("My new words")
+    user.find(marker="video-save").click()
+    await wait_until(lambda: shown(user, "conflict-dialog"), what="the conflict dialog")
+    rows = conflict_rows(user, "conflict")
+    assert "Title" not in rows and "Director" not in rows  # not typed here: nothing to choose
+    assert rows["Description"] == ("Old words", "My new words")
+    assert element(user, "video-title").value == "Their new title"  # the form follows them where untouched
+    assert element(user, "video-description").value == "My new words"
+
+    user.find(marker="conflict-keep-mine").click()
+    await wait_until(lambda: _stored(video_id).description == "My new words", what="the save")
+    stored = _stored(video_id)
+    assert (stored.title, stored.director) == ("Their new title", "Someone")  # their changes stand
+
+
+async def test_cancel_after_a_merge_still_meets_the_conflict_on_the_next_save(content_user: User) -> None:
+    user = content_user
+    video_id = _video("Original title", description="Old words")
+    await user.open(f"/catalog/{video_id}")
+    await user.should_see(marker="video-title")
+    _update_elsewhere(video_id, description="Their words")
+    user.find(marker="video-description").clear().type("My words")
+    user.find(marker="video-save").click()
+    await wait_until(lambda: shown(user, "conflict-dialog"), what="the conflict dialog")
+    user.find(marker="conflict-cancel").click()
+    await wait_until(lambda: not shown(user, "conflict-dialog"), what="the dialog closed")
+    user.find(marker="video-save").click()  # not silently over theirs: the choice is offered again
+    await wait_until(lambda: shown(user, "conflict-dialog"), what="the conflict again")
+    assert _stored(video_id).description == "Their words"
+
+
 async def test_stale_save_take_theirs_reloads(content_user: User) -> None:
     user = content_user
     video_id = _video("Original title")

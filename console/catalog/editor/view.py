@@ -194,7 +194,7 @@ class EditorView:
         try:
             snap = await run.io_bound(in_viewer_zone(work))
         except Conflict as exc:
-            await VideoConflict(self, exc, data, performer_ids).open()
+            await VideoConflict(self, exc, data, performer_ids, merge=True).open()
             return
         except ValidationFailed as exc:
             show_errors(exc, self.form.fields, self.summary, labels=FIELD_LABELS)
