@@ -111,6 +111,13 @@ async def test_the_requester_finds_nothing_to_approve_and_rejecting_needs_a_reas
     await wait_until(lambda: stored(Refund, theirs.id).status == "rejected", what="the rejection")
     await wait_for_caption(user, "0–0 of 0")
     assert stored(Refund, mine.id).status == "awaiting_approval"
+    assert stored(Refund, theirs.id).approved_by_id == fin_id  # who decided
+
+    await user.open("/billing?tab=refunds")  # the requester, and anyone, reads why
+    await wait_for_rows(user, lambda r: any(x["id"] == theirs.id for x in r), "the refunds")
+    await choose_row(user, theirs.id)
+    await wait_text(user, "refund-detail-why", lambda t: t == "Why: no ticket for this")
+    assert texts(user, "refund-detail-decided")[0].startswith("Decided by ")
 
 
 async def test_payouts_are_approved_held_with_a_reason_and_released(user: User, make_staff: Any) -> None:

@@ -180,6 +180,10 @@ class MemberBillingPanel:
                     status_badge(r.status, REFUND_STATUS_LABELS).mark("member-refund-status")
                     ui.label(f"payment #{r.payment_id} · {REFUND_REASON_LABELS.get(r.reason, r.reason)}")
                     ui.label(f"by {r.requested_by_label}").classes("text-xs opacity-70")
+                    if r.status == "rejected" and r.decision_note:
+                        ui.label(f"rejected: {r.decision_note}").classes("text-xs text-orange-9").mark(
+                            "member-refund-why"
+                        )
                     if r.error:
                         ui.label(r.error).classes("text-xs text-negative")
 

@@ -52,6 +52,9 @@ def row_of(r: Any) -> dict[str, Any]:
         "requested_by_id": r.requested_by_id,
         "approved_by": r.approved_by_label or "",
         "created": fmt_dt(r.created_at),
+        "note": r.note or "",
+        "decided": fmt_dt(r.decided_at) if r.decided_at else "",
+        "decision_note": r.decision_note or "",
     }
 
 
@@ -96,8 +99,17 @@ class RefundsTab(StatusListTab):
             ui.label(f"{row['reason_label']} · requested by {row['requested_by']} · {row['created']}").classes(
                 "text-xs opacity-80"
             )
-            if row["approved_by"]:
-                ui.label(f"Decided by {row['approved_by']}").classes("text-xs opacity-80")
+            if row["note"]:
+                ui.label(f"Note: {row['note']}").classes("text-xs whitespace-pre-line").mark("refund-detail-note")
+            if row["approved_by"] or row["decided"]:
+                who = f"Decided by {row['approved_by'] or 'someone'}" + (
+                    f" · {row['decided']}" if row["decided"] else ""
+                )
+                ui.label(who).classes("text-xs opacity-80").mark("refund-detail-decided")
+            if row["decision_note"]:
+                ui.label(f"Why: {row['decision_note']}").classes("text-xs whitespace-pre-line").mark(
+                    "refund-detail-why"
+                )
             if self.may_decide and row["status"] == "awaiting_approval":
                 self.actions(row)
 

@@ -99,6 +99,8 @@ class RefundRow:
     note: str | None = None
     error: str | None = None
     stripe_refund_id: str | None = None
+    decided_at: datetime | None = None
+    decision_note: str | None = None  # why it was approved or rejected (the second person's words)
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,8 @@ def _refund_rows(session: Session, refunds: list[Refund]) -> list[RefundRow]:
                 note=refund.note,
                 error=refund.error,
                 stripe_refund_id=refund.stripe_refund_id,
+                decided_at=refund.decided_at,
+                decision_note=refund.decision_note,
             )
         )
     return rows

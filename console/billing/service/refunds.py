@@ -238,6 +238,7 @@ def reject_refund(session: Session, *, actor: Actor, refund_id: int, version: in
         )
     before = refund_view(refund)
     refund.status, refund.decided_at, refund.decision_note = "rejected", utcnow(), cleaned
+    refund.approved_by_id = actor.staff_id  # who decided: "Decided by" on the lists and the member's page
     session.flush()
     audit(session, actor, "refund.reject", "refund", refund.id, before, refund_view(refund), cleaned)
     return refund
