@@ -302,3 +302,26 @@ def test_the_sla_column_says_time_left_or_time_over_and_a_closed_case_its_due_ti
     assert sla_text(now - timedelta(days=3, hours=2), now, live=True) == "3 d 2 h late"
     assert sla_text(now + timedelta(minutes=30), now, live=True) == "in 30 min"
     assert sla_text(now - timedelta(days=3), now, live=False) == "2026-05-17 12:00 UTC"
+
+
+async def test_an_escalated_case_says_so_in_the_queue_and_c_says_who_takes_it(user: User, make_staff: Any) -> None:
+    from sqlalchemy import update
+
+    from console.db import session_scope
+    from console.moderation.models import ModerationCase
+
+    await signed_in(user, make_staff)
+    waiting = report("comment", comment(body="open one"), "spam").case_id
+    escalated = report("comment", comment(body="hard one"), "spam").case_id
+    with session_scope() as session:
+        session.execute(update(ModerationCase).where(ModerationCase.id == escalated).values(status="escalated"))
+    await user.open("/moderation")
+    await wait_for_caption(user, "1–2 of 2")
+    badges = {r["id"]: r["status_badge"] for r in rows(user)}
+    assert badges == {waiting: None, escalated: "Escalated"}  # a moderator sees at once which they cannot take
+
+    await user.open(f"/moderation/cases/{escalated}")
+    await wait_until(lambda: bool(all_marked(user, "case-assignee")), what="the case page")
+    press(user, "c")
+    await wait_until(lambda: user.notify.contains("This case is escalated"), what="why c does nothing")
+    assert load_case(escalated).status == "escalated"

@@ -101,7 +101,7 @@ class CaseView:
     def register_keys(self) -> None:
         keys = page_keys()
         if can(self.actor, Permission.MODERATION_ACT):
-            keys.add("c", "Claim this case", self.claim)
+            keys.add("c", "Claim this case", self.claim_key)
             keys.add("d", "Dismiss (no violation)…", lambda: self.actions.open("dismiss"))
             for preset in presets_for(self.case.target_type):
                 keys.add(preset.digit, preset.label + "…", self._preset(preset))
@@ -298,6 +298,19 @@ class CaseView:
             self.show(detail)
             ui.notify(message, type="positive")
         return ok
+
+    async def claim_key(self) -> None:
+        """`c`: claim, or say why this case cannot be claimed here (the button is not shown then)."""
+        case = self.case
+        if self.claimable():
+            await self.claim()
+        elif case.status == "escalated":
+            ui.notify("This case is escalated: a senior moderator (who may assign cases) takes it.", type="info")
+        elif case.status == "claimed":
+            who = "you" if self.mine() else (self.detail.assignee or "someone else")
+            ui.notify(f"Claimed by {who} until {fmt_dt(case.claim_expires_at)}.", type="info")
+        else:
+            ui.notify(f"This case is {case.status}: there is nothing to claim.", type="info")
 
     async def claim(self) -> None:
         version = self.case.version

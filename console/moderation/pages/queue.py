@@ -88,12 +88,14 @@ COLUMNS = [
     column("assignee", "Assignee"),
     column("sla", "SLA due"),
 ]
+STATUS_BADGES = {"escalated": "Escalated", "resolved": "Resolved", "dismissed": "Dismissed"}
 # Vue interpolation ({{ }}) renders the platform's text as text: a comment body in target_label stays inert.
 OUTCOMES = OutcomeTable(("case_id", "Case"), ("target", "Target"), ("closed", "ok"), mark="bulk-result")
 ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
 CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'
 TARGET_CELL = """<q-td :props="props" class="max-w-[20rem] truncate" :title="props.row.target_label">
   <q-badge v-if="props.row.emergency" color="negative" label="EMERGENCY" class="q-mr-xs text-weight-bold" />
+  <q-badge v-if="props.row.status_badge" color="deep-purple-6" :label="props.row.status_badge" class="q-mr-xs" />
   <q-badge outline :color="props.row.type_colour" :label="props.row.type_label" class="q-mr-xs" />
   <span>{{ props.row.target_label }}</span></q-td>"""
 SLA_CELL = """<q-td :props="props" :title="props.row.sla_at">
@@ -111,6 +113,9 @@ def row_of(case: ModerationCase, names: dict[int, str], now: datetime) -> dict[s
         "type_colour": TYPE_COLOURS.get(case.target_type, "grey"),
         "target_label": case.target_label,
         "status": case.status,
+        # open and claimed need no badge (the assignee column says who holds it); escalated waits for a senior
+        # moderator, and a closed case shows in the "all" views
+        "status_badge": None if case.status in ("open", "claimed") else STATUS_BADGES.get(case.status, case.status),
         "reports": case.report_count,
         "reporters": case.reporter_count,
         "reasons": reasons_text(case.reason_counts or {}),
