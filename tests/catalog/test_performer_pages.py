@@ -451,3 +451,25 @@ async def test_moderator_sees_no_edit_controls_and_the_service_refuses(user: Use
             session, actor=moderator, performer_id=pid, platform="instagram", handle="x", url=None
         )
     assert _stored(pid).name == "Read Only"
+
+
+CTRL_S = {
+    "action": "keydown",
+    "repeat": False,
+    "altKey": False,
+    "ctrlKey": True,
+    "metaKey": False,
+    "shiftKey": False,
+    "key": "s",
+    "code": "KeyS",
+    "location": 0,
+}
+
+
+async def test_ctrl_s_saves_the_profile(content_user: User) -> None:
+    user = content_user
+    pid = _performer("Gwen", bio="v1")
+    await _open_profile(user, pid)
+    user.find(marker="profile-bio").clear().type("saved from the keyboard")
+    user.find(marker="profile-keys").trigger("key", CTRL_S)
+    await wait_until(lambda: _stored(pid).bio == "saved from the keyboard", what="the save")

@@ -332,3 +332,17 @@ def dialog_labels(user: User) -> list[ui.label]:
         for label in dialog.descendants()
         if isinstance(label, ui.label)
     ]
+
+
+async def test_ctrl_s_saves_the_production(officer_user: User) -> None:
+    from tests.catalog.test_performer_pages import CTRL_S
+
+    user = officer_user
+    video_id, _ = cast_video()
+    await open_production(user, video_id)
+    element(user, "production-date").value = "2020-06-01"
+    element(user, "production-producer-notes").value = "Saved from the keyboard"
+    user.find(marker="production-keys").trigger("key", CTRL_S)
+    await wait_until(lambda: stored_production(video_id) is not None, what="the save")
+    saved = stored_production(video_id)
+    assert saved is not None and saved.producer_notes == "Saved from the keyboard"

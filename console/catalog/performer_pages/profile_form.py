@@ -16,6 +16,7 @@ from console.ui.drafts import BrowserDrafts, Draft, DraftKeeper
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_lengths
+from console.ui.keymap import save_key
 from console.ui.work import call
 
 if TYPE_CHECKING:
@@ -44,9 +45,10 @@ class ProfileForm:
                 return
             self.slug.props('hint="changing it changes the public address"')
             with ui.row().classes("justify-end w-full"):
-                ui.button("Save profile", icon="save", on_click=self.save).props(
+                ui.button("Save profile (Ctrl+S)", icon="save", on_click=self.save).props(
                     "unelevated color=primary dense no-caps"
                 ).mark("profile-save")
+            save_key(self.save, mark="profile-keys", description="Save the profile")
             self.keep_drafts()
 
     def inputs(self) -> None:

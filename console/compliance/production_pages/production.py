@@ -29,6 +29,7 @@ from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length, report
+from console.ui.keymap import save_key
 from console.ui.later import drawn_later, later
 from console.ui.work import call
 
@@ -129,9 +130,10 @@ class ProductionView:
         self.conflict = ConflictPanel(PRODUCTION_LABELS, actions=take, mark="production-conflict")
         if self.editable:
             with ui.row().classes("justify-end w-full"):
-                ui.button("Save production", icon="save", on_click=self.save).props(
+                ui.button("Save production (Ctrl+S)", icon="save", on_click=self.save).props(
                     "unelevated color=primary no-caps"
                 ).mark("production-save")
+            save_key(self.save, mark="production-keys", description="Save the production")
 
     def start_drafts(self) -> None:
         """Unsaved date and notes are kept on the server (2257 paperwork stays off the browser)."""
