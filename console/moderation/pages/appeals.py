@@ -54,6 +54,7 @@ def row_of(r: AppealRow) -> dict[str, Any]:
         "strike_at": fmt_dt(s.created_at),
         "decision": f"{ACTION_LABELS.get(d.action, d.action)} · {d.actor_label}" if d else "—",
         "decision_reason": d.reason if d else "",
+        "decided_by_id": d.actor_id if d else None,  # who decided the strike may not decide its appeal
         "case": s.case_id or "",
         "body": a.body,
         "preview": a.body if len(a.body) <= PREVIEW else a.body[: PREVIEW - 1] + "…",
@@ -126,13 +127,23 @@ class AppealsView:
             if row["decided"]:
                 ui.label(f"Decided {row['decided']}").classes("text-sm").mark("appeal-decided")
             if row["status"] == "open" and can(self.actor, Permission.MODERATION_APPEALS):
-                with ui.row().classes("justify-end w-full pt-2"):
-                    ui.button("Uphold…", on_click=lambda: self.decide(False)).props("dense outline no-caps").mark(
-                        "appeal-uphold"
-                    )
-                    ui.button("Overturn…", on_click=lambda: self.decide(True)).props(
-                        "dense unelevated no-caps color=warning"
-                    ).mark("appeal-overturn")
+                self.decision_buttons(row)
+
+    def decision_buttons(self, row: dict[str, Any]) -> None:
+        """Uphold / Overturn, or why not: the moderator who decided the strike may not decide its appeal (the
+        service refuses it; offered anyway, the refusal came only after the note was typed)."""
+        with ui.row().classes("justify-end w-full pt-2"):
+            if row["decided_by_id"] is not None and row["decided_by_id"] == self.actor.staff_id:
+                ui.label("You decided this strike: another moderator decides its appeal.").classes(
+                    "text-xs text-orange-9"
+                ).mark("appeal-own")
+                return
+            ui.button("Uphold…", on_click=lambda: self.decide(False)).props("dense outline no-caps").mark(
+                "appeal-uphold"
+            )
+            ui.button("Overturn…", on_click=lambda: self.decide(True)).props(
+                "dense unelevated no-caps color=warning"
+            ).mark("appeal-overturn")
 
     async def decide(self, overturn: bool) -> None:
         row = self.selected
