@@ -27,9 +27,10 @@ from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import guarded, select
+from console.ui.keymap import page_keys
 from console.ui.later import later
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable, column
+from console.ui.paged_table import PagedTable, column, open_column
 from console.ui.work import unit_of_work
 
 STATUS_COLOURS = {
@@ -50,6 +51,7 @@ COLUMNS: list[dict[str, Any]] = [
     column("age_verified", "Age verified", "center"),
     column("created_at", "Joined", sortable=True),
     column("last_login_at", "Last sign-in", sortable=True),
+    open_column(),
 ]
 STATUS_CELL = """
 <q-td :props="props"><q-badge :label="props.value"
@@ -107,8 +109,12 @@ class MembersListView:
             ui.button("Clear", on_click=self.clear).props("dense flat")
         self.problem = ui.label("").classes("text-negative text-sm")
         self.problem.visible = False
-        self.table = PagedTable(COLUMNS, self.fetch, sort_by="created_at", descending=True, on_row_click=self.open_row)
+        self.table = PagedTable(COLUMNS, self.fetch, sort_by="created_at", descending=True)
         self.table.table.add_slot("body-cell-status", STATUS_CELL)
+        self.table.rows_open(self.open_row, name_field="email")  # a click, the Open button, or j / k and Enter
+        keys = page_keys()
+        keys.add_moves(self.table.move_cursor)
+        keys.add("Enter", "Open the highlighted member", self.table.open_highlighted)
         self.search.on("keydown.enter", self.apply)
         self.status.on_value_change(self.apply)
         self.country.on_value_change(self.apply)

@@ -215,3 +215,20 @@ async def test_executives_read_without_any_action(user: User, make_staff: Any, a
     with session_scope() as session, pytest.raises(Forbidden):
         payouts.approve_payout(session, actor=executive, payout_id=payout_id, version=1)
     assert refund_count(paid) == 1
+
+
+async def test_j_and_k_walk_the_list_and_show_each_row_beside_it(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    ann = member("ann@keys.example")
+    older, newer = payment(ann, 999), payment(ann, 1999)
+    await user.open("/billing")
+    await wait_for_caption(user, "1–2 of 2")
+    first_id, second_id = (r["id"] for r in rows(user))
+    press(user, "j")
+    await wait_until(lambda: texts(user, "payment-title") == [f"Payment #{first_id} · Subscription"], what="row 1")
+    assert [r["cursor"] for r in rows(user)] == [True, False]
+    press(user, "j")
+    await wait_until(lambda: texts(user, "payment-title") == [f"Payment #{second_id} · Subscription"], what="row 2")
+    press(user, "k")
+    await wait_until(lambda: texts(user, "payment-title") == [f"Payment #{first_id} · Subscription"], what="back")
+    assert {first_id, second_id} == {older, newer}

@@ -210,6 +210,20 @@ async def test_row_click_opens_the_member(moderator: User, members: dict[int, in
     assert element(user, "member-display-name").text == row["display_name"]
 
 
+async def test_j_and_enter_open_the_highlighted_member(moderator: User, members: dict[int, int]) -> None:
+    from tests.moderation.page_helpers import press
+
+    user = moderator
+    await user.open("/members")
+    await wait_for_caption(user, "1–25 of 60")
+    press(user, "j")
+    press(user, "j")
+    await wait_until(lambda: [r["cursor"] for r in rows(user)][:2] == [False, True], what="the second row highlighted")
+    row = rows(user)[1]
+    press(user, "Enter")
+    await wait_until(lambda: current_path(user) == f"/members/{row['id']}", what="the member detail page")
+
+
 async def test_member_detail(user: User, admin, members: dict[int, int]) -> None:
     await sign_in_and_wait(user, "root@test.example")
     await user.open(f"/members/{members[5]}")

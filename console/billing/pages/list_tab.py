@@ -14,7 +14,7 @@ from console.billing.pages.common import STATUS_CELL
 from console.errors import Conflict
 from console.paging import Page, PageRequest
 from console.ui.filter_bar import FilterBar, FilterField
-from console.ui.paged_table import PagedTable
+from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.work import unit_of_work
 
@@ -45,6 +45,7 @@ class ListDetailTab:
                 self.filters()
                 self.table = PagedTable(self.columns, self.fetch, on_row_click=self.select)
                 self.table.table.add_slot("body-cell-status", STATUS_CELL)
+                self.table.table.props[":table-row-class-fn"] = OPEN_ROW_CLASS  # clickable rows, the j/k highlight
             with ui.column().classes(f"{self.detail_width} shrink-0"):
                 self.detail()
         ui.timer(0, self.table.reload, once=True)
@@ -91,6 +92,11 @@ class ListDetailTab:
     def select(self, row: dict[str, Any] | None) -> None:
         self.selected = row
         self.detail.refresh()
+
+    def move(self, step: int) -> None:
+        """j / k: the highlight down or up the list, the highlighted row shown beside it."""
+        self.table.move_cursor(step)
+        self.select(self.table.highlighted())
 
     async def current_row(self, _exc: Conflict | None = None) -> dict[str, Any] | None:
         """The chosen row as the list shows it now (after someone else acted on it)."""

@@ -53,6 +53,7 @@ class BillingView:
         keys = page_keys()
         for digit, key in enumerate(self.tabs, start=1):
             keys.add(str(digit), f"Show {self.tabs[key]}", self._switcher(key))
+        keys.add_moves(self.move, down="Next row: highlight it and show it beside the list", up="Previous row")
         keys.add("s", "Search payments (member e-mail or Stripe id)", self.focus_search)
         keys.add("r", "Reload the list", self.reload)
 
@@ -85,6 +86,10 @@ class BillingView:
     async def reload(self) -> None:
         if self.part is not None:
             await self.part.reload()
+
+    def move(self, step: int) -> None:
+        if self.part is not None:
+            self.part.move(step)
 
 
 def billing_route(actor: Actor) -> None:
