@@ -17,6 +17,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
 
 from nicegui import ui
 
@@ -89,6 +90,14 @@ def initial_values(fields: list[FilterField], params: Mapping[str, Any]) -> dict
     return start
 
 
+def replace_address(params: Mapping[str, Any]) -> None:
+    """Put a list's filters in the address (history.replace: no new history entry), so Back from a row, a page's
+    "← list" link and a reload come back to the list as it was filtered; empty values are left out."""
+    kept = {name: str(value) for name, value in params.items() if value not in (None, "", False)}
+    path = ui.context.client.request.url.path
+    ui.navigate.history.replace(path + (f"?{urlencode(kept)}" if kept else ""))
+
+
 def blank(spec: FilterField) -> Any:
     """What a field's widget shows after Clear."""
     if spec.toggle:
@@ -147,6 +156,18 @@ class FilterBar(Generic[F]):
 
     def raw(self) -> dict[str, Any]:
         return {name: element.value for name, element in self.elements.items()}
+
+    def address_params(self) -> dict[str, Any]:
+        """The applied filter as the address reads it back (`initial`): the selects and inputs that differ from
+        their default, under their field names (checkboxes and the page's own widgets are not read from it)."""
+        out: dict[str, Any] = {}
+        for spec in self.specs:
+            if spec.toggle or spec.build is not None:
+                continue
+            value = getattr(self.current, spec.name, None)
+            if value is not None and value != "" and value != spec.default:
+                out[spec.name] = value
+        return out
 
     def read(self) -> F | None:
         """The filter the widgets describe, or None (with messages on the fields) when one is not acceptable."""

@@ -261,3 +261,19 @@ async def test_bulk_schedule_reads_the_time_in_the_staff_members_zone(user: User
     with db.session_scope() as session:
         stored = {session.get(Video, i).publish_at for i in (a, b)}  # type: ignore[union-attr]
     assert stored == {datetime(year, 7, 5, 0, 0, tzinfo=UTC)}  # 20:00 EDT is midnight UTC
+
+
+async def test_the_search_and_state_go_into_the_address(content_user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nicegui import ui
+
+    user = content_user
+    make_publishable_video(title="Harbor lights")
+    addresses: list[str] = []
+    monkeypatch.setattr(ui.navigate.history, "replace", addresses.append)
+    await user.open("/catalog?held=1")
+    await wait_until(lambda: shown(user, "catalog-held"), what="the held chip")
+    user.find(marker="catalog-search").type("harbor")
+    user.find(marker="catalog-search-go").click()
+    await wait_until(lambda: addresses[-1:] == ["/catalog?q=harbor&held=1"], what="the address")
+    element(user, "catalog-state").value = "draft"
+    await wait_until(lambda: addresses[-1:] == ["/catalog?q=harbor&state=draft&held=1"], what="the state too")

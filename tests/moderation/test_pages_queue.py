@@ -325,3 +325,27 @@ async def test_an_escalated_case_says_so_in_the_queue_and_c_says_who_takes_it(us
     press(user, "c")
     await wait_until(lambda: user.notify.contains("This case is escalated"), what="why c does nothing")
     assert load_case(escalated).status == "escalated"
+
+
+async def test_the_applied_filters_go_into_the_address(
+    user: User, make_staff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back from a case, "← Queue" and a reload come back to the list as it was filtered (history.replace)."""
+    await signed_in(user, make_staff)
+    report("comment", comment(), "spam")
+    addresses: list[str] = []
+    monkeypatch.setattr(ui.navigate.history, "replace", addresses.append)
+    await user.open("/moderation")
+    await wait_for_caption(user, "1–1 of 1")
+    element(user, "queue-target_type").value = "comment"
+    await wait_until(lambda: addresses[-1:] == ["/moderation?target_type=comment"], what="the address")
+    element(user, "queue-status").value = "all"
+    await wait_until(
+        lambda: addresses[-1:] == ["/moderation?status=all&target_type=comment"], what="both in the address"
+    )
+    click(user, "queue-clear")
+    await wait_until(lambda: addresses[-1:] == ["/moderation"], what="an address without filters")
+
+    await user.open("/moderation?status=all&target_type=comment")  # and it is read back
+    await wait_for_caption(user, "1–1 of 1")
+    assert (element(user, "queue-status").value, element(user, "queue-target_type").value) == ("all", "comment")

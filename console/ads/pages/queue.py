@@ -29,7 +29,7 @@ from console.ads.service.queue import QueueFilter, QueueRow
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar
-from console.ui.filter_bar import FilterBar, FilterField
+from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
 from console.ui.paged_table import PagedTable, column
@@ -174,6 +174,7 @@ class QueueView:
         self.table.highlight(min(cursor, len(self.table.table.rows) - 1))
 
     async def apply_filter(self, _flt: QueueFilter) -> None:
+        replace_address(self.filters.address_params())  # Back, or a reload, keeps the filters
         self.bulk_bar.clear()
         await self.table.reload()
 

@@ -28,7 +28,7 @@ from console.catalog.models import ACCESS_LEVELS, VIDEO_KINDS, VIDEO_STATES
 from console.catalog.service import VideoFilter
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
-from console.ui.filter_bar import FilterBar, FilterField
+from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.keymap import page_keys
 from console.ui.paged_table import PagedTable
 from console.ui.searched_select import SearchedSelect
@@ -155,6 +155,16 @@ class CatalogListView:
 
     async def apply_filter(self, flt: VideoFilter) -> None:
         self.flt = replace(flt, **self.address)
+        day = self.address.get("publish_day")
+        replace_address(  # what the address is read back from (the start values and the chips)
+            {
+                "q": flt.search,
+                "collection": flt.collection_id,
+                "state": flt.state,
+                "held": "1" if self.address.get("on_hold") else None,
+                "scheduled_on": day.isoformat() if day is not None else None,
+            }
+        )
         if self.bulk.allowed:
             self.bulk.bar.clear()
         await self.table.reload()

@@ -29,7 +29,7 @@ from console.moderation.service.targets import TARGET_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar, OutcomeTable
-from console.ui.filter_bar import FilterBar, FilterField
+from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
 from console.ui.paged_table import PagedTable, column
@@ -252,6 +252,7 @@ class QueueView:
             self.metrics_strip.refresh()
 
     async def apply_filter(self, _flt: CaseFilter) -> None:
+        replace_address(self.filters.address_params())  # Back from a case, or "← Queue", keeps the filters
         self.bulk_bar.clear()
         await self.table.reload()
 
