@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from nicegui import ui
+from nicegui import app, ui
 
 from console.errors import ValidationFailed
 from console.ui.forms import clear_errors, select
 from console.ui.forms import show_errors as show_field_errors
 
 F = TypeVar("F")
+LAST_LIST = "last_list:"  # app.storage.user key prefix: a list's last filtered address, by path
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,15 @@ def replace_address(params: Mapping[str, Any]) -> None:
     "← list" link and a reload come back to the list as it was filtered; empty values are left out."""
     kept = {name: str(value) for name, value in params.items() if value not in (None, "", False)}
     path = ui.context.client.request.url.path
-    ui.navigate.history.replace(path + (f"?{urlencode(kept)}" if kept else ""))
+    address = path + (f"?{urlencode(kept)}" if kept else "")
+    ui.navigate.history.replace(address)
+    app.storage.user[f"{LAST_LIST}{path}"] = address
+
+
+def list_address(path: str) -> str:
+    """The list at `path` as this staff member last filtered it (a "← list" link's target), else `path`."""
+    stored = app.storage.user.get(f"{LAST_LIST}{path}")
+    return stored if isinstance(stored, str) and stored.startswith(f"{path}?") else path
 
 
 def blank(spec: FilterField) -> Any:

@@ -193,7 +193,7 @@ async def test_question_mark_lists_this_pages_keys_then_the_global_ones(user: Us
     click(user, "shortcut-close")
     await wait_gone(user, "shortcut-sheet")  # the sheet is deleted after closing, not hidden
 
-    await user.open("/members")  # another page lists only its own keys (none) and the global ones
+    await user.open("/account")  # another page lists only its own keys (none) and the global ones
     press(user, "?")
     await wait_shown(user, "shortcut-sheet")
     assert texts(user, "shortcut-key")[0] == "?"
@@ -343,6 +343,14 @@ async def test_the_applied_filters_go_into_the_address(
     await wait_until(
         lambda: addresses[-1:] == ["/moderation?status=all&target_type=comment"], what="both in the address"
     )
+    case_id = rows(user)[0]["id"]
+    await user.open(f"/moderation/cases/{case_id}")  # its "← Queue" goes back to the list as filtered
+    await wait_until(lambda: bool(all_marked(user, "case-back")), what="the case page")
+    assert element(user, "case-back").props["href"] == "/moderation?status=all&target_type=comment"
+    await user.open("/moderation")
+    await wait_for_caption(user, "1–1 of 1")
+    element(user, "queue-status").value = "open"
+    await wait_until(lambda: addresses[-1:] == ["/moderation?status=open"], what="a new filter")
     click(user, "queue-clear")
     await wait_until(lambda: addresses[-1:] == ["/moderation"], what="an address without filters")
 

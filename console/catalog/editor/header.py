@@ -11,6 +11,7 @@ from nicegui import ui
 from console.actor import Actor
 from console.catalog.series import EpisodeContext
 from console.catalog.state_look import state_colour
+from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt
 
 Handler = Callable[[], Any]
@@ -29,7 +30,7 @@ class EditorHeader:
         self, video_id: int | None, *, save: Handler, publish: Handler, schedule: Handler, unpublish: Handler
     ) -> None:
         with ui.row().classes("items-center gap-2 w-full no-wrap"):
-            ui.link("← Catalog", "/catalog").classes("text-sm shrink-0")
+            ui.link("← Catalog", list_address("/catalog")).classes("text-sm shrink-0")
             self.heading = ui.label("").classes("text-lg font-semibold truncate min-w-0").mark("video-heading")
             self.state_badge = ui.badge("").classes("shrink-0").mark("video-state")
             self.version_label = ui.label("").classes("text-xs opacity-60 shrink-0").mark("video-version")

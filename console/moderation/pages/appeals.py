@@ -17,6 +17,7 @@ from console.moderation.service.appeals import AppealRow
 from console.moderation.service.decisions import ACTION_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
+from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt
 from console.ui.paged_table import PagedTable, column
 from console.ui.reason_dialog import ReasonDialog
@@ -71,7 +72,7 @@ class AppealsView:
     def build(self) -> None:
         self.host = ui.element("div")  # dialogs live here, outside the parts that refresh
         with ui.row().classes("items-center w-full"):
-            ui.link("← Queue", "/moderation").classes("text-sm")
+            ui.link("← Queue", list_address("/moderation")).classes("text-sm")
         with (
             ui.tabs(value=cast(Any, self.status), on_change=lambda e: self.switch(e.value))
             .classes("w-full")

@@ -34,6 +34,7 @@ from console.moderation.service import appeals, context, decisions, priority, qu
 from console.moderation.service.context import CaseDetail
 from console.moderation.service.decisions import ACTION_LABELS, ActionRequest
 from console.staff.permissions import Permission, can
+from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length
 from console.ui.keymap import page_keys
@@ -80,7 +81,7 @@ class CaseView:
     def build(self) -> None:
         self.host = ui.element("div")  # dialogs live here, outside the parts that refresh
         with ui.row().classes("items-center gap-3 w-full"):
-            ui.link("← Queue", "/moderation").classes("text-sm").mark("case-back")
+            ui.link("← Queue", list_address("/moderation")).classes("text-sm").mark("case-back")
             ui.space()
             if can(self.actor, Permission.MODERATION_ACT):
                 ui.button("Next case (n)", icon="skip_next", on_click=self.next_case).props("dense flat no-caps").mark(
