@@ -27,6 +27,7 @@ from console.billing.service.queries import MemberBilling
 from console.billing.service.refunds import REFUND_REASON_LABELS
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
+from console.ui.forms import number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
@@ -223,13 +224,11 @@ class MemberBillingPanel:
         with dialog.extra:
             amount = dialog.field(
                 "amount",
-                ui.number("Credits", value=10, min=1, max=GRANT_MAX, precision=0, format="%.0f")
-                .props("dense outlined")
-                .mark("grant-amount"),
+                number_input("Credits", value=10).mark("grant-amount"),
             )
 
         async def confirmed(reason: str) -> bool:
-            credits_wanted = int(amount.value or 0)
+            credits_wanted = typed_number(amount)
             ok, _ = await dialog.attempt(
                 unit_of_work(
                     lambda s: credits.grant_credits(
