@@ -26,6 +26,7 @@ from console.billing.service import credits, queries
 from console.billing.service.queries import MemberBilling
 from console.billing.service.refunds import REFUND_REASON_LABELS
 from console.staff.permissions import Permission, can
+from console.ui.dialogs import within
 from console.ui.formatting import fmt_dt
 from console.ui.forms import number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
@@ -135,10 +136,10 @@ class MemberBillingPanel:
             self._button("Extend…", f"sub-extend-{sid}", lambda: actions.extend(sub))
             self._button("Change plan…", f"sub-change-plan-{sid}", lambda: actions.change_plan(sub))
 
-    @staticmethod
-    def _button(label: str, mark: str, handler: Any, *, danger: bool = False) -> None:
+    def _button(self, label: str, mark: str, handler: Any, *, danger: bool = False) -> None:
+        """A subscription's action: it redraws the list it is in, so its handler runs in the page's host."""
         colour = " color=negative" if danger else ""
-        ui.button(label, on_click=handler).props(f"dense outline no-caps{colour}").mark(mark)
+        ui.button(label, on_click=within(self.host, handler)).props(f"dense outline no-caps{colour}").mark(mark)
 
     @ui.refreshable_method
     def payments(self) -> None:
@@ -160,9 +161,9 @@ class MemberBillingPanel:
                     ui.label(PROVIDER_LABELS.get(p.provider, p.provider)).classes("text-xs opacity-70")
                     ui.space()
                     if self.may_refund:
-                        ui.button("Refund…", on_click=lambda p=p: self.refund(p.id)).props("dense flat no-caps").mark(
-                            f"payment-refund-{p.id}"
-                        )
+                        ui.button("Refund…", on_click=within(self.host, lambda p=p: self.refund(p.id))).props(
+                            "dense flat no-caps"
+                        ).mark(f"payment-refund-{p.id}")
 
     @ui.refreshable_method
     def refunds(self) -> None:
@@ -193,9 +194,9 @@ class MemberBillingPanel:
                 ui.label(f"Balance: {data.credit_balance:,}").classes("text-sm").mark("member-credit-balance")
                 ui.space()
                 if self.may_manage:
-                    ui.button("Grant credits…", icon="add", on_click=self.grant).props("dense outline no-caps").mark(
-                        "member-grant-credits"
-                    )
+                    ui.button("Grant credits…", icon="add", on_click=within(self.host, self.grant)).props(
+                        "dense outline no-caps"
+                    ).mark("member-grant-credits")
             for e in data.ledger:
                 with ui.row().classes("w-full items-center gap-3 text-sm border-b pb-1").mark("ledger-entry"):
                     ui.label(fmt_dt(e.created_at)).classes("w-40")
