@@ -193,7 +193,8 @@ def acting_user() -> Iterator[None]:
     object was touched last, and a user's outbox touches its own `User` whenever its page runs JavaScript (a draft
     keeper does so every few seconds). With two users in one test, the sign-in redirect or a message meant for one
     could go to the other: the second user's sign-in then never left the sign-in page (seen in full runs, in the
-    catalog and 2257 record tests that sign in a second person). Outside a page's handler nothing changes."""
+    catalog and 2257 record tests that sign in a second person). Outside a page's handler nothing changes. Inside
+    one whose element was deleted, they raise as the browser's do."""
     from nicegui.slot import Slot
     from nicegui.testing import User
     from nicegui.testing.user_navigate import UserNavigate
@@ -209,10 +210,12 @@ def acting_user() -> Iterator[None]:
     def acting(name: str) -> Any | None:
         """The acting user's own `navigate` or `notify` (read without `User.__getattribute__`, which would repoint
         the module-level ones), or None outside a page's handler."""
-        try:
-            client = Slot.get_stack()[-1].parent.client
-        except (IndexError, RuntimeError):  # no slot, or its element is gone (the page was left meanwhile)
+        stack = Slot.get_stack()
+        if not stack:
             return None
+        # Raises, as the real ui.notify and ui.navigate do, when the element the handler runs in was deleted (a
+        # dialog deleted on close takes its buttons with it): the simulated ones need no slot and hid that.
+        client = stack[-1].parent.client
         for user in list(users):
             if object.__getattribute__(user, "client") is client:
                 return object.__getattribute__(user, name)

@@ -14,7 +14,7 @@ from console.compliance import holds, records
 from console.db import session_scope
 from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar
-from console.ui.dialogs import deleted_on_close
+from console.ui.dialogs import closed, deleted_on_close
 from console.ui.formatting import plural
 from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
@@ -74,17 +74,17 @@ class HoldDialog:
         self.dialog.open()
 
     async def release(self) -> None:
-        self.dialog.close()
-        title, hold_id = self.row["title"], int(self.row["hold_id"])
-        ask = reason_dialog(f"Release the hold on “{title}”?", STAYS_UNPUBLISHED, "Release hold", self.host)
+        with closed(self.dialog):  # the hold's dialog goes; the reason dialog and the toast live on the page
+            title, hold_id = self.row["title"], int(self.row["hold_id"])
+            ask = reason_dialog(f"Release the hold on “{title}”?", STAYS_UNPUBLISHED, "Release hold", self.host)
 
-        async def act(reason: str) -> bool:
-            ok, _ = await ask.attempt(lambda: release_hold(self.actor, hold_id, reason))
-            return ok
+            async def act(reason: str) -> bool:
+                ok, _ = await ask.attempt(lambda: release_hold(self.actor, hold_id, reason))
+                return ok
 
-        if await ask.ask(act):
-            ui.notify(f"Hold on “{title}” released.", type="positive")
-            await self.on_released()
+            if await ask.ask(act):
+                ui.notify(f"Hold on “{title}” released.", type="positive")
+                await self.on_released()
 
 
 def release_holds(actor: Actor, hold_ids: list[int], reason: str) -> list[int]:

@@ -14,6 +14,7 @@ from console.compliance import sweep
 from console.db import session_scope
 from console.errors import ConsoleError
 from console.staff.permissions import Permission, can
+from console.ui.dialogs import outside
 from console.ui.formatting import fmt_dt
 from console.ui.forms import report
 from console.ui.work import read
@@ -70,7 +71,7 @@ class SweepPanel:
 
     def build(self) -> None:
         # the last sweep is read once the page shows: read while building, it held every worklist open ~9 ms
-        with ui.card().classes("w-full q-pa-sm gap-1").mark("sweep-panel"):
+        with ui.card().classes("w-full q-pa-sm gap-1").mark("sweep-panel") as self.card:
             self.content()
         ui.timer(0, self.load, once=True)
 
@@ -92,9 +93,9 @@ class SweepPanel:
                 )
                 ui.label(f"{self.progress['done']:,} / {self.progress['total']:,}")
             elif can(self.actor, Permission.COMPLIANCE_VERIFY):
-                ui.button("Run sweep now", icon="play_arrow", on_click=self.run_now).props("dense flat no-caps").mark(
-                    "sweep-run"
-                )
+                ui.button("Run sweep now", icon="play_arrow", on_click=outside(self.card, self.run_now)).props(
+                    "dense flat no-caps"
+                ).mark("sweep-run")
         if self.summary is not None and self.summary.findings:
             self.findings(self.summary.findings)
 

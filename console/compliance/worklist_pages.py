@@ -23,7 +23,7 @@ from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt, plural
-from console.ui.forms import report
+from console.ui.forms import number_input, report, typed_number
 from console.ui.keymap import page_keys
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column, open_column
@@ -269,8 +269,7 @@ class WorklistView:
     def days_filter(self) -> None:
         with ui.row().classes("items-end gap-2"):
             self.days_input = (
-                ui.number("Expiring within (days)", value=self.days, min=0, max=3650, precision=0)
-                .props("dense")
+                number_input("Expiring within (days)", value=self.days, props="dense")
                 .classes("w-44")
                 .mark("worklist-days")
             )
@@ -331,8 +330,14 @@ class WorklistView:
             await self.table_area.refresh()
 
     async def apply_days(self) -> None:
-        value = self.days_input.value
-        self.days = int(value) if isinstance(value, int | float) else worklist.DEFAULT_EXPIRY_DAYS
+        value = typed_number(self.days_input)  # kept as typed: -5 or 2.5 is refused here, never clamped or cut
+        if value is None:
+            value = worklist.DEFAULT_EXPIRY_DAYS
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= worklist.MAX_EXPIRY_DAYS:
+            self.days_input.error = f"Must be a whole number of days from 0 to {worklist.MAX_EXPIRY_DAYS:,}"
+            return
+        self.days_input.error = None
+        self.days = value
         if self.table is not None:
             await self.table.reload()
         await self.reload_counts()

@@ -28,7 +28,7 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.errors import Conflict, ConsoleError
-from console.ui.dialogs import deleted_on_close
+from console.ui.dialogs import closed, deleted_on_close, outside
 from console.ui.formatting import fmt_ago, fmt_dt, fmt_value
 
 KEEP_NOTE = "Your input is kept. Save again to replace the stored version with it, or cancel."
@@ -180,16 +180,19 @@ class ConflictPanel:
     def buttons(self) -> None:
         acts, mark = self.actions, self.mark
         with ui.row().classes("justify-end w-full gap-1"):
+            # Each runs outside the card: hiding the panel deletes the button it was clicked on.
             if acts.on_cancel is not None:
-                ui.button(acts.cancel_label, on_click=acts.on_cancel).props("flat no-caps").mark(f"{mark}-cancel")
+                ui.button(acts.cancel_label, on_click=outside(self.card, acts.on_cancel)).props("flat no-caps").mark(
+                    f"{mark}-cancel"
+                )
             if acts.on_take_theirs is not None:
-                ui.button(acts.take_label, on_click=acts.on_take_theirs).props("outline no-caps").mark(
-                    f"{mark}-take-theirs"
-                )
+                ui.button(acts.take_label, on_click=outside(self.card, acts.on_take_theirs)).props(
+                    "outline no-caps"
+                ).mark(f"{mark}-take-theirs")
             if acts.on_keep_mine is not None:
-                ui.button(acts.keep_label, on_click=acts.on_keep_mine).props("color=warning no-caps").mark(
-                    f"{mark}-keep-mine"
-                )
+                ui.button(acts.keep_label, on_click=outside(self.card, acts.on_keep_mine)).props(
+                    "color=warning no-caps"
+                ).mark(f"{mark}-keep-mine")
 
 
 class ConflictDialog:
@@ -230,10 +233,10 @@ class ConflictDialog:
         self.dialog.close()
 
     async def choose(self, handler: Handler) -> None:
-        self.dialog.close()
-        result = handler()
-        if result is not None:
-            await result
+        with closed(self.dialog):
+            result = handler()
+            if result is not None:
+                await result
 
 
 class ConflictCatcher:

@@ -1,11 +1,62 @@
-"""Dialogs that go away when they close: a page that opens a dialog per click must not pile them up."""
+"""Dialogs that go away when they close: a page that opens a dialog per click must not pile them up.
+
+A handler that runs in such a dialog (its Save button) runs in the dialog's slot, which goes with the dialog: any
+ui call after the close (a toast, a navigation, a new dialog) then fails with "The parent element this slot belongs
+to has been deleted", and the rest of the handler is skipped. So does a button in a panel its handler clears (a
+conflict panel's Take theirs). `closed(dialog)` closes a dialog and carries on in the element around it, and
+`outside(panel, handler)` runs a button's handler there:
+
+    with closed(self.dialog):
+        ui.notify("Saved.", type="positive")
+        await self.on_saved(saved_id)
+"""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
 from nicegui import ui
+from nicegui.slot import Slot
 
 
 def deleted_on_close(dialog: ui.dialog) -> ui.dialog:
     """Delete `dialog` once it closes (by a button, Escape or a click outside): `with deleted_on_close(ui.dialog())`."""
     dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())
     return dialog
+
+
+@contextmanager
+def closed(dialog: ui.dialog) -> Iterator[None]:
+    """Close `dialog` (deleting it, if it is deleted on close) and run the block in the element it was built in."""
+    around = dialog.parent_slot
+    dialog.close()
+    if around is None:  # a dialog outside any element: nothing to carry on in
+        yield
+        return
+    with around:
+        yield
+
+
+def outside(element: ui.element, handler: Callable[[], Any]) -> Callable[[], Awaitable[None]]:
+    """`handler` for a button inside `element`, run in the element around `element`: a handler that clears or
+    deletes `element` (hides a panel, closes a dialog) would take its own button's slot with it."""
+    return _run_in(element.parent_slot, handler)
+
+
+def within(host: ui.element, handler: Callable[[], Any]) -> Callable[[], Awaitable[None]]:
+    """`handler` for a button in a part the handler redraws (a refreshable list), run in `host`, an element of the
+    page that stays (where its dialogs live)."""
+    return _run_in(host.default_slot, handler)
+
+
+def _run_in(around: Slot | None, handler: Callable[[], Any]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        with around if around is not None else nullcontext():
+            result = handler()
+            if inspect.isawaitable(result):
+                await result
+
+    return run

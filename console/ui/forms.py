@@ -143,6 +143,30 @@ def wide_input(label: str, *, mark: str, props: str, password: bool = False, tog
     return ui.input(label, password=password, password_toggle_button=toggle).props(props).mark(mark).classes("w-full")
 
 
+def number_input(
+    label: str, *, value: Any = None, props: str = "dense outlined", on_change: Callable[..., Any] | None = None
+) -> ui.number:
+    """A number field that keeps what was typed. NiceGUI's `ui.number` clamps to `min`/`max` and rounds to
+    `precision` when the field loses focus, so -50 credits became 1 and 2.6 days 3, saved with no message. Here
+    nothing is clamped or rounded: the service judges `typed_number(field)` and says on the field what is wrong."""
+    return ui.number(label, value=value, on_change=on_change).props(props)
+
+
+def typed_number(field: ui.number) -> Any:
+    """What the field holds, for the service to judge (`as_typed`)."""
+    return as_typed(field.value)
+
+
+def as_typed(value: Any) -> Any:
+    """A number field's value for the service: a whole number as an int, anything else as typed (2.5 stays 2.5 and
+    is refused as not whole, never truncated to 2), empty as None."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def select(
     options: dict[Any, str] | list[Any],
     *,

@@ -12,17 +12,17 @@ from contextlib import contextmanager
 from html import escape
 from typing import Any
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 from nicegui.events import KeyEventArguments
 
 from console.db import session_scope
-from console.staff.auth import SessionInfo, resolve_session, sign_out
+from console.staff.auth import SessionInfo, sign_out
 from console.staff.permissions import ROLE_LABELS, Role
 from console.ui import theme
 from console.ui.areas import Area, allowed_areas
 from console.ui.global_search import GlobalSearch
 from console.ui.keymap import KeyMap, page_keys
-from console.ui.session import TOKEN_KEY, current_client_info, current_token
+from console.ui.session import TOKEN_KEY, current_client_info, current_token, unattended
 
 PRODUCT = "Staff Console"
 SESSION_CHECK_SECONDS = 60
@@ -43,17 +43,27 @@ def do_sign_out() -> None:
     ui.navigate.to("/login")
 
 
-def _check_session() -> None:
-    token = current_token()
-    with session_scope() as session:
-        alive = resolve_session(session, token, current_client_info(), touch=False) is not None
-    if not alive:
-        ui.notify(
-            "Your session has ended (idle or time limit). Sign in again in the new tab; this page stays open.",
-            type="warning",
-            timeout=0,
-            close_button="OK",
-        )
+class SessionWatch:
+    """Once a minute, off the event loop, whether the session still lives (checked unattended: an open tab alone
+    never keeps it from idling out). When it ended, one lasting warning, not one a minute."""
+
+    def __init__(self) -> None:
+        self.warned = False
+        ui.timer(SESSION_CHECK_SECONDS, self.check, immediate=False)  # the middleware has just checked it
+
+    async def check(self) -> None:
+        if self.warned:
+            return
+        alive = await run.io_bound(unattended(lambda: True))
+        if alive is None and not app.is_stopping:
+            self.warned = True
+            ui.notify(
+                "Your session has ended (idle or time limit). Your next action here opens the sign-in page in a new "
+                "tab; this page and what is typed in it stay open.",
+                type="warning",
+                timeout=0,
+                close_button="OK",
+            )
 
 
 def register_global_keys(keys: KeyMap, areas: list[Area], focus_search: Callable[[], Any] | None) -> None:
@@ -163,7 +173,7 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
 
     register_global_keys(keys, areas, None if search is None else lambda: search.run_method("focus"))
     listen(keys, areas)
-    ui.timer(SESSION_CHECK_SECONDS, _check_session, immediate=False)  # the middleware has just checked it
+    SessionWatch()
 
     with ui.column().classes("console-main w-full gap-2 p-3") as content:
         ui.label(title).classes("text-xl font-semibold").mark("page-title")

@@ -190,13 +190,21 @@ class PagedTable:
             wanted["page"] = 1
         await self.load(wanted)
 
-    async def load(self, wanted: dict[str, Any]) -> None:
-        request = PageRequest(
+    @staticmethod
+    def request_of(wanted: dict[str, Any]) -> PageRequest:
+        return PageRequest(
             page=int(wanted.get("page") or 1),
             size=int(wanted.get("rowsPerPage") or 25),
             sort=wanted.get("sortBy") or None,
             descending=bool(wanted.get("descending")),
         )
+
+    def shown_request(self) -> PageRequest | None:
+        """The page the table shows (None before the first load): what a page's watcher reads again."""
+        return None if self._loaded is None else self.request_of(self._loaded)
+
+    async def load(self, wanted: dict[str, Any]) -> None:
+        request = self.request_of(wanted)
         self.table.props("loading")
         try:
             page = await run.io_bound(in_viewer_zone(self._fetch), request)  # rows show times in the viewer's zone
@@ -207,6 +215,10 @@ class PagedTable:
             return
         finally:
             self.table.props(remove="loading")
+        self.show(page, request)
+
+    def show(self, page: Page[dict[str, Any]], request: PageRequest) -> None:
+        """Put a page that was read on screen (the highlight is dropped), with its pager and caption."""
         self.last_page = page
         self.cursor = -1
         if self._open is not None:

@@ -8,7 +8,8 @@ absolute limits, deactivation). Authorisation happens in the services, not here.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from nicegui import app, run, ui
@@ -25,6 +26,7 @@ PUBLIC_PATHS = {"/login", "/favicon.ico", "/stripe/webhook"}  # the webhook chec
 PUBLIC_PREFIXES = ("/_nicegui", "/assets/", "/static/", "/api/")
 FORCED_PATHS = {"password": "/account/password", "totp": "/account/2fa"}
 TOKEN_KEY = "session_token"
+T = TypeVar("T")
 
 
 def safe_next(target: str | None) -> str:
@@ -62,6 +64,22 @@ def _resolve(token: str | None, client: ClientInfo) -> SessionInfo | None:
         return None
     with session_scope() as session:
         return resolve_session(session, token, client)
+
+
+def unattended(fn: Callable[[], T]) -> Callable[[], T | None]:
+    """`fn` for a page's own periodic read (a timer, not the staff member): it runs only while the session is live,
+    and the check does not mark the session active, so an open tab alone never keeps it from idling out. Call this
+    on the event loop (it takes the session from the page) and run what it returns in a worker thread; None: the
+    session ended (nothing was read)."""
+    token, client = current_token(), current_client_info()
+
+    def work() -> T | None:
+        with session_scope() as session:
+            if resolve_session(session, token, client, touch=False) is None:
+                return None
+        return fn()
+
+    return work
 
 
 def live_session() -> SessionInfo | None:

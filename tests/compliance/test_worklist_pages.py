@@ -124,6 +124,23 @@ async def test_tabs_switch_tables(user: User, make_staff, clerk: Actor) -> None:
     assert shown(user, "worklist-days")
 
 
+async def test_expiring_days_are_judged_as_typed(user: User, make_staff) -> None:
+    await _signed_in(user, make_staff)
+    await user.open("/compliance?tab=expiring")
+    await wait_for_caption(user, "0–0 of 0")
+    days = element(user, "worklist-days")
+    for typed in (-5, 2.5, 5000):  # never clamped or cut into another window
+        days.value = typed
+        user.find(marker="worklist-days").trigger("blur")
+        user.find(marker="worklist-days-apply").click()
+        await wait_until(lambda: element(user, "worklist-days").error is not None, what=f"the message for {typed}")
+        assert element(user, "worklist-days").error == "Must be a whole number of days from 0 to 3,650"
+        assert element(user, "worklist-days").value == typed
+    days.value = 90
+    user.find(marker="worklist-days-apply").click()
+    await wait_until(lambda: element(user, "worklist-days").error is None, what="the message gone")
+
+
 async def test_release_a_hold_needs_a_reason_and_a_confirmation(user: User, make_staff, verifier: Actor) -> None:
     await _signed_in(user, make_staff)
     video_id, performer_id, hold_id = _held_video(verifier)

@@ -131,3 +131,41 @@ async def test_grant_credits(user: User, make_staff: Any) -> None:
     with session_scope() as session:
         [entry] = session.execute(select(CreditLedgerEntry).where(CreditLedgerEntry.member_id == who)).scalars()
     assert (entry.kind, entry.amount, entry.reason) == ("bonus", 25, "stream outage on Friday")
+
+
+async def test_a_credit_amount_is_judged_as_typed_never_clamped_or_rounded(user: User, make_staff: Any) -> None:
+    """ui.number with min/max/precision used to clamp on blur: -50 granted 1 credit and 99,999,999 granted 100,000."""
+    await signed_in(user, make_staff)
+    who = member()
+    await _open(user, who)
+    click(user, "member-grant-credits")
+    await wait_shown(user, "grant-dialog")
+    type_into(user, "grant-input", "stream outage on Friday")
+    for typed, message in ((-50, "must be more than 0"), (2.6, "must be a whole number"), (99_999_999, "at most")):
+        amount = element(user, "grant-amount")
+        amount.value = typed
+        user.find(marker="grant-amount").trigger("blur")  # where NiceGUI's number field clamps and rounds
+        click(user, "grant-ok")
+        await wait_until(lambda: element(user, "grant-amount").error is not None, what=f"the message for {typed}")
+        assert message in str(element(user, "grant-amount").error)
+        assert element(user, "grant-amount").value == typed
+        amount.error = None
+    with session_scope() as session:
+        assert not session.execute(select(CreditLedgerEntry).where(CreditLedgerEntry.member_id == who)).all()
+    assert texts(user, "member-credit-balance") == ["Balance: 0"]
+
+
+async def test_extend_days_are_judged_as_typed(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    who, sub, _paid = _billed_member()
+    await _open(user, who)
+    click(user, f"sub-extend-{sub}")
+    await wait_shown(user, "sub-extend-dialog")
+    type_into(user, "sub-extend-input", "sorry for the outage")
+    element(user, "sub-days").value = -5
+    user.find(marker="sub-days").trigger("blur")
+    click(user, "sub-extend-ok")
+    await wait_until(lambda: element(user, "sub-days").error is not None, what="the days message")
+    assert "must be between 1 and" in str(element(user, "sub-days").error)
+    assert element(user, "sub-days").value == -5
+    assert stored(Subscription, sub).trial_end is None

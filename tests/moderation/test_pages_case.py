@@ -223,11 +223,15 @@ async def test_a_refused_value_lands_on_its_field_and_changes_nothing(user: User
     await _claim(user)
     click(user, "action-mute")
     await wait_shown(user, "action-dialog")
-    element(user, "action-days").value = 400
     type_into(user, "action-input", "flooding the chat")
-    click(user, "action-ok")
-    await wait_until(lambda: element(user, "action-days").error is not None, what="the days message")
-    assert element(user, "action-days").error == "Days must be between 1 and 365 days"
+    for typed in (400, -5, 2.5, None):  # kept as typed, never clamped or rounded into an action nobody chose
+        days = element(user, "action-days")
+        days.value = typed
+        days.error = None
+        click(user, "action-ok")
+        await wait_until(lambda: element(user, "action-days").error is not None, what=f"the message for {typed}")
+        assert element(user, "action-days").error == "Days must be a whole number of days from 1 to 365"
+        assert element(user, "action-days").value == typed
     assert member_row(target).status == "active"
     assert element(user, "action-input").value == "flooding the chat"  # the reason is kept
 

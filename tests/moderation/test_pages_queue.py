@@ -1,6 +1,7 @@
 """/moderation with NiceGUI's simulated user: cases (not reports) with their numbers, server paging, the filter
 bar, the metrics strip, next case, the keyboard (j/k/Enter/x/n and ?), bulk dismiss with one reason and a result
-per case, and who may open the area."""
+per case, the queue following changes by itself (at once while idle, a line while the moderator works the list,
+never keeping an idle session alive), and who may open the area."""
 
 from __future__ import annotations
 
@@ -290,6 +291,110 @@ async def test_roles_without_moderation_get_the_403_page(user: User, make_staff:
         await user.open(path)
         await user.should_see(marker="forbidden")
         assert not all_marked(user, "paged-table") and not all_marked(user, "case-header")
+
+
+def _changed_line_shown(user: User) -> bool:
+    return any(line.visible for line in all_marked(user, "queue-changed"))  # built when first needed
+
+
+@pytest.fixture
+def quick_watch(monkeypatch: pytest.MonkeyPatch) -> None:
+    from console.moderation.pages import queue as queue_page
+
+    monkeypatch.setattr(queue_page, "WATCH_SECONDS", 0.2)
+
+
+async def test_an_idle_queue_follows_new_reports_and_cases_others_take(
+    user: User, make_staff: Any, actor_for: Any, quick_watch: None
+) -> None:
+    await signed_in(user, make_staff)
+    first = report("comment", comment(body="first"), "spam").case_id
+    await user.open("/moderation")
+    await wait_for_caption(user, "1–1 of 1")
+    emergency = report("video", make_video(title="Reported while the queue is open"), "underage").case_id
+    await wait_for_caption(user, "1–2 of 2")  # nobody pressed r
+    assert [r["id"] for r in rows(user)] == [emergency, first]
+    await wait_until(lambda: texts(user, "metric-open") == ["2"], what="the numbers follow too")
+
+    claim(first, _other_moderator(make_staff, actor_for))
+    await wait_until(lambda: rows(user)[1]["assignee"] == "Max Mod", what="the claim shown")
+    assert not _changed_line_shown(user)  # followed at once: no line
+
+
+async def test_a_queue_being_worked_says_it_changed_and_r_reloads(
+    user: User, make_staff: Any, quick_watch: None
+) -> None:
+    await signed_in(user, make_staff)
+    first = report("comment", comment(body="first"), "spam").case_id
+    second = report("comment", comment(body="second"), "spam").case_id
+    await user.open("/moderation")
+    await wait_for_caption(user, "1–2 of 2")
+    press(user, "j")  # the moderator is working the list: the rows stay put under the highlight
+    await wait_until(lambda: rows(user)[0]["cursor"], what="the highlight")
+    third = report("comment", comment(body="third"), "spam").case_id
+    await wait_until(lambda: _changed_line_shown(user), what="the changed line")
+    assert {r["id"] for r in rows(user)} == {first, second}
+    assert rows(user)[0]["cursor"]  # still where the moderator put it
+    press(user, "r")
+    await wait_for_caption(user, "1–3 of 3")
+    assert third in {r["id"] for r in rows(user)}
+    assert not _changed_line_shown(user)
+
+
+async def test_watching_the_queue_never_keeps_an_idle_session_alive(
+    user: User, make_staff: Any, quick_watch: None
+) -> None:
+    import asyncio
+    from datetime import timedelta
+
+    from console.db import utcnow
+
+    await signed_in(user, make_staff)
+    report("comment", comment(body="first"), "spam")
+    await user.open("/moderation")
+    await wait_for_caption(user, "1–1 of 1")
+    quiet_since = utcnow() - timedelta(minutes=10)  # idle for a while, not yet for the idle limit
+    _set_last_seen(quiet_since)
+    report("comment", comment(body="second"), "spam")
+    await wait_for_caption(user, "1–2 of 2")  # the watch read and followed ...
+    await asyncio.sleep(0.5)  # ... more than once
+    assert _last_seen() == quiet_since  # ... without marking the session active
+
+    _set_last_seen(utcnow() - timedelta(days=1))  # past the idle limit
+    report("comment", comment(body="third"), "spam")
+    await wait_until(_session_ended, what="the watch's check ending the idle session")
+    await asyncio.sleep(0.5)
+    assert len(rows(user)) == 2  # nothing read for a session that ended
+
+
+def _set_last_seen(when: Any) -> None:
+    from sqlalchemy import update
+
+    from console import db
+    from console.staff.models import StaffSession
+
+    with db.session_scope() as session:
+        session.execute(update(StaffSession).values(last_seen_at=when))
+
+
+def _last_seen() -> Any:
+    from sqlalchemy import select
+
+    from console import db
+    from console.staff.models import StaffSession
+
+    with db.session_scope() as session:
+        return session.execute(select(StaffSession.last_seen_at)).scalar_one()
+
+
+def _session_ended() -> bool:
+    from sqlalchemy import select
+
+    from console import db
+    from console.staff.models import StaffSession
+
+    with db.session_scope() as session:
+        return session.execute(select(StaffSession.end_reason)).scalar_one() == "idle"
 
 
 def test_the_sla_column_says_time_left_or_time_over_and_a_closed_case_its_due_time() -> None:

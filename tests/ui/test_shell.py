@@ -45,3 +45,37 @@ async def test_a_sign_in_redirects_its_own_user_while_another_is_busy(user: User
         await asyncio.sleep(0.05)
     assert second_has_a_page(), "the second user's sign-in did not leave the sign-in page"
     assert "Second" in [str(e.text) for e in all_marked(second, "staff-name")]
+
+
+async def test_an_open_page_warns_once_when_the_session_ends_and_never_keeps_it_alive(
+    user: User, make_staff, monkeypatch
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from console import db
+    from console.db import utcnow
+    from console.staff.auth import end_sessions_of
+    from console.staff.models import StaffSession
+    from console.ui import frame
+    from tests.ui.helpers import wait_until
+
+    monkeypatch.setattr(frame, "SESSION_CHECK_SECONDS", 0.1)
+    staff_id, email = make_staff("content", email="watch.session@test.example")
+    await sign_in_and_wait(user, email)
+    quiet_since = utcnow() - timedelta(minutes=10)  # idle a while, not yet for the idle limit
+    with db.session_scope() as session:
+        session.execute(update(StaffSession).values(last_seen_at=quiet_since))
+    await asyncio.sleep(0.5)  # several checks
+    with db.session_scope() as session:
+        assert session.execute(select(StaffSession.last_seen_at)).scalar_one() == quiet_since  # not touched
+        assert end_sessions_of(session, staff_id, "deactivated") == 1
+
+    def warnings() -> list[str]:
+        return [str(m) for m in user.notify.messages if "session has ended" in str(m)]
+
+    await wait_until(lambda: warnings(), what="the warning")
+    await asyncio.sleep(0.5)  # several more checks
+    assert len(warnings()) == 1
+    assert "opens the sign-in page in a new tab" in warnings()[0]

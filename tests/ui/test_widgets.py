@@ -5,6 +5,7 @@ value display and catcher (the panel on a page: tests/ui/test_conflict_widget.py
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -204,3 +205,14 @@ def test_a_column_of_long_text_clips_or_wraps_and_a_plain_one_is_unchanged() -> 
     # the cell reads its width from the column and shows the whole value on hover, as text
     assert ':style="{maxWidth: props.col.clip}"' in CLIPPED_CELL and ':title="props.value"' in CLIPPED_CELL
     assert "{{ props.value }}" in CLIPPED_CELL and "v-html" not in CLIPPED_CELL
+
+
+@pytest.mark.parametrize(
+    ("typed", "given"),
+    [(25.0, 25), (-50.0, -50), (2.6, 2.6), (None, None), ("", None), (7, 7), (1e3, 1000)],
+)
+def test_a_number_field_gives_the_service_what_was_typed(typed: Any, given: Any) -> None:
+    from console.ui.forms import as_typed
+
+    value = as_typed(typed)
+    assert value == given and type(value) is type(given)  # a whole float becomes an int; nothing is cut or clamped

@@ -17,7 +17,7 @@ from console.ads.models import AD_TYPES, BANNER_FORMATS, VIDEO_FORMATS
 from console.ads.pages.common import FORMAT_LABELS, TYPE_LABELS, weight_text
 from console.ads.service import ads as ad_service
 from console.ui.form_dialog import FormDialog
-from console.ui.forms import limit_length
+from console.ui.forms import limit_length, number_input, typed_number
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
 
@@ -111,13 +111,11 @@ class AdForm(FormDialog):
             .mark("ad-click-url-in")
         )
         f["duration_seconds"] = (
-            ui.number(
+            number_input(
                 "Duration in seconds (video by URL)",
                 value=None if ad is None else ad.duration_seconds,
-                min=1,
-                precision=0,
+                props="dense outlined clearable",
             )
-            .props("dense outlined clearable")
             .classes("w-64")
             .mark("ad-duration-in")
         )
@@ -156,13 +154,12 @@ class AdForm(FormDialog):
 
     def values(self) -> dict[str, Any]:
         f = self.fields
-        duration = f["duration_seconds"].value
         values: dict[str, Any] = {
             "name": f["name"].value or "",
             "format": f["format"].value,
             "click_url": (f["click_url"].value or "").strip(),
             "creative_url": (f["creative_url"].value or "").strip() or None,
-            "duration_seconds": None if duration in (None, "") else int(duration),
+            "duration_seconds": typed_number(f["duration_seconds"]),  # the service refuses 2.5
         }
         if self.upload_data is not None:
             values["creative"], values["filename"] = self.upload_data, self.upload_name

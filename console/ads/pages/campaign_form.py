@@ -20,7 +20,7 @@ from console.billing.models import PLAN_CODES
 from console.billing.money import parse_money
 from console.errors import Conflict, ValidationFailed
 from console.ui.form_dialog import FormDialog
-from console.ui.forms import limit_length
+from console.ui.forms import as_typed, limit_length, number_input
 from console.ui.work import unit_of_work
 
 COUNTRIES = {c.alpha_2: f"{c.name} ({c.alpha_2})" for c in sorted(pycountry.countries, key=lambda c: c.name)}
@@ -83,8 +83,7 @@ def to_service(raw: dict[str, Any], currency: str) -> dict[str, Any]:
             values[name] = date.fromisoformat(str(raw.get(name) or "").strip())
         except ValueError:
             errors[name] = "must be a date like 2025-01-31"
-    cap = raw.get("frequency_cap_per_day")
-    values["frequency_cap_per_day"] = None if cap in (None, "") else int(cap)
+    values["frequency_cap_per_day"] = as_typed(raw.get("frequency_cap_per_day"))  # the service refuses 2.5
     values["name"] = str(raw.get("name") or "")
     if errors:
         raise ValidationFailed(errors)
@@ -129,8 +128,11 @@ class CampaignForm(FormDialog):
             f["starts_on"] = date_field("Start", v["starts_on"], "campaign-start-in", "w-44")
             f["ends_on"] = date_field("End", v["ends_on"], "campaign-end-in", "w-44")
             f["frequency_cap_per_day"] = (
-                ui.number("Frequency cap per member per day", value=v["frequency_cap_per_day"], min=1, precision=0)
-                .props("dense outlined clearable")
+                number_input(
+                    "Frequency cap per member per day",
+                    value=v["frequency_cap_per_day"],
+                    props="dense outlined clearable",
+                )
                 .classes("grow")
                 .mark("campaign-cap-in")
             )

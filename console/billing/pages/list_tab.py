@@ -3,7 +3,7 @@ row's panel on the right; a reload keeps the chosen row (now as stored) and a ne
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from console.billing.pages.common import STATUS_CELL
 from console.errors import Conflict
 from console.paging import Page, PageRequest
+from console.ui.dialogs import outside
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable
 from console.ui.reason_dialog import ReasonDialog
@@ -46,7 +47,7 @@ class ListDetailTab:
                 self.table = PagedTable(self.columns, self.fetch, on_row_click=self.select)
                 self.table.table.add_slot("body-cell-status", STATUS_CELL)
                 self.table.table.props[":table-row-class-fn"] = OPEN_ROW_CLASS  # clickable rows, the j/k highlight
-            with ui.column().classes(f"{self.detail_width} shrink-0"):
+            with ui.column().classes(f"{self.detail_width} shrink-0") as self.detail_box:
                 self.detail()
         ui.timer(0, self.table.reload, once=True)
 
@@ -62,8 +63,13 @@ class ListDetailTab:
         raise NotImplementedError
 
     def panel(self, row: dict[str, Any]) -> None:
-        """The chosen row beside the list."""
+        """The chosen row beside the list; its buttons take `self.action(handler)`."""
         raise NotImplementedError
+
+    def action(self, handler: Callable[[], Any]) -> Callable[[], Awaitable[None]]:
+        """A panel button's handler, run beside the panel: the panel is redrawn after the action (the list is read
+        again), which deletes the button, and a toast after it would fail."""
+        return outside(self.detail_box, handler)
 
     @ui.refreshable_method
     def detail(self) -> None:

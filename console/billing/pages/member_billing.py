@@ -4,6 +4,7 @@ It is read in one unit of work (queries.member_billing) and redrawn after each a
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from nicegui import ui
@@ -26,7 +27,9 @@ from console.billing.service import credits, queries
 from console.billing.service.queries import MemberBilling
 from console.billing.service.refunds import REFUND_REASON_LABELS
 from console.staff.permissions import Permission, can
+from console.ui.dialogs import within
 from console.ui.formatting import fmt_dt
+from console.ui.forms import number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
@@ -134,10 +137,10 @@ class MemberBillingPanel:
             self._button("Extend…", f"sub-extend-{sid}", lambda: actions.extend(sub))
             self._button("Change plan…", f"sub-change-plan-{sid}", lambda: actions.change_plan(sub))
 
-    @staticmethod
-    def _button(label: str, mark: str, handler: Any, *, danger: bool = False) -> None:
+    def _button(self, label: str, mark: str, handler: Any, *, danger: bool = False) -> None:
+        """A subscription's action: it redraws the list it is in, so its handler runs in the page's host."""
         colour = " color=negative" if danger else ""
-        ui.button(label, on_click=handler).props(f"dense outline no-caps{colour}").mark(mark)
+        ui.button(label, on_click=within(self.host, handler)).props(f"dense outline no-caps{colour}").mark(mark)
 
     @ui.refreshable_method
     def payments(self) -> None:
@@ -159,9 +162,9 @@ class MemberBillingPanel:
                     ui.label(PROVIDER_LABELS.get(p.provider, p.provider)).classes("text-xs opacity-70")
                     ui.space()
                     if self.may_refund:
-                        ui.button("Refund…", on_click=lambda p=p: self.refund(p.id)).props("dense flat no-caps").mark(
-                            f"payment-refund-{p.id}"
-                        )
+                        ui.button("Refund…", on_click=within(self.host, partial(self.refund, p.id))).props(
+                            "dense flat no-caps"
+                        ).mark(f"payment-refund-{p.id}")
 
     @ui.refreshable_method
     def refunds(self) -> None:
@@ -196,9 +199,9 @@ class MemberBillingPanel:
                 ui.label(f"Balance: {data.credit_balance:,}").classes("text-sm").mark("member-credit-balance")
                 ui.space()
                 if self.may_manage:
-                    ui.button("Grant credits…", icon="add", on_click=self.grant).props("dense outline no-caps").mark(
-                        "member-grant-credits"
-                    )
+                    ui.button("Grant credits…", icon="add", on_click=within(self.host, self.grant)).props(
+                        "dense outline no-caps"
+                    ).mark("member-grant-credits")
             for e in data.ledger:
                 with ui.row().classes("w-full items-center gap-3 text-sm border-b pb-1").mark("ledger-entry"):
                     ui.label(fmt_dt(e.created_at)).classes("w-40")
@@ -227,13 +230,11 @@ class MemberBillingPanel:
         with dialog.extra:
             amount = dialog.field(
                 "amount",
-                ui.number("Credits", value=10, min=1, max=GRANT_MAX, precision=0, format="%.0f")
-                .props("dense outlined")
-                .mark("grant-amount"),
+                number_input("Credits", value=10).mark("grant-amount"),
             )
 
         async def confirmed(reason: str) -> bool:
-            credits_wanted = int(amount.value or 0)
+            credits_wanted = typed_number(amount)
             ok, _ = await dialog.attempt(
                 unit_of_work(
                     lambda s: credits.grant_credits(

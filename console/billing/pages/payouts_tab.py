@@ -80,17 +80,17 @@ class PayoutsTab(StatusListTab):
     def actions(self, row: dict[str, Any]) -> None:
         with ui.row().classes("justify-end w-full pt-2 gap-2"):
             if row["status"] in ("pending", "approved"):
-                ui.button("Hold…", icon="pause", on_click=self.hold).props("dense outline no-caps color=warning").mark(
-                    "payout-hold"
-                )
+                ui.button("Hold…", icon="pause", on_click=self.action(self.hold)).props(
+                    "dense outline no-caps color=warning"
+                ).mark("payout-hold")
             if row["status"] == "held":
-                ui.button("Release…", icon="play_arrow", on_click=self.release).props("dense outline no-caps").mark(
-                    "payout-release"
-                )
+                ui.button("Release…", icon="play_arrow", on_click=self.action(self.release)).props(
+                    "dense outline no-caps"
+                ).mark("payout-release")
             if row["status"] == "pending":
-                ui.button("Approve", icon="done", on_click=self.approve).props("dense unelevated no-caps").mark(
-                    "payout-approve"
-                )
+                ui.button("Approve", icon="done", on_click=self.action(self.approve)).props(
+                    "dense unelevated no-caps"
+                ).mark("payout-approve")
 
     # --- handlers: one service call each, then the list as it is now -----------------------------------------
 

@@ -118,12 +118,12 @@ class RefundsTab(StatusListTab):
             if row["requested_by_id"] == self.actor.staff_id:
                 ui.label("You asked for this refund: someone else approves it.").classes("text-xs text-orange-9")
                 return
-            ui.button("Reject…", on_click=self.reject).props("dense outline no-caps color=negative").mark(
+            ui.button("Reject…", on_click=self.action(self.reject)).props("dense outline no-caps color=negative").mark(
                 "refund-reject"
             )
-            ui.button("Approve", icon="done", on_click=self.approve).props("dense unelevated no-caps").mark(
-                "refund-approve"
-            )
+            ui.button("Approve", icon="done", on_click=self.action(self.approve)).props(
+                "dense unelevated no-caps"
+            ).mark("refund-approve")
 
     # --- handlers --------------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from console.billing.pages.common import money
 from console.billing.service import subscriptions
 from console.errors import Conflict
 from console.ui.formatting import fmt_dt
-from console.ui.forms import confirm
+from console.ui.forms import confirm, number_input
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import call, call_own
@@ -165,9 +165,7 @@ class SubscriptionActions:
         with dialog.extra:
             days = dialog.field(
                 "days",
-                ui.number("Days", value=7, min=1, max=MAX_EXTEND_DAYS, precision=0, format="%.0f")
-                .props("dense outlined")
-                .mark("sub-days"),
+                number_input("Days", value=7).mark("sub-days"),
             )
 
         def work(version: int, reason: str) -> Any:

@@ -24,6 +24,7 @@ from console.catalog.page_parts import ColourField, paint, safe_hex, same_ignori
 from console.catalog.rules import slugify
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
+from console.ui.dialogs import closed
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
 from console.ui.work import call
@@ -223,9 +224,9 @@ class CollectionDialog:
         ok, saved_id = await call(catcher(self.work(data, featured_id)), fields=self.fields(), summary=self.summary)
         if ok and saved_id is not None:
             self.conflict.hide()
-            self.dialog.close()
-            ui.notify(f"Saved “{data['name'].strip()}”.", type="positive")
-            await self.on_saved(saved_id)
+            with closed(self.dialog):
+                ui.notify(f"Saved “{data['name'].strip()}”.", type="positive")
+                await self.on_saved(saved_id)
             return
         self.refused(catcher.error, data)
 

@@ -19,7 +19,7 @@ from console.catalog.rules import slugify
 from console.catalog.service import SLUG_MAX, TEXT_LIMITS
 from console.members.countries import COUNTRIES
 from console.ui.form_state import FormState
-from console.ui.forms import limit_lengths
+from console.ui.forms import as_typed, limit_lengths, number_input
 
 
 def country_options(stored: str | None) -> dict[Any, str]:
@@ -154,16 +154,9 @@ class VideoForm:
         with ui.row().classes("items-center gap-4"):
             self.performer_count = self.form.add(
                 "performer_count",
-                ui.number(
-                    "Performer count",
-                    value=self.ev["performer_count"],
-                    min=1,
-                    max=10,
-                    step=1,
-                    precision=0,
-                    on_change=self.on_count,
+                number_input(
+                    "Performer count", value=self.ev["performer_count"], props="dense", on_change=self.on_count
                 )
-                .props("dense")
                 .classes("w-36")
                 .mark("video-performer-count"),
             )
@@ -177,9 +170,7 @@ class VideoForm:
     def collect(self, file_size_bytes: Any) -> dict[str, Any]:
         """The fields as the service takes them (text as typed; it parses durations, money and dates)."""
         values = self.form.values()
-        count = values["performer_count"]
-        if isinstance(count, float) and count.is_integer():
-            count = int(count)
+        count = as_typed(values["performer_count"])
         data: dict[str, Any] = {
             name: (value or "") if isinstance(self.form.fields[name], ui.input | ui.textarea) else value
             for name, value in values.items()

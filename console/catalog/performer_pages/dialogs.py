@@ -9,6 +9,7 @@ from nicegui import ui
 from console.actor import Actor
 from console.catalog.performers import TEXT_LIMITS, create_performer
 from console.catalog.rules import slugify
+from console.ui.dialogs import closed
 from console.ui.forms import limit_lengths
 from console.ui.work import call
 
@@ -65,6 +66,6 @@ class NewPerformerDialog:
             summary=self.summary,
         )
         if ok and new_id is not None:
-            self.dialog.close()
-            ui.notify("Performer created.", type="positive")
-            ui.navigate.to(f"/performers/{int(new_id)}")
+            with closed(self.dialog):
+                ui.notify("Performer created.", type="positive")
+                ui.navigate.to(f"/performers/{int(new_id)}")

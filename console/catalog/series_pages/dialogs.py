@@ -15,6 +15,7 @@ from nicegui import ui
 from console.catalog.series import SEASON_TITLE_MAX, add_episode, add_season, move_episode
 from console.catalog.series_pages.rows import text
 from console.catalog.service import TITLE_MAX
+from console.ui.dialogs import closed
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_length
 
@@ -60,9 +61,9 @@ class SeriesDialog:
         self.dialog.open()
 
     async def done(self, message: str, focus: int | None = None) -> None:
-        self.dialog.close()
-        ui.notify(message, type="positive")
-        await self.reload(focus=focus)
+        with closed(self.dialog):
+            ui.notify(message, type="positive")
+            await self.reload(focus=focus)
 
 
 class NewSeasonDialog(SeriesDialog):

@@ -173,13 +173,18 @@ def _clean_offer(get: Getter, out: dict[str, Any], errors: dict[str, str]) -> No
 
 
 def _clean_performer_count(get: Getter, out: dict[str, Any], errors: dict[str, str]) -> None:
-    try:
-        raw_count: Any = get("performer_count")
-        count = int(raw_count) if raw_count not in (None, "") else 1
+    raw_count: Any = get("performer_count")
+    try:  # a whole number (an int, an integral float, or digits: imports send text); 2.5 is refused, never cut
+        if raw_count in (None, ""):
+            count = 1
+        elif isinstance(raw_count, bool) or (isinstance(raw_count, float) and not raw_count.is_integer()):
+            raise ValueError
+        else:
+            count = int(str(raw_count).strip()) if isinstance(raw_count, str) else int(raw_count)
         if not 1 <= count <= 10:
             raise ValueError
         out["performer_count"] = count
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors["performer_count"] = "must be a whole number from 1 to 10"
 
 

@@ -13,10 +13,10 @@ from nicegui import ui
 
 from console.moderation.models import BLOCK_KINDS, BLOCK_SCOPES
 from console.moderation.pages.common import FEEDBACK_TEXT, STATUS_LABELS, type_label
-from console.moderation.service.decisions import ACTION_LABELS, MAX_DAYS, ActionRequest
+from console.moderation.service.decisions import ACTION_LABELS, ActionRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
-from console.ui.forms import limit_length
+from console.ui.forms import limit_length, number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 
@@ -210,11 +210,9 @@ class ActionsPanel:
         if action in ("mute", "suspend"):
             field = dialog.field(
                 "days",
-                ui.number("Days", value=days or DEFAULT_DAYS[action], min=1, max=MAX_DAYS, precision=0, format="%.0f")
-                .props("dense outlined")
-                .mark("action-days"),
+                number_input("Days", value=days or DEFAULT_DAYS[action]).mark("action-days"),
             )
-            return lambda: {"days": None if field.value is None else int(field.value)}
+            return lambda: {"days": typed_number(field)}
         if action == "blocklist":
             return self._blocklist_fields(dialog)
         if action == "delete_chat_message" and self.view.case.target_type == "live_stream":

@@ -1,18 +1,22 @@
 """/moderation: the queue of cases (not reports), server-paged, with the metrics strip, the filter bar, bulk
 dismiss/resolve with one reason, and the keyboard: j/k move the highlight, Enter opens, x selects, n claims the
-next case and opens it, r reloads."""
+next case and opens it, r reloads. The queue watches itself: every WATCH_SECONDS it reads the shown page again and
+follows what other moderators and new reports changed, at once while the moderator is not working the list, else
+with a line that says so."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from nicegui import ui
+from nicegui import run, ui
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from console.actor import Actor
 from console.db import utcnow
+from console.errors import ConsoleError
 from console.moderation.models import LIVE_CASE_STATES, ModerationCase
 from console.moderation.pages.common import (
     TYPE_COLOURS,
@@ -30,11 +34,11 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar, OutcomeTable
 from console.ui.filter_bar import FilterBar, FilterField, replace_address
-from console.ui.formatting import fmt_dt
+from console.ui.formatting import fmt_dt, in_viewer_zone
 from console.ui.keymap import page_keys
 from console.ui.paged_table import PagedTable, column
 from console.ui.reason_dialog import ReasonDialog
-from console.ui.session import require_live_session
+from console.ui.session import require_live_session, unattended
 from console.ui.work import call, unit_of_work
 
 FILTERS = [
@@ -74,6 +78,19 @@ FILTERS = [
         "sort", "Sort", options={"priority": "Highest priority first", "oldest": "Oldest first"}, default="priority"
     ),
 ]
+
+
+T = TypeVar("T")
+WATCH_SECONDS = 20.0  # how often the queue reads its shown page again (one indexed query, the page's own)
+
+
+def signature(page: Page[dict[str, Any]] | None) -> tuple[Any, ...]:
+    """What makes a shown page out of date: its cases, their status, assignee and report counts, and the total
+    when it is exact. Not the age, priority or SLA text, which move with the clock alone."""
+    if page is None:
+        return ()
+    rows = tuple((r["id"], r["status"], r["assignee"], r["reports"], r["reporters"], r["emergency"]) for r in page.rows)
+    return rows, None if page.estimated else page.total
 
 
 COLUMNS = [
@@ -143,11 +160,13 @@ class QueueView:
         self.actor, self.params = actor, params
         self.can_act = can(actor, Permission.MODERATION_ACT)
         self.metrics_data: QueueMetrics | None = None
+        self.watching = False  # one watch read at a time
 
     def build(self) -> None:
         self.host = ui.element("div")  # dialogs live here, outside the parts that refresh
         self.metrics_strip()
         self.toolbar()
+        self.changed_line()
         self.filters = FilterBar(CaseFilter, FILTERS, on_apply=self.apply_filter, initial=self.params, mark="queue")
         self.bulk_bar = BulkBar(allowed=self.can_act, mark="bulk", actions=self.bulk_actions)
         self.table = PagedTable(
@@ -160,6 +179,7 @@ class QueueView:
         self.bulk_bar.attach(self.table)
         self.register_keys()
         ui.timer(0, self.reload, once=True)
+        ui.timer(WATCH_SECONDS, self.watch, immediate=False)
 
     def register_keys(self) -> None:
         keys = page_keys()
@@ -221,6 +241,23 @@ class QueueView:
             ui.link("Appeals", "/moderation/appeals").classes("text-sm").mark("queue-appeals-link")
             ui.label("Press ? for the keys").classes("text-xs opacity-60")
 
+    def changed_line(self) -> None:
+        """Where the watch says the queue changed while the moderator was working the list (built when first
+        needed: most opens never show it)."""
+        self.changed_host = ui.element("div").classes("w-full")
+        self.changed: ui.row | None = None
+
+    def show_changed(self, shown: bool) -> None:
+        if self.changed is None:
+            if not shown:
+                return
+            with self.changed_host, ui.row().classes("w-full items-center gap-2 px-2 py-1 rounded bg-amber-1") as row:
+                ui.icon("update").classes("text-amber-9")
+                ui.label("Cases changed since this list was loaded: new reports, or cases others took or closed.")
+                ui.button("Reload (r)", on_click=self.reload).props("dense flat no-caps").mark("queue-changed-reload")
+            self.changed = row.classes("text-sm text-black").mark("queue-changed")
+        self.changed.visible = shown
+
     def bulk_actions(self) -> None:
         ui.button("Dismiss…", icon="block", on_click=lambda: self.bulk("dismiss")).props("dense flat no-caps").mark(
             "bulk-dismiss"
@@ -245,7 +282,11 @@ class QueueView:
         return unit_of_work(work)()
 
     async def reload(self) -> None:
+        self.show_changed(False)
         await self.table.reload(first_page=False)
+        await self.reload_metrics()
+
+    async def reload_metrics(self) -> None:
         ok, data = await call(lambda s: queue.metrics(s, actor=self.actor))
         if ok:
             self.metrics_data = data
@@ -254,7 +295,44 @@ class QueueView:
     async def apply_filter(self, _flt: CaseFilter) -> None:
         replace_address(self.filters.address_params())  # Back from a case, or "← Queue", keeps the filters
         self.bulk_bar.clear()
+        self.show_changed(False)
         await self.table.reload()
+
+    def working(self) -> bool:
+        """Whether the moderator is working the list: a row highlighted or selected, or a dialog open."""
+        dialogs = (d for d in self.host.descendants() if isinstance(d, ui.dialog))
+        return self.table.cursor >= 0 or bool(self.table.table.selected) or any(d.value for d in dialogs)
+
+    async def watch(self) -> None:
+        """The shown page read again, unattended (it never keeps the session from idling out); when it changed,
+        the table and the numbers follow at once unless the moderator is working it, who gets the line and `r`."""
+        request = self.table.shown_request()
+        if request is None or self.watching:
+            return
+        self.watching = True
+        try:
+            fresh = await self.unattended_read(lambda: self.fetch(request))
+            if fresh is None or signature(fresh) == signature(self.table.last_page):
+                return  # nothing changed, the session ended (the frame says so), or refused or shutting down
+            if self.working() or self.table.shown_request() != request:
+                self.show_changed(True)
+                return
+            self.table.show(fresh, request)
+            metrics = await self.unattended_read(unit_of_work(lambda s: queue.metrics(s, actor=self.actor)))
+            if metrics is not None:
+                self.metrics_data = metrics
+                self.metrics_strip.refresh()
+        finally:
+            self.watching = False
+
+    @staticmethod
+    async def unattended_read(fn: Callable[[], T]) -> T | None:
+        """`fn` off the event loop as the page's own read (`ui.session.unattended`); None when the session ended,
+        the server is shutting down or the read was refused (a role taken away: the next deliberate action says so)."""
+        try:
+            return await run.io_bound(in_viewer_zone(unattended(fn)))
+        except ConsoleError:
+            return None
 
     # --- moving and opening ----------------------------------------------------------------------------------
 

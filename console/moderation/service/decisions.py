@@ -49,8 +49,11 @@ def _clean(req: ActionRequest) -> Cleaned:
     reason = clean_text(req.reason, "reason", errors, max_len=1000, multiline=True)
     rule = clean_text(req.rule, "rule", errors, max_len=64, required=False) or None
     note = clean_text(req.note, "note", errors, max_len=4000, required=False, multiline=True) or None
-    if req.action in ("mute", "suspend") and (req.days is None or not 1 <= req.days <= MAX_DAYS):
-        errors["days"] = f"must be between 1 and {MAX_DAYS} days"
+    days = req.days  # a whole number: 2.5 days is refused, never cut to 2
+    if req.action in ("mute", "suspend") and (
+        isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS
+    ):
+        errors["days"] = f"must be a whole number of days from 1 to {MAX_DAYS}"
     if errors:
         raise ValidationFailed(errors)
     return Cleaned(reason, rule, note)

@@ -18,7 +18,7 @@ from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.staff import service
 from console.staff.pages.rows import ROLE_OPTIONS, Editable
 from console.ui.conflict import ConflictPanel
-from console.ui.dialogs import deleted_on_close
+from console.ui.dialogs import closed, deleted_on_close
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import clear_errors, confirm, limit_length, show_errors
 from console.ui.session import require_live_session
@@ -109,9 +109,9 @@ class NewStaffDialog(StaffForm):
 
         ok, result = await self.attempt(create)
         if ok and result is not None:
-            self.dialog.close()
-            self.secret(f"Temporary password for {result[0]}", result[1])
-            await self.on_saved()
+            with closed(self.dialog):
+                self.secret(f"Temporary password for {result[0]}", result[1])
+                await self.on_saved()
 
 
 class EditStaffDialog(StaffForm):
@@ -160,9 +160,9 @@ class EditStaffDialog(StaffForm):
     # --- handlers: one service call each --------------------------------------------------------------------
 
     async def done(self, message: str) -> None:
-        ui.notify(message, type="positive")
-        self.dialog.close()
-        await self.on_saved()
+        with closed(self.dialog):
+            ui.notify(message, type="positive")
+            await self.on_saved()
 
     def refused_as_stale(self, exc: Conflict) -> None:
         self.version = int(exc.current.get("version", self.version))
