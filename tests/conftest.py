@@ -203,6 +203,12 @@ def acting_user() -> Iterator[None]:
     users: weakref.WeakSet[Any] = weakref.WeakSet()
     original_open, original_to, original_notify = User.open, UserNavigate.to, UserNotify.__call__
 
+    original_slot = Slot.__init__
+
+    def slot_with_page(self: Any, parent: Any, *args: Any, **kwargs: Any) -> None:
+        original_slot(self, parent, *args, **kwargs)
+        self._page_client = parent._client  # the page's client, still known once this slot's element is gone
+
     async def open_page(self: Any, *args: Any, **kwargs: Any) -> Any:  # every user opens a page before acting
         users.add(self)
         return await original_open(self, *args, **kwargs)
@@ -213,9 +219,16 @@ def acting_user() -> Iterator[None]:
         stack = Slot.get_stack()
         if not stack:
             return None
-        # Raises, as the real ui.notify and ui.navigate do, when the element the handler runs in was deleted (a
-        # dialog deleted on close takes its buttons with it): the simulated ones need no slot and hid that.
-        client = stack[-1].parent.client
+        try:
+            client = stack[-1].parent.client
+        except RuntimeError:
+            # The element the handler runs in was deleted. While its page is open that is the browser's failure
+            # too (a dialog deleted on close takes its buttons with it; the simulated calls need no slot and hid
+            # it): raise. Once the page itself is gone (a test ended mid-handler) there is nobody to tell.
+            page = getattr(stack[-1], "_page_client", lambda: None)()
+            if page is not None and not page.is_deleted:
+                raise
+            return None
         for user in list(users):
             if object.__getattribute__(user, "client") is client:
                 return object.__getattribute__(user, name)
@@ -231,6 +244,7 @@ def acting_user() -> Iterator[None]:
     # before `clean_db` (they run in name order), and a test's own patches would then be undone only after
     # `clean_db`'s teardown had read the settings they changed.
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Slot, "__init__", slot_with_page)
         patch.setattr(User, "open", open_page)
         patch.setattr(UserNavigate, "to", to)
         patch.setattr(UserNotify, "__call__", notify)

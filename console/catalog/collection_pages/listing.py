@@ -18,6 +18,7 @@ from console.catalog.page_parts import confirm_in, swatch
 from console.errors import ConsoleError
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
+from console.ui.dialogs import within
 from console.ui.forms import report
 from console.ui.keymap import page_keys
 from console.ui.ordering import focus_later, move_buttons, ordered_row
@@ -167,10 +168,11 @@ class CollectionsView:
         with ui.row().classes("gap-0 no-wrap shrink-0"):
             if position is not None:
                 move_buttons("collection", cid, self.move, index=position, last=last)
-            ui.button(icon="edit", on_click=lambda: self.open_editor(cid)).props(
+            # the list is redrawn after each: the handlers run in the page's host, not in this row
+            ui.button(icon="edit", on_click=within(self.host, lambda: self.open_editor(cid))).props(
                 "flat dense round size=sm aria-label=Edit"
             ).mark(f"collection-edit-{cid}").tooltip("Edit")
-            ui.button(icon="delete", on_click=lambda: self.remove(cid)).props(
+            ui.button(icon="delete", on_click=within(self.host, lambda: self.remove(cid))).props(
                 "flat dense round size=sm color=negative aria-label=Delete"
             ).mark(f"collection-delete-{cid}").tooltip("Delete")
 

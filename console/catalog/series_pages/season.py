@@ -15,6 +15,7 @@ from console.catalog.series import SEASON_DESCRIPTION_MAX, SEASON_TITLE_MAX, upd
 from console.catalog.series_pages.rows import SEASON_LABELS, text
 from console.errors import Conflict
 from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
+from console.ui.dialogs import within
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_lengths
 
@@ -86,16 +87,18 @@ class SeasonEditor:
     def actions(self) -> None:
         sid = self.sid
         with ui.row().classes("w-full items-center gap-1"):
-            ui.button("Save season", icon="save", on_click=self.save).props(
+            ui.button("Save season", icon="save", on_click=within(self.page.host, self.save)).props(
                 "dense unelevated color=primary no-caps"
             ).mark(f"season-save-{sid}")
             ui.button("Add episode", icon="add", on_click=lambda: self.page.open_new_episode(sid)).props(
                 "dense outline no-caps"
             ).mark(f"episode-add-{sid}")
             ui.space()
-            ui.button("Delete season", icon="delete", on_click=lambda: self.page.remove_season(self.season)).props(
-                "dense flat no-caps color=negative"
-            ).mark(f"season-delete-{sid}")
+            ui.button(
+                "Delete season",
+                icon="delete",
+                on_click=within(self.page.host, lambda: self.page.remove_season(self.season)),
+            ).props("dense flat no-caps color=negative").mark(f"season-delete-{sid}")
 
     def typed(self) -> dict[str, str]:
         return {
@@ -136,17 +139,22 @@ class SeasonEditor:
             fields=self.fields,
             summary=self.summary,
         )
+        # The cards may have been redrawn while the save was on its way (another season's save, a move): the
+        # outcome goes to this season's card as it is now.
+        editor = self.page.editors.get(self.sid)
+        if editor is None:  # the season is gone meanwhile
+            return
         if ok:
-            self.conflict.hide()
-            self.shown_conflict, self.season = None, self.season | typed  # stored now: nothing to carry
+            editor.conflict.hide()
+            editor.shown_conflict, editor.season = None, editor.season | typed  # stored now: nothing to carry
             ui.notify(f"Saved Season {typed['season_number'] or self.season['season_number']}.", type="positive")
             await self.page.reload()
         elif catcher.conflict is not None:
             # Keep the input; the next save deliberately replaces what is stored now.
-            self.version = catcher.conflict.current.get("version", self.version)
-            self.theirs = catcher.conflict.current
-            self.shown_conflict = catcher.conflict
-            self.conflict.show(catcher.conflict, typed)
+            editor.version = catcher.conflict.current.get("version", self.version)
+            editor.theirs = catcher.conflict.current
+            editor.shown_conflict = catcher.conflict
+            editor.conflict.show(catcher.conflict, typed)
 
     def take_theirs(self) -> None:
         """Drop the input: the fields show what the stale save found stored, and the next save is based on it."""
