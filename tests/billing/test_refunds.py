@@ -279,7 +279,8 @@ def test_reject_needs_a_note_and_frees_the_amount(finance, approver) -> None:
         reject_refund(session, actor=approver, refund_id=refund.id, version=refund.version, note="  ")
     with session_scope() as session:
         done = reject_refund(session, actor=approver, refund_id=refund.id, version=refund.version, note="no")
-        assert done.status == "rejected" and done.decision_note == "no" and done.approved_by_id is None
+        assert done.status == "rejected" and done.decision_note == "no"
+        assert done.approved_by_id == approver.staff_id and done.decided_at is not None  # who decided, and when
     assert f.audit_actions("refund", refund.id) == ["refund.request", "refund.reject"]
     with pytest.raises(RuleViolation, match="not yet sent"), session_scope() as session:
         reject_refund(session, actor=approver, refund_id=refund.id, version=refund.version + 1, note="again")

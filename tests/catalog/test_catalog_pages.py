@@ -30,6 +30,7 @@ from console.staff.preferences import set_time_zone
 from tests.catalog.factories import make_series
 from tests.moderation.page_helpers import click, press, texts, wait_gone, wait_shown
 from tests.ui.helpers import (
+    CTRL_S,
     all_elements,
     all_marked,
     conflict_rows,
@@ -597,18 +598,7 @@ async def test_ctrl_s_saves(content_user: User) -> None:
     await user.open(f"/catalog/{video_id}")
     await user.should_see(marker="video-title")
     user.find(marker="video-title").clear().type("After")
-    key = {
-        "action": "keydown",
-        "repeat": False,
-        "altKey": False,
-        "ctrlKey": True,
-        "metaKey": False,
-        "shiftKey": False,
-        "key": "s",
-        "code": "KeyS",
-        "location": 0,
-    }
-    user.find(marker="editor-keys").trigger("key", key)
+    user.find(marker="editor-keys").trigger("key", CTRL_S)
     await wait_until(lambda: _stored(video_id).title == "After", what="the save")
 
 

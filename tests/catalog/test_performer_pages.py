@@ -20,6 +20,7 @@ from console.catalog.models import Performer, Photo, SocialMediaLink
 from console.catalog.state_look import VIDEO_STATE_COLOURS
 from console.errors import Forbidden
 from tests.ui.helpers import (
+    CTRL_S,
     all_elements,
     all_marked,
     caption,
@@ -451,19 +452,6 @@ async def test_moderator_sees_no_edit_controls_and_the_service_refuses(user: Use
             session, actor=moderator, performer_id=pid, platform="instagram", handle="x", url=None
         )
     assert _stored(pid).name == "Read Only"
-
-
-CTRL_S = {
-    "action": "keydown",
-    "repeat": False,
-    "altKey": False,
-    "ctrlKey": True,
-    "metaKey": False,
-    "shiftKey": False,
-    "key": "s",
-    "code": "KeyS",
-    "location": 0,
-}
 
 
 async def test_ctrl_s_saves_the_profile(content_user: User) -> None:

@@ -335,7 +335,7 @@ def dialog_labels(user: User) -> list[ui.label]:
 
 
 async def test_ctrl_s_saves_the_production(officer_user: User) -> None:
-    from tests.catalog.test_performer_pages import CTRL_S
+    from tests.ui.helpers import CTRL_S
 
     user = officer_user
     video_id, _ = cast_video()

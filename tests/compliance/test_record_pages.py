@@ -27,21 +27,10 @@ from console.compliance.models import ComplianceHold, IdDocument, IdScan, LegalR
 from console.ui.conflict import TAKE_NOTE
 from tests.catalog.factories import audit_mark, events_since, make_performer, make_published_video
 from tests.moderation.page_helpers import press, texts, wait_shown
-from tests.ui.helpers import all_marked, current_path, element, shown, sign_in_and_wait, wait_loaded, wait_until
+from tests.ui.helpers import CTRL_S, all_marked, current_path, element, shown, sign_in_and_wait, wait_loaded, wait_until
 
 CLERK_EMAIL = "clara.clerk@test.example"
 VERIFIER_EMAIL = "victor.verifier@test.example"
-KEY_S = {
-    "action": "keydown",
-    "repeat": False,
-    "altKey": False,
-    "ctrlKey": True,
-    "metaKey": False,
-    "shiftKey": False,
-    "key": "s",
-    "code": "KeyS",
-    "location": 0,
-}
 
 
 @pytest.fixture
@@ -195,7 +184,7 @@ async def test_amend_with_ctrl_s_and_a_stale_save_keeps_the_input(clerk_user: Us
     record_id = _record(pid, clerk_actor)
     await _open(user, pid)
     user.find(marker="record-middle-name").type("Quinn")
-    user.find(marker="record-keys").trigger("key", KEY_S)
+    user.find(marker="record-keys").trigger("key", CTRL_S)
     await wait_until(lambda: _stored(record_id).legal_middle_name == "Quinn", what="the Ctrl+S save")
     await wait_until(lambda: element(user, "record-legal-name").text == "Doe, Jane Quinn", what="the new header")
 

@@ -174,3 +174,17 @@ def conflict_rows(user: User, mark: str) -> dict[str, tuple[str, str]]:
     return {
         field: (now, yours) for field, now, yours in zip(texts("field"), texts("stored"), texts("yours"), strict=True)
     }
+
+
+# Ctrl+S as ui.keyboard reports it: `user.find(marker="…-keys").trigger("key", CTRL_S)` (keymap.save_key).
+CTRL_S = {
+    "action": "keydown",
+    "repeat": False,
+    "altKey": False,
+    "ctrlKey": True,
+    "metaKey": False,
+    "shiftKey": False,
+    "key": "s",
+    "code": "KeyS",
+    "location": 0,
+}

@@ -34,6 +34,7 @@ class ListDetailTab:
     columns: list[dict[str, Any]]
     detail_width = "w-[320px] 2xl:w-[380px]"  # narrower on a laptop screen, so the list beside it fits
     row_of: Callable[[Any], dict[str, Any]]  # the subclass's `staticmethod(row_of)`: one service row as plain values
+    snapshot_labels: dict[str, str] = {}  # the row's fields a reason dialog's conflict panel compares
 
     def __init__(self, view: BillingView) -> None:
         self.view, self.actor = view, view.actor
@@ -110,13 +111,31 @@ class ListDetailTab:
         return self.selected
 
     async def act_with_reason(
-        self, dialog: ReasonDialog, act: Callable[[Session, int, int, str], object], done: str
+        self,
+        ask: tuple[str, str],
+        act: Callable[[Session, int, int, str], object],
+        *,
+        ok_label: str,
+        mark: str,
+        done: str,
+        danger: bool = True,
     ) -> None:
-        """Ask for a reason and run `act(session, row id, version, reason)` on the chosen row: the dialog keeps the
-        reason through refusals and conflicts (then acting on the version stored now), the list reloads after."""
+        """Ask for a reason (`ask`: the dialog's title and message) and run `act(session, row id, version, reason)`
+        on the chosen row: the dialog keeps the reason through refusals and conflicts (then acting on the version
+        stored now, its changes shown with `snapshot_labels`), the list reloads after."""
         row = self.selected
         if row is None:
             return
+        title, message = ask
+        dialog = ReasonDialog(
+            title,
+            message,
+            ok_label=ok_label,
+            danger=danger,
+            conflict_labels=self.snapshot_labels,
+            host=self.view.host,
+            mark=mark,
+        )
 
         async def confirmed(reason: str) -> bool:
             version = int((self.selected or row)["version"])

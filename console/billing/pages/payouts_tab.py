@@ -17,7 +17,6 @@ from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date
 from console.ui.forms import confirm
 from console.ui.paged_table import column
-from console.ui.reason_dialog import ReasonDialog
 from console.ui.work import call
 
 if TYPE_CHECKING:
@@ -52,6 +51,7 @@ def row_of(p: Any) -> dict[str, Any]:
 
 class PayoutsTab(StatusListTab):
     columns = COLUMNS
+    snapshot_labels = SNAPSHOT_LABELS
     status_labels = PAYOUT_STATUS_LABELS
     filter_mark = "payouts"
 
@@ -105,22 +105,20 @@ class PayoutsTab(StatusListTab):
         row = self.selected
         if row is None:
             return
-        dialog = ReasonDialog(
-            f"Release payout #{row['id']}?",
-            f"It was held: {row['hold_reason'] or 'no reason given'}.\n{row['amount']} to {row['creator']} goes back "
-            "to pending, to be approved and paid. Say why the hold no longer stands.",
-            ok_label="Release",
-            danger=False,
-            conflict_labels=SNAPSHOT_LABELS,
-            host=self.view.host,
-            mark="release",
-        )
+        held = f"It was held: {row['hold_reason'] or 'no reason given'}."
         await self.act_with_reason(
-            dialog,
+            (
+                f"Release payout #{row['id']}?",
+                f"{held}\n{row['amount']} to {row['creator']} goes back to pending, to be approved and paid. Say "
+                "why the hold no longer stands.",
+            ),
             lambda s, pid, version, reason: payouts.release_payout(
                 s, actor=self.actor, payout_id=pid, version=version, reason=reason
             ),
-            f"Payout #{row['id']} released.",
+            ok_label="Release",
+            mark="release",
+            done=f"Payout #{row['id']} released.",
+            danger=False,
         )
 
     async def act(self, act: Callable[..., object], done: str, row: dict[str, Any] | None = None) -> None:
@@ -139,18 +137,15 @@ class PayoutsTab(StatusListTab):
         row = self.selected
         if row is None:
             return
-        dialog = ReasonDialog(
-            f"Hold payout #{row['id']}?",
-            f"{row['amount']} to {row['creator']} is not paid until someone releases it.",
-            ok_label="Hold",
-            conflict_labels=SNAPSHOT_LABELS,
-            host=self.view.host,
-            mark="hold",
-        )
         await self.act_with_reason(
-            dialog,
+            (
+                f"Hold payout #{row['id']}?",
+                f"{row['amount']} to {row['creator']} is not paid until someone releases it.",
+            ),
             lambda s, pid, version, reason: payouts.hold_payout(
                 s, actor=self.actor, payout_id=pid, version=version, reason=reason
             ),
-            f"Payout #{row['id']} held.",
+            ok_label="Hold",
+            mark="hold",
+            done=f"Payout #{row['id']} held.",
         )

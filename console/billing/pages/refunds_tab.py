@@ -17,7 +17,6 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
 from console.ui.paged_table import column
-from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 
 if TYPE_CHECKING:
@@ -62,6 +61,7 @@ class RefundsTab(StatusListTab):
     """`mine=True`: the "Awaiting my approval" list, with the actions."""
 
     columns = COLUMNS
+    snapshot_labels = SNAPSHOT_LABELS
     status_labels = REFUND_STATUS_LABELS
     status_width = "w-48"
     filter_mark = "refunds"
@@ -138,20 +138,15 @@ class RefundsTab(StatusListTab):
         row = self.selected
         if row is None or require_live_session() is None:
             return
-        dialog = ReasonDialog(
-            f"Reject refund #{row['id']}?",
-            f"{row['amount']} to {row['member']} is not refunded; {row['requested_by']} sees your reason.",
-            ok_label="Reject",
-            danger=True,
-            conflict_labels=SNAPSHOT_LABELS,
-            host=self.view.host,
-            mark="reject",
-        )
-
         await self.act_with_reason(
-            dialog,
+            (
+                f"Reject refund #{row['id']}?",
+                f"{row['amount']} to {row['member']} is not refunded; {row['requested_by']} sees your reason.",
+            ),
             lambda s, rid, version, reason: refunds.reject_refund(
                 s, actor=self.actor, refund_id=rid, version=version, note=reason
             ),
-            f"Refund #{row['id']} rejected.",
+            ok_label="Reject",
+            mark="reject",
+            done=f"Refund #{row['id']} rejected.",
         )
