@@ -30,7 +30,7 @@ from console.ui.forms import guarded, select
 from console.ui.keymap import page_keys
 from console.ui.later import later
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable, column, open_column
+from console.ui.paged_table import PagedTable, column
 from console.ui.work import unit_of_work
 
 STATUS_COLOURS = {
@@ -51,7 +51,7 @@ COLUMNS: list[dict[str, Any]] = [
     column("age_verified", "Age verified", "center"),
     column("created_at", "Joined", sortable=True),
     column("last_login_at", "Last sign-in", sortable=True),
-    open_column(),
+    # no Open column: the table must fit a 1,366 px screen; rows open by click, or j / k and Enter
 ]
 STATUS_CELL = """
 <q-td :props="props"><q-badge :label="props.value"
@@ -111,7 +111,7 @@ class MembersListView:
         self.problem.visible = False
         self.table = PagedTable(COLUMNS, self.fetch, sort_by="created_at", descending=True)
         self.table.table.add_slot("body-cell-status", STATUS_CELL)
-        self.table.rows_open(self.open_row, name_field="email")  # a click, the Open button, or j / k and Enter
+        self.table.rows_open(self.open_row, name_field="email")  # a click, or j / k and Enter
         keys = page_keys()
         keys.add_moves(self.table.move_cursor)
         keys.add("Enter", "Open the highlighted member", self.table.open_highlighted)
