@@ -424,7 +424,7 @@ def test_an_import_cannot_break_the_performer_count_of_a_public_video(content: A
 
 
 def test_an_import_never_publishes_a_new_video_whatever_its_paperwork(content: Actor) -> None:
-    minor = paperwork(performer(), dob=date(2010, 1, 1))
+    minor = paperwork(performer(), dob=date(2005, 1, 1))  # 15 on PRODUCTION_DAY
     row = f"slug,title,performers,performer_count\r\nnew-one,New one,{_slug(Performer, minor.performer_id)},1\r\n"
     report = _import(content, row)
     assert report.created == 1

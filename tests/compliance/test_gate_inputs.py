@@ -216,7 +216,7 @@ def test_the_id_preview_keeps_nothing(clerk: Actor) -> None:
 def test_amending_a_verified_records_date_of_birth_holds_its_videos(clerk: Actor) -> None:
     video_id, work = compliant_published_video()
     assert work.record_id is not None
-    held = amend(work.record_id, actor=clerk, date_of_birth=date(2010, 1, 1))
+    held = amend(work.record_id, actor=clerk, date_of_birth=date(2005, 1, 1))  # 15 on the shoot day
     assert held == [video_id]
     assert_held(video_id, "record", says="awaiting re-verification")
 

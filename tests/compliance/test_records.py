@@ -322,6 +322,15 @@ def test_submit_refuses_an_incomplete_record_and_says_what_is_missing(clerk: Act
 # --- validation -----------------------------------------------------------------------------------------------
 
 
+def _years_ago(years: int) -> date:
+    """The birthday of someone who turns `years` today (born 29 February: they turn it on 1 March)."""
+    today = date.today()
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return date(today.year - years, 2, 28)
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -334,6 +343,16 @@ def test_submit_refuses_an_incomplete_record_and_says_what_is_missing(clerk: Act
         ({"date_of_birth": date.today() + timedelta(days=1)}, "date_of_birth", "is in the future"),
         ({"date_of_birth": date(1899, 12, 31)}, "date_of_birth", "is before 1900-01-01"),
         ({"date_of_birth": "17/05/1990"}, "date_of_birth", "is not a date (YYYY-MM-DD)"),
+        (
+            {"date_of_birth": _years_ago(11)},
+            "date_of_birth",
+            "makes the performer 11 today; a performer must be 18 or older",
+        ),
+        (
+            {"date_of_birth": _years_ago(18) + timedelta(days=1)},
+            "date_of_birth",
+            "makes the performer 17 today; a performer must be 18 or older",
+        ),
         ({"notes": "n" * 5001}, "notes", "is too long (5001 characters; 5000 at most)"),
     ],
 )
@@ -360,6 +379,11 @@ def test_unicode_names_are_kept_normalised(clerk: Actor) -> None:
     assert rec.legal_first_name == "Zo\u00eb"  # NFC, trimmed
     assert rec.legal_last_name == "Ångström-Nguyễn" and rec.date_of_birth == date(1990, 5, 17)
     assert records.legal_name(rec) == "Ångström-Nguyễn, Zoë"
+
+
+def test_a_performer_who_turns_18_today_can_have_a_record(clerk: Actor) -> None:
+    record_id = create_record(performer(), actor=clerk, date_of_birth=_years_ago(18))
+    assert load_record(record_id).date_of_birth == _years_ago(18)
 
 
 def test_a_performer_has_one_record(clerk: Actor) -> None:

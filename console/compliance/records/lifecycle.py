@@ -23,7 +23,7 @@ from console.compliance.models import (
     Production,
     ProductionPerformer,
 )
-from console.compliance.records.dates import _parse_date, retention_from
+from console.compliance.records.dates import _parse_date, age_on, eighteenth_birthday, retention_from
 from console.compliance.records.labels import (
     CHECKLIST_LABELS,
     EARLIEST_DOB,
@@ -61,6 +61,10 @@ def _clean_record(data: dict[str, Any]) -> dict[str, Any]:
             errors["date_of_birth"] = "is in the future"
         elif dob < EARLIEST_DOB:
             errors["date_of_birth"] = f"is before {EARLIEST_DOB.isoformat()}"
+        elif eighteenth_birthday(dob) > date.today():
+            errors["date_of_birth"] = (
+                f"makes the performer {age_on(dob, date.today())} today; a performer must be 18 or older"
+            )
     out["date_of_birth"] = dob
     if errors:
         raise ValidationFailed(errors)
