@@ -243,6 +243,17 @@ async def test_stale_profile_save_shows_the_conflict_and_keeps_the_input(content
     await wait_until(lambda: _stored(pid).bio == "my version", what="the deliberate second save")
 
 
+async def test_saving_again_after_a_stale_profile_save_keeps_their_other_changes(content_user: User) -> None:
+    """They renamed the performer; this editor typed only the bio. Saving again used to revert the name."""
+    user = content_user
+    pid = await _stale_profile_save(user, "Gail", theirs={"name": "Gail Renamed", "bio": "v1"})
+    assert element(user, "profile-name").value == "Gail Renamed"  # not typed here: follows what is stored
+    assert list(conflict_rows(user, "profile-conflict")) == ["Bio"]
+    user.find(marker="profile-save").click()
+    await wait_until(lambda: _stored(pid).bio == "my version", what="the second save")
+    assert _stored(pid).name == "Gail Renamed"
+
+
 async def test_stale_profile_save_offers_take_theirs(content_user: User) -> None:
     user = content_user
     pid = await _stale_profile_save(user, "Faye", theirs={"name": "Faye B", "bio": "their version"})

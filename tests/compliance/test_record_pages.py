@@ -237,6 +237,31 @@ async def test_a_stale_save_offers_take_theirs(clerk_user: User, clerk_actor: Ac
     assert _stored(record_id).legal_first_name == "Janet"
 
 
+async def test_saving_again_after_a_stale_save_keeps_their_change_where_nothing_was_typed(
+    clerk_user: User, clerk_actor: Actor
+) -> None:
+    """Someone else corrected the first name; this clerk typed only a note. Saving again used to send the whole
+    form back, the old first name with it: their correction of a legal fact was silently reverted."""
+    user = clerk_user
+    pid = make_performer("Merged")
+    record_id = _record(pid, clerk_actor)
+    await _open(user, pid)
+    with db.session_scope() as session:
+        rec = session.get(LegalRecord, record_id)
+        data = {**records.record_view(rec), "legal_first_name": "Janet"}
+        records.amend_record(session, actor=SYSTEM, record_id=record_id, data=data, expected_version=None)
+    user.find(marker="record-notes").type("my note")
+    user.find(marker="record-save").click()
+    await wait_until(lambda: shown(user, "record-conflict"), what="the conflict panel")
+    assert element(user, "record-first-name").value == "Janet"  # not typed here: it follows the stored record
+    assert element(user, "record-notes").value == "my note"
+    fields = [str(e.text) for e in all_marked(user, "record-conflict-field")]
+    assert fields == ["Notes"]  # only what was typed is in question
+    user.find(marker="record-save").click()
+    await wait_until(lambda: _stored(record_id).notes == "my note", what="the second save")
+    assert _stored(record_id).legal_first_name == "Janet"
+
+
 async def test_changing_a_verified_records_facts_warns_and_holds(clerk_user: User) -> None:
     user = clerk_user
     video_id = make_published_video(title="Public One")

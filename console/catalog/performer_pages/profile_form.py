@@ -1,5 +1,6 @@
 """The profile card: name, slug, bio, active. It saves with the version the page's form is based on; a stale save
-shows what is stored now and keeps the input (saving again replaces it). Unsaved text is kept in this browser and
+shows what is stored now and keeps the input (saving again replaces what was typed; fields not typed in take the
+stored values first, so someone else's change there stands). Unsaved text is kept in this browser and
 offered back after a reload (`DraftKeeper`)."""
 
 from __future__ import annotations
@@ -120,7 +121,8 @@ class ProfileForm:
             page.version = current.get("version", page.version)
             page.urls = {key: current.get(key) for key in page.urls}
             self.theirs = current
-            self.conflict.show(catcher.conflict, data)
+            self.form.fill(profile_values(current))  # untouched fields follow theirs; typed ones stay
+            self.conflict.show(catcher.conflict, self.form.values())
 
     async def take_theirs(self) -> None:
         """Drop the input: the form shows what is stored now (the stale save's, or the outdated draft's, stored

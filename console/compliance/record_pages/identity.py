@@ -143,17 +143,19 @@ class IdentityCard:
         if ok:
             await self.saved(result, expected, sent)
         elif catcher.conflict is not None:
-            await self.stale(catcher.conflict, data)
+            await self.stale(catcher.conflict)
 
-    async def stale(self, exc: Conflict, typed: dict[str, Any]) -> None:
+    async def stale(self, exc: Conflict) -> None:
         """Someone saved first. What is stored now is legal data, so the panel shows it from an audited read (the
-        page's refresh, which also redraws the header), not from the refusal; the form keeps the input and is then
-        based on the version read, so saving again replaces it."""
+        page's refresh, which also redraws the header), not from the refusal. Fields not typed in take the stored
+        values (their change stands); typed ones keep the input, and the form is then based on the version read,
+        so saving again replaces only what was typed."""
         if not await self.view.refresh():
             return
         stored = self.view.record
         self.view.form_version = stored["version"]
-        self.conflict.show(exc, typed, current=identity_values(stored), version=stored["version"])
+        self.form.fill(identity_values(stored))
+        self.conflict.show(exc, typed_values(self.form), current=identity_values(stored), version=stored["version"])
 
     def take_theirs(self) -> None:
         """Drop the input: the form shows the stored record (read by the conflict's audited refresh) and the draft
