@@ -53,8 +53,8 @@ def test_revenue_by_dimension(executive: Actor) -> None:
             money.revenue_by(s, actor=executive, period=MARCH, grain="month", by="colour")
     # subscriptions 30.00 paid - 30.00 refunded; the 5.00 tip is 4.00 net of its 1.00 platform fee
     assert {x.name: x.total for x in kinds} == {"subscription": 0.0, "tip": 4.0, money.TIP_FEE: 1.0}
-    assert {x.name: x.total for x in countries} == {"": 0.0, "DE": -25.0, "US": 30.0}
-    assert {x.name: x.total for x in plans} == {"": 5.0, "basic": 10.0, "premium": 20.0, "yearly": -30.0}
+    assert {x.name: x.total for x in countries} == {"no country": 0.0, "DE": -25.0, "US": 30.0}  # not a nameless legend
+    assert {x.name: x.total for x in plans} == {"no plan": 5.0, "basic": 10.0, "premium": 20.0, "yearly": -30.0}
 
 
 def test_refund_and_failed_rates_and_reasons(executive: Actor) -> None:

@@ -5,7 +5,7 @@ value does not read as a collapse."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from console.insights.periods import Period, shift_to
@@ -102,9 +102,28 @@ def figure(
     for i in partial:
         data.extend(_mark_in_progress(data[i], series[i].name, COLOURS[i % len(COLOURS)], kind))
     lay = layout(title, height=height, dark=dark, unit=unit, barmode="stack" if kind == "bar" else None)
+    lay["xaxis"].update(date_axis(data))
     if partial and in_progress is not None:
         lay["annotations"] = [_in_progress_note(in_progress)]
     return {"data": data, "layout": lay, "config": CONFIG}
+
+
+def date_axis(traces: list[dict[str, Any]]) -> dict[str, Any]:
+    """Ticks that name the buckets: months as "Nov 2026", days as "Nov 3". Left to itself plotly puts a chart of one
+    point (a month's MRR at a 30-day range) on an axis of milliseconds, and a chart of a few days on hours."""
+    days = sorted({date.fromisoformat(str(x)[:10]) for t in traces for x in t.get("x", []) if x})
+    if not days:
+        return {}
+    monthly = all(d.day == 1 for d in days) and (len(days) == 1 or (days[1] - days[0]).days >= 28)
+    axis: dict[str, Any] = {"tickformat": "%b %Y" if monthly else "%b %-d", "hoverformat": "%Y-%m-%d"}
+    pad = timedelta(days=16 if monthly else 1)
+    if len(days) == 1 or (monthly and len(days) <= 12):
+        axis["dtick"] = "M1" if monthly else 86_400_000
+    elif not monthly and (days[-1] - days[0]).days <= 14:
+        axis["dtick"] = 86_400_000
+    if len(days) == 1:
+        axis["range"] = [(days[0] - pad).isoformat(), (days[0] + pad).isoformat()]
+    return axis
 
 
 def _ends_on(series: Series, bucket: date) -> bool:
@@ -157,8 +176,9 @@ def heatmap(title: str, rows: list[Series], *, height: int, dark: bool) -> dict[
     width = max((len(s.points) for s in rows), default=0)
     z = [[float(v) for _, v in s.points] + [None] * (width - len(s.points)) for s in rows]
     lay = layout(title, height=height, dark=dark)
-    lay["xaxis"] = {"title": {"text": "months since first payment"}, "type": "linear"}
-    lay["yaxis"] = {"type": "category", "autorange": "reversed"}
+    # whole months on the axis, the cohort names never cut, and one colour scale for every range (0-100 %)
+    lay["xaxis"] = {"title": {"text": "months since first payment"}, "type": "linear", "dtick": 1, "tick0": 0}
+    lay["yaxis"] = {"type": "category", "autorange": "reversed", "automargin": True}
     data = [
         {
             "type": "heatmap",
@@ -166,6 +186,10 @@ def heatmap(title: str, rows: list[Series], *, height: int, dark: bool) -> dict[
             "x": list(range(width)),
             "y": [s.name for s in rows],
             "colorscale": "Blues",
+            "reversescale": True,  # plotly's "Blues" runs dark to light: a retained cohort is the darker one
+            "zmin": 0,
+            "zmax": 100,
+            "texttemplate": "%{z:.0f}",
             "hovertemplate": "cohort %{y}, month %{x}: %{z:.1f}<extra></extra>",
         }
     ]

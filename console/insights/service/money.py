@@ -33,8 +33,8 @@ DEFINITIONS: dict[str, str] = {
     "net": "Net revenue: gross revenue minus refunds of the same days.",
     "by_kind": "Net revenue per kind of payment (subscription, rental, purchase, ppv, credits); tips are shown net "
     "of the platform fee (what the creators get), and the platform fee of tips is its own series.",
-    "by_plan": "Net revenue per subscription plan (payments of a subscription; '' = not a subscription payment).",
-    "by_country": "Net revenue per member country ('' = the member gave none).",
+    "by_plan": 'Net revenue per subscription plan (payments of a subscription; other payments: "no plan").',
+    "by_country": 'Net revenue per member country ("no country": the member gave none).',
     "by_provider": "Net revenue per payment provider (Stripe or Apple).",
     "refund_rate": "Refund rate: refunds settled in the period ÷ gross revenue of the period.",
     "refunds_by_reason": "Refunds settled in the period, per reason given when the refund was requested.",
@@ -43,6 +43,7 @@ DEFINITIONS: dict[str, str] = {
 }
 DIMENSIONS = {"kind": "kind", "plan": "plan_code", "country": "country", "provider": "provider"}
 TIP_FEE = "tip platform fee"
+NO_VALUE = {"plan": "no plan", "country": "no country"}  # the rollup's '' (a legend entry with no name)
 
 
 def _major(cents: float) -> float:
@@ -103,7 +104,7 @@ def revenue_by(
         if by == "kind" and value == "tip":
             per_key[TIP_FEE].append((day, _major(fee)))
             net = net - fee
-        per_key[value].append((day, _major(net)))
+        per_key[value or NO_VALUE.get(by, "none")].append((day, _major(net)))
     definition = DEFINITIONS[f"by_{by}"]
     return [
         Series(name, _points(_bucketed(points, grain), period, grain), definition, currency)
