@@ -249,3 +249,34 @@ def test_a_long_title_without_spaces_keeps_the_catalog_columns_on_screen(served:
     assert measured["clipped"] and measured["ellipsis"] == "ellipsis", measured
     assert measured["tableOverflow"] <= 1, measured  # no horizontal scrollbar in the table
     assert measured["lastRight"] <= measured["viewport"], measured  # the last column is on screen
+
+
+# --- field messages -----------------------------------------------------------------------------------------------
+
+
+def test_a_long_field_message_pushes_the_next_row_down_instead_of_covering_it(served: Served, driver: Any) -> None:
+    """Quasar draws a field's message below it, out of flow and one line high: the editor's narrow fields' three-line
+    messages (release year, duration) ran over the labels of the row below. A field in error now makes room."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    video_id = _movie(served, 3)
+    driver.get(f"{served.url}/catalog/{video_id}")
+    _wait(driver, _connected, timeout=30)
+    for label, typed in (("Release year", "99"), ("Duration (h:mm:ss)", "abc")):
+        xpath = f"//label[.//div[contains(@class,'q-field__label')][normalize-space()='{label}']]//input"
+        field = _wait(driver, lambda d, xpath=xpath: d.find_element(By.XPATH, xpath))
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(typed)
+    _click(driver, "Save")
+    measure = """const label = (text) => [...document.querySelectorAll('.q-field__label')]
+            .find((e) => e.textContent.trim() === text);
+        const year = label('Release year').closest('label');
+        const message = year.querySelector('.q-field__messages');
+        if (!message || !message.textContent.trim()) return null;
+        return {messageBottom: message.getBoundingClientRect().bottom, lines: message.getClientRects().length,
+                height: message.getBoundingClientRect().height,
+                nextTop: label('Language').closest('label').getBoundingClientRect().top};"""
+    measured = _wait(driver, lambda d: d.execute_script(measure), timeout=30)
+    assert measured["height"] > 20, measured  # the message takes more than one line at this width
+    assert measured["messageBottom"] <= measured["nextTop"], measured
