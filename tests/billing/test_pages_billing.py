@@ -60,6 +60,22 @@ async def test_payments_are_listed_filtered_and_searched(user: User, make_staff:
     assert shown(user, "payment-refund") and shown(user, "payment-member-link")
 
 
+async def test_a_payment_that_cannot_be_refunded_says_why_instead_of_offering_refund(
+    user: User, make_staff: Any
+) -> None:
+    """A failed payment offered "Refund…", and the dialog could only refuse."""
+    await signed_in(user, make_staff)
+    failed = payment(member("fay@pay.example"), 450, status="failed")
+    await user.open("/billing")
+    await wait_for_caption(user, "1–1 of 1")
+    await choose_row(user, failed)
+    await wait_shown(user, "payment-detail")
+    assert not shown(user, "payment-refund")
+    assert element(user, "payment-not-refundable").text == (
+        "This payment failed: only a succeeded payment can be refunded."
+    )
+
+
 def stored_charge(payment_id: int) -> str:
     charge = stored(Payment, payment_id).charge_id
     assert charge

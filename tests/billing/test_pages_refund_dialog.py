@@ -19,10 +19,10 @@ from tests.moderation.page_helpers import click, texts, type_into, wait_shown
 from tests.ui.helpers import element, shown, wait_until
 
 
-async def _open_dialog(user: User, member_id: int, payment_id: int) -> None:
+async def _open_dialog(user: User, member_id: int, payment_id: int, *, button: str = "payment-refund") -> None:
     await user.open(f"/members/{member_id}")
     await wait_shown(user, "member-payments")
-    click(user, f"payment-refund-{payment_id}")
+    click(user, f"{button}-{payment_id}")
     await wait_shown(user, "refund-card")
 
 
@@ -110,7 +110,7 @@ async def test_apple_billed_payments_say_where_to_refund_them(user: User, make_s
     await signed_in(user, make_staff)
     who = member()
     paid = payment(who, 999, provider="apple")
-    await _open_dialog(user, who, paid)
+    await _open_dialog(user, who, paid, button="payment-not-refundable")
     [why] = texts(user, "refund-blocked")
     assert "Apple bills this payment" in why and "reportaproblem.apple.com" in why
     assert not shown(user, "refund-amount") and not shown(user, "refund-submit")

@@ -44,6 +44,20 @@ async def test_finance_sees_billing_but_not_the_moderation_history(user: User, m
     assert shown(user, "billing-sandbox") and not shown(user, "member-moderation")
 
 
+async def test_a_failed_payment_is_marked_not_refundable_instead_of_offering_refund(
+    user: User, make_staff: Any
+) -> None:
+    who, _sub, paid = _billed_member()
+    failed = payment(who, 3000, status="failed")
+    await signed_in(user, make_staff)
+    await _open(user, who)
+    assert shown(user, f"payment-refund-{paid}") and not shown(user, f"payment-refund-{failed}")
+    click(user, f"payment-not-refundable-{failed}")  # says why, offers nothing to submit
+    await wait_shown(user, "refund-card")
+    assert texts(user, "refund-blocked") == ["This payment failed: only a succeeded payment can be refunded."]
+    assert not shown(user, "refund-submit")
+
+
 async def test_a_moderator_sees_the_moderation_history_but_no_billing(
     user: User, make_staff: Any, actor_with: Any
 ) -> None:

@@ -1,6 +1,7 @@
-"""The billing part of the member 360 page (/members/{id}): subscriptions with their actions, the latest payments
-each with "Refund…", the refunds of those payments, and the credit ledger with its balance and "Grant credits…".
-It is read in one unit of work (queries.member_billing) and redrawn after each action."""
+"""The billing part of the member 360 page (/members/{id}): subscriptions with their actions, the latest payments each
+with "Refund…" (or "Not refundable…", which says why), the refunds of those payments, and the credit ledger with
+its balance and "Grant credits…". It is read in one unit of work (queries.member_billing) and redrawn after each
+action."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from console.billing.pages.refund_dialog import RefundDialog
 from console.billing.pages.subscription_dialogs import SubscriptionActions
 from console.billing.service import credits, queries
 from console.billing.service.queries import MemberBilling
+from console.billing.service.refund_rules import payment_blocked
 from console.billing.service.refunds import REFUND_REASON_LABELS
 from console.staff.permissions import Permission, can
 from console.ui.dialogs import within
@@ -162,9 +164,12 @@ class MemberBillingPanel:
                     ui.label(PROVIDER_LABELS.get(p.provider, p.provider)).classes("text-xs opacity-70")
                     ui.space()
                     if self.may_refund:
-                        ui.button("Refund…", on_click=within(self.host, partial(self.refund, p.id))).props(
-                            "dense flat no-caps"
-                        ).mark(f"payment-refund-{p.id}")
+                        # a failed or Apple payment: the dialog says why (and where Apple refunds), no "Refund…"
+                        blocked = payment_blocked(p) is not None
+                        label, mark = ("Not refundable…", "not-refundable") if blocked else ("Refund…", "refund")
+                        ui.button(label, on_click=within(self.host, partial(self.refund, p.id))).props(
+                            "dense flat no-caps" + (" color=grey-7" if blocked else "")
+                        ).mark(f"payment-{mark}-{p.id}")
 
     @ui.refreshable_method
     def refunds(self) -> None:

@@ -1,6 +1,6 @@
 """The payments tab of /billing: every payment, server-paged, filtered by status and kind, searched by the
 member's e-mail (a prefix) or a Stripe id (pi_…, ch_…, in_…). A row opens the payment beside the table with
-"Member 360" and "Refunds…"."""
+"Member 360" and "Refund…" (or, for a payment that cannot be refunded here, why not)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from console.billing.pages.list_tab import ListDetailTab
 from console.billing.pages.refund_dialog import RefundDialog
 from console.billing.service import queries
 from console.billing.service.queries import PaymentFilter
+from console.billing.service.refund_rules import payment_blocked
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField
@@ -58,6 +59,7 @@ def row_of(p: Any) -> dict[str, Any]:
         "refunded": money(p.refunded_cents, p.currency) if p.refunded_cents else "",
         **status_fields(p.status, PAYMENT_STATUS_LABELS),
         "provider": p.provider,
+        "not_refundable": payment_blocked(p),  # why Refund… is not offered (failed, Apple, refunded in full)
         "provider_label": PROVIDER_LABELS.get(p.provider, p.provider),
         "created": fmt_dt(p.created_at),
     }
@@ -95,10 +97,12 @@ class PaymentsTab(ListDetailTab):
                     ui.button("Member 360", on_click=lambda: ui.navigate.to(f"/members/{int(row['member_id'])}")).props(
                         "dense flat no-caps"
                     ).mark("payment-member-link")
-                if can(self.actor, Permission.BILLING_REFUND):
+                if can(self.actor, Permission.BILLING_REFUND) and not row["not_refundable"]:
                     ui.button("Refund…", icon="undo", on_click=self.refund).props("dense outline no-caps").mark(
                         "payment-refund"
                     )
+            if can(self.actor, Permission.BILLING_REFUND) and row["not_refundable"]:
+                ui.label(row["not_refundable"]).classes("text-xs opacity-70").mark("payment-not-refundable")
 
     async def refund(self) -> None:
         if self.selected is None:

@@ -125,6 +125,9 @@ def committed(session: Session, payment: Payment, *, excluding: int | None = Non
     return Committed(max(succeeded, payment.refunded_cents), sum(sums.values()))
 
 
+NOT_REFUNDABLE_STATES = {"failed": "failed", "pending": "is still pending", "processing": "is still processing"}
+
+
 def payment_blocked(payment: Payment) -> str | None:
     """Why no refund of this payment can be made here at all (whatever the amount), or None."""
     if payment.provider == "apple":
@@ -132,7 +135,8 @@ def payment_blocked(payment: Payment) -> str | None:
     if payment.status == "refunded":
         return "Nothing is left to refund: this payment was refunded in full."
     if payment.status not in REFUNDABLE_PAYMENT_STATES:
-        return f"This payment is {payment.status.replace('_', ' ')}: only a succeeded payment can be refunded."
+        state = NOT_REFUNDABLE_STATES.get(payment.status, f"is {payment.status.replace('_', ' ')}")
+        return f"This payment {state}: only a succeeded payment can be refunded."
     if not (payment.charge_id or payment.payment_intent_id):
         return "This payment has no Stripe charge or payment intent to refund."
     return None
