@@ -104,6 +104,7 @@ async def test_a_second_finance_staff_member_approves_and_it_goes_to_stripe(
     assert (done.status, done.decision_note) == ("succeeded", "checked the ticket")
     click(user, "approve-close")
     await wait_for_caption(user, "0–0 of 0")  # nothing awaits this approver any more
+    assert element(user, "paged-table").props["no-data-label"] == "No refund awaits your approval."
 
 
 async def test_the_requester_finds_nothing_to_approve_and_rejecting_needs_a_reason(

@@ -48,9 +48,14 @@ class ListDetailTab:
                 self.table = PagedTable(self.columns, self.fetch, on_row_click=self.select)
                 self.table.table.add_slot("body-cell-status", STATUS_CELL)
                 self.table.table.props[":table-row-class-fn"] = OPEN_ROW_CLASS  # clickable rows, the j/k highlight
+                self.table.table.props["no-data-label"] = self.empty_text()
             with ui.column().classes(f"{self.detail_width} shrink-0") as self.detail_box:
                 self.detail()
         ui.timer(0, self.table.reload, once=True)
+
+    def empty_text(self) -> str:
+        """What an empty list says."""
+        return "Nothing matches these filters."
 
     def filters(self) -> None:
         """What sits above the list (a FilterBar calling `apply_filter`)."""

@@ -80,6 +80,9 @@ class RefundsTab(StatusListTab):
         else:
             super().filters()
 
+    def empty_text(self) -> str:  # the approvals list has no filters to blame
+        return "No refund awaits your approval." if self.mine else super().empty_text()
+
     def query(self, session: Session, page: PageRequest) -> Page[Any]:
         status = None if self.mine else self.flt.status
         return queries.list_refunds(session, actor=self.actor, status=status, awaiting_my_approval=self.mine, page=page)
