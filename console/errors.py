@@ -17,7 +17,7 @@ class ConsoleError(Exception):
 
 def sentence(label: str, message: str) -> str:
     """('Title', 'is required') -> 'Title is required'; ('Roles', 'choose at least one') -> 'Choose at least one'."""
-    if message.startswith(("is ", "must ", "contains ", "does ", "has ", "needs ", "may ")):
+    if message.startswith(("is ", "must ", "contains ", "does ", "has ", "needs ", "may ", "makes ", "names ")):
         return f"{label} {message}"
     return message[:1].upper() + message[1:]
 

@@ -3,8 +3,6 @@
 Import cycles have no list here: tests/test_code_shape.py allows none, deferred ones included.
 """
 
-FUNCTIONS: dict[str, int] = {
-}
+FUNCTIONS: dict[str, int] = {}
 
-MODULES: dict[str, int] = {
-}
+MODULES: dict[str, int] = {}

@@ -180,3 +180,12 @@ def test_accents_and_case_do_not_matter_to_fold(base: str, marks: list[str], rnd
             letters.insert(at, mark)
     accented = "".join(letters)
     assert fold(accented) == fold(base) == fold(base.swapcase())
+
+
+def test_a_message_about_the_field_is_joined_to_its_label_and_an_instruction_stands_alone() -> None:
+    """A message starting "makes"/"names" was shown without its field ("Names an IP address; …")."""
+    from console.errors import sentence
+
+    assert sentence("Date of birth", "makes the performer 11 today") == "Date of birth makes the performer 11 today"
+    assert sentence("Click URL", "names an IP address") == "Click URL names an IP address"
+    assert sentence("Roles", "choose at least one role") == "Choose at least one role"

@@ -80,7 +80,9 @@ def url_problem(value: str | None) -> str | None:
     parts, problem = _parts(url)
     if parts is None:
         return problem
-    if parts.scheme.lower() != "https" or not parts.netloc:
+    if parts.scheme.lower() == "https" and not parts.netloc:
+        return "has no domain name after https:// (like https://example.com/page)"
+    if parts.scheme.lower() != "https":
         found = f" (found {parts.scheme.lower()}:)" if parts.scheme else ""
         return f"must be an https:// address{found}"
     if parts.username is not None or parts.password is not None:

@@ -116,6 +116,28 @@ async def test_ad_ops_create_an_advertiser_a_campaign_and_an_ad_then_submit_it(u
     assert stored_ad(new.id).check_state in ("pass", "warn")
 
 
+async def test_the_ad_form_names_the_field_in_every_message(user: User, make_staff: Any) -> None:
+    """An IP address, `https://` alone and no format: each refused on its field, in words (not a raw code)."""
+    await signed_in(user, make_staff)
+    cid = campaign()
+    await user.open(f"/ads/campaigns/{cid}")
+    await wait_shown(user, "campaign-new-ad")
+    click(user, "campaign-new-ad")
+    await wait_shown(user, "ad-form")
+    type_into(user, "ad-name-in", "Rectangle B")
+    element(user, "ad-format-in").value = None
+    for typed, message in (
+        ("https://127.0.0.1/", "Click URL names an IP address; ads must link to a domain name"),
+        ("https://", "Click URL has no domain name after https:// (like https://example.com/page)"),
+    ):
+        type_into(user, "ad-click-url-in", typed)
+        click(user, "ad-form-save")
+        await wait_until(lambda message=message: element(user, "ad-click-url-in").error == message, what=message)
+        assert element(user, "ad-format-in").error == "Format is required"
+    with session_scope() as session:
+        assert session.execute(select(Ad)).first() is None
+
+
 async def test_the_campaign_editor_keeps_refusals_inside_and_retries_a_stale_edit(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff)
     cid = campaign(budget_cents=300_000)

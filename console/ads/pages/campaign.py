@@ -15,7 +15,16 @@ from console.ads.pages import charts
 from console.ads.pages.ad_form import AdForm
 from console.ads.pages.campaign_form import CampaignForm
 from console.ads.pages.card_parts import targeting_text
-from console.ads.pages.common import FORMAT_LABELS, PACING_LABELS, check_badge, date_field, fact, money, state_badge
+from console.ads.pages.common import (
+    CHECK_LABELS,
+    FORMAT_LABELS,
+    PACING_LABELS,
+    check_badge,
+    date_field,
+    fact,
+    money,
+    state_badge,
+)
 from console.ads.service import ads as ad_service
 from console.ads.service import stats
 from console.db import session_scope, utcnow
@@ -258,7 +267,8 @@ class CampaignPage:
         ad_id, version = int(ad.id), int(ad.version)
         ok, done = await call(lambda s: ad_service.submit_ad(s, actor=self.actor, ad_id=ad_id, version=version))
         if ok and done is not None:
-            ui.notify(f"#{ad_id} submitted for review: {done.check_state or 'checked'}.", type="positive")
+            checks = CHECK_LABELS.get(done.check_state or "", "not checked").lower()
+            ui.notify(f"Ad #{ad_id} submitted for review ({checks}).", type="positive")
             await self.reload()
 
     async def transition(self, ad: Any, action: str) -> None:

@@ -60,6 +60,8 @@ def weight_text(size: int | None) -> str:
     """A file's weight as people read it: '148.2 KB', '3.4 MB'."""
     if size is None:
         return "—"
+    if size < 1024:  # 42 bytes read "0.0 KB"
+        return f"{size} bytes"
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / 1024 / 1024:.1f} MB"

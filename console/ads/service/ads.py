@@ -63,6 +63,8 @@ def _basics(values: dict[str, Any], errors: dict[str, str]) -> None:
     values["name"] = clean_text(values["name"], "name", errors, max_len=NAME_MAX)
     if values["type"] not in AD_TYPES:
         errors["type"] = "must be one of: " + ", ".join(AD_TYPES)
+    elif not values["format"]:
+        errors["format"] = "is required"
     elif values["format"] not in formats_for(values["type"]):
         errors["format"] = f"must be one of {', '.join(formats_for(values['type']))} for a {values['type']} ad"
     values["click_url"], _ = trimmed(values["click_url"])  # white space and byte order marks, as all text
