@@ -83,6 +83,10 @@ async def test_the_card_shows_the_banner_at_its_size_and_approve_decides_it(user
     submitted = stored_ad(first).submitted_at
     assert submitted is not None  # shown in the card: the list's column is for wide screens only
     assert texts(user, "ad-submitted") == [fmt_dt(submitted)]
+    history = element(user, "ad-history")
+    assert isinstance(history, ui.table)
+    actions = [row["action"] for row in history.rows]
+    assert actions and all(not a.startswith("ad.") for a in actions), actions  # words, not audit codes
     type_into(user, "review-note", "looks fine")
     click(user, "review-approve")
     await wait_until(lambda: stored_ad(first).state == "approved", what="the approval")

@@ -126,3 +126,18 @@ def test_review_card_reads_odd_stored_results_and_refuses_a_missing_ad(actor_wit
         assert card.history == []  # written directly here, so nothing in the audit log
         with pytest.raises(NotFound):
             review_card(session, actor=reader, ad_id=odd + 1000)
+
+
+def test_every_ad_action_the_services_audit_has_words_in_the_decision_history() -> None:
+    """The history showed `ad.create`, `ad.submit`: each code the ad code writes (a literal, or `ad.{action}` with
+    the actions its transitions pass) has a label."""
+    import re
+    from pathlib import Path
+
+    from console.ads.pages.card_parts import ACTION_LABELS
+
+    ads_code = Path(__file__).resolve().parents[2] / "console" / "ads"
+    source = "".join(p.read_text() for p in ads_code.rglob("*.py") if p.name != "card_parts.py")
+    literal = set(re.findall(r'"(ad\.[a-z_]+)"', source))
+    passed = {f"ad.{a}" for a in ("approve", "reject", "pause", "resume", "end")}  # _decided / _record callers
+    assert literal and literal | passed <= set(ACTION_LABELS), (literal | passed) - set(ACTION_LABELS)

@@ -93,6 +93,22 @@ def targeting_text(campaign: Any) -> str:
     return text or "Everyone (no targeting)"
 
 
+ACTION_LABELS = {  # the audit's action codes as a reviewer reads them
+    "ad.create": "Created",
+    "ad.update": "Edited",
+    "ad.submit": "Submitted for review",
+    "ad.requeue": "Sent back to review",
+    "ad.checks": "Checks run again",
+    "ad.claim": "Taken for review",
+    "ad.release": "Released",
+    "ad.approve": "Approved",
+    "ad.reject": "Rejected",
+    "ad.pause": "Paused",
+    "ad.resume": "Resumed",
+    "ad.end": "Ended",
+    "ad.serve": "Started serving",
+}
+
 HISTORY_COLUMNS = [
     column("when", "When"),
     column("who", "Who"),
@@ -107,7 +123,7 @@ def history(entries: list[Any]) -> None:
             "id": i,
             "when": fmt_dt(_get(e, "at") or _get(e, "occurred_at")),
             "who": str(_get(e, "actor") or _get(e, "actor_label") or ""),
-            "action": str(_get(e, "action") or ""),
+            "action": ACTION_LABELS.get(str(_get(e, "action") or ""), str(_get(e, "action") or "")),
             "detail": str(_get(e, "detail") or _get(e, "reason") or ""),
         }
         for i, e in enumerate(entries)
