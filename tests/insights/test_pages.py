@@ -3,6 +3,7 @@ the audited CSV export and the drill-down list, over the hand-computed money boo
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -183,3 +184,58 @@ async def test_a_refused_custom_range_says_why_and_keeps_the_period(user: User, 
     assert "2000-01-01" in str(element(user, "insights-range-start").error)
     assert "2026-01-01" in texts(user, "insights-period")[0]  # the period shown did not change
     assert element(user, "insights-range-apply").enabled  # and Apply can be used again
+
+
+async def test_enter_in_a_date_field_applies_the_range(user: User, make_staff: Any) -> None:
+    money_fixture.build()
+    money_fixture.roll_up()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await open_first_half_of_2026(user)
+    type_into(user, "insights-range-end", "2026-03-31")
+    user.find(marker="insights-range-end").trigger("keydown.enter")
+    await wait_until(lambda: "2026-03-31" in texts(user, "insights-period")[0], what="the range applied by Enter")
+
+
+def test_a_rate_moves_in_points_and_other_changes_carry_their_sign() -> None:
+    """Home said "+2.7 points" where Insights said "(2.7 %)" for the same churn change."""
+    from console.insights.pages.tab_view import absolute_change
+
+    assert absolute_change(2.7, "%") == "+2.7 points" and absolute_change(-2.9, "%") == "-2.9 points"
+    assert absolute_change(154.84, "USD") == "+$154.84" and absolute_change(-0.25, "USD") == "-$0.25"
+    assert absolute_change(16, "") == "+16" and absolute_change(0, "") == "0"
+
+
+async def test_a_range_changed_while_the_tabs_load_is_what_every_tab_shows(
+    user: User, make_staff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tabs load one after the other. A read started for the old range (slow: the MRR rollup at scale takes
+    seconds) and finishing after the new range's read was drawn over it, under the new range's labels."""
+    import threading
+    import time
+
+    from console.insights.pages.tab_view import TabView
+
+    money_fixture.build()
+    money_fixture.roll_up()
+    original, started = TabView.read, threading.Event()
+
+    def slow_for_the_first_range(self: TabView, s: Any) -> Any:
+        if s.preset == "30d":
+            started.set()
+            time.sleep(0.6)
+        return original(self, s)
+
+    monkeypatch.setattr(TabView, "read", slow_for_the_first_range)
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await user.open("/insights")
+    await wait_until(started.is_set, what="the first tab's read for the first range")
+    type_into(user, "insights-range-start", "2026-01-01")
+    type_into(user, "insights-range-end", "2026-06-30")
+    click(user, "insights-range-apply")  # while the first tab's 30-day read is still running
+    baseline = "vs 2025-07-04 – 2025-12-31"
+    changes = lambda: [t for t in texts(user, "insights-kpi-change") if t != "no comparison"]  # noqa: E731
+    await wait_until(
+        lambda: bool(changes()) and all(t.endswith(baseline) for t in changes()), what="the new range", timeout=30
+    )
+    await asyncio.sleep(2.5)  # the old range's reads have all finished by now: none was drawn over the new
+    assert changes() and all(t.endswith(baseline) for t in changes()), changes()

@@ -85,6 +85,8 @@ class RangeBar:
             self.start.mark("insights-range-start")
             self.end = ui.input("To", value=self.state.period.end.isoformat()).props("dense").classes("w-32")
             self.end.mark("insights-range-end")
+            for field in (self.start, self.end):  # Enter applies, as in every filter row
+                field.on("keydown.enter", self.on_custom)
             ui.button("Apply", on_click=self.on_custom).props("dense flat no-caps").mark("insights-range-apply")
             ui.select(COMPARE_LABELS, value=self.state.compare, label="Compare to", on_change=self.on_compare).props(
                 "dense"

@@ -47,12 +47,22 @@ def fmt_value(value: float | None, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
+def absolute_change(value: float, unit: str) -> str:
+    """A change by itself, signed: a rate moves in percentage points (2.3 % to 5.0 % is "+2.7 points", as on the
+    home page), everything else in its unit ("+$154.84", "+16")."""
+    if unit == "%":
+        return f"{value:+,.1f} points"
+    return ("+" if value > 0 else "") + fmt_value(value, unit)
+
+
 class TabView:
     """The parts of one tab; `load()` reads everything for the current range and redraws."""
 
     def __init__(self, actor: Actor, spec: TabSpec, state: RangeState) -> None:
         self.actor, self.spec, self.state = actor, spec, state
         self.data: TabData | None = None
+        self.shown = replace(state)  # the range `data` was read for: what the tiles, charts and handlers speak of
+        self.ticket: object | None = None  # the latest load: an older one finishing later is dropped
         self.drill = DrillDialog(actor, state)
 
     def build(self) -> None:
@@ -63,8 +73,8 @@ class TabView:
 
     # --- reading ------------------------------------------------------------------------------------------------
 
-    def read(self) -> TabData:
-        s, data = self.state, TabData()
+    def read(self, s: RangeState) -> TabData:
+        data = TabData()
         baseline, compare = s.kpi_baseline, s.compare_period
         with readdb.read_session() as session:
             for kpi_spec in self.spec.kpis:
@@ -86,10 +96,16 @@ class TabView:
         return data
 
     async def load(self) -> None:
-        data = await read(self.read)
-        if data is None:  # refused (reported) or shutting down
+        """Read the tab for the range as it is now. The range may change while a read runs (a preset clicked while
+        the tabs load): then the newer load's figures stand, and an older read that finishes later is dropped,
+        not drawn under the newer range's labels."""
+        snapshot, ticket = replace(self.state), object()
+        self.ticket = ticket
+        data = await read(lambda: self.read(snapshot))
+        if data is None or self.ticket is not ticket:  # refused (reported), shutting down, or overtaken
             return
-        self.data = data
+        self.data, self.shown = data, snapshot
+        self.drill.state = snapshot
         self.body.refresh()
         self.definitions.refresh()
 
@@ -123,7 +139,9 @@ class TabView:
                 arrow = {"up": "▲", "down": "▼", "flat": "▶"}[change.direction]
                 pct = "—" if change.percent is None else f"{change.percent:+.1f} %"
                 colour = TONE_CLASSES[change.tone(lower_is_better=kpi.lower_is_better)]
-                text = f"{arrow} {pct} ({fmt_value(change.absolute, kpi.unit)}) vs {self.state.kpi_baseline.label()}"
+                text = (
+                    f"{arrow} {pct} ({absolute_change(change.absolute, kpi.unit)}) vs {self.shown.kpi_baseline.label()}"
+                )
                 ui.label(text).classes(f"text-xs {colour}").mark("insights-kpi-change")
         card.tooltip(kpi.definition or kpi.name)
 
@@ -166,10 +184,10 @@ class TabView:
             dark=dark,
             unit=chart.unit,
             compare=other,
-            compare_label=self.state.compare_label,
-            period=self.state.period,
-            compare_period=self.state.compare_period,
-            in_progress=in_progress(self.state.period, self.state.grain, utcnow().date()),
+            compare_label=self.shown.compare_label,
+            period=self.shown.period,
+            compare_period=self.shown.compare_period,
+            in_progress=in_progress(self.shown.period, self.shown.grain, utcnow().date()),
         )
 
     @ui.refreshable_method
@@ -201,7 +219,7 @@ class TabView:
         if chart.kind == "heatmap":  # a cohort cell: its row (the cohort) and column (months since)
             cell = adapters.heatmap_cell(str(point.get("y", "")), point.get("x"))
             if cell is not None:
-                await self.drill.open(chart, self.state.period, cell[1], str(point.get("y", "")))
+                await self.drill.open(chart, self.shown.period, cell[1], str(point.get("y", "")))
             return
         curve = int(point.get("curveNumber", 0))
         traces = fig.get("data", [])
@@ -209,11 +227,11 @@ class TabView:
         day = date.fromisoformat(str(point.get("x", ""))[:10])
         trace = traces[curve] if curve < len(traces) else {}
         name, meta = str(trace.get("name", "")), trace.get("meta")
-        period = self.state.period
+        period = self.shown.period
         if isinstance(meta, dict) and meta.get("part") == figures.IN_PROGRESS:  # the dotted end of a current line
             name = str(meta["series"])
-        elif curve >= series_count and self.state.compare_period is not None:  # a dashed comparison trace
-            compare = self.state.compare_period
+        elif curve >= series_count and self.shown.compare_period is not None:  # a dashed comparison trace
+            compare = self.shown.compare_period
             day = compare.start + (day - period.start)
             name, period = name.rsplit(" (", 1)[0], compare
         await self.drill.open(chart, period, day, name)
@@ -222,8 +240,8 @@ class TabView:
         if self.data is None or chart.key not in self.data.charts:
             return
         series, other = self.data.charts[chart.key]
-        content = export.to_csv(series, compare=other, compare_label=self.state.compare_label)
-        s = self.state
+        content = export.to_csv(series, compare=other, compare_label=self.shown.compare_label)
+        s = self.shown
 
         def audit() -> None:
             with session_scope() as session:

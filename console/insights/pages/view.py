@@ -22,6 +22,7 @@ class InsightsView:
         self.today = utcnow().date()
         self.state = RangeState(preset("30d", self.today), "30d")
         self.views = [TabView(actor, spec, self.state) for spec in tabs_for(actor)]
+        self.round = 0
 
     def build(self) -> None:
         if not self.views:
@@ -40,5 +41,10 @@ class InsightsView:
         ui.timer(0, self.reload, once=True)
 
     async def reload(self) -> None:
+        """Load the tabs one after the other; a newer reload (the range changed meanwhile) takes over the rest."""
+        self.round += 1
+        mine = self.round
         for view in self.views:
+            if mine != self.round:
+                return
             await view.load()
