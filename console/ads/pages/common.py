@@ -3,7 +3,8 @@ text, table columns. Nothing here builds a query."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui import ui
@@ -129,17 +130,33 @@ def advertiser_options(actor: Actor) -> dict[int, str]:
 
 
 def new_button(label: str, handler: Callable[[], Any], *, mark: str) -> None:
-    """A page's "New …" button, which `n` presses too (listed on the `?` sheet as "New ……")."""
+    """A page's "New …" button at the end of its toolbar, which `n` presses too (listed on the `?` sheet as
+    "New ……")."""
+    ui.space()
     ui.button(f"{label} (n)", icon="add", on_click=handler).props("dense unelevated no-caps").mark(mark)
     page_keys().add("n", f"{label}…", handler)
 
 
+@dataclass(frozen=True)
+class ListLook:
+    """What a bounded list shows besides its rows: its mark, the text when it is empty, and the address a click on a
+    row opens (`{opens}/{row id}`; None: a click opens nothing)."""
+
+    mark: str
+    empty: str
+    opens: str | None = None
+
+
 class ListTable:
     """A bounded list (the service returns at most `limit` rows, searched on the server): a caption that says how
-    many are shown and whether more may exist, and the table. `show(rows)` fills it."""
+    many are shown and whether more may exist, and the table. `show(rows)` fills it; `fill()` (which calls it) runs
+    once the page shows."""
 
-    def __init__(self, columns: list[dict[str, Any]], *, limit: int, mark: str, empty: str) -> None:
-        self.limit = limit
+    def __init__(
+        self, columns: list[dict[str, Any]], look: ListLook, *, limit: int, fill: Callable[[], Awaitable[None]]
+    ) -> None:
+        mark, empty = look.mark, look.empty
+        self.limit, self.opens = limit, look.opens
         self.caption = ui.label("Loading…").classes("text-xs opacity-70").mark(f"{mark}-caption")
         self.table = (
             ui.table(columns=columns, rows=[], row_key="id")
@@ -147,6 +164,12 @@ class ListTable:
             .classes("w-full console-table")
             .mark(mark)
         )
+        if self.opens is not None:
+            self.table.on("row-click", lambda e: self.open(e.args[1]["id"]))
+        ui.timer(0, fill, once=True)
+
+    def open(self, row_id: Any) -> None:
+        ui.navigate.to(f"{self.opens}/{int(row_id)}")
 
     def show(self, rows: list[dict[str, Any]]) -> None:
         self.table.rows = rows
