@@ -17,11 +17,11 @@ from console.errors import NotFound
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import limit_length
-from console.ui.paged_table import column
+from console.ui.paged_table import column, id_column
 from console.ui.work import call
 
 ADVERTISER_COLUMNS = [
-    column("id", "#", "right"),
+    id_column(),
     column("name", "Name"),
     column("contact_email", "Contact"),
     column("website", "Website"),
@@ -29,7 +29,7 @@ ADVERTISER_COLUMNS = [
     column("created", "Created"),
 ]
 CAMPAIGN_COLUMNS = [
-    column("id", "#", "right"),
+    id_column(),
     column("name", "Campaign"),
     column("schedule", "Schedule"),
     column("budget", "Budget", "right"),
