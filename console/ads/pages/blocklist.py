@@ -100,8 +100,7 @@ class BlocklistView:
             )
             return ok
 
-        if await dialog.ask(confirmed):
-            ui.notify(f"{domain} is no longer blocked.", type="positive")
+        if await dialog.ask(confirmed, done=f"{domain} is no longer blocked."):
             await self.load()
 
 

@@ -3,11 +3,14 @@ builds a query."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import ui
 
 from console.billing.gateway import get_gateway
 from console.billing.money import input_text
 from console.ui.formatting import fmt_money
+from console.ui.paged_table import column
 
 PAYMENT_STATUS_LABELS = {
     "pending": "Pending",
@@ -83,6 +86,11 @@ def money(cents: int | None, currency: str) -> str:
 def amount_text(cents: int, currency: str) -> str:
     """An amount as the money input takes it back: "12.50" (no symbol, no thousands separators)."""
     return input_text(cents, currency)
+
+
+def amount_column() -> dict[str, Any]:
+    """The money column of a billing list (`money()` text, right-aligned)."""
+    return column("amount", "Amount", "right")
 
 
 def status_fields(status: str, labels: dict[str, str]) -> dict[str, str]:
