@@ -14,18 +14,10 @@ from console.ads.models import BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
 from console.ads.service.review import REASON_LABELS
 from console.billing.money import input_text
 from console.db import session_scope
-from console.ui.formatting import fmt_money
+from console.ui.formatting import fmt_money, word_labels
 from console.ui.keymap import page_keys
 
-STATE_LABELS = {
-    "draft": "Draft",
-    "pending_review": "Pending review",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "running": "Running",
-    "paused": "Paused",
-    "ended": "Ended",
-}
+STATE_LABELS = word_labels("draft", "pending_review", "approved", "rejected", "running", "paused", "ended")
 STATE_COLOURS = {
     "draft": "blue-grey-5",
     "pending_review": "orange-8",
@@ -35,7 +27,9 @@ STATE_COLOURS = {
     "paused": "grey-7",
     "ended": "grey-9",
 }
-TYPE_LABELS = {"banner": "Banner", "video_preroll": "Video pre-roll", "video_midroll": "Video mid-roll"}
+TYPE_LABELS = word_labels(
+    "banner", "video_preroll", "video_midroll", video_preroll="Video pre-roll", video_midroll="Video mid-roll"
+)
 FORMAT_LABELS = {
     **{name: f"{name.replace('_', ' ').capitalize()} {w}×{h}" for name, (w, h) in BANNER_FORMATS.items()},
     **{name: f"Video {seconds} s" for name, seconds in VIDEO_FORMATS.items()},

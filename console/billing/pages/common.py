@@ -9,54 +9,36 @@ from nicegui import ui
 
 from console.billing.gateway import get_gateway
 from console.billing.money import input_text
-from console.ui.formatting import fmt_money
+from console.ui.formatting import fmt_money, word_labels
 from console.ui.paged_table import column
 
-PAYMENT_STATUS_LABELS = {
-    "pending": "Pending",
-    "processing": "Processing",
-    "succeeded": "Succeeded",
-    "failed": "Failed",
-    "refunded": "Refunded",
-    "partially_refunded": "Partly refunded",
-}
-PAYMENT_KIND_LABELS = {
-    "subscription": "Subscription",
-    "rental": "Rental",
-    "purchase": "Purchase",
-    "ppv": "Pay-per-view",
-    "tip": "Tip",
-    "credits": "Credits",
-}
-REFUND_STATUS_LABELS = {
-    "requested": "Requested",
-    "awaiting_approval": "Awaiting approval",
-    "approved": "Approved",
-    "submitting": "Submitting",
-    "pending": "Pending at Stripe",
-    "succeeded": "Succeeded",
-    "failed": "Failed",
-    "canceled": "Canceled",
-    "rejected": "Rejected",
-}
-PAYOUT_STATUS_LABELS = {
-    "pending": "Pending",
-    "held": "Held",
-    "approved": "Approved",
-    "processing": "Processing",
-    "paid": "Paid",
-    "failed": "Failed",
-}
-SUBSCRIPTION_STATUS_LABELS = {
-    "active": "Active",
-    "trialing": "Trial",
-    "past_due": "Past due",
-    "canceled": "Canceled",
-    "unpaid": "Unpaid",
-    "incomplete": "Incomplete",
-    "expired": "Expired",
-}
-PROVIDER_LABELS = {"stripe": "Stripe", "apple": "Apple", "comp": "Given (comp)"}
+PAYMENT_STATUS_LABELS = word_labels(
+    "pending",
+    "processing",
+    "succeeded",
+    "failed",
+    "refunded",
+    "partially_refunded",
+    partially_refunded="Partly refunded",
+)
+PAYMENT_KIND_LABELS = word_labels("subscription", "rental", "purchase", "ppv", "tip", "credits", ppv="Pay-per-view")
+REFUND_STATUS_LABELS = word_labels(
+    "requested",
+    "awaiting_approval",
+    "approved",
+    "submitting",
+    "pending",
+    "succeeded",
+    "failed",
+    "canceled",
+    "rejected",
+    pending="Pending at Stripe",
+)
+PAYOUT_STATUS_LABELS = word_labels("pending", "held", "approved", "processing", "paid", "failed")
+SUBSCRIPTION_STATUS_LABELS = word_labels(
+    "active", "trialing", "past_due", "canceled", "unpaid", "incomplete", "expired", trialing="Trial"
+)
+PROVIDER_LABELS = word_labels("stripe", "apple", "comp", comp="Given (comp)")
 COLOURS = {
     "succeeded": "positive",
     "paid": "positive",
