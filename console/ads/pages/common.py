@@ -10,14 +10,14 @@ from typing import Any
 from nicegui import ui
 
 from console.actor import Actor
-from console.ads.models import BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
+from console.ads.models import AD_STATES, BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
 from console.ads.service.review import REASON_LABELS
 from console.billing.money import input_text
 from console.db import session_scope
 from console.ui.formatting import fmt_money, word_labels
 from console.ui.keymap import page_keys
 
-STATE_LABELS = word_labels("draft", "pending_review", "approved", "rejected", "running", "paused", "ended")
+STATE_LABELS = word_labels(*AD_STATES)
 STATE_COLOURS = {
     "draft": "blue-grey-5",
     "pending_review": "orange-8",

@@ -8,37 +8,24 @@ from typing import Any
 from nicegui import ui
 
 from console.billing.gateway import get_gateway
+from console.billing.models import (
+    PAYMENT_KINDS,
+    PAYMENT_STATES,
+    PAYOUT_STATES,
+    PROVIDERS,
+    REFUND_STATES,
+    SUBSCRIPTION_STATES,
+)
 from console.billing.money import input_text
 from console.ui.formatting import fmt_money, word_labels
 from console.ui.paged_table import column
 
-PAYMENT_STATUS_LABELS = word_labels(
-    "pending",
-    "processing",
-    "succeeded",
-    "failed",
-    "refunded",
-    "partially_refunded",
-    partially_refunded="Partly refunded",
-)
-PAYMENT_KIND_LABELS = word_labels("subscription", "rental", "purchase", "ppv", "tip", "credits", ppv="Pay-per-view")
-REFUND_STATUS_LABELS = word_labels(
-    "requested",
-    "awaiting_approval",
-    "approved",
-    "submitting",
-    "pending",
-    "succeeded",
-    "failed",
-    "canceled",
-    "rejected",
-    pending="Pending at Stripe",
-)
-PAYOUT_STATUS_LABELS = word_labels("pending", "held", "approved", "processing", "paid", "failed")
-SUBSCRIPTION_STATUS_LABELS = word_labels(
-    "active", "trialing", "past_due", "canceled", "unpaid", "incomplete", "expired", trialing="Trial"
-)
-PROVIDER_LABELS = word_labels("stripe", "apple", "comp", comp="Given (comp)")
+PAYMENT_STATUS_LABELS = word_labels(*PAYMENT_STATES, partially_refunded="Partly refunded")
+PAYMENT_KIND_LABELS = word_labels(*PAYMENT_KINDS, ppv="Pay-per-view")
+REFUND_STATUS_LABELS = word_labels(*REFUND_STATES, pending="Pending at Stripe")
+PAYOUT_STATUS_LABELS = word_labels(*PAYOUT_STATES)
+SUBSCRIPTION_STATUS_LABELS = word_labels(*SUBSCRIPTION_STATES, trialing="Trial")
+PROVIDER_LABELS = word_labels(*PROVIDERS, comp="Given (comp)")
 COLOURS = {
     "succeeded": "positive",
     "paid": "positive",
