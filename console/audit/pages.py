@@ -21,10 +21,10 @@ from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
 from console.ui.formatting import fmt_dt, fmt_value, viewer_zone
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable, column
+from console.ui.paged_table import PagedTable, column, id_column
 
 COLUMNS: list[dict[str, Any]] = [
-    column("id", "#", "right"),
+    id_column(),
     column("occurred_at", "When"),
     column("actor", "Actor", clip="11rem"),
     column("action", "Action", clip="10rem"),

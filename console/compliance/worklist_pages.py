@@ -26,7 +26,7 @@ from console.ui.formatting import fmt_date, fmt_dt, plural
 from console.ui.forms import number_input, report, typed_number
 from console.ui.keymap import page_keys
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable, column, open_column
+from console.ui.paged_table import PagedTable, column, id_column, open_column
 
 STATUS_BADGE = """
 <q-td :props="props"><q-badge :label="props.value"
@@ -63,7 +63,7 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         column("days", "When"),
     ],
     "blocked": [
-        column("id", "#", "right"),
+        id_column(),
         column("title", "Video"),
         column("state", "State"),
         column("performer_count", "Performers", "right"),

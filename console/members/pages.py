@@ -30,7 +30,7 @@ from console.ui.forms import guarded, select
 from console.ui.keymap import page_keys
 from console.ui.later import later
 from console.ui.page import staff_page
-from console.ui.paged_table import PagedTable, column
+from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.work import unit_of_work
 
 STATUS_COLOURS = {
@@ -42,7 +42,7 @@ STATUS_COLOURS = {
 }
 
 COLUMNS: list[dict[str, Any]] = [
-    column("id", "#", "right"),
+    id_column(),
     column("email", "E-mail", clip="12rem"),
     column("username", "Username", clip="9rem"),
     column("display_name", "Display name", clip="10rem"),

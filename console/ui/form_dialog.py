@@ -1,13 +1,14 @@
 """A create/edit dialog with a Save button: the title, the conflict panel, the inputs (built by `body()`), a summary
 line and Cancel/Save. Saving needs a live session, clears the old messages, runs `work()` (one unit of work) off the
 event loop and keeps every refusal inside the dialog with the input: field messages on the fields, a stale edit in
-the conflict panel (the version moves on to what is stored now), anything else as the summary. Markers: `{mark}`
-(the card), `{mark}-dialog`, `{mark}-summary`, `{mark}-cancel`, `{mark}-save` and `conflict_mark` for the panel.
+the conflict panel (the version moves on to what is stored now), anything else as the summary. Markers, from the
+`kind` of thing edited: `{kind}-form` (the card), `{kind}-form-dialog`, `{kind}-form-summary`, `{kind}-form-cancel`,
+`{kind}-form-save` and `{kind}-conflict` for the panel.
 
     class ThingForm(FormDialog):
         def body(self) -> None: self.fields["name"] = ui.input("Name")
         def work(self) -> Callable[[], Any]: return unit_of_work(lambda s: save_thing(s, ...))
-    if await ThingForm("New thing", labels=LABELS, mark="thing-form", conflict_mark="thing-conflict").ask(): ...
+    if await ThingForm("New thing", labels=LABELS, kind="thing").ask(): ...
 """
 
 from __future__ import annotations
@@ -35,19 +36,20 @@ class FormDialog(RefusalsInside):
         title: str,
         *,
         labels: dict[str, str],
-        mark: str,
-        conflict_mark: str,
-        version: int | None = None,
+        kind: str,
+        row: Any = None,
         host: ui.element | None = None,
     ) -> None:
-        self.labels, self.version = labels, version
+        """`row` is the row edited (the save is based on its version), None for a new one."""
+        mark = f"{kind}-form"
+        self.labels, self.version = labels, None if row is None else int(row.version)
         self.fields: dict[str, Any] = {}
         self.saved: Any = None
         with host if host is not None and not host.is_deleted else nullcontext():
             self.dialog = ui.dialog().mark(f"{mark}-dialog")
         with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark(mark):
             ui.label(title).classes("text-lg font-semibold")
-            self.conflict = ConflictPanel(labels, mark=conflict_mark)
+            self.conflict = ConflictPanel(labels, mark=f"{kind}-conflict")
             self.body()
             self.summary = ui.label("").classes("text-negative text-sm").mark(f"{mark}-summary")
             self.summary.visible = False

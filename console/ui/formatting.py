@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel.dates import format_datetime, format_timedelta
 from babel.numbers import format_currency, format_decimal, get_currency_precision, get_currency_symbol
 
+from console.errors import default_label
+
 DISPLAY_LOCALE = "en_US"
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -39,6 +41,13 @@ R = TypeVar("R")
 
 _zone: ContextVar[ZoneInfo | None] = ContextVar("console_viewer_zone", default=None)
 _client_zones: weakref.WeakKeyDictionary[Any, ZoneInfo] = weakref.WeakKeyDictionary()
+
+
+def word_labels(*values: str, **special: str) -> dict[str, str]:
+    """The labels of stored values, in their order: each value read as words ("past_due" -> "Past due", as a field
+    name without a label is) unless `special` gives it another ("trialing": "Trial")."""
+    assert set(special) <= set(values), set(special) - set(values)
+    return {v: special.get(v) or default_label(v) for v in values}
 
 
 def plural(n: int, word: str) -> str:

@@ -152,6 +152,17 @@ def number_input(
     return ui.number(label, value=value, on_change=on_change).props(props)
 
 
+def first_choice(options: dict[Any, str], label: str, *, mark: str) -> ui.select:
+    """A dialog's full-width select on its first option (empty when there is none): the choice the dialog is
+    about, e.g. the plan to change to or the reported message to delete."""
+    return (
+        ui.select(options, label=label, value=next(iter(options), None))
+        .props("dense outlined")
+        .classes("w-full")
+        .mark(mark)
+    )
+
+
 def typed_number(field: ui.number) -> Any:
     """What the field holds, for the service to judge (`as_typed`)."""
     return as_typed(field.value)

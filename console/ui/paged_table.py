@@ -63,6 +63,11 @@ def column(
     return found
 
 
+def id_column() -> dict[str, Any]:
+    """The row's number, "#", first in most lists (what staff quote to each other)."""
+    return column("id", "#", "right")
+
+
 def open_column() -> dict[str, Any]:
     """The column that holds each row's Open button once `rows_open` made the rows openers."""
     return {"name": "open", "label": "", "field": "id", "align": "right"}

@@ -130,15 +130,18 @@ class ActionDialog(RefusalsInside):
         self.fields[name] = element
         return element
 
-    async def ask(self, on_confirm: Callable[..., Awaitable[bool]]) -> bool:
+    async def ask(self, on_confirm: Callable[..., Awaitable[bool]], *, done: str | None = None) -> bool:
         """Open; `on_confirm(*values())` runs on each confirmation and closes the dialog when it returns True.
-        Returns whether it did. The dialog is deleted afterwards either way."""
+        Returns whether it did, and then shows `done` as a notice. The dialog is deleted afterwards either way."""
         self._on_confirm = on_confirm
         try:
-            return bool(await self.dialog)
+            confirmed = bool(await self.dialog)
         finally:
             if not self.dialog.is_deleted:
                 self.dialog.delete()
+        if confirmed and done:
+            ui.notify(done, type="positive")
+        return confirmed
 
     async def _confirm(self) -> None:
         if self.busy or self._on_confirm is None:

@@ -53,9 +53,8 @@ class AdForm(FormDialog):
         super().__init__(
             f"Edit ad #{ad.id}" if ad is not None else "New ad",
             labels=LABELS,
-            mark="ad-form",
-            conflict_mark="ad-conflict",
-            version=None if ad is None else int(ad.version),
+            kind="ad",
+            row=ad,
             host=host,
         )
 

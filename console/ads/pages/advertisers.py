@@ -10,18 +10,18 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.ads.pages.campaign_form import CampaignForm
-from console.ads.pages.common import ListTable, money, new_button
+from console.ads.pages.common import ListLook, ListTable, money, new_button
 from console.ads.service import advertisers, campaigns
 from console.db import session_scope
 from console.errors import NotFound
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import limit_length
-from console.ui.paged_table import column
+from console.ui.paged_table import column, id_column
 from console.ui.work import call
 
 ADVERTISER_COLUMNS = [
-    column("id", "#", "right"),
+    id_column(),
     column("name", "Name"),
     column("contact_email", "Contact"),
     column("website", "Website"),
@@ -29,7 +29,7 @@ ADVERTISER_COLUMNS = [
     column("created", "Created"),
 ]
 CAMPAIGN_COLUMNS = [
-    column("id", "#", "right"),
+    id_column(),
     column("name", "Campaign"),
     column("schedule", "Schedule"),
     column("budget", "Budget", "right"),
@@ -37,6 +37,8 @@ CAMPAIGN_COLUMNS = [
     column("pacing", "Pacing"),
 ]
 LIMIT = 200
+ADVERTISER_LIST = ListLook("advertiser-list", "No advertisers", opens="/ads/advertisers")
+CAMPAIGN_LIST = ListLook("campaign-list", "No campaigns yet", opens="/ads/campaigns")
 ADVERTISER_LABELS = {"name": "Name", "contact_email": "Contact e-mail", "website": "Website"}
 
 
@@ -55,12 +57,9 @@ class AdvertisersView:
             self.search.mark("advertiser-search")
             self.search.on("keydown.enter", self.load)
             self.search.on("clear", self.load)
-            ui.space()
             if self.can_edit:
                 new_button("New advertiser", self.create, mark="advertiser-new")
-        self.list = ListTable(ADVERTISER_COLUMNS, limit=LIMIT, mark="advertiser-list", empty="No advertisers")
-        self.list.table.on("row-click", lambda e: self.open_row(e.args[1]))
-        ui.timer(0, self.load, once=True)
+        self.list = ListTable(ADVERTISER_COLUMNS, ADVERTISER_LIST, limit=LIMIT, fill=self.load)
 
     async def load(self) -> None:
         text = (self.search.value or "").strip()[:120] or None
@@ -80,16 +79,12 @@ class AdvertisersView:
                 ]
             )
 
-    @staticmethod
-    def open_row(row: dict[str, Any]) -> None:
-        ui.navigate.to(f"/ads/advertisers/{int(row['id'])}")
-
     async def create(self) -> None:
         if not self.can_edit:
             return
         created = await AdvertiserForm(self.actor, host=self.host).ask()
         if created is not None:
-            ui.navigate.to(f"/ads/advertisers/{int(created.id)}")
+            self.list.open(created.id)
 
 
 class AdvertiserForm:
@@ -157,12 +152,9 @@ class AdvertiserView:
             ui.link("← Advertisers", "/ads/advertisers").classes("text-sm")
             ui.label(a.name).classes("text-lg font-semibold break-all").mark("advertiser-name")
             ui.label(" · ".join(x for x in (a.contact_email, a.website) if x)).classes("text-sm opacity-80")
-            ui.space()
             if self.can_edit:
                 new_button("New campaign", self.new_campaign, mark="campaign-new")
-        self.list = ListTable(CAMPAIGN_COLUMNS, limit=LIMIT, mark="campaign-list", empty="No campaigns yet")
-        self.list.table.on("row-click", lambda e: self.open_row(e.args[1]))
-        ui.timer(0, self.load, once=True)
+        self.list = ListTable(CAMPAIGN_COLUMNS, CAMPAIGN_LIST, limit=LIMIT, fill=self.load)
 
     async def load(self) -> None:
         ok, found = await call(
@@ -183,16 +175,12 @@ class AdvertiserView:
                 ]
             )
 
-    @staticmethod
-    def open_row(row: dict[str, Any]) -> None:
-        ui.navigate.to(f"/ads/campaigns/{int(row['id'])}")
-
     async def new_campaign(self) -> None:
         if not self.can_edit:
             return
         form = CampaignForm(self.actor, advertiser_id=self.advertiser_id, host=self.host)
         if await form.ask() and form.saved is not None:
-            ui.navigate.to(f"/ads/campaigns/{int(form.saved.id)}")
+            self.list.open(form.saved.id)
 
 
 def advertisers_route(actor: Actor) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from nicegui import ui
 
 from console.actor import Actor
-from console.ads.pages.common import ListTable
+from console.ads.pages.common import ListLook, ListTable
 from console.ads.service import blocklist
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
@@ -24,6 +24,7 @@ COLUMNS = [
     column("remove", ""),
 ]
 LIMIT = 500
+LOOK = ListLook("blocklist", "No blocked domains")
 # The domain and reason are the staff's text: interpolated ({{ }}) by Vue as text, never markup.
 REMOVE_CELL = """<q-td :props="props"><q-btn dense flat no-caps color="negative" label="Remove…"
   @click.stop="() => $parent.$emit('remove', props.row)" /></q-td>"""
@@ -47,13 +48,10 @@ class BlocklistView:
             self.search = ui.input("Search domains").props("dense clearable").classes("w-64").mark("blocklist-search")
             self.search.on("keydown.enter", self.load)
             self.search.on("clear", self.load)
-        self.list = ListTable(
-            COLUMNS if self.can_edit else COLUMNS[:-1], limit=LIMIT, mark="blocklist", empty="No blocked domains"
-        )
+        self.list = ListTable(COLUMNS if self.can_edit else COLUMNS[:-1], LOOK, limit=LIMIT, fill=self.load)
         if self.can_edit:
             self.list.table.add_slot("body-cell-remove", REMOVE_CELL)
             self.list.table.on("remove", lambda e: self.remove(e.args))
-        ui.timer(0, self.load, once=True)
 
     def add_bar(self) -> None:
         with ui.row().classes("items-start gap-2 w-full").mark("blocklist-add"):
@@ -102,8 +100,7 @@ class BlocklistView:
             )
             return ok
 
-        if await dialog.ask(confirmed):
-            ui.notify(f"{domain} is no longer blocked.", type="positive")
+        if await dialog.ask(confirmed, done=f"{domain} is no longer blocked."):
             await self.load()
 
 

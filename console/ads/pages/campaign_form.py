@@ -105,9 +105,8 @@ class CampaignForm(FormDialog):
         super().__init__(
             "Edit campaign" if campaign else "New campaign",
             labels=LABELS,
-            mark="campaign-form",
-            conflict_mark="campaign-conflict",
-            version=None if campaign is None else int(campaign.version),
+            kind="campaign",
+            row=campaign,
             host=host,
         )
 

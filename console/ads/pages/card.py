@@ -246,7 +246,6 @@ class ReviewPanel:
             )
             return ok
 
-        if await dialog.ask(confirmed):
-            ui.notify(f"Rejected #{ad_id}.", type="positive")
+        if await dialog.ask(confirmed, done=f"Rejected #{ad_id}."):
             await self.reload()
             await self.on_decided()

@@ -3,28 +3,21 @@ text, table columns. Nothing here builds a query."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui import ui
 
 from console.actor import Actor
-from console.ads.models import BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
+from console.ads.models import AD_STATES, BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
 from console.ads.service.review import REASON_LABELS
 from console.billing.money import input_text
 from console.db import session_scope
-from console.ui.formatting import fmt_money
+from console.ui.formatting import fmt_money, word_labels
 from console.ui.keymap import page_keys
 
-STATE_LABELS = {
-    "draft": "Draft",
-    "pending_review": "Pending review",
-    "approved": "Approved",
-    "rejected": "Rejected",
-    "running": "Running",
-    "paused": "Paused",
-    "ended": "Ended",
-}
+STATE_LABELS = word_labels(*AD_STATES)
 STATE_COLOURS = {
     "draft": "blue-grey-5",
     "pending_review": "orange-8",
@@ -34,7 +27,9 @@ STATE_COLOURS = {
     "paused": "grey-7",
     "ended": "grey-9",
 }
-TYPE_LABELS = {"banner": "Banner", "video_preroll": "Video pre-roll", "video_midroll": "Video mid-roll"}
+TYPE_LABELS = word_labels(
+    "banner", "video_preroll", "video_midroll", video_preroll="Video pre-roll", video_midroll="Video mid-roll"
+)
 FORMAT_LABELS = {
     **{name: f"{name.replace('_', ' ').capitalize()} {w}×{h}" for name, (w, h) in BANNER_FORMATS.items()},
     **{name: f"Video {seconds} s" for name, seconds in VIDEO_FORMATS.items()},
@@ -131,17 +126,33 @@ def advertiser_options(actor: Actor) -> dict[int, str]:
 
 
 def new_button(label: str, handler: Callable[[], Any], *, mark: str) -> None:
-    """A page's "New …" button, which `n` presses too (listed on the `?` sheet as "New ……")."""
+    """A page's "New …" button at the end of its toolbar, which `n` presses too (listed on the `?` sheet as
+    "New ……")."""
+    ui.space()
     ui.button(f"{label} (n)", icon="add", on_click=handler).props("dense unelevated no-caps").mark(mark)
     page_keys().add("n", f"{label}…", handler)
 
 
+@dataclass(frozen=True)
+class ListLook:
+    """What a bounded list shows besides its rows: its mark, the text when it is empty, and the address a click on a
+    row opens (`{opens}/{row id}`; None: a click opens nothing)."""
+
+    mark: str
+    empty: str
+    opens: str | None = None
+
+
 class ListTable:
     """A bounded list (the service returns at most `limit` rows, searched on the server): a caption that says how
-    many are shown and whether more may exist, and the table. `show(rows)` fills it."""
+    many are shown and whether more may exist, and the table. `show(rows)` fills it; `fill()` (which calls it) runs
+    once the page shows."""
 
-    def __init__(self, columns: list[dict[str, Any]], *, limit: int, mark: str, empty: str) -> None:
-        self.limit = limit
+    def __init__(
+        self, columns: list[dict[str, Any]], look: ListLook, *, limit: int, fill: Callable[[], Awaitable[None]]
+    ) -> None:
+        mark, empty = look.mark, look.empty
+        self.limit, self.opens = limit, look.opens
         self.caption = ui.label("Loading…").classes("text-xs opacity-70").mark(f"{mark}-caption")
         self.table = (
             ui.table(columns=columns, rows=[], row_key="id")
@@ -149,6 +160,12 @@ class ListTable:
             .classes("w-full console-table")
             .mark(mark)
         )
+        if self.opens is not None:
+            self.table.on("row-click", lambda e: self.open(e.args[1]["id"]))
+        ui.timer(0, fill, once=True)
+
+    def open(self, row_id: Any) -> None:
+        ui.navigate.to(f"{self.opens}/{int(row_id)}")
 
     def show(self, rows: list[dict[str, Any]]) -> None:
         self.table.rows = rows

@@ -32,12 +32,12 @@ from console.ui.bulk_bar import BulkBar
 from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
-from console.ui.paged_table import PagedTable, column
+from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.work import unit_of_work
 
 COLUMNS = [
     column("cursor", ""),
-    column("id", "#", "right"),
+    id_column(),
     column("name", "Ad", clip="10rem"),
     column("check", "Checks"),
     column("advertiser", "Advertiser", clip="8rem"),

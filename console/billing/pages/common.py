@@ -3,57 +3,29 @@ builds a query."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from nicegui import ui
 
 from console.billing.gateway import get_gateway
+from console.billing.models import (
+    PAYMENT_KINDS,
+    PAYMENT_STATES,
+    PAYOUT_STATES,
+    PROVIDERS,
+    REFUND_STATES,
+    SUBSCRIPTION_STATES,
+)
 from console.billing.money import input_text
-from console.ui.formatting import fmt_money
+from console.ui.formatting import fmt_money, word_labels
+from console.ui.paged_table import column
 
-PAYMENT_STATUS_LABELS = {
-    "pending": "Pending",
-    "processing": "Processing",
-    "succeeded": "Succeeded",
-    "failed": "Failed",
-    "refunded": "Refunded",
-    "partially_refunded": "Partly refunded",
-}
-PAYMENT_KIND_LABELS = {
-    "subscription": "Subscription",
-    "rental": "Rental",
-    "purchase": "Purchase",
-    "ppv": "Pay-per-view",
-    "tip": "Tip",
-    "credits": "Credits",
-}
-REFUND_STATUS_LABELS = {
-    "requested": "Requested",
-    "awaiting_approval": "Awaiting approval",
-    "approved": "Approved",
-    "submitting": "Submitting",
-    "pending": "Pending at Stripe",
-    "succeeded": "Succeeded",
-    "failed": "Failed",
-    "canceled": "Canceled",
-    "rejected": "Rejected",
-}
-PAYOUT_STATUS_LABELS = {
-    "pending": "Pending",
-    "held": "Held",
-    "approved": "Approved",
-    "processing": "Processing",
-    "paid": "Paid",
-    "failed": "Failed",
-}
-SUBSCRIPTION_STATUS_LABELS = {
-    "active": "Active",
-    "trialing": "Trial",
-    "past_due": "Past due",
-    "canceled": "Canceled",
-    "unpaid": "Unpaid",
-    "incomplete": "Incomplete",
-    "expired": "Expired",
-}
-PROVIDER_LABELS = {"stripe": "Stripe", "apple": "Apple", "comp": "Given (comp)"}
+PAYMENT_STATUS_LABELS = word_labels(*PAYMENT_STATES, partially_refunded="Partly refunded")
+PAYMENT_KIND_LABELS = word_labels(*PAYMENT_KINDS, ppv="Pay-per-view")
+REFUND_STATUS_LABELS = word_labels(*REFUND_STATES, pending="Pending at Stripe")
+PAYOUT_STATUS_LABELS = word_labels(*PAYOUT_STATES)
+SUBSCRIPTION_STATUS_LABELS = word_labels(*SUBSCRIPTION_STATES, trialing="Trial")
+PROVIDER_LABELS = word_labels(*PROVIDERS, comp="Given (comp)")
 COLOURS = {
     "succeeded": "positive",
     "paid": "positive",
@@ -83,6 +55,11 @@ def money(cents: int | None, currency: str) -> str:
 def amount_text(cents: int, currency: str) -> str:
     """An amount as the money input takes it back: "12.50" (no symbol, no thousands separators)."""
     return input_text(cents, currency)
+
+
+def amount_column() -> dict[str, Any]:
+    """The money column of a billing list (`money()` text, right-aligned)."""
+    return column("amount", "Amount", "right")
 
 
 def status_fields(status: str, labels: dict[str, str]) -> dict[str, str]:

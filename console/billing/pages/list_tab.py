@@ -35,6 +35,7 @@ class ListDetailTab:
     detail_width = "w-[320px] 2xl:w-[380px]"  # narrower on a laptop screen, so the list beside it fits
     row_of: Callable[[Any], dict[str, Any]]  # the subclass's `staticmethod(row_of)`: one service row as plain values
     snapshot_labels: dict[str, str] = {}  # the row's fields a reason dialog's conflict panel compares
+    noun = "Row"  # what a row is: "Payout" (a reason dialog's title and notice, the services' `payout_id`)
 
     def __init__(self, view: BillingView) -> None:
         self.view, self.actor = view, view.actor
@@ -117,51 +118,53 @@ class ListDetailTab:
 
     async def act_with_reason(
         self,
-        ask: tuple[str, str],
-        act: Callable[[Session, int, int, str], object],
+        act: Callable[..., object],
+        verb: tuple[str, str],
+        message: Callable[[dict[str, Any]], str],
         *,
-        ok_label: str,
-        mark: str,
-        done: str,
+        reason_field: str = "reason",
         danger: bool = True,
     ) -> None:
-        """Ask for a reason (`ask`: the dialog's title and message) and run `act(session, row id, version, reason)`
-        on the chosen row: the dialog keeps the reason through refusals and conflicts (then acting on the version
-        stored now, its changes shown with `snapshot_labels`), the list reloads after."""
+        """Ask for a reason and run the service's `act(session, actor=…, payout_id=…, version=…, reason=…)` (the id
+        named after `noun`, the reason by `reason_field`) on the chosen row. `verb` is the action and what the row is
+        after it, ("Hold", "held"): the dialog's title and OK button ("Hold payout #7?"), its mark ("hold") and the
+        notice ("Payout #7 held."); `message(row)` is the dialog's text. The dialog keeps the reason through refusals
+        and conflicts (then acting on the version stored now, its changes shown with `snapshot_labels`), the list
+        reloads after."""
         row = self.selected
         if row is None:
             return
-        title, message = ask
+        label, done = verb
         dialog = ReasonDialog(
-            title,
-            message,
-            ok_label=ok_label,
+            f"{label} {self.noun.lower()} #{row['id']}?",
+            message(row),
+            ok_label=label,
             danger=danger,
             conflict_labels=self.snapshot_labels,
             host=self.view.host,
-            mark=mark,
+            mark=label.lower(),
         )
 
         async def confirmed(reason: str) -> bool:
             version = int((self.selected or row)["version"])
+            keys = {f"{self.noun.lower()}_id": int(row["id"]), reason_field: reason}
             ok, _ = await dialog.attempt(
-                unit_of_work(lambda s: act(s, int(row["id"]), version, reason)),
+                unit_of_work(lambda s: act(s, actor=self.actor, version=version, **keys)),
                 typed=row,
                 on_conflict=self.current_row,
             )
             return ok
 
-        if await dialog.ask(confirmed):
-            ui.notify(done, type="positive")
+        await dialog.ask(confirmed, done=f"{self.noun} #{row['id']} {done}.")
         await self.reload()
 
 
 class StatusListTab(ListDetailTab):
-    """A list tab filtered by one status: a FilterBar with the status labels (and "Any status") above the list."""
+    """A list tab filtered by one status: a FilterBar (marked "payouts" for `noun` "Payout") with the status labels
+    (and "Any status") above the list."""
 
     status_labels: dict[str, str]
     status_width = "w-40"
-    filter_mark: str  # the FilterBar's mark
 
     def __init__(self, view: BillingView) -> None:
         super().__init__(view)
@@ -171,4 +174,6 @@ class StatusListTab(ListDetailTab):
         status = FilterField(
             "status", "Status", options={None: "Any status", **self.status_labels}, width=self.status_width
         )
-        FilterBar(StatusFilter, [status], on_apply=self.apply_filter, initial=self.view.params, mark=self.filter_mark)
+        FilterBar(
+            StatusFilter, [status], on_apply=self.apply_filter, initial=self.view.params, mark=f"{self.noun.lower()}s"
+        )

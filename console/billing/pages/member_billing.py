@@ -249,6 +249,5 @@ class MemberBillingPanel:
             )
             return ok
 
-        if await dialog.ask(confirmed):
-            ui.notify("Credits granted.", type="positive")
+        if await dialog.ask(confirmed, done="Credits granted."):
             await self.reload()

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any
 from nicegui import ui
 from sqlalchemy.orm import Session
 
-from console.billing.pages.common import PAYOUT_STATUS_LABELS, money, status_fields
+from console.billing.pages.common import PAYOUT_STATUS_LABELS, amount_column, money, status_fields
 from console.billing.pages.list_tab import StatusListTab
 from console.billing.service import payouts, queries
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date
 from console.ui.forms import confirm
-from console.ui.paged_table import column
+from console.ui.paged_table import column, id_column
 from console.ui.work import call
 
 if TYPE_CHECKING:
@@ -24,15 +24,14 @@ if TYPE_CHECKING:
 
 
 COLUMNS = [
-    column("id", "#", "right"),
+    id_column(),
     column("creator", "Creator", clip="12rem"),
-    column("amount", "Amount", "right"),
+    amount_column(),
     column("tips", "Tips", "right"),
     column("status", "Status"),
     column("scheduled", "Scheduled"),
     column("hold_reason", "Hold reason", clip="12rem"),
 ]
-SNAPSHOT_LABELS = {"status_label": "Status", "hold_reason": "Hold reason"}
 
 
 def row_of(p: Any) -> dict[str, Any]:
@@ -50,10 +49,10 @@ def row_of(p: Any) -> dict[str, Any]:
 
 
 class PayoutsTab(StatusListTab):
+    noun = "Payout"
     columns = COLUMNS
-    snapshot_labels = SNAPSHOT_LABELS
+    snapshot_labels = {"status_label": "Status", "hold_reason": "Hold reason"}
     status_labels = PAYOUT_STATUS_LABELS
-    filter_mark = "payouts"
 
     def __init__(self, view: BillingView) -> None:
         super().__init__(view)
@@ -102,22 +101,13 @@ class PayoutsTab(StatusListTab):
             await self.act(payouts.approve_payout, "approved", row)
 
     async def release(self) -> None:
-        row = self.selected
-        if row is None:
-            return
-        held = f"It was held: {row['hold_reason'] or 'no reason given'}."
         await self.act_with_reason(
-            (
-                f"Release payout #{row['id']}?",
-                f"{held}\n{row['amount']} to {row['creator']} goes back to pending, to be approved and paid. Say "
-                "why the hold no longer stands.",
+            payouts.release_payout,
+            ("Release", "released"),
+            lambda row: (
+                f"It was held: {row['hold_reason'] or 'no reason given'}.\n{row['amount']} to {row['creator']} goes "
+                "back to pending, to be approved and paid. Say why the hold no longer stands."
             ),
-            lambda s, pid, version, reason: payouts.release_payout(
-                s, actor=self.actor, payout_id=pid, version=version, reason=reason
-            ),
-            ok_label="Release",
-            mark="release",
-            done=f"Payout #{row['id']} released.",
             danger=False,
         )
 
@@ -134,18 +124,8 @@ class PayoutsTab(StatusListTab):
         await self.reload()
 
     async def hold(self) -> None:
-        row = self.selected
-        if row is None:
-            return
         await self.act_with_reason(
-            (
-                f"Hold payout #{row['id']}?",
-                f"{row['amount']} to {row['creator']} is not paid until someone releases it.",
-            ),
-            lambda s, pid, version, reason: payouts.hold_payout(
-                s, actor=self.actor, payout_id=pid, version=version, reason=reason
-            ),
-            ok_label="Hold",
-            mark="hold",
-            done=f"Payout #{row['id']} held.",
+            payouts.hold_payout,
+            ("Hold", "held"),
+            lambda row: f"{row['amount']} to {row['creator']} is not paid until someone releases it.",
         )

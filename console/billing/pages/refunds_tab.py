@@ -10,13 +10,13 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.billing.pages.approve_dialog import SNAPSHOT_LABELS, ApproveDialog
-from console.billing.pages.common import REFUND_STATUS_LABELS, money, status_fields
+from console.billing.pages.common import REFUND_STATUS_LABELS, amount_column, money, status_fields
 from console.billing.pages.list_tab import StatusListTab
 from console.billing.service import queries, refunds
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
-from console.ui.paged_table import column
+from console.ui.paged_table import column, id_column
 from console.ui.session import require_live_session
 
 if TYPE_CHECKING:
@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 
 
 COLUMNS = [
-    column("id", "#", "right"),
+    id_column(),
     column("member", "Member", clip="12rem"),
     column("payment_id", "Payment", "right"),
-    column("amount", "Amount", "right"),
+    amount_column(),
     column("reason_label", "Reason", clip="10rem"),
     column("status", "Status"),
     column("requested_by", "Requested by", clip="9rem", wide=True),
@@ -60,11 +60,11 @@ def row_of(r: Any) -> dict[str, Any]:
 class RefundsTab(StatusListTab):
     """`mine=True`: the "Awaiting my approval" list, with the actions."""
 
+    noun = "Refund"
     columns = COLUMNS
     snapshot_labels = SNAPSHOT_LABELS
     status_labels = REFUND_STATUS_LABELS
     status_width = "w-48"
-    filter_mark = "refunds"
     detail_width = "w-[340px] 2xl:w-[400px]"
 
     def __init__(self, view: BillingView, *, mine: bool) -> None:
@@ -138,18 +138,11 @@ class RefundsTab(StatusListTab):
         await self.reload()
 
     async def reject(self) -> None:
-        row = self.selected
-        if row is None or require_live_session() is None:
+        if self.selected is None or require_live_session() is None:
             return
         await self.act_with_reason(
-            (
-                f"Reject refund #{row['id']}?",
-                f"{row['amount']} to {row['member']} is not refunded; {row['requested_by']} sees your reason.",
-            ),
-            lambda s, rid, version, reason: refunds.reject_refund(
-                s, actor=self.actor, refund_id=rid, version=version, note=reason
-            ),
-            ok_label="Reject",
-            mark="reject",
-            done=f"Refund #{row['id']} rejected.",
+            refunds.reject_refund,
+            ("Reject", "rejected"),
+            lambda row: f"{row['amount']} to {row['member']} is not refunded; {row['requested_by']} sees your reason.",
+            reason_field="note",
         )

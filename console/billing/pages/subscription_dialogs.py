@@ -16,7 +16,7 @@ from console.billing.pages.common import money
 from console.billing.service import subscriptions
 from console.errors import Conflict
 from console.ui.formatting import fmt_dt
-from console.ui.forms import confirm, number_input
+from console.ui.forms import confirm, first_choice, number_input
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import call, call_own
@@ -28,6 +28,23 @@ SNAPSHOT_LABELS = {
     "renewal": "Renewal",
 }
 MAX_EXTEND_DAYS = 366
+# Each action's dialog: its title and message (with the subscription's fields, e.g. {plan}), OK label and mark.
+DIALOGS = {
+    "cancel_now": ("Cancel {plan} now?", "The member loses access at once.", "Cancel now", "sub-cancel"),
+    "cancel_at_period_end": (
+        "Cancel {plan} at the end of the period?",
+        "The member keeps access until {period_end}; it does not renew.",
+        "Cancel at period end",
+        "sub-cancel-end",
+    ),
+    "extend": ("Extend {plan}?", "Adds free days after {period_end} (goodwill or a comp).", "Extend", "sub-extend"),
+    "change_plan": (
+        "Change {plan} to another plan?",
+        "The new price applies from the next period.",
+        "Change",
+        "sub-plan",
+    ),
+}
 
 
 class SubscriptionActions:
@@ -44,10 +61,12 @@ class SubscriptionActions:
     ) -> None:
         self.actor, self.host, self.current, self.reload = actor, host, current, reload
 
-    def _dialog(self, title: str, message: str, ok_label: str, mark: str, *, danger: bool = False) -> ReasonDialog:
+    def _dialog(self, action: str, sub: dict[str, Any], *, danger: bool = False) -> ReasonDialog:
+        """The dialog of `action` (`DIALOGS`) for the subscription `sub`."""
+        title, message, ok_label, mark = DIALOGS[action]
         return ReasonDialog(
-            title,
-            message,
+            title.format(**sub),
+            message.format(**sub),
             ok_label=ok_label,
             danger=danger,
             conflict_labels=SNAPSHOT_LABELS,
@@ -64,8 +83,7 @@ class SubscriptionActions:
             ok, _ = await dialog.attempt(lambda: work(version, reason), typed=sub, on_conflict=self._conflict(sub_id))
             return ok
 
-        if await dialog.ask(confirmed):
-            ui.notify(done, type="positive")
+        if await dialog.ask(confirmed, done=done):
             await self.reload()
 
     def _conflict(self, sub_id: int) -> Callable[[Conflict], Awaitable[dict[str, Any] | None]]:
@@ -88,9 +106,7 @@ class SubscriptionActions:
         if preview.blocked:
             ui.notify(preview.blocked, type="warning", multi_line=True)
             return
-        dialog = self._dialog(
-            f"Cancel {sub['plan']} now?", "The member loses access at once.", "Cancel now", "sub-cancel", danger=True
-        )
+        dialog = self._dialog("cancel_now", sub, danger=True)
         with dialog.extra:
             refund_unused = self._unused_part(dialog, preview)
 
@@ -126,12 +142,7 @@ class SubscriptionActions:
     async def cancel_at_period_end(self, sub: dict[str, Any]) -> None:
         if require_live_session() is None:
             return
-        dialog = self._dialog(
-            f"Cancel {sub['plan']} at the end of the period?",
-            f"The member keeps access until {sub['period_end']}; it does not renew.",
-            "Cancel at period end",
-            "sub-cancel-end",
-        )
+        dialog = self._dialog("cancel_at_period_end", sub)
 
         def work(version: int, reason: str) -> Any:
             return subscriptions.cancel_subscription(
@@ -156,12 +167,7 @@ class SubscriptionActions:
     async def extend(self, sub: dict[str, Any]) -> None:
         if require_live_session() is None:
             return
-        dialog = self._dialog(
-            f"Extend {sub['plan']}?",
-            f"Adds free days after {sub['period_end']} (goodwill or a comp).",
-            "Extend",
-            "sub-extend",
-        )
+        dialog = self._dialog("extend", sub)
         with dialog.extra:
             days = dialog.field(
                 "days",
@@ -190,20 +196,9 @@ class SubscriptionActions:
             for p in plans
             if p.id != sub["plan_id"]
         }
-        dialog = self._dialog(
-            f"Change {sub['plan']} to another plan?",
-            "The new price applies from the next period.",
-            "Change",
-            "sub-plan",
-        )
+        dialog = self._dialog("change_plan", sub)
         with dialog.extra:
-            plan = dialog.field(
-                "plan_id",
-                ui.select(choices, label="New plan", value=next(iter(choices), None))
-                .props("dense outlined")
-                .classes("w-full")
-                .mark("sub-plan-choice"),
-            )
+            plan = dialog.field("plan_id", first_choice(choices, "New plan", mark="sub-plan-choice"))
 
         def work(version: int, reason: str) -> Any:
             return subscriptions.change_plan(

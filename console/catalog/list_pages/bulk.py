@@ -21,7 +21,7 @@ from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar, Tally, show_bulk_results
 from console.ui.formatting import fmt_dt, plural
 from console.ui.forms import confirm
-from console.ui.paged_table import column
+from console.ui.paged_table import column, id_column
 from console.ui.searched_select import SearchedSelect
 from console.ui.session import require_live_session
 from console.ui.when_input import WhenInput
@@ -141,7 +141,7 @@ def show_result(what: str, result: BulkResult, titles: dict[int, str], *, host: 
     show_bulk_results(
         f"{what}: done",
         [
-            column("id", "#", "right"),
+            id_column(),
             column("title", "Title"),
             column("reason", "Why"),
         ],

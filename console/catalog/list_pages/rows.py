@@ -17,10 +17,10 @@ from console.catalog.state_look import VIDEO_STATE_CELL
 from console.db import session_scope
 from console.paging import Page, PageRequest
 from console.ui.formatting import fmt_dt
-from console.ui.paged_table import CLIPPED_CELL, column
+from console.ui.paged_table import CLIPPED_CELL, column, id_column
 
 COLUMNS: list[dict[str, Any]] = [
-    column("id", "#", "right"),
+    id_column(),
     column("title", "Title", sortable=True),
     column("slug", "Slug"),
     column("kind", "Kind"),

@@ -12,23 +12,20 @@ from console.catalog.models import PHOTO_TYPES
 from console.catalog.page_parts import confirm_in
 from console.catalog.performer_pages.rows import PHOTO_TYPE_LABELS, https_only
 from console.catalog.performers import TEXT_LIMITS, add_photo, remove_photo, set_primary_photo
+from console.ui.cards import list_card
 from console.ui.form_state import clear_sent
 from console.ui.forms import limit_length
+from console.ui.view_part import ViewPart
 
 if TYPE_CHECKING:
     from console.catalog.performer_pages.profile import PerformerProfileView
 
 
-class PhotoGallery:
-    def __init__(self, page: PerformerProfileView) -> None:
-        self.page = page
+class PhotoGallery(ViewPart):
+    page: PerformerProfileView
 
     def build(self) -> None:
-        with ui.card().classes("w-full gap-2"):
-            ui.label("Photos").classes("font-semibold")
-            self.photo_list()
-            if self.page.editable:
-                self.add_row()
+        list_card("Photos", self.photo_list, self.add_row if self.page.editable else None)
 
     @property
     def parts(self) -> list[Any]:

@@ -11,8 +11,10 @@ from console.catalog.models import SOCIAL_PLATFORMS
 from console.catalog.page_parts import confirm_in
 from console.catalog.performer_pages.rows import PLATFORM_LABELS, https_only
 from console.catalog.performers import TEXT_LIMITS, remove_social_link, set_social_link
+from console.ui.cards import list_card
 from console.ui.form_state import clear_sent
 from console.ui.forms import limit_length
+from console.ui.view_part import ViewPart
 
 if TYPE_CHECKING:
     from console.catalog.performer_pages.profile import PerformerProfileView
@@ -22,16 +24,11 @@ def platform_label(platform: str) -> str:
     return PLATFORM_LABELS.get(platform, platform)
 
 
-class SocialLinks:
-    def __init__(self, page: PerformerProfileView) -> None:
-        self.page = page
+class SocialLinks(ViewPart):
+    page: PerformerProfileView
 
     def build(self) -> None:
-        with ui.card().classes("w-full gap-2"):
-            ui.label("Social links").classes("font-semibold")
-            self.link_list()
-            if self.page.editable:
-                self.link_form()
+        list_card("Social links", self.link_list, self.link_form if self.page.editable else None)
 
     @ui.refreshable_method
     def link_list(self) -> None:

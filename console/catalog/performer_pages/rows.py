@@ -20,6 +20,7 @@ from console.catalog.performers import (
 from console.compliance.records import can_read_legal, compliance_badges
 from console.db import session_scope
 from console.paging import Page, PageRequest
+from console.ui.formatting import word_labels
 from console.ui.paged_table import column, open_column
 
 VIDEO_LIMIT = 200
@@ -30,13 +31,10 @@ COLUMNS: list[dict[str, Any]] = [
     column("video_count", "Videos", "right"),
     open_column(),
 ]
-LABELS = {"name": "Name", "slug": "Slug", "bio": "Bio", "is_active": "Active"}
-PHOTO_TYPE_LABELS = {
-    "performer_photo": "Performer photo",
-    "profile": "Profile",
-    "behind_scenes": "Behind the scenes",
-    "video_still": "Video still",
-}
+LABELS = word_labels("name", "slug", "bio", "is_active", is_active="Active")
+PHOTO_TYPE_LABELS = word_labels(
+    "performer_photo", "profile", "behind_scenes", "video_still", behind_scenes="Behind the scenes"
+)
 PLATFORM_LABELS = {
     "instagram": "Instagram",
     "twitter": "Twitter / X",

@@ -2,9 +2,10 @@
 names, status, age on the day and the ID relied on, the gate's 2257 verdict, and the compliance statement the
 depiction displays (read-only, with a copy button). The custodian of records (/compliance/custodian).
 
-`production.ProductionView` and `custodian.CustodianView` build the pages; `cast` is the production's cast
-lines, `reads` what the pages read, `shared` what other pages take from here (the compliance links, the status
-colours, the video editor's production link). Handlers call the services (productions.py) in their own unit of
+`production.ProductionView` and `custodian.CustodianView` build the pages (`paperwork_form` is what the two forms
+share: drafts kept on the server, the save's messages); `cast` is the production's cast lines, `reads` what the
+pages read, `shared` what other pages take from here (the compliance links, the status colours, the video editor's
+production link). Handlers call the services (productions.py) in their own unit of
 work; a stale save keeps the typed input and shows what is stored now.
 """
 

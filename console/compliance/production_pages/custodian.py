@@ -9,13 +9,14 @@ from nicegui import run, ui
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
+from console.compliance.production_pages.paperwork_form import PaperworkForm
 from console.compliance.production_pages.reads import CUSTODIAN_LABELS, custodian_version, load_custodian
 from console.compliance.production_pages.shared import compliance_links
 from console.compliance.productions import CUSTODIAN_LIMITS, set_custodian
 from console.errors import Conflict
 from console.staff.permissions import Permission, can
-from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
-from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
+from console.ui.conflict import ConflictCatcher
+from console.ui.drafts import Draft
 from console.ui.form_state import NOTHING_TO_SAVE, FormState
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_lengths
@@ -27,7 +28,7 @@ ABOUT = (
 )
 
 
-class CustodianView:
+class CustodianView(PaperworkForm):
     """The custodian form; the version it was read at lives on `self.version`."""
 
     def __init__(self, actor: Actor) -> None:
@@ -46,10 +47,7 @@ class CustodianView:
         with ui.card().classes("w-full max-w-2xl gap-2"):
             self.draft_host = ui.element("div").classes("w-full")  # "You have unsaved changes …"
             self.inputs()
-            self.summary = ui.label("").classes("text-negative text-sm").mark("custodian-summary")
-            self.summary.visible = False
-            take = ConflictActions(on_take_theirs=self.take_theirs) if self.editable else None
-            self.conflict = ConflictPanel(CUSTODIAN_LABELS, actions=take, mark="custodian-conflict")
+            self.save_messages("custodian", CUSTODIAN_LABELS)
             if self.editable:
                 with ui.row().classes("justify-end w-full"):
                     ui.button("Save", icon="save", on_click=self.save).props("unelevated color=primary no-caps").mark(
@@ -82,17 +80,7 @@ class CustodianView:
                 element.props("readonly")
 
     def start_drafts(self) -> None:
-        self.drafts = DraftKeeper(
-            ServerDrafts(f"{self.actor.staff_id}:custodian"),
-            self.form,
-            row_id=None,
-            version=lambda: self.version,
-            what="The custodian",
-            on_restore=self.restored,
-        )
-        if self.editable:
-            with self.draft_host:
-                self.drafts.start()
+        self.keep_drafts("custodian", row_id=None, what="The custodian")
 
     async def save(self) -> None:
         data = {key: element.value or "" for key, element in self.fields.items()}

@@ -13,6 +13,7 @@ from console.actor import Actor
 from console.catalog.state_look import state_badge
 from console.compliance.hold_prompt import Held, confirm_holds
 from console.compliance.production_pages.cast import CastTable
+from console.compliance.production_pages.paperwork_form import PaperworkForm
 from console.compliance.production_pages.reads import (
     PRODUCTION_LABELS,
     load_production,
@@ -24,8 +25,8 @@ from console.compliance.production_pages.shared import compliance_links
 from console.compliance.productions import NOTES_MAX, preview_save_production, save_production
 from console.errors import Conflict, ConsoleError
 from console.staff.permissions import Permission, can
-from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
-from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
+from console.ui.conflict import ConflictCatcher
+from console.ui.drafts import Draft
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length, report
@@ -36,7 +37,7 @@ from console.ui.work import call
 NOT_COMPLIANT = "Not compliant — the gate refuses to publish it:"
 
 
-class ProductionView:
+class ProductionView(PaperworkForm):
     """One video's production; the state read at open (and after each save) lives on `self.loaded`."""
 
     def __init__(self, actor: Actor, video_id: int, loaded: dict[str, Any]) -> None:
@@ -124,10 +125,7 @@ class ProductionView:
 
     def save_row(self) -> None:
         """The save's messages (refusals, a stale version) and the button."""
-        self.summary = ui.label("").classes("text-negative text-sm whitespace-pre-line").mark("production-summary")
-        self.summary.visible = False
-        take = ConflictActions(on_take_theirs=self.take_theirs) if self.editable else None
-        self.conflict = ConflictPanel(PRODUCTION_LABELS, actions=take, mark="production-conflict")
+        self.save_messages("production", PRODUCTION_LABELS, summary="text-negative text-sm whitespace-pre-line")
         if self.editable:
             with ui.row().classes("justify-end w-full"):
                 ui.button("Save production (Ctrl+S)", icon="save", on_click=self.save).props(
@@ -137,17 +135,7 @@ class ProductionView:
 
     def start_drafts(self) -> None:
         """Unsaved date and notes are kept on the server (2257 paperwork stays off the browser)."""
-        self.drafts = DraftKeeper(
-            ServerDrafts(f"{self.actor.staff_id}:production:{self.video_id}"),
-            self.form,
-            row_id=self.video_id,
-            version=lambda: self.version,
-            what="The production",
-            on_restore=self.restored,
-        )
-        if self.editable:
-            with self.draft_host:
-                self.drafts.start()
+        self.keep_drafts(f"production:{self.video_id}", row_id=self.video_id, what="The production")
 
     @ui.refreshable_method
     def verdict(self) -> None:

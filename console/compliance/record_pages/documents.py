@@ -16,11 +16,12 @@ from console.compliance.document_dialog import DocumentEditDialog
 from console.compliance.models import ID_TYPES
 from console.compliance.record_pages.data import run_service
 from console.compliance.record_pages.labels import COUNTRY_OPTIONS, SCAN_KINDS, size_text
+from console.compliance.record_pages.part import RecordPart
 from console.compliance.record_pages.viewer import ScanViewer
 from console.config import get_settings
 from console.db import session_scope
 from console.errors import ConsoleError, ValidationFailed
-from console.ui.form_state import clear_sent
+from console.ui.cards import list_card
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import limit_lengths, report, select
 from console.ui.session import require_live_session
@@ -31,22 +32,19 @@ if TYPE_CHECKING:
 SCAN_ACCEPT = ".png,.jpg,.jpeg,.webp,.pdf,image/png,image/jpeg,image/webp,application/pdf"
 
 
-class DocumentsCard:
-    def __init__(self, view: RecordView, viewer: ScanViewer) -> None:
-        self.view, self.viewer = view, viewer
+class DocumentsCard(RecordPart):
+    def __init__(self, page: RecordView, viewer: ScanViewer) -> None:
+        super().__init__(page)
+        self.viewer = viewer
         self.scan_errors: dict[int, ui.label] = {}
 
     def build(self) -> None:
-        with ui.card().classes("w-full gap-2"):
-            ui.label("Government photo IDs examined").classes("font-semibold")
-            self.cards()
-            if self.view.can_edit:
-                self.add_form()
+        list_card("Government photo IDs examined", self.cards, self.add_form if self.page.can_edit else None)
 
     @ui.refreshable_method
     def cards(self) -> None:
         self.scan_errors.clear()
-        docs = self.view.data["documents"]
+        docs = self.page.data["documents"]
         if not docs:
             ui.label("No ID recorded yet.").classes("text-sm opacity-70")
         for doc in docs:
@@ -56,7 +54,7 @@ class DocumentsCard:
                     ui.label("No scanned copy yet: upload one (the record needs it).").classes("text-xs text-warning")
                 for scan in doc["scans"]:
                     self.scan_row(scan)
-                if self.view.can_edit:
+                if self.page.can_edit:
                     self.upload(int(doc["id"]))
 
     def document_facts(self, doc: dict[str, Any]) -> None:
@@ -70,7 +68,7 @@ class DocumentsCard:
             expiry = doc["expiry_date"]
             if expiry is not None and expiry < date.today():
                 ui.badge("expired").props("color=negative")
-            if self.view.can_edit:
+            if self.page.can_edit:
                 ui.space()
                 ui.button("Correct…", icon="edit", on_click=lambda: self.correct(doc)).props(
                     "flat dense no-caps size=sm"
@@ -120,7 +118,7 @@ class DocumentsCard:
         self.scan_errors[doc_id] = error
 
     def correct(self, doc: dict[str, Any]) -> None:
-        DocumentEditDialog(self.view.dialog_host, doc, change=self.view.change, preview=run_service).open()
+        DocumentEditDialog(self.page.dialog_host, doc, change=self.page.change, preview=run_service).open()
 
     # --- scans -------------------------------------------------------------------------------------------------
 
@@ -137,7 +135,7 @@ class DocumentsCard:
         if e.file.size() > limit * 1024 * 1024:
             self.refuse(doc_id, f"{e.file.name[:120]} is larger than {limit} MB")
             return
-        data, name, record_id = await e.file.read(), e.file.name, self.view.record_id
+        data, name, record_id = await e.file.read(), e.file.name, self.page.record_id
         live = require_live_session()
         if live is None:
             return
@@ -159,9 +157,9 @@ class DocumentsCard:
             return
         if outcome is None:
             return
-        self.view.adopt(outcome[0], outcome[1])
+        self.page.adopt(outcome[0], outcome[1])
         ui.notify("Scan stored, encrypted, with its SHA-256.", type="positive")
-        await self.view.refresh()
+        await self.page.refresh()
 
     def grant(self, scan: dict[str, Any], purpose: scan_route.Purpose) -> str | None:
         live = require_live_session()
@@ -215,12 +213,5 @@ class DocumentsCard:
 
     async def add_document(self) -> None:
         data = {k: field.value or "" for k, field in self.fields.items()}
-        record_id = self.view.record_id
-        ok, _ = await self.view.change(
-            lambda s, a: records.add_document(s, actor=a, record_id=record_id, data=data),
-            "ID added. Upload its scan next.",
-            fields=self.fields,
-        )
-        if ok:
-            keys = ("number", "issuing_state", "issue_date", "expiry_date")
-            clear_sent({k: self.fields[k] for k in keys}, data)
+        kept = ("number", "issuing_state", "issue_date", "expiry_date")
+        await self.add_to_record(records.add_document, data, "ID added. Upload its scan next.", kept=kept)

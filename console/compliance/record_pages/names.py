@@ -3,7 +3,7 @@ by mistake) after a confirmation, and the row that adds one."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from nicegui import ui
 
@@ -11,27 +11,23 @@ from console.catalog.page_parts import confirm_in
 from console.compliance import records
 from console.compliance.models import NAME_KINDS
 from console.compliance.record_pages.labels import _text
-from console.ui.form_state import clear_sent
+from console.compliance.record_pages.part import RecordPart
+from console.ui.cards import list_card
 from console.ui.forms import limit_length
 
-if TYPE_CHECKING:
-    from console.compliance.record_pages.view import RecordView
 
-
-class NamesCard:
-    def __init__(self, view: RecordView) -> None:
-        self.view = view
-
+class NamesCard(RecordPart):
     def build(self) -> None:
-        with ui.card().classes("w-full gap-1"):
-            ui.label("Other names (stage, maiden, aliases, nicknames, previous legal names)").classes("font-semibold")
-            self.rows()
-            if self.view.can_edit:
-                self.add_row()
+        list_card(
+            "Other names (stage, maiden, aliases, nicknames, previous legal names)",
+            self.rows,
+            self.add_row if self.page.can_edit else None,
+            gap="gap-1",
+        )
 
     @ui.refreshable_method
     def rows(self) -> None:
-        names = self.view.data["names"]
+        names = self.page.data["names"]
         if not names:
             ui.label("No other names recorded.").classes("text-sm opacity-70")
         for n in names:
@@ -42,7 +38,7 @@ class NamesCard:
                     used = " – ".join(_text(d) or "…" for d in (n["used_from"], n["used_to"]))
                     ui.label(f"used {used}").classes("text-xs opacity-70")
                 ui.space()
-                if self.view.can_edit:
+                if self.page.can_edit:
                     ui.button(icon="close", on_click=lambda n=n: self.drop(n)).props(
                         "flat dense round size=sm color=negative aria-label=Remove"
                     ).mark(f"name-remove-{n['id']}")
@@ -68,24 +64,16 @@ class NamesCard:
     async def add(self) -> None:
         data = {key: field.value or "" for key, field in self.fields.items()}
         data["kind"] = self.fields["kind"].value
-        record_id = self.view.record_id
-        ok, _ = await self.view.change(
-            lambda s, a: records.add_name(s, actor=a, record_id=record_id, data=data),
-            "Name added.",
-            fields=self.fields,
-        )
-        if ok:
-            kept = ("name", "used_from", "used_to")
-            clear_sent({k: self.fields[k] for k in kept}, {k: data[k] for k in kept})
+        await self.add_to_record(records.add_name, data, "Name added.", kept=("name", "used_from", "used_to"))
 
     async def drop(self, n: dict[str, Any]) -> None:
         label = records.NAME_KIND_LABELS.get(n["kind"], n["kind"]).lower()
         if not await confirm_in(
-            self.view.dialog_host,
+            self.page.dialog_host,
             f"Remove the {label} “{n['name']}”?",
             "Only for a name entered by mistake: the audit log keeps it as an amendment.",
             ok_label="Remove",
             danger=True,
         ):
             return
-        await self.view.change(lambda s, a: records.remove_name(s, actor=a, name_id=int(n["id"])), "Name removed.")
+        await self.page.change(lambda s, a: records.remove_name(s, actor=a, name_id=int(n["id"])), "Name removed.")

@@ -9,6 +9,8 @@ from nicegui import ui
 
 from console.compliance import records, worklist
 from console.compliance.record_pages.data import reason_dialog, run_service
+from console.compliance.record_pages.part import RecordPart
+from console.ui.cards import titled_card
 from console.ui.formatting import fmt_dt, plural
 
 if TYPE_CHECKING:
@@ -17,19 +19,18 @@ if TYPE_CHECKING:
 OPEN_STATES = ("incomplete", "rejected", "revoked")
 
 
-class VerificationCard:
-    def __init__(self, view: RecordView) -> None:
-        self.view = view
+class VerificationCard(RecordPart):
+    def __init__(self, page: RecordView) -> None:
+        super().__init__(page)
         self.checks: dict[str, ui.checkbox] = {}
 
     def build(self) -> None:
-        with ui.card().classes("w-full gap-1"):
-            ui.label("Verification (two people per record)").classes("font-semibold")
+        with titled_card("Verification (two people per record)"):
             self.body()
 
     @ui.refreshable_method
     def body(self) -> None:
-        status = self.view.record["status"]
+        status = self.page.record["status"]
         if status in OPEN_STATES:
             self.to_submit()
         elif status == "pending_verification":
@@ -38,25 +39,25 @@ class VerificationCard:
             self.verified()
 
     def to_submit(self) -> None:
-        problems = self.view.data["problems"]
+        problems = self.page.data["problems"]
         if problems:
             ui.label("Before it can go to verification:").classes("text-sm")
             for problem in problems:
                 ui.label(f"• {problem}").classes("text-sm text-warning").mark("record-problem")
         else:
             ui.label("Complete: a second person can verify it once you submit it.").classes("text-sm")
-        if self.view.can_edit:
+        if self.page.can_edit:
             ui.button("Submit for verification", icon="send", on_click=self.submit).props(
                 "unelevated dense color=primary no-caps"
             ).mark("record-submit")
 
     def to_verify(self) -> None:
-        rec = self.view.record
-        if self.view.actor.staff_id in (rec["entered_by_id"], rec["amended_by_id"]):
+        rec = self.page.record
+        if self.page.actor.staff_id in (rec["entered_by_id"], rec["amended_by_id"]):
             ui.label("You entered or last amended this record: a second person must verify it.").classes(
                 "text-sm text-warning"
             ).mark("verify-own-record")
-        if not self.view.can_verify:
+        if not self.page.can_verify:
             ui.label("Waiting for a verifier.").classes("text-sm opacity-70")
             return
         ui.label("Confirm each item against the original ID:").classes("text-sm")
@@ -72,12 +73,12 @@ class VerificationCard:
             )
 
     def verified(self) -> None:
-        rec = self.view.record
+        rec = self.page.record
         ui.label(
             f"Verified by {rec['verified_by_label']} on {fmt_dt(rec['verified_at'])}; every checklist item was "
             "confirmed."
         ).classes("text-sm").mark("record-verified-by")
-        if self.view.can_verify:
+        if self.page.can_verify:
             ui.button("Revoke…", icon="gpp_bad", on_click=self.revoke).props(
                 "outline dense color=negative no-caps"
             ).mark("record-revoke")
@@ -85,16 +86,16 @@ class VerificationCard:
     # --- handlers: one service call each, then the view refreshes ----------------------------------------------
 
     async def submit(self) -> None:
-        record_id, version = self.view.record_id, self.view.record["version"]
-        await self.view.change(
+        record_id, version = self.page.record_id, self.page.record["version"]
+        await self.page.change(
             lambda s, a: records.submit_for_verification(s, actor=a, record_id=record_id, expected_version=version),
             "Submitted: a second person can verify it now.",
         )
 
     async def verify(self) -> None:
-        record_id, version = self.view.record_id, self.view.record["version"]
+        record_id, version = self.page.record_id, self.page.record["version"]
         ticked = {key: bool(box.value) for key, box in self.checks.items()}
-        await self.view.change(
+        await self.page.change(
             lambda s, a: records.verify_record(
                 s, actor=a, record_id=record_id, checklist=ticked, expected_version=version
             ),
@@ -102,10 +103,10 @@ class VerificationCard:
         )
 
     async def reject(self) -> None:
-        record_id, version = self.view.record_id, self.view.record["version"]
+        record_id, version = self.page.record_id, self.page.record["version"]
 
         async def act(reason: str, field: ui.textarea) -> bool:
-            ok, _ = await self.view.change(
+            ok, _ = await self.page.change(
                 lambda s, a: records.reject_record(
                     s, actor=a, record_id=record_id, reason=reason, expected_version=version
                 ),
@@ -115,7 +116,7 @@ class VerificationCard:
             return ok
 
         await reason_dialog(
-            self.view.dialog_host,
+            self.page.dialog_host,
             "Reject this record?",
             "It goes back to the person who entered it, with your reason.",
             ok_label="Reject",
@@ -123,7 +124,7 @@ class VerificationCard:
         )
 
     async def revoke(self) -> None:
-        record_id, version = self.view.record_id, self.view.record["version"]
+        record_id, version = self.page.record_id, self.page.record["version"]
         ok, deps = await run_service(lambda s, a: worklist.public_dependants(s, actor=a, record_id=record_id))
         if not ok:
             return
@@ -131,7 +132,7 @@ class VerificationCard:
         listed = "".join(f"\n• {title}" for _, title in deps[:10]) + ("\n…" if n > 10 else "")
 
         async def act(reason: str, field: ui.textarea) -> bool:
-            done, result = await self.view.change(
+            done, result = await self.page.change(
                 lambda s, a: records.revoke_record(
                     s, actor=a, record_id=record_id, reason=reason, expected_version=version
                 ),
@@ -147,7 +148,7 @@ class VerificationCard:
             return done
 
         await reason_dialog(
-            self.view.dialog_host,
+            self.page.dialog_host,
             "Revoke this verified record?",
             f"{plural(n, 'public video')} relying on it will be put on hold (unpublished) now." + listed,
             ok_label="Revoke and hold" if n else "Revoke",

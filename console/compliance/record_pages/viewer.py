@@ -6,14 +6,15 @@ from typing import Any
 
 from nicegui import ui
 
+from console.ui.cards import titled_card
+
 
 class ScanViewer:
     def __init__(self) -> None:
         self.shown: dict[str, Any] | None = None
 
     def build(self) -> None:
-        with ui.card().classes("w-full gap-1").mark("scan-viewer"):
-            ui.label("ID viewer").classes("font-semibold")
+        with titled_card("ID viewer", mark="scan-viewer"):
             self.body()
 
     def show(self, url: str, content_type: str, label: str) -> None:
@@ -26,10 +27,13 @@ class ScanViewer:
 
     @ui.refreshable_method
     def body(self) -> None:
-        shown = self.shown
-        if shown is None:
+        if self.shown is None:
             ui.label("Choose “View” on a scan to see it here.").classes("text-sm opacity-70")
-            return
+        else:
+            self.scan(self.shown)
+
+    def scan(self, shown: dict[str, Any]) -> None:
+        """The scan's label with a Close button, then the scan: a PDF in a frame, an image as itself."""
         with ui.row().classes("items-center w-full"):
             ui.label(shown["label"]).classes("text-xs opacity-70")
             ui.space()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.errors import ValidationFailed
-from console.insights.pages.specs import bucket_days
+from console.insights.pages.specs import ChartSpec, bucket_days
 from console.insights.periods import Grain, Period
 from console.insights.series import Kpi, Series
 from console.paging import Page, PageRequest
@@ -139,6 +139,14 @@ def drill_series_as(fn: Callable[..., Page[dict[str, Any]]], param: str, *, day_
         return fn(session, actor=actor, start=start, end=end, page=request, **{param: series})
 
     return drill
+
+
+def bars_by(
+    key: str, title: str, load: Callable[..., list[Series]], behind: Callable[..., Any], param: str
+) -> ChartSpec:
+    """A stacked bar chart with a series per value of `param` (refund reasons, plans); a bar drills into the rows
+    behind it: `behind(…, start, end, {param}=the series)` (`drill_series_as`)."""
+    return ChartSpec(key, title, load, kind="bar", drill=drill_series_as(behind, param))
 
 
 def drill_period(fn: Callable[..., Page[dict[str, Any]]]) -> Any:

@@ -35,6 +35,11 @@ class KpiSpec:
     load: KpiFn
 
 
+def named_kpi(load: KpiFn) -> KpiSpec:
+    """A KPI tile keyed by its service function's name (`refund_rate`)."""
+    return KpiSpec(load.__name__, load)
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     key: str  # the chart's name: marks, the CSV file name and the audit entity id
@@ -57,6 +62,15 @@ class TabSpec:
 
     def readable_by(self, actor: Actor) -> bool:
         return any(can(actor, p) for p in self.permissions)
+
+
+@dataclass(frozen=True)
+class Shows:
+    """What a tab shows, as a tab module builds it; tabs.py names the tab and who may open it."""
+
+    kpis: tuple[KpiSpec, ...]
+    charts: tuple[ChartSpec, ...]
+    notes: tuple[str, ...] = ()
 
 
 def load_series(spec: ChartSpec, session: Session, actor: Actor, period: Period, grain: Grain) -> list[Series]:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from console.insights.pages import adapters
-from console.insights.pages.specs import EXEC, ChartSpec, KpiSpec, TabSpec
+from console.insights.pages.specs import ChartSpec, KpiSpec, Shows, named_kpi
 
 STRIPE_NOTE = (
     "Members who subscribe and cancel inside one period count as new and as churned in it (Stripe's definition)."
 )
 
 
-def revenue_tab() -> TabSpec:
+def revenue_tab() -> Shows:
     from console.insights.service import money
 
     payments = adapters.drill_by_days(money.payments_behind)
     refunds = adapters.drill_by_days(money.refunds_behind)
-    by_payment = adapters.drill_by_days(money.payments_behind)
 
     def by(dimension: str):  # type: ignore[no-untyped-def]
         def load(session, *, actor, period, grain):  # type: ignore[no-untyped-def]
@@ -23,16 +22,13 @@ def revenue_tab() -> TabSpec:
 
         return load
 
-    return TabSpec(
-        "revenue",
-        "Revenue",
-        EXEC,
+    return Shows(
         kpis=(
             KpiSpec("gross", adapters.series_kpi(money.revenue, "Gross", label="Gross revenue")),
             KpiSpec("refunds", adapters.series_kpi(money.revenue, "Refunds", lower_is_better=True)),
             KpiSpec("net", adapters.series_kpi(money.revenue, "Net", label="Net revenue")),
-            KpiSpec("refund_rate", money.refund_rate),
-            KpiSpec("failed_payment_rate", money.failed_payment_rate),
+            named_kpi(money.refund_rate),
+            named_kpi(money.failed_payment_rate),
         ),
         charts=(
             ChartSpec(
@@ -41,36 +37,29 @@ def revenue_tab() -> TabSpec:
                 money.revenue,
                 drill=adapters.drill_choose({"Refunds": refunds}, payments),
             ),
-            ChartSpec("revenue_by_kind", "Net revenue by kind", by("kind"), kind="bar", drill=by_payment),
-            ChartSpec("revenue_by_plan", "Net revenue by plan", by("plan"), kind="bar", drill=by_payment),
-            ChartSpec("revenue_by_country", "Net revenue by country", by("country"), kind="bar", drill=by_payment),
-            ChartSpec("revenue_by_provider", "Net revenue by provider", by("provider"), kind="bar", drill=by_payment),
-            ChartSpec(
-                "refunds_by_reason",
-                "Refunds by reason",
-                money.refunds_by_reason,
-                kind="bar",
-                drill=adapters.drill_series_as(money.refunds_behind, "reason"),
+            *(
+                ChartSpec(f"revenue_by_{d}", f"Net revenue by {d}", by(d), kind="bar", drill=payments)
+                for d in ("kind", "plan", "country", "provider")
+            ),
+            adapters.bars_by(
+                "refunds_by_reason", "Refunds by reason", money.refunds_by_reason, money.refunds_behind, "reason"
             ),
         ),
     )
 
 
-def subscriptions_tab() -> TabSpec:
+def subscriptions_tab() -> Shows:
     from console.insights.service import money
 
-    return TabSpec(
-        "subscriptions",
-        "Subscriptions",
-        EXEC,
+    return Shows(
         kpis=(
             KpiSpec("mrr", adapters.series_kpi(money.mrr, "MRR", how="last")),
             KpiSpec("paying", adapters.series_kpi(money.mrr, "Paying subscribers", how="last")),
-            KpiSpec("subscriber_churn", money.subscriber_churn),
-            KpiSpec("revenue_churn", money.revenue_churn),
-            KpiSpec("arpu", money.arpu),
-            KpiSpec("ltv", money.ltv),
-            KpiSpec("trial_conversion", money.trial_conversion),
+            named_kpi(money.subscriber_churn),
+            named_kpi(money.revenue_churn),
+            named_kpi(money.arpu),
+            named_kpi(money.ltv),
+            named_kpi(money.trial_conversion),
         ),
         charts=(
             ChartSpec(

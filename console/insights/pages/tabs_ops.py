@@ -3,49 +3,33 @@
 from __future__ import annotations
 
 from console.insights.pages import adapters
-from console.insights.pages.specs import EXEC, ChartSpec, KpiSpec, TabSpec
-from console.staff.permissions import Permission
+from console.insights.pages.specs import ChartSpec, KpiSpec, Shows, named_kpi
 
 
-def ops_tabs() -> list[TabSpec]:
-    return [_content(), _members(), _ads(), _moderation()]
-
-
-def _content() -> TabSpec:
+def content_tab() -> Shows:
     from console.insights.service import ops, ops_drill
 
     top = adapters.drill_period(ops.top_videos)
     hottest = adapters.drill_period(ops.hottest)
-    return TabSpec(
-        "content",
-        "Content",
-        EXEC,
+    holds = adapters.drill_by_days(ops_drill.holds_behind)
+    return Shows(
         kpis=(
             KpiSpec("views", ops.views_kpi),
-            KpiSpec("on_hold", ops.on_hold),
+            named_kpi(ops.on_hold),
             KpiSpec("tiers", ops.hotness_tiers),
         ),
         charts=(
             ChartSpec("views", "Views and completes", ops.views, drill=top),
             ChartSpec("published", "Videos published", ops.videos_published, kind="bar", drill=hottest),
-            ChartSpec(
-                "holds_placed",
-                "Compliance holds placed",
-                ops.holds_placed,
-                kind="bar",
-                drill=adapters.drill_by_days(ops_drill.holds_behind),
-            ),
+            ChartSpec("holds_placed", "Compliance holds placed", ops.holds_placed, kind="bar", drill=holds),
         ),
     )
 
 
-def _members() -> TabSpec:
+def members_tab() -> Shows:
     from console.insights.service import ops, ops_drill
 
-    return TabSpec(
-        "members",
-        "Members",
-        EXEC,
+    return Shows(
         kpis=(KpiSpec("signups", adapters.series_kpi(ops.signups, "signups", label="Signups")),),
         charts=(
             ChartSpec(
@@ -54,43 +38,27 @@ def _members() -> TabSpec:
                 ops.signups,
                 drill=adapters.drill_series_via(ops_drill.signups_behind, "country", ops_drill.signups_series_country),
             ),
-            ChartSpec(
-                "plan_mix",
-                "Plan mix (live subscriptions)",
-                ops.plan_mix,
-                kind="bar",
-                drill=adapters.drill_series_as(ops_drill.plan_mix_behind, "key"),
+            adapters.bars_by(
+                "plan_mix", "Plan mix (live subscriptions)", ops.plan_mix, ops_drill.plan_mix_behind, "key"
             ),
         ),
     )
 
 
-def _ads() -> TabSpec:
+def ads_tab() -> Shows:
     from console.insights.service import ops
 
-    return TabSpec(
-        "ads",
-        "Ads",
-        (Permission.INSIGHTS_READ, Permission.ADS_READ),
+    by_advertiser = adapters.drill_period(ops.ads_by_advertiser)
+    return Shows(
         kpis=(KpiSpec("ads", ops.ads_kpis),),
-        charts=(
-            ChartSpec(
-                "ads",
-                "Impressions, clicks and spend",
-                ops.ads_over_time,
-                drill=adapters.drill_period(ops.ads_by_advertiser),
-            ),
-        ),
+        charts=(ChartSpec("ads", "Impressions, clicks and spend", ops.ads_over_time, drill=by_advertiser),),
     )
 
 
-def _moderation() -> TabSpec:
+def moderation_tab() -> Shows:
     from console.insights.service import ops, ops_drill
 
-    return TabSpec(
-        "moderation",
-        "Moderation",
-        (Permission.INSIGHTS_READ, Permission.MODERATION_READ),
+    return Shows(
         kpis=(
             KpiSpec("backlog", ops.backlog_kpis),
             KpiSpec("sla", ops.sla_times),

@@ -19,7 +19,7 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt
-from console.ui.paged_table import PagedTable, column
+from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
@@ -29,7 +29,7 @@ PREVIEW = 160
 
 
 COLUMNS = [
-    column("id", "#", "right"),
+    id_column(),
     column("created", "Filed"),
     column("member", "Member", clip="12rem"),
     column("strike", "Strike"),

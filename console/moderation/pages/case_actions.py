@@ -16,7 +16,7 @@ from console.moderation.pages.common import FEEDBACK_TEXT, STATUS_LABELS, type_l
 from console.moderation.service.decisions import ACTION_LABELS, ActionRequest
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
-from console.ui.forms import limit_length, number_input, typed_number
+from console.ui.forms import first_choice, limit_length, number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 
@@ -222,11 +222,7 @@ class ActionsPanel:
                 if not m["deleted"]
             }
             chosen = dialog.field(
-                "chat_message_id",
-                ui.select(messages, label="Reported message to delete", value=next(iter(messages), None))
-                .props("dense outlined")
-                .classes("w-full")
-                .mark("action-chat-message"),
+                "chat_message_id", first_choice(messages, "Reported message to delete", mark="action-chat-message")
             )
             return lambda: {"chat_message_id": chosen.value}
         return lambda: {}

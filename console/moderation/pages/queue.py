@@ -36,7 +36,7 @@ from console.ui.bulk_bar import BulkBar, OutcomeTable
 from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.formatting import fmt_dt, in_viewer_zone
 from console.ui.keymap import page_keys
-from console.ui.paged_table import PagedTable, column
+from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session, unattended
 from console.ui.work import call, unit_of_work
@@ -95,7 +95,7 @@ def signature(page: Page[dict[str, Any]] | None) -> tuple[Any, ...]:
 
 COLUMNS = [
     column("cursor", ""),
-    column("id", "#", "right"),
+    id_column(),
     column("target", "Target"),
     column("reports", "Reports", "right"),
     column("reporters", "Reporters", "right"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from nicegui import app, run, ui
@@ -91,6 +92,16 @@ class SignInView:
         app.storage.user[TOKEN_KEY] = result.token
         ui.navigate.to(self.target)
 
+    async def attempt(self, work: Callable[[], SignInResult], secret: ui.input) -> SignInResult | None:
+        """Run a sign-in step off the event loop and empty the `secret` typed for it (a password or code is never
+        kept in the page); signed in: go on. The result when the step did not sign in (None when there is none)."""
+        result = await run.io_bound(work)
+        secret.value = ""
+        if result is not None and result.status == "ok":
+            self.finish(result)
+            return None
+        return result
+
     # --- handlers -----------------------------------------------------------------------------------------------
 
     async def submit_password(self) -> None:
@@ -104,13 +115,10 @@ class SignInView:
             with session_scope() as session:
                 return sign_in(session, email=email, password=password, client=self.client)
 
-        result = await run.io_bound(work)
-        self.password.value = ""
+        result = await self.attempt(work, self.password)
         if result is None:
             return
-        if result.status == "ok":
-            self.finish(result)
-        elif result.status == "totp_required":
+        if result.status == "totp_required":
             app.storage.user[PENDING_KEY] = {"staff_id": result.staff_id, "since": utcnow().isoformat()}
             self.show_code_step()
         else:
@@ -135,12 +143,8 @@ class SignInView:
                     pending_since=datetime.fromisoformat(pending["since"]),
                 )
 
-        result = await run.io_bound(work)
-        self.code.value = ""
+        result = await self.attempt(work, self.code)
         if result is None:
-            return
-        if result.status == "ok":
-            self.finish(result)
             return
         self.fail(result.message)
         if result.status == "locked" or "too long" in result.message:
