@@ -38,11 +38,11 @@ class EventTable:
     def __init__(
         self,
         columns: list[dict[str, Any]],
-        rows: list[dict[str, Any]],
-        *,
         labels: dict[str, str],
         diffs: Callable[[], Mapping[Any, Diff]],
+        *,
         mark: str,
+        rows: list[dict[str, Any]] | None = None,
         what: str = "action",
         props: str = "",
         classes: str = "",
@@ -50,7 +50,7 @@ class EventTable:
     ) -> None:
         self.labels, self.diffs, self.what, self.host = labels, diffs, what, host
         self.table = (
-            ui.table(columns=columns, rows=rows, row_key="id")
+            ui.table(columns=columns, rows=rows or [], row_key="id")
             .props(f"dense flat bordered wrap-cells {props}".strip())
             .classes(f"w-full {classes}".strip())
             .mark(mark)
@@ -70,7 +70,9 @@ class EventTable:
         with self.host if self.host is not None and not self.host.is_deleted else nullcontext():
             dialog = deleted_on_close(ui.dialog())
         with dialog, ui.card().classes("min-w-[560px] max-w-[90vw]").mark("history-event"):
-            ui.label(f"{row[self.what]} · {row['when']} UTC · {row['who']}").classes("font-semibold break-words")
+            ui.label(f"{row[self.what]} · {row['when']} · {row['who']}").classes("font-semibold break-words").mark(
+                "history-event-heading"
+            )
             if row.get("reason"):
                 ui.label(f"Reason: {row['reason']}").classes("text-sm break-words")
             if diff:

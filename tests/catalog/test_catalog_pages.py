@@ -309,7 +309,7 @@ async def test_editor_creates_a_video_with_slug_from_title(content_user: User) -
     # The editor shows the stored video and its history.
     assert element(user, "video-rental-price").value == "4.99"
     assert element(user, "video-version").text == f"#{video_id} · version 1"
-    assert [r["action"] for r in element(user, "video-history").rows] == ["video.create"]
+    assert [r["action"] for r in element(user, "video-history").rows] == ["Created"]
     assert element(user, "video-history").rows[0]["who"] == CONTENT_EMAIL
 
 
@@ -653,7 +653,7 @@ async def test_moderator_sees_catalog_read_only(user: User, make_staff, actor_fo
     for marker in ("video-save", "video-publish", "video-unpublish", "thumbnail-upload", "editor-keys"):
         assert not sees_marker(user, marker), marker
     # The history is readable through the catalog (moderators hold no audit.read).
-    assert [r["action"] for r in element(user, "video-history").rows] == ["video.create"]
+    assert [r["action"] for r in element(user, "video-history").rows] == ["Created"]
 
     await user.open("/catalog/new")
     await user.should_see(marker="forbidden")

@@ -148,6 +148,8 @@ async def test_the_editors_dialogs_are_deleted_once_closed(content_user: User) -
     for _ in range(2):
         user.find(marker="video-history").trigger("rowClick", [{}, row, 0])  # Quasar's row-click
         await wait_until(lambda: shown(user, "history-event"), what="the event")
+        heading = str(element(user, "history-event-heading").text)
+        assert heading == f"Created · {row['when']} · system"  # in words; the time names its zone once (not "UTC UTC")
         user.find("Close").click()
         await wait_until(lambda: not all_marked(user, "history-event"), what="the closed event dialog gone")
 
@@ -171,3 +173,18 @@ async def test_the_editors_dialogs_are_deleted_once_closed(content_user: User) -
     await wait_until(lambda: user.notify.contains("Loaded the saved version; your input was discarded."), what="it")
     assert not all_marked(user, "conflict-dialog")
     assert element(user, "video-title").value == "Changed elsewhere"
+
+
+def test_every_video_action_the_code_audits_has_words_in_the_history_tab() -> None:
+    """The History tab showed `video.create`, `video.publish`: each action written on a video has a label."""
+    import re
+    from pathlib import Path
+
+    from console.catalog.editor.values import ACTION_LABELS
+    from console.catalog.service.bulk_actions import BULK_ACTIONS
+
+    code = Path(__file__).resolve().parents[2] / "console"
+    source = "".join(p.read_text() for p in code.rglob("*.py") if p.name != "values.py")
+    written = set(re.findall(r'"(video\.[a-z_]+)"', source)) | {f"video.{a}" for a in BULK_ACTIONS}
+    written |= {"production.create", "production.update", "production.view"}  # audited on the video too
+    assert written - set(ACTION_LABELS) == set()

@@ -8,7 +8,7 @@ Used by `refunds.py` (staff actions) and `refund_sync.py` (Stripe calls, reconci
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -128,7 +128,20 @@ def committed(session: Session, payment: Payment, *, excluding: int | None = Non
 NOT_REFUNDABLE_STATES = {"failed": "failed", "pending": "is still pending", "processing": "is still processing"}
 
 
-def payment_blocked(payment: Payment) -> str | None:
+class PaymentFacts(Protocol):
+    """What `payment_blocked` reads: a Payment, or a listed payment row (`queries.PaymentRow`)."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def charge_id(self) -> str | None: ...
+    @property
+    def payment_intent_id(self) -> str | None: ...
+
+
+def payment_blocked(payment: PaymentFacts) -> str | None:
     """Why no refund of this payment can be made here at all (whatever the amount), or None."""
     if payment.provider == "apple":
         return APPLE_BLOCKED

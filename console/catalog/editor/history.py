@@ -24,15 +24,9 @@ class HistoryTab:
         self.diffs: dict[int, list[tuple[str, Any, Any]]] = {}
 
     def build(self) -> None:
-        self.table = EventTable(
-            COLUMNS,
-            [],
-            labels=HISTORY_LABELS,
-            diffs=lambda: self.diffs,
-            mark="video-history",
-            props='no-data-label="No recorded changes"',
-            classes="console-table [overflow-wrap:anywhere]",
-        )
+        wrap = "console-table [overflow-wrap:anywhere]"
+        self.table = EventTable(COLUMNS, HISTORY_LABELS, lambda: self.diffs, mark="video-history", classes=wrap)
+        self.table.table.props('no-data-label="No recorded changes"')
 
     @property
     def rows(self) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from console.actor import Actor
 from console.audit.service import events_for, iter_diff
 from console.catalog.collections import collection_choices, collections_by_id
-from console.catalog.editor.values import HISTORY_LABELS, empty_view
+from console.catalog.editor.values import ACTION_LABELS, HISTORY_LABELS, empty_view
 from console.catalog.models import Collection, Video
 from console.catalog.series import EpisodeContext, episode_context
 from console.catalog.service import (
@@ -44,7 +44,7 @@ def history_of(session: Session, actor: Actor, video_id: int) -> tuple[list[dict
                 "id": e.id,
                 "when": fmt_dt(e.occurred_at, seconds=True),
                 "who": e.actor_label,
-                "action": e.action,
+                "action": ACTION_LABELS.get(e.action, e.action),
                 "changes": changes,
                 "reason": e.reason or "",
             }

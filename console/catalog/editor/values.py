@@ -45,6 +45,30 @@ FIELD_LABELS: dict[str, str] = {
     "is_featured": "Featured",
     "is_trending": "Trending",
 }
+
+ACTION_LABELS = {  # the audit's action codes as the History tab says them
+    "video.create": "Created",
+    "video.update": "Edited",
+    "video.publish": "Published",
+    "video.unpublish": "Unpublished",
+    "video.schedule": "Scheduled",
+    "video.schedule_refused": "Scheduled publish refused",
+    "video.move": "Moved to a collection",
+    "video.access_level": "Access level changed",
+    "video.feature": "Featured",
+    "video.unfeature": "No longer featured",
+    "video.performers": "Performers changed",
+    "video.delete": "Deleted",
+    "video.restore": "Restored",
+    "video.compliance_hold": "Put on 2257 hold",
+    "video.compliance_release": "2257 hold released",
+    "video.episode_detach": "Detached from its series",
+    "video.episode_number": "Episode number changed",
+    "production.create": "2257 production recorded",
+    "production.update": "2257 production changed",
+    "production.view": "2257 production viewed",
+}
+
 HISTORY_LABELS = FIELD_LABELS | {
     "state": "State",
     "publish_at": "Scheduled for",

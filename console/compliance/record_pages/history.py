@@ -31,15 +31,8 @@ class HistoryTab:
         self.show_reads = (
             ui.checkbox("Include views and scan views", on_change=self.show).props("dense").mark("history-show-reads")
         )
-        self.table = EventTable(
-            HISTORY_COLUMNS,
-            [],
-            labels=HISTORY_LABELS,
-            diffs=lambda: self.diffs,
-            mark="history-table",
-            what="what",
-            host=self.view.dialog_host,
-        )
+        self.table = EventTable(HISTORY_COLUMNS, HISTORY_LABELS, lambda: self.diffs, mark="history-table", what="what")
+        self.table.host = self.view.dialog_host
         ui.label("Newest first; the latest 300 events. Click a row for the values before and after.").classes(
             "text-xs opacity-70"
         )
