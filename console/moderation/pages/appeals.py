@@ -12,30 +12,32 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from console.actor import Actor
+from console.moderation.models import STRIKE_KINDS
 from console.moderation.service import appeals
 from console.moderation.service.appeals import AppealRow
 from console.moderation.service.decisions import ACTION_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import list_address
-from console.ui.formatting import fmt_dt
+from console.ui.formatting import fmt_dt, word_labels
 from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
 
 TABS = {"open": "Open", "upheld": "Upheld", "overturned": "Overturned"}
+STRIKE_LABELS = word_labels(*STRIKE_KINDS)  # "content_removal" -> "Content removal"
 PREVIEW = 160
 
 
 COLUMNS = [
     id_column(),
-    column("created", "Filed"),
-    column("member", "Member", clip="12rem"),
-    column("strike", "Strike"),
-    column("decision", "Decision", clip="10rem"),
+    column("created", "Filed", clip="9.5rem"),
+    column("member", "Member", clip="8rem"),
+    column("strike", "Strike", clip="8rem"),
+    column("decision", "Decision", clip="10rem", wide=True),
     column("case", "Case", "right"),
-    column("preview", "Appeal"),
+    column("preview", "Appeal", clip="8rem"),  # the whole text in the panel beside the list
 ]
 
 
@@ -49,8 +51,8 @@ def row_of(r: AppealRow) -> dict[str, Any]:
         "created": fmt_dt(a.created_at),
         "member": f"@{r.member_username}",
         "member_id": a.member_id,
-        "strike": f"{s.kind}: {s.reason}"[:200],
-        "strike_kind": s.kind,
+        "strike": f"{STRIKE_LABELS.get(s.kind, s.kind)}: {s.reason}"[:200],
+        "strike_kind": STRIKE_LABELS.get(s.kind, s.kind),
         "strike_reason": s.reason,
         "strike_at": fmt_dt(s.created_at),
         "decision": f"{ACTION_LABELS.get(d.action, d.action)} · {d.actor_label}" if d else "—",
@@ -84,7 +86,7 @@ class AppealsView:
             with ui.column().classes("grow min-w-0"):
                 self.table = PagedTable(COLUMNS, self.fetch, sort_by=None, descending=False, on_row_click=self.select)
                 self.table.table.props("wrap-cells")
-            with ui.column().classes("w-[440px] shrink-0"):
+            with ui.column().classes("w-[340px] 2xl:w-[440px] shrink-0"):
                 self.detail()
         ui.timer(0, self.table.reload, once=True)
 
