@@ -38,6 +38,14 @@ def tab_keys(user: User) -> list[str]:
     return [m for m in (f"insights-tabbtn-{k}" for k in MONEY_TABS) if all_marked(user, m)]
 
 
+async def executive_on_first_half_of_2026(user: User, make_staff: Any) -> None:
+    """The money fixture rolled up, an executive signed in, /insights on January to June 2026."""
+    money_fixture.build()
+    money_fixture.roll_up()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await open_first_half_of_2026(user)
+
+
 async def open_first_half_of_2026(user: User) -> None:
     await user.open("/insights")
     await wait_shown(user, "insights-chart-revenue")
@@ -49,10 +57,7 @@ async def open_first_half_of_2026(user: User) -> None:
 
 
 async def test_executive_sees_every_tab_and_no_edit_control(user: User, make_staff: Any) -> None:
-    money_fixture.build()
-    money_fixture.roll_up()
-    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
-    await open_first_half_of_2026(user)
+    await executive_on_first_half_of_2026(user, make_staff)
     assert tab_keys(user) == [f"insights-tabbtn-{k}" for k in MONEY_TABS]
     assert "today so far" not in texts(user, "insights-period")[0]  # a period that ended before today
     gross = figure(user, "insights-chart-revenue")
@@ -120,10 +125,7 @@ async def test_preset_changes_the_period_and_compare_adds_dashed_traces(user: Us
 
 
 async def test_csv_export_downloads_and_is_audited(user: User, make_staff: Any) -> None:
-    money_fixture.build()
-    money_fixture.roll_up()
-    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
-    await open_first_half_of_2026(user)
+    await executive_on_first_half_of_2026(user, make_staff)
     click(user, "insights-csv-revenue")
     response = await user.download.next(timeout=10)
     text = response.text
@@ -137,10 +139,7 @@ async def test_csv_export_downloads_and_is_audited(user: User, make_staff: Any) 
 
 
 async def test_clicking_a_bar_opens_the_rows_behind_it(user: User, make_staff: Any) -> None:
-    money_fixture.build()
-    money_fixture.roll_up()
-    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
-    await open_first_half_of_2026(user)
+    await executive_on_first_half_of_2026(user, make_staff)
     week = "2026-02-09"  # the week of A's upgrade payment (02-15 is a Sunday)
     user.find(marker="insights-chart-revenue").trigger(
         "plotly_click", {"points": [{"x": week, "y": 20.0, "curveNumber": 0, "pointNumber": 6}]}
@@ -173,10 +172,7 @@ def test_a_custom_range_outside_the_calendar_the_charts_can_compare_is_refused(s
 
 
 async def test_a_refused_custom_range_says_why_and_keeps_the_period(user: User, make_staff: Any) -> None:
-    money_fixture.build()
-    money_fixture.roll_up()
-    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
-    await open_first_half_of_2026(user)
+    await executive_on_first_half_of_2026(user, make_staff)
     type_into(user, "insights-range-start", "0001-01-01")
     type_into(user, "insights-range-end", "0001-01-10")
     click(user, "insights-range-apply")
@@ -187,10 +183,7 @@ async def test_a_refused_custom_range_says_why_and_keeps_the_period(user: User, 
 
 
 async def test_enter_in_a_date_field_applies_the_range(user: User, make_staff: Any) -> None:
-    money_fixture.build()
-    money_fixture.roll_up()
-    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
-    await open_first_half_of_2026(user)
+    await executive_on_first_half_of_2026(user, make_staff)
     type_into(user, "insights-range-end", "2026-03-31")
     user.find(marker="insights-range-end").trigger("keydown.enter")
     await wait_until(lambda: "2026-03-31" in texts(user, "insights-period")[0], what="the range applied by Enter")
