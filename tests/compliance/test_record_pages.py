@@ -336,6 +336,12 @@ async def test_add_document_and_upload_scans_checked_by_content(clerk_user: User
     user.find(marker="document-examined").clear().type("2022-02-02")
     user.find(marker="document-state").type("NV")
     user.find(marker="document-expires").type("2032-02-01")
+    country = element(user, "document-country")
+    country.error = None  # (the first refusal named it too) — wait for this click's own answer
+    user.find(marker="document-add").click()  # no country picked: refused, not saved as a default country
+    await wait_until(lambda: country.error is not None, what="the country's message")
+    assert country.error == "Issuing country is required: pick the country from the list" and not _docs(record_id)
+    country.value = "US"
     user.find(marker="document-add").click()
     await wait_until(lambda: bool(_docs(record_id)), what="the new ID")
     (doc,) = _docs(record_id)

@@ -191,8 +191,9 @@ class DocumentsCard(RecordPart):
                     .classes("w-56")
                     .mark("document-type"),
                     "number": ui.input("Number").props("dense").classes("w-44").mark("document-number"),
+                    # no default: a country typed but not picked (Enter does not pick it) must not save as "US"
                     "issuing_country": select(  # styled first, the 250 countries filled once
-                        COUNTRY_OPTIONS, value="US", label="Issuing country", with_input=True, classes="w-56"
+                        COUNTRY_OPTIONS, value=None, label="Issuing country", with_input=True, classes="w-56"
                     ).mark("document-country"),
                     "issuing_state": ui.input("State / region").props("dense").classes("w-40").mark("document-state"),
                 }

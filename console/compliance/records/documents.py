@@ -32,7 +32,9 @@ def _clean_document(data: dict[str, Any]) -> dict[str, Any]:
         errors["doc_type"] = "must be one of: " + ", ".join(ID_TYPE_LABELS.values())
     number = clean_text(data.get("number"), "number", errors, max_len=TEXT_LIMITS["number"])
     country = str(data.get("issuing_country") or "").strip().upper()
-    if country not in COUNTRIES:
+    if not country:
+        errors["issuing_country"] = "is required: pick the country from the list"
+    elif country not in COUNTRIES:
         errors["issuing_country"] = "must be a two-letter country code (US, GB, ...)"
     state = (
         clean_text(
