@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.audit.service import record as audit
-from console.catalog.models import Video
+from console.catalog.models import Season, Video
 from console.compliance.models import ComplianceHold
 from console.db import dialect_name, utcnow
 from console.errors import NotFound, RuleViolation, ValidationFailed
@@ -147,6 +147,46 @@ def _release_reason(reason: str) -> str:
     return text
 
 
+def _under_review(session: Session, holds: Sequence[ComplianceHold]) -> None:
+    """An emergency report's hold (a video reported as showing a minor, say) stays until moderation has closed the
+    case: releasing it let content staff publish the video while the report was still open. Refuses the call,
+    naming the videos and their cases."""
+    from console.moderation.models import LIVE_CASE_STATES, ModerationCase
+
+    reported = [hold.video_id for hold in holds if hold.source == "report"]
+    if not reported:
+        return
+    series: dict[int, int] = {  # an episode held with its series: the report is on the series
+        vid: sid
+        for vid, sid in session.execute(
+            select(Video.id, Season.series_id).join(Season, Season.id == Video.season_id).where(Video.id.in_(reported))
+        )
+    }
+    targets = {*reported, *series.values()}
+    open_cases: dict[int, int] = {
+        target: case_id
+        for target, case_id in session.execute(
+            select(ModerationCase.target_id, ModerationCase.id).where(
+                ModerationCase.target_type == "video",
+                ModerationCase.target_id.in_(targets),
+                ModerationCase.status.in_(LIVE_CASE_STATES),
+            )
+        )
+    }
+    blocked = [
+        f"video #{vid} (case #{open_cases.get(vid) or open_cases[series[vid]]})"
+        for vid in reported
+        if vid in open_cases or series.get(vid) in open_cases
+    ]
+    if blocked:
+        raise RuleViolation(
+            "Held for an emergency report that moderation has not closed yet: "
+            + ", ".join(blocked[:10])
+            + (" …" if len(blocked) > 10 else "")
+            + ". Release it once the case is closed."
+        )
+
+
 def _release(session: Session, actor: Actor, hold: ComplianceHold, text: str) -> None:
     hold.released_at, hold.released_by_id = utcnow(), actor.staff_id
     session.flush()
@@ -166,6 +206,7 @@ def release_hold(session: Session, *, actor: Actor, hold_id: int, reason: str) -
         raise NotFound(f"Hold #{hold_id} does not exist.")
     if hold.released_at is not None:
         raise RuleViolation("This hold was already released.")
+    _under_review(session, [hold])
     _release(session, actor, hold, text)
     return hold
 
@@ -189,6 +230,7 @@ def release_holds(session: Session, *, actor: Actor, hold_ids: Sequence[int], re
     missing = sorted(set(wanted) - {hold.id for hold in found})
     if missing:
         raise NotFound(f"Hold #{missing[0]} does not exist.")
+    _under_review(session, [hold for hold in found if hold.released_at is None])
     released = []
     for hold in found:
         if hold.released_at is None:

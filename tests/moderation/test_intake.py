@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -249,3 +250,29 @@ def test_twenty_concurrent_reports_on_a_new_target_open_one_case() -> None:
         assert (case.report_count, case.reporter_count) == (20, 20)
         opened = session.execute(select(func.count()).where(AuditEvent.action == "case.open")).scalar_one()
     assert opened == 1
+
+
+def test_an_emergency_reports_hold_is_not_released_while_its_case_is_open(actor_with: Any) -> None:
+    """Compliance released the hold of a video reported as showing a minor while the case was still open, and
+    content staff then published it. The release is refused, naming the case, until moderation closes it."""
+    from console.compliance import holds as hold_service
+    from console.errors import RuleViolation
+    from tests.moderation.factories import claim, decide
+
+    video = make_published_video(title="Reported")
+    outcome = report("video", video, "underage", reporter=member())
+    with session_scope() as session:
+        hold = session.execute(select(ComplianceHold).where(ComplianceHold.video_id == video)).scalar_one()
+    compliance, moderator = actor_with("compliance"), actor_with("moderator")
+    mark = audit_mark()
+    for release in (
+        lambda s: hold_service.release_hold(s, actor=compliance, hold_id=hold.id, reason="looks fine"),
+        lambda s: hold_service.release_holds(s, actor=compliance, hold_ids=[hold.id], reason="looks fine"),
+    ):
+        with session_scope() as session, pytest.raises(RuleViolation, match=f"case #{outcome.case_id}"):
+            release(session)
+    assert events_since(mark) == []
+    claim(outcome.case_id, moderator)
+    decide(outcome.case_id, moderator, "dismiss", reason="an adult performer, checked")
+    with session_scope() as session:  # the case is closed: compliance may release now
+        assert hold_service.release_hold(session, actor=compliance, hold_id=hold.id, reason="case closed").released_at
