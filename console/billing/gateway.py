@@ -10,6 +10,7 @@ nothing happened there. Calls are blocking; pages make them through `run.io_boun
 from __future__ import annotations
 
 import itertools
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -220,6 +221,8 @@ class SandboxGateway:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
+        # ids unique across restarts: the stored refunds of an earlier process already hold re_sandbox_1, …
+        self._run = secrets.token_hex(4)
         self._refunds: dict[str, GatewayRefund] = {}
         self._by_key: dict[str, str] = {}
         self._subscriptions: dict[str, GatewaySubscription] = {}
@@ -237,7 +240,7 @@ class SandboxGateway:
             if idempotency_key in self._by_key:
                 return self._refunds[self._by_key[idempotency_key]]
             refund = GatewayRefund(
-                id=f"re_sandbox_{next(self._ids)}",
+                id=f"re_sandbox_{self._run}_{next(self._ids)}",
                 amount_cents=amount_cents,
                 currency="USD",
                 status="succeeded",

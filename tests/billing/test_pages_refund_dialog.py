@@ -161,6 +161,29 @@ async def test_stripe_refusing_shows_its_message(user: User, make_staff: Any) ->
     assert result.startswith("The refund of $15.00 failed:") and "already been refunded" in result
 
 
+async def test_an_error_on_our_side_ends_the_wait_with_what_to_do(
+    user: User, make_staff: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    """An unexpected error while sending or recording the refund (the sandbox's reused id met a UNIQUE constraint)
+    left the dialog on "Waiting for Stripe…" for good."""
+    from console.billing.service import refunds as refund_service
+
+    def broken(**_kwargs: Any) -> Any:
+        raise RuntimeError("UNIQUE constraint failed: refunds.stripe_refund_id")
+
+    monkeypatch.setattr(refund_service, "submit_refund", broken)
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 1500)
+    await _open_dialog(user, who, paid)
+    click(user, "refund-submit")
+    result = await wait_text(user, "refund-result", bool)
+    assert "could not be recorded (an error on our side)" in result and "Tell an administrator" in result
+    assert not shown(user, "refund-waiting")
+    assert "sending or recording it failed" in caplog.text  # logged for the operator, with the traceback
+    caplog.clear()  # expected: the user plugin fails a test that leaves ERROR records
+
+
 async def test_a_refund_made_meanwhile_is_shown_and_the_input_kept(
     user: User, make_staff: Any, actor_with: Any
 ) -> None:

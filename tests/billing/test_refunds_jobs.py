@@ -90,3 +90,39 @@ def test_cli_reconcile(actor_with, capsys) -> None:
         query = select(AuditEvent.actor_label).where(AuditEvent.action == "refund.resend")
         labels = set(session.execute(query).scalars())
     assert all(label.startswith("cli:") for label in labels) and labels
+
+
+def test_a_restarted_sandbox_never_reuses_a_refund_id() -> None:
+    """The sandbox numbered refunds from 1 in every process; after a restart its `re_sandbox_1` met the stored one
+    (UNIQUE stripe_refund_id): the refund stuck in "Submitting" and every reconcile pass failed on it."""
+
+    def one(gateway: SandboxGateway) -> str:
+        refund = gateway.create_refund(
+            charge_id="ch_x", payment_intent_id=None, amount_cents=100, idempotency_key=f.key(), metadata={}
+        )
+        return refund.id
+
+    before_restart, after_restart = one(SandboxGateway()), one(SandboxGateway())
+    assert before_restart != after_restart and all(i.startswith("re_sandbox_") for i in (before_restart, after_restart))
+
+
+def test_one_refund_that_cannot_be_stored_does_not_stop_the_reconcile_pass(actor_with, monkeypatch) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from console.billing.service import refund_sync
+
+    finance = actor_with("finance")
+    wait = jobs.settle_after_seconds()
+    broken, fine = _stuck(finance, seconds_ago=wait + 5), _stuck(finance, seconds_ago=wait + 5)
+    resend = refund_sync._resend
+
+    def failing_for_one(actor: Any, item: Any, *args: Any) -> None:
+        if item.refund_id == broken:
+            raise IntegrityError("INSERT …", {}, Exception("UNIQUE constraint failed: refunds.stripe_refund_id"))
+        resend(actor, item, *args)
+
+    monkeypatch.setattr(refund_sync, "_resend", failing_for_one)
+    report = jobs.reconcile_tick()
+    assert (report.checked, report.resent, report.still_unknown) == (2, 1, 1)
+    assert f.get_refund(fine).status == "succeeded" and f.get_refund(broken).status == "submitting"
+    assert any(f"Refund #{broken} could not be stored" in m for m in report.messages)

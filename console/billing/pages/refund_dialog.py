@@ -10,6 +10,7 @@ Apple-billed payments (and payments with nothing left) show why no refund is pos
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,6 +28,7 @@ from console.ui.forms import clear_errors, limit_length, show_errors
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
 
+log = logging.getLogger(__name__)
 WAITING = "Waiting for Stripe…"
 STILL_SUBMITTING = "Stripe did not answer; the console will reconcile it within a minute — nothing to do."
 CONFLICT_LABELS = {"refundable": "Refundable now", "in_flight": "Being refunded"}
@@ -62,6 +64,12 @@ async def send_to_stripe(actor: Actor, refund_id: int) -> tuple[Any | None, str 
         return await run.io_bound(lambda: refunds.submit_refund(actor=actor, refund_id=refund_id)), None
     except ConsoleError as exc:
         return None, exc.message
+    except Exception:  # not a refusal: the dialog must still end, with what to do next, never spin for good
+        log.exception("refund #%s: sending or recording it failed", refund_id)
+        return None, (
+            f"Refund #{refund_id} could not be recorded (an error on our side). It is left as it is: the Refunds "
+            "tab shows its state, and the reconcile job settles it with Stripe. Tell an administrator."
+        )
 
 
 def conflict_and_box(labels: dict[str, str], keep_note: str, mark: str) -> tuple[ConflictPanel, ui.column]:

@@ -11,13 +11,14 @@ Stripe would de-duplicate by that key alone, the local Stripe server in the test
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -38,6 +39,8 @@ from console.billing.service.refund_rules import (
 from console.db import session_scope, utcnow
 from console.errors import RuleViolation
 from console.staff.permissions import Permission, require
+
+log = logging.getLogger(__name__)
 
 RECONCILE_BATCH = 500
 
@@ -204,13 +207,21 @@ def _reconcile_payment(actor: Actor, items: list[_Candidate], cutoff: datetime, 
         return
     for item in items:
         found = _match(item, listed)
-        if found is not None:
-            _settle_found(actor, item, found, report)
-        elif item.status == "submitting":
-            _resend(actor, item, cutoff, report)
-        else:
+        if found is None and item.status != "submitting":
             report.still_unknown += 1
             report.messages.append(f"Refund #{item.refund_id} is pending but Stripe lists no refund for it.")
+            continue
+        try:  # each refund in its own unit of work: one that cannot be stored does not stop the others
+            if found is not None:
+                _settle_found(actor, item, found, report)
+            else:
+                _resend(actor, item, cutoff, report)
+        except SQLAlchemyError as exc:
+            log.exception("reconcile: refund #%s could not be stored", item.refund_id)
+            report.still_unknown += 1
+            report.messages.append(
+                f"Refund #{item.refund_id} could not be stored ({type(exc).__name__}); it was left as it is."
+            )
 
 
 def _match(item: _Candidate, listed: list[GatewayRefund]) -> GatewayRefund | None:
