@@ -19,6 +19,9 @@ def sentence(label: str, message: str) -> str:
     """('Title', 'is required') -> 'Title is required'; ('Roles', 'choose at least one') -> 'Choose at least one'."""
     if message.startswith(("is ", "must ", "contains ", "does ", "has ", "needs ", "may ", "makes ", "names ")):
         return f"{label} {message}"
+    first = message.split(" ", 1)[0]
+    if not first.isalpha():  # a file name, a code or a number opens it: "fake.png is not a PNG" stays as it is
+        return message
     return message[:1].upper() + message[1:]
 
 

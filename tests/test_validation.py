@@ -189,3 +189,4 @@ def test_a_message_about_the_field_is_joined_to_its_label_and_an_instruction_sta
     assert sentence("Date of birth", "makes the performer 11 today") == "Date of birth makes the performer 11 today"
     assert sentence("Click URL", "names an IP address") == "Click URL names an IP address"
     assert sentence("Roles", "choose at least one role") == "Choose at least one role"
+    assert sentence("Creative file", "fake.png is not a PNG") == "fake.png is not a PNG"  # not "Fake.png"

@@ -25,7 +25,7 @@ from console.ui.forms import clear_errors, limit_length, show_errors
 
 T = TypeVar("T")
 REASON_LABEL = "Reason (required; kept in the audit log)"
-REASON_REQUIRED = "Reason is required"
+REASON_REQUIRED = "Reason is required"  # with the default label; a dialog's own label names its field
 
 
 class RefusalsInside:
@@ -200,7 +200,8 @@ class ReasonDialog(ActionDialog):
             .classes("w-full")
             .mark(f"{self.mark}-input")
         )
-        limit_length(self.reason, max_length, "Reason")  # a counter, never a cut
+        self.reason_name = label.split(" (", 1)[0]  # "Note (required; …)" -> "Note": what its messages call it
+        limit_length(self.reason, max_length, self.reason_name)  # a counter, never a cut
         self.fields["reason"] = self.reason
 
     @property
@@ -210,7 +211,7 @@ class ReasonDialog(ActionDialog):
     def problems(self) -> bool:
         clear_errors(self.fields)
         if not self.reason_text:
-            self.reason.error = REASON_REQUIRED
+            self.reason.error = f"{self.reason_name} is required"
             return True
         return False
 

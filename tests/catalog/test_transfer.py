@@ -573,3 +573,16 @@ def test_deferred_recounts_count_once_at_the_end(world: dict[str, Any]) -> None:
         with pytest.raises(RuntimeError), service.deferred_recounts(session):
             raise RuntimeError("the block failed: nothing is recounted, the caller rolls back")
         assert "catalog.deferred_recounts" not in session.info  # later changes recount right away again
+
+
+def test_a_broken_csv_is_refused_in_a_spreadsheet_users_words() -> None:
+    """The import showed pandas' own "Error tokenizing data. C error: EOF inside string starting at row 4"."""
+    from console.catalog.transfer.reading import csv_problem
+
+    assert csv_problem("Error tokenizing data. C error: EOF inside string starting at row 2") == (
+        'a quoted cell that starts on row 3 is never closed (a closing " is missing)'
+    )
+    assert csv_problem("Error tokenizing data. C error: Expected 2 fields in line 3, saw 3\n") == (
+        "row 3 has 3 cells where the rows before it have 2 (check its quotes)"
+    )
+    assert csv_problem("Error tokenizing data. C error: something new") == "something new"

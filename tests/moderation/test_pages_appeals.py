@@ -75,7 +75,7 @@ async def test_overturning_reverses_the_decision_and_lists_what_it_did(
     click(user, "appeal-overturn")
     await wait_shown(user, "appeal-dialog")
     click(user, "appeal-ok")
-    await wait_until(lambda: element(user, "appeal-input").error == "Reason is required", what="the note message")
+    await wait_until(lambda: element(user, "appeal-input").error == "Note is required", what="the note message")
     assert _appeal(appeal_id).status == "open"
 
     type_into(user, "appeal-input", "context shows a joke between friends")

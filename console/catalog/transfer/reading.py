@@ -4,6 +4,7 @@ whose index is the spreadsheet row number, with the size, row and column checks.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Iterable
@@ -30,6 +31,17 @@ XLSX_MAGIC = b"PK\x03\x04"
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
+
+
+def csv_problem(parser_message: str) -> str:
+    """pandas' tokenizer message in the words of someone who edits a spreadsheet ("Error tokenizing data. C error:
+    EOF inside string starting at row 4" is a quote never closed)."""
+    text = parser_message.strip()
+    if found := re.search(r"EOF inside string starting at row (\d+)", text):
+        return f'a quoted cell that starts on row {int(found[1]) + 1} is never closed (a closing " is missing)'
+    if found := re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", text):
+        return f"row {found[2]} has {found[3]} cells where the rows before it have {found[1]} (check its quotes)"
+    return re.sub(r"^Error tokenizing data\. C error: ", "", text)[:200]
 
 
 def _refuse(message: str) -> ValidationFailed:
@@ -161,7 +173,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
     except pd.errors.EmptyDataError as exc:
         raise _refuse("is empty: the first row must hold the column names (download the template)") from exc
     except (pd.errors.ParserError, ValueError) as exc:
-        raise _refuse(f"is not valid CSV: {str(exc).strip()[:200]}") from exc
+        raise _refuse(f"is not valid CSV: {csv_problem(str(exc))}") from exc
     if len(frame) > 2 * MAX_ROWS + 1:
         raise _refuse(f"has more than {MAX_ROWS:,} rows; split it into several files")
     # Short rows are padded with NaN (a float) even with na_filter=False: those cells are empty.
