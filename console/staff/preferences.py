@@ -33,13 +33,28 @@ def _by_folded_name() -> dict[str, str]:
     return {name.casefold(): name for name in time_zone_names()}
 
 
+@lru_cache(maxsize=1)
+def _by_city() -> dict[str, list[str]]:
+    """The zones by their last part, folded ("tokyo": ["Asia/Tokyo"], "new_york": ["America/New_York"])."""
+    found: dict[str, list[str]] = {}
+    for name in time_zone_names():
+        found.setdefault(name.rsplit("/", 1)[-1].casefold(), []).append(name)
+    return found
+
+
 def clean_time_zone(value: str | None) -> str:
-    """The zone's IANA name as the zone database spells it ("europe/berlin" -> "Europe/Berlin"), or
-    `ValidationFailed` on the field `time_zone`."""
+    """The zone's IANA name as the zone database spells it ("europe/berlin" -> "Europe/Berlin"; a city alone,
+    "tokyo" or "new york", when one zone is named after it: what a keyboard user typing into the list and pressing
+    Enter sends), or `ValidationFailed` on the field `time_zone`."""
     text = (value or "").strip()
     if not text:
         raise ValidationFailed({"time_zone": "is required; choose a zone such as Europe/Berlin or UTC"})
     name = _by_folded_name().get(text.casefold()) if len(text) <= ZONE_MAX else None
+    cities = _by_city().get(text.casefold().replace(" ", "_"), []) if len(text) <= ZONE_MAX else []
+    if name is None and len(cities) == 1:
+        name = cities[0]
+    elif name is None and cities:
+        raise ValidationFailed({"time_zone": f"names {len(cities)} zones: {', '.join(cities)}; choose one"})
     if name is None:
         raise ValidationFailed(
             {

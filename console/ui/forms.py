@@ -200,4 +200,28 @@ def select(
     )
     element.props(props).classes(classes)
     element.set_options(dict(options) if isinstance(options, dict) else list(options), value=value)
+    if with_input and new_value_mode is None:
+        enter_picks_the_only_match(element)
+    return element
+
+
+def enter_picks_the_only_match(element: ui.select) -> ui.select:
+    """Enter in a searchable select picks the one option left by what was typed ("Isr" -> "IL · Israel"). Quasar
+    picks on Enter only an option highlighted with the arrow keys and swallows the key, so Enter did nothing and a
+    keyboard user left the field with its old value. On first focus a listener goes on the field, ahead of Quasar's
+    (capture): Enter with exactly one option listed picks it; with several nothing changes."""
+    element.on(
+        "focus",
+        js_handler=f"""() => {{
+            const root = getElement({element.id})?.$el;
+            if (!root || root.dataset.pickOnEnter) return;
+            root.dataset.pickOnEnter = "1";
+            root.addEventListener("keydown", (event) => {{
+                const q = getElement({element.id})?.$refs?.qRef;
+                if (event.key !== "Enter" || !q || !q.options || q.options.length !== 1) return;
+                if (!root.querySelector("input")?.value) return;
+                q.toggleOption(q.options[0]);
+            }}, true);
+        }}""",
+    )
     return element

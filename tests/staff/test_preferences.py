@@ -117,3 +117,14 @@ def test_the_choices_are_the_zone_database_utc_first() -> None:
     assert {"Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney"} <= set(names)
     assert "localtime" not in names and len(names) == len(set(names)) > 300
     assert all(clean_time_zone(name) == name for name in names)
+
+
+def test_a_city_typed_alone_names_its_zone_when_only_one_has_it() -> None:
+    """Typing "tokyo" into the list and pressing Enter sends "tokyo" (the list adds what is typed): it was refused
+    as "not a time zone the console knows", so a keyboard user could not set one."""
+    from console.errors import ValidationFailed
+
+    assert clean_time_zone("tokyo") == "Asia/Tokyo" and clean_time_zone("New York") == "America/New_York"
+    with pytest.raises(ValidationFailed) as refused:
+        clean_time_zone("cordoba")
+    assert refused.value.errors["time_zone"].startswith("names 2 zones: America/Argentina/Cordoba")

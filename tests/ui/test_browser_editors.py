@@ -280,3 +280,25 @@ def test_a_long_field_message_pushes_the_next_row_down_instead_of_covering_it(se
     measured = _wait(driver, lambda d: d.execute_script(measure), timeout=30)
     assert measured["height"] > 20, measured  # the message takes more than one line at this width
     assert measured["messageBottom"] <= measured["nextTop"], measured
+
+
+def test_enter_picks_the_only_country_left_by_what_was_typed(served: Served, driver: Any) -> None:
+    """A new ID's issuing country: "Isr" and Enter left the field as it was (Quasar picks only an option highlighted
+    with the arrow keys), and the ID was saved with the default country."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    with served.engine.connect() as conn:
+        performer_id = conn.execute(select(LegalRecord.performer_id).order_by(LegalRecord.id).limit(1)).scalar_one()
+    driver.get(f"{served.url}/compliance/records/{performer_id}")
+    _wait(driver, _connected, timeout=30)
+    xpath = "//label[.//div[contains(@class,'q-field__label')][normalize-space()='Issuing country']]"
+    field = _wait(driver, lambda d: d.find_element(By.XPATH, xpath))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
+    typed = field.find_element(By.CSS_SELECTOR, "input")
+    typed.click()
+    typed.send_keys("Isr")
+    _wait(driver, lambda d: "IL · Israel" in _body(d))  # the list shows the one match
+    typed.send_keys(Keys.ENTER)
+    shown_text = "const f=arguments[0]; return f.innerText + [...f.querySelectorAll('input')].map(i => i.value).join()"
+    _wait(driver, lambda d: "IL · Israel" in d.execute_script(shown_text, d.find_element(By.XPATH, xpath)), timeout=10)

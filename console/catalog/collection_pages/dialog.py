@@ -26,7 +26,7 @@ from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
 from console.ui.dialogs import closed
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
-from console.ui.forms import limit_lengths
+from console.ui.forms import enter_picks_the_only_match, limit_lengths
 from console.ui.work import call
 
 KEEP_NOTE = "Your input is kept. Save again to replace the stored version with it, take theirs, or cancel."
@@ -152,6 +152,7 @@ class CollectionDialog:
             with_input=True,
         )
         self.featured.props("dense options-dense").classes("w-full").mark("col-featured")
+        enter_picks_the_only_match(self.featured)
         if self.current is None:
             self.featured.disable()
             self.featured.props('hint="Add videos to the collection first, then pick one here."')
