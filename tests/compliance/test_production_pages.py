@@ -321,6 +321,15 @@ async def test_a_save_that_would_take_a_public_video_down_asks_first(officer_use
     assert [e.action for e in events_since(mark)][:2] == ["production.update", "video.compliance_hold"]
     with session_scope() as session:
         assert video_service.get_video(session, actor=SYSTEM, video_id=video_id).state == "unpublished"
+    # the page says so at once: the header's state and the cast's age on the new date (it said "published", 30)
+    await wait_until(lambda: element(user, "production-state").text == "unpublished", what="the header's state")
+    ages = [e.text for e in all_marked_prefix(user, "cast-age-")]
+    assert ages == ["17"], ages
+
+
+def all_marked_prefix(user: User, prefix: str) -> list[Any]:
+    assert user.client is not None
+    return [e for e in user.client.layout.descendants() if any(m.startswith(prefix) for m in e._markers)]
 
 
 def dialog_labels(user: User) -> list[ui.label]:

@@ -76,11 +76,12 @@ class ProductionView(PaperworkForm):
 
     # --- parts -----------------------------------------------------------------------------------------------
 
+    @ui.refreshable_method
     def header(self) -> None:
         video = self.loaded["video"]
         with ui.row().classes("items-center gap-2 w-full"):
             ui.label(video["title"]).classes("text-lg font-semibold").mark("production-title")
-            state_badge(video["state"])
+            state_badge(video["state"]).mark("production-state")  # redrawn after a save that holds the video
             ui.label(f"{video['slug']} · #{video['id']}").classes("text-xs opacity-70 font-mono")
             ui.space()
             ui.link("Open in the catalog →", f"/catalog/{self.video_id}").classes("text-sm").mark(
@@ -293,6 +294,7 @@ class ProductionView(PaperworkForm):
             self.form.reset(production_values(saved))
         elif saved is not None:
             self.form.fill(production_values(saved), since=since)  # a field typed into meanwhile keeps its text
+        self.header.refresh()
         self.cast.show(fresh["cast"])
         self.verdict.refresh()
         self.statement.refresh()
