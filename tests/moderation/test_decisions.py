@@ -272,3 +272,16 @@ def test_timed_sanctions_lift_themselves(mod: Actor) -> None:
         assert sanctions.lift_expired(session, actor=SYSTEM, now=utcnow() + timedelta(days=3)) == 1
     row = member_row(target)
     assert row.status == "active" and row.suspended_until is None
+
+
+def test_a_case_whose_member_was_sanctioned_is_not_dismissed_as_no_violation(mod: Actor) -> None:
+    """A bulk Dismiss closed a case with a warning in force as "no violation": the reporters were told so while
+    the member kept the strike. Dismiss is refused until the action is reversed; Resolve closes it."""
+    case_id = claimed("member", member(), mod)
+    decide(case_id, mod, "warn", reason="rude to others")
+    mark = audit_mark()
+    with pytest.raises(RuleViolation, match=r"already has an action in force \(Warn the member\)"):
+        decide(case_id, mod, "dismiss", reason="fine after all")
+    assert events_since(mark) == [] and load_case(case_id).status == "claimed"
+    decide(case_id, mod, "resolve", reason="warned")
+    assert load_case(case_id).status == "resolved"

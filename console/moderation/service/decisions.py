@@ -105,6 +105,21 @@ def _close(
         ).first()
         if taken is None:
             raise RuleViolation("Nothing was done on this case yet: take an action first, or dismiss it.")
+    else:  # "no violation" to the reporters of a case whose member was sanctioned would be untrue
+        acted = session.execute(
+            select(CaseDecision.action)
+            .where(
+                CaseDecision.case_id == case.id,
+                CaseDecision.action.not_in((*CLOSING, "escalate")),
+                CaseDecision.reversed_at.is_(None),
+            )
+            .limit(1)
+        ).scalar()
+        if acted is not None:
+            raise RuleViolation(
+                f"Case #{case.id} already has an action in force ({ACTION_LABELS.get(acted, acted)}): dismissing "
+                "would tell the reporters there was no violation. Resolve it instead."
+            )
     before = case_view(case)
     now = utcnow()
     case.status = "resolved" if req.action == "resolve" else "dismissed"
