@@ -778,6 +778,10 @@ async def test_thumbnail_preview_never_shows_a_server_path(content_user: User) -
     assert image.source == ""
     assert not image.visible
     assert shown(user, "preview-no-thumbnail")
+    user.find(marker="video-thumbnail-url").trigger("blur")
+    assert image.source == "" and not image.visible
     user.find(marker="video-thumbnail-url").clear().type(f"{CDN}/ok.jpg")
+    assert image.source == ""  # not fetched at every keystroke ("https://c", "https://cd", …)
+    user.find(marker="video-thumbnail-url").trigger("blur")  # the address is complete: the preview loads it
     assert image.source == f"{CDN}/ok.jpg"
     assert shown(user, "preview-thumbnail")

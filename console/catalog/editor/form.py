@@ -107,10 +107,10 @@ class VideoForm:
         )
 
     def media(self) -> None:
-        self.urls: dict[str, ui.input] = {
-            name: self._input(name, label, "w-full", on_change=self.on_preview if name == "thumbnail_url" else None)
-            for name, label in URL_LABELS.items()
-        }
+        self.urls: dict[str, ui.input] = {n: self._input(n, label, "w-full") for n, label in URL_LABELS.items()}
+        # the preview loads the thumbnail when the address is complete (leaving the field), not at every keystroke:
+        # "https://e", "https://ex", … were each fetched by the browser
+        self.urls["thumbnail_url"].on("blur", lambda: self.on_preview()).on("keydown.enter", lambda: self.on_preview())
         with ui.row().classes("items-center gap-3"):
             ui.label("Qualities").classes("text-sm opacity-70")
             self.qualities = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import run, ui
@@ -61,8 +62,8 @@ class PreviewCard:
 class ThumbnailUpload:
     """Upload a thumbnail file; its path goes into the Thumbnail URL field (saved with the form)."""
 
-    def __init__(self, field: ui.input) -> None:
-        self.field = field
+    def __init__(self, field: ui.input, on_done: Callable[[], None]) -> None:
+        self.field, self.on_done = field, on_done  # on_done: the preview shows the uploaded file
 
     def build(self) -> None:
         ui.upload(
@@ -94,4 +95,5 @@ class ThumbnailUpload:
             return
         self.field.error = None
         self.field.value = path
+        self.on_done()
         ui.notify("Thumbnail uploaded. Save to keep it.", type="positive")

@@ -106,7 +106,7 @@ class EditorView:
             self.preview_card = PreviewCard()
             self.preview_card.build()
             if self.editable:
-                ThumbnailUpload(self.form.urls["thumbnail_url"]).build()
+                ThumbnailUpload(self.form.urls["thumbnail_url"], self.preview).build()
             self.performers.build()
 
     # --- showing a stored state ------------------------------------------------------------------------------
