@@ -182,4 +182,9 @@ async def test_extend_days_are_judged_as_typed(user: User, make_staff: Any) -> N
     await wait_until(lambda: element(user, "sub-days").error is not None, what="the days message")
     assert "must be between 1 and" in str(element(user, "sub-days").error)
     assert element(user, "sub-days").value == -5
+    element(user, "sub-days").value = 1.5  # extended by 1 day before (int() cut it)
+    element(user, "sub-days").error = None
+    click(user, "sub-extend-ok")
+    await wait_until(lambda: element(user, "sub-days").error is not None, what="the whole-days message")
+    assert element(user, "sub-days").error == "Days must be a whole number of days"
     assert stored(Subscription, sub).trial_end is None

@@ -16,7 +16,7 @@ from console.billing.pages.common import money
 from console.billing.service import subscriptions
 from console.errors import Conflict
 from console.ui.formatting import fmt_dt
-from console.ui.forms import confirm, first_choice, number_input
+from console.ui.forms import confirm, first_choice, number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import call, call_own
@@ -179,7 +179,7 @@ class SubscriptionActions:
                 actor=self.actor,
                 subscription_id=int(sub["id"]),
                 version=version,
-                days=int(days.value or 0),
+                days=typed_number(days),  # 1.5 is refused as not whole (int() made it 1), empty as required
                 reason=reason,
             )
 

@@ -389,6 +389,8 @@ def resume_subscription(*, actor: Actor, subscription_id: int, version: int) -> 
 
 
 def _days(days: object) -> int:
+    if days is None:
+        raise ValidationFailed({"days": "is required"})
     if not isinstance(days, int) or isinstance(days, bool):
         raise ValidationFailed({"days": "must be a whole number of days"})
     if not 1 <= days <= EXTEND_MAX_DAYS:
