@@ -14,7 +14,7 @@ from console.moderation.jobs import PLATFORM
 from console.moderation.models import Appeal, Comment
 from console.moderation.service import appeals
 from tests.moderation.factories import claim, comment, decide, member, member_row, report
-from tests.moderation.page_helpers import click, signed_in, texts, type_into, wait_gone, wait_shown
+from tests.moderation.page_helpers import click, press, signed_in, texts, type_into, wait_gone, wait_shown
 from tests.ui.helpers import all_marked, element, rows, wait_for_caption, wait_for_rows, wait_until
 
 
@@ -58,6 +58,8 @@ async def test_open_appeals_show_the_strike_the_decision_and_the_case(
     await wait_for_caption(user, "1–1 of 1")
     [row] = rows(user)
     assert row["strike"] == "Content removal: insulting" and row["decision"].startswith("Hide the comment · ")
+    press(user, "j")  # the keyboard opens it as a click does
+    await wait_until(lambda: texts(user, "appeal-body") == ["It was <i>sarcasm</i>, honestly"], what="j")
     await _choose(user, appeal_id)
     assert texts(user, "appeal-body") == ["It was <i>sarcasm</i>, honestly"]
     assert texts(user, "appeal-strike-reason") == ["insulting"]

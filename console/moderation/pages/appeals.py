@@ -20,7 +20,8 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt, word_labels
-from console.ui.paged_table import PagedTable, column, id_column
+from console.ui.keymap import page_keys
+from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
@@ -85,10 +86,18 @@ class AppealsView:
         with ui.row().classes("w-full items-start gap-4 no-wrap"):
             with ui.column().classes("grow min-w-0"):
                 self.table = PagedTable(COLUMNS, self.fetch, sort_by=None, descending=False, on_row_click=self.select)
-                self.table.table.props("wrap-cells")
+                self.table.table.props[":table-row-class-fn"] = OPEN_ROW_CLASS  # clickable rows, the j/k highlight
             with ui.column().classes("w-[340px] 2xl:w-[440px] shrink-0"):
                 self.detail()
+        page_keys().add_moves(self.move, down="Next appeal: highlight it and show it beside the list", up="Previous")
         ui.timer(0, self.table.reload, once=True)
+
+    def move(self, step: int) -> None:
+        """j / k: the highlight down or up the list, the highlighted appeal shown beside it (as the billing lists)."""
+        self.table.move_cursor(step)
+        row = self.table.highlighted()
+        if row is not None:
+            self.select(row)
 
     def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
         def work(session: Session) -> Page[dict[str, Any]]:
