@@ -41,11 +41,18 @@ async def test_clicking_a_month_of_mrr_lists_its_members(user: User, make_staff:
     _click(user, "insights-chart-mrr", {"x": "2026-03-01", "y": 40.0, "curveNumber": 0, "pointNumber": 2})
     rows = await _drill_rows(user)
     assert [(r["member_id"], r["plan_code"], r["mrr_before_cents"], r["mrr_after_cents"]) for r in rows] == [
-        (book.ids["a"], "basic", 2000, 1000),
-        (book.ids["b"], "yearly", 1000, 1000),
-        (book.ids["c"], "premium", 0, 2000),
+        (book.ids["a"], "basic", "$20.00", "$10.00"),  # money, not "2000" under "Mrr before cents"
+        (book.ids["b"], "yearly", "$10.00", "$10.00"),
+        (book.ids["c"], "premium", "$0.00", "$20.00"),
     ]
-    assert rows[0]["display_name"] == "a" and rows[0]["movement"] == "contraction"
+    assert rows[0]["display_name"] == "a" and rows[0]["movement"] == "Contraction"
+    tables = [t for t in element(user, "insights-drill").descendants() if isinstance(t, ui.table)]
+    headings = {c["name"]: c["label"] for c in tables[0].columns}
+    assert (headings["mrr_before_cents"], headings["plan_code"], headings["member_id"]) == (
+        "Mrr before",
+        "Plan",
+        "Member #",
+    )
     assert "2026-03-01" in texts(user, "insights-drill-title")[0]
 
 
@@ -55,8 +62,8 @@ async def test_clicking_a_movement_bar_lists_who_moved(user: User, make_staff: A
     _click(user, "insights-chart-mrr_movements", {"x": "2026-04-01", "y": -30.0, "curveNumber": churned})
     rows = await _drill_rows(user)
     assert [(r["member_id"], r["movement"], r["mrr_change_cents"]) for r in rows] == [
-        (book.ids["a"], "churned", -1000),
-        (book.ids["f"], "churned", -2000),
+        (book.ids["a"], "Churned", "-$10.00"),
+        (book.ids["f"], "Churned", "-$20.00"),
     ]
 
 

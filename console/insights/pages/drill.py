@@ -2,23 +2,55 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from nicegui import run, ui
 
 from console.actor import Actor
+from console.errors import default_label
 from console.insights import readdb
 from console.insights.pages.range_bar import RangeState
 from console.insights.pages.specs import ChartSpec, load_drill
 from console.insights.periods import Period
 from console.paging import Page, PageRequest
+from console.ui.formatting import fmt_dt, fmt_money
 from console.ui.paged_table import PagedTable, column
+
+HEADINGS = {"id": "#", "plan_code": "Plan", "created_at": "Created", "occurred_at": "When", "member_id": "Member #"}
+WORDS = ("status", "kind", "reason", "movement", "provider", "state", "action")  # stored codes shown as words
+
+
+def heading(key: str) -> str:
+    """ "amount_cents" -> "Amount", "created_at" -> "Created", "video_id" -> "Video #"."""
+    if key in HEADINGS:
+        return HEADINGS[key]
+    name = key.removesuffix("_cents")
+    return default_label(name[:-3]) + " #" if name.endswith("_id") else default_label(name)
 
 
 def columns_for(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    keys = list(rows[0].keys()) if rows else ["id"]
-    return [column(k, k.replace("_", " ").capitalize()) for k in keys]
+    keys = [k for k in rows[0] if k != "currency"] if rows else ["id"]
+    return [column(k, heading(k), "right" if k.endswith("_cents") else "left") for k in keys]
+
+
+def readable(row: dict[str, Any]) -> dict[str, Any]:
+    """A drill-down row as the console shows values elsewhere: cents as money in the row's currency, times in the
+    viewer's zone, codes as words (it showed "Amount cents 1499" and "2026-11-11T03:01:59.216248+00:00")."""
+    currency = str(row.get("currency") or "USD")
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key.endswith("_cents") and isinstance(value, int | float):
+            out[key] = fmt_money(int(value), currency)
+        elif isinstance(value, datetime):
+            out[key] = fmt_dt(value)
+        elif isinstance(value, date):
+            out[key] = value.isoformat()
+        elif key in WORDS and isinstance(value, str):
+            out[key] = default_label(value)
+        else:
+            out[key] = value
+    return out
 
 
 class DrillDialog:
@@ -29,7 +61,8 @@ class DrillDialog:
     def fetcher(self, chart: ChartSpec, period: Period, day: date, series: str) -> Any:
         def fetch(request: PageRequest) -> Page[dict[str, Any]]:
             with readdb.read_session() as session:
-                return load_drill(chart, session, self.actor, period, day, series, self.state.grain, request)
+                found = load_drill(chart, session, self.actor, period, day, series, self.state.grain, request)
+            return Page([readable(r) for r in found.rows], found.total, found.estimated, found.request)
 
         return fetch
 
