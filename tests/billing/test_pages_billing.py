@@ -249,3 +249,26 @@ async def test_j_and_k_walk_the_list_and_show_each_row_beside_it(user: User, mak
     press(user, "k")
     await wait_until(lambda: texts(user, "payment-title") == [f"Payment #{first_id} · Subscription"], what="back")
     assert {first_id, second_id} == {older, newer}
+
+
+async def test_approve_after_the_session_ended_says_so_and_sends_to_sign_in(
+    user: User, make_staff: Any, actor_for: Any, monkeypatch: Any
+) -> None:
+    """A deactivated approver pressed Approve on a page opened before: the button seemed dead (no message)."""
+    from console.staff.auth import end_sessions_of
+
+    asker_id, _ = make_staff("finance", name="Asker")
+    refund = request(actor_for(asker_id), payment(member("late@pay.example"), 12_000), 8_000)
+    staff_id = await signed_in(user, make_staff)
+    await user.open("/billing?tab=approvals")
+    await wait_for_caption(user, "1–1 of 1")
+    await choose_row(user, refund.id)
+    await wait_shown(user, "refund-approve")
+    with session_scope() as session:
+        assert end_sessions_of(session, staff_id, "deactivated") == 1
+    targets: list[str] = []
+    monkeypatch.setattr(user.navigate, "to", lambda target, new_tab=False: targets.append(target))
+    click(user, "refund-approve")
+    await wait_until(lambda: targets, what="the sign-in page")
+    await user.should_see("Your session has ended")
+    assert stored(Refund, refund.id).status == "awaiting_approval"
