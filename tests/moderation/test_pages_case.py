@@ -168,7 +168,7 @@ async def test_an_action_needs_a_claim_and_a_reason_then_is_taken(user: User, ma
     await _open(user, case_id)
     assert shown(user, "case-claim-hint") and not element(user, "action-hide_comment").enabled
     press(user, "2")  # the preset says what is missing instead of opening a dialog
-    await wait_until(lambda: user.notify.contains("Claim the case first (c)"), what="the claim hint")
+    await wait_until(lambda: user.notify.contains("Claim the case (c) to act on it"), what="the claim hint")
     assert not all_marked(user, "action-dialog")
 
     await _claim(user)
@@ -266,6 +266,8 @@ async def test_a_stale_decision_names_who_acted_and_keeps_the_reason(
     click(user, "action-ok")  # again, on the case as it is now: Max holds it, so the service refuses
     await wait_until(lambda: "being reviewed by Max Mod" in "".join(texts(user, "action-conflict-message")), what="")
     assert load_case(case_id).status == "claimed"
+    # the card says who holds it (it said "Claim the case (c)" with no claim possible)
+    await wait_until(lambda: texts(user, "case-claim-hint")[0].startswith("Max Mod holds this case until"), what="")
 
 
 async def test_digit_presets_open_the_action_with_its_days(user: User, make_staff: Any) -> None:

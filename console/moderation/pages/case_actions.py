@@ -147,9 +147,7 @@ class ActionsPanel:
                 return
             mine = self.view.mine()
             if not mine:
-                ui.label("Claim the case (c) to act on it, so nobody else decides it meanwhile.").classes(
-                    "text-sm text-orange-9"
-                ).mark("case-claim-hint")
+                ui.label(self.not_mine()).classes("text-sm text-orange-9").mark("case-claim-hint")
             with ui.grid(columns=2).classes("w-full gap-1"):
                 for spec in available(case.target_type):
                     button = ui.button(f"{spec.button}…", icon=spec.icon, on_click=lambda a=spec.action: self.open(a))
@@ -158,6 +156,14 @@ class ActionsPanel:
                     button.enabled = mine
             keys = " · ".join(p.short for p in presets_for(case.target_type))
             ui.label(f"Keys: {keys} · c claim · n next case · ? all keys").classes("text-xs opacity-60")
+
+    def not_mine(self) -> str:
+        """Why the actions wait: nobody holds the case (claim it), or someone else does (only they decide now)."""
+        case = self.view.case
+        if case.status == "claimed" and case.assignee_id != self.view.actor.staff_id:
+            who = self.view.detail.assignee or "another moderator"
+            return f"{who} holds this case until {fmt_dt(case.claim_expires_at)}: only they can decide it now."
+        return "Claim the case (c) to act on it, so nobody else decides it meanwhile."
 
     def closed(self) -> None:
         case = self.view.case
@@ -177,7 +183,7 @@ class ActionsPanel:
             ui.notify(f"“{ACTION_LABELS[action]}” does not apply to a {type_label(case.target_type).lower()}.")
             return
         if case.status in ("resolved", "dismissed") or not self.view.mine():
-            ui.notify("Claim the case first (c): only the moderator holding it can decide.", type="warning")
+            ui.notify(self.not_mine(), type="warning")
             return
         if self.asking or require_live_session() is None:
             return
