@@ -77,7 +77,7 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         column("record_status", "Record"),
         column("source", "Cause"),
         column("reason", "Reason"),
-        column("created_at", "On hold since"),
+        column("created_at", "On hold since", clip="9.5rem"),  # one line (it broke over four beside a long reason)
     ],
 }
 for _columns in COLUMNS.values():
