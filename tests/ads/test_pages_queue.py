@@ -249,3 +249,16 @@ async def test_g_d_opens_the_queue_and_j_k_move_between_ads(user: User, make_sta
     press(user, "?")
     await wait_shown(user, "shortcut-sheet")
     assert texts(user, "shortcut-key")[:5] == ["j", "k", "a", "r", "x"]
+
+
+async def test_closing_the_tab_gives_the_claimed_ad_back_to_the_queue(user: User, make_staff: Any) -> None:
+    """Opening the queue claims the first ad; a tab closed for good kept it from the other reviewers until the
+    claim ran out."""
+    await signed_in(user, make_staff)
+    first = ad(minutes_ago=90)
+    await user.open("/ads")
+    await wait_card(user, first)
+    assert stored_ad(first).claimed_by_id is not None
+    assert user.client is not None
+    user.client.delete()  # what NiceGUI does once a closed tab has not come back
+    await wait_until(lambda: stored_ad(first).claimed_by_id is None, what="the claim given back")

@@ -9,6 +9,7 @@ ticked reasons.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -46,6 +47,7 @@ class ReviewPanel:
         return None if self.card is None else int(self.card.ad.id)
 
     def build(self) -> None:
+        ui.context.client.on_delete(self.let_go)
         with ui.card().classes("w-full gap-3 p-3").mark("review-card"):
             self.conflict = ConflictPanel(
                 CONFLICT_LABELS,
@@ -178,6 +180,19 @@ class ReviewPanel:
             self.conflict.hide()
         self.card, self.claim_note = found
         self.redraw()
+
+    async def let_go(self) -> None:
+        """The tab is gone for good (closed, not a reload): the ad it held goes back to the queue for the other
+        reviewers instead of staying claimed until the claim runs out."""
+        ad_id = self.ad_id
+        if ad_id is None or not self.can_review or self.claim_note is not None:
+            return
+
+        def work(session: Session) -> None:
+            with contextlib.suppress(ConsoleError):  # decided, or not ours any more
+                review.release_ad(session, actor=self.actor, ad_id=ad_id)
+
+        await run.io_bound(unit_of_work(work))
 
     async def reload(self) -> None:
         if self.ad_id is not None:
