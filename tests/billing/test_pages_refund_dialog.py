@@ -26,6 +26,16 @@ async def _open_dialog(user: User, member_id: int, payment_id: int, *, button: s
     await wait_shown(user, "refund-card")
 
 
+async def _refund_submitted(user: User, make_staff: Any, cents: int) -> int:
+    """Signed in, a member's payment of `cents`, its refund dialog open and Refund pressed: the payment's id."""
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, cents)
+    await _open_dialog(user, who, paid)
+    click(user, "refund-submit")
+    return paid
+
+
 def _refunds(payment_id: int) -> list[Refund]:
     from sqlalchemy import select
 
@@ -141,22 +151,14 @@ class _Refusing(SandboxGateway):
 
 async def test_stripe_not_answering_leaves_it_to_the_reconcile_job(user: User, make_staff: Any) -> None:
     gateway_module.set_gateway(_Unreachable())
-    await signed_in(user, make_staff)
-    who = member()
-    paid = payment(who, 1500)
-    await _open_dialog(user, who, paid)
-    click(user, "refund-submit")
+    paid = await _refund_submitted(user, make_staff, 1500)
     assert await wait_text(user, "refund-result", bool) == STILL_SUBMITTING
     assert [r.status for r in _refunds(paid)] == ["submitting"]
 
 
 async def test_stripe_refusing_shows_its_message(user: User, make_staff: Any) -> None:
     gateway_module.set_gateway(_Refusing())
-    await signed_in(user, make_staff)
-    who = member()
-    paid = payment(who, 1500)
-    await _open_dialog(user, who, paid)
-    click(user, "refund-submit")
+    await _refund_submitted(user, make_staff, 1500)
     result = await wait_text(user, "refund-result", bool)
     assert result.startswith("The refund of $15.00 failed:") and "already been refunded" in result
 
@@ -172,11 +174,7 @@ async def test_an_error_on_our_side_ends_the_wait_with_what_to_do(
         raise RuntimeError("UNIQUE constraint failed: refunds.stripe_refund_id")
 
     monkeypatch.setattr(refund_service, "submit_refund", broken)
-    await signed_in(user, make_staff)
-    who = member()
-    paid = payment(who, 1500)
-    await _open_dialog(user, who, paid)
-    click(user, "refund-submit")
+    await _refund_submitted(user, make_staff, 1500)
     result = await wait_text(user, "refund-result", bool)
     assert "could not be recorded (an error on our side)" in result and "Tell an administrator" in result
     assert not shown(user, "refund-waiting")
