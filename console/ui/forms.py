@@ -198,10 +198,10 @@ def select(
         with_input=with_input,
         new_value_mode=new_value_mode,  # type: ignore[arg-type]
     )
+    if with_input and new_value_mode is None:  # before the options: a listener added later rebuilds them again
+        enter_picks_the_only_match(element)
     element.props(props).classes(classes)
     element.set_options(dict(options) if isinstance(options, dict) else list(options), value=value)
-    if with_input and new_value_mode is None:
-        enter_picks_the_only_match(element)
     return element
 
 

@@ -19,7 +19,7 @@ from console.catalog.rules import slugify
 from console.catalog.service import SLUG_MAX, TEXT_LIMITS
 from console.members.countries import COUNTRIES
 from console.ui.form_state import FormState
-from console.ui.forms import as_typed, enter_picks_the_only_match, limit_lengths, number_input
+from console.ui.forms import as_typed, limit_lengths, number_input, select
 
 
 def country_options(stored: str | None) -> dict[Any, str]:
@@ -92,11 +92,10 @@ class VideoForm:
             )
         with ui.row().classes("w-full gap-2 no-wrap"):
             self._input("language", "Language", "w-36")
-            country = ui.select(
-                country_options(self.view.get("country")), label="Country", value=self.ev["country"], with_input=True
-            )
-            self.form.add("country", enter_picks_the_only_match(country.props("dense options-dense").classes("w-56")))
-            country.mark("video-country")
+            country = select(
+                country_options(self.view.get("country")), value=self.ev["country"], label="Country", with_input=True
+            )  # styled first, filled once; Enter picks the one country left by what was typed
+            self.form.add("country", country.classes("w-56").mark("video-country"))
             self._input("director", "Director", "grow")
         self.form.add(
             "genres",
