@@ -21,6 +21,14 @@ def test_one_month_is_a_month_wide_with_month_ticks() -> None:
     assert axis["type"] == "date"
 
 
+def test_a_lone_bar_is_as_wide_as_most_of_its_bucket() -> None:
+    """MRR movements at 30 days: one month of bars, one millisecond wide on a month-wide axis: an empty chart."""
+    fig = figures.figure("Movements", [months(date(2026, 11, 1))], kind="bar")
+    assert {t["width"] for t in fig["data"] if t["type"] == "bar"} == {27 * 86_400_000}
+    several = figures.figure("Movements", [months(date(2026, 10, 1), date(2026, 11, 1))], kind="bar")
+    assert all("width" not in t for t in several["data"])  # plotly spaces several buckets itself
+
+
 def test_a_year_of_months_ticks_every_month_and_plotly_ranges_it() -> None:
     firsts = [date(2025, m, 1) for m in range(12, 13)] + [date(2026, m, 1) for m in range(1, 12)]
     axis = figures.figure("MRR", [months(*firsts)])["layout"]["xaxis"]

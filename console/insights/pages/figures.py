@@ -103,6 +103,7 @@ def figure(
         data.extend(_mark_in_progress(data[i], series[i].name, COLOURS[i % len(COLOURS)], kind))
     lay = layout(title, height=height, dark=dark, unit=unit, barmode="stack" if kind == "bar" else None)
     lay["xaxis"].update(date_axis(data))
+    widen_a_lone_bar(data, lay["xaxis"])
     if partial and in_progress is not None:
         lay["annotations"] = [_in_progress_note(in_progress)]
     return {"data": data, "layout": lay, "config": CONFIG}
@@ -124,6 +125,17 @@ def date_axis(traces: list[dict[str, Any]]) -> dict[str, Any]:
     if len(days) == 1:
         axis["range"] = [(days[0] - pad).isoformat(), (days[0] + pad).isoformat()]
     return axis
+
+
+def widen_a_lone_bar(traces: list[dict[str, Any]], axis: dict[str, Any]) -> None:
+    """Bars of a single bucket on a date axis are as wide as plotly's guess from their spacing: with no spacing, one
+    millisecond, invisible on the month-wide axis `date_axis` draws. They get most of their bucket instead."""
+    if "range" not in axis:
+        return
+    days = 27 if axis.get("dtick") == "M1" else 0.8
+    for trace in traces:
+        if trace.get("type") == "bar":
+            trace["width"] = days * 86_400_000
 
 
 def _ends_on(series: Series, bucket: date) -> bool:
