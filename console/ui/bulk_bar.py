@@ -33,12 +33,14 @@ class BulkBar:
         """`noun`: what a row is ("video": "3 videos selected"); without it the count reads "3 selected"."""
         self.allowed, self.mark, self.actions, self.noun = allowed, mark, actions, noun
         self.table: PagedTable | None = None
-        if allowed:
-            self.build()
+        self.bar: ui.element | None = None
+        if allowed:  # where the row goes; its contents are built at the first selection (most opens make none)
+            self.slot = ui.element("div").classes("w-full")
 
-    def build(self) -> None:
+    def build(self) -> ui.element:
         """The row, hidden until something is selected; shown and hidden at once as the selection changes."""
-        self.bar = ui.row().classes("items-center gap-2 w-full p-1 rounded bg-blue-grey-1 text-black no-wrap")
+        with self.slot:
+            self.bar = ui.row().classes("items-center gap-2 w-full p-1 rounded bg-blue-grey-1 text-black no-wrap")
         with self.bar.mark(f"{self.mark}-bar"):
             self.count = ui.label("").classes("text-sm font-semibold").mark(f"{self.mark}-selected")
             with ui.row().classes("items-center gap-1 grow") as self.buttons:
@@ -49,6 +51,7 @@ class BulkBar:
                 ui.spinner(size="sm")
                 self.doing = ui.label("").classes("text-sm").mark(f"{self.mark}-working")
         self.busy.visible = self.bar.visible = False
+        return self.bar
 
     def attach(self, table: PagedTable) -> None:
         self.table = table
@@ -58,8 +61,11 @@ class BulkBar:
         if not self.allowed:
             return
         selected = len(self.selected)
+        if self.bar is None and not selected:
+            return
+        bar = self.bar or self.build()
         self.count.text = f"{plural(selected, self.noun) if self.noun else f'{selected:,}'} selected"
-        self.bar.visible = selected > 0
+        bar.visible = selected > 0
 
     @property
     def selected(self) -> list[dict[str, Any]]:
@@ -71,6 +77,8 @@ class BulkBar:
         if not self.allowed:
             yield
             return
+        if self.bar is None:
+            self.build()
         self.doing.text = doing
         self.buttons.visible, self.busy.visible = False, True
         try:

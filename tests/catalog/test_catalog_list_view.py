@@ -222,6 +222,7 @@ async def test_j_k_and_enter_open_the_highlighted_video(content_user: User) -> N
     newest = _video("Newest")
     user.find(marker="catalog-search-go").click()
     await wait_for_rows(user, lambda found: len(found) == 2, "both videos")
+    assert not all_marked(user, "bulk-bar") and not all_marked(user, "bulk-publish")  # built at the first selection
     press(user, "j")
     await wait_until(lambda: [r["cursor"] for r in rows(user)] == [True, False], what="the first row highlighted")
     press(user, "j")

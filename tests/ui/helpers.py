@@ -134,19 +134,23 @@ class _Links(HTMLParser):
             self.links[-1]["text"] = self.links[-1].get("text", "") + data
 
 
-def navigation_links(user: User) -> list[dict[str, str]]:
-    """The left navigation's links (one HTML element, console/ui/frame.py), each as its attributes and its text."""
-    navs = all_marked(user, "navigation")
-    assert len(navs) == 1, f"{len(navs)} navigation elements"
+def navigation_links(user: User, marker: str = "navigation") -> list[dict[str, str]]:
+    """The left navigation's links (one HTML element, console/ui/frame.py), each as its attributes and its text;
+    `marker="home-areas"`: home's area cards (console/ui/home/view.py)."""
+    navs = all_marked(user, marker)
+    assert len(navs) == 1, f"{len(navs)} {marker} elements"
     parser = _Links()
     parser.feed(navs[0].content)
     return parser.links
 
 
+CONSTANT_HTML = {"navigation", "home-areas"}  # the console's own constants drawn as HTML, escaped
+
+
 def raw_html(user: User) -> list[Any]:
-    """The page's `ui.html` elements but the navigation (the console's own constants, escaped): where a name with
-    markup would be drawn as markup instead of text."""
-    return [e for e in all_elements(user, ui.html) if "navigation" not in e._markers]
+    """The page's `ui.html` elements but the navigation and home's area cards (the console's own constants,
+    escaped): where a name with markup would be drawn as markup instead of text."""
+    return [e for e in all_elements(user, ui.html) if not CONSTANT_HTML & set(e._markers)]
 
 
 def in_navigation(user: User, path: str) -> bool:

@@ -18,6 +18,7 @@ from console.actor import Actor
 from console.ui import nicegui_speedups
 from console.ui.areas import Area, allowed_areas
 from console.ui.frame import navigation_html
+from console.ui.home.view import area_cards_html
 from tests.ui.helpers import all_marked, navigation_links, sign_in_and_wait
 
 
@@ -128,10 +129,22 @@ async def test_the_navigation_is_one_element_with_a_link_per_allowed_area(user: 
 
 
 def test_the_navigation_escapes_what_it_is_given() -> None:
-    hostile = Area("x", '<img src=x onerror="alert(1)">', '/x"><script>', "home", None, "")
-    html = navigation_html((hostile,), "/")
-    assert "<img" not in html and "<script>" not in html and 'onerror="' not in html
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    hostile = Area("x", '<img src=x onerror="alert(1)">', '/x"><script>', "home", None, '<b onclick="x">')
+    for html in (navigation_html((hostile,), "/"), area_cards_html((hostile,))):
+        assert "<img" not in html and "<script>" not in html and 'onerror="' not in html and "<b " not in html
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+async def test_home_area_cards_are_one_element_with_a_card_per_allowed_area(user: User, make_staff) -> None:
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)
+    await user.open("/")
+    cards = navigation_links(user, "home-areas")
+    areas = [a for a in allowed_areas(Actor(kind="staff", label=email, roles=frozenset({"admin"}))) if a.path != "/"]
+    assert len(areas) > 5
+    assert [(c["href"], c["class"], c["text"]) for c in cards] == [
+        ("/" + a.path.strip("/"), "area-card q-card", f"{a.icon}{a.label}g {a.key}{a.description}") for a in areas
+    ]
 
 
 async def test_select_helper_fills_the_options_once_after_styling(user: User, make_staff, monkeypatch) -> None:
@@ -169,3 +182,81 @@ async def test_page_threads_are_as_many_as_database_connections(user: User, make
     _, email = make_staff("admin", name="Ada Admin")
     await sign_in_and_wait(user, email)  # the app has started
     assert run.thread_pool._max_workers == POOL_SIZE + MAX_OVERFLOW == 20
+
+
+def _select_state(element: ui.select) -> tuple[Any, ...]:
+    return (json.dumps(element.props.get("options")), json.dumps(element.props.get("model-value")), element.value)
+
+
+async def test_fast_options_give_nicegui_props_and_values(user: User, make_staff, monkeypatch) -> None:
+    """Every kind of select built with the fast options and with NiceGUI's own method: the same props JSON and value,
+    options changed afterwards included; the list stays observable (an in-place change still reaches the client)."""
+    from nicegui.elements.choice_element import ChoiceElement
+
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)
+    await user.open("/account")
+    cases: list[tuple[Any, dict[str, Any]]] = [
+        (["a", "b", "c"], {"value": "b"}),
+        ({"DE": "Germany", "IL": "Israel <b>"}, {"value": "IL"}),
+        ({1: "one", 2: "two"}, {"value": None}),
+        (["x", "y", "z"], {"value": ["x", "z"], "multiple": True}),
+        ([], {"value": None}),
+    ]
+    states: dict[str, list[tuple[Any, ...]]] = {}
+    for name, method in (
+        ("fast", nicegui_speedups.update_options),
+        ("nicegui", nicegui_speedups.NICEGUI_UPDATE_OPTIONS),
+    ):
+        monkeypatch.setattr(ChoiceElement, "_update_options", method)
+        with user:
+            for options, kwargs in cases:
+                element = ui.select(options, **kwargs)
+                first = _select_state(element)
+                element.set_options({"n": "New"}, value="n")
+                states.setdefault(name, []).extend([first, _select_state(element)])
+    assert states["fast"] == states["nicegui"]
+    assert len(states["fast"]) == 10 and '"label": "Israel <b>"' in states["fast"][2][0]
+    monkeypatch.setattr(ChoiceElement, "_update_options", nicegui_speedups.update_options)
+    with user:
+        element = ui.select(["a"], value="a")
+    updates = user.client.outbox.updates
+    updates.clear()
+    element.props["options"].append({"value": 1, "label": "b"})
+    assert element.id in updates  # the list is still observed
+
+
+async def test_direct_change_handlers_still_update_and_report_errors(user: User, make_staff, monkeypatch) -> None:
+    """NiceGUI's own handlers run directly: props, classes and style changes, nested ones too, still mark the
+    element for sending; any other handler still goes through `handle_event`; an error is still reported."""
+    from nicegui import app, events
+    from nicegui.observables import ObservableDict
+
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)
+    await user.open("/account")
+    with user:
+        label = ui.label("x")
+    updates = user.client.outbox.updates
+    for change in (
+        lambda: label.props("flat"),
+        lambda: label.classes("text-negative"),
+        lambda: label.style("color: red"),
+        lambda: label.props.__setitem__("nested", {"a": 1}),
+        lambda: label.props["nested"].__setitem__("a", 2),  # a child collection reaches its element
+    ):
+        updates.clear()
+        change()
+        assert label.id in updates
+    through_events: list[Any] = []
+    original = events.handle_event
+    monkeypatch.setattr(events, "handle_event", lambda *a, **k: (through_events.append(a[0]), original(*a, **k)))
+    seen: list[Any] = []
+    data = ObservableDict({}, on_change=lambda e: seen.append(e.sender))
+    data["k"] = 1
+    assert seen == [data] and len(through_events) == 1  # a user's handler: through handle_event, with its argument
+    errors: list[Exception] = []
+    monkeypatch.setattr(app, "handle_exception", errors.append)
+    monkeypatch.setattr(label, "update", lambda: 1 / 0)  # what Props._update calls, on the direct path
+    label.props("dense")
+    assert len(through_events) == 1 and len(errors) == 1 and isinstance(errors[0], ZeroDivisionError)

@@ -4,10 +4,12 @@ the event loop, so opening home costs the frame and a few cards, never the count
 
 from __future__ import annotations
 
+from html import escape
+
 from nicegui import ui
 
 from console.actor import Actor
-from console.ui.areas import allowed_areas
+from console.ui.areas import Area, allowed_areas
 from console.ui.home.sections import SectionData, Tile, read_sections, sections_for
 from console.ui.work import call
 
@@ -70,17 +72,25 @@ class HomeView:
                 ui.label(tile.note).classes("text-xs opacity-60").mark(f"note-{tile.key}")
 
     def areas(self) -> None:
-        with ui.row().classes("gap-3 flex-wrap"):
-            for area in allowed_areas(self.actor):
-                if area.path == "/":
-                    continue
-                with (
-                    ui.link(target=area.path).classes("no-underline text-inherit"),
-                    ui.card().classes("w-64 area-card"),
-                ):
-                    with ui.row().classes("items-center gap-2"):
-                        ui.icon(area.icon).classes("text-2xl text-primary")
-                        ui.label(area.label).classes("font-semibold")
-                        ui.space()
-                        ui.label(f"g {area.key}").classes("kbd text-xs")
-                    ui.label(area.description).classes("text-xs opacity-70")
+        """The area cards in one element, as the navigation (frame.navigation): eight elements a card, thirteen
+        cards for an admin, on every open of home, for links the server never changes afterwards."""
+        areas = tuple(a for a in allowed_areas(self.actor) if a.path != "/")
+        ui.html(area_cards_html(areas), sanitize=False, tag="nav").classes("flex gap-3 flex-wrap").props(
+            'aria-label="Your areas"'
+        ).mark("home-areas")
+
+
+def area_cards_html(areas: tuple[Area, ...]) -> str:
+    """A card per area: icon, name, its `g` key and what it is for. Console constants, escaped all the same."""
+    cards = []
+    for area in areas:
+        cards.append(
+            f'<a href="{escape(area.path)}" class="area-card q-card" data-nav="{escape(area.path.strip("/"))}">'
+            '<span class="area-card-head">'
+            f'<i class="q-icon notranslate material-icons text-2xl text-primary" aria-hidden="true">'
+            f"{escape(area.icon)}</i>"
+            f'<span class="font-semibold">{escape(area.label)}</span>'
+            f'<span class="kbd text-xs">g {escape(area.key)}</span></span>'
+            f'<span class="text-xs opacity-70">{escape(area.description)}</span></a>'
+        )
+    return "".join(cards)
