@@ -126,6 +126,21 @@ def test_unpublishing_a_video_goes_through_the_catalog(mod: Actor) -> None:
     assert [e.action for e in events_since(mark)] == ["video.unpublish", "case.unpublish_video"]
 
 
+def test_a_video_already_off_the_platform_is_not_unpublished_again(mod: Actor) -> None:
+    """No decision to reverse: an overturned appeal would otherwise publish a video moderation never took down."""
+    video = make_published_video(title="Taken off by content staff")
+    case_id = claimed("video", video, mod, "copyright")
+    with session_scope() as session:
+        session.get(Video, video).state = "unpublished"  # type: ignore[union-attr]
+    mark = audit_mark()
+    with pytest.raises(RuleViolation, match="is not on the platform \\(unpublished\\): there is nothing to take down"):
+        decide(case_id, mod, "unpublish_video", reason="DMCA notice 124")
+    assert events_since(mark) == []
+    with session_scope() as session:
+        assert session.execute(select(CaseDecision).where(CaseDecision.case_id == case_id)).first() is None
+    decide(case_id, mod, "dismiss", reason="already off the platform")  # the case still closes
+
+
 def test_blocklist_entries_are_unique(mod: Actor) -> None:
     case_id = claimed("member", member(), mod, "spam")
     decide(case_id, mod, "blocklist", block_kind="email", block_value="Spammer@Example.com", block_scope="signup")

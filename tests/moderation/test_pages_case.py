@@ -19,7 +19,7 @@ from console.db import session_scope, utcnow
 from console.moderation.models import BlockEntry, ChatMessage, Comment
 from console.moderation.pages.case_actions import SERIES_TAKE_DOWN
 from console.moderation.pages.common import FEEDBACK_TEXT
-from tests.catalog.factories import load_video, make_performer, make_series, make_video
+from tests.catalog.factories import load_video, make_performer, make_published_video, make_series, make_video
 from tests.moderation.factories import chat, claim, comment, decide, load_case, member, member_row, report, stream
 from tests.moderation.page_helpers import click, press, signed_in, texts, type_into, wait_gone, wait_shown
 from tests.ui.helpers import all_elements, all_marked, element, raw_html, shown, wait_until
@@ -207,12 +207,25 @@ async def test_taking_down_a_series_says_its_episodes_go_with_it(user: User, mak
     assert user.notify.contains("Series unpublished, with 1 episode.")
     assert (load_video(series_id).state, load_video(episode).state) == ("unpublished", "unpublished")
 
-    movie = make_video(title="A movie")
+    movie = make_published_video(title="A movie")
     await _open(user, report("video", movie, "copyright").case_id)
     await _claim(user)
+    assert not all_marked(user, "case-video-off")
     click(user, "action-unpublish_video")
     await wait_shown(user, "action-dialog")
     assert texts(user, "action-message") == ["Takes the video off the platform."]
+
+
+async def test_a_video_already_off_the_platform_is_not_offered_unpublish(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    draft = make_video(title="Never published")
+    await _open(user, report("video", draft, "copyright").case_id)
+    await _claim(user)
+    assert texts(user, "case-video-off") == ["The video is not on the platform (draft): there is nothing to unpublish."]
+    assert not all_marked(user, "action-unpublish_video") and all_marked(user, "action-dismiss")
+    press(user, "2")  # the "remove" preset: said, not opened
+    await wait_until(lambda: user.notify.contains("nothing to unpublish"), what="the warning")
+    assert not shown(user, "action-dialog") and load_video(draft).state == "draft"
 
 
 async def test_a_refused_value_lands_on_its_field_and_changes_nothing(user: User, make_staff: Any) -> None:

@@ -14,7 +14,7 @@ from console.catalog import service
 from console.catalog.gate import publish_blockers
 from console.catalog.models import Video
 from console.db import session_scope, utcnow
-from console.errors import Forbidden
+from console.errors import Forbidden, RuleViolation
 from console.moderation.models import CaseDecision
 from console.moderation.service import appeals
 from tests.catalog.factories import audit_mark, events_since, extra_check, load_video, make_series
@@ -90,6 +90,20 @@ def test_a_series_content_staff_unpublished_still_takes_its_live_episodes(
     _, message = _taken_down(series_id, mod)
     assert message == "Series unpublished, with 2 episodes."
     assert _states(first, second) == ["unpublished", "unpublished"]
+
+
+def test_a_series_with_nothing_left_on_the_platform_is_not_taken_down(
+    live_show: Show, mod: Actor, content: Actor
+) -> None:
+    series_id, (first, *_) = live_show
+    with session_scope() as session:
+        service.unpublish_episodes(session, actor=content, series_id=series_id)
+        service.unpublish(session, actor=content, video_id=series_id)
+    case_id = _claimed(series_id, mod)
+    mark = audit_mark()
+    with pytest.raises(RuleViolation, match="is not on the platform \\(unpublished\\)"):
+        decide(case_id, mod, "unpublish_video", reason="court order 8")
+    assert events_since(mark) == [] and _states(series_id, first) == ["unpublished", "unpublished"]
 
 
 def test_an_episode_taken_down_alone_leaves_its_series_up(mod: Actor) -> None:

@@ -101,11 +101,19 @@ def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> 
     each): viewers reach the episodes without the series page, and a moderator cannot unpublish them one by one
     (that is content staff's `unpublish_episodes`)."""
     require(actor, Permission.MODERATION_ACT)
+    was_live = _locked_video(session, video_id, None).state in ("published", "scheduled")
     video = _unpublish(session, actor, video_id, None, reason)
-    if video.kind != "series":
-        return TakenDown(video, [])
-    why = f"taken down with the series “{video.title}”: {reason}"
-    return TakenDown(video, _unpublish_live_episodes(session, actor, video, why))
+    episodes = [] if video.kind != "series" else _unpublish_live_episodes(session, actor, video, _why(video, reason))
+    if not was_live and not episodes:  # nothing changed: no decision an overturned appeal would "reverse"
+        raise RuleViolation(
+            f"“{video.title}” is not on the platform ({video.state}): there is nothing to take down. "
+            "If the case is handled, resolve it."
+        )
+    return TakenDown(video, episodes)
+
+
+def _why(series: Video, reason: str) -> str:
+    return f"taken down with the series “{series.title}”: {reason}"
 
 
 def _unpublish(

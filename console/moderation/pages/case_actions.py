@@ -148,14 +148,29 @@ class ActionsPanel:
             mine = self.view.mine()
             if not mine:
                 ui.label(self.not_mine()).classes("text-sm text-orange-9").mark("case-claim-hint")
+            off = self.video_off_platform()
+            if off:
+                ui.label(off).classes("text-sm opacity-70").mark("case-video-off")
             with ui.grid(columns=2).classes("w-full gap-1"):
                 for spec in available(case.target_type):
+                    if off and spec.action == "unpublish_video":
+                        continue
                     button = ui.button(f"{spec.button}…", icon=spec.icon, on_click=lambda a=spec.action: self.open(a))
                     colour = "color=negative" if spec.danger and mine else ""  # a disabled red button looks live
                     button.props(f"dense no-caps outline {colour}").mark(f"action-{spec.action}")
                     button.enabled = mine
             keys = " · ".join(p.short for p in presets_for(case.target_type))
             ui.label(f"Keys: {keys} · c claim · n next case · ? all keys").classes("text-xs opacity-60")
+
+    def video_off_platform(self) -> str | None:
+        """Why Unpublish is not offered: the reported video is already off the platform (the service refuses it
+        too; an overturned appeal would otherwise publish a video moderation never took down)."""
+        target = self.view.detail.target
+        if self.view.case.target_type != "video" or target.get("video_kind") == "series":  # its episodes may be up
+            return None
+        if target.get("state") in ("published", "scheduled", None):
+            return None
+        return f"The video is not on the platform ({target['state']}): there is nothing to unpublish."
 
     def not_mine(self) -> str:
         """Why the actions wait: nobody holds the case (claim it), or someone else does (only they decide now)."""
@@ -184,6 +199,9 @@ class ActionsPanel:
             return
         if case.status in ("resolved", "dismissed") or not self.view.mine():
             ui.notify(self.not_mine(), type="warning")
+            return
+        if action == "unpublish_video" and self.video_off_platform():
+            ui.notify(self.video_off_platform(), type="warning")
             return
         if self.asking or require_live_session() is None:
             return
