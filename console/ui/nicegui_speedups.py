@@ -1,15 +1,15 @@
-"""Two measured NiceGUI hot spots, made cheap without changing what NiceGUI does.
+"""Measured NiceGUI hot spots, made cheap without changing what NiceGUI does.
 
 Every element NiceGUI builds creates three observable collections (its props, classes and style), and each asks
 `nicegui.helpers.expects_arguments(self._update)`, which runs `inspect.signature` on the bound method: three
 signature computations per element, the same answer every time. In a page-open profile (console/bench.py's page
 measurements under cProfile) that was about a sixth of the server time of building a page. `install()` answers
-bound methods from a cache keyed by the underlying function (the answer does not depend on the instance) and
-leaves every other callable (lambdas, partials, functions built per element) to NiceGUI's own helper, so nothing
-built per page is kept alive by the cache.
+bound methods from the underlying function, where the first answer is kept as an attribute (the answer does not
+depend on the instance; a weak-keyed cache cost a weak reference per look-up), and leaves every other callable
+(lambdas, partials, functions built per element) to NiceGUI's own helper, so nothing is kept alive by the cache.
 
 NiceGUI's modules call the helper through the `helpers` package (`helpers.expects_arguments(...)`), so replacing
-the package attribute reaches all of them; `test_nicegui_speedups.py` checks that the cached answer equals
+the package attribute reaches all of them; `test_page_open_cost.py` checks that the cached answer equals
 NiceGUI's for the callables it sees and that an element still builds through the cache.
 
 The second: a page's first answer carries every element as JSON, which `Client.build_response` escapes for the
@@ -30,18 +30,25 @@ The fourth: a select's options are set as a list of `{value, label}` dicts, and 
 observable dict of its own (600 for the time zone field), though it only ever replaces the whole list. The list is
 given to NiceGUI as an observable list whose items stay plain dicts: the same JSON, a fraction of the objects.
 `test_page_open_cost.py` compares both with NiceGUI's own methods.
+
+The fifth is not a server cost but what the browser waits for: a client's outbox, until its page connects, checks
+every 0.1 s whether it has (`asyncio.sleep(0.1)` in `Outbox.loop`), so whatever a page draws once connected (the
+table's rows, the parts drawn `later`) left up to 100 ms after the socket was up (Chromium: the catalog's first rows
+~110 ms after the connection). The outbox module is given an `asyncio` whose `sleep(0.1)` also ends when a client
+connects (`app.on_connect`); every other name is asyncio's own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-import weakref
 from collections.abc import Callable
 from types import MethodType
 from typing import Any
 
+from nicegui import app, core, events, helpers
 from nicegui import client as nicegui_client
-from nicegui import core, events, helpers
+from nicegui import outbox as nicegui_outbox
 from nicegui.classes import Classes
 from nicegui.elements.choice_element import ChoiceElement
 from nicegui.helpers import functions
@@ -50,7 +57,7 @@ from nicegui.props import Props
 from nicegui.style import Style
 
 _original: Callable[[Callable[..., Any]], bool] = functions.expects_arguments
-_bound: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+_ANSWER = "_console_expects_arguments"  # the answer, kept on the method's function (it lives as long as the function)
 
 
 def expects_arguments(func: Callable[..., Any]) -> bool:
@@ -59,11 +66,12 @@ def expects_arguments(func: Callable[..., Any]) -> bool:
         return _original(func)
     key = func.__func__
     try:
-        return _bound[key]
+        return bool(key.__dict__[_ANSWER])
     except KeyError:
-        answer = _bound[key] = _original(func)
+        answer = _original(func)
+        key.__dict__[_ANSWER] = answer
         return answer
-    except TypeError:  # a method object that takes no weak reference: not cached
+    except AttributeError:  # a method whose function keeps no attributes: not cached
         return _original(func)
 
 
@@ -138,6 +146,36 @@ def update_options(self: ChoiceElement) -> None:
         self.value = before_value if before_value in self._values else None
 
 
+UNCONNECTED_POLL = 0.1  # Outbox.loop's wait while its client has no socket
+_sleepers: set[asyncio.Future[None]] = set()
+
+
+class _OutboxAsyncio:
+    """What `nicegui.outbox` sees as its `asyncio` module: `sleep(0.1)` ends early when a client connects."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(delay: float, result: Any = None) -> Any:
+        if delay != UNCONNECTED_POLL:
+            return await asyncio.sleep(delay, result)
+        woken: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        _sleepers.add(woken)
+        try:
+            await asyncio.wait({woken}, timeout=delay)
+        finally:
+            _sleepers.discard(woken)
+        return result
+
+
+def wake_outboxes() -> None:
+    """A client connected: the outboxes waiting for their connection look again now (the others sleep again)."""
+    for woken in list(_sleepers):
+        if not woken.done():
+            woken.set_result(None)
+
+
 def install() -> None:
     """Use the speed-ups from now on (idempotent)."""
     helpers.expects_arguments = expects_arguments  # type: ignore[attr-defined]
@@ -145,6 +183,10 @@ def install() -> None:
         nicegui_client.json = _ClientJson(nicegui_client.json)  # type: ignore[assignment]
     ObservableCollection._handle_change = handle_change  # type: ignore[method-assign]
     ChoiceElement._update_options = update_options  # type: ignore[method-assign]
+    if not isinstance(nicegui_outbox.asyncio, _OutboxAsyncio):
+        nicegui_outbox.asyncio = _OutboxAsyncio()  # type: ignore[assignment]
+    if wake_outboxes not in app._connect_handlers:
+        app.on_connect(wake_outboxes)
 
 
 def installed() -> bool:
@@ -153,4 +195,6 @@ def installed() -> bool:
         and isinstance(nicegui_client.json, _ClientJson)
         and ObservableCollection._handle_change is handle_change
         and ChoiceElement._update_options is update_options
+        and isinstance(nicegui_outbox.asyncio, _OutboxAsyncio)
+        and wake_outboxes in app._connect_handlers
     )

@@ -3,6 +3,7 @@ first answer's elements), and the frame stays small (the navigation is one eleme
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from pathlib import Path
@@ -260,3 +261,29 @@ async def test_direct_change_handlers_still_update_and_report_errors(user: User,
     monkeypatch.setattr(label, "update", lambda: 1 / 0)  # what Props._update calls, on the direct path
     label.props("dense")
     assert len(through_events) == 1 and len(errors) == 1 and isinstance(errors[0], ZeroDivisionError)
+
+
+async def test_an_outbox_waiting_for_its_connection_looks_again_when_a_client_connects(user: User) -> None:
+    """NiceGUI's outbox checks every 0.1 s whether its page has connected; what a page draws once connected (rows,
+    parts drawn later) waited for that check. A connection now ends the wait at once; other sleeps are asyncio's."""
+    from nicegui import app
+    from nicegui import outbox as nicegui_outbox
+
+    assert nicegui_speedups.installed() and nicegui_speedups.wake_outboxes in app._connect_handlers
+    shim = nicegui_outbox.asyncio
+    assert shim.Event is asyncio.Event and shim.wait_for is asyncio.wait_for  # everything else is asyncio's own
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    waiting = asyncio.create_task(shim.sleep(nicegui_speedups.UNCONNECTED_POLL))
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    nicegui_speedups.wake_outboxes()
+    await asyncio.wait_for(waiting, timeout=1)
+    assert loop.time() - started < 0.06 and not nicegui_speedups._sleepers
+    started = loop.time()
+    await asyncio.wait_for(shim.sleep(nicegui_speedups.UNCONNECTED_POLL), timeout=1)  # nobody connects: the 0.1 s
+    assert loop.time() - started >= 0.09
+    other = asyncio.create_task(shim.sleep(0.05, "kept"))
+    nicegui_speedups.wake_outboxes()  # a connection does not cut other sleeps short
+    await asyncio.sleep(0.01)
+    assert not other.done() and await other == "kept"
