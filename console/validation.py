@@ -130,6 +130,35 @@ def clean_text(
     return text
 
 
+# What a name on an ID may hold besides letters, combining marks and spaces: hyphens, apostrophes (typed or
+# typographic), periods, commas, the middle dots of Catalan and of names written in katakana, and the direction marks.
+NAME_PUNCTUATION = set("-\u2010'\u2019\u02bc.,\u00b7\u30fb\u200e\u200f")
+
+
+def legal_name_problem(text: str) -> str | None:
+    """The first character a person's legal name may not hold (a digit, an emoji, a symbol, `<`), as a message for
+    the field; None when every character is a letter of any script, a combining mark, a space or NAME_PUNCTUATION."""
+    for index, ch in enumerate(text):
+        if unicodedata.category(ch)[0] in "LM" or ch == " " or ch in NAME_PUNCTUATION:
+            continue
+        if unicodedata.category(ch) == "Zs":
+            continue
+        name = unicodedata.name(ch, "")
+        return (
+            f"may hold letters, spaces, hyphens, apostrophes and periods only: remove “{ch}” at position {index + 1} "
+            f"(U+{ord(ch):04X}{', ' + name if name else ''})"
+        )
+    return None
+
+
+def clean_name(value: str | None, field: str, errors: dict[str, str], *, max_len: int, required: bool = True) -> str:
+    """`clean_text` for a person's legal name, with `legal_name_problem`'s rule (after the general one)."""
+    text = clean_text(value, field, errors, max_len=max_len, required=required)
+    if field not in errors and (problem := legal_name_problem(text)) is not None:
+        errors[field] = problem
+    return text
+
+
 def clean_email(value: str | None, errors: dict[str, str], field: str = "email") -> str:
     email = (value or "").strip().lower()
     problem = text_problem(email)

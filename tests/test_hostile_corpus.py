@@ -139,6 +139,24 @@ def _no_spaces(name: str, value: str) -> str | None:
     return "must not contain spaces" if name == "handle" and any(ch.isspace() for ch in value) else None
 
 
+LEGAL_NAMES = ("legal_first_name", "legal_middle_name", "legal_last_name")
+NAME_MARKS = "-\u2010'\u2019\u02bc.,\u00b7\u30fb\u200e\u200f"
+
+
+def _legal_name(name: str, value: str) -> str | None:
+    """A legal name: letters of any script, combining marks, spaces and NAME_MARKS (written out independently)."""
+    if name not in LEGAL_NAMES:
+        return None
+    for i, ch in enumerate(value):
+        if unicodedata.category(ch)[0] not in "LM" and unicodedata.category(ch) != "Zs" and ch not in NAME_MARKS:
+            label = unicodedata.name(ch, "")
+            return (
+                f"may hold letters, spaces, hyphens, apostrophes and periods only: remove “{ch}” at position {i + 1} "
+                f"(U+{ord(ch):04X}{', ' + label if label else ''})"
+            )
+    return None
+
+
 def moderation_cases() -> tuple[Callable[[], Case], ...]:
     """Report descriptions, case notes, decision reasons, appeals, comments and chat messages."""
     from console.moderation.jobs import PLATFORM
@@ -303,6 +321,8 @@ def cases() -> dict[str, Callable[[], Case]]:
             ),
             _row(LegalRecord, "legal_first_name", "legal_middle_name", "legal_last_name", "notes"),
             _count(LegalRecord),
+            _legal_name,
+            min_stored=80,  # the corpus is mostly digits, symbols and markup, which a legal name may not hold
         )
 
     def other_name() -> Case:

@@ -20,6 +20,16 @@ from console.compliance.models import LegalRecord
 
 
 @lru_cache(maxsize=1)
+def in_letters(number: int) -> str:
+    """A number written in letters (1 -> "b", 27 -> "bb"): unique names that a legal name may hold (no digits)."""
+    out = ""
+    while True:
+        number, digit = divmod(number, 26)
+        out = chr(ord("a") + digit) + out
+        if number == 0:
+            return out
+
+
 def sample_scan() -> bytes:
     """A small PNG standing in for an ID scan (generated locally, never fetched)."""
     image = Image.new("RGB", (320, 200), "#eceff1")
@@ -56,7 +66,11 @@ def verified_record(
             session,
             actor=actor,
             performer_id=performer_id,
-            data={"legal_first_name": first or f"Legal{performer_id}", "legal_last_name": last, "date_of_birth": dob},
+            data={
+                "legal_first_name": first or f"Legal{in_letters(performer_id)}",
+                "legal_last_name": last,
+                "date_of_birth": dob,
+            },
         )
         records.add_name(session, actor=actor, record_id=rec.id, data={"name": performer.name, "kind": "stage"})
     else:

@@ -22,7 +22,7 @@ from console.actor import SYSTEM, Actor
 from console.catalog import gate, service
 from console.catalog.models import Performer, Video
 from console.compliance import productions, records, vault
-from console.compliance.fixtures import sample_scan
+from console.compliance.fixtures import in_letters, sample_scan
 from console.compliance.models import ComplianceHold, IdDocument, IdScan, LegalRecord, Production
 from console.db import session_scope, utcnow
 from tests.catalog.factories import complete_data, make_collection, make_performer, unique
@@ -43,8 +43,8 @@ def legal_data(**overrides: Any) -> dict[str, Any]:
     """create_record/amend_record input: a legal name carrying LEGAL_MARK and an adult's date of birth."""
     n = next(_seq)
     data: dict[str, Any] = {
-        "legal_first_name": f"{LEGAL_MARK}{n}",
-        "legal_last_name": f"Secretname{n}",
+        "legal_first_name": f"{LEGAL_MARK}{in_letters(n)}",  # a legal name holds no digits
+        "legal_last_name": f"Secretname{in_letters(n)}",
         "date_of_birth": date(1990, 5, 17),
     }
     data.update(overrides)

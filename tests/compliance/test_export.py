@@ -20,7 +20,7 @@ from console import cli
 from console.actor import SYSTEM, Actor
 from console.compliance import export, productions, vault
 from console.compliance.fixtures import sample_scan
-from console.compliance.models import IdScan
+from console.compliance.models import IdScan, LegalRecord
 from console.db import session_scope
 from console.errors import Forbidden
 from tests.catalog.factories import audit_mark, events_since
@@ -176,16 +176,19 @@ def test_records_are_read_in_batches(officer: Actor, tmp_path: Path, monkeypatch
 
 def test_cells_that_a_spreadsheet_would_run_are_neutralised(officer: Actor, tmp_path: Path) -> None:
     performer_id, _ = legal_record(
-        '=HYPERLINK("http://evil")', first="+Plus", last="@Sum", names=(("-2+3", "alias"),), verify=True
+        '=HYPERLINK("http://evil")', first="-Plus", last="Sum", names=(("-2+3", "alias"),), verify=True
     )
+    with session_scope() as session:  # a name stored before legal names were held to letters (no "@" today)
+        rec = session.execute(select(LegalRecord).where(LegalRecord.performer_id == performer_id)).scalar_one()
+        rec.legal_last_name = "@Sum"
     video_with([performer_id], title="=cmd|' /C calc'!A0")
     result = run_export(officer, tmp_path)
     with zipfile.ZipFile(result.path) as zf:
         legal = read_csv(zf, "index_by_legal_name.csv")[0]
         names = read_csv(zf, "index_by_other_names.csv")
         depiction = read_csv(zf, "index_by_depiction.csv")[0]
-    assert legal["legal_last_name"] == "'@Sum" and legal["legal_first_name"] == "'+Plus"
-    assert legal["legal_name"] == "'@Sum, +Plus"
+    assert legal["legal_last_name"] == "'@Sum" and legal["legal_first_name"] == "'-Plus"
+    assert legal["legal_name"] == "'@Sum, -Plus"
     assert legal["stage_name"] == '\'=HYPERLINK("http://evil")'
     assert legal["title"] == "'=cmd|' /C calc'!A0"
     assert {n["name"] for n in names} == {"'-2+3", '\'=HYPERLINK("http://evil")'}

@@ -123,16 +123,24 @@ async def test_create_record_shows_inline_errors_then_creates(clerk_user: User, 
     user.find(marker="record-last-name").type("<b>Doe</b>")
     user.find(marker="record-dob").clear().type("1990-05-17")
     user.find(marker="record-create").click()
+    await wait_until(lambda: last.error is not None and "<" in last.error, what="the name's message")
+    assert last.error == (
+        "Legal last name may hold letters, spaces, hyphens, apostrophes and periods only: remove “<” at position 1 "
+        "(U+003C, LESS-THAN SIGN)"
+    )
+    assert _record_of(pid) is None
+    user.find(marker="record-last-name").clear().type("O’Doe-Smith")
+    user.find(marker="record-create").click()
     await wait_until(lambda: bool(all_marked(user, "record-legal-name")), what="the editor")
     rec = _record_of(pid)
     assert rec is not None
     assert (rec.legal_last_name, rec.date_of_birth, rec.status, rec.entered_by_id) == (
-        "<b>Doe</b>",
+        "O’Doe-Smith",
         date(1990, 5, 17),
         "incomplete",
         clerk_id,
     )
-    assert element(user, "record-legal-name").text == "<b>Doe</b>, Jane"  # text, never markup
+    assert element(user, "record-legal-name").text == "O’Doe-Smith, Jane"
     assert _status(user) == "Incomplete"
 
 

@@ -331,6 +331,34 @@ def _years_ago(years: int) -> date:
         return date(today.year - years, 2, 28)
 
 
+NAME_RULE = "may hold letters, spaces, hyphens, apostrophes and periods only"
+
+
+def test_legal_names_in_every_script_with_their_punctuation_are_stored(clerk: Actor) -> None:
+    names = [
+        "José",
+        "李小龙",
+        "Nguyễn",
+        "O'Brien",
+        "Anne-Marie",
+        "Gal·la",
+        "ジョン・スミス",
+        "Kāʻeo",
+        "نور",
+        "Łukasz Jr.",
+    ]
+    for name in names:
+        record_id = create_record(performer(), actor=clerk, legal_last_name=name)
+        with session_scope() as session:
+            assert session.get(LegalRecord, record_id).legal_last_name == name  # type: ignore[union-attr]
+    record_id = create_record(performer(), actor=clerk)
+    with session_scope() as session, pytest.raises(ValidationFailed) as refused:
+        records.add_name(session, actor=clerk, record_id=record_id, data={"name": "Jane 2", "kind": "previous_legal"})
+    assert refused.value.errors == {"name": f"{NAME_RULE}: remove “2” at position 6 (U+0032, DIGIT TWO)"}
+    with session_scope() as session:  # a stage name is not a legal name
+        records.add_name(session, actor=clerk, record_id=record_id, data={"name": "Jane 2 ✨", "kind": "stage"})
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -354,6 +382,21 @@ def _years_ago(years: int) -> date:
             "makes the performer 17 today; a performer must be 18 or older",
         ),
         ({"notes": "n" * 5001}, "notes", "is too long (5001 characters; 5000 at most)"),
+        (
+            {"legal_first_name": "Ann 😀"},
+            "legal_first_name",
+            f"{NAME_RULE}: remove “😀” at position 5 (U+1F600, GRINNING FACE)",
+        ),
+        (
+            {"legal_last_name": "Doe3"},
+            "legal_last_name",
+            f"{NAME_RULE}: remove “3” at position 4 (U+0033, DIGIT THREE)",
+        ),
+        (
+            {"legal_middle_name": "=1+1"},
+            "legal_middle_name",
+            f"{NAME_RULE}: remove “=” at position 1 (U+003D, EQUALS SIGN)",
+        ),
     ],
 )
 def test_bad_record_input_is_refused_field_by_field_and_nothing_is_written(

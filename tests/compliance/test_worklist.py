@@ -13,7 +13,7 @@ from console.actor import SYSTEM, Actor
 from console.catalog import performers as performer_service
 from console.catalog import service as video_service
 from console.compliance import holds, records, worklist
-from console.compliance.fixtures import sample_scan, verified_record
+from console.compliance.fixtures import in_letters, sample_scan, verified_record
 from console.compliance.models import LegalRecord
 from console.db import session_scope
 from console.errors import Forbidden, NotFound, ValidationFailed
@@ -251,7 +251,7 @@ def test_counts_match_the_tabs() -> None:
 
 
 def test_one_audit_event_per_page_of_rows_naming_the_records(clerk: Actor) -> None:
-    record_ids = [_record(make_performer(f"P{i}"), last=f"Last{i}") for i in range(5)]
+    record_ids = [_record(make_performer(f"P{i}"), last=f"Last{in_letters(i)}") for i in range(5)]
     mark = audit_mark()
     page = _list(worklist.list_missing, clerk, page=PageRequest(size=3))
     assert len(page.rows) == 3

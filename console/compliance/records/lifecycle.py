@@ -38,18 +38,18 @@ from console.compliance.records.views import record_view
 from console.db import utcnow
 from console.errors import NotFound, RuleViolation, ValidationFailed
 from console.staff.permissions import Permission, require
-from console.validation import clean_text
+from console.validation import clean_name, clean_text
 
 
 def _clean_record(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "legal_first_name": clean_text(data.get("legal_first_name"), "legal_first_name", errors, max_len=NAME_MAX),
-        "legal_middle_name": clean_text(
+        "legal_first_name": clean_name(data.get("legal_first_name"), "legal_first_name", errors, max_len=NAME_MAX),
+        "legal_middle_name": clean_name(
             data.get("legal_middle_name"), "legal_middle_name", errors, max_len=NAME_MAX, required=False
         )
         or None,
-        "legal_last_name": clean_text(data.get("legal_last_name"), "legal_last_name", errors, max_len=NAME_MAX),
+        "legal_last_name": clean_name(data.get("legal_last_name"), "legal_last_name", errors, max_len=NAME_MAX),
         "notes": clean_text(
             data.get("notes"), "notes", errors, max_len=TEXT_LIMITS["notes"], required=False, multiline=True
         )

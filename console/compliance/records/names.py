@@ -15,7 +15,9 @@ from console.compliance.records.labels import NAME_KIND_LABELS, TEXT_LIMITS
 from console.compliance.records.locking import _locked, _touch
 from console.errors import NotFound, ValidationFailed
 from console.staff.permissions import Permission, require
-from console.validation import clean_text
+from console.validation import clean_text, legal_name_problem
+
+LEGAL_NAME_KINDS = ("maiden", "previous_legal")
 
 
 def add_name(session: Session, *, actor: Actor, record_id: int, data: dict[str, Any]) -> PerformerName:
@@ -26,6 +28,8 @@ def add_name(session: Session, *, actor: Actor, record_id: int, data: dict[str, 
     kind = str(data.get("kind") or "")
     if kind not in NAME_KINDS:
         errors["kind"] = "must be one of: " + ", ".join(NAME_KIND_LABELS.values())
+    elif kind in LEGAL_NAME_KINDS and "name" not in errors and (problem := legal_name_problem(name)) is not None:
+        errors["name"] = problem  # a name someone was legally known by: the legal names' rule
     used_from = _parse_date(data.get("used_from"), "used_from", errors)
     used_to = _parse_date(data.get("used_to"), "used_to", errors)
     if used_from and used_to and used_from > used_to:
