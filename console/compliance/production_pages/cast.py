@@ -39,7 +39,7 @@ class CastTable:
         if not self.cast:
             ui.label("No performers are linked to this video.").classes("text-sm opacity-70")
             return
-        with ui.grid(columns="minmax(120px,1fr) minmax(140px,1fr) auto auto minmax(260px,2fr)").classes(
+        with ui.grid(columns="minmax(120px,1fr) minmax(140px,1fr) auto auto minmax(380px,3fr)").classes(
             "w-full items-center gap-x-3 gap-y-1 text-sm"
         ):
             for heading in HEADINGS:
