@@ -126,7 +126,10 @@ class FilterBar(Generic[F]):
         initial: Mapping[str, Any] | None = None,
         mark: str = "filter",
         on_clear: Callable[[], Any] | None = None,
+        search_button: bool = False,
     ) -> None:
+        """`search_button`: a "Search" button before Clear (marked `{mark}-search-go`), for a bar whose text inputs
+        would otherwise apply on Enter alone, with nothing on screen to say so."""
         self.factory, self.specs, self.on_apply, self.mark = factory, fields, on_apply, mark
         self.on_clear = on_clear  # what else Clear resets (filters set outside the bar), before the apply
         start = initial_values(fields, initial or {})
@@ -135,6 +138,10 @@ class FilterBar(Generic[F]):
         with ui.row().classes("items-end gap-2 w-full").mark(f"{mark}-bar") as self.row:
             for spec in fields:
                 self.elements[spec.name] = self._element(spec, start[spec.name])
+            if search_button:
+                ui.button("Search", icon="search", on_click=self.apply).props("dense unelevated").mark(
+                    f"{mark}-search-go"
+                )
             ui.button("Clear", on_click=self.clear).props("dense flat no-caps").mark(f"{mark}-clear")
         current, _errors = build_filter(factory, fields, start)
         self.current: F = current if current is not None else factory()

@@ -53,7 +53,7 @@ async def test_payments_are_listed_filtered_and_searched(user: User, make_staff:
     user.find(marker="payments-search").trigger("keydown.enter")
     await wait_for_rows(user, lambda r: [x["member"] for x in r] == ["bob@pay.example"], "bob's payment")
     type_into(user, "payments-search", stored_charge(first))
-    user.find(marker="payments-search").trigger("keydown.enter")
+    user.find(marker="payments-search-go").click()  # the button says what Enter does
     await wait_for_rows(user, lambda r: [x["id"] for x in r] == [first], "the payment by its charge id")
     await choose_row(user, first)
     await wait_shown(user, "payment-detail")

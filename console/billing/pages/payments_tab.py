@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 FILTERS = [
     FilterField("status", "Status", options={None: "Any status", **PAYMENT_STATUS_LABELS}, width="w-40"),
     FilterField("kind", "Kind", options={None: "Any kind", **PAYMENT_KIND_LABELS}, width="w-36"),
-    FilterField("search", "Member e-mail or pi_ / ch_ / in_ id", width="w-80"),
+    FilterField("search", "Member e-mail or pi_ / ch_ / in_ id", width="w-64"),
 ]
 COLUMNS = [
     column("id", "#", "right"),
@@ -70,7 +70,12 @@ class PaymentsTab(ListDetailTab):
 
     def filters(self) -> None:
         self.filter_bar = FilterBar(
-            PaymentFilter, FILTERS, on_apply=self.apply_filter, initial=self.view.params, mark="payments"
+            PaymentFilter,
+            FILTERS,
+            on_apply=self.apply_filter,
+            initial=self.view.params,
+            mark="payments",
+            search_button=True,
         )
 
     def query(self, session: Session, page: PageRequest) -> Page[Any]:
