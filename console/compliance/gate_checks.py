@@ -124,6 +124,8 @@ def _reasons(
             continue
         if dob is None:
             reasons.append(f"{name}'s date of birth is not recorded")
+        elif production_date < dob:  # a wrong date, not a minor: say which dates disagree
+            reasons.append(f"the date of production is before {name}'s date of birth: one of the two dates is wrong")
         elif production_date < eighteenth_birthday(dob):
             reasons.append(f"{name} was under 18 on the date of production")
         if line_id is None:

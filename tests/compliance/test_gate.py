@@ -147,6 +147,10 @@ CASES: dict[str, tuple[Callable[[], Built], str | None]] = {
         "2257: {stage} was under 18 on the date of production",
     ),
     "under_18_by_a_year": (lambda: one_performer(dob=date(2003, 6, 1)), "{stage} was under 18"),
+    "produced_before_the_performer_was_born": (  # a wrong date, said as such (not "was under 18")
+        lambda: one_performer(dob=date(1990, 5, 17), examined_on=date(1989, 1, 2), day=date(1989, 1, 3)),
+        "the date of production is before {stage}'s date of birth: one of the two dates is wrong",
+    ),
     "turns_18_on_the_production_day": (lambda: one_performer(dob=date(2002, 6, 1)), None),
     "born_29_february_produced_28_february": (
         lambda: one_performer(dob=date(2004, 2, 29), examined_on=date(2022, 2, 1), day=date(2022, 2, 28)),

@@ -61,9 +61,10 @@ class CastTable:
             f"color={STATUS_COLOURS.get(status or '', 'negative')}"
         ).mark(f"cast-status-{pid}")
         age = line["age"]
-        ui.label("—" if age is None else str(age)).classes(
-            "text-negative font-semibold" if age is not None and age < 18 else ""
-        ).mark(f"cast-age-{pid}")
+        shown = "—" if age is None else ("not yet born" if age < 0 else str(age))
+        ui.label(shown).classes("text-negative font-semibold" if age is not None and age < 18 else "").mark(
+            f"cast-age-{pid}"
+        )
         options: dict[Any, str] = {AUTO_ID: "Latest ID examined on or before that day"}
         options.update(line["documents"])
         chosen = line["id_document_id"] if line["id_document_id"] in options else AUTO_ID
