@@ -40,10 +40,8 @@ def focus_later(element: ui.element) -> None:
 def move_buttons(kind: str, key: int, move: Callable[[int, int], Any], *, index: int, last: int) -> None:
     """Buttons marked `<kind>-up-<key>` / `<kind>-down-<key>` calling `move(key, -1 | +1)`; disabled at the ends."""
     up = ui.button(icon="arrow_upward", on_click=lambda: move(key, -1))
-    up.props("flat dense round size=sm aria-label='Move up'").mark(f"{kind}-up-{key}").tooltip("Move up (Alt+↑)")
+    up.props("flat dense round size=sm aria-label='Move up' title='Move up (Alt+↑)'").mark(f"{kind}-up-{key}")
     up.set_enabled(index > 0)
     down = ui.button(icon="arrow_downward", on_click=lambda: move(key, 1))
-    down.props("flat dense round size=sm aria-label='Move down'").mark(f"{kind}-down-{key}").tooltip(
-        "Move down (Alt+↓)"
-    )
+    down.props("flat dense round size=sm aria-label='Move down' title='Move down (Alt+↓)'").mark(f"{kind}-down-{key}")
     down.set_enabled(index < last)

@@ -170,11 +170,11 @@ class CollectionsView:
                 move_buttons("collection", cid, self.move, index=position, last=last)
             # the list is redrawn after each: the handlers run in the page's host, not in this row
             ui.button(icon="edit", on_click=within(self.host, lambda: self.open_editor(cid))).props(
-                "flat dense round size=sm aria-label=Edit"
-            ).mark(f"collection-edit-{cid}").tooltip("Edit")
+                "flat dense round size=sm aria-label=Edit title=Edit"
+            ).mark(f"collection-edit-{cid}")
             ui.button(icon="delete", on_click=within(self.host, lambda: self.remove(cid))).props(
-                "flat dense round size=sm color=negative aria-label=Delete"
-            ).mark(f"collection-delete-{cid}").tooltip("Delete")
+                "flat dense round size=sm color=negative aria-label=Delete title=Delete"
+            ).mark(f"collection-delete-{cid}")
 
     @ui.refreshable_method
     def pager(self) -> None:

@@ -89,7 +89,7 @@ class IdentityCard:
             with ui.row().classes("justify-end w-full"):
                 ui.button("Save", icon="save", on_click=self.save).props(
                     "unelevated color=primary dense no-caps"
-                ).tooltip("Ctrl+S").mark("record-save")
+                ).props('title="Ctrl+S"').mark("record-save")
         save_key(self.save, mark="record-keys", description="Save the identity form")
 
     def start_drafts(self) -> None:
