@@ -81,15 +81,24 @@ def test_taking_down_a_series_takes_its_public_and_scheduled_episodes_with_it(li
 
 
 def test_a_series_content_staff_unpublished_still_takes_its_live_episodes(
-    live_show: Show, mod: Actor, content: Actor
+    live_show: Show, mod: Actor, mod2: Actor, content: Actor
 ) -> None:
     series_id, (first, second, _) = live_show
     with session_scope() as session:
         service.unpublish(session, actor=content, video_id=series_id)
     assert _states(series_id, first) == ["unpublished", "published"]  # content's unpublish does not cascade
-    _, message = _taken_down(series_id, mod)
+    decision_id, message = _taken_down(series_id, mod)
     assert message == "Series unpublished, with 2 episodes."
     assert _states(first, second) == ["unpublished", "unpublished"]
+    assert decision_id is not None
+    with session_scope() as session:  # overturned: what went down comes back, not the series content took off
+        said = appeals.reverse_decision(session, actor=mod2, decision_id=decision_id, note="wrong show")
+    assert said[:2] == [
+        "the series stays unpublished (it was before the take-down)",
+        "0 of 2 episodes taken down with it back as they were",
+    ]
+    assert all("publish the series first" in line for line in said[2:]) and len(said) == 4  # the gate says why
+    assert _states(series_id, first, second) == ["unpublished", "unpublished", "unpublished"]
 
 
 def test_a_series_with_nothing_left_on_the_platform_is_not_taken_down(

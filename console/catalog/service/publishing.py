@@ -89,6 +89,7 @@ class TakenDown:
 
     video: Video
     episodes: list[tuple[int, datetime | None]]
+    video_was_live: bool = True  # False: a series already unpublished, whose live episodes alone went down
 
     @property
     def episode_ids(self) -> list[int]:
@@ -109,7 +110,7 @@ def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> 
             f"“{video.title}” is not on the platform ({video.state}): there is nothing to take down. "
             "If the case is handled, resolve it."
         )
-    return TakenDown(video, episodes)
+    return TakenDown(video, episodes, was_live)
 
 
 def _why(series: Video, reason: str) -> str:

@@ -250,10 +250,14 @@ def _republish(session: Session, actor: Actor, data: dict[str, Any], note: str) 
     """The video again, through the publishing gate; for a series, then each episode taken down with it, as it was
     (a scheduled one scheduled again while its time is ahead); an episode the gate now refuses stays off, and the
     line says which and why."""
-    refused = _republish_one(session, actor, int(data["video_id"]), note)
-    if refused is not None:
-        return [f"the video stays unpublished: {refused} Content staff can publish it once that is fixed"]
-    said = ["video published again"]
+    said: list[str] = []
+    if data.get("video_was_live", True):
+        refused = _republish_one(session, actor, int(data["video_id"]), note)
+        if refused is not None:
+            return [f"the video stays unpublished: {refused} Content staff can publish it once that is fixed"]
+        said.append("video published again")
+    else:
+        said.append("the series stays unpublished (it was before the take-down)")
     episodes = list(data.get("episodes", []))
     back = 0
     for episode in episodes:

@@ -135,6 +135,8 @@ def unpublish(
     needs(case, req.action, "video")
     taken = take_down(session, actor=actor, video_id=case.target_id, reason=cleaned.reason)
     reversal: dict[str, Any] = {"video_id": taken.video.id}
+    if not taken.video_was_live:  # an overturned appeal puts back what went down, not the series content unpublished
+        reversal["video_was_live"] = False
     if taken.episodes:  # an overturned appeal puts these back as they were (console/moderation/service/appeals.py)
         reversal["episodes"] = [{"id": i, "scheduled_for": at.isoformat() if at else None} for i, at in taken.episodes]
     decision = record_decision(session, actor, case, req.action, cleaned, reversal=reversal)
