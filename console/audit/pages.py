@@ -20,6 +20,7 @@ from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
 from console.ui.formatting import fmt_dt, fmt_value, viewer_zone
+from console.ui.forms import element_label, field_message
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column, id_column
 
@@ -136,7 +137,7 @@ def day_range(
         try:
             days.append(datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=zone) if value else None)
         except ValueError:
-            errors[field] = "must be a date (YYYY-MM-DD)"
+            errors[field] = "must be a date like 2025-01-31"
             days.append(None)
     start, end = days
     return (
@@ -214,7 +215,7 @@ class AuditLogView:
     async def apply(self) -> None:
         start, end, errors = day_range(self.since.value, self.until.value, viewer_zone())
         for field, element in (("since", self.since), ("until", self.until)):
-            element.error = errors.get(field)
+            element.error = field_message(field, errors[field], element_label(element)) if field in errors else None
         if errors:
             return
         self.flt = AuditFilter(

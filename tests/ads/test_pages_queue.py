@@ -134,6 +134,9 @@ async def test_a_failing_hard_check_blocks_approve(user: User, make_staff: Any, 
     assert "320×240" in texts(user, "review-blocked")[0]
     assert not element(user, "review-approve").enabled
     assert all_marked(user, "ad-check-fail")
+    rows = all_marked(user, "ad-check-fail")
+    shown_names = [str(e.text) for row in rows for e in row.descendants() if isinstance(e, ui.label)]
+    assert "Image size" in shown_names and "image_size" not in shown_names  # the check in words, not its code
     press(user, "a")
     with session_scope() as session, pytest.raises(RuleViolation, match="hard check"):
         review.approve_ad(session, actor=actor_for(staff_id), ad_id=bad, version=stored_ad(bad).version)
@@ -262,3 +265,15 @@ async def test_closing_the_tab_gives_the_claimed_ad_back_to_the_queue(user: User
     assert user.client is not None
     user.client.delete()  # what NiceGUI does once a closed tab has not come back
     await wait_until(lambda: stored_ad(first).claimed_by_id is None, what="the claim given back")
+
+
+def test_every_pre_check_code_has_a_name() -> None:
+    """The codes the checks write (console/ads/checks*.py) each have words on the review card."""
+    import re
+    from pathlib import Path
+
+    from console.ads.pages.card_parts import CHECK_NAMES
+
+    source = "".join(p.read_text() for p in Path("console/ads").glob("checks*.py"))
+    codes = set(re.findall(r'(?:CheckResult|_url_check)\(\s*"([a-z_]+)"', source))
+    assert len(codes) >= 10 and codes <= set(CHECK_NAMES), sorted(codes - set(CHECK_NAMES))

@@ -171,6 +171,25 @@ def test_a_custom_range_outside_the_calendar_the_charts_can_compare_is_refused(s
     assert refused.value.errors["start"] == "must be a date from 2000-01-01 to 2099-12-31"
 
 
+def test_a_custom_range_ends_today_at_the_latest() -> None:
+    """A To in the future compared a few weeks of figures with a whole earlier period (-81 %), drawn as zeros."""
+    from datetime import date
+
+    from console.errors import ValidationFailed
+    from console.insights.pages.range_bar import parse_custom
+
+    today = date(2026, 11, 30)
+    assert parse_custom("2026-11-01", "2026-11-30", today).end == today
+    with pytest.raises(ValidationFailed) as refused:
+        parse_custom("2026-11-01", "2027-05-01", today)
+    assert refused.value.errors == {
+        "end": "must be today (2026-11-30) or earlier: there are no figures for days to come"
+    }
+    with pytest.raises(ValidationFailed) as refused:
+        parse_custom("2026-12-01", "2026-12-02", today)
+    assert refused.value.errors == {"start": "must be today (2026-11-30) or earlier"}
+
+
 async def test_a_refused_custom_range_says_why_and_keeps_the_period(user: User, make_staff: Any) -> None:
     await executive_on_first_half_of_2026(user, make_staff)
     type_into(user, "insights-range-start", "0001-01-01")

@@ -174,7 +174,7 @@ async def test_bad_date_is_shown_on_its_field(admin_user: User) -> None:
     user.find(marker="audit-filter").click()
     field = next(iter(since.elements))
     await wait_until(lambda: field.error is not None, what="an error on the date")
-    assert field.error == "must be a date (YYYY-MM-DD)"
+    assert field.error == "From must be a date like 2025-01-31"  # named, as every other form says it
 
 
 async def test_event_details_show_the_change(admin_user: User) -> None:
@@ -446,7 +446,7 @@ def test_unreadable_days_are_named_per_field() -> None:
     assert day_range("31/12/2024", "2026-02-30", ZoneInfo("UTC")) == (
         None,
         None,
-        {"since": "must be a date (YYYY-MM-DD)", "until": "must be a date (YYYY-MM-DD)"},
+        {"since": "must be a date like 2025-01-31", "until": "must be a date like 2025-01-31"},
     )
 
 

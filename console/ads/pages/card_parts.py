@@ -27,6 +27,23 @@ def check_dict(result: Any) -> dict[str, Any]:
     return {name: getattr(result, name, None) for name in ("code", "level", "ok", "message", "skipped")}
 
 
+CHECK_NAMES = {  # each pre-check's code (console/ads/checks*.py) in words
+    "budget": "Budget and bid",
+    "click_domain": "Click domain",
+    "click_url": "Click URL",
+    "creative_by_url": "Creative address",
+    "creative_content": "Creative file",
+    "creative_url": "Creative URL",
+    "dates": "Campaign dates",
+    "file_weight": "File size",
+    "image_size": "Image size",
+    "landing_page": "Landing page",
+    "pacing": "Pacing",
+    "video_duration": "Video length",
+    "video_poster": "Video poster",
+}
+
+
 def outcome(result: dict[str, Any]) -> str:
     if result.get("skipped"):
         return "skipped"
@@ -54,7 +71,8 @@ def checks(results: list[Any], *, submitted: bool) -> None:
             with ui.row().classes("items-start gap-2 no-wrap w-full").mark(f"ad-check-{kind}"):
                 ui.icon(icon).classes(f"text-base {colour}").tooltip(what)
                 with ui.column().classes("gap-0 min-w-0"):
-                    ui.label(str(item.get("code") or "")).classes(f"text-xs font-semibold {colour}")
+                    code = str(item.get("code") or "")
+                    ui.label(CHECK_NAMES.get(code, code)).classes(f"text-xs font-semibold {colour}")
                     ui.label(str(item.get("message") or "")).classes("text-xs break-words").mark("ad-check-message")
 
 

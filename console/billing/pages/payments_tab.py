@@ -37,7 +37,7 @@ FILTERS = [
 ]
 COLUMNS = [
     column("id", "#", "right"),
-    column("member", "Member", clip="12rem"),
+    column("member", "Member", clip="10rem"),
     column("kind_label", "Kind"),
     column("amount", "Amount", "right"),
     column("refunded", "Refunded", "right"),

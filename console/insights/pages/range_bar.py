@@ -12,7 +12,11 @@ from console.errors import ValidationFailed
 from console.insights.periods import PRESET_LABELS, Grain, Period, grain_for, last_year, preset, previous
 from console.ui.forms import show_errors
 
-COMPARE_LABELS = {"none": "none", "previous": "previous period", "last_year": "same period last year"}
+COMPARE_LABELS = {
+    "none": "none (tiles: previous period)",
+    "previous": "previous period",
+    "last_year": "same period last year",
+}
 MAX_CUSTOM_DAYS = 3 * 366
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # a custom range's dates (0001-01-01 overflowed)
 
@@ -47,7 +51,9 @@ class RangeState:
         return COMPARE_LABELS.get(self.compare, "")
 
 
-def parse_custom(start_text: object, end_text: object) -> Period:
+def parse_custom(start_text: object, end_text: object, today: date | None = None) -> Period:
+    """A custom range from the From/To fields; `today`: no day after it (no figures exist for days to come, and a
+    range into the future compared a few weeks of data with a whole earlier period)."""
     errors: dict[str, str] = {}
     days: dict[str, date] = {}
     for field, text in (("start", start_text), ("end", end_text)):
@@ -60,6 +66,12 @@ def parse_custom(start_text: object, end_text: object) -> Period:
             errors[field] = f"must be a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}"
     if errors:
         raise ValidationFailed(errors)
+    if today is not None and days["start"] > today:
+        raise ValidationFailed({"start": f"must be today ({today.isoformat()}) or earlier"})
+    if today is not None and days["end"] > today:
+        raise ValidationFailed(
+            {"end": f"must be today ({today.isoformat()}) or earlier: there are no figures for days to come"}
+        )
     if days["end"] < days["start"]:
         raise ValidationFailed({"end": "must be on or after the start date"})
     if (days["end"] - days["start"]).days + 1 > MAX_CUSTOM_DAYS:
@@ -117,7 +129,7 @@ class RangeBar:
     async def on_custom(self) -> None:
         self.start.error = self.end.error = None
         try:
-            period = parse_custom(self.start.value, self.end.value)
+            period = parse_custom(self.start.value, self.end.value, self.today)
         except ValidationFailed as exc:
             show_errors(exc, {"start": self.start, "end": self.end})
             return

@@ -123,7 +123,8 @@ class AppealsView:
             ui.label("Choose an appeal to read it and decide it.").classes("text-sm opacity-70")
             return
         with ui.card().classes("w-full gap-1 p-3").mark("appeal-detail"):
-            ui.label(f"Appeal #{row['id']} · {row['status']} · filed {row['created']}").classes("font-semibold")
+            status = TABS.get(row["status"], row["status"]).lower()
+            ui.label(f"Appeal #{row['id']} · {status} · filed {row['created']}").classes("font-semibold")
             ui.link(row["member"], f"/members/{int(row['member_id'])}").classes("text-sm")
             ui.label(f"Strike: {row['strike_kind']} ({row['strike_at']})").classes("text-sm")
             ui.label(row["strike_reason"]).classes("text-sm opacity-80").mark("appeal-strike-reason")

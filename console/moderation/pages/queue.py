@@ -110,7 +110,7 @@ STATUS_BADGES = {"escalated": "Escalated", "resolved": "Resolved", "dismissed": 
 OUTCOMES = OutcomeTable(("case_id", "Case"), ("target", "Target"), ("closed", "ok"), mark="bulk-result")
 ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
 CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'
-TARGET_CELL = """<q-td :props="props" class="max-w-[20rem] truncate" :title="props.row.target_label">
+TARGET_CELL = """<q-td :props="props" class="max-w-[18rem] truncate" :title="props.row.target_label">
   <q-badge v-if="props.row.emergency" color="negative" label="EMERGENCY" class="q-mr-xs text-weight-bold" />
   <q-badge v-if="props.row.status_badge" color="deep-purple-6" :label="props.row.status_badge" class="q-mr-xs" />
   <q-badge outline :color="props.row.type_colour" :label="props.row.type_label" class="q-mr-xs" />
