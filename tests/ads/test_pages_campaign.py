@@ -13,6 +13,7 @@ from nicegui.testing import User
 from sqlalchemy import select
 
 from console.ads.models import Ad, AdCampaign, AdDomainBlock
+from console.ads.pages.common import PACING_LABELS
 from console.audit.models import AuditEvent
 from console.db import session_scope, utcnow
 from tests.ads.page_helpers import ad, campaign, png, signed_in, stats_day, stored_ad
@@ -94,6 +95,15 @@ async def test_ad_ops_create_an_advertiser_a_campaign_and_an_ad_then_submit_it(u
     with session_scope() as session:
         stored = session.execute(select(AdCampaign)).scalar_one()
         assert (stored.budget_cents, stored.cpm_bid_cents, stored.target_plans) == (500_000, 1_250, ["premium"])
+
+    advertiser_path = f"/ads/advertisers/{stored.advertiser_id}"
+    await user.open(advertiser_path)  # its campaigns and the advertiser list say pacing and status in words
+    await wait_until(lambda: bool(element(user, "campaign-list").rows), what="the campaign row")
+    assert element(user, "campaign-list").rows[0]["pacing"] in PACING_LABELS.values()
+    await user.open("/ads/advertisers")
+    await wait_until(lambda: bool(element(user, "advertiser-list").rows), what="the advertiser row")
+    assert [r["status"] for r in element(user, "advertiser-list").rows] == ["Active"]
+    await user.open(f"/ads/campaigns/{stored.id}")
 
     await wait_shown(user, "campaign-new-ad")
     click(user, "campaign-new-ad")

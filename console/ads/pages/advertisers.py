@@ -10,7 +10,7 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.ads.pages.campaign_form import CampaignForm
-from console.ads.pages.common import ListLook, ListTable, money, new_button
+from console.ads.pages.common import ADVERTISER_STATUS_LABELS, PACING_LABELS, ListLook, ListTable, money, new_button
 from console.ads.service import advertisers, campaigns
 from console.db import session_scope
 from console.errors import NotFound
@@ -72,7 +72,7 @@ class AdvertisersView:
                         "name": a.name,
                         "contact_email": a.contact_email or "",
                         "website": a.website or "",
-                        "status": a.status,
+                        "status": ADVERTISER_STATUS_LABELS.get(a.status, a.status),
                         "created": fmt_dt(a.created_at),
                     }
                     for a in found
@@ -169,7 +169,7 @@ class AdvertiserView:
                         "schedule": f"{fmt_date(c.starts_on)} to {fmt_date(c.ends_on)}",
                         "budget": money(c.budget_cents, c.currency),
                         "bid": money(c.cpm_bid_cents, c.currency),
-                        "pacing": c.pacing,
+                        "pacing": PACING_LABELS.get(c.pacing, c.pacing),
                     }
                     for c in found
                 ]

@@ -10,7 +10,7 @@ from typing import Any
 from nicegui import ui
 
 from console.actor import Actor
-from console.ads.models import AD_STATES, BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
+from console.ads.models import AD_STATES, ADVERTISER_STATES, BANNER_FORMATS, REJECTION_REASONS, VIDEO_FORMATS
 from console.ads.service.review import REASON_LABELS
 from console.billing.money import input_text
 from console.db import session_scope
@@ -37,6 +37,7 @@ FORMAT_LABELS = {
 CHECK_LABELS = {"pass": "Checks passed", "warn": "Warnings", "fail": "Check failed"}
 CHECK_COLOURS = {"pass": "positive", "warn": "orange-8", "fail": "negative"}
 assert set(REASON_LABELS) == set(REJECTION_REASONS)
+ADVERTISER_STATUS_LABELS = word_labels(*ADVERTISER_STATES)  # "active" -> "Active"
 PACING_LABELS = {"even": "Even (spread over the dates)", "asap": "As fast as possible"}
 
 
