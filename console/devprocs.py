@@ -1,11 +1,22 @@
 """What the local servers started for development and tests share (PostgreSQL, localstripe, the browser tests'
-console): a free port to listen on, and stopping a child process that may not stop when asked."""
+console): a free port to listen on, stopping a child process that may not stop when asked, and the flags headless
+Chromium runs with here (the real-browser tests, `tools/browser_timing.py`)."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 from typing import Any
+
+# No network beyond the page, no updates, no sync: the machine reaches only the package registries.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def free_port() -> int:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from console.devprocs import free_port, stop
+from console.devprocs import CHROMIUM_FLAGS, free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 180  # a server's start on a loaded machine (migrations are already applied in the copy)
@@ -138,12 +138,7 @@ def chrome(profile: Path, *extra_flags: str) -> Any:
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *CHROMIUM_FLAGS,
         "--no-first-run",
         "--window-size=1400,900",
         f"--user-data-dir={profile}",

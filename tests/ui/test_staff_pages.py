@@ -80,7 +80,8 @@ async def test_admin_sees_staff_rows(admin_user: User, make_staff) -> None:
     assert by_email["root@test.example"]["name"] == "Root Admin"
     assert by_email["root@test.example"]["roles"] == "Administrator"
     assert by_email["mona@test.example"]["roles"] == "Moderator"
-    assert by_email["mona@test.example"]["status"] == "active"
+    assert by_email["mona@test.example"]["status"] == "Active"
+    assert by_email["mona@test.example"]["totp"] == "Off"  # words, as every list says them
     assert [r["email"] for r in found] == sorted(by_email)  # by e-mail, A to Z
 
 

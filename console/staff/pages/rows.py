@@ -33,8 +33,8 @@ def row_of(s: Staff) -> dict[str, Any]:
         "email": s.email,
         "name": s.name,
         "roles": ", ".join(ROLE_LABELS.get(Role(r), r) for r in sorted(s.roles) if r in ROLE_OPTIONS),
-        "status": "active" if s.is_active else "deactivated",
-        "totp": "on" if s.totp_enabled else "off",
+        "status": "Active" if s.is_active else "Deactivated",
+        "totp": "On" if s.totp_enabled else "Off",
         "last_login_at": fmt_dt(s.last_login_at),
     }
 
