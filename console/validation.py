@@ -139,9 +139,8 @@ def legal_name_problem(text: str) -> str | None:
     """The first character a person's legal name may not hold (a digit, an emoji, a symbol, `<`), as a message for
     the field; None when every character is a letter of any script, a combining mark, a space or NAME_PUNCTUATION."""
     for index, ch in enumerate(text):
-        if unicodedata.category(ch)[0] in "LM" or ch == " " or ch in NAME_PUNCTUATION:
-            continue
-        if unicodedata.category(ch) == "Zs":
+        category = unicodedata.category(ch)
+        if category[0] in "LM" or category == "Zs" or ch in NAME_PUNCTUATION:
             continue
         name = unicodedata.name(ch, "")
         return (

@@ -102,8 +102,9 @@ def take_down(session: Session, *, actor: Actor, video_id: int, reason: str) -> 
     each): viewers reach the episodes without the series page, and a moderator cannot unpublish them one by one
     (that is content staff's `unpublish_episodes`)."""
     require(actor, Permission.MODERATION_ACT)
-    was_live = _locked_video(session, video_id, None).state in ("published", "scheduled")
-    video = _unpublish(session, actor, video_id, None, reason)
+    video = _locked_video(session, video_id, None)
+    was_live = video.state in ("published", "scheduled")
+    _unpublish_locked(session, actor, video, reason)
     episodes = [] if video.kind != "series" else _unpublish_live_episodes(session, actor, video, _why(video, reason))
     if not was_live and not episodes:  # nothing changed: no decision an overturned appeal would "reverse"
         raise RuleViolation(
@@ -120,7 +121,11 @@ def _why(series: Video, reason: str) -> str:
 def _unpublish(
     session: Session, actor: Actor, video_id: int, expected_version: int | None, reason: str | None
 ) -> Video:
-    video = _locked_video(session, video_id, expected_version)
+    return _unpublish_locked(session, actor, _locked_video(session, video_id, expected_version), reason)
+
+
+def _unpublish_locked(session: Session, actor: Actor, video: Video, reason: str | None) -> Video:
+    """Unpublish a video already read FOR UPDATE (nothing changes unless it is published or scheduled)."""
     if video.state not in ("published", "scheduled"):
         return video
     before = video_view(video)
