@@ -21,6 +21,7 @@ from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
 from console.ui.formatting import fmt_dt, fmt_value, viewer_zone
 from console.ui.forms import element_label, field_message
+from console.ui.later import when_connected
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column, id_column
 
@@ -176,7 +177,7 @@ class AuditLogView:
         self.filters()
         self.table = PagedTable(COLUMNS, self.fetch, sort_by=None, on_row_click=self.show_event)
         self.table.table.add_slot("body-cell-ip", IP_CELL)
-        ui.timer(0, self.apply, once=True)
+        when_connected(self.apply, name="audit.pages: apply")
 
     def filters(self) -> None:
         """One line from 1,366 px wide (a laptop with the navigation open): the widths below add up to ~1,080 px."""

@@ -34,6 +34,7 @@ from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
 from console.ui.forms import confirm, report
+from console.ui.later import when_connected
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column
 from console.ui.session import require_live_session
@@ -312,7 +313,7 @@ class IndexView:
                     "text-sm opacity-70"
                 )
         self.tabs.on_value_change(self.open_depictions)
-        ui.timer(0, self.apply, once=True)
+        when_connected(self.apply, name="compliance.index_pages: apply")
 
     # --- by legal name ---------------------------------------------------------------------------------------
 
@@ -386,7 +387,7 @@ class IndexView:
             self.depiction_table = table
             go.on_click(self.search_depictions)
             self.depiction_box.on("keydown.enter", self.search_depictions)
-            ui.timer(0, self.search_depictions, once=True)
+            when_connected(self.search_depictions, name="compliance.index_pages: search_depictions")
 
     def fetch_depictions(self, page: PageRequest) -> Page[dict[str, Any]]:
         with session_scope() as session:

@@ -17,6 +17,7 @@ from console.staff.permissions import Permission, can
 from console.ui.dialogs import outside
 from console.ui.formatting import fmt_dt
 from console.ui.forms import report
+from console.ui.later import when_connected
 from console.ui.work import read
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class SweepPanel:
         # the last sweep is read once the page shows: read while building, it held every worklist open ~9 ms
         with ui.card().classes("w-full q-pa-sm gap-1").mark("sweep-panel") as self.card:
             self.content()
-        ui.timer(0, self.load, once=True)
+        when_connected(self.load, name="compliance.sweep_pages: load")
 
     async def load(self) -> None:
         self.summary = await read(load_summary, self.actor)

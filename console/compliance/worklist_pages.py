@@ -25,6 +25,7 @@ from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt, plural
 from console.ui.forms import number_input, report, typed_number
 from console.ui.keymap import page_keys
+from console.ui.later import when_connected
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column, id_column, open_column
 
@@ -211,7 +212,8 @@ class WorklistView:
         self.tabs()
         self.table_area()
         self.register_keys()
-        ui.timer(0, self.reload_counts, once=True)  # counts off the event loop, after the page is on screen
+        # the counts off the event loop, after the page is on screen
+        when_connected(self.reload_counts, name="compliance.worklist_pages: reload_counts")
 
     def register_keys(self) -> None:
         keys = page_keys()
@@ -264,7 +266,7 @@ class WorklistView:
         for slot, template in TAB_SLOTS.get(tab, {}).items():
             table.table.add_slot(slot, template)
         self.table = table
-        ui.timer(0, table.reload, once=True)
+        when_connected(table.reload, name="compliance.worklist_pages: reload")
 
     def days_filter(self) -> None:
         with ui.row().classes("items-end gap-2"):

@@ -34,6 +34,7 @@ from nicegui import Client, app, ui
 
 from console.ui.form_state import FormState, same
 from console.ui.formatting import fmt_dt
+from console.ui.later import when_connected
 
 MAX_AGE = timedelta(days=14)
 STORAGE_KEY = "drafts"
@@ -219,7 +220,7 @@ class DraftKeeper:
         self.store.attach(self)
         for element in self.form.fields.values():
             element.on_value_change(self.changed)
-        ui.timer(0, self.offer, once=True)  # timers start once the page is connected
+        when_connected(self.offer, name="ui.drafts: offer")  # the offer once the page is connected
 
     def changed(self) -> None:
         """A field or an extra changed: keep the draft, or drop it when nothing differs any more."""

@@ -14,10 +14,10 @@ viewer's time zone like every `ui.work.read`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from nicegui import run, ui
+from nicegui import background_tasks, run, ui
 
 from console.errors import ConsoleError
 from console.ui.formatting import in_viewer_zone
@@ -44,8 +44,30 @@ def later(
         await _refill(box, load, draw, marker=marker, refused=refused)
 
     _placeholder(box, marker, placeholder_height)
-    ui.timer(0, fill, once=True)
+    when_connected(fill, name=marker, unless_gone=box)
     return box
+
+
+def when_connected(
+    fill: Callable[[], Awaitable[Any] | None], *, name: str, unless_gone: ui.element | None = None
+) -> None:
+    """`fill()` once the page's socket is connected: what `ui.timer(0, fill, once=True)` does, without the timer's
+    element (one more element on every page open). Like the timer's callback it runs in the slot it was set up in,
+    and not at all once that slot's element (or `unless_gone`) has been deleted, e.g. by a refresh; an error reaches
+    the client's handlers."""
+    slot = ui.context.slot
+    guard = unless_gone if unless_gone is not None else slot.parent
+    client = guard.client
+
+    async def run_when_connected() -> None:
+        await client.connected()  # at once if connected already; also ends when the client is deleted
+        if guard.is_deleted or slot.parent.is_deleted or client.is_deleted:
+            return
+        result = fill()
+        if result is not None:
+            await result
+
+    background_tasks.create(run_when_connected(), name=f"when connected: {name}", context=slot)
 
 
 def drawn_later(
@@ -63,7 +85,7 @@ def drawn_later(
         with box:
             draw()
 
-    ui.timer(0, fill, once=True)
+    when_connected(fill, name=marker, unless_gone=box)
     return box
 
 

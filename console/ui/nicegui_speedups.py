@@ -36,6 +36,18 @@ every 0.1 s whether it has (`asyncio.sleep(0.1)` in `Outbox.loop`), so whatever 
 table's rows, the parts drawn `later`) left up to 100 ms after the socket was up (Chromium: the catalog's first rows
 ~110 ms after the connection). The outbox module is given an `asyncio` whose `sleep(0.1)` also ends when a client
 connects (`app.on_connect`); every other name is asyncio's own.
+
+The sixth: while a page is being built, every new element and every change marks the element for sending
+(`Outbox.enqueue_update`: a weak reference in the outbox's weak-valued dictionary, and its event set), about five
+times per element; `Client.build_response` then empties those updates, because the first answer carries every
+element as it is. Before the answer is built (`client._response_built`, NiceGUI's own flag for the same question in
+`ui.page_title`, `ui.add_css` and `ui.add_head_html`) the update is not recorded: what is sent is the same.
+
+The seventh: every bindable property (an element's `visible`, `text`, `value`, a timer's `interval` …) is set once
+when the element is made, and NiceGUI then looks for bindings to propagate the value to: a context variable set and
+reset, a visited set, a dictionary look-up, ~100 times per page. A binding is kept in `binding.bindings` under the
+object's id and the property's name, so when that key is absent there is nothing to propagate to; the property is
+set and registered exactly as NiceGUI does (`BindableProperty.__set__` below, compared by `test_page_open_cost.py`).
 """
 
 from __future__ import annotations
@@ -46,13 +58,15 @@ from collections.abc import Callable
 from types import MethodType
 from typing import Any
 
-from nicegui import app, core, events, helpers
+from nicegui import app, binding, core, events, helpers
 from nicegui import client as nicegui_client
 from nicegui import outbox as nicegui_outbox
+from nicegui.binding import BindableProperty
 from nicegui.classes import Classes
 from nicegui.elements.choice_element import ChoiceElement
 from nicegui.helpers import functions
 from nicegui.observables import ObservableCollection, ObservableList
+from nicegui.outbox import Outbox
 from nicegui.props import Props
 from nicegui.style import Style
 
@@ -176,6 +190,37 @@ def wake_outboxes() -> None:
             woken.set_result(None)
 
 
+NICEGUI_ENQUEUE_UPDATE = Outbox.enqueue_update
+NICEGUI_BINDABLE_SET = BindableProperty.__set__
+
+
+def enqueue_update(self: Outbox, element: Any) -> None:
+    """`Outbox.enqueue_update`, not recorded before the client's first answer (which empties the updates)."""
+    client = self._client()
+    if client is not None and not getattr(client, "_response_built", False) and not client._deleted:
+        return  # the answer carries the element as it is then (the flag is set in `Client.__init__`, after its layout)
+    NICEGUI_ENQUEUE_UPDATE(self, element)
+
+
+def bindable_set(self: BindableProperty, owner: Any, value: Any) -> None:
+    """`BindableProperty.__set__`, propagating only when a binding of the property exists."""
+    attribute = "___" + self.name
+    current = getattr(owner, attribute, binding._MISSING)
+    first = current is binding._MISSING
+    changed = not first and current != value  # NiceGUI's own test (`!=`, not `==`)
+    if first:
+        binding._make_copyable(type(owner))
+    elif not changed:
+        return
+    setattr(owner, attribute, value)
+    key = (id(owner), (self.name,))
+    binding.bindable_properties[key] = owner
+    if key in binding.bindings:
+        binding._propagate(owner, (self.name,))
+    if changed and self._change_handler is not None:
+        self._change_handler(owner, value)
+
+
 def install() -> None:
     """Use the speed-ups from now on (idempotent)."""
     helpers.expects_arguments = expects_arguments  # type: ignore[attr-defined]
@@ -187,6 +232,8 @@ def install() -> None:
         nicegui_outbox.asyncio = _OutboxAsyncio()  # type: ignore[assignment]
     if wake_outboxes not in app._connect_handlers:
         app.on_connect(wake_outboxes)
+    Outbox.enqueue_update = enqueue_update  # type: ignore[method-assign]
+    BindableProperty.__set__ = bindable_set  # type: ignore[method-assign]
 
 
 def installed() -> bool:
@@ -197,4 +244,6 @@ def installed() -> bool:
         and ChoiceElement._update_options is update_options
         and isinstance(nicegui_outbox.asyncio, _OutboxAsyncio)
         and wake_outboxes in app._connect_handlers
+        and Outbox.enqueue_update is enqueue_update
+        and BindableProperty.__set__ is bindable_set
     )

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from nicegui import helpers, ui
+from nicegui import binding, helpers, ui
+from nicegui.binding import BindableProperty
 from nicegui.client import HTML_ESCAPE_TABLE
 from nicegui.helpers import functions
 from nicegui.testing import User
@@ -287,3 +288,101 @@ async def test_an_outbox_waiting_for_its_connection_looks_again_when_a_client_co
     nicegui_speedups.wake_outboxes()  # a connection does not cut other sleeps short
     await asyncio.sleep(0.01)
     assert not other.done() and await other == "kept"
+
+
+def _page_elements(user: User) -> list[Any]:
+    """The client's elements as the answer sends them, without the listeners' random ids."""
+    assert user.client is not None
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if k != "listener_id"}
+        return [plain(v) for v in value] if isinstance(value, list) else value
+
+    return [plain(element._to_dict()) for element in user.client.elements.values()]
+
+
+async def test_updates_before_the_first_answer_are_not_recorded_and_the_answer_is_the_same(
+    user: User, make_staff, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before `build_response` the outbox keeps no updates (NiceGUI empties them there); after it, every change is
+    recorded as before. A page built either way answers with the same elements."""
+    from nicegui import Client
+    from nicegui.outbox import Outbox
+    from nicegui.page import page
+
+    assert Outbox.enqueue_update is nicegui_speedups.enqueue_update
+    _, email = make_staff("admin", name="Ada Admin")
+    await sign_in_and_wait(user, email)
+    answers = []
+    for method in (nicegui_speedups.enqueue_update, nicegui_speedups.NICEGUI_ENQUEUE_UPDATE):
+        monkeypatch.setattr(Outbox, "enqueue_update", method)
+        await user.open("/account")
+        answers.append(_page_elements(user))
+    assert answers[0] == answers[1] and len(answers[0]) > 20
+    monkeypatch.setattr(Outbox, "enqueue_update", nicegui_speedups.enqueue_update)
+    client = Client(page(""))
+    try:
+        with client:
+            label = ui.label("a")
+            label.text = "b"
+        assert not client.outbox.updates  # nothing to send: the answer will carry the label as it is
+        client._response_built = True  # what build_response sets
+        label.text = "c"
+        assert label.id in client.outbox.updates
+    finally:
+        client.delete()
+
+
+class _Bound:
+    """An object with NiceGUI bindable properties, one with a change handler that records its calls."""
+
+    calls: list[Any]
+    value = BindableProperty(on_change=lambda owner, v: owner.calls.append(v))
+    other = BindableProperty()
+
+    def __init__(self) -> None:
+        self.calls = []
+
+
+class _Odd:
+    """A value whose `==` and `!=` disagree (as an array's do): NiceGUI's test is `!=`."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return True
+
+    __hash__ = object.__hash__
+
+
+def _bindable_trace() -> list[Any]:
+    first, second, third = _Bound(), _Bound(), _Bound()
+    first.value = 1  # the first set: no handler
+    first.value = 1  # unchanged: no handler
+    first.value = 2
+    first.value = _Odd()  # `!=` says changed
+    binding.bind(second, "value", third, "other", self_strict=False, other_strict=False)  # before either is set
+    second.value = 6  # a first set that propagates to third.other (NiceGUI calls no handler on a first set)
+    between = third.other
+    third.other = 7  # and back
+    key = (id(first), ("value",))
+    return [
+        between,
+        len(first.calls),
+        isinstance(first.calls[-1], _Odd),
+        second.calls,
+        third.other,
+        second.value,
+        binding.bindable_properties.get(key) is first,
+    ]
+
+
+def test_bindable_properties_behave_as_nicegui_sets_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first set skips propagation only when nothing is bound: handlers, propagation (both ways) and the
+    registry of bindable properties are NiceGUI's own."""
+    assert BindableProperty.__set__ is nicegui_speedups.bindable_set
+    fast = _bindable_trace()
+    monkeypatch.setattr(BindableProperty, "__set__", nicegui_speedups.NICEGUI_BINDABLE_SET)
+    assert fast == _bindable_trace() == [6, 2, True, [7], 7, 7, True]  # 6 was a first set: no handler

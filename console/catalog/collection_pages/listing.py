@@ -21,6 +21,7 @@ from console.staff.permissions import Permission, can
 from console.ui.dialogs import within
 from console.ui.forms import report
 from console.ui.keymap import page_keys
+from console.ui.later import when_connected
 from console.ui.ordering import focus_later, move_buttons, ordered_row
 from console.ui.paged_table import PAGE_SIZES
 from console.ui.work import call, call_own
@@ -61,7 +62,7 @@ class CollectionsView:
         self.listing()
         self.pager()
         self.register_keys()
-        ui.timer(0, self.reload, once=True)
+        when_connected(self.reload, name="collection_pages.listing: reload")
 
     def register_keys(self) -> None:
         keys = page_keys()

@@ -30,6 +30,7 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.keymap import page_keys
+from console.ui.later import when_connected
 from console.ui.paged_table import PagedTable
 from console.ui.searched_select import SearchedSelect
 
@@ -60,7 +61,7 @@ class CatalogListView:
         self.bulk = CatalogBulk(self.actor, self.host, self.refresh_rows)
         self.table_part()
         self.register_keys()
-        ui.timer(0, self.refresh_first_page, once=True)
+        when_connected(self.refresh_first_page, name="list_pages.listing: refresh_first_page")
 
     # --- parts -----------------------------------------------------------------------------------------------
 

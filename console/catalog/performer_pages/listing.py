@@ -15,6 +15,7 @@ from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.keymap import page_keys
+from console.ui.later import when_connected
 from console.ui.paged_table import PagedTable
 
 SEARCH_MAX = 200
@@ -40,7 +41,7 @@ class PerformersView:
         self.table.table.add_slot("body-cell-active", ACTIVE_BADGE)
         self.table.rows_open(self.open_row, name_field="name")
         self.register_keys()
-        ui.timer(0, self.search, once=True)
+        when_connected(self.search, name="performer_pages.listing: search")
 
     def toolbar(self) -> None:
         with ui.row().classes("items-end gap-2 w-full"):

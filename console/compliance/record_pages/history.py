@@ -10,6 +10,7 @@ from nicegui import ui
 from console.compliance.record_pages.data import load_history
 from console.compliance.record_pages.labels import HISTORY_COLUMNS, HISTORY_LABELS
 from console.ui.history import EventTable
+from console.ui.later import when_connected
 from console.ui.work import read
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class HistoryTab:
         ui.label("Newest first; the latest 300 events. Click a row for the values before and after.").classes(
             "text-xs opacity-70"
         )
-        ui.timer(0, self.reload, once=True)
+        when_connected(self.reload, name="record_pages.history: reload")
 
     async def reload(self) -> None:
         if not self.built:

@@ -21,6 +21,7 @@ from console.staff.permissions import Permission, can
 from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt, word_labels
 from console.ui.keymap import page_keys
+from console.ui.later import when_connected
 from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
@@ -90,7 +91,7 @@ class AppealsView:
             with ui.column().classes("w-[340px] 2xl:w-[440px] shrink-0"):
                 self.detail()
         page_keys().add_moves(self.move, down="Next appeal: highlight it and show it beside the list", up="Previous")
-        ui.timer(0, self.table.reload, once=True)
+        when_connected(self.table.reload, name="pages.appeals: reload")
 
     def move(self, step: int) -> None:
         """j / k: the highlight down or up the list, the highlighted appeal shown beside it (as the billing lists)."""

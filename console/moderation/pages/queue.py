@@ -36,6 +36,7 @@ from console.ui.bulk_bar import BulkBar, OutcomeTable
 from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.formatting import fmt_dt, in_viewer_zone
 from console.ui.keymap import page_keys
+from console.ui.later import when_connected
 from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session, unattended
@@ -178,7 +179,7 @@ class QueueView:
         self.table.table.add_slot("body-cell-sla", SLA_CELL)
         self.bulk_bar.attach(self.table)
         self.register_keys()
-        ui.timer(0, self.reload, once=True)
+        when_connected(self.reload, name="pages.queue: reload")
         ui.timer(WATCH_SECONDS, self.watch, immediate=False)
 
     def register_keys(self) -> None:

@@ -14,6 +14,7 @@ from console.staff.pages.dialogs import EditStaffDialog, NewStaffDialog
 from console.staff.pages.rows import COLUMNS, STATUS_OPTIONS, StaffQuery, load_editable, load_page
 from console.ui.forms import report
 from console.ui.keymap import page_keys
+from console.ui.later import when_connected
 from console.ui.paged_table import PagedTable
 
 
@@ -30,7 +31,7 @@ class StaffListView:
         self.table = PagedTable(COLUMNS, self.fetch, sort_by="email", descending=False)
         self.table.rows_open(self.open_row, name_field="email")
         self.register_keys()
-        ui.timer(0, self.apply, once=True)
+        when_connected(self.apply, name="pages.listing: apply")
 
     def register_keys(self) -> None:
         keys = page_keys()

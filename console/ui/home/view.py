@@ -11,6 +11,7 @@ from nicegui import ui
 from console.actor import Actor
 from console.ui.areas import Area, allowed_areas
 from console.ui.home.sections import SectionData, Tile, read_sections, sections_for
+from console.ui.later import when_connected
 from console.ui.work import call
 
 
@@ -24,7 +25,7 @@ class HomeView:
         ui.label(f"Signed in as {self.name}.").classes("text-sm opacity-80")
         if self.sections:
             self.work()
-            ui.timer(0, self.load, once=True)
+            when_connected(self.load, name="home.view: load")
         else:
             ui.label("Your roles have no work list to count; the areas they open are below.").classes(
                 "text-sm opacity-70"
