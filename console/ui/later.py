@@ -17,7 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from nicegui import background_tasks, run, ui
+from nicegui import background_tasks, helpers, run, ui
 
 from console.errors import ConsoleError
 from console.ui.formatting import in_viewer_zone
@@ -49,7 +49,7 @@ def later(
 
 
 def when_connected(
-    fill: Callable[[], Awaitable[Any] | None], *, name: str, unless_gone: ui.element | None = None
+    fill: Callable[[], Awaitable[Any] | Any], *, name: str, unless_gone: ui.element | None = None
 ) -> None:
     """`fill()` once the page's socket is connected: what `ui.timer(0, fill, once=True)` does, without the timer's
     element (one more element on every page open). Like the timer's callback it runs in the slot it was set up in,
@@ -64,7 +64,7 @@ def when_connected(
         if guard.is_deleted or slot.parent.is_deleted or client.is_deleted:
             return
         result = fill()
-        if result is not None:
+        if helpers.should_await(result):  # as the timer does: a sync fill's return value is not awaited
             await result
 
     background_tasks.create(run_when_connected(), name=f"when connected: {name}", context=slot)

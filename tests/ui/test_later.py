@@ -4,6 +4,7 @@ and told without a stack trace; and a part of a page already left is not drawn."
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from typing import Any
 
@@ -12,7 +13,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from console.errors import Forbidden, NotFound
-from console.ui.later import FAULT, later
+from console.ui.later import FAULT, later, when_connected
 from console.ui.page import body_later
 from tests.ui.helpers import all_marked, element, loading_parts, shown, sign_in_and_wait, wait_loaded
 
@@ -81,3 +82,32 @@ async def test_a_page_body_later_keeps_the_in_frame_404(signed_in: User) -> None
     await wait_loaded(user)
     assert shown(user, "not-found")
     await user.should_see("There is no case #99.")
+
+
+async def test_when_connected_draws_in_its_slot_without_a_timer_and_not_once_its_part_is_gone(
+    signed_in: User,
+) -> None:
+    """What `ui.timer(0, fill, once=True)` did, without the timer's element: the fill runs once the page is
+    connected, in the slot it was set up in (sync or async), and not at all when that part was deleted before."""
+    user, ran, timers = signed_in, [], []
+
+    async def later_async() -> None:
+        await asyncio.sleep(0)
+        ui.label("drawn async").mark("t-async")
+
+    @ui.page("/test/when-connected")
+    def page() -> None:
+        with ui.column().mark("t-kept"):
+            when_connected(lambda: ui.label("drawn").mark("t-drawn"), name="t-kept")
+            when_connected(later_async, name="t-async")
+        with ui.column() as gone:
+            when_connected(lambda: ran.append("gone"), name="t-gone")
+        gone.delete()  # e.g. refreshed before the page connected
+        timers.extend(e for e in ui.context.client.elements.values() if isinstance(e, ui.timer))
+
+    await user.open("/test/when-connected")
+    await user.should_see(marker="t-drawn")
+    await user.should_see(marker="t-async")
+    kept = element(user, "t-kept")
+    assert [type(e) for e in kept.default_slot.children] == [ui.label, ui.label]
+    assert ran == [] and timers == []
