@@ -58,7 +58,7 @@ async def test_clicking_a_month_of_mrr_lists_its_members(user: User, make_staff:
 
 async def test_clicking_a_movement_bar_lists_who_moved(user: User, make_staff: Any) -> None:
     book = await _signed_in_over_the_book(user, make_staff)
-    churned = [t["name"] for t in figure(user, "insights-chart-mrr_movements")["data"]].index("churned")
+    churned = [t["name"] for t in figure(user, "insights-chart-mrr_movements")["data"]].index("Churned")
     _click(user, "insights-chart-mrr_movements", {"x": "2026-04-01", "y": -30.0, "curveNumber": churned})
     rows = await _drill_rows(user)
     assert [(r["member_id"], r["movement"], r["mrr_change_cents"]) for r in rows] == [

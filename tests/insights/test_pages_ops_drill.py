@@ -37,7 +37,7 @@ def _figure(user: User, marker: str) -> dict[str, Any]:
 
 
 async def drill_rows(user: User, chart: str, day: date, series: str | None = None) -> list[dict[str, Any]]:
-    """Click `series` (or the first trace) of `chart` on `day`; the rows of the drill-down that opens."""
+    """Click `series` (the legend's words; else the first trace) of `chart` on `day`; the rows that open."""
     marker = f"insights-chart-{chart}"
     await wait_until(lambda: bool(_figure(user, marker)["data"]), what=f"{chart} traces")
     names = [t.get("name") for t in _figure(user, marker)["data"]]
@@ -73,11 +73,11 @@ async def test_content_and_members_drills(user: User, make_staff: Any, actor_wit
     assert [(r["id"], r["title"], r["placed_by"], r["on_hold"]) for r in holds] == [
         (hold_id, "Gamma by the sea", clerk.label, True)
     ]
-    everyone = await drill_rows(user, "signups", MARCH_3, "signups")
+    everyone = await drill_rows(user, "signups", MARCH_3, "Signups")
     assert [r["id"] for r in everyone] == [us, de]
     only_de = await drill_rows(user, "signups", MARCH_3, "DE")
     assert [r["id"] for r in only_de] == [de]
-    mix = await drill_rows(user, "plan_mix", MARCH_3, f"{f.plan_code(plan)}/stripe")
+    mix = await drill_rows(user, "plan_mix", MARCH_3, f"{f.plan_code(plan).capitalize()} · Stripe")  # legend words
     assert [(r["id"], r["plan"], r["provider"]) for r in mix] == [(sub, f.plan_code(plan), "Stripe")]
 
 
@@ -95,11 +95,11 @@ async def test_moderation_drills_for_a_moderator(user: User, make_staff: Any) ->
 
     backlog = await drill_rows(user, "backlog", date(2026, 3, 2))  # open at the end of 03-02, oldest first
     assert [(r["id"], r["past_sla"]) for r in backlog] == [(waiting, True), (handled, False)]
-    late = await drill_rows(user, "backlog", date(2026, 3, 2), "past SLA")
+    late = await drill_rows(user, "backlog", date(2026, 3, 2), "Past SLA")
     assert [r["id"] for r in late] == [waiting]
-    firsts = await drill_rows(user, "resolution_times", MARCH_3, "first action p90")
+    firsts = await drill_rows(user, "resolution_times", MARCH_3, "First action p90")
     assert [(r["id"], r["minutes"]) for r in firsts] == [(handled, 1440.0), (quick, 5.0)]
-    done = await drill_rows(user, "resolution_times", MARCH_3, "resolution p50")
+    done = await drill_rows(user, "resolution_times", MARCH_3, "Resolution p50")
     assert [(r["id"], r["minutes"], r["within_sla"]) for r in done] == [(handled, 1500.0, False), (quick, 30.0, True)]
 
 
@@ -113,9 +113,9 @@ async def test_today_is_drawn_in_progress_and_its_dotted_point_opens_todays_rows
     await wait_shown(user, "insights-chart-signups")
     signups = _figure(user, "insights-chart-signups")
     names = [t["name"] for t in signups["data"]]
-    dotted = signups["data"][names.index("signups (in progress)")]
+    dotted = signups["data"][names.index("Signups (in progress)")]
     assert dotted["line"]["dash"] == "dot" and dotted["x"][-1] == today.isoformat() and dotted["y"][-1] == 1.0
-    assert signups["data"][names.index("signups")]["y"][-1] is None
+    assert signups["data"][names.index("Signups")]["y"][-1] is None
     assert [a["text"] for a in signups["layout"]["annotations"]] == ["in progress"]
-    rows = await drill_rows(user, "signups", today, "signups (in progress)")
+    rows = await drill_rows(user, "signups", today, "Signups (in progress)")
     assert [r["id"] for r in rows] == [early]

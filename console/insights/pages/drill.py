@@ -12,6 +12,7 @@ from console.errors import default_label
 from console.insights import readdb
 from console.insights.pages.range_bar import RangeState
 from console.insights.pages.specs import ChartSpec, load_drill
+from console.insights.pages.words import series_label
 from console.insights.periods import Period
 from console.paging import Page, PageRequest
 from console.ui.formatting import fmt_dt, fmt_money
@@ -75,7 +76,8 @@ class DrillDialog:
             return
         with self.anchor, ui.dialog() as dialog, ui.card().classes("w-[900px] max-w-full").mark("insights-drill"):
             with ui.row().classes("items-center w-full"):
-                title = f"{chart.title} · {series or 'all'} · bucket starting {day.isoformat()} ({self.state.grain})"
+                shown = series_label(series) if series else "all"
+                title = f"{chart.title} · {shown} · bucket starting {day.isoformat()} ({self.state.grain})"
                 ui.label(title).classes("font-semibold").mark("insights-drill-title")
                 ui.space()
                 ui.button(icon="close", on_click=dialog.close).props("dense flat round").mark("insights-drill-close")

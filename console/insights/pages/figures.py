@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from console.insights.pages.words import series_label
 from console.insights.periods import Period, shift_to
 from console.insights.series import Series
 
@@ -54,15 +55,21 @@ def restyle(fig: dict[str, Any], *, dark: bool) -> dict[str, Any]:
     return fig
 
 
-def _trace(series: Series, kind: str, *, dashed: bool = False, x: list[str] | None = None) -> dict[str, Any]:
+def _trace(
+    series: Series, kind: str, *, dashed: bool = False, x: list[str] | None = None, label: str | None = None
+) -> dict[str, Any]:
+    """A series' trace: the legend shows its words (`label`, else `words.series_label`), `meta.series` keeps the
+    series' own name, which a click drills down by."""
     xs = x if x is not None else [d.isoformat() for d, _ in series.points]
     ys = [float(v) for _, v in series.points]
+    name, meta = label or series_label(series.name), {"series": series.name}
     if kind == "bar" and not dashed:
-        return {"type": "bar", "name": series.name, "x": xs, "y": ys, "hovertemplate": "%{x}: %{y:,.2f}"}
+        return {"type": "bar", "name": name, "meta": meta, "x": xs, "y": ys, "hovertemplate": "%{x}: %{y:,.2f}"}
     trace: dict[str, Any] = {
         "type": "scatter",
         "mode": "lines+markers" if not dashed else "lines",
-        "name": series.name,
+        "name": name,
+        "meta": meta,
         "x": xs,
         "y": ys,
     }
@@ -85,6 +92,7 @@ def figure(
     period: Period | None = None,
     compare_period: Period | None = None,
     in_progress: date | None = None,
+    grain: str | None = None,
 ) -> dict[str, Any]:
     """Current series (lines or stacked bars) and, when given, the comparison series dashed on the same axis.
     `in_progress` is the start of the bucket still filling (`periods.in_progress`): its point is left out of the
@@ -97,27 +105,32 @@ def figure(
         x = None
         if period is not None and compare_period is not None:
             x = [shift_to(d, compare_period, period).isoformat() for d, _ in s.points]
-        shifted = Series(f"{s.name} ({compare_label})" if compare_label else s.name, s.points, s.definition, s.unit)
-        data.append(_trace(shifted, kind, dashed=True, x=x))
+        label = f"{series_label(s.name)} ({compare_label})" if compare_label else None
+        data.append(_trace(s, kind, dashed=True, x=x, label=label))
     for i in partial:
         data.extend(_mark_in_progress(data[i], series[i].name, COLOURS[i % len(COLOURS)], kind))
     lay = layout(title, height=height, dark=dark, unit=unit, barmode="stack" if kind == "bar" else None)
-    lay["xaxis"].update(date_axis(data))
-    widen_a_lone_bar(data, lay["xaxis"])
+    lay["xaxis"].update(date_axis(data, grain))
+    widen_a_lone_bar(data, lay["xaxis"], grain)
     if partial and in_progress is not None:
         lay["annotations"] = [_in_progress_note(in_progress)]
     return {"data": data, "layout": lay, "config": CONFIG}
 
 
-def date_axis(traces: list[dict[str, Any]]) -> dict[str, Any]:
+def date_axis(traces: list[dict[str, Any]], grain: str | None = None) -> dict[str, Any]:
     """Ticks that name the buckets: months as "Nov 2026", days as "Nov 3". Left to itself plotly puts a chart of one
-    point (a month's MRR at a 30-day range) on an axis of milliseconds, and a chart of a few days on hours."""
+    point (a month's MRR at a 30-day range) on an axis of milliseconds, and a chart of a few days on hours. The
+    chart's `grain` says whether buckets are months; without it they are months when every one starts on the 1st
+    and they are 28 days or more apart (a single week that starts on the 1st cannot be told from a month)."""
     days = sorted({date.fromisoformat(str(x)[:10]) for t in traces for x in t.get("x", []) if x})
     if not days:
         return {}
-    monthly = all(d.day == 1 for d in days) and (len(days) == 1 or (days[1] - days[0]).days >= 28)
+    if grain is not None:
+        monthly = grain == "month"
+    else:
+        monthly = all(d.day == 1 for d in days) and (len(days) == 1 or (days[1] - days[0]).days >= 28)
     axis: dict[str, Any] = {"tickformat": "%b %Y" if monthly else "%b %-d", "hoverformat": "%Y-%m-%d"}
-    pad = timedelta(days=16 if monthly else 1)
+    pad = timedelta(days=16 if monthly else 4 if grain == "week" else 1)
     if len(days) == 1 or (monthly and len(days) <= 12):
         axis["dtick"] = "M1" if monthly else 86_400_000
     elif not monthly and (days[-1] - days[0]).days <= 14:
@@ -127,12 +140,12 @@ def date_axis(traces: list[dict[str, Any]]) -> dict[str, Any]:
     return axis
 
 
-def widen_a_lone_bar(traces: list[dict[str, Any]], axis: dict[str, Any]) -> None:
+def widen_a_lone_bar(traces: list[dict[str, Any]], axis: dict[str, Any], grain: str | None = None) -> None:
     """Bars of a single bucket on a date axis are as wide as plotly's guess from their spacing: with no spacing, one
     millisecond, invisible on the month-wide axis `date_axis` draws. They get most of their bucket instead."""
     if "range" not in axis:
         return
-    days = 27 if axis.get("dtick") == "M1" else 0.8
+    days = 27 if axis.get("dtick") == "M1" else 6 if grain == "week" else 0.8
     for trace in traces:
         if trace.get("type") == "bar":
             trace["width"] = days * 86_400_000
@@ -142,9 +155,10 @@ def _ends_on(series: Series, bucket: date) -> bool:
     return bool(series.points) and series.points[-1][0] == bucket
 
 
-def _mark_in_progress(trace: dict[str, Any], name: str, colour: str, kind: str) -> list[dict[str, Any]]:
+def _mark_in_progress(trace: dict[str, Any], key: str, colour: str, kind: str) -> list[dict[str, Any]]:
     """Take the last point of `trace` out of its solid line (the x axis keeps it) and return the dotted segment that
     draws it instead; a bar keeps its place in the stack and turns pale. Returns the traces to add."""
+    name = str(trace["name"])
     last = len(trace["y"]) - 1
     if kind == "bar":
         trace["marker"] = {"opacity": [1.0] * last + [PALE]}
@@ -158,7 +172,7 @@ def _mark_in_progress(trace: dict[str, Any], name: str, colour: str, kind: str) 
             "type": "scatter",
             "mode": "lines+markers",
             "name": f"{name} ({IN_PROGRESS})",
-            "meta": {"part": IN_PROGRESS, "series": name},
+            "meta": {"part": IN_PROGRESS, "series": key},
             "showlegend": False,
             "x": xs,
             "y": ys,

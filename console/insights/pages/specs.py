@@ -49,6 +49,7 @@ class ChartSpec:
     drill: DrillFn | None = None
     height: int = 300
     unit: str = ""
+    monthly: bool = False  # buckets are months whatever the grain (MRR at month end)
 
 
 @dataclass(frozen=True)

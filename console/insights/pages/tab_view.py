@@ -18,6 +18,7 @@ from console.insights.pages import adapters, export, figures
 from console.insights.pages.drill import DrillDialog
 from console.insights.pages.range_bar import RangeState
 from console.insights.pages.specs import ChartSpec, TabSpec, load_kpis, load_series
+from console.insights.pages.words import series_label
 from console.insights.periods import in_progress
 from console.insights.series import Kpi, Series
 from console.ui import theme
@@ -162,7 +163,7 @@ class TabView:
                     "dense flat no-caps"
                 ).mark(f"insights-csv-{chart.key}")
                 hint = " · click a point for the rows behind it" if chart.drill else ""
-                definition = "; ".join(f"{s.name}: {s.definition}" for s in series if s.definition)
+                definition = "; ".join(f"{series_label(s.name)}: {s.definition}" for s in series if s.definition)
                 ui.icon("info", size="xs").classes("opacity-60").tooltip(definition or chart.title).mark(
                     f"insights-info-{chart.key}"
                 )
@@ -188,6 +189,7 @@ class TabView:
             period=self.shown.period,
             compare_period=self.shown.compare_period,
             in_progress=in_progress(self.shown.period, self.shown.grain, utcnow().date()),
+            grain="month" if chart.monthly else self.shown.grain,
         )
 
     @ui.refreshable_method
@@ -202,7 +204,7 @@ class TabView:
             return lines
         seen: set[str] = set()
         named = [(k.name, k.definition) for k, _ in self.data.kpis]
-        named += [(s.name, s.definition) for series, _ in self.data.charts.values() for s in series]
+        named += [(series_label(s.name), s.definition) for series, _ in self.data.charts.values() for s in series]
         for name, definition in named:
             if definition and name not in seen:
                 seen.add(name)
@@ -226,14 +228,14 @@ class TabView:
         series_count = len(self.data.charts.get(chart.key, ([], None))[0]) if self.data else 0
         day = date.fromisoformat(str(point.get("x", ""))[:10])
         trace = traces[curve] if curve < len(traces) else {}
-        name, meta = str(trace.get("name", "")), trace.get("meta")
+        meta = trace.get("meta")
+        name = str(meta["series"]) if isinstance(meta, dict) and "series" in meta else str(trace.get("name", ""))
         period = self.shown.period
-        if isinstance(meta, dict) and meta.get("part") == figures.IN_PROGRESS:  # the dotted end of a current line
-            name = str(meta["series"])
-        elif curve >= series_count and self.shown.compare_period is not None:  # a dashed comparison trace
+        in_progress = isinstance(meta, dict) and meta.get("part") == figures.IN_PROGRESS  # a current line's end
+        if not in_progress and curve >= series_count and self.shown.compare_period is not None:  # a dashed one
             compare = self.shown.compare_period
             day = compare.start + (day - period.start)
-            name, period = name.rsplit(" (", 1)[0], compare
+            period = compare
         await self.drill.open(chart, period, day, name)
 
     async def download(self, chart: ChartSpec) -> None:

@@ -67,6 +67,7 @@ def subscriptions_tab() -> Shows:
                 "MRR and paying subscribers (month end)",
                 money.mrr,
                 drill=adapters.drill_month(money.mrr_members),
+                monthly=True,
             ),
             ChartSpec(
                 "mrr_movements",
@@ -74,6 +75,7 @@ def subscriptions_tab() -> Shows:
                 money.mrr_movements,
                 kind="bar",
                 drill=adapters.drill_series_as(money.movement_members, "movement", day_param="month"),
+                monthly=True,
             ),
             ChartSpec(
                 "cohorts",
