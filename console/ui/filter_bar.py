@@ -42,6 +42,7 @@ class FilterField:
     mark: str | None = None  # the widget's mark is f"{bar mark}-{this}" (default: the name)
     toggle: bool = False  # a checkbox; its value is True or False
     build: Callable[[Any], Any] | None = None  # the page builds the widget from the start value (a SearchedSelect)
+    hint: str = ""  # the input's hover text: what the short label leaves out
 
 
 def parse_value(spec: FilterField, raw: Any) -> tuple[Any, str | None]:
@@ -160,6 +161,8 @@ class FilterBar(Generic[F]):
         else:
             shown = "" if value is None else str(value)
             element = ui.input(spec.label, value=shown).props("dense clearable").classes(spec.width)
+            if spec.hint:
+                element.props["title"] = spec.hint
             if spec.number:
                 element.props("inputmode=numeric maxlength=10")
             element.on("keydown.enter", self.apply)

@@ -33,7 +33,13 @@ if TYPE_CHECKING:
 FILTERS = [
     FilterField("status", "Status", options={None: "Any status", **PAYMENT_STATUS_LABELS}, width="w-40"),
     FilterField("kind", "Kind", options={None: "Any kind", **PAYMENT_KIND_LABELS}, width="w-36"),
-    FilterField("search", "Member e-mail or pi_ / ch_ / in_ id", width="w-64"),
+    # no "pi_" in the label: Quasar's floating label line cuts the underscores off
+    FilterField(
+        "search",
+        "Member e-mail or Stripe id",
+        width="w-64",
+        hint="A member's e-mail or its start, or a Stripe id (pi_…, ch_… or in_…), matched exactly",
+    ),
 ]
 COLUMNS = [
     column("id", "#", "right"),
