@@ -25,7 +25,6 @@ from console.ui.forms import clear_errors, limit_length, show_errors
 
 T = TypeVar("T")
 REASON_LABEL = "Reason (required; kept in the audit log)"
-REASON_REQUIRED = "Reason is required"  # with the default label; a dialog's own label names its field
 
 
 class RefusalsInside:
