@@ -6,13 +6,14 @@ a letter jumps to an area, `/` focuses the search.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
 from typing import Any
 
-from nicegui import app, run, ui
+from nicegui import app, background_tasks, run, ui
 from nicegui.events import KeyEventArguments
 
 from console.db import session_scope
@@ -35,6 +36,18 @@ def _role_label(name: str) -> str:
         return name
 
 
+def who_html(name: str, roles: frozenset[str]) -> str:
+    """The signed-in staff member and their roles as one element (an icon, the name, a badge per role in Quasar's
+    own classes): four or more elements on every page open for text the server never changes afterwards."""
+    badges = "".join(
+        '<span class="q-badge flex inline items-center no-wrap q-badge--single-line bg-blue-grey-7 text-white '
+        f'text-xs">{escape(_role_label(role))}</span>'
+        for role in sorted(roles)
+    )
+    icon = '<i class="q-icon notranslate material-icons text-xl" aria-hidden="true">account_circle</i>'
+    return f'<div class="flex items-center gap-1">{icon}<span class="text-sm">{escape(name)}</span>{badges}</div>'
+
+
 def do_sign_out() -> None:
     token = current_token()
     with session_scope() as session:
@@ -45,11 +58,25 @@ def do_sign_out() -> None:
 
 class SessionWatch:
     """Once a minute, off the event loop, whether the session still lives (checked unattended: an open tab alone
-    never keeps it from idling out). When it ended, one lasting warning, not one a minute."""
+    never keeps it from idling out). When it ended, one lasting warning, not one a minute. A task of the page's
+    client rather than a `ui.timer`: the timer would be one more element on every page open."""
 
     def __init__(self) -> None:
         self.warned = False
-        ui.timer(SESSION_CHECK_SECONDS, self.check, immediate=False)  # the middleware has just checked it
+        self.client = ui.context.client
+        background_tasks.create(self.watch(), name="session watch", context=ui.context.slot)
+
+    async def watch(self) -> None:
+        while True:
+            await asyncio.sleep(SESSION_CHECK_SECONDS)  # the middleware has just checked it
+            if self.client.is_deleted or app.is_stopping or self.warned:
+                return
+            if not self.client.has_socket_connection:
+                continue  # the tab is reconnecting: check next time
+            try:
+                await self.check()
+            except Exception as exc:  # as a timer's callback: reported, and the watch goes on
+                app.handle_exception(exc)
 
     async def check(self) -> None:
         if self.warned:
@@ -138,18 +165,13 @@ def frame(info: SessionInfo, *, title: str, active_path: str = "/") -> Iterator[
     dark = ui.dark_mode(value=theme.is_dark())
     stylesheet()
     keys = page_keys()
-    keys.host = ui.element("div")  # the sheet's dialog lives here, outside the page's refreshing parts
 
     with ui.header(elevated=False).classes("console-header items-center gap-3 px-3 py-1"):
         menu = ui.button(icon="menu").props("flat dense round color=white aria-label=Menu")
         ui.link(PRODUCT, "/").classes("text-white font-semibold no-underline text-base")
         search = GlobalSearch(info.actor).build()
         ui.space()
-        with ui.row().classes("items-center gap-1"):
-            ui.icon("account_circle").classes("text-xl")
-            ui.label(info.name).classes("text-sm").mark("staff-name")
-            for role in sorted(info.actor.roles):
-                ui.badge(_role_label(role)).props("color=blue-grey-7").classes("text-xs")
+        ui.html(who_html(info.name, info.actor.roles), sanitize=False).mark("staff-name")
 
         def toggle_dark() -> None:
             dark.value = not dark.value

@@ -99,10 +99,8 @@ class KeyMap:
 
     def open_sheet(self) -> ui.dialog:
         """The shortcut sheet, built now (so it lists what the page registered) and deleted when closed."""
-        if self.host is not None and not self.host.is_deleted:
-            with self.host:
-                dialog = self._sheet()
-        else:
+        host = self.host if self.host is not None and not self.host.is_deleted else ui.context.client.content
+        with host:  # outside the page's refreshing parts (the client's own content root by default)
             dialog = self._sheet()
         dialog.on_value_change(lambda e: None if e.value else dialog.delete())
         dialog.open()

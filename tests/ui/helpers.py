@@ -144,12 +144,14 @@ def navigation_links(user: User, marker: str = "navigation") -> list[dict[str, s
     return parser.links
 
 
-CONSTANT_HTML = {"navigation", "home-areas"}  # the console's own constants drawn as HTML, escaped
+# drawn as HTML by functions that escape what they are given (test_page_open_cost checks each with markup): the
+# navigation, home's area cards and the header's signed-in staff member
+CONSTANT_HTML = {"navigation", "home-areas", "staff-name"}
 
 
 def raw_html(user: User) -> list[Any]:
-    """The page's `ui.html` elements but the navigation and home's area cards (the console's own constants,
-    escaped): where a name with markup would be drawn as markup instead of text."""
+    """The page's `ui.html` elements but those in CONSTANT_HTML: where a name with markup would be drawn as markup
+    instead of text."""
     return [e for e in all_elements(user, ui.html) if not CONSTANT_HTML & set(e._markers)]
 
 

@@ -19,7 +19,7 @@ from nicegui.testing import User
 from console.actor import Actor
 from console.ui import nicegui_speedups
 from console.ui.areas import Area, allowed_areas
-from console.ui.frame import navigation_html
+from console.ui.frame import navigation_html, who_html
 from console.ui.home.view import area_cards_html
 from tests.ui.helpers import all_marked, navigation_links, sign_in_and_wait
 
@@ -132,7 +132,9 @@ async def test_the_navigation_is_one_element_with_a_link_per_allowed_area(user: 
 
 def test_the_navigation_escapes_what_it_is_given() -> None:
     hostile = Area("x", '<img src=x onerror="alert(1)">', '/x"><script>', "home", None, '<b onclick="x">')
-    for html in (navigation_html((hostile,), "/"), area_cards_html((hostile,))):
+    who = who_html('<img src=x onerror="alert(1)"> <script>', frozenset({'<b onclick="x">', "admin"}))
+    assert ">Administrator</span>" in who and who.count("q-badge ") == 2  # a badge per role, in words
+    for html in (navigation_html((hostile,), "/"), area_cards_html((hostile,)), who):
         assert "<img" not in html and "<script>" not in html and 'onerror="' not in html and "<b " not in html
         assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
 
