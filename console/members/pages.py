@@ -18,8 +18,9 @@ from console.billing.service.queries import member_billing
 from console.db import session_scope
 from console.errors import NotFound
 from console.members.countries import COUNTRIES, country_name
-from console.members.models import MEMBER_STATUSES, Member
+from console.members.models import MEMBER_STATUS_LABELS, MEMBER_STATUSES, Member
 from console.members.service import MemberFilter, get_member, list_members
+from console.moderation.pages.common import STATUS_LABELS as CASE_STATUS_LABELS
 from console.moderation.pages.member_record import decision_lines, strike_lines, until_facts
 from console.moderation.service.context import member_moderation
 from console.paging import Page, PageRequest
@@ -54,7 +55,7 @@ COLUMNS: list[dict[str, Any]] = [
     # no Open column: the table must fit a 1,366 px screen; rows open by click, or j / k and Enter
 ]
 STATUS_CELL = """
-<q-td :props="props"><q-badge :label="props.value"
+<q-td :props="props"><q-badge :label="props.row.status_label"
   :color="{active:'positive',muted:'orange-8',suspended:'warning',banned:'negative',deleted:'grey'}[props.value]" />
 </q-td>"""
 
@@ -64,6 +65,7 @@ AS_STORED = ("id", "email", "username", "display_name", "status")  # the row's c
 
 def row_of(m: Member) -> dict[str, Any]:
     return {name: getattr(m, name) for name in AS_STORED} | {
+        "status_label": MEMBER_STATUS_LABELS.get(m.status, m.status),
         "country": m.country or "—",
         "age_verified": "yes" if m.age_verified else "no",
         "created_at": fmt_dt(m.created_at),
@@ -72,7 +74,7 @@ def row_of(m: Member) -> dict[str, Any]:
 
 
 # Built once: the filters' options do not change per request.
-STATUS_OPTIONS: dict[str | None, str] = {None: "Any status", **{s: s for s in MEMBER_STATUSES}}
+STATUS_OPTIONS: dict[str | None, str] = {None: "Any status", **MEMBER_STATUS_LABELS}
 COUNTRY_OPTIONS: dict[str | None, str] = {
     None: "Any country",
     **{c: f"{c} · {n}" for c, n in sorted(COUNTRIES.items())},
@@ -179,7 +181,9 @@ class MemberView:
         with ui.card().classes("w-full gap-2 p-3").mark("member-header"):
             with ui.row().classes("items-center gap-2"):
                 ui.label(m.display_name).classes("text-lg font-semibold").mark("member-display-name")
-                ui.badge(m.status).props(f"color={STATUS_COLOURS.get(m.status, 'grey')}").mark("member-status-badge")
+                ui.badge(MEMBER_STATUS_LABELS.get(m.status, m.status)).props(
+                    f"color={STATUS_COLOURS.get(m.status, 'grey')}"
+                ).mark("member-status-badge")
                 ui.badge(m.role).props("outline")
             with ui.grid(columns=4).classes("gap-x-6 gap-y-1 text-sm"):
                 for label, value in [
@@ -216,7 +220,7 @@ class MemberView:
             for c in cases:
                 with ui.row().classes("items-center gap-2 text-xs").mark("member-case"):
                     ui.link(f"#{c['id']}", f"/moderation/cases/{int(c['id'])}")
-                    ui.label(f"{c['status']} · {c['reason']} · {fmt_dt(c['at'])}")
+                    ui.label(f"{CASE_STATUS_LABELS.get(c['status'], c['status'])} · {c['reason']} · {fmt_dt(c['at'])}")
 
     @staticmethod
     def audit_history(history: list[Any]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import ui
 
 from console.catalog.rules import LOCAL_THUMBNAIL_RE, format_duration
+from console.members.models import MEMBER_STATUS_LABELS
 from console.moderation.pages.common import STATUS_LABELS, time_range
 from console.moderation.pages.member_record import decision_lines, strike_lines, until_facts
 from console.ui.formatting import fmt_dt, fmt_time
@@ -132,7 +133,7 @@ def member_history(m: dict[str, Any]) -> None:
         with ui.row().classes("items-center gap-2"):
             ui.link(f"@{m['username']}", f"/members/{int(m['id'])}").classes("font-semibold").mark("target-username")
             ui.label(m.get("display_name") or "").classes("text-sm opacity-70")
-            ui.badge(m["status"]).props("outline").mark("target-member-status")
+            ui.badge(MEMBER_STATUS_LABELS.get(m["status"], m["status"])).props("outline").mark("target-member-status")
         until = until_facts(m)
         ui.label(
             " · ".join([f"member since {fmt_dt(m['created_at'])}", f"{m['cases_about']} cases about them", *until])

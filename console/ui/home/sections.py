@@ -25,7 +25,7 @@ from console.errors import ConsoleError
 from console.insights.pages.tab_view import fmt_value
 from console.insights.series import Kpi
 from console.insights.service.headline import latest_kpis
-from console.members.models import MEMBER_STATUSES
+from console.members.models import MEMBER_STATUS_LABELS, MEMBER_STATUSES
 from console.members.service import status_counts
 from console.moderation.service.queue import queue_counts
 from console.paging import PageRequest
@@ -173,7 +173,8 @@ def _admin(session: Session, actor: Actor, out: SectionData) -> None:
 def _members(session: Session, actor: Actor, out: SectionData) -> None:
     counts = status_counts(session, actor=actor)
     for status in MEMBER_STATUSES:
-        out.tiles.append(Tile(status, status, f"/members?status={status}", count_text(*counts[status])))
+        label = MEMBER_STATUS_LABELS[status]
+        out.tiles.append(Tile(status, label, f"/members?status={status}", count_text(*counts[status])))
 
 
 SECTIONS: tuple[Section, ...] = (
