@@ -60,6 +60,7 @@ async def test_payments_are_listed_filtered_and_searched(user: User, make_staff:
     await choose_row(user, first)
     await wait_shown(user, "payment-detail")
     assert shown(user, "payment-refund") and shown(user, "payment-member-link")
+    assert element(user, "payment-member-link").text == f"Open member #{rows(user)[0]['member_id']}"
 
 
 async def test_a_payment_that_cannot_be_refunded_says_why_instead_of_offering_refund(
@@ -274,3 +275,28 @@ async def test_approve_after_the_session_ended_says_so_and_sends_to_sign_in(
     await wait_until(lambda: targets, what="the sign-in page")
     await user.should_see("Your session has ended")
     assert stored(Refund, refund.id).status == "awaiting_approval"
+
+
+async def test_a_failed_refund_says_what_stripe_said_and_what_to_do_next(
+    user: User, make_staff: Any, actor_for: Any
+) -> None:
+    from console.db import utcnow
+
+    fin_id = await signed_in(user, make_staff)
+    pay = payment(member(), 4_000)
+    refused = request(actor_for(fin_id), pay, 1_000)
+    silent = request(actor_for(fin_id), payment(member(), 3_000), 500)
+    with session_scope() as session:  # as refund_sync records Stripe's refusal
+        for refund_id, error in ((refused.id, "Stripe refused: the charge is disputed."), (silent.id, None)):
+            row = session.get(Refund, refund_id)
+            assert row is not None
+            row.status, row.error, row.settled_at = "failed", error, utcnow()
+    await user.open("/billing?tab=refunds")
+    await wait_for_rows(user, lambda r: {x["id"] for x in r} >= {refused.id, silent.id}, "the refunds")
+    assert all(x["created"] for x in rows(user))  # the list's order is on screen
+    await choose_row(user, refused.id)
+    why = "Why it failed: Stripe refused: the charge is disputed."
+    await wait_text(user, "refund-detail-error", lambda t: t == why)
+    assert texts(user, "refund-detail-next")[0].startswith(f"Nothing was refunded. Open payment #{pay} ")
+    await choose_row(user, silent.id)
+    await wait_text(user, "refund-detail-error", lambda t: t == "Stripe gave no reason.")

@@ -1,6 +1,6 @@
 """The payments tab of /billing: every payment, server-paged, filtered by status and kind, searched by the
 member's e-mail (a prefix) or a Stripe id (pi_…, ch_…, in_…). A row opens the payment beside the table with
-"Member 360" and "Refund…" (or, for a payment that cannot be refunded here, why not)."""
+"Open member #N" and "Refund…" (or, for a payment that cannot be refunded here, why not)."""
 
 from __future__ import annotations
 
@@ -105,9 +105,10 @@ class PaymentsTab(ListDetailTab):
             ui.label(f"Billed by {row['provider_label']}").classes("text-xs opacity-70")
             with ui.row().classes("justify-end w-full pt-2 gap-2"):
                 if can(self.actor, Permission.MEMBERS_READ):
-                    ui.button("Member 360", on_click=lambda: ui.navigate.to(f"/members/{int(row['member_id'])}")).props(
-                        "dense flat no-caps"
-                    ).mark("payment-member-link")
+                    member_id = int(row["member_id"])  # "Member 360" read as member number 360: the real number
+                    ui.button(
+                        f"Open member #{member_id}", on_click=lambda: ui.navigate.to(f"/members/{member_id}")
+                    ).props("dense flat no-caps").mark("payment-member-link")
                 if can(self.actor, Permission.BILLING_REFUND) and not row["not_refundable"]:
                     ui.button("Refund…", icon="undo", on_click=self.refund).props("dense outline no-caps").mark(
                         "payment-refund"

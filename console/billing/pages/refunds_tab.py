@@ -30,10 +30,17 @@ COLUMNS = [
     amount_column(),
     column("reason_label", "Reason", clip="10rem"),
     column("status", "Status"),
+    column("created", "Requested"),  # the list's order (newest first): shown at every width
     column("requested_by", "Requested by", clip="9rem", wide=True),
     column("approved_by", "Decided by", clip="9rem", wide=True),
-    column("created", "Requested", wide=True),
 ]
+NEXT_STEP = {  # what a finance clerk does about a refund that ended without the money going back
+    "failed": "Nothing was refunded. Open payment #{payment} in the Payments tab and refund it again if it still "
+    "should be; if Stripe refuses again, the charge may be disputed: ask an admin to check it in Stripe.",
+    "canceled": "Nothing was refunded: the refund was canceled at Stripe. Refund payment #{payment} again if it "
+    "still should be.",
+    "rejected": "Nothing was refunded: the second person rejected it.",
+}
 
 
 def row_of(r: Any) -> dict[str, Any]:
@@ -54,6 +61,7 @@ def row_of(r: Any) -> dict[str, Any]:
         "note": r.note or "",
         "decided": fmt_dt(r.decided_at) if r.decided_at else "",
         "decision_note": r.decision_note or "",
+        "error": r.error or "",
     }
 
 
@@ -113,8 +121,23 @@ class RefundsTab(StatusListTab):
                 ui.label(f"Why: {row['decision_note']}").classes("text-xs whitespace-pre-line").mark(
                     "refund-detail-why"
                 )
+            self.outcome(row)
             if self.may_decide and row["status"] == "awaiting_approval":
                 self.actions(row)
+
+    @staticmethod
+    def outcome(row: dict[str, Any]) -> None:
+        """Why a refund failed (Stripe's words) and what to do next; a stuck "submitting" one says what Stripe said."""
+        ended = row["status"] in ("failed", "canceled")
+        if row["error"]:
+            said = ("Why it failed: " if ended else "Last answer from Stripe: ") + row["error"]
+            ui.label(said).classes("text-xs text-negative whitespace-pre-line").mark("refund-detail-error")
+        elif ended:
+            ui.label("Stripe gave no reason.").classes("text-xs text-negative").mark("refund-detail-error")
+        if row["status"] in NEXT_STEP:
+            ui.label(NEXT_STEP[row["status"]].format(payment=row["payment_id"])).classes("text-xs").mark(
+                "refund-detail-next"
+            )
 
     def actions(self, row: dict[str, Any]) -> None:
         with ui.row().classes("justify-end w-full pt-2 gap-2"):
