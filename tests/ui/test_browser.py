@@ -184,7 +184,15 @@ def test_the_busiest_lists_fit_a_1366_pixel_laptop_screen(browser, server: str) 
         const toggle = main.querySelector('.q-btn-toggle');  // the button's text is its icon's name, then "Filter"
         return [button, toggle].map(e => e ? Math.round(e.getBoundingClientRect().bottom) : null);"""
     try:
-        for path in ("/moderation", "/audit", "/members", "/compliance/index", "/ads", "/billing"):
+        for path in (
+            "/moderation",
+            "/audit",
+            "/members",
+            "/compliance/index",
+            "/ads",
+            "/billing",
+            "/billing?tab=refunds",
+        ):
             driver.get(server + path)
             if "/login" in driver.current_url:  # run alone: not signed in by an earlier test
                 _sign_in(driver, server)

@@ -25,10 +25,10 @@ if TYPE_CHECKING:
 
 COLUMNS = [
     id_column(),
-    column("member", "Member", clip="12rem"),
-    column("payment_id", "Payment", "right"),
+    column("member", "Member", clip="9rem"),
+    column("payment_id", "Payment", "right", wide=True),  # in the panel beside the list too
     amount_column(),
-    column("reason_label", "Reason", clip="10rem"),
+    column("reason_label", "Reason", clip="7rem"),
     column("status", "Status"),
     column("created", "Requested"),  # the list's order (newest first): shown at every width
     column("requested_by", "Requested by", clip="9rem", wide=True),
