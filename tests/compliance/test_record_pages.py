@@ -292,6 +292,25 @@ async def test_changing_a_verified_records_facts_warns_and_holds(clerk_user: Use
     assert user.notify.contains("1 public video put on hold")
 
 
+async def test_a_refused_change_to_a_verified_record_is_shown_before_any_warning(clerk_user: User) -> None:
+    """A minor's date of birth on a verified record: the field says so at once; nobody is asked to accept a hold
+    for a save that would be refused, and nothing changes."""
+    user = clerk_user
+    video_id = make_published_video(title="Public Two")
+    with db.session_scope() as session:
+        ((performer, _),) = video_service.performers_of(session, actor=SYSTEM, video_id=video_id)
+    record_id = _record_of(performer.id).id
+    await _open(user, performer.id)
+    mark = audit_mark()
+    element(user, "record-dob").value = (date.today() - timedelta(days=11 * 366)).isoformat()
+    user.find(marker="record-save").click()
+    await wait_until(lambda: bool(element(user, "record-dob").error), what="the inline error")
+    assert "a performer must be 18 or older" in element(user, "record-dob").error
+    assert not shown(user, "confirm-ok")
+    assert _stored(record_id).status == "verified"
+    assert [e.action for e in events_since(mark) if e.action != "legal_record.view"] == []
+
+
 # --- names, documents, scans ----------------------------------------------------------------------------------------
 
 

@@ -127,7 +127,7 @@ class IdentityCard:
             return
         data, sent = typed_values(self.form), self.form.values()
         stored = self.view.record
-        if stored["status"] == "verified" and facts_differ(stored, data) and not await self.confirm_reverify():
+        if stored["status"] == "verified" and facts_differ(stored, data) and not await self.confirm_reverify(data):
             return
         expected = self.view.form_version
         catcher = ConflictCatcher()
@@ -166,10 +166,18 @@ class IdentityCard:
         self.drafts.saved()
         ui.notify("The form shows the stored record; your input was discarded.", type="info")
 
-    async def confirm_reverify(self) -> bool:
-        """Changing a verified record's legal facts sends it back to verification and holds its public videos."""
+    async def confirm_reverify(self, data: dict[str, Any]) -> bool:
+        """Changing a verified record's legal facts sends it back to verification and holds its public videos. The
+        fields are checked first: nobody is asked to accept holds for a save that would be refused."""
         record_id = self.view.record_id
-        ok, deps = await run_service(lambda s, a: worklist.public_dependants(s, actor=a, record_id=record_id))
+
+        def checked_dependants(session: Session, who: Actor) -> list[tuple[int, str]]:
+            records.check_record_fields(data)
+            return worklist.public_dependants(session, actor=who, record_id=record_id)
+
+        clear_errors(self.form.fields)
+        self.summary.visible = False
+        ok, deps = await run_service(checked_dependants, fields=self.form.fields, summary=self.summary)
         if not ok:
             return False
         n = len(deps)

@@ -35,6 +35,7 @@ from console.compliance.records.labels import (
 )
 from console.compliance.records.lifecycle import (
     amend_record,
+    check_record_fields,
     completeness_problems,
     create_record,
     delete_record,
@@ -74,6 +75,7 @@ __all__ = [
     "amend_document",
     "amend_record",
     "can_read_legal",
+    "check_record_fields",
     "completeness_problems",
     "compliance_badges",
     "create_record",

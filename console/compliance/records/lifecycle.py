@@ -71,6 +71,12 @@ def _clean_record(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def check_record_fields(data: dict[str, Any]) -> None:
+    """The identity form's checks alone, nothing read or written (ValidationFailed names the fields): a page runs
+    them before it asks the staff member to accept what saving would do (a re-verification, videos on hold)."""
+    _clean_record(data)
+
+
 def create_record(session: Session, *, actor: Actor, performer_id: int, data: dict[str, Any]) -> LegalRecord:
     require(actor, Permission.COMPLIANCE_EDIT)
     performer = session.get(Performer, performer_id)
