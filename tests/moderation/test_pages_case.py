@@ -72,12 +72,20 @@ async def test_a_video_shows_its_card_and_reported_moments_but_never_a_remote_im
     assert "an emergency" not in element(user, "case-priority").text
 
 
-async def test_an_emergency_case_says_it_leads_the_queue(user: User, make_staff: Any) -> None:
+async def test_an_emergency_case_says_it_leads_the_queue_until_it_is_closed(
+    user: User, make_staff: Any, mod2: Actor
+) -> None:
     await signed_in(user, make_staff)
-    await _open(user, report("member", member(), "non_consensual").case_id)
+    case_id = report("member", member(), "non_consensual").case_id
+    await _open(user, case_id)
     line = element(user, "case-priority").text
     assert line.startswith("Priority ") and "severity 1000" in line
-    assert line.endswith("an emergency: ahead of every other case in the queue")
+    assert line.endswith("an emergency: ahead of every other case in the queue") and shown(user, "case-emergency")
+    claim(case_id, mod2)
+    decide(case_id, mod2, "dismiss", reason="nothing wrong")
+    await _open(user, case_id)  # closed: in no queue any more
+    assert element(user, "case-priority").text.endswith(" · was an emergency")
+    assert not shown(user, "case-emergency")
 
 
 async def test_a_comment_shows_its_thread_with_the_reported_one_highlighted_and_hidden_ones_marked(
@@ -396,7 +404,9 @@ async def test_a_moderator_has_no_reassign_and_cannot_claim_an_escalated_case(
     decide(case_id, mod2, "escalate", reason="needs an admin")
     await _open(user, case_id)
     assert not all_marked(user, "case-reassign") and not all_marked(user, "case-claim")
-    assert shown(user, "case-escalated")
+    assert element(user, "case-escalated").text == "Escalated: an administrator decides this case now."
+    press(user, "c")  # the key says the same as the card
+    await wait_until(lambda: user.notify.contains("This case is escalated: an administrator decides it now."))
 
 
 # --- notes, reversing, escaping ---------------------------------------------------------------------------------

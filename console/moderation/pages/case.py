@@ -126,14 +126,17 @@ class CaseView:
             with ui.row().classes("items-center gap-2 no-wrap"):
                 ui.label(f"Case #{case.id}").classes("text-lg font-semibold")
                 status_badge(case.status).mark("case-status")
-                if case.emergency:
+                if case.emergency and case.status in LIVE_CASE_STATES:  # a closed case is in no queue
                     emergency_badge()
                 type_badge(case.target_type)
                 ui.label(case.target_label).classes("text-sm truncate").mark("case-target-label")
             parts = " + ".join(f"{name} {value}" for name, value in (case.priority_parts or {}).items())
             hours = priority.age_hours(case.first_report_at, now)
             shown = priority.shown_priority(case.base_priority, case.first_report_at, now)
-            lead = " · an emergency: ahead of every other case in the queue" if case.emergency else ""
+            lead = ""
+            if case.emergency:
+                live = case.status in LIVE_CASE_STATES
+                lead = " · an emergency: ahead of every other case in the queue" if live else " · was an emergency"
             ui.label(f"Priority {shown} = {parts} + age {hours}{lead}").classes("text-sm").mark("case-priority")
             overdue = case.sla_due_at < now and case.status in LIVE_CASE_STATES
             with ui.row().classes("items-center gap-4 text-sm"):
@@ -306,7 +309,7 @@ class CaseView:
         if self.claimable():
             await self.claim()
         elif case.status == "escalated":
-            ui.notify("This case is escalated: a senior moderator (who may assign cases) takes it.", type="info")
+            ui.notify("This case is escalated: an administrator decides it now.", type="info")
         elif case.status == "claimed":
             who = "you" if self.mine() else (self.detail.assignee or "someone else")
             ui.notify(f"Claimed by {who} until {fmt_dt(case.claim_expires_at)}.", type="info")
