@@ -231,3 +231,22 @@ def test_twenty_concurrent_next_case_callers_get_twenty_distinct_cases(actor_wit
         t.join()
     assert errors == []
     assert None not in got and len(set(got)) == 20
+
+
+def test_a_case_shows_its_reports_newest_first_by_when_they_were_made(mod: Actor) -> None:
+    """A report sent late (received after others but made before them) takes its place in time on the case."""
+    from console.moderation.models import Report
+    from console.moderation.service.context import case_detail
+
+    target = comment()
+    ids = [report("comment", target, "spam").report_id for _ in range(3)]
+    now = utcnow()
+    with session_scope() as session:
+        for report_id, hours_ago in zip(ids, (5, 1, 9), strict=True):  # the last received is the oldest
+            row = session.get(Report, report_id)
+            assert row is not None
+            row.created_at = now - timedelta(hours=hours_ago)
+        case_id = session.get(Report, ids[0]).case_id  # type: ignore[union-attr]
+    with session_scope() as session:
+        shown = [r.id for r in case_detail(session, actor=mod, case_id=case_id).reports]
+    assert shown == [ids[1], ids[0], ids[2]]

@@ -50,7 +50,8 @@ def case_detail(session: Session, *, actor: Actor, case_id: int) -> CaseDetail:
         session.execute(
             select(Report).where(Report.case_id == case.id).order_by(Report.id.desc()).limit(REPORTS_SHOWN)
         ).scalars()
-    )
+    )  # the latest received (ix_reports_case), shown newest report first: one sent late lands in its place in time
+    reports.sort(key=lambda r: (r.created_at, r.id), reverse=True)
     reporters: dict[int, str] = dict(
         session.execute(select(Member.id, Member.username).where(Member.id.in_({r.reporter_id for r in reports})))
         .tuples()
