@@ -19,6 +19,10 @@ from console.ui.formatting import in_viewer_zone
 from console.ui.forms import report
 
 PAGE_SIZES = [25, 50, 100, 200]
+PAGER_LABEL = (  # Quasar's pager text, with the caption's dash and thousands separators
+    "(first, last, total) => first.toLocaleString('en-US') + '\u2013' + last.toLocaleString('en-US')"
+    " + ' of ' + total.toLocaleString('en-US')"
+)
 # Rows that open something: the pointer and a hover tint on every row (console.css), the highlighted row (j / k),
 # and a visible, focusable Open button in the "open" column. Only field names from code go into the templates;
 # the row's own text reaches the browser as data and Vue renders it as text.
@@ -112,6 +116,7 @@ class PagedTable:
         # A list prop, not in the props string: there ":…=[25, 50, 100, 200]" splits at the spaces and the
         # browser evaluates what is left as the comma expression 200 (no page-size menu, a broken pager).
         self.table.props["rows-per-page-options"] = PAGE_SIZES
+        self.table.props[":pagination-label"] = PAGER_LABEL  # as the caption writes it, not Quasar's "1-25 of 2475"
         for col in columns:
             if col.get("clip"):
                 self.table.add_slot(f"body-cell-{col['name']}", CLIPPED_CELL)

@@ -183,6 +183,10 @@ def test_the_busiest_lists_fit_a_1366_pixel_laptop_screen(browser, server: str) 
         const button = [...main.querySelectorAll('button')].find(b => /\\bFilter$/.test(b.innerText.trim()));
         const toggle = main.querySelector('.q-btn-toggle');  // the button's text is its icon's name, then "Filter"
         return [button, toggle].map(e => e ? Math.round(e.getBoundingClientRect().bottom) : null);"""
+    caption_and_pager = """const table = document.querySelector('.console-main .q-table__container');
+        const caption = table?.previousElementSibling?.innerText.trim();  // PagedTable's caption, just above
+        const items = [...document.querySelectorAll('.q-table__bottom-item')].map(e => e.innerText.trim());
+        return [caption, items.find(t => / of /.test(t))];"""
     try:
         for path in (
             "/moderation",
@@ -203,6 +207,8 @@ def test_the_busiest_lists_fit_a_1366_pixel_laptop_screen(browser, server: str) 
             wide, shown = driver.execute_script(overflow)
             columns = driver.execute_script(widths)
             assert wide <= shown, f"{path}: the table is {wide} px wide in {shown} px: {columns}"
+            caption = driver.execute_script(caption_and_pager)  # the pager counts as the caption does
+            assert caption[0] and caption[0] == caption[1], f"{path}: caption and pager differ: {caption}"
             if path == "/audit":  # and its filters stay on one line: the Filter button level with the kind toggle
                 button, toggle = driver.execute_script(filter_row)
                 assert button is not None and toggle is not None, "the audit filter row's Filter button or toggle"
