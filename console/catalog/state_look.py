@@ -9,11 +9,19 @@ import json
 from nicegui import ui
 
 VIDEO_STATE_COLOURS = {"draft": "grey-7", "scheduled": "info", "published": "positive", "unpublished": "warning"}
+VIDEO_STATE_LABELS = {state: state.capitalize() for state in VIDEO_STATE_COLOURS}  # what staff read: "Draft"
+VIDEO_KIND_LABELS = {"movie": "Movie", "series": "Series", "episode": "Episode", "live": "Live"}
 
-# A table cell's badge (a Quasar body-cell slot): Vue renders the value as text; the colours come from the dict.
+
+def _js(mapping: dict[str, str]) -> str:
+    return json.dumps(mapping).replace('"', "'")
+
+
+# A table cell's badge (a Quasar body-cell slot): Vue renders the value as text; word and colour come from the dicts.
 VIDEO_STATE_CELL = f"""
-<q-td :props="props"><q-badge :label="props.value"
-  :color="{json.dumps(VIDEO_STATE_COLOURS).replace('"', "'")}[props.value] || 'grey'" /></q-td>"""
+<q-td :props="props"><q-badge :label="{_js(VIDEO_STATE_LABELS)}[props.value] || props.value"
+  :color="{_js(VIDEO_STATE_COLOURS)}[props.value] || 'grey'" /></q-td>"""
+VIDEO_KIND_CELL = f"""<q-td :props="props">{{{{ {_js(VIDEO_KIND_LABELS)}[props.value] || props.value }}}}</q-td>"""
 
 
 def state_colour(state: str | None) -> str:
@@ -22,4 +30,4 @@ def state_colour(state: str | None) -> str:
 
 def state_badge(state: str) -> ui.badge:
     """The state as a badge in its colour."""
-    return ui.badge(state).props(f"color={state_colour(state)}")
+    return ui.badge(VIDEO_STATE_LABELS.get(state, state)).props(f"color={state_colour(state)}")

@@ -496,7 +496,7 @@ async def test_publish_and_unpublish_from_the_editor(content_user: User) -> None
     user.find(marker="video-publish").click()
     await _confirm(user)
     await wait_until(lambda: _stored(video_id).state == "published", what="published")
-    await wait_until(lambda: element(user, "video-state").text == "published", what="the state badge")
+    await wait_until(lambda: element(user, "video-state").text == "Published", what="the state badge")
     assert not shown(user, "video-publish")
     user.find(marker="video-unpublish").click()
     await _confirm(user)
@@ -545,7 +545,7 @@ async def test_schedule_from_the_editor_in_utc(content_user: User) -> None:
     user.find(marker="schedule-ok").click()
     await wait_until(lambda: _stored(video_id).state == "scheduled", what="scheduled")
     assert _stored(video_id).publish_at == datetime(year, 12, 31, 10, 0, tzinfo=UTC)
-    await wait_until(lambda: element(user, "video-state").text == "scheduled", what="the state badge")
+    await wait_until(lambda: element(user, "video-state").text == "Scheduled", what="the state badge")
     assert element(user, "video-status-line").text == f"scheduled for {year}-12-31 10:00 UTC"
 
 
@@ -567,7 +567,7 @@ async def test_schedule_from_the_editor_in_the_staff_members_own_zone(user: User
     user.find(marker="schedule-ok").click()
     await wait_until(lambda: _stored(video_id).state == "scheduled", what="scheduled")
     assert _stored(video_id).publish_at == datetime(year, 12, 31, 1, 0, tzinfo=UTC)  # 10:00 in Tokyo
-    await wait_until(lambda: element(user, "video-state").text == "scheduled", what="the state badge")
+    await wait_until(lambda: element(user, "video-state").text == "Scheduled", what="the state badge")
     assert element(user, "video-status-line").text == f"scheduled for {year}-12-31 10:00 JST"
     assert user.notify.contains(f"Scheduled for {year}-12-31 10:00 JST.")
 

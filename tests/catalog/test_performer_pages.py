@@ -383,7 +383,7 @@ async def test_profile_lists_their_videos_with_links(content_user: User) -> None
     link = element(user, f"performer-video-{vid}")
     assert link.text == "Their film"
     assert link.props["href"] == f"/catalog/{vid}"
-    await user.should_see("draft")
+    await user.should_see("Draft")
     # the state in the colour every page gives it (this page once drew its own)
     assert element(user, f"performer-video-state-{vid}").props["color"] == VIDEO_STATE_COLOURS["draft"]
 

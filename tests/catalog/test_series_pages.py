@@ -132,7 +132,7 @@ async def test_seasons_and_episodes_are_listed_in_order_with_links(content_user:
     assert _titles_on_page(user) == ["Making of", "Arrival", "Low Tide", "Signals"]
     assert _numbers_on_page(user) == ["1", "1", "2", "3"]
     assert element(user, f"episode-title-{arrival}").props["href"] == f"/catalog/{arrival}"
-    assert element(user, f"episode-state-{arrival}").text == "draft"
+    assert element(user, f"episode-state-{arrival}").text == "Draft"
     assert element(user, f"episode-state-{arrival}").props["color"] == VIDEO_STATE_COLOURS["draft"]
     assert element(user, f"episode-duration-{arrival}").text == "0:45:00"
     assert element(user, f"episode-duration-{low_tide}").text == "—"

@@ -322,7 +322,7 @@ async def test_a_save_that_would_take_a_public_video_down_asks_first(officer_use
     with session_scope() as session:
         assert video_service.get_video(session, actor=SYSTEM, video_id=video_id).state == "unpublished"
     # the page says so at once: the header's state and the cast's age on the new date (it said "published", 30)
-    await wait_until(lambda: element(user, "production-state").text == "unpublished", what="the header's state")
+    await wait_until(lambda: element(user, "production-state").text == "Unpublished", what="the header's state")
     ages = [e.text for e in all_marked_prefix(user, "cast-age-")]
     assert ages == ["17"], ages
 

@@ -125,6 +125,38 @@ def test_members_table_pages_on_the_server(browser, server: str) -> None:
     driver.save_screenshot(str(ROOT / "var" / "screenshots" / "members-page-2.png"))
 
 
+def test_lists_show_stored_values_in_words(browser, server: str) -> None:
+    """The catalog's kind and state cells and the members' status badges are drawn by table slots in the browser:
+    they read "Episode", "Published", "Suspended", never the stored "episode", "published", "suspended"."""
+    from selenium.webdriver.common.by import By
+
+    from console.catalog.state_look import VIDEO_KIND_LABELS, VIDEO_STATE_LABELS
+    from console.members.models import MEMBER_STATUS_LABELS
+
+    cells = """const heads = [...document.querySelectorAll('.q-table__middle thead th')].map(th => th.innerText.trim());
+        return [...document.querySelectorAll('.q-table__middle tbody tr')].map(tr => {
+            const tds = [...tr.children];
+            return Object.fromEntries(heads.map((h, i) => [h, tds[i] ? tds[i].innerText.trim() : '']));
+        });"""
+    driver = browser
+    for path, wanted in (
+        ("/catalog", {"Kind": set(VIDEO_KIND_LABELS.values()), "State": set(VIDEO_STATE_LABELS.values())}),
+        ("/members", {"Status": set(MEMBER_STATUS_LABELS.values())}),
+    ):
+        driver.get(server + path)
+        if "/login" in driver.current_url:  # run alone: not signed in by an earlier test
+            _sign_in(driver, server)
+            _wait(driver, lambda d: "/login" not in d.current_url)
+            driver.get(server + path)
+        _wait(driver, lambda d: "1–" in d.find_element(By.TAG_NAME, "body").text, timeout=30)
+        time.sleep(0.5)
+        rows = driver.execute_script(cells)
+        assert rows, path
+        for heading, words in wanted.items():
+            shown = {row[heading] for row in rows}
+            assert shown and shown <= words, f"{path} {heading}: {shown - words}"
+
+
 def test_typing_in_a_field_does_not_trigger_shortcuts(browser, server: str) -> None:
     from selenium.webdriver.common.by import By
 

@@ -17,6 +17,7 @@ from console.catalog.editor.values import FIELD_LABELS, MONETIZATION_LABELS, PRI
 from console.catalog.models import ACCESS_LEVELS, MONETIZATION, QUALITIES, VIDEO_KINDS
 from console.catalog.rules import slugify
 from console.catalog.service import SLUG_MAX, TEXT_LIMITS
+from console.catalog.state_look import VIDEO_KIND_LABELS
 from console.members.countries import COUNTRIES
 from console.ui.form_state import FormState
 from console.ui.forms import as_typed, limit_lengths, number_input, select
@@ -72,7 +73,10 @@ class VideoForm:
         kinds = [k for k in VIDEO_KINDS if k != "episode" or self.view["kind"] == "episode"]  # episodes: in a season
         with ui.row().classes("w-full gap-2 no-wrap"):
             self.kind = self.form.add(
-                "kind", ui.select(kinds, label="Kind", value=self.ev["kind"]).props("dense").classes("w-32")
+                "kind",
+                ui.select({k: VIDEO_KIND_LABELS[k] for k in kinds}, label="Kind", value=self.ev["kind"])
+                .props("dense")
+                .classes("w-32"),
             ).mark("video-kind")
             self.form.add("collection_id", self.collection.build(self.ev["collection_id"], self.on_preview))
         self.description = self.form.add(

@@ -10,7 +10,7 @@ from nicegui import ui
 
 from console.actor import Actor
 from console.catalog.series import EpisodeContext
-from console.catalog.state_look import state_colour
+from console.catalog.state_look import VIDEO_STATE_LABELS, state_colour
 from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt
 
@@ -86,7 +86,8 @@ class EditorHeader:
         title = v["title"] or "New video"
         self.heading.text = title
         self.heading.props["title"] = title  # cut with an ellipsis when long: the whole title on hover
-        self.state_badge.text = v["state"] + (" · deleted" if v["deleted_at"] is not None else "")
+        state = VIDEO_STATE_LABELS.get(v["state"], v["state"])
+        self.state_badge.text = state + (" · deleted" if v["deleted_at"] is not None else "")
         self.state_badge.props(f"color={'negative' if v['deleted_at'] else state_colour(v['state'])}")
         self.version_label.text = f"#{v['id']} · version {v['version']}" if v["id"] else "not saved yet"
         bits = []

@@ -78,10 +78,10 @@ HISTORY_LABELS = FIELD_LABELS | {
     "performers": "Performers",
 }
 MONETIZATION_LABELS = {
-    "svod": "svod · subscription",
-    "avod": "avod · with ads",
-    "tvod": "tvod · rent or buy",
-    "ppv": "ppv · pay-per-view",
+    "svod": "SVOD · subscription",
+    "avod": "AVOD · with ads",
+    "tvod": "TVOD · rent or buy",
+    "ppv": "PPV · pay-per-view",
 }
 ACCESS_COLOURS = {"FREE": "positive", "BASIC": "primary", "PREMIUM": "amber-9"}
 DEFAULT_COLOURS = ("#263238", "#4FC3F7")

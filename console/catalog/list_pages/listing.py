@@ -26,6 +26,7 @@ from console.catalog.list_pages.rows import (
 )
 from console.catalog.models import ACCESS_LEVELS, VIDEO_KINDS, VIDEO_STATES
 from console.catalog.service import VideoFilter
+from console.catalog.state_look import VIDEO_KIND_LABELS, VIDEO_STATE_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField, replace_address
@@ -66,14 +67,16 @@ class CatalogListView:
     # --- parts -----------------------------------------------------------------------------------------------
 
     def filter_fields(self) -> list[FilterField]:
-        def any_of(word: str, values: tuple[str, ...] | list[str]) -> dict[Any, str]:
-            return {None: f"Any {word}", **{v: v for v in values}}
+        def any_of(
+            word: str, values: tuple[str, ...] | list[str], words: dict[str, str] | None = None
+        ) -> dict[Any, str]:
+            return {None: f"Any {word}", **{v: (words or {}).get(v, v) for v in values}}
 
         return [
             FilterField("search", "Title, slug or performer", width="w-64"),
             FilterField("collection_id", "Collection", build=self.collection_select, width="w-48", mark="collection"),
-            FilterField("kind", "Kind", options=any_of("kind", VIDEO_KINDS), width="w-28"),
-            FilterField("state", "State", options=any_of("state", VIDEO_STATES), width="w-32"),
+            FilterField("kind", "Kind", options=any_of("kind", VIDEO_KINDS, VIDEO_KIND_LABELS), width="w-28"),
+            FilterField("state", "State", options=any_of("state", VIDEO_STATES, VIDEO_STATE_LABELS), width="w-32"),
             FilterField("access_level", "Access level", options=any_of("access", ACCESS_LEVELS), width="w-32"),
             FilterField("featured", "Featured", options=BOOL_OPTIONS, width="w-24"),
             FilterField("has_performers", "Has performers", options=BOOL_OPTIONS, width="w-32", mark="has-performers"),

@@ -13,7 +13,7 @@ from console.catalog.collections import collection_choices, collections_by_id
 from console.catalog.models import Video
 from console.catalog.rules import format_duration
 from console.catalog.service import VideoFilter, list_videos
-from console.catalog.state_look import VIDEO_STATE_CELL
+from console.catalog.state_look import VIDEO_KIND_CELL, VIDEO_STATE_CELL
 from console.db import session_scope
 from console.paging import Page, PageRequest
 from console.ui.formatting import fmt_dt
@@ -47,6 +47,7 @@ ACCESS_BADGE = """
 CLIPPED_COLUMNS = ("title", "slug", "collection")
 CELL_SLOTS = {
     "body-cell-state": VIDEO_STATE_CELL,
+    "body-cell-kind": VIDEO_KIND_CELL,
     "body-cell-access_level": ACCESS_BADGE,
     **{f"body-cell-{name}": CLIPPED_CELL for name in CLIPPED_COLUMNS},
 }
