@@ -12,7 +12,8 @@ from console.db import Base, BigIntPK, UTCDateTime, utcnow
 # muted: may watch but not comment or chat; suspended: may not sign in until `suspended_until` (or for good when
 # NULL); banned: for good. They change only through moderation actions (console/moderation), audited.
 MEMBER_STATUSES = ("active", "muted", "suspended", "banned", "deleted")
-MEMBER_STATUS_LABELS: dict[str | None, str] = {s: s.capitalize() for s in MEMBER_STATUSES}  # what staff read: "Muted", not "muted"
+# what staff read: "Muted", not "muted" (keyed `str | None` to join a filter's "Any status" option)
+MEMBER_STATUS_LABELS: dict[str | None, str] = {s: s.capitalize() for s in MEMBER_STATUSES}
 MEMBER_ROLES = ("viewer", "performer", "dj")
 AGE_METHODS = ("id_document", "credit_card", "third_party", "self_declared")
 

@@ -34,6 +34,12 @@ from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.work import unit_of_work
 
+AGE_METHOD_LABELS = {  # how the age was verified, in words ("id_document" was shown as stored)
+    "id_document": "ID document",
+    "credit_card": "credit card",
+    "third_party": "third-party check",
+    "self_declared": "self-declared",
+}
 STATUS_COLOURS = {
     "active": "positive",
     "muted": "orange-8",
@@ -204,7 +210,8 @@ class MemberView:
 
     def _age_verified(self) -> str:
         m = self.member
-        return f"yes ({m.age_verification_method}, {fmt_dt(m.age_verified_at)})" if m.age_verified else "no"
+        method = AGE_METHOD_LABELS.get(m.age_verification_method or "", m.age_verification_method or "method unknown")
+        return f"yes ({method}, {fmt_dt(m.age_verified_at)})" if m.age_verified else "no"
 
     def moderation_history(self, h: dict[str, Any]) -> None:
         if h.get("missing"):

@@ -64,6 +64,8 @@ async def test_open_appeals_show_the_strike_the_decision_and_the_case(
     assert texts(user, "appeal-body") == ["It was <i>sarcasm</i>, honestly"]
     assert texts(user, "appeal-strike-reason") == ["insulting"]
     assert str(element(user, "appeal-case-link").text) == f"Case #{case_id}"
+    await user.should_see(f"Appeal #{appeal_id} · Open · filed ")  # the status as the tabs name it
+    await user.should_see("Strike: Content removal (")
 
 
 async def test_overturning_reverses_the_decision_and_lists_what_it_did(

@@ -317,3 +317,17 @@ async def test_impossible_member_ids_are_not_found_inside_the_frame(moderator: U
     await user.should_see(marker="not-found")
     await user.should_see(marker="staff-name")
     await user.should_not_see("Something went wrong")
+
+
+async def test_how_an_age_was_verified_is_said_in_words(moderator: User) -> None:
+    from console.members.models import Member
+
+    with db.session_scope() as session:
+        member = create_member(session, actor=SYSTEM, email="aged@mail.example", username="aged", display_name="Aged")
+        row = session.get(Member, member.id)
+        assert row is not None
+        row.age_verified, row.age_verification_method = True, "id_document"
+        row.age_verified_at = datetime(2026, 6, 17, 22, 17, tzinfo=UTC)
+        member_id = member.id
+    await moderator.open(f"/members/{member_id}")
+    await moderator.should_see("yes (ID document, 2026-06-17 22:17 UTC)")

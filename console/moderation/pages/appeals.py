@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from console.actor import Actor
-from console.moderation.models import STRIKE_KINDS
+from console.moderation.pages.member_record import STRIKE_LABELS
 from console.moderation.service import appeals
 from console.moderation.service.appeals import AppealRow
 from console.moderation.service.decisions import ACTION_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import list_address
-from console.ui.formatting import fmt_dt, word_labels
+from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
 from console.ui.later import when_connected
 from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable, column, id_column
@@ -28,7 +28,6 @@ from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
 
 TABS = {"open": "Open", "upheld": "Upheld", "overturned": "Overturned"}
-STRIKE_LABELS = word_labels(*STRIKE_KINDS)  # "content_removal" -> "Content removal"
 PREVIEW = 160
 
 
@@ -124,7 +123,7 @@ class AppealsView:
             ui.label("Choose an appeal to read it and decide it.").classes("text-sm opacity-70")
             return
         with ui.card().classes("w-full gap-1 p-3").mark("appeal-detail"):
-            status = TABS.get(row["status"], row["status"]).lower()
+            status = TABS.get(row["status"], row["status"])
             ui.label(f"Appeal #{row['id']} · {status} · filed {row['created']}").classes("font-semibold")
             ui.link(row["member"], f"/members/{int(row['member_id'])}").classes("text-sm")
             ui.label(f"Strike: {row['strike_kind']} ({row['strike_at']})").classes("text-sm")

@@ -7,8 +7,11 @@ from typing import Any
 
 from nicegui import ui
 
+from console.moderation.models import STRIKE_KINDS
 from console.moderation.service.decisions import ACTION_LABELS
-from console.ui.formatting import fmt_dt
+from console.ui.formatting import fmt_dt, word_labels
+
+STRIKE_LABELS = word_labels(*STRIKE_KINDS)  # "content_removal" -> "Content removal"
 
 
 def until_facts(record: dict[str, Any]) -> list[str]:
@@ -23,10 +26,10 @@ def strike_lines(strikes: list[dict[str, Any]], *, mark: str) -> None:
     ui.label(f"Strikes ({len(strikes)})").classes("text-xs font-semibold pt-1")
     for s in strikes:
         with ui.row().classes("items-center gap-2 text-xs").mark(mark):
-            ui.label(f"{s['kind']} · {fmt_dt(s['at'])}")
+            ui.label(f"{STRIKE_LABELS.get(s['kind'], s['kind'])} · {fmt_dt(s['at'])}")
             ui.label(s["reason"]).classes("opacity-80")
             if s["overturned"]:
-                ui.badge("overturned").props("color=grey-7")
+                ui.badge("Overturned").props("color=grey-7")
 
 
 def decision_lines(decisions: list[dict[str, Any]], *, heading: str, mark: str) -> None:
