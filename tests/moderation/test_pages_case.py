@@ -143,7 +143,7 @@ async def test_a_member_shows_status_strikes_and_past_decisions(user: User, make
     assert [str(e.text) for e in all_marked(user, "target-username")] == ["@troublemaker"]
     assert element(user, "target-member-status").text == "Active"
     [strike] = all_marked(user, "target-strike")
-    assert [e.text for e in strike.descendants() if isinstance(e, ui.label)][0].startswith("Warning · ")
+    assert next(e.text for e in strike.descendants() if isinstance(e, ui.label)).startswith("Warning · ")
     assert len(all_marked(user, "target-decision")) == 1  # the warning; closing the case concerned nobody
     assert "2 cases about them" in texts(user, "target-member-facts")[0]
 
