@@ -69,3 +69,11 @@ def test_plain_text_formatting() -> None:
     assert time_range(3600, None) == "from 1:00:00"
     assert time_range(None, None) == ""
     assert reasons_text({"spam": 1, "underage": 2, "harassment": 3}) == "Underage ×2, Harassment ×3, Spam ×1"
+
+
+def test_durations_and_closed_counts_read_as_numbers() -> None:
+    from console.moderation.pages.common import closed_text, minutes_text
+
+    assert [minutes_text(m) for m in (None, 45, 1194, 13_530)] == ["—", "45 min", "19.9 h", "9 d 10 h"]
+    assert closed_text([]) == "none yet"
+    assert closed_text([("Demo Moderator", 30), ("Max Mod", 1_006)]) == "1,036 (Demo Moderator: 30, Max Mod: 1,006)"

@@ -75,7 +75,7 @@ async def test_queue_lists_cases_with_their_numbers_and_pages_on_the_server(
     assert isinstance(link, ui.link) and link.text == "1" and link.props["href"] == "/moderation?urgency=emergency"
     assert "text-negative" in link.classes  # red while any emergency is open
     assert texts(user, "metric-oldest") == ["0 min"]
-    assert texts(user, "metric-resolved") == ["nobody yet"]
+    assert texts(user, "metric-resolved") == ["none yet"]
 
 
 async def test_the_filter_bar_filters_on_change_and_enter_and_refuses_a_bad_number(
@@ -238,7 +238,7 @@ async def test_bulk_dismiss_needs_one_reason_and_lists_each_case(user: User, mak
     assert load_case(held).status == "claimed"
     assert not all_marked(user, "bulk-reason-dialog")  # the reason dialog was deleted once closed
     await wait_for_caption(user, "1–1 of 1")  # the queue reloaded: only the held case is live
-    await wait_until(lambda: texts(user, "metric-resolved") == ["Mona Mod 2"], what="closed today")
+    await wait_until(lambda: texts(user, "metric-resolved") == ["2 (Mona Mod: 2)"], what="closed today")
 
 
 async def test_cancelled_bulk_changes_nothing_and_deletes_its_dialog(user: User, make_staff: Any) -> None:

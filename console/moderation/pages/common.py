@@ -73,11 +73,23 @@ async def open_next_case(actor: Actor) -> None:
 
 
 def minutes_text(minutes: float | None) -> str:
+    """'45 min', '19.9 h', and from two days on as `age_text` writes waits: '9 d 9 h'."""
     if minutes is None:
         return "—"
     if minutes < 90:
         return f"{minutes:.0f} min"
-    return f"{minutes / 60:.1f} h"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} h"
+    hours = round(minutes / 60)
+    return f"{hours // 24} d {hours % 24} h"
+
+
+def closed_text(per_person: list[tuple[str, int]]) -> str:
+    """'36 (Demo Moderator: 30, Max Mod: 6)': the count first; a bare "Demo Moderator 36" read as a name."""
+    if not per_person:
+        return "none yet"
+    total = sum(n for _, n in per_person)
+    return f"{total:,} (" + ", ".join(f"{name}: {n:,}" for name, n in per_person) + ")"
 
 
 def time_range(start: int | None, end: int | None) -> str:

@@ -21,6 +21,7 @@ from console.moderation.models import LIVE_CASE_STATES, ModerationCase
 from console.moderation.pages.common import (
     TYPE_COLOURS,
     age_text,
+    closed_text,
     minutes_text,
     open_next_case,
     reasons_text,
@@ -209,8 +210,7 @@ class QueueView:
                 f"p50 {minutes_text(m.first_action_p50_min)} · p90 {minutes_text(m.first_action_p90_min)}",
                 "metric-first-action",
             )
-            resolved = ", ".join(f"{name} {n}" for name, n in m.resolved_today) or "nobody yet"
-            self._metric("Closed today", resolved, "metric-resolved")
+            self._metric("Closed today", closed_text(m.resolved_today), "metric-resolved")
 
     @staticmethod
     def _emergencies(m: QueueMetrics) -> None:
