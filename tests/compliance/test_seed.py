@@ -54,12 +54,21 @@ def demo(make_staff: Callable[..., tuple[int, str]]) -> dict[str, int]:
     from console.catalog.demo import seed_catalog_demo
 
     clerk_id, _ = make_staff("compliance", email=f"compliance@{DEMO_DOMAIN}", name="Demo Compliance")
+    admin_id, _ = make_staff("admin", email=f"admin@{DEMO_DOMAIN}", name="Demo Admin")
     seed_catalog_demo(videos=60, performers=32)
     message = seed_compliance_demo()
     assert message.startswith("Seeded 2257 records")
     with session_scope() as session:
         cases = demo_cases(session)
-    return cases | {"clerk": clerk_id}
+    return cases | {"clerk": clerk_id, "admin": admin_id}
+
+
+def test_demo_records_are_verified_by_a_named_second_person(demo: dict[str, int]) -> None:
+    with session_scope() as session:
+        verifiers = set(
+            session.execute(select(LegalRecord.verified_by_id).where(LegalRecord.status == "verified")).scalars()
+        )
+    assert verifiers == {demo["admin"]}  # "Verified by system" under "two people per record" read as a defect
 
 
 def _record(session, performer_id: int) -> LegalRecord | None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from console.actor import SYSTEM, Actor
 from console.catalog.models import Performer, Video, VideoPerformer
 from console.compliance import productions, records
 from console.compliance.demo.identities import Identity, _identity, _years_before
-from console.compliance.demo.planning import Plan, _clerk, _plan
+from console.compliance.demo.planning import Plan, _clerk, _plan, _second_person
 from console.compliance.demo.values import ALL_CHECKED, EXPIRING_IN_DAYS, LOCATIONS, PRODUCERS
 from console.compliance.fixtures import sample_scan
 from console.compliance.models import IdDocument, LegalRecord, Production
@@ -54,7 +54,7 @@ def _enter(
 def _verify(session: Session, rec: LegalRecord, actor: Actor) -> LegalRecord:
     records.submit_for_verification(session, actor=actor, record_id=rec.id, expected_version=None)
     return records.verify_record(
-        session, actor=SYSTEM, record_id=rec.id, checklist=dict(ALL_CHECKED), expected_version=None
+        session, actor=_second_person(session), record_id=rec.id, checklist=dict(ALL_CHECKED), expected_version=None
     )
 
 

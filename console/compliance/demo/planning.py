@@ -16,15 +16,27 @@ from console.staff.auth import staff_actor
 from console.staff.models import Staff
 
 
-def _clerk(session: Session) -> Actor:
-    """The demo compliance officer (created with the demo staff accounts), or the system when there is none."""
-    if "compliance_demo_clerk" not in session.info:
+def _demo_staff(session: Session, role: str) -> Actor:
+    """A demo staff account by its role (created with the demo staff accounts), or the system when there is none."""
+    key = f"compliance_demo_{role}"
+    if key not in session.info:
         staff = session.execute(
-            select(Staff).where(Staff.email == f"compliance@{DEMO_DOMAIN}", Staff.is_active.is_(True))
+            select(Staff).where(Staff.email == f"{role}@{DEMO_DOMAIN}", Staff.is_active.is_(True))
         ).scalar_one_or_none()
-        session.info["compliance_demo_clerk"] = staff_actor(staff) if staff is not None else SYSTEM
-    actor: Actor = session.info["compliance_demo_clerk"]
+        session.info[key] = staff_actor(staff) if staff is not None else SYSTEM
+    actor: Actor = session.info[key]
     return actor
+
+
+def _clerk(session: Session) -> Actor:
+    """The demo compliance officer, who enters the records."""
+    return _demo_staff(session, "compliance")
+
+
+def _second_person(session: Session) -> Actor:
+    """Who verifies the demo's records: the demo administrator, a named second person ("Verified by system" on a
+    box headed "two people per record" read as a defect), or the system when there is no demo staff."""
+    return _demo_staff(session, "admin")
 
 
 @dataclass
