@@ -8,7 +8,7 @@ insights moderation charts have a past."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from console.db import session_scope, utcnow
 from console.members.models import Member
 from console.moderation import demo_history
 from console.moderation.jobs import PLATFORM
-from console.moderation.models import REASONS, ModerationCase
+from console.moderation.models import ModerationCase
 from console.moderation.service import appeals, content, intake, queue
 from console.moderation.service.decisions import ActionRequest, act
 from console.staff.auth import staff_actor
@@ -36,17 +36,28 @@ COMMENTS = [
     "Who is the performer on the left? Need more of her work.",
     "This is why I keep my subscription.",
 ]
-NASTY = [
-    "BUY CHEAP FOLLOWERS at fastfollowz dot biz — DM me!!!",
-    "You are a pathetic loser and everyone here hates you.",
-    "I know where you live. Watch yourself.",
-    "<script>alert('pwned')</script> lol",
-    "She looks way too young to be in this. Is she even 18?",
-    "Reuploaded from my channel without permission, this is MY content.",
-    "Free premium accounts: hxxp://totally-legit.example/free",
-]
+NASTY = {  # each with the reason a member would report it for (a threat reported as spam confused the demo)
+    "BUY CHEAP FOLLOWERS at fastfollowz dot biz — DM me!!!": "spam",
+    "You are a pathetic loser and everyone here hates you.": "harassment",
+    "I know where you live. Watch yourself.": "violence",
+    "<script>alert('pwned')</script> lol": "spam",
+    "Nobody asked for your opinion, go back to your basement.": "harassment",
+    "Reuploaded from my channel without permission, this is MY content.": "copyright",
+    "Free premium accounts: hxxp://totally-legit.example/free": "spam",
+}
 CHAT = ["hi!!", "love you", "🔥🔥🔥", "what song is this?", "turn around pls", "tip incoming", "hello from Berlin"]
-NASTY_CHAT = ["send nudes or I leak your address", "spam spam spam t.me/scamchan", "you're ugly, quit"]
+NASTY_CHAT = {
+    "send nudes or I leak your address": "violence",
+    "spam spam spam t.me/scamchan": "spam",
+    "you're ugly, quit": "harassment",
+}
+# What each kind of target is plausibly reported for (a video "keeps insulting other members" read as nonsense).
+TARGET_REASONS = {
+    "video": ("inappropriate_content", "copyright", "violence", "other"),
+    "live_stream": ("inappropriate_content", "violence", "other"),
+    "member": ("harassment", "spam", "inappropriate", "other"),
+    "performer": ("inappropriate", "copyright", "other"),
+}
 DESCRIPTIONS = {
     "spam": "Advertising links in the comments.",
     "harassment": "Keeps insulting other members.",
@@ -65,15 +76,19 @@ def _demo_moderator(session: Session) -> Actor | None:
     return staff_actor(staff) if staff is not None else None
 
 
-def _content(session: Session, rng: random.Random, members: list[int], videos: list[int]) -> dict[str, list[int]]:
+Made = dict[str, list[tuple[int, str, datetime]]]  # target kind -> (id, reason it is reported for, made at)
+
+
+def _content(session: Session, rng: random.Random, members: list[int], videos: list[int]) -> Made:
+    """Comments, live streams and chat to report; the offending ones with the reason they are reported for."""
     now = utcnow()
     comments: list[int] = []
-    nasty_comments: list[int] = []
+    nasty_comments: list[tuple[int, str, datetime]] = []
     for video_id in videos[:60]:
         for _ in range(rng.randint(2, 9)):
             parent = rng.choice(comments) if comments and rng.random() < 0.3 else None
             bad = rng.random() < 0.2
-            body = rng.choice(NASTY if bad else COMMENTS)
+            body = rng.choice(list(NASTY) if bad else COMMENTS)
             at = now - timedelta(days=rng.uniform(0, 14))
             row = content.create_comment(
                 session,
@@ -86,11 +101,13 @@ def _content(session: Session, rng: random.Random, members: list[int], videos: l
             )
             comments.append(row.id)
             if bad:
-                nasty_comments.append(row.id)
+                nasty_comments.append((row.id, NASTY[body], at))
     performers = list(session.execute(select(Performer.id).where(Performer.deleted_at.is_(None)).limit(6)).scalars())
-    streams, messages, nasty_messages = [], [], []
+    streams: list[tuple[int, str, datetime]] = []
+    nasty_messages: list[tuple[int, str, datetime]] = []
     for i, performer_id in enumerate(performers):
         status = ("live", "live", "live", "live", "scheduled", "ended")[i % 6]
+        started = now - timedelta(hours=rng.uniform(0.2, 3))
         stream = content.create_stream(
             session,
             actor=SYSTEM,
@@ -98,33 +115,35 @@ def _content(session: Session, rng: random.Random, members: list[int], videos: l
             title=f"Late night live #{i + 1}",
             status=status,
             viewers=rng.randint(40, 2500) if status == "live" else 0,
-            at=now - timedelta(hours=rng.uniform(0.2, 3)),
+            at=started,
         )
-        streams.append(stream.id)
+        streams.append((stream.id, rng.choice(TARGET_REASONS["live_stream"]), started))
         if status == "scheduled":
             continue
         for n in range(50):
-            bad = rng.random() < 0.1
+            bad = n % 10 == 7  # a few per stream, so every stream has some to report
+            body = rng.choice(list(NASTY_CHAT) if bad else CHAT)
+            posted = now - timedelta(minutes=120 - n * 2)
             message = content.post_chat(
-                session,
-                actor=SYSTEM,
-                stream_id=stream.id,
-                member_id=rng.choice(members),
-                body=rng.choice(NASTY_CHAT if bad else CHAT),
-                at=now - timedelta(minutes=120 - n * 2),
+                session, actor=SYSTEM, stream_id=stream.id, member_id=rng.choice(members), body=body, at=posted
             )
-            messages.append(message.id)
             if bad:
-                nasty_messages.append(message.id)
-    return {
-        "comments": nasty_comments or comments[:5],
-        "streams": streams,
-        "messages": nasty_messages or messages[:5],
-    }
+                nasty_messages.append((message.id, NASTY_CHAT[body], posted))
+    return {"comment": nasty_comments, "live_stream": streams, "chat_message": nasty_messages}
 
 
-def _file(session: Session, rng: random.Random, members: list[int], target: tuple[str, int], reason: str) -> int:
+def _file(
+    session: Session,
+    rng: random.Random,
+    members: list[int],
+    target: tuple[str, int],
+    reason: str,
+    made_at: datetime | None = None,
+) -> int:
+    """Reports of `target` from a few members, each made after the target was (`made_at`), within ten days."""
     reporters = rng.sample(members, k=min(len(members), rng.choice((1, 1, 1, 2, 3, 5, 8))))
+    now = utcnow()
+    hours = 240.0 if made_at is None else max(0.05, min(240.0, (now - made_at).total_seconds() / 3600))
     case_id = 0
     for reporter in reporters:
         outcome = intake.record_report(
@@ -136,7 +155,7 @@ def _file(session: Session, rng: random.Random, members: list[int], target: tupl
                 "target_id": target[1],
                 "reason": reason,
                 "description": DESCRIPTIONS[reason] if rng.random() < 0.7 else None,
-                "reported_at": (utcnow() - timedelta(hours=rng.uniform(0.1, 240))).isoformat(),
+                "reported_at": (now - timedelta(hours=rng.uniform(0.02, hours))).isoformat(),
             },
         )
         case_id = outcome.case_id
@@ -157,19 +176,21 @@ def seed_moderation_demo() -> str:
             return "Moderation demo skipped: it needs the member and catalog demo first."
         made = _content(session, rng, members, videos)
         performers = list(session.execute(select(Performer.id).limit(40)).scalars())
-    targets: list[tuple[str, int]] = (
-        [("comment", c) for c in made["comments"]]
-        + [("chat_message", m) for m in made["messages"]]
-        + [("live_stream", s) for s in made["streams"][:4]]
-        + [("video", v) for v in rng.sample(videos[10:], k=min(40, len(videos) - 10))]
-        + [("member", m) for m in rng.sample(members, k=40)]
-        + [("performer", p) for p in rng.sample(performers, k=min(10, len(performers)))]
-    )
-    ordinary = [r for r in REASONS if r not in ("underage", "non_consensual")]
+    made["live_stream"] = made["live_stream"][:4]
+    targets: list[tuple[tuple[str, int], str, datetime | None]] = [
+        ((kind, target_id), reason, at) for kind, found in made.items() for target_id, reason, at in found
+    ]
     cases: list[int] = []
     with session_scope() as session:
-        for target in targets:
-            cases.append(_file(session, rng, members, target, rng.choice(ordinary)))
+        for kind, model, ids in (
+            ("video", Video, rng.sample(videos[10:], k=min(40, len(videos) - 10))),
+            ("member", Member, rng.sample(members, k=40)),
+            ("performer", Performer, rng.sample(performers, k=min(10, len(performers)))),
+        ):
+            created = dict(session.execute(select(model.id, model.created_at).where(model.id.in_(ids))).tuples().all())
+            targets += [((kind, i), rng.choice(TARGET_REASONS[kind]), created.get(i)) for i in ids]
+        for target, reason, made_at in targets:
+            cases.append(_file(session, rng, members, target, reason, made_at))
         # Emergencies: held or ended before any moderator looks.
         _file(session, rng, members, ("video", videos[0]), "underage")
         _file(session, rng, members, ("video", videos[1]), "non_consensual")
