@@ -423,6 +423,7 @@ async def test_notes_are_added_and_an_empty_one_is_refused(user: User, make_staf
     click(user, "note-add")
     await wait_until(lambda: texts(user, "case-note-body") == ["same spammer as last week"], what="the note")
     assert load_case(case_id).status == "open"  # a note needs no claim and changes nothing else
+    await user.should_see("Mona Mod · ")  # its author by name, as the claim line names staff (not the e-mail)
 
 
 async def test_another_moderator_reverses_a_decision(user: User, make_staff: Any, actor_for: Any) -> None:

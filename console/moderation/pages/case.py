@@ -221,7 +221,8 @@ class CaseView:
             ui.label(f"Internal notes ({len(self.detail.notes)})").classes("font-semibold")
             for note in self.detail.notes:
                 with ui.column().classes("w-full gap-0 border-b pb-1"):
-                    ui.label(f"{note.author_label} · {fmt_dt(note.created_at)}").classes("text-xs opacity-70")
+                    who = self.detail.staff_name(note.author_id, note.author_label)
+                    ui.label(f"{who} · {fmt_dt(note.created_at)}").classes("text-xs opacity-70")
                     ui.label(note.body).classes("text-sm whitespace-pre-wrap break-words").mark("case-note-body")
             if can(self.actor, Permission.MODERATION_ACT):
                 text = ui.textarea("Note", placeholder="Add an internal note").props("dense outlined autogrow")
@@ -240,7 +241,8 @@ class CaseView:
                         ui.label(ACTION_LABELS.get(d.action, d.action)).classes("font-semibold").mark(
                             "case-decision-action"
                         )
-                        ui.label(f"{d.actor_label} · {fmt_dt(d.created_at)}").classes("opacity-70")
+                        who = self.detail.staff_name(d.actor_id, d.actor_label)
+                        ui.label(f"{who} · {fmt_dt(d.created_at)}").classes("opacity-70")
                         if d.reversed_at is not None:
                             ui.badge(f"reversed {fmt_dt(d.reversed_at)}").props("color=grey-7").mark(
                                 "case-decision-reversed"
@@ -347,7 +349,8 @@ class CaseView:
             fields={"body": field},
         )
         if ok and result is not None:
-            self.detail.notes = result[1].notes  # only the notes: the rest stays what the moderator has seen
+            # only the notes (and who wrote them): the rest stays what the moderator has seen
+            self.detail.notes, self.detail.staff = result[1].notes, result[1].staff
             self.notes.refresh()
 
     async def reverse(self, decision_id: int, label: str) -> None:

@@ -41,6 +41,11 @@ class CaseDetail:
     notes: list[CaseNote]
     decisions: list[CaseDecision]
     target: dict[str, Any] = field(default_factory=dict)
+    staff: dict[int, str] = field(default_factory=dict)  # who wrote the notes and decisions, by name
+
+    def staff_name(self, staff_id: int | None, label: str) -> str:
+        """The staff member's name, as the claim line names them; the stored label when the account is gone."""
+        return self.staff.get(staff_id, label) if staff_id is not None else label
 
 
 def case_detail(session: Session, *, actor: Actor, case_id: int) -> CaseDetail:
@@ -62,7 +67,11 @@ def case_detail(session: Session, *, actor: Actor, case_id: int) -> CaseDetail:
         session.execute(select(CaseDecision).where(CaseDecision.case_id == case.id).order_by(CaseDecision.id)).scalars()
     )
     assignee = session.get(Staff, case.assignee_id).name if case.assignee_id else None  # type: ignore[union-attr]
-    return CaseDetail(case, assignee, reports, reporters, notes, decisions, target_context(session, case, reports))
+    writers = {n.author_id for n in notes} | {d.actor_id for d in decisions}
+    writers.discard(None)
+    staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(writers))).tuples().all())
+    target = target_context(session, case, reports)
+    return CaseDetail(case, assignee, reports, reporters, notes, decisions, target, staff)
 
 
 def target_context(session: Session, case: ModerationCase, reports: list[Report]) -> dict[str, Any]:
