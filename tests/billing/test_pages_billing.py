@@ -137,7 +137,8 @@ async def test_the_requester_finds_nothing_to_approve_and_rejecting_needs_a_reas
     await wait_for_rows(user, lambda r: any(x["id"] == theirs.id for x in r), "the refunds")
     await choose_row(user, theirs.id)
     await wait_text(user, "refund-detail-why", lambda t: t == "Why: no ticket for this")
-    assert texts(user, "refund-detail-decided")[0].startswith("Decided by ")
+    assert texts(user, "refund-detail-decided")[0].startswith("Decided by Fiona Fin · ")  # by name, not e-mail
+    await user.should_see("requested by Asker · ")
 
 
 async def test_payouts_are_approved_held_with_a_reason_and_released(user: User, make_staff: Any) -> None:

@@ -24,6 +24,7 @@ from console.db import session_scope
 from console.errors import Forbidden, NotFound, ValidationFailed
 from console.members.service import create_member
 from console.paging import PageRequest
+from console.staff.models import Staff
 from tests.catalog.factories import make_performer
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -225,7 +226,11 @@ def test_awaiting_my_approval_excludes_my_own(
     assert len(rows) == 1
     row = rows[0]
     assert (row.member_id, row.member_email, row.payment_id) == (people["bob"], "bob@example.com", payment)
-    assert row.approved_by_label == finance.label and row.requested_by_id == colleague.staff_id
+    with session_scope() as session:
+        names = {i: session.get(Staff, i).name for i in (finance.staff_id, colleague.staff_id)}  # type: ignore[union-attr]
+    # staff by name, as every page names them (the stored label is the e-mail)
+    assert row.approved_by_label == names[finance.staff_id] != finance.label
+    assert row.requested_by_label == names[colleague.staff_id] and row.requested_by_id == colleague.staff_id
     with session_scope() as session, pytest.raises(ValidationFailed):
         list_refunds(session, actor=finance, status="lost", page=PageRequest())
 

@@ -380,6 +380,7 @@ async def test_add_document_and_upload_scans_checked_by_content(clerk_user: User
         clerk_actor.staff_id,
     )
     await wait_until(lambda: bool(all_marked(user, f"scan-upload-{doc.id}")), what="the upload")
+    await user.should_see("examined 2022-02-02 by Clara Clerk")  # by name, as the header names who entered it
 
     upload = element(user, f"scan-upload-{doc.id}")
     response = await user.http_client.post(

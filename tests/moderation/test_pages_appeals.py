@@ -57,7 +57,7 @@ async def test_open_appeals_show_the_strike_the_decision_and_the_case(
     await user.open("/moderation/appeals")
     await wait_for_caption(user, "1–1 of 1")
     [row] = rows(user)
-    assert row["strike"] == "Content removal: insulting" and row["decision"].startswith("Hide the comment · ")
+    assert row["strike"] == "Content removal: insulting" and row["decision"] == "Hide the comment · Max Mod"
     press(user, "j")  # the keyboard opens it as a click does
     await wait_until(lambda: texts(user, "appeal-body") == ["It was <i>sarcasm</i>, honestly"], what="j")
     await _choose(user, appeal_id)

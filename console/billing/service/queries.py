@@ -251,18 +251,17 @@ def list_payments(session: Session, *, actor: Actor, flt: PaymentFilter, page: P
 
 
 def _refund_rows(session: Session, refunds: list[Refund]) -> list[RefundRow]:
-    """Rows for a page of refunds: their payments' members and the approvers' e-mails in two small queries."""
+    """Rows for a page of refunds: their payments' members and the staff's names in two small queries."""
     payment_ids = {r.payment_id for r in refunds}
     members: dict[int, int] = {}
     if payment_ids:
         found = session.execute(select(Payment.id, Payment.member_id).where(Payment.id.in_(payment_ids))).tuples()
         members = dict(found.all())
     emails = _emails(session, set(members.values()))
-    approver_ids = {r.approved_by_id for r in refunds if r.approved_by_id is not None}
-    approvers: dict[int, str] = {}
-    if approver_ids:
-        found_staff = session.execute(select(Staff.id, Staff.email).where(Staff.id.in_(approver_ids))).tuples()
-        approvers = dict(found_staff.all())
+    staff_ids = {i for r in refunds for i in (r.approved_by_id, r.requested_by_id) if i is not None}
+    staff: dict[int, str] = {}  # by name, as every page names staff; the stored label for an account that is gone
+    if staff_ids:
+        staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).tuples().all())
     rows = []
     for refund in refunds:
         member_id = members.get(refund.payment_id, 0)
@@ -276,9 +275,9 @@ def _refund_rows(session: Session, refunds: list[Refund]) -> list[RefundRow]:
                 currency=refund.currency,
                 reason=refund.reason,
                 status=refund.status,
-                requested_by_label=refund.requested_by_label,
+                requested_by_label=staff.get(refund.requested_by_id or 0, refund.requested_by_label),
                 requested_by_id=refund.requested_by_id,
-                approved_by_label=approvers.get(refund.approved_by_id) if refund.approved_by_id else None,
+                approved_by_label=staff.get(refund.approved_by_id) if refund.approved_by_id else None,
                 created_at=refund.created_at,
                 version=refund.version,
                 note=refund.note,

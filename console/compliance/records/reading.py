@@ -3,7 +3,7 @@ history, a scan, and who may read legal data."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from console.compliance import vault
 from console.compliance.models import IdDocument, IdScan, LegalRecord, PerformerName
 from console.compliance.records.labels import READ_ACTIONS
 from console.errors import NotFound
+from console.staff.models import Staff
 from console.staff.permissions import Permission, can, require
 
 
@@ -25,6 +26,7 @@ class RecordDetail:
     record: LegalRecord | None
     names: list[PerformerName]
     documents: list[tuple[IdDocument, list[IdScan]]]
+    examiners: dict[int, str] = field(default_factory=dict)  # who examined each ID, by name (staff id -> name)
 
 
 def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordDetail:
@@ -40,6 +42,7 @@ def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordD
     performer, rec = found
     names: list[PerformerName] = []
     documents: list[tuple[IdDocument, list[IdScan]]] = []
+    examiners: dict[int, str] = {}
     if rec is not None:
         names = list(
             session.execute(
@@ -48,20 +51,23 @@ def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordD
         )
         scans: dict[int, list[IdScan]] = {}
         docs: list[IdDocument] = []
-        for doc, scan in session.execute(  # each ID with its scans, in one statement
-            select(IdDocument, IdScan)
+        for doc, scan, examiner in session.execute(  # each ID with its scans and its examiner's name, one statement
+            select(IdDocument, IdScan, Staff.name)
             .outerjoin(IdScan, IdScan.id_document_id == IdDocument.id)
+            .outerjoin(Staff, Staff.id == IdDocument.examined_by_id)
             .where(IdDocument.legal_record_id == rec.id)
             .order_by(IdDocument.id, IdScan.id)
         ):
             if doc.id not in scans:
                 docs.append(doc)
                 scans[doc.id] = []
+                if examiner is not None and doc.examined_by_id is not None:
+                    examiners[doc.examined_by_id] = examiner
             if scan is not None:
                 scans[doc.id].append(scan)
         documents = [(d, scans[d.id]) for d in docs]
         audit(session, actor, "legal_record.view", "legal_record", rec.id, reason=f"performer #{performer_id}")
-    return RecordDetail(performer, rec, names, documents)
+    return RecordDetail(performer, rec, names, documents, examiners)
 
 
 def compliance_badges(session: Session, *, actor: Actor, performer_ids: list[int]) -> dict[int, bool]:

@@ -56,7 +56,7 @@ def row_of(r: AppealRow) -> dict[str, Any]:
         "strike_kind": STRIKE_LABELS.get(s.kind, s.kind),
         "strike_reason": s.reason,
         "strike_at": fmt_dt(s.created_at),
-        "decision": f"{ACTION_LABELS.get(d.action, d.action)} · {d.actor_label}" if d else "—",
+        "decision": f"{ACTION_LABELS.get(d.action, d.action)} · {r.decided_by}" if d else "—",
         "decision_reason": d.reason if d else "",
         "decided_by_id": d.actor_id if d else None,  # who decided the strike may not decide its appeal
         "case": s.case_id or "",

@@ -31,6 +31,7 @@ from console.moderation.models import (
 )
 from console.moderation.service.member_actions import member_status_view
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
+from console.staff.models import Staff
 from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
@@ -73,6 +74,7 @@ class AppealRow:
     strike: MemberStrike
     decision: CaseDecision | None
     member_username: str
+    decided_by: str = ""  # who made the decision, by name (its stored label when the account is gone)
 
 
 def list_appeals(session: Session, *, actor: Actor, status: str, page: PageRequest) -> Page[AppealRow]:
@@ -101,12 +103,13 @@ def list_appeals(session: Session, *, actor: Actor, status: str, page: PageReque
         .tuples()
         .all()
     )
-    rows = [
-        AppealRow(
-            a, strikes[a.strike_id], decisions.get(strikes[a.strike_id].decision_id or 0), names.get(a.member_id, "?")
-        )
-        for a in appeals
-    ]
+    deciders = {d.actor_id for d in decisions.values() if d.actor_id is not None}
+    staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(deciders))).tuples().all())
+    rows = []
+    for a in appeals:
+        decision = decisions.get(strikes[a.strike_id].decision_id or 0)
+        by = "" if decision is None else staff.get(decision.actor_id or 0, decision.actor_label)
+        rows.append(AppealRow(a, strikes[a.strike_id], decision, names.get(a.member_id, "?"), by))
     return Page(rows, total, estimated, page)
 
 
