@@ -484,6 +484,9 @@ async def test_submit_then_a_second_person_verifies_and_the_enterer_is_refused(
     assert _stored(record_id).verified_by_label == VERIFIER_EMAIL
     await wait_until(lambda: _status(second) == "Verified", what="the verified status")
     assert shown(second, "record-revoke")
+    # the verifier by name, as the header names who entered the record (the stored label is the e-mail)
+    assert element(second, "record-verified-by").text.startswith("Verified by Victor Verifier on ")
+    assert " by Victor Verifier · kept until" in element(second, "record-facts").text
 
 
 async def test_reject_needs_a_reason(clerk_user: User, make_staff, actor_for) -> None:

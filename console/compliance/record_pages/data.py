@@ -71,7 +71,9 @@ def snapshot(
     out["holds"] = hold_rows(session, actor, rec.id) if with_holds else None
     out["staff"] = (
         worklist.staff_names(
-            session, actor=actor, ids=[i for i in (rec.entered_by_id, rec.amended_by_id) if i is not None]
+            session,
+            actor=actor,
+            ids=[i for i in (rec.entered_by_id, rec.amended_by_id, rec.verified_by_id) if i is not None],
         )
         | detail.examiners
     )

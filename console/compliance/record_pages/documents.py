@@ -77,13 +77,13 @@ class DocumentsCard(RecordPart):
             f"issued {fmt_date(doc['issue_date'])}",
             f"expires {fmt_date(expiry)}",
             f"examined {fmt_date(doc['examined_on'])}"
-            + (f" by {self.examiner(doc)}" if doc["examined_by_label"] else ""),
+            + (
+                f" by {self.page.staff_name(doc['examined_by_id'], doc['examined_by_label'])}"
+                if doc["examined_by_label"]
+                else ""
+            ),
         ]
         ui.label(" · ".join(dates)).classes("text-xs opacity-70")
-
-    def examiner(self, doc: dict[str, Any]) -> str:
-        """By name, as the record's header names who entered it; the stored label for an account that is gone."""
-        return str(self.page.data["staff"].get(doc["examined_by_id"], doc["examined_by_label"]))
 
     def scan_row(self, scan: dict[str, Any]) -> None:
         scan_id = int(scan["id"])

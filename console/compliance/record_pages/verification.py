@@ -74,10 +74,10 @@ class VerificationCard(RecordPart):
 
     def verified(self) -> None:
         rec = self.page.record
-        ui.label(
-            f"Verified by {rec['verified_by_label']} on {fmt_dt(rec['verified_at'])}; every checklist item was "
-            "confirmed."
-        ).classes("text-sm").mark("record-verified-by")
+        who = self.page.staff_name(rec["verified_by_id"], rec["verified_by_label"])
+        ui.label(f"Verified by {who} on {fmt_dt(rec['verified_at'])}; every checklist item was confirmed.").classes(
+            "text-sm"
+        ).mark("record-verified-by")
         if self.page.can_verify:
             ui.button("Revoke…", icon="gpp_bad", on_click=self.revoke).props(
                 "outline dense color=negative no-caps"

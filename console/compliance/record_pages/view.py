@@ -50,6 +50,11 @@ class RecordView:
     def record(self) -> dict[str, Any]:
         return self.data["record"]
 
+    def staff_name(self, staff_id: int | None, label: str | None) -> str:
+        """A staff member by name, as the header names who entered the record; the stored label (the e-mail at the
+        time) for an account that is gone."""
+        return str(self.data["staff"].get(staff_id, label or ""))
+
     def build(self) -> None:
         self.header()
         with ui.tabs(on_change=self.tab_chosen).props("dense align=left no-caps").classes("w-full") as tabs:
@@ -91,7 +96,8 @@ class RecordView:
         if rec["amended_by_id"] in staff:
             bits[-1] += f" by {staff[rec['amended_by_id']]}"
         if rec["status"] == "verified":
-            bits.append(f"verified {fmt_dt(rec['verified_at'])} by {rec['verified_by_label']}")
+            who = self.staff_name(rec["verified_by_id"], rec["verified_by_label"])
+            bits.append(f"verified {fmt_dt(rec['verified_at'])} by {who}")
         bits.append(f"kept until {fmt_date(rec['retention_until'])} (28 CFR 75.4)")
         ui.label(" · ".join(bits)).classes("text-xs opacity-70").mark("record-facts")
 
