@@ -22,7 +22,7 @@ from console.audit.models import AuditEvent
 from console.db import utcnow
 from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
-from console.staff.models import Staff
+from console.staff.names import names_of
 from console.staff.permissions import Permission, require
 
 STATE_FILTERS = (*AD_STATES, "all")
@@ -179,10 +179,8 @@ def _claimed(ad: Ad, now: datetime) -> bool:
 
 
 def _staff_names(session: Session, ids: set[int | None]) -> dict[int | None, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(wanted))).tuples().all())
+    names: dict[int | None, str] = {k: v for k, v in names_of(session, ids).items()}  # keyed as the optional ids
+    return names
 
 
 def check_views(results: list[dict[str, Any]] | None) -> list[CheckView]:

@@ -43,6 +43,7 @@ from console.members.models import Member
 from console.members.service import MAX_ID, _prefix
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.models import Staff
+from console.staff.names import names_of
 from console.staff.permissions import Permission, can, require
 from console.validation import text_problem
 
@@ -258,10 +259,8 @@ def _refund_rows(session: Session, refunds: list[Refund]) -> list[RefundRow]:
         found = session.execute(select(Payment.id, Payment.member_id).where(Payment.id.in_(payment_ids))).tuples()
         members = dict(found.all())
     emails = _emails(session, set(members.values()))
-    staff_ids = {i for r in refunds for i in (r.approved_by_id, r.requested_by_id) if i is not None}
-    staff: dict[int, str] = {}  # by name, as every page names staff; the stored label for an account that is gone
-    if staff_ids:
-        staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(staff_ids))).tuples().all())
+    # by name, as every page names staff; the stored label for an account that is gone
+    staff = names_of(session, (i for r in refunds for i in (r.approved_by_id, r.requested_by_id)))
     rows = []
     for refund in refunds:
         member_id = members.get(refund.payment_id, 0)

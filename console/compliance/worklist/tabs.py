@@ -34,7 +34,7 @@ from console.compliance.worklist.rows import (
 )
 from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
-from console.staff.models import Staff
+from console.staff.names import names_of
 from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
@@ -63,11 +63,7 @@ def _performer_names(session: Session, performer_ids: list[int]) -> dict[int, st
 
 
 def _staff_labels(session: Session, ids: list[int]) -> dict[int, str]:
-    wanted = sorted({i for i in ids if i is not None})
-    if not wanted:
-        return {}
-    rows = session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(wanted))).all()
-    return {row.id: row.name for row in rows}
+    return names_of(session, ids)
 
 
 def _audit_view(session: Session, actor: Actor, tab: str, page: PageRequest, record_ids: list[int]) -> None:

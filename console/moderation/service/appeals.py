@@ -31,7 +31,7 @@ from console.moderation.models import (
 )
 from console.moderation.service.member_actions import member_status_view
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
-from console.staff.models import Staff
+from console.staff.names import names_of
 from console.staff.permissions import Permission, require
 from console.validation import clean_text
 
@@ -103,8 +103,7 @@ def list_appeals(session: Session, *, actor: Actor, status: str, page: PageReque
         .tuples()
         .all()
     )
-    deciders = {d.actor_id for d in decisions.values() if d.actor_id is not None}
-    staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(deciders))).tuples().all())
+    staff = names_of(session, (d.actor_id for d in decisions.values()))
     rows = []
     for a in appeals:
         decision = decisions.get(strikes[a.strike_id].decision_id or 0)

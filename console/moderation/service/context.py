@@ -25,6 +25,7 @@ from console.moderation.models import (
 )
 from console.moderation.service.queue import get_case
 from console.staff.models import Staff
+from console.staff.names import names_of
 from console.staff.permissions import Permission, require
 
 REPORTS_SHOWN = 200
@@ -67,9 +68,7 @@ def case_detail(session: Session, *, actor: Actor, case_id: int) -> CaseDetail:
         session.execute(select(CaseDecision).where(CaseDecision.case_id == case.id).order_by(CaseDecision.id)).scalars()
     )
     assignee = session.get(Staff, case.assignee_id).name if case.assignee_id else None  # type: ignore[union-attr]
-    writers = {n.author_id for n in notes} | {d.actor_id for d in decisions}
-    writers.discard(None)
-    staff = dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(writers))).tuples().all())
+    staff = names_of(session, [*(n.author_id for n in notes), *(d.actor_id for d in decisions)])
     target = target_context(session, case, reports)
     return CaseDetail(case, assignee, reports, reporters, notes, decisions, target, staff)
 

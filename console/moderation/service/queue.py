@@ -26,6 +26,7 @@ from console.moderation.models import LIVE_CASE_STATES, REASONS, TARGET_TYPES, M
 from console.moderation.service import priority
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.models import Staff
+from console.staff.names import names_of
 from console.staff.permissions import Permission, can, require
 
 ASSIGNEE_FILTERS = ("anyone", "mine", "unassigned")
@@ -281,10 +282,7 @@ def reassign(
 def staff_names(session: Session, *, actor: Actor, staff_ids: set[int] | list[int]) -> dict[int, str]:
     """Names of the staff a page of cases mentions (assignees), for moderators who may not read the staff list."""
     require(actor, Permission.MODERATION_READ)
-    ids = {int(i) for i in staff_ids if i is not None}
-    if not ids:
-        return {}
-    return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).tuples().all())
+    return names_of(session, staff_ids)
 
 
 def assignable_staff(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
