@@ -19,6 +19,7 @@ from console.errors import ValidationFailed
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission
+from console.ui.date_field import date_field
 from console.ui.formatting import fmt_dt, fmt_value, viewer_zone
 from console.ui.forms import element_label, field_message
 from console.ui.later import when_connected
@@ -202,8 +203,8 @@ class AuditLogView:
             )
             self.entity = ui.input("Entity").props("dense clearable maxlength=64").classes("w-24")
             self.entity_id = ui.input("Entity id").props("dense clearable maxlength=64").classes("w-20")
-            self.since = ui.input("From").props("dense clearable maxlength=10 type=date").classes("w-36")
-            self.until = ui.input("To").props("dense clearable maxlength=10 type=date").classes("w-36")
+            self.since = date_field("From", classes="w-36", props="dense clearable")
+            self.until = date_field("To", classes="w-36", props="dense clearable")
             ui.button("Filter", icon="filter_alt", on_click=self.apply).props("dense unelevated").mark("audit-filter")
         for element in (self.actor, self.action, self.entity, self.entity_id):
             element.on("keydown.enter", self.apply)

@@ -16,6 +16,7 @@ from console.compliance import records
 from console.compliance.hold_prompt import Held, confirm_holds
 from console.compliance.models import ID_TYPES
 from console.members.countries import COUNTRIES
+from console.ui.date_field import date_field
 
 # change(fn, success message, fields=...) -> (ok, result): the record editor's wrapper around one service call.
 Change = Callable[..., Awaitable[tuple[bool, Any]]]
@@ -79,9 +80,7 @@ class DocumentEditDialog:
                 ("expiry_date", "Expires on"),
                 ("examined_on", "Examined on"),
             ):
-                self.fields[key] = (
-                    ui.input(label, value=_iso(d[key])).props("dense type=date stack-label").classes("w-40")
-                )
+                self.fields[key] = date_field(label, _iso(d[key]))
         for key, field in self.fields.items():
             field.mark(f"document-edit-{key}")
 

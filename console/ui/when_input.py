@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
+from console.ui.date_field import date_field
 from console.ui.formatting import viewer_zone, zone_label
 
 
@@ -63,7 +64,7 @@ class WhenInput:
         self.zone, self.max_ahead = viewer_zone(), max_ahead
         label = zone_label(datetime.now(self.zone))
         name = self.zone.key if label == self.zone.key else f"{self.zone.key}, {label}"
-        self.day = ui.input("Date", on_change=self.relabel).props("dense type=date").mark(f"{mark}-date")
+        self.day = date_field("Date", mark=f"{mark}-date", classes="", on_change=self.relabel)
         self.clock = ui.input(f"Time ({label})", on_change=self.relabel).props("dense type=time").mark(f"{mark}-time")
         ui.label(f"Read in your time zone ({name}); change it on My account.").classes("text-xs opacity-70").mark(
             f"{mark}-zone"

@@ -20,7 +20,6 @@ from console.ads.pages.common import (
     FORMAT_LABELS,
     PACING_LABELS,
     check_badge,
-    date_field,
     fact,
     money,
     state_badge,
@@ -31,6 +30,7 @@ from console.db import session_scope, utcnow
 from console.errors import ValidationFailed
 from console.staff.permissions import Permission, can
 from console.ui.charts import plot
+from console.ui.date_field import date_field
 from console.ui.formatting import fmt_date
 from console.ui.forms import show_errors
 from console.ui.keymap import page_keys
@@ -191,8 +191,10 @@ class CampaignPage:
     def range_bar(self) -> None:
         with ui.row().classes("items-end gap-2 w-full").mark("campaign-range"):
             ui.label("Delivery").classes("font-semibold text-sm self-center")
-            self.start_input = date_field("From", self.start.isoformat(), "campaign-range-start")
-            self.end_input = date_field("To", self.end.isoformat(), "campaign-range-end")
+            self.start_input = date_field(
+                "From", self.start.isoformat(), mark="campaign-range-start", props="dense outlined"
+            )
+            self.end_input = date_field("To", self.end.isoformat(), mark="campaign-range-end", props="dense outlined")
             ui.button("Show", on_click=self.apply_range).props("dense unelevated no-caps").mark("campaign-range-apply")
             ui.label(f"at most {MAX_DAYS} days; days are UTC").classes("text-xs opacity-60 self-center")
 

@@ -14,11 +14,12 @@ import pycountry
 from nicegui import ui
 
 from console.actor import Actor
-from console.ads.pages.common import PACING_LABELS, date_field, money_input
+from console.ads.pages.common import PACING_LABELS, money_input
 from console.ads.service import campaigns
 from console.billing.models import PLAN_CODES
 from console.billing.money import parse_money
 from console.errors import Conflict, ValidationFailed
+from console.ui.date_field import date_field
 from console.ui.form_dialog import FormDialog
 from console.ui.forms import as_typed, limit_length, number_input
 from console.ui.work import unit_of_work
@@ -124,8 +125,12 @@ class CampaignForm(FormDialog):
             f["pacing"] = ui.select(PACING_LABELS, value=v["pacing"], label="Pacing").props("dense outlined")
             f["pacing"].classes("grow").mark("campaign-pacing-in")
         with ui.row().classes("w-full gap-2 no-wrap"):
-            f["starts_on"] = date_field("Start", v["starts_on"], "campaign-start-in", "w-44")
-            f["ends_on"] = date_field("End", v["ends_on"], "campaign-end-in", "w-44")
+            f["starts_on"] = date_field(
+                "Start", v["starts_on"], mark="campaign-start-in", classes="w-44", props="dense outlined"
+            )
+            f["ends_on"] = date_field(
+                "End", v["ends_on"], mark="campaign-end-in", classes="w-44", props="dense outlined"
+            )
             f["frequency_cap_per_day"] = (
                 number_input(
                     "Frequency cap per member per day",

@@ -107,16 +107,6 @@ def fact(label: str, value: str, mark: str | None = None) -> None:
         shown.mark(mark)
 
 
-def date_field(label: str, value: str, mark: str, width: str = "w-40") -> ui.input:
-    """A date as text (YYYY-MM-DD) with a calendar to pick it from."""
-    with ui.input(label, value=value).props("dense outlined").classes(width).mark(mark) as field:
-        with ui.menu().props("no-parent-event") as menu:
-            ui.date(mask="YYYY-MM-DD").bind_value(field).on_value_change(menu.close)
-        with field.add_slot("append"):
-            ui.icon("edit_calendar").on("click", menu.open).classes("cursor-pointer")
-    return field
-
-
 def advertiser_options(actor: Actor) -> dict[int, str]:
     """The advertisers for a filter's select, by name (the service's first 200; a longer list needs a search)."""
     from console.ads.service import advertisers

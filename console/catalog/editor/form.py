@@ -19,6 +19,7 @@ from console.catalog.rules import slugify
 from console.catalog.service import SLUG_MAX, TEXT_LIMITS
 from console.catalog.state_look import VIDEO_KIND_LABELS
 from console.members.countries import COUNTRIES
+from console.ui.date_field import date_field
 from console.ui.form_state import FormState
 from console.ui.forms import as_typed, limit_lengths, number_input, select
 
@@ -89,7 +90,10 @@ class VideoForm:
 
     def when_and_where(self) -> None:
         with ui.row().classes("w-full gap-2 no-wrap"):
-            self._input("release_date", "Release date", "w-44", "dense type=date")
+            self.form.add(
+                "release_date",
+                date_field("Release date", self.ev["release_date"], mark="video-release-date", classes="w-44"),
+            )
             self._input("release_year", "Release year", "w-28", "dense maxlength=4")
             self.duration = self._input(
                 "duration_seconds", "Duration (h:mm:ss)", "w-36", "dense maxlength=12", on_change=self.on_preview

@@ -26,6 +26,7 @@ from console.compliance.productions import NOTES_MAX, preview_save_production, s
 from console.errors import Conflict, ConsoleError
 from console.staff.permissions import Permission, can
 from console.ui.conflict import ConflictCatcher
+from console.ui.date_field import date_field
 from console.ui.drafts import Draft
 from console.ui.form_state import NOTHING_TO_SAVE, FormState, unchanged
 from console.ui.formatting import fmt_dt
@@ -97,10 +98,7 @@ class ProductionView(PaperworkForm):
             self.form = form = FormState(production_values(stored))
             self.production_date = form.add(
                 "production_date",
-                ui.input("Date of production", value=form.base["production_date"])
-                .props("dense type=date stack-label")
-                .classes("w-52")
-                .mark("production-date"),
+                date_field("Date of production", form.base["production_date"], mark="production-date", classes="w-52"),
             )
             self.producer_notes = form.add("producer_notes", self._notes("Producer notes", "producer_notes"))
             self.location_notes = form.add("location_notes", self._notes("Location notes", "location_notes"))

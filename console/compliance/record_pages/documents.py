@@ -22,6 +22,7 @@ from console.config import get_settings
 from console.db import session_scope
 from console.errors import ConsoleError, ValidationFailed
 from console.ui.cards import list_card
+from console.ui.date_field import date_field
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import limit_lengths, report, select
 from console.ui.session import require_live_session
@@ -208,9 +209,7 @@ class DocumentsCard(RecordPart):
                     ("expiry_date", "Expires on", "document-expires", None),
                     ("examined_on", "Examined on", "document-examined", date.today().isoformat()),
                 ):
-                    self.fields[key] = (
-                        ui.input(label, value=value or "").props("dense type=date stack-label").classes("w-40")
-                    ).mark(mark)
+                    self.fields[key] = date_field(label, value or "", mark=mark)
                 ui.space()
                 ui.button("Add ID", icon="add_card", on_click=self.add_document).props(
                     "unelevated dense color=primary no-caps"

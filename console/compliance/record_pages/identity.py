@@ -21,6 +21,7 @@ from console.compliance.record_pages.labels import (
 )
 from console.errors import Conflict
 from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
+from console.ui.date_field import date_field
 from console.ui.drafts import Draft, DraftKeeper, ServerDrafts
 from console.ui.form_state import NOTHING_TO_SAVE, FormState
 from console.ui.formatting import fmt_dt, plural
@@ -46,10 +47,7 @@ def identity_form(rec: dict[str, Any] | None) -> FormState:
             form.add(name, ui.input(label, value=v[name]).props("dense").classes("grow").mark(mark))
     form.add(
         "date_of_birth",
-        ui.input("Date of birth", value=v["date_of_birth"])
-        .props("dense type=date stack-label")
-        .classes("w-48")
-        .mark("record-dob"),
+        date_field("Date of birth", v["date_of_birth"], mark="record-dob", classes="w-48"),
     )
     form.add(
         "notes",

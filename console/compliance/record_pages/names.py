@@ -13,6 +13,7 @@ from console.compliance.models import NAME_KINDS
 from console.compliance.record_pages.labels import _text
 from console.compliance.record_pages.part import RecordPart
 from console.ui.cards import list_card
+from console.ui.date_field import date_field
 from console.ui.forms import limit_length
 
 
@@ -49,8 +50,8 @@ class NamesCard(RecordPart):
             limit_length(name, records.TEXT_LIMITS["name"])
             kinds = {k: records.NAME_KIND_LABELS[k] for k in NAME_KINDS}
             kind = ui.select(kinds, value="stage", label="Kind").props("dense options-dense").classes("w-44")
-            used_from = ui.input("Used from").props("dense type=date").classes("w-40").mark("name-from")
-            used_to = ui.input("Used to").props("dense type=date").classes("w-40").mark("name-to")
+            used_from = date_field("Used from", mark="name-from")
+            used_to = date_field("Used to", mark="name-to")
             self.fields: dict[str, Any] = {
                 "name": name,
                 "kind": kind.mark("name-kind"),

@@ -10,6 +10,7 @@ from nicegui import ui
 
 from console.errors import ValidationFailed
 from console.insights.periods import PRESET_LABELS, Grain, Period, grain_for, last_year, preset, previous
+from console.ui.date_field import date_field
 from console.ui.forms import show_errors
 
 COMPARE_LABELS = {
@@ -93,10 +94,8 @@ class RangeBar:
                 .props("dense no-caps")
                 .mark("insights-preset")
             )
-            self.start = ui.input("From", value=self.state.period.start.isoformat()).props("dense").classes("w-32")
-            self.start.mark("insights-range-start")
-            self.end = ui.input("To", value=self.state.period.end.isoformat()).props("dense").classes("w-32")
-            self.end.mark("insights-range-end")
+            self.start = date_field("From", self.state.period.start.isoformat(), mark="insights-range-start")
+            self.end = date_field("To", self.state.period.end.isoformat(), mark="insights-range-end")
             for field in (self.start, self.end):  # Enter applies, as in every filter row
                 field.on("keydown.enter", self.on_custom)
             ui.button("Apply", on_click=self.on_custom).props("dense flat no-caps").mark("insights-range-apply")
