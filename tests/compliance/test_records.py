@@ -17,6 +17,7 @@ from console.compliance import holds, productions, records
 from console.compliance.models import ComplianceHold, IdDocument, LegalRecord, PerformerName
 from console.db import session_scope, utcnow
 from console.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
+from console.staff.models import Staff
 from tests.catalog.factories import audit_mark, events_since
 from tests.compliance.factories import (
     ALL_CHECKED,
@@ -139,6 +140,26 @@ def test_compliance_and_admin_read_legal_data(role: str, actor_with: ActorWith) 
         production = productions.view_production(session, actor=actor, video_id=video_id)
         assert production.cast[0].legal_name is not None and production.cast[0].age_on_production == 30
         records.create_record(session, actor=actor, performer_id=spare, data=legal_data())
+
+
+def test_the_record_names_its_staff_from_its_own_statements(actor_with: ActorWith) -> None:
+    """Who entered the record, examined its ID and verified it, by name, read with the record and the IDs (the
+    page showed e-mails, then asked for the names in a statement of its own)."""
+    clerk, verifier, reader = actor_with("compliance"), actor_with("compliance"), actor_with("admin")
+    work = paperwork(performer(), clerk=clerk, verifier=verifier)
+    with session_scope() as session:
+        names = dict(
+            session.execute(select(Staff.id, Staff.name).where(Staff.id.in_([clerk.staff_id, verifier.staff_id]))).all()
+        )
+        detail = records.view_record(session, actor=reader, performer_id=work.performer_id)
+        assert detail.record is not None and detail.record.entered_by_id == clerk.staff_id
+        assert (
+            detail.record.verified_by_id == verifier.staff_id
+            and detail.documents[0][0].examined_by_id == clerk.staff_id
+        )
+    assert detail.staff == names and len(set(names.values())) == 2
+    with session_scope() as session:  # a record entered by the system names nobody
+        assert records.view_record(session, actor=reader, performer_id=paperwork(performer()).performer_id).staff == {}
 
 
 @pytest.mark.parametrize("role", ["content", "moderator"])

@@ -31,7 +31,9 @@ async def test_a_date_is_masked_text_with_a_calendar_built_on_first_use(signed_i
     field = element(user, "t-date")
     assert isinstance(field, DateField) and field is fields[0]
     assert field.props["mask"] == ISO_MASK and field.props["placeholder"] == "YYYY-MM-DD"
-    assert field.props["type"] == "text"  # not "date": the browser's own date input shows the locale's order (06/11/1987)
+    assert (
+        field.props["type"] == "text"
+    )  # not "date": the browser's own date input shows the locale's order (06/11/1987)
     assert field.value == "1987-06-11" and "w-48" in field.classes
     assert not [e for e in user.client.elements.values() if isinstance(e, ui.date | ui.menu)]  # not built yet
 

@@ -69,14 +69,7 @@ def snapshot(
     ]
     out["problems"] = records.completeness_problems(session, rec, detail.documents)
     out["holds"] = hold_rows(session, actor, rec.id) if with_holds else None
-    out["staff"] = (
-        worklist.staff_names(
-            session,
-            actor=actor,
-            ids=[i for i in (rec.entered_by_id, rec.amended_by_id, rec.verified_by_id) if i is not None],
-        )
-        | detail.examiners
-    )
+    out["staff"] = detail.staff
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from console.actor import Actor
 from console.audit.models import AuditEvent
@@ -26,24 +26,33 @@ class RecordDetail:
     record: LegalRecord | None
     names: list[PerformerName]
     documents: list[tuple[IdDocument, list[IdScan]]]
-    examiners: dict[int, str] = field(default_factory=dict)  # who examined each ID, by name (staff id -> name)
+    # Who entered, amended and verified the record and who examined each ID, by name (staff id -> name): read in
+    # the same statements as the record and the IDs.
+    staff: dict[int, str] = field(default_factory=dict)
 
 
 def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordDetail:
     """The whole legal record of a performer. Audited: every view of legal data is an event."""
     require(actor, Permission.COMPLIANCE_READ_LEGAL)
+    entered, amended, verified = aliased(Staff), aliased(Staff), aliased(Staff)
     found = session.execute(
-        select(Performer, LegalRecord)
+        select(Performer, LegalRecord, entered.name, amended.name, verified.name)
         .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
+        .outerjoin(entered, entered.id == LegalRecord.entered_by_id)
+        .outerjoin(amended, amended.id == LegalRecord.amended_by_id)
+        .outerjoin(verified, verified.id == LegalRecord.verified_by_id)
         .where(Performer.id == performer_id)
     ).first()
     if found is None:
         raise NotFound(f"Performer #{performer_id} does not exist.")
-    performer, rec = found
+    performer, rec = found[0], found[1]
     names: list[PerformerName] = []
     documents: list[tuple[IdDocument, list[IdScan]]] = []
-    examiners: dict[int, str] = {}
+    staff: dict[int, str] = {}
     if rec is not None:
+        for staff_id, name in zip((rec.entered_by_id, rec.amended_by_id, rec.verified_by_id), found[2:], strict=True):
+            if staff_id is not None and name is not None:
+                staff[staff_id] = name
         names = list(
             session.execute(
                 select(PerformerName).where(PerformerName.legal_record_id == rec.id).order_by(PerformerName.id)
@@ -62,12 +71,12 @@ def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordD
                 docs.append(doc)
                 scans[doc.id] = []
                 if examiner is not None and doc.examined_by_id is not None:
-                    examiners[doc.examined_by_id] = examiner
+                    staff[doc.examined_by_id] = examiner
             if scan is not None:
                 scans[doc.id].append(scan)
         documents = [(d, scans[d.id]) for d in docs]
         audit(session, actor, "legal_record.view", "legal_record", rec.id, reason=f"performer #{performer_id}")
-    return RecordDetail(performer, rec, names, documents, examiners)
+    return RecordDetail(performer, rec, names, documents, staff)
 
 
 def compliance_badges(session: Session, *, actor: Actor, performer_ids: list[int]) -> dict[int, bool]:

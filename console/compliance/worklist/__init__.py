@@ -27,7 +27,6 @@ from console.compliance.worklist.record_reads import (
     holds_of_record,
     public_dependants,
     record_version,
-    staff_names,
 )
 from console.compliance.worklist.rows import (
     BLOCKABLE_STATES,
@@ -77,6 +76,5 @@ __all__ = [
     "list_tab",
     "public_dependants",
     "record_version",
-    "staff_names",
     "worklist_counts",
 ]

@@ -12,15 +12,8 @@ from console.actor import Actor
 from console.catalog.models import Video
 from console.compliance.models import ComplianceHold, LegalRecord
 from console.compliance.records import dependants
-from console.compliance.worklist.tabs import _staff_labels
 from console.errors import NotFound
 from console.staff.permissions import Permission, require
-
-
-def staff_names(session: Session, *, actor: Actor, ids: list[int]) -> dict[int, str]:
-    """Names of the staff who entered, amended, examined or verified records."""
-    require(actor, Permission.COMPLIANCE_READ_LEGAL)
-    return _staff_labels(session, ids)
 
 
 def record_version(session: Session, *, actor: Actor, record_id: int) -> int:
