@@ -65,7 +65,12 @@ class WhenInput:
         label = zone_label(datetime.now(self.zone))
         name = self.zone.key if label == self.zone.key else f"{self.zone.key}, {label}"
         self.day = date_field("Date", mark=f"{mark}-date", classes="", on_change=self.relabel)
-        self.clock = ui.input(f"Time ({label})", on_change=self.relabel).props("dense type=time").mark(f"{mark}-time")
+        # 24-hour text like the date (the browser's own time input shows 02:30 PM in an en-US browser)
+        self.clock = (
+            ui.input(f"Time ({label})", placeholder="HH:MM", on_change=self.relabel)
+            .props('dense mask="##:##" inputmode=numeric')
+            .mark(f"{mark}-time")
+        )
         ui.label(f"Read in your time zone ({name}); change it on My account.").classes("text-xs opacity-70").mark(
             f"{mark}-zone"
         )

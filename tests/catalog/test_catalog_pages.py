@@ -561,6 +561,9 @@ async def test_schedule_from_the_editor_in_the_staff_members_own_zone(user: User
     await wait_until(lambda: shown(user, "schedule-date"), what="the schedule dialog")
     assert element(user, "schedule-time").props["label"] == "Time (JST)"
     assert "Asia/Tokyo, JST" in element(user, "schedule-zone").text
+    # typed and shown as 2030-12-31 and 10:00 whatever the browser's locale (not 12/31/2030 and 10:00 AM)
+    assert element(user, "schedule-date").props["mask"] == "####-##-##"
+    assert element(user, "schedule-time").props["mask"] == "##:##"
     year = NEXT_YEARS
     user.find(marker="schedule-date").type(f"{year}-12-31")
     user.find(marker="schedule-time").type("10:00")
