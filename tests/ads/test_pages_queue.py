@@ -196,6 +196,27 @@ async def test_a_stale_version_shows_the_conflict_and_keeps_the_note(user: User,
     await wait_until(lambda: stored_ad(target).state == "approved", what="the approval on the second try")
 
 
+async def test_an_ad_decided_meanwhile_leaves_nothing_to_decide(user: User, make_staff: Any, actor_for: Any) -> None:
+    """The conflict panel advised "Decide again" for an ad someone had approved meanwhile, which only got a
+    refusal; and the list behind the card still showed it as pending review."""
+    await signed_in(user, make_staff)
+    other_id, _ = make_staff("ads", name="Rita Reviewer")
+    target = ad(name="Decided elsewhere")
+    await user.open("/ads")
+    await wait_card(user, target)
+    other = actor_for(other_id)
+    with session_scope() as session:  # another reviewer approves it while the card is open (the claim ran out)
+        row = session.get(Ad, target)
+        assert row is not None
+        row.claimed_by_id, row.claim_expires_at = None, None
+        session.flush()
+        review.approve_ad(session, actor=other, ad_id=target, version=row.version)
+    click(user, "review-approve")
+    await wait_shown(user, "review-conflict")
+    assert texts(user, "review-conflict-keep") == ["Nothing is left to decide here: the ad is approved now."]
+    assert "Version" not in " ".join(texts(user, "review-conflict-field"))
+
+
 async def test_an_ad_another_reviewer_holds_cannot_be_decided_here(user: User, make_staff: Any, actor_for: Any) -> None:
     other_id, _ = make_staff("ads", name="Rita Reviewer")
     target = ad()

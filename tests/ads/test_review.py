@@ -179,6 +179,44 @@ def test_release_gives_the_ad_back(reviewer: Actor, reviewer2: Actor) -> None:
     assert _claim(reviewer2, released).claimed_by_id == reviewer2.staff_id
 
 
+def test_claims_leave_the_version_alone_so_a_second_tab_does_not_stale_the_first(reviewer: Actor) -> None:
+    """The QA finding: opening the ad in a second tab renewed the reviewer's own claim, which made a new version, so
+    the first tab's Approve was refused as "changed by … while you looked at it". The version says what the
+    reviewer saw; a claim taken, kept or let go is not part of it."""
+    seen = f.submitted(f.banner())  # tab A opens it
+    first = _claim(reviewer, seen)
+    assert first.version == seen.version and first.claimed_by_id == reviewer.staff_id
+    audited = f.audit_count()
+    again = _claim(reviewer, f.load(seen.id))  # tab B opens it: a claim of one's own with time left is kept
+    assert again.claim_expires_at == first.claim_expires_at and f.audit_count() == audited
+    with session_scope() as session:  # tab B is closed: it lets the ad go
+        review.release_ad(session, actor=reviewer, ad_id=seen.id)
+    assert f.load(seen.id).version == seen.version and f.audit_actions("ad", seen.id)[-1] == "ad.release"
+    assert _approve(reviewer, seen).state == "approved"  # tab A decides with the version it saw
+
+
+def test_a_claim_past_half_its_time_is_renewed_and_audited(reviewer: Actor) -> None:
+    ad = _claim(reviewer, f.submitted(f.banner()))
+    with session_scope() as session:
+        row = session.get(Ad, ad.id)
+        assert row is not None
+        row.claim_expires_at = utcnow() + timedelta(minutes=1)
+    stale_version = f.load(ad.id).version
+    renewed = _claim(reviewer, f.load(ad.id))
+    assert renewed.claim_expires_at is not None and renewed.claim_expires_at > utcnow() + timedelta(minutes=5)
+    assert f.audit_actions("ad", ad.id)[-1] == "ad.claim" and f.load(ad.id).version == stale_version
+
+
+def test_a_content_change_still_stales_a_decision(reviewer: Actor) -> None:
+    seen = _claim(reviewer, f.submitted(f.banner(name="Before")))
+    with session_scope() as session:
+        row = session.get(Ad, seen.id)
+        assert row is not None
+        row.name = "Renamed meanwhile"
+    with pytest.raises(Conflict, match="while you looked at it"):
+        _approve(reviewer, seen)
+
+
 def test_next_ad_claims_the_oldest_unclaimed(reviewer: Actor, reviewer2: Actor, actor_with) -> None:
     first, second = f.submitted(f.banner()), f.submitted(f.banner())
     f.banner()  # a draft is never offered

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from console.actor import Actor
 from console.ads.pages import card_parts, preview
 from console.ads.pages.common import CHECK_LABELS, STATE_LABELS, check_badge, state_badge
-from console.ads.pages.reject_dialog import CONFLICT_LABELS, RejectDialog
+from console.ads.pages.reject_dialog import CONFLICT_LABELS, REJECT_KEPT, RejectDialog
 from console.ads.service import queue, review
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.staff.permissions import Permission, can
@@ -32,11 +32,22 @@ from console.ui.work import unit_of_work
 DECIDABLE = ("pending_review",)
 
 
+APPROVE_KEPT = "Your note is kept. Decide again to act on what is stored now."
+
+
 class ReviewPanel:
     """One ad's review card; `open(ad_id)` loads (and claims) another."""
 
-    def __init__(self, actor: Actor, *, host: ui.element, on_decided: Callable[[], Awaitable[None]]) -> None:
-        self.actor, self.host, self.on_decided = actor, host, on_decided
+    def __init__(
+        self,
+        actor: Actor,
+        *,
+        host: ui.element,
+        on_decided: Callable[[], Awaitable[None]],
+        on_stale: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        # on_stale: a decision came too late; the list behind the card reloads too (its row showed the old state)
+        self.actor, self.host, self.on_decided, self.on_stale = actor, host, on_decided, on_stale
         self.can_review = can(actor, Permission.ADS_REVIEW)
         self.card: Any = None  # the service's ReviewCard
         self.claim_note: str | None = None  # why this reviewer does not hold the claim
@@ -52,7 +63,7 @@ class ReviewPanel:
             self.conflict = ConflictPanel(
                 CONFLICT_LABELS,
                 yours_heading="When you opened it",
-                keep_note="Your note is kept. Decide again to act on what is stored now.",
+                keep_note=APPROVE_KEPT,
                 mark="review-conflict",
             )
             self.header()
@@ -160,7 +171,10 @@ class ReviewPanel:
         try:
             with session.begin_nested():
                 review.claim_ad(session, actor=self.actor, ad_id=ad_id)
-        except (Conflict, ConsoleError) as exc:
+        except Conflict as exc:  # the holder and until when (in the viewer's zone) are on the claim line above
+            holder = exc.changed_by or "Someone else"
+            return card, f"{holder} holds this ad for review; you can claim it once they let it go or their claim ends."
+        except ConsoleError as exc:
             return card, exc.message
         return queue.review_card(session, actor=self.actor, ad_id=ad_id), None
 
@@ -202,7 +216,18 @@ class ReviewPanel:
         """After a conflict: the card as it is now (the typed note stays), for the conflict panel."""
         if self.ad_id is not None:
             await self.open(self.ad_id)
+        if self.on_stale is not None:
+            await self.on_stale()
         return self.seen()
+
+    def again_note(self, kept: str) -> str:
+        """What the conflict panel advises: decide again while the ad still waits for a decision, else nothing
+        (it said "Reject again" for an ad someone had approved, which only got a refusal)."""
+        card = self.card
+        if card is not None and card.ad.state in DECIDABLE:
+            return kept
+        state = STATE_LABELS.get(card.ad.state, card.ad.state).lower() if card is not None else "gone"
+        return f"Nothing is left to decide here: the ad is {state} now."
 
     # --- decisions -------------------------------------------------------------------------------------------
 
@@ -222,7 +247,9 @@ class ReviewPanel:
                 unit_of_work(lambda s: review.approve_ad(s, actor=self.actor, ad_id=ad_id, version=version, note=note))
             )
         except Conflict as exc:
-            self.conflict.show(exc, seen, current=await self.stored_now(exc))
+            current = await self.stored_now(exc)
+            self.conflict.keep_note = self.again_note(APPROVE_KEPT)
+            self.conflict.show(exc, seen, current=current)
             return
         except ValidationFailed as exc:
             show_errors(exc, {"note": self.note}, self.summary)
@@ -246,6 +273,11 @@ class ReviewPanel:
         ad_id = int(card.ad.id)
         dialog = RejectDialog(f"Reject #{ad_id} {card.ad.name}?", host=self.host)
 
+        async def stored_now(exc: Conflict) -> dict[str, Any]:
+            current = await self.stored_now(exc)
+            dialog.conflict.keep_note = self.again_note(REJECT_KEPT)
+            return current
+
         async def confirmed(reasons: list[str], note: str | None) -> bool:
             current = self.card
             assert current is not None
@@ -257,7 +289,7 @@ class ReviewPanel:
                     )
                 ),
                 typed=seen,
-                on_conflict=self.stored_now,
+                on_conflict=stored_now,
             )
             return ok
 

@@ -108,7 +108,9 @@ class QueueView:
                 self.table.table.add_slot("body-cell-check", CHECK_CELL)
                 self.bulk_bar.attach(self.table)
             with ui.column().classes("w-[400px] 2xl:w-[480px] shrink-0 gap-2"):
-                self.card = ReviewPanel(self.actor, host=self.host, on_decided=self.after_decision)
+                self.card = ReviewPanel(
+                    self.actor, host=self.host, on_decided=self.after_decision, on_stale=self.reload
+                )
                 self.card.build()
         self.register_keys()
         ui.timer(0, self.first_load, once=True)

@@ -23,7 +23,8 @@ from console.ui.reason_dialog import ActionDialog
 
 CHOOSE_REASON = "Choose at least one reason"
 OTHER_NEEDS_NOTE = "Note is required when the reason is “other”"
-CONFLICT_LABELS = {"state": "State", "claimed_by": "Claimed by", "check": "Checks", "version": "Version"}
+CONFLICT_LABELS = {"state": "State", "claimed_by": "Claimed by", "check": "Checks"}  # (the version is internal)
+REJECT_KEPT = "Your reasons and note are kept. Reject again to act on what is stored now, or cancel."
 
 
 class RejectDialog(ActionDialog):
@@ -34,7 +35,7 @@ class RejectDialog(ActionDialog):
             ok_label="Reject",
             danger=True,
             conflict_labels=CONFLICT_LABELS,
-            keep_note="Your reasons and note are kept. Reject again to act on what is stored now, or cancel.",
+            keep_note=REJECT_KEPT,
             host=host,
             mark=mark,
         )

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from console.actor import Actor
@@ -72,7 +73,7 @@ def _refuse_if_claimed(session: Session, ad: Ad, actor: Actor, doing: str) -> No
         assert ad.claim_expires_at is not None
         raise Conflict(
             f"Ad #{ad.id} is being reviewed by {staff_label(session, ad.claimed_by_id)} until "
-            f"{ad.claim_expires_at:%H:%M} UTC; you cannot {doing} it.",
+            f"{ad.claim_expires_at:%Y-%m-%d %H:%M} UTC; you cannot {doing} it.",
             current=ad_view(ad),
             changed_by=staff_label(session, ad.claimed_by_id),
         )
@@ -92,11 +93,33 @@ def _clean_note(note: str | None, errors: dict[str, str]) -> str | None:
 # --- claims -------------------------------------------------------------------------------------------------
 
 
+def _write_claim(session: Session, ad: Ad, staff_id: int | None, expires: datetime | None) -> None:
+    """Set the claim without a new version: the version says what the reviewer saw of the ad (its state, content and
+    checks). A claim taken, renewed or let go changes none of that, and a second tab renewing its own reviewer's
+    claim made the first tab's decision "changed while you looked at it". Who holds the ad is checked under the
+    row lock instead (`_refuse_if_claimed`)."""
+    session.execute(
+        update(Ad)
+        .where(Ad.id == ad.id)
+        .values(claimed_by_id=staff_id, claim_expires_at=expires)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(ad, "claimed_by_id", staff_id)
+    set_committed_value(ad, "claim_expires_at", expires)
+
+
 def _set_claim(session: Session, actor: Actor, ad: Ad) -> Ad:
+    """Claim (or renew) for CONSOLE_ADS_CLAIM_MINUTES. A claim of this reviewer's own with more than half its time
+    left is kept as it is: opening the ad again (another tab, back to the queue) writes nothing."""
+    now, minutes = utcnow(), claim_minutes()
+    if (
+        ad.claimed_by_id == actor.staff_id
+        and ad.claim_expires_at is not None
+        and ad.claim_expires_at - now > timedelta(minutes=minutes / 2)
+    ):
+        return ad
     before = ad_view(ad)
-    ad.claimed_by_id = actor.staff_id
-    ad.claim_expires_at = utcnow() + timedelta(minutes=claim_minutes())
-    session.flush()
+    _write_claim(session, ad, actor.staff_id, now + timedelta(minutes=minutes))
     audit(session, actor, "ad.claim", "ad", ad.id, before, ad_view(ad))
     return ad
 
@@ -144,8 +167,7 @@ def release_ad(session: Session, *, actor: Actor, ad_id: int) -> Ad:
         return ad
     _refuse_if_claimed(session, ad, actor, "release")
     before = ad_view(ad)
-    ad.claimed_by_id, ad.claim_expires_at = None, None
-    session.flush()
+    _write_claim(session, ad, None, None)
     audit(session, actor, "ad.release", "ad", ad.id, before, ad_view(ad))
     return ad
 

@@ -233,7 +233,7 @@ def claim(session: Session, *, actor: Actor, case_id: int, expected_version: int
     ):
         raise Conflict(
             f"Case #{case.id} is being reviewed by {_staff_label(session, case.assignee_id)} until "
-            f"{case.claim_expires_at:%H:%M} UTC.",
+            f"{case.claim_expires_at:%Y-%m-%d %H:%M} UTC.",
             current=case_view(case),
         )
     before = case_view(case)
