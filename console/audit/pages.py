@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -112,6 +113,20 @@ class ChainStateView:
         self.anchor.classes(replace=style)
 
 
+ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+
+
+def shown(value: Any) -> str:
+    """A stored value as the page shows it: a UTC stamp ("2026-11-30T23:26:50.825844Z") in the viewer's zone to
+    the second, like the Time column; anything else as `fmt_value` writes it."""
+    if isinstance(value, str) and ISO_STAMP.fullmatch(value):
+        try:
+            return fmt_dt(datetime.fromisoformat(value), seconds=True)
+        except ValueError:
+            pass
+    return fmt_value(value)
+
+
 def checkpoint_text(status: CheckpointStatus) -> tuple[str, str]:
     """The line about the newest checkpoint and its style."""
     checkpoint = status.checkpoint
@@ -119,7 +134,7 @@ def checkpoint_text(status: CheckpointStatus) -> tuple[str, str]:
         minutes = get_settings().audit_checkpoint_minutes
         every = f"every {minutes} minutes and " if minutes else ""
         return f"Last checkpoint: none yet (one is written {every}after each verification).", "text-xs opacity-70"
-    head = f"Last checkpoint: event #{checkpoint.id:,} at {checkpoint.at}"
+    head = f"Last checkpoint: event #{checkpoint.id:,} at {shown(checkpoint.at)}"
     if status.state == "matches":
         return f"{head}, matches the database.", "text-xs opacity-70"
     if status.state == "missing":
@@ -240,8 +255,8 @@ class AuditLogView:
             ui.label(f"{row['occurred_at']} · {row['actor']} · {row['entity']} · {row['ip']}").classes(
                 "text-sm opacity-70"
             )
-            if row["reason"]:
-                ui.label(f"Reason: {row['reason']}").classes("text-sm")
+            if row["reason"]:  # a long word or address wraps inside the dialog
+                ui.label(f"Reason: {row['reason']}").classes("text-sm [overflow-wrap:anywhere]")
             diff = list(iter_diff(row["before"], row["after"]))
             if diff:
                 ui.table(
@@ -250,9 +265,9 @@ class AuditLogView:
                         column("before", "Before"),
                         column("after", "After"),
                     ],
-                    rows=[{"field": k, "before": fmt_value(b), "after": fmt_value(a)} for k, b, a in diff],
+                    rows=[{"field": k, "before": shown(b), "after": shown(a)} for k, b, a in diff],
                     row_key="field",
-                ).props("dense flat bordered").mark("audit-diff").classes("w-full")
+                ).props("dense flat bordered wrap-cells").mark("audit-diff").classes("w-full [overflow-wrap:anywhere]")
             else:
                 ui.label("No field changes recorded.").classes("text-sm opacity-70")
             ui.label(f"hash {row['hash']}").classes("font-mono text-xs opacity-60")

@@ -26,7 +26,7 @@ from console.moderation.service.context import member_moderation
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can
-from console.ui.formatting import fmt_date, fmt_dt
+from console.ui.formatting import fmt_date, fmt_dt, plural
 from console.ui.forms import guarded, select
 from console.ui.keymap import page_keys
 from console.ui.later import later
@@ -219,11 +219,13 @@ class MemberView:
         with ui.card().classes("w-full gap-1 p-3").mark("member-moderation"):
             ui.label("Moderation").classes("font-semibold")
             until = until_facts(h)
-            ui.label(" · ".join([f"{h['cases_about']} cases about them", *until])).classes("text-xs opacity-70")
+            ui.label(" · ".join([f"{plural(h['cases_about'], 'case')} about them", *until])).classes(
+                "text-xs opacity-70"
+            )
             strike_lines(h["strikes"], mark="member-strike")
             decision_lines(h["decisions"], heading="Decisions", mark="member-decision")
             cases = h.get("cases") or []
-            ui.label(f"Reports about the member ({len(cases)} cases)").classes("text-xs font-semibold pt-1")
+            ui.label(f"Reports about the member ({plural(len(cases), 'case')})").classes("text-xs font-semibold pt-1")
             for c in cases:
                 with ui.row().classes("items-center gap-2 text-xs").mark("member-case"):
                     ui.link(f"#{c['id']}", f"/moderation/cases/{int(c['id'])}")

@@ -74,3 +74,11 @@ def test_a_single_week_starting_on_the_first_is_labelled_as_a_week() -> None:
     assert monthly["tickformat"] == "%b %Y" and monthly["dtick"] == "M1"
     guessed = figures.figure("MRR", week, kind="bar")["layout"]["xaxis"]  # no grain: the 1st reads as a month
     assert guessed["tickformat"] == "%b %Y"
+
+
+def test_drill_rows_name_plans_as_the_legends_do() -> None:
+    """The drill-down's Plan column showed "basic" and "family" where every other screen says "Basic"."""
+    from console.insights.pages.drill import readable
+
+    row = readable({"id": 7, "plan_code": "basic", "plan": "family", "status": "past_due", "member_id": 3})
+    assert row == {"id": 7, "plan_code": "Basic", "plan": "Family", "status": "Past due", "member_id": 3}

@@ -16,3 +16,10 @@ def test_other_units_keep_their_text() -> None:
     assert fmt_value(12.345, "%") == "12.3 %"
     assert fmt_value(1234.0, "members") == "1,234 members"
     assert fmt_value(None, "USD") == "—"
+
+
+def test_hours_from_two_days_on_read_as_the_moderation_queue_writes_them() -> None:
+    """The oldest case read "1,439 h" on Insights and "59 d 22 h" in the moderation queue."""
+    assert fmt_value(1439.4, "h") == "59 d 23 h"
+    assert fmt_value(47.5, "h") == "47.50 h" and fmt_value(19.9, "h") == "19.90 h"
+    assert fmt_value(48.0, "h") == "2 d 0 h" and fmt_value(-50.2, "h") == "-2 d 2 h"

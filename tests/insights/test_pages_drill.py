@@ -41,9 +41,9 @@ async def test_clicking_a_month_of_mrr_lists_its_members(user: User, make_staff:
     _click(user, "insights-chart-mrr", {"x": "2026-03-01", "y": 40.0, "curveNumber": 0, "pointNumber": 2})
     rows = await _drill_rows(user)
     assert [(r["member_id"], r["plan_code"], r["mrr_before_cents"], r["mrr_after_cents"]) for r in rows] == [
-        (book.ids["a"], "basic", "$20.00", "$10.00"),  # money, not "2000" under "Mrr before cents"
-        (book.ids["b"], "yearly", "$10.00", "$10.00"),
-        (book.ids["c"], "premium", "$0.00", "$20.00"),
+        (book.ids["a"], "Basic", "$20.00", "$10.00"),  # money, not "2000" under "Mrr before cents"; plans in words
+        (book.ids["b"], "Yearly", "$10.00", "$10.00"),
+        (book.ids["c"], "Premium", "$0.00", "$20.00"),
     ]
     assert rows[0]["display_name"] == "a" and rows[0]["movement"] == "Contraction"
     tables = [t for t in element(user, "insights-drill").descendants() if isinstance(t, ui.table)]

@@ -78,7 +78,7 @@ async def test_content_and_members_drills(user: User, make_staff: Any, actor_wit
     only_de = await drill_rows(user, "signups", MARCH_3, "DE")
     assert [r["id"] for r in only_de] == [de]
     mix = await drill_rows(user, "plan_mix", MARCH_3, f"{f.plan_code(plan).capitalize()} · Stripe")  # legend words
-    assert [(r["id"], r["plan"], r["provider"]) for r in mix] == [(sub, f.plan_code(plan), "Stripe")]
+    assert [(r["id"], r["plan"], r["provider"]) for r in mix] == [(sub, f.plan_code(plan).capitalize(), "Stripe")]
 
 
 async def test_moderation_drills_for_a_moderator(user: User, make_staff: Any) -> None:

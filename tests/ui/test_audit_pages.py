@@ -413,7 +413,8 @@ async def test_deleted_newest_events_are_reported(admin_user: User, engine: Engi
         lambda: "MISSING from the database" in element(user, "checkpoint-state").text, what="the missing checkpoint"
     )
     assert element(user, "checkpoint-state").text == (
-        f"Last checkpoint: event #{written.id:,} at {written.at}, MISSING from the database: "
+        f"Last checkpoint: event #{written.id:,} at {written.at.replace('T', ' ').replace('Z', ' UTC')}, MISSING from "
+        "the database: "
         "the newest events were deleted."
     )
 
@@ -465,3 +466,22 @@ async def test_a_viewer_far_east_of_utc_finds_todays_events_under_their_today(
     user.find(marker="audit-filter").click()
     found = await wait_for_rows(user, lambda found: any(r["action"] == "auth.login" for r in found), "today's rows")
     assert all(r["occurred_at"].startswith(local_today) for r in found)  # shown in their zone, on their day
+
+
+def test_stored_stamps_show_in_the_viewers_zone_like_the_time_column() -> None:
+    """The event dialog showed "2026-11-30T23:26:50.825844Z" and the checkpoint line "…at 2026-11-30T23:31:49Z" under
+    times in the viewer's zone."""
+    from console.audit.anchor import CheckpointStatus
+    from console.audit.checkpoints import Checkpoint
+    from console.audit.pages import checkpoint_text
+    from console.audit.pages import shown as shown_value
+    from console.ui.formatting import use_zone
+
+    with use_zone("Asia/Kolkata"):
+        assert shown_value("2026-11-30T23:26:50.825844Z") == "2026-12-01 04:56:50 Asia/Kolkata"
+        assert shown_value("2026-11-30T23:26:50+00:00") == "2026-12-01 04:56:50 Asia/Kolkata"
+        assert shown_value("2026-11-30") == "2026-11-30" and shown_value("not 2026-11-30T23:26:50Z") != ""
+        assert shown_value(["wrong_size"]) == '["wrong_size"]' and shown_value(None) == "—"
+        point = Checkpoint(id=12, hash="h", count=12, at="2026-11-30T23:31:49Z", db="d")
+        line, _style = checkpoint_text(CheckpointStatus(point, "matches"))
+    assert line == "Last checkpoint: event #12 at 2026-12-01 05:01:49 Asia/Kolkata, matches the database."

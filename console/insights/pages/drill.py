@@ -20,6 +20,7 @@ from console.ui.paged_table import PagedTable, column
 
 HEADINGS = {"id": "#", "plan_code": "Plan", "created_at": "Created", "occurred_at": "When", "member_id": "Member #"}
 WORDS = ("status", "kind", "reason", "movement", "provider", "state", "action")  # stored codes shown as words
+PLANS = ("plan", "plan_code")
 
 
 def heading(key: str) -> str:
@@ -49,6 +50,8 @@ def readable(row: dict[str, Any]) -> dict[str, Any]:
             out[key] = value.isoformat()
         elif key in WORDS and isinstance(value, str):
             out[key] = default_label(value)
+        elif key in PLANS and isinstance(value, str):  # "basic" as the legend names it: "Basic"
+            out[key] = series_label(value)
         else:
             out[key] = value
     return out

@@ -94,14 +94,16 @@ class RangeBar:
                 .props("dense no-caps")
                 .mark("insights-preset")
             )
-            self.start = date_field("From", self.state.period.start.isoformat(), mark="insights-range-start")
-            self.end = date_field("To", self.state.period.end.isoformat(), mark="insights-range-end")
+            self.start = date_field(
+                "From", self.state.period.start.isoformat(), mark="insights-range-start", classes="w-36"
+            )
+            self.end = date_field("To", self.state.period.end.isoformat(), mark="insights-range-end", classes="w-36")
             for field in (self.start, self.end):  # Enter applies, as in every filter row
                 field.on("keydown.enter", self.on_custom)
             ui.button("Apply", on_click=self.on_custom).props("dense flat no-caps").mark("insights-range-apply")
             ui.select(COMPARE_LABELS, value=self.state.compare, label="Compare to", on_change=self.on_compare).props(
                 "dense"
-            ).classes("w-56").mark("insights-compare")
+            ).classes("w-64").mark("insights-compare")
             self.caption = ui.label("").classes("text-xs opacity-70").mark("insights-period")
         self.show_period()
 

@@ -42,6 +42,9 @@ def fmt_value(value: float | None, unit: str) -> str:
         return "—"
     if unit == "%":
         return f"{value:,.1f} %"
+    if unit == "h" and abs(value) >= 48:  # from two days on as the moderation queue writes waits: "59 d 22 h"
+        hours = round(abs(value))
+        return f"{'-' if value < 0 else ''}{hours // 24} d {hours % 24} h"
     if len(unit) == 3 and unit.isalpha() and unit.isupper():  # an ISO 4217 code: the service gives major units
         return fmt_money(round(value * 10 ** currency_digits(unit)), unit)
     text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.2f}"

@@ -13,7 +13,7 @@ from console.catalog.rules import LOCAL_THUMBNAIL_RE, format_duration
 from console.members.models import MEMBER_STATUS_LABELS
 from console.moderation.pages.common import STATUS_LABELS, time_range
 from console.moderation.pages.member_record import decision_lines, strike_lines, until_facts
-from console.ui.formatting import fmt_dt, fmt_time
+from console.ui.formatting import fmt_dt, fmt_time, plural
 
 
 def render(target: dict[str, Any]) -> None:
@@ -136,7 +136,9 @@ def member_history(m: dict[str, Any]) -> None:
             ui.badge(MEMBER_STATUS_LABELS.get(m["status"], m["status"])).props("outline").mark("target-member-status")
         until = until_facts(m)
         ui.label(
-            " · ".join([f"member since {fmt_dt(m['created_at'])}", f"{m['cases_about']} cases about them", *until])
+            " · ".join(
+                [f"member since {fmt_dt(m['created_at'])}", f"{plural(m['cases_about'], 'case')} about them", *until]
+            )
         ).classes("text-xs opacity-70").mark("target-member-facts")
         strike_lines(m.get("strikes") or [], mark="target-strike")
         decision_lines(m.get("decisions") or [], heading="Past decisions", mark="target-decision")
