@@ -298,6 +298,16 @@ def actor_for() -> Callable[[int], Actor]:
     return build
 
 
+def staff_name(actor: Actor) -> str:
+    """The staff member's name, as a conflict names who changed a row (`audit.last_change`)."""
+    from console.staff.models import Staff
+
+    with db.session_scope() as session:
+        staff = session.get(Staff, actor.staff_id)
+        assert staff is not None
+        return staff.name
+
+
 @pytest.fixture
 def admin(make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]) -> Actor:
     staff_id, _ = make_staff("admin", email="root@test.example", name="Root Admin")

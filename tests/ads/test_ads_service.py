@@ -16,6 +16,7 @@ from console.ads.service import ads, advertisers, campaigns
 from console.db import session_scope
 from console.errors import Conflict, RuleViolation, ValidationFailed
 from tests.ads import factories as f
+from tests.conftest import staff_name
 
 
 def _count(model: Any) -> int:
@@ -131,7 +132,7 @@ def test_a_stale_version_is_refused_naming_who_changed_it(actor_with) -> None:
     audited = f.audit_count()
     with pytest.raises(Conflict) as conflict, session_scope() as session:
         ads.update_ad(session, actor=alice, ad_id=ad.id, version=ad.version, name="Alice's name")
-    assert bob.label in conflict.value.message and conflict.value.changed_by == bob.label
+    assert staff_name(bob) in conflict.value.message and conflict.value.changed_by == staff_name(bob)
     assert conflict.value.current["name"] == "Bob's name"
     assert f.audit_count() == audited and f.load(ad.id).name == "Bob's name"
 

@@ -14,6 +14,7 @@ from console.ads.service import ads, blocklist, review
 from console.db import session_scope, utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from tests.ads import factories as f
+from tests.conftest import staff_name
 
 
 def _approve(actor: Actor, ad: Ad, note: str | None = None) -> Ad:
@@ -124,7 +125,7 @@ def test_a_stale_version_is_refused_naming_who_changed_the_ad(reviewer: Actor, o
         ads.update_ad(session, actor=ops, ad_id=seen.id, version=seen.version, click_url="https://other.example.com/")
     with pytest.raises(Conflict) as conflict:
         _approve(reviewer, seen)
-    assert ops.label in conflict.value.message and "pending review" in conflict.value.message
+    assert staff_name(ops) in conflict.value.message and "pending review" in conflict.value.message
     assert f.load(seen.id).state == "pending_review"
 
 

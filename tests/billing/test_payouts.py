@@ -18,6 +18,7 @@ from console.errors import Conflict, Forbidden, NotFound, RuleViolation, Validat
 from console.staff.permissions import Role
 from tests.billing.sub_factories import load, payout
 from tests.billing.test_subscriptions import HOSTILE
+from tests.conftest import staff_name
 
 
 @pytest.fixture
@@ -111,7 +112,7 @@ def test_a_stale_version_is_a_conflict(finance: Actor, actor_with: Callable[...,
     hold(other, p, 1, "checking tips")
     with pytest.raises(Conflict) as caught:
         approve(finance, p, 1)
-    assert caught.value.changed_by == other.label and "held" in caught.value.message
+    assert caught.value.changed_by == staff_name(other) and "held" in caught.value.message
     assert load(Payout, p).status == "held"
 
 

@@ -21,6 +21,7 @@ from console.config import get_settings
 from console.db import session_scope
 from console.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from tests.billing import factories as f
+from tests.conftest import staff_name
 
 
 @pytest.fixture
@@ -249,7 +250,7 @@ def test_stale_version_is_a_conflict_naming_who(finance, approver, actor_with) -
         reject_refund(session, actor=other, refund_id=refund.id, version=refund.version, note="not eligible")
     with pytest.raises(Conflict) as exc, session_scope() as session:
         approve_refund(session, actor=approver, refund_id=refund.id, version=refund.version)
-    assert exc.value.changed_by == other.label and other.label in exc.value.message
+    assert exc.value.changed_by == staff_name(other) and staff_name(other) in exc.value.message
     assert exc.value.current["status"] == "rejected"
     assert f.get_refund(refund.id).status == "rejected"
 

@@ -26,6 +26,7 @@ from tests.catalog.factories import (
     make_video,
     unique,
 )
+from tests.conftest import staff_name
 
 ActorWith = Callable[..., Actor]
 
@@ -263,8 +264,8 @@ def test_a_stale_season_edit_is_a_conflict_naming_who_changed_it(actor_with: Act
         ),
         Conflict,
     )
-    assert exc.changed_by == colleague.label
-    assert colleague.label in exc.message and "Season 1" in exc.message
+    assert exc.changed_by == staff_name(colleague)
+    assert staff_name(colleague) in exc.message and "Season 1" in exc.message
     assert exc.current["title"] == "Theirs" and exc.current["version"] == read_version + 1
     assert load_season(season_id).title == "Theirs"
     assert events_since(mark) == []
@@ -532,7 +533,7 @@ def test_a_stale_renumber_is_a_conflict_naming_who_changed_it(
         lambda s: series.move_episode(s, actor=SYSTEM, video_id=first, episode_number=9, expected_version=version),
         Conflict,
     )
-    assert exc.changed_by == colleague.label
+    assert exc.changed_by == staff_name(colleague)
     assert load_video(first).episode_number == 1
 
 

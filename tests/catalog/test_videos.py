@@ -33,6 +33,7 @@ from tests.catalog.factories import (
     unique,
     video_count,
 )
+from tests.conftest import staff_name
 
 ActorWith = Callable[..., Actor]
 
@@ -363,8 +364,8 @@ def test_stale_expected_version_raises_conflict_naming_the_last_editor(actor_wit
     mark = audit_mark()
     with pytest.raises(Conflict) as exc, session_scope() as session:
         service.update_video(session, actor=alice, video_id=video_id, data=alice_form, expected_version=read_version)
-    assert exc.value.changed_by == bob.label
-    assert bob.label in exc.value.message
+    assert exc.value.changed_by == staff_name(bob)
+    assert staff_name(bob) in exc.value.message
     assert exc.value.current["title"] == "Bob's edit"
     assert exc.value.current["version"] == read_version + 1
     assert load_video(video_id).title == "Bob's edit"

@@ -43,6 +43,7 @@ from tests.compliance.factories import (
     verify,
     video_state,
 )
+from tests.conftest import staff_name
 
 ActorWith = Callable[..., Actor]
 NON_LEGAL_ROLES = ("content", "moderator", "finance", "ads", "executive")
@@ -602,7 +603,7 @@ def test_a_stale_amendment_is_refused_naming_who_changed_the_record(clerk: Actor
     mark = audit_mark()
     with pytest.raises(Conflict) as exc:
         amend(record_id, actor=clerk, expected_version=read_version, notes="mine")
-    assert exc.value.changed_by == verifier.label and verifier.label in exc.value.message
+    assert exc.value.changed_by == staff_name(verifier) and staff_name(verifier) in exc.value.message
     assert exc.value.current["notes"] == "changed first"
     assert load_record(record_id).notes == "changed first" and events_since(mark) == []
 
@@ -619,7 +620,7 @@ def test_a_conflict_names_the_person_who_changed_the_record_not_the_last_reader(
         records.view_record(session, actor=reader, performer_id=work.performer_id)
     with pytest.raises(Conflict) as exc:
         amend(work.record_id, actor=clerk, expected_version=read_version, notes="mine")
-    assert exc.value.changed_by == verifier.label
+    assert exc.value.changed_by == staff_name(verifier)
 
 
 def test_the_history_lists_every_change_newest_first(clerk: Actor, verifier: Actor) -> None:

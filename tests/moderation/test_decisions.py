@@ -27,6 +27,7 @@ from console.moderation.models import (
 from console.moderation.service import decisions, sanctions
 from console.moderation.service.decisions import ActionRequest
 from tests.catalog.factories import audit_mark, events_since, make_published_video
+from tests.conftest import staff_name
 from tests.moderation.factories import (
     chat,
     claim,
@@ -212,7 +213,7 @@ def test_a_stale_decision_is_refused_naming_who_acted(mod: Actor, actor_with: Ca
     mark = audit_mark()
     with pytest.raises(Conflict) as exc:
         decide(case_id, mod, "dismiss", expected_version=seen)
-    assert admin.label in exc.value.message and exc.value.changed_by == admin.label
+    assert staff_name(admin) in exc.value.message and exc.value.changed_by == staff_name(admin)
     assert events_since(mark) == []
 
 

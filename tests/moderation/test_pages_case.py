@@ -277,8 +277,8 @@ async def test_a_stale_decision_names_who_acted_and_keeps_the_reason(
     type_into(user, "action-input", "not a violation in my view")
     click(user, "action-ok")
     await wait_shown(user, "action-conflict")
-    assert texts(user, "action-conflict-who") == ["Changed by root@test.example just now"]
-    assert "was changed by root@test.example" in texts(user, "action-conflict-message")[0]
+    assert texts(user, "action-conflict-who") == ["Changed by Root Admin just now"]
+    assert "was changed by Root Admin" in texts(user, "action-conflict-message")[0]
     assert texts(user, "action-conflict-stored") == ["Max Mod"]
     assert texts(user, "action-conflict-yours") == ["Mona Mod"]
     assert element(user, "action-input").value == "not a violation in my view"

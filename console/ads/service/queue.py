@@ -204,22 +204,26 @@ def check_views(results: list[dict[str, Any]] | None) -> list[CheckView]:
 
 def ad_history(session: Session, ad_id: int, limit: int = HISTORY_LIMIT) -> list[HistoryEntry]:
     """The ad's audit events (entity "ad"), oldest first; the newest `limit` when there are more."""
-    events = session.execute(
-        select(AuditEvent)
-        .where(AuditEvent.entity == "ad", AuditEvent.entity_id == str(ad_id))
-        .order_by(AuditEvent.id.desc())
-        .limit(limit)
-    ).scalars()
+    events = list(
+        session.execute(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "ad", AuditEvent.entity_id == str(ad_id))
+            .order_by(AuditEvent.id.desc())
+            .limit(limit)
+        ).scalars()
+    )
+    # staff by name, as the claim line above the history names them (the label stays for the system and the gone)
+    names = names_of(session, (e.actor_id for e in events if e.actor_kind == "staff"))
     return [
         HistoryEntry(
             at=e.occurred_at,
-            actor_label=e.actor_label,
+            actor_label=names.get(e.actor_id, e.actor_label) if e.actor_id is not None else e.actor_label,
             action=e.action,
             reason=e.reason,
             before=e.before,
             after=e.after,
         )
-        for e in reversed(list(events))
+        for e in reversed(events)
     ]
 
 
