@@ -176,3 +176,25 @@ def test_imported_titles_are_found_folded_on_create_and_on_update(staff: Actor) 
     commit("slug,title\ncafe,Crème Brûlée\n")  # the same slug: an update
     assert video_titles(staff, "brulee") == ["Crème Brûlée"]
     assert video_titles(staff, "cafe creme") == []
+
+
+def test_members_are_found_by_number(staff: Actor) -> None:
+    """A member's number finds them ("#126" only that member; "126" that member and any e-mail or username starting
+    so); the search found nothing for a number before."""
+    with session_scope() as session:
+        first = members.create_member(
+            session, actor=SYSTEM, email="first@example.com", username="first", display_name="First"
+        )
+        members.create_member(
+            session, actor=SYSTEM, email=f"{first.id}x@example.com", username="xray", display_name="X"
+        )
+        first_id = first.id
+
+    def emails(search: str) -> list[str]:
+        with session_scope() as session:
+            flt = members.MemberFilter(search=search)
+            return sorted(m.email for m in members.list_members(session, actor=staff, flt=flt, page=PAGE).rows)
+
+    assert emails(f"#{first_id}") == ["first@example.com"]
+    assert emails(str(first_id)) == sorted(["first@example.com", f"{first_id}x@example.com"])
+    assert emails("#99999999") == [] and emails("#abc") == [] and emails("#" + "9" * 30) == []

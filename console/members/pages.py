@@ -100,10 +100,10 @@ class MembersListView:
     def build(self) -> None:
         with ui.row().classes("items-end gap-2 w-full"):
             self.search = (
-                ui.input("E-mail or username starts with", value=self.flt.search or "")
+                ui.input("E-mail or username starts with, or #number", value=self.flt.search or "")
                 .props("dense clearable maxlength=254")
                 .mark("member-search")
-                .classes("w-72")
+                .classes("w-80")
             )
             self.status = select(STATUS_OPTIONS, value=self.flt.status, label="Status", classes="w-36").mark(
                 "member-status"

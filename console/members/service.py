@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -83,19 +83,27 @@ def _validated(flt: MemberFilter) -> MemberFilter:
 
 
 def list_members(session: Session, *, actor: Actor, flt: MemberFilter, page: PageRequest) -> Page[Member]:
-    """One page of members. Search is a prefix of the e-mail or the username ("@" means e-mail only); the
-    username prefix is folded (case and accents), the e-mail one only lower-cased."""
+    """One page of members. Search is a prefix of the e-mail or the username ("@" means e-mail only), or a member
+    number ("#126" only that member; "126" also finds it); the username prefix is folded (case and accents), the
+    e-mail one only lower-cased."""
     require(actor, Permission.MEMBERS_READ)
     flt = _validated(flt)
     query = select(Member)
     if flt.search:
         term = flt.search.lstrip("@") if flt.search.startswith("@") else flt.search
-        if "@" in flt.search.strip("@"):
+        digits = flt.search.removeprefix("#")
+        # A member number: "#126" is that member only; "126" is that member or an e-mail/username starting so.
+        by_id = (
+            [Member.id == int(digits)] if digits.isascii() and digits.isdigit() and 0 < int(digits) <= MAX_ID else []
+        )
+        if flt.search.startswith("#"):
+            query = query.where(by_id[0] if by_id else false())
+        elif "@" in flt.search.strip("@"):
             query = query.where(_prefix(session, Member.email, flt.search))
         elif term:
             # Usernames are a-z, 0-9, '_' and '.': "Amélie" looks for the username "amelie" (textsearch.py)
             by_username = [_prefix(session, Member.username, folded)] if (folded := fold(term)) else []
-            query = query.where(or_(_prefix(session, Member.email, term), *by_username))
+            query = query.where(or_(_prefix(session, Member.email, term), *by_username, *by_id))
     if flt.status:
         query = query.where(Member.status == flt.status)
     if flt.country:

@@ -270,6 +270,7 @@ def test_dates_are_typed_and_shown_year_first_whatever_the_locale(browser, serve
     assert since.get_attribute("value") == "2026-11-01"
     icon = since.find_element(By.XPATH, "ancestor::label//i[text()='edit_calendar']")
     icon.click()
+
     def calendar_shown(d):  # type: ignore[no-untyped-def]
         found = d.find_element(By.CSS_SELECTOR, ".q-menu .q-date")  # (empty text while the menu fades in)
         return found if "November" in found.text and "2026" in found.text else None  # opened on the typed date
