@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from nicegui import run, ui
@@ -17,8 +18,8 @@ from console.ui.session import require_live_session
 class TimeZoneSetting:
     """The zone the staff member reads times in: choose or type a name ("berlin" narrows the list), Save."""
 
-    def __init__(self, info: SessionInfo) -> None:
-        self.info = info
+    def __init__(self, info: SessionInfo, on_saved: Callable[[], None] | None = None) -> None:
+        self.info, self.on_saved = info, on_saved  # on_saved: the page's own times, shown again in the new zone
         self.saved = info.time_zone
 
     def build(self) -> None:
@@ -65,4 +66,6 @@ class TimeZoneSetting:
             self.select.value = name
         bind_client_zone(name)
         self.show_now()
+        if self.on_saved is not None:
+            self.on_saved()
         ui.notify(f"Times are now shown in {name}.", type="positive")

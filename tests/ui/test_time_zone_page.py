@@ -46,6 +46,8 @@ async def test_a_chosen_zone_shows_local_times_with_the_zone_named(admin_user: U
     user.find(marker="account-time-zone-save").click()
     await wait_until(lambda: _stored_zone() == ("Europe/Berlin", 1), what="the zone stored and audited")
     await wait_until(lambda: " CE" in element(user, "account-time-zone-now").text, what="the clock in Berlin time")
+    # the session's end above is shown again in the new zone (it stayed in UTC until a reload)
+    assert element(user, "account-session-ends").text.endswith((" CET.", " CEST."))
 
     await user.open("/staff")
     found = await wait_for_rows(user, lambda rows: len(rows) == 1, "the staff row")

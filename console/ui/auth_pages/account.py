@@ -23,13 +23,17 @@ class AccountView:
         with ui.card().classes("w-[520px]"):
             self.who()
             self.links()
-            TimeZoneSetting(self.info).build()
+            TimeZoneSetting(self.info, on_saved=self.show_ends).build()
 
     def who(self) -> None:
         ui.label("Account").classes("font-semibold")
         ui.label(f"{self.info.name} · {self.info.actor.label}")
-        ends = f"This session ends at the latest {fmt_dt(self.info.expires_at)}."
-        ui.label(ends).classes("text-sm opacity-70").mark("account-session-ends")
+        self.ends = ui.label("").classes("text-sm opacity-70").mark("account-session-ends")
+        self.show_ends()
+
+    def show_ends(self) -> None:
+        """In the viewer's zone; again after the zone is changed below (it stayed in the old zone until a reload)."""
+        self.ends.text = f"This session ends at the latest {fmt_dt(self.info.expires_at)}."
 
     def links(self) -> None:
         with ui.row():
