@@ -66,23 +66,15 @@ def limit_length(element: Any, max_len: int, label: str | None = None) -> None:
     pasted. Instead of the browser's maxlength, which cuts pasted text without a word (a 600-character title
     was saved as its first 500): the text stays as pasted, to be shortened by its author."""
     name = label or element_label(element) or "Text"
-    element.props(remove="maxlength counter")
-
-    def counted(value: Any) -> str:  # what the service counts: trimmed, NFC, code points (an emoji is one)
-        return unicodedata.normalize("NFC", trimmed(value if isinstance(value, str) else "")[0])
+    element.props(remove="maxlength")
+    element.props("counter")
 
     def check(value: Any) -> str | None:
-        problem = too_long(counted(value), max_len)
+        text, _ = trimmed(value if isinstance(value, str) else "")
+        problem = too_long(unicodedata.normalize("NFC", text), max_len)
         return None if problem is None else sentence(name, problem)
 
-    def count(_event: Any = None) -> None:
-        # The counter as a hint, "1,234 / 2,000": Quasar's own counted UTF-16 units (an emoji as two, so it read
-        # 2,001 where the service counted 2,000) and showed no limit without the maxlength removed above.
-        element.props["hint"] = f"{len(counted(element.value)):,} / {max_len:,}"
-
     element.validation = check
-    count()
-    element.on_value_change(count)
 
 
 def limit_lengths(
