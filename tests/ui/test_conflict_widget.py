@@ -8,13 +8,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from nicegui import ui
 from nicegui.testing import User
 
 from console.errors import Conflict
 from console.ui.conflict import KEEP_NOTE, SAME_NOTE, ConflictActions, ConflictDialog, ConflictPanel, display
-from tests.ui.helpers import all_marked, conflict_rows, element, shown, sign_in_and_wait, wait_until
+from tests.ui.helpers import all_marked, conflict_rows, element, shown, wait_until
 
 LABELS = {"title": "Title", "slug": "Slug", "genres": "Genres", "featured": "Featured", "collection_id": "Collection"}
 STORED = {"title": "Theirs", "slug": "same", "genres": ["drama", "comedy"], "featured": True, "collection_id": 3}
@@ -23,12 +22,6 @@ TYPED = {"title": "Mine", "slug": " same ", "genres": [], "featured": False, "co
 
 def _show(key: str, value: Any) -> str:
     return f"Collection #{value}" if key == "collection_id" else display(value)
-
-
-@pytest.fixture
-async def signed_in(user: User, admin: Any) -> User:
-    await sign_in_and_wait(user, "root@test.example")
-    return user
 
 
 async def test_the_panel_shows_what_differs_and_runs_the_chosen_action(signed_in: User) -> None:

@@ -3,20 +3,11 @@ field, not `type=date`), and the calendar behind the icon is built on first use 
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from nicegui import ui
 from nicegui.testing import User
 
 from console.ui.date_field import ISO_MASK, DateField, date_field
-from tests.ui.helpers import element, sign_in_and_wait
-
-
-@pytest.fixture
-async def signed_in(user: User, admin: Any) -> User:
-    await sign_in_and_wait(user, "root@test.example")
-    return user
+from tests.ui.helpers import element
 
 
 async def test_a_date_is_masked_text_with_a_calendar_built_on_first_use(signed_in: User) -> None:

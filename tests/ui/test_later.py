@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any
 
 import pytest
 from nicegui import ui
@@ -15,13 +14,7 @@ from nicegui.testing import User
 from console.errors import Forbidden, NotFound
 from console.ui.later import FAULT, later, when_connected
 from console.ui.page import body_later
-from tests.ui.helpers import all_marked, element, loading_parts, shown, sign_in_and_wait, wait_loaded
-
-
-@pytest.fixture
-async def signed_in(user: User, admin: Any) -> User:
-    await sign_in_and_wait(user, "root@test.example")
-    return user
+from tests.ui.helpers import all_marked, element, loading_parts, shown, wait_loaded
 
 
 async def test_a_part_shows_a_placeholder_then_its_data(signed_in: User) -> None:
