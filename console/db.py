@@ -97,6 +97,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if kwargs.get("poolclass") is not NullPool:
         kwargs.setdefault("pool_size", POOL_SIZE)
         kwargs.setdefault("max_overflow", MAX_OVERFLOW)
+        kwargs.setdefault("pool_use_lifo", True)
     return create_engine(url, **kwargs)
 
 

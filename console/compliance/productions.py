@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -77,49 +77,51 @@ def _relied(session: Session, production: Production | None) -> dict[int, Produc
 
 def view_production(session: Session, *, actor: Actor, video_id: int, verdict: bool = True) -> ProductionDetail:
     """Production date, each performer with legal name and age on that day, the gate's verdict (unless
-    `verdict=False`: the editor's first answer, which reads it once the page shows). Audited."""
+    `verdict=False`: the editor's first answer, which reads it once the page shows). Audited. Three reads: the
+    video with its production, the cast with their records and the IDs relied on, the cast's IDs."""
     require(actor, Permission.COMPLIANCE_READ_LEGAL)
-    video = _video(session, video_id)
-    production = session.execute(select(Production).where(Production.video_id == video_id)).scalar_one_or_none()
-    relied = _relied(session, production)
-    linked = session.execute(
-        select(Performer)
+    found = session.execute(
+        select(Video, Production).outerjoin(Production, Production.video_id == Video.id).where(Video.id == video_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"Video #{video_id} does not exist.")
+    video, production = found[0], found[1]
+    cast_query = (
+        select(Performer, LegalRecord, ProductionPerformer.id_document_id if production else null())
         .join(VideoPerformer, VideoPerformer.performer_id == Performer.id)
+        .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
         .where(VideoPerformer.video_id == video_id)  # deleted profiles included: they are still in the footage
         .order_by(VideoPerformer.billing_order, Performer.id)
-    ).scalars()
-    cast: list[CastLine] = []
-    performers = list(linked)
-    records = {
-        r.performer_id: r
-        for r in session.execute(
-            select(LegalRecord).where(LegalRecord.performer_id.in_([p.id for p in performers]))
-        ).scalars()
-    }
+    )
+    if production is not None:  # the ID each performer's line relies on (one line per performer and production)
+        cast_query = cast_query.outerjoin(
+            ProductionPerformer,
+            (ProductionPerformer.production_id == production.id) & (ProductionPerformer.performer_id == Performer.id),
+        )
+    cast_rows = session.execute(cast_query).all()
+    record_ids = [rec.id for _, rec, _ in cast_rows if rec is not None]
     docs_by_record: dict[int, list[IdDocument]] = {}
-    if records:
+    if record_ids:
         for doc in session.execute(
             select(IdDocument)
-            .where(IdDocument.legal_record_id.in_([r.id for r in records.values()]))
+            .where(IdDocument.legal_record_id.in_(record_ids))
             .order_by(IdDocument.examined_on.desc(), IdDocument.id.desc())
         ).scalars():
             docs_by_record.setdefault(doc.legal_record_id, []).append(doc)
     day = production.production_date if production else None
-    for p in performers:
-        rec = records.get(p.id)
-        pp = relied.get(p.id)
-        cast.append(
-            CastLine(
-                performer_id=p.id,
-                stage_name=p.name,
-                record_id=rec.id if rec else None,
-                legal_name=legal_name(rec) if rec else None,
-                status=rec.status if rec else None,
-                age_on_production=age_on(rec.date_of_birth, day) if rec and rec.date_of_birth and day else None,
-                id_document_id=pp.id_document_id if pp else None,
-                candidates=docs_by_record.get(rec.id, []) if rec else [],
-            )
+    cast = [
+        CastLine(
+            performer_id=p.id,
+            stage_name=p.name,
+            record_id=rec.id if rec else None,
+            legal_name=legal_name(rec) if rec else None,
+            status=rec.status if rec else None,
+            age_on_production=age_on(rec.date_of_birth, day) if rec and rec.date_of_birth and day else None,
+            id_document_id=relied_id,
+            candidates=docs_by_record.get(rec.id, []) if rec else [],
         )
+        for p, rec, relied_id in cast_rows
+    ]
     audit(session, actor, "production.view", "video", video_id)
     return ProductionDetail(video, production, cast, compliance_blockers(session, video) if verdict else None)
 

@@ -8,14 +8,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from console.actor import SYSTEM, Actor
 from console.catalog import service
 from console.catalog.models import Video
 from console.compliance import productions
 from console.compliance.models import Custodian, Production, ProductionPerformer
-from console.db import session_scope
+from console.db import get_engine, session_scope
 from console.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 from tests.catalog.factories import audit_mark, events_since
 from tests.compliance.factories import (
@@ -195,6 +195,39 @@ def test_view_production_shows_each_performers_age_on_the_day(clerk: Actor) -> N
     assert ages == {adult.performer_id: 18, minor.performer_id: 17}
     assert all(line.legal_name and LEGAL_MARK in line.legal_name for line in detail.cast)
     assert [b for b in detail.blockers if "under 18" in b] and len(detail.blockers) == 1
+
+
+def test_the_view_reads_each_line_with_its_record_and_the_id_relied_on_in_three_statements(clerk: Actor) -> None:
+    """The video with its production, the cast with their records and chosen IDs, the cast's IDs: three reads
+    before the audit event, whatever the cast's size (the page's first answer waits on them), in billing order."""
+    first, second, bare = paperwork(performer(), clerk=clerk), paperwork(performer(), clerk=clerk), performer()
+    assert first.record_id is not None and second.record_id is not None
+    older = add_document(first.record_id, actor=clerk, examined_on=PRODUCTION_DAY - timedelta(days=400))
+    video_id = cast_video([first.performer_id, bare, second.performer_id])
+    with session_scope() as session:  # no production yet: no line relies on an ID
+        unsaved = productions.view_production(session, actor=clerk, video_id=video_id, verdict=False)
+    assert unsaved.production is None and [line.id_document_id for line in unsaved.cast] == [None, None, None]
+    save_production(video_id, actor=clerk, relied_on={first.performer_id: older})
+    reads: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if sql.lstrip().upper().startswith("SELECT") and "audit_events" not in sql and "advisory" not in sql:
+            reads.append(sql)
+
+    event.listen(get_engine(), "before_cursor_execute", seen)
+    try:
+        with session_scope() as session:
+            detail = productions.view_production(session, actor=clerk, video_id=video_id, verdict=False)
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", seen)
+    assert len(reads) == 3, reads
+    assert [line.performer_id for line in detail.cast] == [first.performer_id, bare, second.performer_id]
+    by_performer = {line.performer_id: line for line in detail.cast}
+    assert by_performer[first.performer_id].id_document_id == older
+    assert by_performer[second.performer_id].id_document_id == second.document_id
+    assert by_performer[bare].record_id is None and by_performer[bare].id_document_id is None
+    assert {d.id for d in by_performer[first.performer_id].candidates} == {first.document_id, older}
+    assert detail.production is not None and detail.production.production_date == PRODUCTION_DAY
 
 
 def test_the_verdict_alone_is_the_views_and_writes_no_event(clerk: Actor, actor_with: ActorWith) -> None:
