@@ -90,13 +90,17 @@ def list_collections_page(
     return Page(rows, total, estimated, page)
 
 
+# Aliases built once: one made per call rebuilds its column collection on every call (~1 ms each).
+_OTHER = aliased(Collection, name="other")
+
+
 def display_positions(session: Session, *, actor: Actor, ids: set[int]) -> dict[int, int]:
     """Each of these live collections' place (1 = first) in the whole display order: a searched page numbers its
     rows as the full list does."""
     require(actor, Permission.CATALOG_READ)
     if not ids:
         return {}
-    other = aliased(Collection)
+    other = _OTHER
     before = (
         select(func.count(other.id))
         .where(

@@ -30,6 +30,12 @@ def _pending_query() -> Select[Any]:
     return select(LegalRecord).where(LegalRecord.status == "pending_verification")  # ix_legal_records_status
 
 
+# Aliases built once: one made per call rebuilds its column collection on every call (~1 ms each).
+_CURRENT_ID = aliased(IdDocument, name="current_id")
+_LINE = aliased(ProductionPerformer, name="line")
+_RELIED_ID = aliased(IdDocument, name="relied_id")
+
+
 def _cutoff(within_days: int, today: date | None) -> tuple[date, date]:
     if not isinstance(within_days, int) or isinstance(within_days, bool) or not 0 <= within_days <= MAX_EXPIRY_DAYS:
         raise ValidationFailed({"within_days": f"must be a whole number of days from 0 to {MAX_EXPIRY_DAYS}"})
@@ -38,7 +44,7 @@ def _cutoff(within_days: int, today: date | None) -> tuple[date, date]:
 
 
 def _expiring_query(cutoff: date) -> Select[Any]:
-    current = aliased(IdDocument)
+    current = _CURRENT_ID
     superseded = exists().where(
         current.legal_record_id == IdDocument.legal_record_id,
         current.id != IdDocument.id,
@@ -77,8 +83,7 @@ def _blocked_query() -> Select[Any]:
     )
     # A dated production whose paperwork for a linked performer is missing or wrong: no line for the performer,
     # no ID relied on, or an ID examined after the date of production.
-    line = aliased(ProductionPerformer)
-    doc = aliased(IdDocument)
+    line, doc = _LINE, _RELIED_ID
     bad_paperwork = (
         select(Production.video_id)
         .join(Video, Video.id == Production.video_id)
