@@ -208,7 +208,11 @@ class AuditLogView:
                 .mark("audit-kind")
             )
             self.actor = (
-                ui.input("Actor starts with").props("dense clearable maxlength=254").mark("audit-actor").classes("w-40")
+                ui.input("Actor starts with")
+                .props("dense clearable maxlength=254")
+                .tooltip("A staff member's name (or a word of it) or the stored e-mail label: 'Dana', 'dana@'")
+                .mark("audit-actor")
+                .classes("w-40")
             )
             self.action = (
                 ui.input("Action starts with")

@@ -514,6 +514,37 @@ def test_list_events_actor_prefix(sample_events: dict[str, int]) -> None:
     assert names_for(sample_events, AuditFilter(actor="lice"))[0] == []
 
 
+def test_list_events_finds_staff_by_name_or_a_word_of_it(
+    make_staff: Callable[..., tuple[int, str]], actor_for: Callable[[int], Actor]
+) -> None:
+    """A person looks for "Dana", the log stores "dana.w@…": names match from their start or any word's, case
+    folded in every script (SQLite's lower() folds ASCII only), and the e-mail prefix still works."""
+    dana_id, dana_email = make_staff("admin", email="dana.w@test.example", name="Dana Whitfield")
+    alvaro_id, _ = make_staff("admin", email="a.nunez@test.example", name="Álvaro Núñez")
+    other_id, _ = make_staff("admin", email="zed@test.example", name="Zed Danaher")
+    ids = {}
+    for who, staff_id in (("dana", dana_id), ("alvaro", alvaro_id), ("other", other_id)):
+        with session_scope() as session:
+            row = record(session, actor_for(staff_id), "member.update", "member", 1)
+            session.flush()
+            ids[who] = row.id
+
+    def found(typed: str) -> set[str]:
+        by_id = {v: k for k, v in ids.items()}
+        with session_scope() as session:
+            rows = list_events(session, actor=READER, flt=AuditFilter(actor=typed), page=PageRequest(1, 50)).rows
+        return {by_id[r.id] for r in rows if r.id in by_id}
+
+    assert found("Dana") == {"dana", "other"}  # "Danaher" is a word that starts with it
+    assert found("dana w") == {"dana"}
+    assert found("whit") == {"dana"}
+    assert found("ÁLVARO") == found("álv") == found("núñez") == {"alvaro"}
+    assert found("dana.w@") == {"dana"} and dana_email.startswith("dana.w@")
+    assert found("a.n") == {"alvaro"}  # the stored label's prefix
+    assert found("nobody here") == set()
+    assert found("%") == set()  # no wildcard through the name match either
+
+
 def test_list_events_action_prefix(sample_events: dict[str, int]) -> None:
     assert names_for(sample_events, AuditFilter(action="member."))[0] == ["e5", "e2", "e1"]
     assert names_for(sample_events, AuditFilter(action="member.c"))[0] == ["e5", "e1"]
