@@ -14,6 +14,7 @@ from console.audit.checkpoints import CheckpointFileError
 from console.audit.models import AuditEvent
 from console.audit.service import AuditFilter, EventKind, VerifyResult, iter_diff, list_events
 from console.audit.verify_worker import chain_check
+from console.audit.words import action_words, subject_words
 from console.config import get_settings
 from console.db import session_scope
 from console.errors import ValidationFailed
@@ -31,7 +32,7 @@ COLUMNS: list[dict[str, Any]] = [
     id_column(),
     column("occurred_at", "When"),
     column("actor", "Actor", clip="11rem"),
-    column("action", "Action", clip="10rem"),
+    column("what", "Action", clip="13rem"),
     column("entity", "Entity", clip="11rem"),
     column("changes", "Changes", clip="12rem"),
     column("ip", "IP"),
@@ -171,8 +172,10 @@ def event_row(e: AuditEvent) -> dict[str, Any]:
         "id": e.id,
         "occurred_at": fmt_dt(e.occurred_at, seconds=True),  # the viewer's zone, named
         "actor": e.actor_label,
+        "what": action_words(e.action),  # in words; the stored code is in the dialog (it is what the filter takes)
         "action": e.action,
-        "entity": f"{e.entity} {e.entity_id or ''}".strip(),
+        "code": f"{e.action} · {e.entity} {e.entity_id or ''}".strip(),
+        "entity": subject_words(e.entity, e.entity_id),
         "changes": ", ".join(changed[:6]) + (" …" if len(changed) > 6 else ""),
         "ip": e.ip or "",
         "before": e.before,
@@ -217,6 +220,7 @@ class AuditLogView:
             self.action = (
                 ui.input("Action starts with")
                 .props("dense clearable maxlength=64")
+                .tooltip("The stored code: 'legal_record.' finds every 2257 record event (an event's details show it)")
                 .mark("audit-action")
                 .classes("w-36")
             )
@@ -255,10 +259,11 @@ class AuditLogView:
 
     def show_event(self, row: dict[str, Any]) -> None:
         with ui.dialog() as dialog, ui.card().classes("min-w-[640px] max-w-[90vw]"):
-            ui.label(f"Event #{row['id']} · {row['action']}").classes("text-lg font-semibold")
+            ui.label(f"Event #{row['id']} · {row['what']}").classes("text-lg font-semibold")
             ui.label(f"{row['occurred_at']} · {row['actor']} · {row['entity']} · {row['ip']}").classes(
                 "text-sm opacity-70"
             )
+            ui.label(row["code"]).classes("font-mono text-xs opacity-60").mark("audit-code")
             if row["reason"]:  # a long word or address wraps inside the dialog
                 ui.label(f"Reason: {row['reason']}").classes("text-sm [overflow-wrap:anywhere]")
             diff = list(iter_diff(row["before"], row["after"]))

@@ -184,7 +184,10 @@ async def test_event_details_show_the_change(admin_user: User) -> None:
     event = next(r for r in found if r["action"] == "staff.create" and "mona" in str(r["after"]))
     user.find(marker="paged-table").trigger("rowClick", [{}, event, 0])
     await wait_until(lambda: shown(user, "audit-diff"), what="the event dialog")
-    await user.should_see(f"Event #{event['id']} · staff.create")
+    await user.should_see(f"Event #{event['id']} · Staff created")  # in words, the stored code under it
+    await user.should_see(event["code"])
+    assert event["code"].startswith("staff.create · staff ") and event["what"] == "Staff created"
+    assert event["entity"].startswith("Staff #")
     diff = next(e for e in all_marked(user, "audit-diff") if is_shown(e))
     by_field = {r["field"]: r for r in diff.rows}
     assert by_field["email"]["before"] == "—"
@@ -305,7 +308,7 @@ async def test_ip_cells_are_never_cut(admin_user: User) -> None:
     assert found[0]["ip"] == ipv6  # whole, not shortened on the server
     slot = table(user).slots["body-cell-ip"].template
     assert slot is not None and "white-space: nowrap" in slot and ':title="props.value"' in slot
-    for name in ("actor", "action", "entity", "changes"):  # long cells ellipsise and show the whole value on hover
+    for name in ("actor", "what", "entity", "changes"):  # long cells ellipsise and show the whole value on hover
         template = table(user).slots[f"body-cell-{name}"].template
         assert template is not None and 'class="console-clip"' in template and ':title="props.value"' in template
         assert next(c for c in table(user).columns if c["name"] == name)["clip"].endswith("rem")

@@ -1,0 +1,67 @@
+"""The audit log in words: every action the console writes has words, and the words read as a person would say."""
+
+from __future__ import annotations
+
+import pytest
+
+from console.audit.words import action_words, known_action_words, subject_words
+from tests.audit.test_event_kinds import written_actions
+
+# The actions written through an f-string (the event-kinds scan skips those): each value the f-string can take.
+FORMATTED = {
+    *(f"ad.{verb}" for verb in ("approve", "reject", "pause", "resume", "end")),
+    *(f"appeal.{verb}" for verb in ("overturn", "uphold")),
+    *(
+        f"case.{action}"
+        for action in (
+            "dismiss",
+            "resolve",
+            "hide_comment",
+            "delete_chat_message",
+            "end_stream",
+            "disable_chat",
+            "unpublish_video",
+            "warn",
+            "mute",
+            "suspend",
+            "ban",
+            "blocklist",
+            "escalate",
+        )
+    ),
+}
+
+
+def test_every_action_the_console_writes_has_words() -> None:
+    actions = written_actions() | FORMATTED
+    assert len(actions) > 100  # the scan found the writers
+    missing = sorted(a for a in actions if known_action_words(a) is None)
+    assert missing == [], f"add words for these to console/audit/words.py: {missing}"
+
+
+def test_every_moderation_action_has_words() -> None:
+    from console.moderation.service.decision_base import ACTION_LABELS
+
+    assert sorted(a for a in ACTION_LABELS if known_action_words(f"case.{a}") is None) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("legal_record.amend", "2257 record amended"),
+        ("legal_record.id_add", "2257 record: ID added"),
+        ("auth.login", "Signed in"),
+        ("ad.claim", "Ad taken for review"),
+        ("member.create", "Member created"),
+        ("made.up_code", "made.up_code"),  # an unknown code is shown as stored, never guessed at
+    ],
+)
+def test_action_words(code: str, words: str) -> None:
+    assert action_words(code) == words
+
+
+def test_subject_words() -> None:
+    assert subject_words("legal_record", "812") == "2257 record #812"
+    assert subject_words("system_config", "maintenance") == "Setting maintenance"
+    assert subject_words("moderation_case", None) == "Case"
+    assert subject_words("new_thing", "3") == "New thing #3"
