@@ -260,9 +260,8 @@ class AuditLogView:
     def show_event(self, row: dict[str, Any]) -> None:
         with ui.dialog() as dialog, ui.card().classes("min-w-[640px] max-w-[90vw]"):
             ui.label(f"Event #{row['id']} · {row['what']}").classes("text-lg font-semibold")
-            ui.label(f"{row['occurred_at']} · {row['actor']} · {row['entity']} · {row['ip']}").classes(
-                "text-sm opacity-70"
-            )
+            facts = (row["occurred_at"], row["actor"], row["entity"], row["ip"])
+            ui.label(" · ".join(fact for fact in facts if fact)).classes("text-sm opacity-70")
             ui.label(row["code"]).classes("font-mono text-xs opacity-60").mark("audit-code")
             if row["reason"]:  # a long word or address wraps inside the dialog
                 ui.label(f"Reason: {row['reason']}").classes("text-sm [overflow-wrap:anywhere]")
