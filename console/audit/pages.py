@@ -20,6 +20,7 @@ from console.db import session_scope
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest
 from console.staff.auth import SessionInfo
+from console.staff.names import names_of
 from console.staff.permissions import Permission
 from console.ui.date_field import date_field
 from console.ui.formatting import fmt_dt, fmt_value, viewer_zone
@@ -117,9 +118,16 @@ class ChainStateView:
 ISO_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
-def shown(value: Any) -> str:
+# Fields that hold a staff member's id ("claimed_by_id": 5): the event's details name them ("Demo Ads (#5)").
+STAFF_FIELD = re.compile(r"[a-z_]+_by_id|assignee_id")
+
+
+def shown(value: Any, field: str = "", staff: dict[str, str] | None = None) -> str:
     """A stored value as the page shows it: a UTC stamp ("2026-11-30T23:26:50.825844Z") in the viewer's zone to
-    the second, like the Time column; anything else as `fmt_value` writes it."""
+    the second, like the Time column; a staff id by name ("Demo Ads (#5)"); anything else as `fmt_value` writes
+    it."""
+    if staff and STAFF_FIELD.fullmatch(field) and str(value) in staff and not isinstance(value, bool):
+        return f"{staff[str(value)]} (#{value})"
     if isinstance(value, str) and ISO_STAMP.fullmatch(value):
         try:
             return fmt_dt(datetime.fromisoformat(value), seconds=True)
@@ -165,8 +173,18 @@ def day_range(
     )
 
 
-def event_row(e: AuditEvent) -> dict[str, Any]:
-    """One event as a table row (the dialog reads before/after, reason and hash from it)."""
+def staff_ids_in(events: list[AuditEvent]) -> set[int]:
+    found: set[int] = set()
+    for e in events:
+        for key, before, after in iter_diff(e.before, e.after):
+            if STAFF_FIELD.fullmatch(key):
+                found.update(v for v in (before, after) if isinstance(v, int) and not isinstance(v, bool))
+    return found
+
+
+def event_row(e: AuditEvent, staff: dict[int, str] | None = None) -> dict[str, Any]:
+    """One event as a table row (the dialog reads before/after, reason and hash from it; `staff` names the staff
+    ids its fields hold)."""
     changed = [k for k, _, _ in iter_diff(e.before, e.after)]
     return {
         "id": e.id,
@@ -182,6 +200,7 @@ def event_row(e: AuditEvent) -> dict[str, Any]:
         "after": e.after,
         "reason": e.reason or "",
         "hash": e.hash,
+        "staff": {str(i): name for i, name in (staff or {}).items() if i in staff_ids_in([e])},
     }
 
 
@@ -235,7 +254,8 @@ class AuditLogView:
     def fetch(self, page: PageRequest) -> Page[dict[str, Any]]:
         with session_scope() as session:
             result = list_events(session, actor=self.info.actor, flt=self.flt, page=page)
-            return Page([event_row(e) for e in result.rows], result.total, result.estimated, result.request)
+            staff = names_of(session, staff_ids_in(result.rows))  # one read for the page's staff ids
+            return Page([event_row(e, staff) for e in result.rows], result.total, result.estimated, result.request)
 
     async def apply(self) -> None:
         start, end, errors = day_range(self.since.value, self.until.value, viewer_zone())
@@ -273,7 +293,10 @@ class AuditLogView:
                         column("before", "Before"),
                         column("after", "After"),
                     ],
-                    rows=[{"field": k, "before": shown(b), "after": shown(a)} for k, b, a in diff],
+                    rows=[
+                        {"field": k, "before": shown(b, k, row["staff"]), "after": shown(a, k, row["staff"])}
+                        for k, b, a in diff
+                    ],
                     row_key="field",
                 ).props("dense flat bordered wrap-cells").mark("audit-diff").classes("w-full [overflow-wrap:anywhere]")
             else:

@@ -196,6 +196,34 @@ async def test_event_details_show_the_change(admin_user: User) -> None:
     assert "password_hash" not in by_field
 
 
+async def test_event_details_name_the_staff_its_fields_hold(admin_user: User, make_staff) -> None:
+    """`approved_by_id 5` told an auditor nothing: a field that holds a staff id shows the name with the id; an id
+    whose account is gone, and a number that is not a staff id, stay as stored."""
+    dana, _ = make_staff("finance", name="Dana Whitfield")
+    with db.session_scope() as session:
+        record(
+            session,
+            SYSTEM,
+            "payout.approve",
+            "payout",
+            7,
+            before={"approved_by_id": None, "reviewed_by_id": 987654, "amount_cents": 100},
+            after={"approved_by_id": dana, "reviewed_by_id": None, "amount_cents": dana},
+        )
+    user = admin_user
+    await user.open("/audit")
+    found = await wait_for_rows(user, lambda found: any(r["action"] == "payout.approve" for r in found), "the event")
+    event = next(r for r in found if r["action"] == "payout.approve")
+    assert event["what"] == "Payout approved" and event["entity"] == "Payout #7"
+    user.find(marker="paged-table").trigger("rowClick", [{}, event, 0])
+    await wait_until(lambda: shown(user, "audit-diff"), what="the event dialog")
+    diff = next(e for e in all_marked(user, "audit-diff") if is_shown(e))
+    by_field = {r["field"]: r for r in diff.rows}
+    assert by_field["approved_by_id"]["after"] == f"Dana Whitfield (#{dana})"
+    assert by_field["reviewed_by_id"]["before"] == "987654"  # no such account: the stored number
+    assert by_field["amount_cents"]["after"] == str(dana)  # not a staff field: the number as stored
+
+
 # --- changes, reads or all --------------------------------------------------------------------------------------
 
 READS_WRITTEN = ["legal_record.view", "compliance.export", "legal_record.scan_view", "legal_record.view"]
