@@ -75,7 +75,7 @@ def _moderation(session: Session, actor: Actor, out: SectionData) -> None:
         ("emergencies", "Open emergencies", "/moderation?urgency=emergency"),
         ("open", "Open cases", "/moderation?status=live"),
         ("mine", "Claimed by me", "/moderation?status=claimed&assignee=mine"),
-        ("past_sla", "Past their SLA", "/moderation?sla=past"),
+        ("past_sla", "Open, past their SLA", "/moderation?sla=past"),  # now; Insights counts those resolved late
     ):
         out.tiles.append(Tile(f"moderation-{key}", label, href, count_text(*counts[key])))
 
