@@ -16,9 +16,10 @@ from sqlalchemy import select
 from console.actor import SYSTEM, Actor
 from console.catalog import service
 from console.db import session_scope, utcnow
-from console.moderation.models import BlockEntry, ChatMessage, Comment
+from console.moderation.models import BlockEntry, ChatMessage, Comment, MemberStrike
 from console.moderation.pages.case_actions import SERIES_TAKE_DOWN
 from console.moderation.pages.common import FEEDBACK_TEXT
+from console.ui.formatting import fmt_dt
 from tests.catalog.factories import load_video, make_performer, make_published_video, make_series, make_video
 from tests.moderation.factories import chat, claim, comment, decide, load_case, member, member_row, report, stream
 from tests.moderation.page_helpers import click, press, signed_in, texts, type_into, wait_gone, wait_shown
@@ -146,6 +147,35 @@ async def test_a_member_shows_status_strikes_and_past_decisions(user: User, make
     assert next(e.text for e in strike.descendants() if isinstance(e, ui.label)).startswith("Warning · ")
     assert len(all_marked(user, "target-decision")) == 1  # the warning; closing the case concerned nobody
     assert "2 cases about them" in texts(user, "target-member-facts")[0]
+
+
+async def test_a_lapsed_strike_is_shown_lapsed_and_not_counted_as_running(
+    user: User, make_staff: Any, mod2: Actor
+) -> None:
+    """Four warnings past their 90 days read "Strikes (4)" beside a Warn dialog that says a warning lasts 90 days:
+    the count is of the strikes still running, a lapsed one is badged with the day it lapsed."""
+    await signed_in(user, make_staff)
+    target = member("repeat")
+    for reason in ("old warning", "new warning"):
+        earlier = report("member", target, "harassment").case_id
+        claim(earlier, mod2)
+        decide(earlier, mod2, "warn", reason=reason)
+        decide(earlier, mod2, "resolve", reason="warned")
+    with session_scope() as session:  # the first warning ran out yesterday
+        old = session.execute(select(MemberStrike).where(MemberStrike.reason == "old warning")).scalar_one()
+        old.created_at, old.expires_at = utcnow() - timedelta(days=91), utcnow() - timedelta(days=1)
+    case_id = report("member", target, "harassment").case_id
+    await _open(user, case_id)
+    assert texts(user, "target-strike-count") == ["Strikes (1 running, 2 in all)"]
+    lines = {
+        next(str(e.text) for e in line.descendants() if isinstance(e, ui.label) and "warning" in str(e.text)): line
+        for line in all_marked(user, "target-strike")
+    }
+    lapsed = [e for e in lines["old warning"].descendants() if isinstance(e, ui.badge)]
+    assert [str(b.text) for b in lapsed] == [f"Lapsed {fmt_dt(old.expires_at)}"]
+    running = [str(e.text) for e in lines["new warning"].descendants() if isinstance(e, ui.label)]
+    assert any(text.startswith("runs until ") for text in running)
+    assert not [e for e in lines["new warning"].descendants() if isinstance(e, ui.badge)]
 
 
 async def test_a_performer_shows_past_cases(user: User, make_staff: Any, mod2: Actor) -> None:

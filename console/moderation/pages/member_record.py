@@ -21,15 +21,29 @@ def until_facts(record: dict[str, Any]) -> list[str]:
     return until
 
 
+def strike_count(strikes: list[dict[str, Any]]) -> str:
+    """ "Strikes (1 running, 5 in all)": a lapsed or overturned strike no longer counts against the member, and a
+    moderator weighing warn against suspend must not read five where one runs."""
+    running = sum(1 for s in strikes if s["running"])
+    if running == len(strikes):
+        return f"Strikes ({running} running)" if running else "Strikes (none)"
+    return f"Strikes ({running} running, {len(strikes)} in all)"
+
+
 def strike_lines(strikes: list[dict[str, Any]], *, mark: str) -> None:
-    """The strikes under their count, one line each (`mark`), an overturned one badged."""
-    ui.label(f"Strikes ({len(strikes)})").classes("text-xs font-semibold pt-1")
+    """The strikes under their count, one line each (`mark`): an overturned or lapsed one badged, a running one
+    with the day it lapses."""
+    ui.label(strike_count(strikes)).classes("text-xs font-semibold pt-1").mark(f"{mark}-count")
     for s in strikes:
         with ui.row().classes("items-center gap-2 text-xs").mark(mark):
             ui.label(f"{STRIKE_LABELS.get(s['kind'], s['kind'])} · {fmt_dt(s['at'])}")
             ui.label(s["reason"]).classes("opacity-80")
             if s["overturned"]:
                 ui.badge("Overturned").props("color=grey-7")
+            elif not s["running"]:
+                ui.badge(f"Lapsed {fmt_dt(s['expires_at'])}").props("color=grey-7")
+            elif s["expires_at"] is not None:
+                ui.label(f"runs until {fmt_dt(s['expires_at'])}").classes("opacity-70")
 
 
 def decision_lines(decisions: list[dict[str, Any]], *, heading: str, mark: str) -> None:

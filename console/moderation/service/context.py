@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from console.actor import Actor
 from console.catalog.models import Performer, Video
+from console.db import utcnow
 from console.members.models import Member
 from console.moderation.models import (
     CaseDecision,
@@ -293,6 +294,7 @@ def _member_history(session: Session, member_id: int) -> dict[str, Any]:
         ).scalars()
     )
     reported = _cases_about(session, member_id)
+    now = utcnow()
     return {
         "id": member.id,
         "username": member.username,
@@ -309,6 +311,9 @@ def _member_history(session: Session, member_id: int) -> dict[str, Any]:
                 "reason": s.reason,
                 "at": s.created_at,
                 "overturned": s.overturned_at is not None,
+                "expires_at": s.expires_at,
+                # Counts against the member now: not overturned, and not lapsed (a warning runs 90 days).
+                "running": s.overturned_at is None and (s.expires_at is None or s.expires_at > now),
             }
             for s in strikes
         ],
