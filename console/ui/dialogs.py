@@ -21,6 +21,22 @@ from typing import Any
 from nicegui import ui
 from nicegui.slot import Slot
 
+# A dialog that holds typed input: a stray click beside it does not close it (and lose the input); Esc, a deliberate
+# key the shortcut sheet lists, and Cancel still do.
+KEEPS_INPUT = "no-backdrop-dismiss"
+
+
+@contextmanager
+def held_open(dialog: ui.dialog) -> Iterator[None]:
+    """Neither Esc nor a click outside closes `dialog` while its action runs: the answer (a refund's outcome, a
+    refusal) has its dialog to land in."""
+    dialog.props("persistent")
+    try:
+        yield
+    finally:
+        if not dialog.is_deleted:
+            dialog.props(remove="persistent")
+
 
 def deleted_on_close(dialog: ui.dialog) -> ui.dialog:
     """Delete `dialog` once it closes (by a button, Escape or a click outside): `with deleted_on_close(ui.dialog())`."""

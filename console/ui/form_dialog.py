@@ -21,6 +21,7 @@ from nicegui import ui
 
 from console.errors import Conflict, ValidationFailed
 from console.ui.conflict import ConflictPanel
+from console.ui.dialogs import KEEPS_INPUT, held_open
 from console.ui.forms import clear_errors, show_errors
 from console.ui.reason_dialog import RefusalsInside
 from console.ui.session import require_live_session
@@ -46,7 +47,7 @@ class FormDialog(RefusalsInside):
         self.fields: dict[str, Any] = {}
         self.saved: Any = None
         with host if host is not None and not host.is_deleted else nullcontext():
-            self.dialog = ui.dialog().mark(f"{mark}-dialog")
+            self.dialog = ui.dialog().props(KEEPS_INPUT).mark(f"{mark}-dialog")
         with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark(mark):
             ui.label(title).classes("text-lg font-semibold")
             self.conflict = ConflictPanel(labels, mark=f"{kind}-conflict")
@@ -93,7 +94,8 @@ class FormDialog(RefusalsInside):
         except ValidationFailed as exc:
             self.show_refusal(exc)
             return
-        done, self.saved = await self.attempt(work, typed=self.typed(), on_conflict=self._conflict)
+        with held_open(self.dialog):
+            done, self.saved = await self.attempt(work, typed=self.typed(), on_conflict=self._conflict)
         if done:
             ui.notify(self.saved_message, type="positive")
             self.dialog.submit(True)

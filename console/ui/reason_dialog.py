@@ -21,6 +21,7 @@ from nicegui import run, ui
 
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel
+from console.ui.dialogs import KEEPS_INPUT, held_open
 from console.ui.forms import clear_errors, limit_length, show_errors
 
 T = TypeVar("T")
@@ -90,7 +91,7 @@ class ActionDialog(RefusalsInside):
         self._on_confirm: Callable[..., Awaitable[bool]] | None = None
         self.fields: dict[str, Any] = {}
         with host if host is not None and not host.is_deleted else nullcontext():
-            self.dialog = ui.dialog().mark(f"{mark}-dialog")
+            self.dialog = ui.dialog().props(KEEPS_INPUT).mark(f"{mark}-dialog")
         with self.dialog, ui.card().classes("min-w-[440px] max-w-[90vw] gap-2").mark(f"{mark}-card"):
             ui.label(title).classes("text-lg font-semibold").mark(f"{mark}-title")
             if message:
@@ -151,7 +152,8 @@ class ActionDialog(RefusalsInside):
         self.busy = True
         self.ok.props("loading")
         try:
-            done = await self._on_confirm(*self.values())
+            with held_open(self.dialog):
+                done = await self._on_confirm(*self.values())
         finally:
             self.busy = False
             if not self.ok.is_deleted:

@@ -101,6 +101,42 @@ async def test_a_bad_amount_is_refused_on_the_field_and_nothing_is_refunded(user
     assert refund_count(paid) == 0
 
 
+async def test_the_approval_line_announces_nothing_for_an_amount_that_cannot_be_refunded(
+    user: User, make_staff: Any
+) -> None:
+    """ "Up to $50.00: it goes to Stripe as soon as you press Refund" stood beside "Amount must be at most …": for an
+    amount that is not refundable the line says the rule, not what would happen."""
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 999)
+    await _open_dialog(user, who, paid)
+    for typed in ("999999999999", "1,000", "ten", "0", "-5"):
+        type_into(user, "refund-amount", typed)
+        await wait_until(
+            lambda: texts(user, "refund-approval")[0].startswith("Refunds up to $50.00 go to Stripe at once"),
+            what=f"the neutral line for {typed!r}",
+        )
+    type_into(user, "refund-amount", "5")
+    await wait_until(lambda: texts(user, "refund-approval")[0].startswith("Up to $50.00: it goes"), what="the rule")
+
+
+async def test_enter_in_the_amount_refunds_and_a_click_outside_keeps_the_dialog(user: User, make_staff: Any) -> None:
+    """Keyboard use: the amount has the focus, Enter in it presses Refund; a click beside the dialog does not close
+    it (Esc does: the key sheet says so), and while Stripe is asked nothing closes it."""
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 2500)
+    await _open_dialog(user, who, paid)
+    dialog = element(user, "refund-dialog")
+    assert "no-backdrop-dismiss" in dialog.props and "persistent" not in dialog.props
+    assert "autofocus" in element(user, "refund-amount").props
+    type_into(user, "refund-amount", "7.50")
+    user.find(marker="refund-amount").trigger("keydown.enter")
+    assert await wait_text(user, "refund-result", bool) == "Refunded $7.50. Stripe confirmed it."
+    assert [r.amount_cents for r in _refunds(paid)] == [750]
+    assert "persistent" not in element(user, "refund-dialog").props  # held open only while Stripe was asked
+
+
 async def test_above_the_threshold_it_waits_for_a_second_person(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff)
     who = member()

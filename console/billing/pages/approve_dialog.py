@@ -13,6 +13,7 @@ from console.actor import Actor
 from console.billing.pages.refund_dialog import conflict_and_box, result_text, send_to_stripe, waiting_spinner
 from console.billing.service import refunds
 from console.errors import Conflict, ConsoleError
+from console.ui.dialogs import KEEPS_INPUT, held_open
 from console.ui.forms import limit_length
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
@@ -40,7 +41,7 @@ class ApproveDialog:
         """Open it; True once the refund was approved (whatever Stripe then said)."""
         row = self.row
         with self.host:
-            self.dialog = ui.dialog().props("persistent").mark("approve-dialog")
+            self.dialog = ui.dialog().props(KEEPS_INPUT).mark("approve-dialog")
         with self.dialog, ui.card().classes("min-w-[460px] max-w-[90vw] gap-2").mark("approve-card"):
             ui.label(f"Approve refund #{row['id']}?").classes("text-lg font-semibold").mark("approve-title")
             ui.label(
@@ -76,17 +77,18 @@ class ApproveDialog:
     async def approve(self) -> None:
         if self.busy or self.done or require_live_session() is None:
             return
-        self.busy = True
-        self.ok.props("loading")
-        try:
-            refund = await self._approve()
-        finally:
-            self.busy = False
-            if not self.ok.is_deleted:
-                self.ok.props(remove="loading")
-        if refund is not None:
-            self.done = True
-            await self.send(refund)
+        with held_open(self.dialog):  # until Stripe's answer is shown in it
+            self.busy = True
+            self.ok.props("loading")
+            try:
+                refund = await self._approve()
+            finally:
+                self.busy = False
+                if not self.ok.is_deleted:
+                    self.ok.props(remove="loading")
+            if refund is not None:
+                self.done = True
+                await self.send(refund)
 
     async def _approve(self) -> Any | None:
         self.summary.visible = False

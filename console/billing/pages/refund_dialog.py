@@ -24,6 +24,7 @@ from console.billing.service import refunds
 from console.billing.service.refunds import RefundPreview
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel
+from console.ui.dialogs import KEEPS_INPUT, held_open
 from console.ui.forms import clear_errors, limit_length, show_errors
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
@@ -109,7 +110,7 @@ class RefundDialog:
             return
         self.preview = preview
         with self.host:
-            self.dialog = ui.dialog().props("persistent").mark("refund-dialog")
+            self.dialog = ui.dialog().props(KEEPS_INPUT).mark("refund-dialog")
         with self.dialog, ui.card().classes("min-w-[480px] max-w-[90vw] gap-2").mark("refund-card"):
             ui.label(f"Refund payment #{self.payment_id}").classes("text-lg font-semibold").mark("refund-title")
             self.figures()
@@ -149,10 +150,11 @@ class RefundDialog:
         with ui.row().classes("w-full items-end gap-2 no-wrap"):
             self.amount = (
                 ui.input(f"Amount ({p.currency})", value=amount_text(p.refundable_cents, p.currency))
-                .props("dense outlined inputmode=decimal maxlength=40")
+                .props("dense outlined inputmode=decimal maxlength=40 autofocus")
                 .classes("grow")
                 .mark("refund-amount")
             )
+            self.amount.on("keydown.enter", self.submit)
             ui.button("Full amount", on_click=self.full_amount).props("dense flat no-caps").mark("refund-full")
         self.amount.on_value_change(lambda: self.approval_note.refresh())
         self.reason = (
@@ -185,7 +187,12 @@ class RefundDialog:
             cents: int | None = parse_money(self.amount.value, currency=p.currency)
         except ValidationFailed:
             cents = None
-        if cents is not None and cents > p.approval_threshold_cents:
+        if cents is None or not 0 < cents <= p.refundable_cents:  # the amount's own message says what is wrong
+            text, colour = (
+                f"Refunds up to {threshold} go to Stripe at once; above it, a second finance staff member approves.",
+                "opacity-80",
+            )
+        elif cents > p.approval_threshold_cents:
             text, colour = (
                 f"Above {threshold}: a second finance staff member must approve it before it goes to Stripe.",
                 "text-orange-9",
@@ -231,7 +238,8 @@ class RefundDialog:
         self.busy = True
         self.submit_button.props("loading")
         try:
-            await self._submit()
+            with held_open(self.dialog):
+                await self._submit()
         finally:
             self.busy = False
             if not self.submit_button.is_deleted:
