@@ -454,6 +454,19 @@ async def test_notes_are_added_and_an_empty_one_is_refused(user: User, make_staf
     await wait_until(lambda: texts(user, "case-note-body") == ["same spammer as last week"], what="the note")
     assert load_case(case_id).status == "open"  # a note needs no claim and changes nothing else
     await user.should_see("Mona Mod · ")  # its author by name, as the claim line names staff (not the e-mail)
+    assert element(user, "note-input").value == ""  # added: the box is free for the next one
+
+
+async def test_a_note_being_typed_survives_a_claim(user: User, make_staff: Any) -> None:
+    """Claiming redraws the case; the note box is not redrawn with it (the typed note was wiped)."""
+    await signed_in(user, make_staff)
+    case_id = report("comment", comment(), "spam").case_id
+    await _open(user, case_id)
+    type_into(user, "note-input", "Checked his history: same pattern")
+    click(user, "case-claim")
+    await wait_until(lambda: shown(user, "case-claim-expiry"), what="the claim")
+    assert element(user, "note-input").value == "Checked his history: same pattern"
+    assert load_case(case_id).status == "claimed"
 
 
 async def test_another_moderator_reverses_a_decision(user: User, make_staff: Any, actor_for: Any) -> None:

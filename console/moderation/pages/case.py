@@ -95,7 +95,7 @@ class CaseView:
                 self.reports()
             with ui.column().classes("w-[420px] shrink-0 gap-3"):
                 self.actions.build()
-                self.notes()
+                self.notes_card()
                 self.history()
         self.register_keys()
 
@@ -215,20 +215,25 @@ class CaseView:
                             "case-report-description"
                         )
 
-    @ui.refreshable_method
-    def notes(self) -> None:
+    def notes_card(self) -> None:
+        """The notes, redrawn with the case, and the box for a new one, built once: a note being typed survives a
+        claim or a decision (which redraw every other part)."""
         with ui.card().classes("w-full gap-1 p-3").mark("case-notes"):
-            ui.label(f"Internal notes ({len(self.detail.notes)})").classes("font-semibold")
-            for note in self.detail.notes:
-                with ui.column().classes("w-full gap-0 border-b pb-1"):
-                    who = self.detail.staff_name(note.author_id, note.author_label)
-                    ui.label(f"{who} · {fmt_dt(note.created_at)}").classes("text-xs opacity-70")
-                    ui.label(note.body).classes("text-sm whitespace-pre-wrap break-words").mark("case-note-body")
+            self.notes()
             if can(self.actor, Permission.MODERATION_ACT):
                 text = ui.textarea("Note", placeholder="Add an internal note").props("dense outlined autogrow")
                 text.classes("w-full").mark("note-input")
                 limit_length(text, 4000)
                 ui.button("Add note", on_click=lambda: self.add_note(text)).props("dense flat no-caps").mark("note-add")
+
+    @ui.refreshable_method
+    def notes(self) -> None:
+        ui.label(f"Internal notes ({len(self.detail.notes)})").classes("font-semibold")
+        for note in self.detail.notes:
+            with ui.column().classes("w-full gap-0 border-b pb-1"):
+                who = self.detail.staff_name(note.author_id, note.author_label)
+                ui.label(f"{who} · {fmt_dt(note.created_at)}").classes("text-xs opacity-70")
+                ui.label(note.body).classes("text-sm whitespace-pre-wrap break-words").mark("case-note-body")
 
     @ui.refreshable_method
     def history(self) -> None:
@@ -351,6 +356,7 @@ class CaseView:
         if ok and result is not None:
             # only the notes (and who wrote them): the rest stays what the moderator has seen
             self.detail.notes, self.detail.staff = result[1].notes, result[1].staff
+            field.value = ""  # added: the box is free for the next one
             self.notes.refresh()
 
     async def reverse(self, decision_id: int, label: str) -> None:
