@@ -234,3 +234,12 @@ async def test_a_refund_made_meanwhile_is_shown_and_the_input_kept(
     assert element(user, "refund-amount").value == "30.00"
     await wait_until(lambda: texts(user, "refund-refundable") == ["Refundable now: $10.00"], what="the new figures")
     assert refund_count(paid) == 1
+
+
+def test_a_refund_conflict_shows_statuses_as_the_lists_do() -> None:
+    """The approval conflict read "succeeded / awaiting_approval" in monospace beside lists saying "Succeeded"."""
+    from console.billing.pages.refund_dialog import refund_value
+
+    assert refund_value("status", "awaiting_approval") == "Awaiting approval"
+    assert refund_value("status", "pending") == "Pending at Stripe"
+    assert refund_value("approved_by", "awaiting_approval") == "awaiting_approval"  # only the status is a code

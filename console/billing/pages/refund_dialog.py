@@ -23,7 +23,7 @@ from console.billing.pages.common import REFUND_STATUS_LABELS, amount_text, mone
 from console.billing.service import refunds
 from console.billing.service.refunds import RefundPreview
 from console.errors import Conflict, ConsoleError, ValidationFailed
-from console.ui.conflict import ConflictPanel
+from console.ui.conflict import ConflictPanel, display
 from console.ui.dialogs import KEEPS_INPUT, held_open
 from console.ui.forms import clear_errors, limit_length, show_errors
 from console.ui.session import require_live_session
@@ -73,10 +73,17 @@ async def send_to_stripe(actor: Actor, refund_id: int) -> tuple[Any | None, str 
         )
 
 
+def refund_value(key: str, value: Any) -> str:
+    """A refund's field in a conflict panel as the lists show it: its status by label ("Awaiting approval")."""
+    return REFUND_STATUS_LABELS.get(value, display(value)) if key == "status" else display(value)
+
+
 def conflict_and_box(labels: dict[str, str], keep_note: str, mark: str) -> tuple[ConflictPanel, ui.column]:
     """A billing dialog's conflict panel (hidden until the row changed since "When you opened it") above the box its
     steps redraw (the form, the wait, the result)."""
-    conflict = ConflictPanel(labels, yours_heading="When you opened it", keep_note=keep_note, mark=mark)
+    conflict = ConflictPanel(
+        labels, yours_heading="When you opened it", keep_note=keep_note, show_value=refund_value, mark=mark
+    )
     return conflict, ui.column().classes("w-full gap-2 p-0")
 
 

@@ -44,7 +44,7 @@ def _locked(session: Session, payout_id: int, version: int) -> Payout:
         last = last_change(session, "payout", payout_id)
         raise Conflict(
             f"Payout #{payout_id} was changed by {last.by or 'someone else'} while you looked at it (it is now "
-            f"{payout.status}). Nothing was done; review it and try again.",
+            f"{payout.status.replace('_', ' ')}). Nothing was done; review it and try again.",
             current=payout_view(payout),
             changed_by=last.by,
             changed_at=last.at,

@@ -98,7 +98,8 @@ def _locked(session: Session, subscription_id: int, version: int | None) -> Subs
         last = last_change(session, "subscription", subscription_id)
         who = last.by or "someone else"
         raise Conflict(
-            f"Subscription #{subscription_id} was changed by {who} while you looked at it (it is now {sub.status}"
+            f"Subscription #{subscription_id} was changed by {who} while you looked at it (it is now "
+            f"{sub.status.replace('_', ' ')}"
             f"{', cancelling at the period end' if sub.cancel_at_period_end else ''}). Nothing was done; review it "
             "and try again.",
             current=subscription_view(sub),
