@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from nicegui.testing import User
 
+from console.actor import SYSTEM
 from console.billing.models import Payment, Payout, Refund
 from console.billing.service import payouts, refunds
 from console.db import session_scope
@@ -61,6 +62,27 @@ async def test_payments_are_listed_filtered_and_searched(user: User, make_staff:
     await wait_shown(user, "payment-detail")
     assert shown(user, "payment-refund") and shown(user, "payment-member-link")
     assert element(user, "payment-member-link").text == f"Open member #{rows(user)[0]['member_id']}"
+
+
+async def test_a_payment_says_what_is_being_refunded(user: User, make_staff: Any) -> None:
+    """ "$250.00 · Succeeded" and a Refund… button, while $187.50 waited for approval: a second clerk could ask
+    again. The panel says what is on its way, as the refund dialog does."""
+    await signed_in(user, make_staff)
+    paid = payment(member("sophie@pay.example"), 25_000)
+    with session_scope() as session:
+        refunds.request_refund(
+            session,
+            actor=SYSTEM,
+            payment_id=paid,
+            amount_cents=18_750,
+            reason="requested_by_customer",
+            idempotency_key="test-being-refunded",
+        )
+    await user.open("/billing")
+    await wait_for_caption(user, "1–1 of 1")
+    await choose_row(user, paid)
+    await wait_shown(user, "payment-detail")
+    assert element(user, "payment-being-refunded").text.startswith("Being refunded: $187.50")
 
 
 async def test_a_payment_that_cannot_be_refunded_says_why_instead_of_offering_refund(

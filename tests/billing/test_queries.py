@@ -235,6 +235,23 @@ def test_awaiting_my_approval_excludes_my_own(
         list_refunds(session, actor=finance, status="lost", page=PageRequest())
 
 
+def test_payments_say_what_is_being_refunded(finance: Actor, people: dict[str, int]) -> None:
+    """The list said "$250.00 · Succeeded", nothing refunded, while the refund dialog said "being refunded
+    $187.50": refunds awaiting approval or at Stripe are summed per payment; succeeded and void ones are not."""
+    busy = _payment(people["bob"], 300, amount_cents=25_000)
+    quiet = _payment(people["bob"], 301, amount_cents=5_000)
+    _refund(busy, 1, "awaiting_approval", finance.staff_id, amount_cents=18_750)
+    _refund(busy, 2, "pending", finance.staff_id, amount_cents=1_000)
+    _refund(busy, 3, "succeeded", finance.staff_id, amount_cents=500)
+    for n, void in enumerate(("failed", "canceled", "rejected"), start=4):
+        _refund(busy, n, void, finance.staff_id, amount_cents=700)
+    _refund(quiet, 9, "succeeded", finance.staff_id, amount_cents=5_000)
+    with session_scope() as session:
+        rows = list_payments(session, actor=finance, flt=PaymentFilter(), page=PageRequest(1, 50)).rows
+    being = {r.id: r.being_refunded_cents for r in rows}
+    assert being[busy] == 19_750 and being[quiet] == 0
+
+
 def test_payouts_soonest_first(finance: Actor) -> None:
     creator = make_performer("Mia Fox")
     with session_scope() as session:

@@ -63,6 +63,7 @@ def row_of(p: Any) -> dict[str, Any]:
         "kind_label": PAYMENT_KIND_LABELS.get(p.kind, p.kind),
         "amount": money(p.amount_cents, p.currency),
         "refunded": money(p.refunded_cents, p.currency) if p.refunded_cents else "",
+        "being_refunded": money(p.being_refunded_cents, p.currency) if p.being_refunded_cents else "",
         **status_fields(p.status, PAYMENT_STATUS_LABELS),
         "provider": p.provider,
         "not_refundable": payment_blocked(p),  # why Refund… is not offered (failed, Apple, refunded in full)
@@ -102,6 +103,10 @@ class PaymentsTab(ListDetailTab):
             ui.label(f"{row['amount']} · {row['status_label']} · {row['created']}").classes("text-sm")
             if row["refunded"]:
                 ui.label(f"Refunded so far: {row['refunded']}").classes("text-sm")
+            if row["being_refunded"]:  # what the refund dialog counts as on its way: not to be asked for twice
+                ui.label(f"Being refunded: {row['being_refunded']} (awaiting approval or at Stripe)").classes(
+                    "text-sm text-orange-9"
+                ).mark("payment-being-refunded")
             ui.label(f"Billed by {row['provider_label']}").classes("text-xs opacity-70")
             with ui.row().classes("justify-end w-full pt-2 gap-2"):
                 if can(self.actor, Permission.MEMBERS_READ):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -30,6 +30,7 @@ from console.billing.models import (
     PAYMENT_STATES,
     PAYOUT_STATES,
     REFUND_STATES,
+    VOID_REFUND_STATES,
     CreditLedgerEntry,
     Payment,
     Payout,
@@ -80,6 +81,7 @@ class PaymentRow:
     subscription_id: int | None = None
     failure_message: str | None = None
     version: int = 1
+    being_refunded_cents: int = 0  # refunds asked for and not yet succeeded or void (awaiting approval, at Stripe)
 
 
 @dataclass(frozen=True)
@@ -202,8 +204,22 @@ def _emails(session: Session, member_ids: set[int]) -> dict[int, str]:
     return dict(rows.all())
 
 
-def _payment_row(payment: Payment, email: str) -> PaymentRow:
+def _being_refunded(session: Session, payment_ids: list[int]) -> dict[int, int]:
+    """Per payment, the refunds asked for that have neither succeeded nor become void: what the refund dialog calls
+    "being refunded", so the list and the dialog agree (one grouped read over ix_refunds_payment)."""
+    if not payment_ids:
+        return {}
+    rows = session.execute(
+        select(Refund.payment_id, func.sum(Refund.amount_cents))
+        .where(Refund.payment_id.in_(payment_ids), Refund.status.not_in((*VOID_REFUND_STATES, "succeeded")))
+        .group_by(Refund.payment_id)
+    ).tuples()
+    return {payment_id: int(total or 0) for payment_id, total in rows}
+
+
+def _payment_row(payment: Payment, email: str, being_refunded: int = 0) -> PaymentRow:
     return PaymentRow(
+        being_refunded_cents=being_refunded,
         id=payment.id,
         member_id=payment.member_id,
         member_email=email,
@@ -247,7 +263,8 @@ def list_payments(session: Session, *, actor: Actor, flt: PaymentFilter, page: P
         session, query, [(Payment.created_at, desc), (Payment.id, desc)], page, total, estimated=estimated
     )
     emails = _emails(session, {p.member_id for p in payments})
-    rows = [_payment_row(p, emails.get(p.member_id, "")) for p in payments]
+    pending = _being_refunded(session, [p.id for p in payments])
+    rows = [_payment_row(p, emails.get(p.member_id, ""), pending.get(p.id, 0)) for p in payments]
     return Page(rows=rows, total=total, estimated=estimated, request=page)
 
 
