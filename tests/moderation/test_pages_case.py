@@ -322,6 +322,32 @@ async def test_a_stale_decision_names_who_acted_and_keeps_the_reason(
     await wait_until(lambda: texts(user, "case-claim-hint")[0].startswith("Max Mod holds this case until"), what="")
 
 
+async def test_a_case_released_meanwhile_is_claimed_and_decided_on_the_next_confirmation(
+    user: User, make_staff: Any, admin: Actor
+) -> None:
+    """The panel said "Confirm again", and confirming again was refused with "Claim case first", which meant
+    closing the dialog and losing the reason: a case released meanwhile is claimed and decided in one go."""
+    await signed_in(user, make_staff)
+    target = comment(body="borderline")
+    case_id = report("comment", target, "inappropriate").case_id
+    await _open(user, case_id)
+    await _claim(user)
+    from console.moderation.service import queue
+
+    press(user, "1")
+    await wait_shown(user, "action-dialog")
+    type_into(user, "action-input", "warned; closing as handled")
+    with session_scope() as session:  # meanwhile an administrator releases the case
+        queue.release(session, actor=admin, case_id=case_id)
+    click(user, "action-ok")
+    await wait_shown(user, "action-conflict")
+    assert load_case(case_id).status == "open"
+    click(user, "action-ok")  # again: the case is open now, so it is claimed and decided
+    await wait_gone(user, "action-dialog")
+    case = load_case(case_id)
+    assert case.status == "dismissed" and case.assignee_id is not None  # claimed by the moderator, then decided
+
+
 async def test_digit_presets_open_the_action_with_its_days(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff)
     target = member("loud")

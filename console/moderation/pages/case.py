@@ -291,16 +291,21 @@ class CaseView:
     async def decide(self, dialog: ReasonDialog, request: ActionRequest) -> bool:
         """One action with the version the page showed; a conflict stays in the dialog, the reason kept."""
         seen, version = self.snapshot(), self.case.version
+        # The dialog opens only on a case the moderator holds; a case released meanwhile (the conflict panel said
+        # so and the page shows it open) is claimed and decided in one unit of work on the next confirmation,
+        # where "Claim it first" could only be done by closing the dialog and losing the reason.
+        claim_first = not self.mine() and self.claimable()
+
+        def act(s: Session) -> str:
+            expected = version
+            if claim_first:
+                expected = queue.claim(s, actor=self.actor, case_id=self.case_id, expected_version=version).version
+            return decisions.act(
+                s, actor=self.actor, case_id=self.case_id, request=request, expected_version=expected
+            ).message
+
         ok, result = await dialog.attempt(
-            unit_of_work(
-                self._with_detail(
-                    lambda s: (
-                        decisions.act(
-                            s, actor=self.actor, case_id=self.case_id, request=request, expected_version=version
-                        ).message
-                    )
-                )
-            ),
+            unit_of_work(self._with_detail(act)),
             typed=seen,
             on_conflict=self.after_conflict,
         )
