@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from nicegui import ui
 from nicegui.testing import User
 
 from console.actor import SYSTEM
@@ -62,6 +63,26 @@ async def test_payments_are_listed_filtered_and_searched(user: User, make_staff:
     await wait_shown(user, "payment-detail")
     assert shown(user, "payment-refund") and shown(user, "payment-member-link")
     assert element(user, "payment-member-link").text == f"Open member #{rows(user)[0]['member_id']}"
+
+
+async def test_the_tab_and_its_filters_go_into_the_address(
+    user: User, make_staff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Back from "Open member", or a reload, reset the list to every payment: the open tab and its applied filters
+    are in the address (history.replace), as the moderation queue keeps its own, and the page reads them back."""
+    await signed_in(user, make_staff)
+    payment(member("fay@pay.example"), 450, status="failed")
+    payment(member("gus@pay.example"), 990)
+    addresses: list[str] = []
+    monkeypatch.setattr(ui.navigate.history, "replace", addresses.append)
+    await user.open("/billing")
+    await wait_for_caption(user, "1–2 of 2")
+    element(user, "payments-status").value = "failed"
+    await wait_until(lambda: addresses[-1:] == ["/billing?status=failed"], what="the filter in the address")
+    press(user, "2")  # the refunds tab
+    await wait_until(lambda: addresses[-1:] == ["/billing?tab=refunds"], what="the tab in the address")
+    await user.open("/billing?status=failed")
+    await wait_for_caption(user, "1–1 of 1")
 
 
 async def test_a_payment_says_what_is_being_refunded(user: User, make_staff: Any) -> None:

@@ -41,6 +41,7 @@ class ListDetailTab:
         self.view, self.actor = view, view.actor
         self.selected: dict[str, Any] | None = None
         self.flt: Any = None
+        self.filter_bar: FilterBar[Any] | None = None  # its applied values go into the address
 
     def build(self) -> None:
         with ui.row().classes("w-full items-start gap-4 no-wrap"):
@@ -94,6 +95,7 @@ class ListDetailTab:
 
     async def apply_filter(self, flt: Any) -> None:
         self.flt = flt
+        self.view.remember(self.filter_bar.address_params() if self.filter_bar is not None else {})
         self.select(None)
         await self.table.reload()
 
@@ -174,6 +176,6 @@ class StatusListTab(ListDetailTab):
         status = FilterField(
             "status", "Status", options={None: "Any status", **self.status_labels}, width=self.status_width
         )
-        FilterBar(
+        self.filter_bar = FilterBar(
             StatusFilter, [status], on_apply=self.apply_filter, initial=self.view.params, mark=f"{self.noun.lower()}s"
         )

@@ -76,7 +76,7 @@ class PaymentsTab(ListDetailTab):
     columns = COLUMNS
 
     def filters(self) -> None:
-        self.filter_bar = FilterBar(
+        self.payments_bar = self.filter_bar = FilterBar(
             PaymentFilter,
             FILTERS,
             on_apply=self.apply_filter,
@@ -86,12 +86,12 @@ class PaymentsTab(ListDetailTab):
         )
 
     def query(self, session: Session, page: PageRequest) -> Page[Any]:
-        return queries.list_payments(session, actor=self.actor, flt=self.filter_bar.current, page=page)
+        return queries.list_payments(session, actor=self.actor, flt=self.payments_bar.current, page=page)
 
     row_of = staticmethod(row_of)
 
     def focus_search(self) -> None:
-        self.filter_bar.elements["search"].run_method("focus")
+        self.payments_bar.elements["search"].run_method("focus")
 
     def prompt(self) -> str:
         return "Choose a payment to see it and refund it."

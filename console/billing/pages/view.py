@@ -15,6 +15,7 @@ from console.billing.pages.payments_tab import PaymentsTab
 from console.billing.pages.payouts_tab import PayoutsTab
 from console.billing.pages.refunds_tab import RefundsTab
 from console.staff.permissions import Permission, can
+from console.ui.filter_bar import replace_address
 from console.ui.keymap import page_keys
 
 TABS = {"payments": "Payments", "refunds": "Refunds", "approvals": "Awaiting my approval", "payouts": "Payouts"}
@@ -75,8 +76,14 @@ class BillingView:
             return
         self.tab = tab
         self.params = {}  # the address's filters were for the tab it opened on
+        self.remember({})
         self.tab_bar.value = tab
         self.body.refresh()
+
+    def remember(self, filters: dict[str, Any]) -> None:
+        """The open tab and its applied filters in the address, as the moderation queue keeps its own: Back from a
+        member, "← Billing" and a reload come back to the list as it was."""
+        replace_address({"tab": None if self.tab == "payments" else self.tab, **filters})
 
     def focus_search(self) -> None:
         self.switch("payments")
