@@ -83,6 +83,19 @@ async def test_the_tab_and_its_filters_go_into_the_address(
     await wait_until(lambda: addresses[-1:] == ["/billing?tab=refunds"], what="the tab in the address")
     await user.open("/billing?status=failed")
     await wait_for_caption(user, "1–1 of 1")
+    with session_scope() as session:  # a status list tab reads its status from the address too
+        refunds.request_refund(
+            session,
+            actor=SYSTEM,
+            payment_id=payment(member("hal@pay.example"), 9_000),
+            amount_cents=8_000,
+            reason="requested_by_customer",
+            idempotency_key="test-address-refund",
+        )
+    await user.open("/billing?tab=refunds&status=awaiting_approval")
+    await wait_for_caption(user, "1–1 of 1")
+    await user.open("/billing?tab=refunds&status=rejected")  # the box said "Rejected", the list showed every refund
+    await wait_for_caption(user, "0–0 of 0")
 
 
 async def test_a_payment_says_what_is_being_refunded(user: User, make_staff: Any) -> None:

@@ -179,3 +179,4 @@ class StatusListTab(ListDetailTab):
         self.filter_bar = FilterBar(
             StatusFilter, [status], on_apply=self.apply_filter, initial=self.view.params, mark=f"{self.noun.lower()}s"
         )
+        self.flt = self.filter_bar.current  # the address's status (?tab=refunds&status=…), as the bar shows it
