@@ -117,6 +117,24 @@ async def test_a_payment_says_what_is_being_refunded(user: User, make_staff: Any
     await choose_row(user, paid)
     await wait_shown(user, "payment-detail")
     assert element(user, "payment-being-refunded").text.startswith("Being refunded: $187.50")
+    assert shown(user, "payment-refund")  # $62.50 is left to refund
+    with session_scope() as session:  # the rest asked for too: Refund… could only say that nothing is left
+        refunds.request_refund(
+            session,
+            actor=SYSTEM,
+            payment_id=paid,
+            amount_cents=6_250,
+            reason="requested_by_customer",
+            idempotency_key="test-being-refunded-rest",
+        )
+    await user.open("/billing")
+    await wait_for_caption(user, "1–1 of 1")
+    await choose_row(user, paid)
+    await wait_shown(user, "payment-detail")
+    assert not shown(user, "payment-refund")
+    assert element(user, "payment-not-refundable").text == (
+        "Nothing is left to refund now: $250.00 is being refunded (awaiting approval or at Stripe)."
+    )
 
 
 async def test_a_payment_that_cannot_be_refunded_says_why_instead_of_offering_refund(

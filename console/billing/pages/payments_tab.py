@@ -53,6 +53,16 @@ COLUMNS = [
 ]
 
 
+def _all_on_its_way(p: Any) -> str | None:
+    """Everything not yet refunded is being refunded: Refund… could only say that nothing is left."""
+    if p.being_refunded_cents and p.amount_cents - p.refunded_cents - p.being_refunded_cents <= 0:
+        return (
+            f"Nothing is left to refund now: {money(p.being_refunded_cents, p.currency)} is being refunded "
+            "(awaiting approval or at Stripe)."
+        )
+    return None
+
+
 def row_of(p: Any) -> dict[str, Any]:
     """One payment as plain values (the table and the panel beside it show these, escaped)."""
     return {
@@ -66,7 +76,7 @@ def row_of(p: Any) -> dict[str, Any]:
         "being_refunded": money(p.being_refunded_cents, p.currency) if p.being_refunded_cents else "",
         **status_fields(p.status, PAYMENT_STATUS_LABELS),
         "provider": p.provider,
-        "not_refundable": payment_blocked(p),  # why Refund… is not offered (failed, Apple, refunded in full)
+        "not_refundable": payment_blocked(p) or _all_on_its_way(p),  # why Refund… is not offered
         "provider_label": PROVIDER_LABELS.get(p.provider, p.provider),
         "created": fmt_dt(p.created_at),
     }
