@@ -65,6 +65,27 @@ async def test_payments_are_listed_filtered_and_searched(user: User, make_staff:
     assert element(user, "payment-member-link").text == f"Open member #{rows(user)[0]['member_id']}"
 
 
+async def open_only_payment(user: User, payment_id: int) -> None:
+    """/billing listing this one payment, opened beside the list."""
+    await user.open("/billing")
+    await wait_for_caption(user, "1–1 of 1")
+    await choose_row(user, payment_id)
+    await wait_shown(user, "payment-detail")
+
+
+def request_refund(payment_id: int, cents: int, key: str) -> None:
+    """A refund asked for by the system (above $50.00 it waits for approval)."""
+    with session_scope() as session:
+        refunds.request_refund(
+            session,
+            actor=SYSTEM,
+            payment_id=payment_id,
+            amount_cents=cents,
+            reason="requested_by_customer",
+            idempotency_key=key,
+        )
+
+
 async def test_the_tab_and_its_filters_go_into_the_address(
     user: User, make_staff: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -83,15 +104,7 @@ async def test_the_tab_and_its_filters_go_into_the_address(
     await wait_until(lambda: addresses[-1:] == ["/billing?tab=refunds"], what="the tab in the address")
     await user.open("/billing?status=failed")
     await wait_for_caption(user, "1–1 of 1")
-    with session_scope() as session:  # a status list tab reads its status from the address too
-        refunds.request_refund(
-            session,
-            actor=SYSTEM,
-            payment_id=payment(member("hal@pay.example"), 9_000),
-            amount_cents=8_000,
-            reason="requested_by_customer",
-            idempotency_key="test-address-refund",
-        )
+    request_refund(payment(member("hal@pay.example"), 9_000), 8_000, "test-address-refund")  # a status tab too
     await user.open("/billing?tab=refunds&status=awaiting_approval")
     await wait_for_caption(user, "1–1 of 1")
     await user.open("/billing?tab=refunds&status=rejected")  # the box said "Rejected", the list showed every refund
@@ -103,34 +116,12 @@ async def test_a_payment_says_what_is_being_refunded(user: User, make_staff: Any
     again. The panel says what is on its way, as the refund dialog does."""
     await signed_in(user, make_staff)
     paid = payment(member("sophie@pay.example"), 25_000)
-    with session_scope() as session:
-        refunds.request_refund(
-            session,
-            actor=SYSTEM,
-            payment_id=paid,
-            amount_cents=18_750,
-            reason="requested_by_customer",
-            idempotency_key="test-being-refunded",
-        )
-    await user.open("/billing")
-    await wait_for_caption(user, "1–1 of 1")
-    await choose_row(user, paid)
-    await wait_shown(user, "payment-detail")
+    request_refund(paid, 18_750, "test-being-refunded")
+    await open_only_payment(user, paid)
     assert element(user, "payment-being-refunded").text.startswith("Being refunded: $187.50")
     assert shown(user, "payment-refund")  # $62.50 is left to refund
-    with session_scope() as session:  # the rest asked for too: Refund… could only say that nothing is left
-        refunds.request_refund(
-            session,
-            actor=SYSTEM,
-            payment_id=paid,
-            amount_cents=6_250,
-            reason="requested_by_customer",
-            idempotency_key="test-being-refunded-rest",
-        )
-    await user.open("/billing")
-    await wait_for_caption(user, "1–1 of 1")
-    await choose_row(user, paid)
-    await wait_shown(user, "payment-detail")
+    request_refund(paid, 6_250, "test-being-refunded-rest")  # the rest too: Refund… could only say nothing is left
+    await open_only_payment(user, paid)
     assert not shown(user, "payment-refund")
     assert element(user, "payment-not-refundable").text == (
         "Nothing is left to refund now: $250.00 is being refunded (awaiting approval or at Stripe)."
@@ -143,10 +134,7 @@ async def test_a_payment_that_cannot_be_refunded_says_why_instead_of_offering_re
     """A failed payment offered "Refund…", and the dialog could only refuse."""
     await signed_in(user, make_staff)
     failed = payment(member("fay@pay.example"), 450, status="failed")
-    await user.open("/billing")
-    await wait_for_caption(user, "1–1 of 1")
-    await choose_row(user, failed)
-    await wait_shown(user, "payment-detail")
+    await open_only_payment(user, failed)
     assert not shown(user, "payment-refund")
     assert element(user, "payment-not-refundable").text == (
         "This payment failed: only a succeeded payment can be refunded."
