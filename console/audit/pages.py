@@ -200,7 +200,7 @@ def event_row(e: AuditEvent, staff: dict[int, str] | None = None) -> dict[str, A
         "after": e.after,
         "reason": e.reason or "",
         "hash": e.hash,
-        "staff": {str(i): name for i, name in (staff or {}).items() if i in staff_ids_in([e])},
+        "staff": {str(i): staff[i] for i in staff_ids_in([e]) if i in staff} if staff else {},
     }
 
 
