@@ -313,6 +313,11 @@ async def test_updates_before_the_first_answer_are_not_recorded_and_the_answer_i
     from nicegui.outbox import Outbox
     from nicegui.page import page
 
+    from console.db import utcnow
+    from console.ui import time_zone_setting
+
+    fixed = utcnow()
+    monkeypatch.setattr(time_zone_setting, "utcnow", lambda: fixed)  # "It is now …" must not pass a minute between
     assert Outbox.enqueue_update is nicegui_speedups.enqueue_update
     _, email = make_staff("admin", name="Ada Admin")
     await sign_in_and_wait(user, email)
