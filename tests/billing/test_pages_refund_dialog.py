@@ -162,6 +162,26 @@ async def test_apple_billed_payments_say_where_to_refund_them(user: User, make_s
     assert not shown(user, "refund-amount") and not shown(user, "refund-submit")
 
 
+async def test_a_payment_whose_rest_is_all_being_refunded_says_so_on_the_member_page(
+    user: User, make_staff: Any
+) -> None:
+    """The member 360 offered "Refund…" while the whole rest waited for approval; the dialog could only refuse."""
+    from console.actor import SYSTEM
+
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 25_000)
+    request(SYSTEM, paid, 18_750)
+    await _open_dialog(user, who, paid)  # $62.50 is left: Refund… still
+    assert texts(user, "refund-refundable") == ["Refundable now: $62.50"]
+    request(SYSTEM, paid, 6_250)
+    await _open_dialog(user, who, paid, button="payment-not-refundable")
+    assert texts(user, f"payment-being-refunded-{paid}") == ["being refunded $250.00"]
+    assert not shown(user, f"payment-refund-{paid}")
+    [why] = texts(user, "refund-blocked")
+    assert why.startswith("Nothing is left to refund: $0.00 refunded and $250.00 on its way")
+
+
 async def test_a_double_click_gives_one_refund(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff)
     who = member()

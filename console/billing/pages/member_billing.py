@@ -26,7 +26,7 @@ from console.billing.pages.refund_dialog import RefundDialog
 from console.billing.pages.subscription_dialogs import SubscriptionActions
 from console.billing.service import credits, queries
 from console.billing.service.queries import MemberBilling
-from console.billing.service.refund_rules import payment_blocked
+from console.billing.service.refund_rules import not_refundable_now
 from console.billing.service.refunds import REFUND_REASON_LABELS
 from console.staff.permissions import Permission, can
 from console.ui.dialogs import within
@@ -161,11 +161,15 @@ class MemberBillingPanel:
                     status_badge(p.status, PAYMENT_STATUS_LABELS)
                     if p.refunded_cents:
                         ui.label(f"refunded {money(p.refunded_cents, p.currency)}").classes("text-xs opacity-70")
+                    if p.being_refunded_cents:
+                        ui.label(f"being refunded {money(p.being_refunded_cents, p.currency)}").classes(
+                            "text-xs text-orange-9"
+                        ).mark(f"payment-being-refunded-{p.id}")
                     ui.label(PROVIDER_LABELS.get(p.provider, p.provider)).classes("text-xs opacity-70")
                     ui.space()
                     if self.may_refund:
-                        # a failed or Apple payment: the dialog says why (and where Apple refunds), no "Refund…"
-                        blocked = payment_blocked(p) is not None
+                        # a failed or Apple payment, or all of it on its way: the dialog says why, no "Refund…"
+                        blocked = not_refundable_now(p) is not None
                         label, mark = ("Not refundable…", "not-refundable") if blocked else ("Refund…", "refund")
                         ui.button(label, on_click=within(self.host, partial(self.refund, p.id))).props(
                             "dense flat no-caps" + (" color=grey-7" if blocked else "")

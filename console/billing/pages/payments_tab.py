@@ -20,7 +20,7 @@ from console.billing.pages.list_tab import ListDetailTab
 from console.billing.pages.refund_dialog import RefundDialog
 from console.billing.service import queries
 from console.billing.service.queries import PaymentFilter
-from console.billing.service.refund_rules import payment_blocked
+from console.billing.service.refund_rules import not_refundable_now
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.filter_bar import FilterBar, FilterField
@@ -53,16 +53,6 @@ COLUMNS = [
 ]
 
 
-def _all_on_its_way(p: Any) -> str | None:
-    """Everything not yet refunded is being refunded: Refund… could only say that nothing is left."""
-    if p.being_refunded_cents and p.amount_cents - p.refunded_cents - p.being_refunded_cents <= 0:
-        return (
-            f"Nothing is left to refund now: {money(p.being_refunded_cents, p.currency)} is being refunded "
-            "(awaiting approval or at Stripe)."
-        )
-    return None
-
-
 def row_of(p: Any) -> dict[str, Any]:
     """One payment as plain values (the table and the panel beside it show these, escaped)."""
     return {
@@ -76,7 +66,7 @@ def row_of(p: Any) -> dict[str, Any]:
         "being_refunded": money(p.being_refunded_cents, p.currency) if p.being_refunded_cents else "",
         **status_fields(p.status, PAYMENT_STATUS_LABELS),
         "provider": p.provider,
-        "not_refundable": payment_blocked(p) or _all_on_its_way(p),  # why Refund… is not offered
+        "not_refundable": not_refundable_now(p),  # why Refund… is not offered
         "provider_label": PROVIDER_LABELS.get(p.provider, p.provider),
         "created": fmt_dt(p.created_at),
     }

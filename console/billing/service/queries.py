@@ -441,10 +441,11 @@ def member_billing(session: Session, *, actor: Actor, member_id: int) -> MemberB
             ).scalars()
         )
     ledger = _ledger(session, member_id)
+    pending = _being_refunded(session, [p.id for p in shown])
     return MemberBilling(
         member_id=member_id,
         subscriptions=_subscriptions(session, member_id),
-        payments=[_payment_row(p, member.email) for p in shown],
+        payments=[_payment_row(p, member.email, pending.get(p.id, 0)) for p in shown],
         more_payments=len(payments) > MEMBER_LATEST,
         refunds=_refund_rows(session, refunds),
         ledger=[

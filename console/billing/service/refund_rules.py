@@ -155,6 +155,22 @@ def payment_blocked(payment: PaymentFacts) -> str | None:
     return None
 
 
+def all_on_its_way(row: Any) -> str | None:
+    """A listed payment (`queries.PaymentRow`) whose whole rest is being refunded (awaiting approval or at Stripe):
+    "Refund…" could only say that nothing is left, so the pages say this instead."""
+    if row.being_refunded_cents and row.amount_cents - row.refunded_cents - row.being_refunded_cents <= 0:
+        return (
+            f"Nothing is left to refund now: {money(row.being_refunded_cents, row.currency)} is being refunded "
+            "(awaiting approval or at Stripe)."
+        )
+    return None
+
+
+def not_refundable_now(row: Any) -> str | None:
+    """Why a listed payment offers no "Refund…" (blocked for good, or all of it on its way), or None."""
+    return payment_blocked(row) or all_on_its_way(row)
+
+
 def does_not_fit(session: Session, refund: Refund, payment: Payment) -> str | None:
     """Why this (not yet sent) refund cannot go ahead now: the payment is blocked, or the other refunds (a refund
     in the Stripe dashboard, say) have left less than its amount. None when it still fits."""
