@@ -59,12 +59,13 @@ async def test_an_open_page_warns_once_when_the_session_ends_and_never_keeps_it_
     from console.staff.auth import end_sessions_of
     from console.staff.models import StaffSession
     from console.ui import frame
-    from tests.ui.helpers import wait_until
+    from tests.ui.helpers import sees_marker, wait_until
 
     monkeypatch.setattr(frame, "SESSION_CHECK_SECONDS", 0.1)
     staff_id, email = make_staff("content", email="watch.session@test.example")
     await sign_in_and_wait(user, email)
-    await asyncio.sleep(1.0)  # what the home page was still reading after the sign-in has finished
+    # home reads its counts after the sign-in, as the staff member (marking the session active): let that read end
+    await wait_until(lambda: not sees_marker(user, "home-loading"), what="the home counts")
     quiet_since = utcnow() - timedelta(minutes=10)  # idle a while, not yet for the idle limit
     with db.session_scope() as session:
         session.execute(update(StaffSession).values(last_seen_at=quiet_since))
