@@ -32,9 +32,15 @@ def trace_names(user: User, marker: str) -> list[str]:
     return [t["name"] for t in figure(user, marker)["data"]]
 
 
-async def test_the_campaign_shows_pacing_charts_and_anomalies(user: User, make_staff: Any) -> None:
+async def test_the_campaign_shows_pacing_charts_and_anomalies(user: User, make_staff: Any, monkeypatch: Any) -> None:
+    from console.ads.pages import campaign as campaign_page
+    from console.ads.service import stats
+
     await signed_in(user, make_staff)
-    today = utcnow().date()
+    now = utcnow()
+    for module in (campaign_page, stats):  # the page's "today" is this one, also if midnight UTC passes meanwhile
+        monkeypatch.setattr(module, "utcnow", lambda: now)
+    today = now.date()
     cid = campaign(budget_cents=300_000, starts_on=today - timedelta(days=9), ends_on=today + timedelta(days=20))
     shown_ad = ad(cid, state="running", name="Summer banner")
     stats_day(shown_ad, today - timedelta(days=3), 10_000, 40, spend_cents=12_500)

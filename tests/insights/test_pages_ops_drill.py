@@ -103,8 +103,15 @@ async def test_moderation_drills_for_a_moderator(user: User, make_staff: Any) ->
     assert [(r["id"], r["minutes"], r["within_sla"]) for r in done] == [(handled, 1500.0, False), (quick, 30.0, True)]
 
 
-async def test_today_is_drawn_in_progress_and_its_dotted_point_opens_todays_rows(user: User, make_staff: Any) -> None:
-    today = utcnow().date()
+async def test_today_is_drawn_in_progress_and_its_dotted_point_opens_todays_rows(
+    user: User, make_staff: Any, monkeypatch: Any
+) -> None:
+    from console.insights.pages import tab_view, view
+
+    now = utcnow()
+    for module in (view, tab_view):  # the page's "today" is this one, also if midnight UTC passes meanwhile
+        monkeypatch.setattr(module, "utcnow", lambda: now)
+    today = now.date()
     early = f.member(f.at(today, 0, 1), "US")
     with session_scope() as session:
         rollup_members_day(session, today)

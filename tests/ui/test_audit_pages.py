@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from nicegui.testing import User
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 
 from console import db
 from console.actor import SYSTEM, ClientInfo
 from console.audit import anchor, verify_worker
+from console.audit.models import AuditEvent
 from console.audit.pages import day_range
 from console.audit.service import VerifyResult, count_events, record
 from console.audit.verify_worker import chain_check
@@ -491,7 +492,11 @@ async def test_a_viewer_far_east_of_utc_finds_todays_events_under_their_today(
     await sign_in_and_wait(user, email)
     await user.open("/audit")
     await wait_for_rows(user, lambda found: len(found) >= 1, "the audit rows")
-    local_today = datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
+    login = select(AuditEvent.occurred_at).where(AuditEvent.action == "auth.login").order_by(AuditEvent.id.desc())
+    with db.session_scope() as session:  # the sign-in's day there (by now the clock may be in the next one)
+        signed_in_at = session.execute(login).scalars().first()
+    assert signed_in_at is not None
+    local_today = signed_in_at.astimezone(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
     user.find("From").type(local_today)
     user.find("To").type(local_today)
     user.find(marker="audit-filter").click()

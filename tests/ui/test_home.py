@@ -155,9 +155,13 @@ async def test_finance_sees_refunds_awaiting_approval_and_failed_payments(user: 
 # --- content ------------------------------------------------------------------------------------------------------
 
 
-async def test_content_sees_drafts_held_and_scheduled_today(user: User, make_staff) -> None:
+async def test_content_sees_drafts_held_and_scheduled_today(user: User, make_staff, monkeypatch) -> None:
+    from console.ui.home import sections
+
     drafts = [make_video(title=f"Draft {i}") for i in range(2)]
-    today = utcnow().date()
+    now = utcnow()
+    monkeypatch.setattr(sections, "utcnow", lambda: now)  # home's "today" is this one, also if midnight UTC passes
+    today = now.date()
     due = make_video(title="Due today")
     _set(Video, due, state="scheduled", publish_at=datetime.combine(today, time(23, 59), tzinfo=UTC))
     later = make_video(title="Due tomorrow")
