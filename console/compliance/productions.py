@@ -19,7 +19,7 @@ from console.compliance.gate_checks import compliance_blockers
 from console.compliance.holds import Held, hold_if_refused, would_hold
 from console.compliance.models import Custodian, IdDocument, IdScan, LegalRecord, Production, ProductionPerformer
 from console.compliance.records import _parse_date, age_on, legal_name
-from console.db import utcnow
+from console.db import utc_today, utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.staff.permissions import Permission, require
 from console.validation import clean_text
@@ -197,7 +197,7 @@ def _production_fields(data: dict[str, Any]) -> tuple[date | None, str | None, s
     """The date of production and the two notes, checked; ValidationFailed names every bad field."""
     errors: dict[str, str] = {}
     day = _parse_date(data.get("production_date"), "production_date", errors, required=True)
-    if day is not None and day > date.today():
+    if day is not None and day > utc_today():
         errors["production_date"] = "is in the future; record the day the depiction was produced"
     elif day is not None and day < EARLIEST_PRODUCTION:
         errors["production_date"] = f"is before {EARLIEST_PRODUCTION.isoformat()}"

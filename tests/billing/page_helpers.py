@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from nicegui.testing import User
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from console.actor import SYSTEM, Actor
 from console.billing.models import Payment, Payout, Plan, Refund, Subscription
 from console.billing.service import refunds
-from console.db import session_scope, utcnow
+from console.db import session_scope, utc_today, utcnow
 from console.members.service import create_member
 from tests.catalog.factories import make_performer
 from tests.ui.helpers import all_marked, is_shown, sign_in_and_wait, wait_until
@@ -105,7 +105,7 @@ def payout(amount_cents: int = 12_000, *, status: str = "pending", creator: str 
             amount_cents=amount_cents,
             currency="USD",
             status=status,
-            scheduled_for=date.today() + timedelta(days=3),
+            scheduled_for=utc_today() + timedelta(days=3),
             tip_count=4,
         )
         session.add(row)

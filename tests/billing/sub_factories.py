@@ -8,12 +8,12 @@ import hmac
 import itertools
 import json
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from console.actor import SYSTEM
 from console.billing.models import Payment, Payout, Plan, Subscription
-from console.db import session_scope, utcnow
+from console.db import session_scope, utc_today, utcnow
 from console.members.service import create_member
 from tests.catalog.factories import make_performer
 
@@ -136,7 +136,7 @@ def payout(*, status: str = "pending", amount_cents: int = 12_345, hold_reason: 
             amount_cents=amount_cents,
             currency="USD",
             status=status,
-            scheduled_for=date.today() + timedelta(days=3),
+            scheduled_for=utc_today() + timedelta(days=3),
             tip_count=4,
             hold_reason=hold_reason,
         )

@@ -5,7 +5,7 @@ the include-deleted checkbox and Clear, j / k / x and Enter, and dialogs that ar
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from console.catalog.list_pages import bulk as bulk_page
 from console.catalog.list_pages.rows import CLIPPED_COLUMNS
 from console.catalog.models import Video
 from console.catalog.service import BulkResult
+from console.db import utc_today
 from console.staff.preferences import set_time_zone
 from console.ui.searched_select import SearchedSelect
 from tests.catalog.factories import make_publishable_video
@@ -250,7 +251,7 @@ async def test_bulk_schedule_reads_the_time_in_the_staff_members_zone(user: User
     user.find(marker="bulk-schedule").click()
     await wait_until(lambda: shown(user, "bulk-date"), what="the value dialog")
     assert element(user, "bulk-time").props["label"] in ("Time (EST)", "Time (EDT)")  # named for today
-    year = date.today().year + 2  # a schedule is taken up to three years ahead
+    year = utc_today().year + 2  # a schedule is taken up to three years ahead
     user.find(marker="bulk-date").type(f"{year}-07-04")
     assert element(user, "bulk-time").props["label"] == "Time (EDT)"  # named for the date typed, summer time
     user.find(marker="bulk-time").type("20:00")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -25,6 +25,7 @@ from console.catalog.editor.publishing import SERIES_EPISODES_STAY
 from console.catalog.models import Video
 from console.compliance.fixtures import compliant_video
 from console.config import get_settings
+from console.db import utc_today
 from console.errors import Forbidden, ValidationFailed
 from console.staff.preferences import set_time_zone
 from tests.catalog.factories import make_series
@@ -51,7 +52,7 @@ CONTENT_EMAIL = "carla.content@test.example"
 CDN = "https://cdn.example.com"
 THUMB_PATH = re.compile(r"^/media/thumbnails/[0-9a-f]{32}\.png$")
 
-NEXT_YEARS = date.today().year + 2  # a schedule is taken up to three years ahead
+NEXT_YEARS = utc_today().year + 2  # a schedule is taken up to three years ahead
 
 
 @pytest.fixture

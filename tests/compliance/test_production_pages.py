@@ -16,7 +16,7 @@ from console.actor import SYSTEM
 from console.catalog import service as video_service
 from console.compliance import productions
 from console.compliance.models import Custodian, Production
-from console.db import session_scope
+from console.db import session_scope, utc_today
 from tests.catalog.factories import audit_mark, events_since, make_performer, make_video
 from tests.compliance.test_export import set_custodian
 from tests.compliance.test_index import legal_record
@@ -91,7 +91,7 @@ async def test_a_future_date_is_refused_on_the_field_and_nothing_is_saved(office
     user = officer_user
     video_id, _ = cast_video()
     await open_production(user, video_id)
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (utc_today() + timedelta(days=1)).isoformat()
     element(user, "production-date").value = tomorrow
     user.find(marker="production-save").click()
     await wait_until(lambda: bool(element(user, "production-date").error), what="the inline error")

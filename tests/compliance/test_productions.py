@@ -15,7 +15,7 @@ from console.catalog import service
 from console.catalog.models import Video
 from console.compliance import productions
 from console.compliance.models import Custodian, Production, ProductionPerformer
-from console.db import get_engine, session_scope
+from console.db import get_engine, session_scope, utc_today, utcnow
 from console.errors import Conflict, Forbidden, RuleViolation, ValidationFailed
 from tests.catalog.factories import audit_mark, events_since
 from tests.compliance.factories import (
@@ -133,7 +133,7 @@ def test_a_performer_taken_off_the_video_is_dropped_from_the_production_on_the_n
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"production_date": date.today() + timedelta(days=1)}, "production_date", "is in the future"),
+        ({"production_date": utc_today() + timedelta(days=1)}, "production_date", "is in the future"),
         ({"production_date": date(1969, 12, 31)}, "production_date", "is before 1970-01-01"),
         ({"production_date": None}, "production_date", "is required"),
         ({"production_date": "last summer"}, "production_date", "is not a date (YYYY-MM-DD)"),
@@ -151,6 +151,39 @@ def test_bad_production_input_is_refused_and_nothing_is_written(
         productions.save_production(session, actor=clerk, video_id=video_id, data=data, expected_version=None)
     assert message in exc.value.errors[field]
     assert count(Production) == 0 and events_since(mark) == []
+
+
+@pytest.fixture
+def server_far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The process's local zone set so that its day is not UTC's right now (12 hours behind before noon UTC, 14
+    ahead after it): what `date.today()` would answer on a server not kept in UTC."""
+    import time
+
+    monkeypatch.setenv("TZ", "Etc/GMT+12" if utcnow().hour < 12 else "Etc/GMT-14")
+    time.tzset()
+    assert date.today() != utc_today()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_in_the_future_means_after_today_in_utc_whatever_the_servers_zone(
+    clerk: Actor, server_far_from_utc: None
+) -> None:
+    """The checks read the server's local day: on a server 12 hours behind UTC a production of today (UTC) was
+    "in the future", on one 14 hours ahead tomorrow's was taken."""
+    work = paperwork(performer(), clerk=clerk)
+    video_id = cast_video([work.performer_id])
+    with session_scope() as session, pytest.raises(ValidationFailed) as exc:
+        productions.save_production(
+            session,
+            actor=clerk,
+            video_id=video_id,
+            data={"production_date": utc_today() + timedelta(days=1)},
+            expected_version=None,
+        )
+    assert "is in the future" in exc.value.errors["production_date"]
+    assert save_production(video_id, utc_today(), actor=clerk).production_date == utc_today()
 
 
 def test_saving_a_production_is_audited_and_a_repeat_save_writes_nothing(clerk: Actor) -> None:

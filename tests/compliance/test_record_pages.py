@@ -24,6 +24,7 @@ from console.catalog.models import Video
 from console.compliance import records, scan_route, vault
 from console.compliance.fixtures import sample_scan, verified_record
 from console.compliance.models import ComplianceHold, IdDocument, IdScan, LegalRecord, PerformerName
+from console.db import utc_today
 from console.ui.conflict import TAKE_NOTE
 from tests.catalog.factories import audit_mark, events_since, make_performer, make_published_video
 from tests.moderation.page_helpers import press, texts, wait_shown
@@ -112,7 +113,7 @@ async def test_create_record_shows_inline_errors_then_creates(clerk_user: User, 
     pid = make_performer("Stage Star")
     await _open(user, pid, "record-none")
     user.find(marker="record-first-name").type("Jane")
-    user.find(marker="record-dob").type((date.today() + timedelta(days=2)).isoformat())
+    user.find(marker="record-dob").type((utc_today() + timedelta(days=2)).isoformat())
     user.find(marker="record-create").click()
     last, dob = element(user, "record-last-name"), element(user, "record-dob")
     await wait_until(lambda: last.error is not None, what="the inline errors")
@@ -302,7 +303,7 @@ async def test_a_refused_change_to_a_verified_record_is_shown_before_any_warning
     record_id = _record_of(performer.id).id
     await _open(user, performer.id)
     mark = audit_mark()
-    element(user, "record-dob").value = (date.today() - timedelta(days=11 * 366)).isoformat()
+    element(user, "record-dob").value = (utc_today() - timedelta(days=11 * 366)).isoformat()
     user.find(marker="record-save").click()
     await wait_until(lambda: bool(element(user, "record-dob").error), what="the inline error")
     assert "a performer must be 18 or older" in element(user, "record-dob").error
@@ -354,7 +355,7 @@ async def test_add_document_and_upload_scans_checked_by_content(clerk_user: User
     record_id = _record(pid, clerk_actor)
     await _open(user, pid)
     user.find(marker="document-number").type("X9876")
-    user.find(marker="document-examined").clear().type((date.today() + timedelta(days=3)).isoformat())
+    user.find(marker="document-examined").clear().type((utc_today() + timedelta(days=3)).isoformat())
     user.find(marker="document-add").click()
     examined = element(user, "document-examined")
     await wait_until(lambda: examined.error is not None, what="the future examination date")

@@ -15,7 +15,7 @@ from console.audit.service import verify as verify_chain
 from console.catalog import service
 from console.compliance import holds, productions, records
 from console.compliance.models import ComplianceHold, IdDocument, LegalRecord, PerformerName
-from console.db import session_scope, utcnow
+from console.db import session_scope, utc_today, utcnow
 from console.errors import Conflict, Forbidden, NotFound, RuleViolation, ValidationFailed
 from console.staff.models import Staff
 from tests.catalog.factories import audit_mark, events_since
@@ -346,7 +346,7 @@ def test_submit_refuses_an_incomplete_record_and_says_what_is_missing(clerk: Act
 
 def _years_ago(years: int) -> date:
     """The birthday of someone who turns `years` today (born 29 February: they turn it on 1 March)."""
-    today = date.today()
+    today = utc_today()
     try:
         return today.replace(year=today.year - years)
     except ValueError:
@@ -390,7 +390,7 @@ def test_legal_names_in_every_script_with_their_punctuation_are_stored(clerk: Ac
         ({"legal_first_name": "Ann\x07"}, "legal_first_name", f"contains {BELL} at position 4; remove it"),
         ({"legal_middle_name": "Mid\u202edle"}, "legal_middle_name", f"contains {RLO} at position 4; {REMOVE_RLO}"),
         ({"legal_last_name": "Line\nBreak"}, "legal_last_name", f"contains {LINE_FEED} at position 5; remove it"),
-        ({"date_of_birth": date.today() + timedelta(days=1)}, "date_of_birth", "is in the future"),
+        ({"date_of_birth": utc_today() + timedelta(days=1)}, "date_of_birth", "is in the future"),
         ({"date_of_birth": date(1899, 12, 31)}, "date_of_birth", "is before 1900-01-01"),
         ({"date_of_birth": "17/05/1990"}, "date_of_birth", "is not a date (YYYY-MM-DD)"),
         (
@@ -471,8 +471,8 @@ def test_a_performer_has_one_record(clerk: Actor) -> None:
         ({"number": ""}, "number", "is required"),
         ({"number": "A\x00B"}, "number", "contains the control character U+0000 (NULL) at position 2"),
         ({"examined_on": None}, "examined_on", "is required"),
-        ({"examined_on": date.today() + timedelta(days=1)}, "examined_on", "is in the future"),
-        ({"issue_date": date.today() + timedelta(days=1)}, "issue_date", "is in the future"),
+        ({"examined_on": utc_today() + timedelta(days=1)}, "examined_on", "is in the future"),
+        ({"issue_date": utc_today() + timedelta(days=1)}, "issue_date", "is in the future"),
         ({"issue_date": date(2014, 1, 1), "expiry_date": date(2013, 1, 1)}, "expiry_date", "before the issue date"),
         ({"issue_date": date(2015, 6, 1)}, "examined_on", "is before the ID was issued"),
         ({"expiry_date": date(2015, 1, 9)}, "expiry_date", "had already expired when it was examined"),

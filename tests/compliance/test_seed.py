@@ -4,7 +4,7 @@ compliant, the audit chain intact) and the bulk scale seed (decryptable scans wh
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -35,7 +35,7 @@ from console.compliance.models import (
     Production,
     ProductionPerformer,
 )
-from console.db import session_scope
+from console.db import session_scope, utc_today
 from console.errors import RuleViolation
 from console.seed import DEMO_DOMAIN
 
@@ -133,13 +133,13 @@ def test_demo_creates_the_problem_cases(demo: dict[str, int], actor_for: Callabl
         expiry = session.execute(
             select(IdDocument.expiry_date).where(IdDocument.legal_record_id == expiring.id)
         ).scalar_one()
-        assert expiry == date.today() + timedelta(days=EXPIRING_IN_DAYS)
+        assert expiry == utc_today() + timedelta(days=EXPIRING_IN_DAYS)
         # Nobody else's ID runs out within the 60 days the worklist looks ahead.
         others = session.execute(
             select(func.count())
             .select_from(IdDocument)
             .where(
-                IdDocument.expiry_date <= date.today() + timedelta(days=60), IdDocument.legal_record_id != expiring.id
+                IdDocument.expiry_date <= utc_today() + timedelta(days=60), IdDocument.legal_record_id != expiring.id
             )
         ).scalar_one()
         assert others == 0

@@ -15,7 +15,7 @@ from console.catalog import service as video_service
 from console.compliance import holds, records, worklist
 from console.compliance.fixtures import in_letters, sample_scan, verified_record
 from console.compliance.models import LegalRecord
-from console.db import session_scope
+from console.db import session_scope, utc_today
 from console.errors import Forbidden, NotFound, ValidationFailed
 from console.paging import PageRequest
 from tests.catalog.factories import (
@@ -27,7 +27,7 @@ from tests.catalog.factories import (
     make_video,
 )
 
-TODAY = date.today()
+TODAY = utc_today()
 
 
 def _record(performer_id: int, actor: Actor = SYSTEM, *, last: str = "Doe", first: str = "Jane") -> int:

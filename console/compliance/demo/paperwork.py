@@ -18,6 +18,7 @@ from console.compliance.demo.planning import Plan, _clerk, _plan, _second_person
 from console.compliance.demo.values import ALL_CHECKED, EXPIRING_IN_DAYS, LOCATIONS, PRODUCERS
 from console.compliance.fixtures import sample_scan
 from console.compliance.models import IdDocument, LegalRecord, Production
+from console.db import utc_today
 
 
 def _enter(
@@ -126,7 +127,7 @@ def paperwork_before_publish(session: Session, video: Video) -> None:
     cast = _cast(session, video.id)
     if any(pid in plan.cases for pid in cast):
         return
-    today = date.today()
+    today = utc_today()
     for pid in cast:
         _ensure_verified(session, pid, plan, today)
     if video.kind != "series" and not _has_production(session, video.id):  # a series has no footage of its own

@@ -27,7 +27,7 @@ from console.compliance.demo.paperwork import (
 from console.compliance.demo.planning import Plan, _clerk, _plan
 from console.compliance.demo.values import CASES, CUSTODIAN
 from console.compliance.models import ComplianceHold, Custodian, LegalRecord, Production
-from console.db import session_scope
+from console.db import session_scope, utc_today
 
 
 def _public_performers(session: Session) -> set[int]:
@@ -185,7 +185,7 @@ def seed_compliance_demo() -> str:
     """Step 2 (after the catalog demo): custodian, every remaining record, the problem cases, productions for
     every remaining video, one revocation. Through the services, so the audit chain holds every event."""
     started = time.perf_counter()
-    today = date.today()
+    today = utc_today()
     with session_scope() as session:
         if session.get(Custodian, 1) is not None:
             return "Compliance demo data already present; nothing added."

@@ -19,6 +19,7 @@ from console.compliance.records.lifecycle import _stage_name
 from console.compliance.records.locking import _locked, _touch
 from console.compliance.records.scan_files import _remember_file
 from console.compliance.records.views import document_view
+from console.db import utc_today
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.members.countries import COUNTRIES
 from console.staff.permissions import Permission, require
@@ -45,7 +46,7 @@ def _clean_document(data: dict[str, Any]) -> dict[str, Any]:
     issue_date = _parse_date(data.get("issue_date"), "issue_date", errors)
     expiry_date = _parse_date(data.get("expiry_date"), "expiry_date", errors)
     examined_on = _parse_date(data.get("examined_on"), "examined_on", errors, required=True)
-    today = date.today()
+    today = utc_today()
     if issue_date and issue_date > today:
         errors["issue_date"] = "is in the future"
     if issue_date and expiry_date and expiry_date < issue_date:
@@ -187,7 +188,7 @@ def delete_document(session: Session, *, actor: Actor, document_id: int, today: 
     if doc is None:
         raise NotFound(f"ID document #{document_id} does not exist.")
     rec = _locked(session, doc.legal_record_id, None)
-    if rec.retention_until > (today or date.today()):
+    if rec.retention_until > (today or utc_today()):
         raise RuleViolation(
             f"ID copies are kept with the record until {rec.retention_until.isoformat()} (28 CFR 75.4); "
             "this one cannot be deleted before then."

@@ -35,7 +35,7 @@ from console.compliance.records.labels import (
 from console.compliance.records.locking import _locked, _touch
 from console.compliance.records.scan_files import _remember_file
 from console.compliance.records.views import record_view
-from console.db import utcnow
+from console.db import utc_today, utcnow
 from console.errors import NotFound, RuleViolation, ValidationFailed
 from console.staff.permissions import Permission, require
 from console.validation import clean_name, clean_text
@@ -57,13 +57,13 @@ def _clean_record(data: dict[str, Any]) -> dict[str, Any]:
     }
     dob = _parse_date(data.get("date_of_birth"), "date_of_birth", errors)
     if dob is not None:
-        if dob > date.today():
+        if dob > utc_today():
             errors["date_of_birth"] = "is in the future"
         elif dob < EARLIEST_DOB:
             errors["date_of_birth"] = f"is before {EARLIEST_DOB.isoformat()}"
-        elif eighteenth_birthday(dob) > date.today():
+        elif eighteenth_birthday(dob) > utc_today():
             errors["date_of_birth"] = (
-                f"makes the performer {age_on(dob, date.today())} today; a performer must be 18 or older"
+                f"makes the performer {age_on(dob, utc_today())} today; a performer must be 18 or older"
             )
     out["date_of_birth"] = dob
     if errors:
@@ -279,7 +279,7 @@ def delete_record(session: Session, *, actor: Actor, record_id: int, today: date
     """Destroy a record with its names, IDs and scans — only once its retention period has passed."""
     require(actor, Permission.COMPLIANCE_EDIT)
     rec = _locked(session, record_id, None)
-    today = today or date.today()
+    today = today or utc_today()
     if rec.retention_until > today:
         raise RuleViolation(
             f"This record must be kept until {rec.retention_until.isoformat()} (28 CFR 75.4: seven years after "

@@ -12,6 +12,7 @@ from console.actor import Actor
 from console.catalog.models import Performer, Video, VideoPerformer
 from console.compliance.models import ComplianceHold, IdDocument, LegalRecord, Production, ProductionPerformer
 from console.compliance.worklist.rows import BLOCKABLE_STATES, DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, TabCount
+from console.db import utc_today
 from console.errors import ValidationFailed
 from console.paging import exact_or_estimated_count
 from console.staff.permissions import Permission, require
@@ -39,7 +40,7 @@ _RELIED_ID = aliased(IdDocument, name="relied_id")
 def _cutoff(within_days: int, today: date | None) -> tuple[date, date]:
     if not isinstance(within_days, int) or isinstance(within_days, bool) or not 0 <= within_days <= MAX_EXPIRY_DAYS:
         raise ValidationFailed({"within_days": f"must be a whole number of days from 0 to {MAX_EXPIRY_DAYS}"})
-    day = today or date.today()
+    day = today or utc_today()
     return day, day + timedelta(days=within_days)
 
 
