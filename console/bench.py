@@ -22,7 +22,7 @@ from typing import Any
 import psutil
 
 from console.ads.bench import ads_measurements
-from console.bench_common import BENCH_EMAIL, jobs_off, sign_in, summary, time_async, time_sync
+from console.bench_common import BENCH_EMAIL, jobs_off, sign_in, summary, time_async, time_sync, yardstick_ms
 from console.billing.bench import billing_measurements
 from console.catalog.import_bench import import_measurements
 from console.compliance.sweep_bench import sweep_measurements
@@ -410,11 +410,13 @@ def run_bench(*, runs: int = 20, only: tuple[str, ...] = AREAS) -> dict[str, Any
         results += asyncio.run(_page_measurements(runs, email, password, member_id))
     rss_mb = psutil.Process().memory_info().rss / 1024 / 1024
     database = get_engine().dialect.name
+    yardstick = yardstick_ms()
     print(f"\nDatabase: {database} ({get_engine().url.render_as_string(hide_password=True)}), runs={runs}")
+    print(f"Machine yardstick: {yardstick} ms (a fixed Python loop; the figures below scale with it)")
     print(f"{'measurement':<34}{'n':>5}{'p50 ms':>10}{'p95 ms':>10}")
     for r in results:
         goal = r.get("goal_ms", 150)
         flag = "" if r["p95_ms"] <= goal else f"  > {goal:,} ms goal"
         print(f"{r['name']:<34}{r['n']:>5}{r['p50_ms']:>10.1f}{r['p95_ms']:>10.1f}{flag}")
     print(f"RSS: {rss_mb:.0f} MB")
-    return {"database": database, "rss_mb": round(rss_mb, 1), "results": results}
+    return {"database": database, "rss_mb": round(rss_mb, 1), "yardstick_ms": yardstick, "results": results}

@@ -26,7 +26,7 @@ os.environ.setdefault("NICEGUI_STORAGE_PATH", tempfile.mkdtemp(prefix="console-p
 os.environ.setdefault("PYTEST_CURRENT_TEST", "console-profile")  # NiceGUI's user simulation checks it
 
 from console import bench
-from console.bench_common import jobs_off, leave_pages, percentile, settle, sign_in
+from console.bench_common import jobs_off, leave_pages, percentile, settle, sign_in, yardstick_ms
 
 
 async def profile(runs: int, names: list[str], out: str | None) -> None:
@@ -44,6 +44,7 @@ async def profile(runs: int, names: list[str], out: str | None) -> None:
         await sign_in(user, email, password)
         gc.collect()
         gc.freeze()
+        print(f"Machine yardstick: {yardstick_ms()} ms (console/bench_common.py: page figures scale with it)")
         print(f"{'page':<30}{'elements':>9}{'wall p50':>10}{'wall p95':>10}{'cpu p50':>9}{'cpu p95':>9}")
         for name, path in bench.page_paths(member_id).items():
             if names and not any(n in name for n in names):
