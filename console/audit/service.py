@@ -79,13 +79,18 @@ def _number_new_events(session: Session, _context: Any, _instances: Any) -> None
     preassign_ids(session, new)
 
 
+# Built once (every audited change or read runs them): see compliance/records/reading.py.
+_LOCK_CHAIN = text("SELECT pg_advisory_xact_lock(:key)")
+_HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+
+
 def _chain_head(session: Session) -> str:
     cached = session.info.get(_HEAD_KEY)
     if cached is not None:
         return str(cached)
     if dialect_name(session) == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
-    head = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
+        session.execute(_LOCK_CHAIN, {"key": ADVISORY_LOCK_KEY})
+    head = session.execute(_HEAD).scalar_one_or_none()
     return head or GENESIS
 
 

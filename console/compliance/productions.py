@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import null, select
+from sqlalchemy import Select, bindparam, null, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -75,38 +75,56 @@ def _relied(session: Session, production: Production | None) -> dict[int, Produc
     return {pp.performer_id: pp for pp in rows.scalars()}
 
 
+# The production page's reads, built once with their parameters bound per call (see records/reading.py): the
+# video with its production; the cast with their records (deleted profiles included: they are still in the
+# footage) and, once there is a production, the ID each performer's line relies on; the cast's IDs.
+_VIDEO_AND_PRODUCTION = (
+    select(Video, Production)
+    .outerjoin(Production, Production.video_id == Video.id)
+    .where(Video.id == bindparam("video_id"))
+)
+
+
+def _cast_query(relied_on: Any) -> Select[Any]:
+    return (
+        select(Performer, LegalRecord, relied_on)
+        .join(VideoPerformer, VideoPerformer.performer_id == Performer.id)
+        .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
+        .where(VideoPerformer.video_id == bindparam("video_id"))
+        .order_by(VideoPerformer.billing_order, Performer.id)
+    )
+
+
+_CAST = _cast_query(null())
+_CAST_RELIED_ON = _cast_query(ProductionPerformer.id_document_id).outerjoin(
+    ProductionPerformer,
+    (ProductionPerformer.production_id == bindparam("production_id"))
+    & (ProductionPerformer.performer_id == Performer.id),
+)
+_CAST_IDS = (
+    select(IdDocument)
+    .where(IdDocument.legal_record_id.in_(bindparam("record_ids", expanding=True)))
+    .order_by(IdDocument.examined_on.desc(), IdDocument.id.desc())
+)
+
+
 def view_production(session: Session, *, actor: Actor, video_id: int, verdict: bool = True) -> ProductionDetail:
     """Production date, each performer with legal name and age on that day, the gate's verdict (unless
     `verdict=False`: the editor's first answer, which reads it once the page shows). Audited. Three reads: the
     video with its production, the cast with their records and the IDs relied on, the cast's IDs."""
     require(actor, Permission.COMPLIANCE_READ_LEGAL)
-    found = session.execute(
-        select(Video, Production).outerjoin(Production, Production.video_id == Video.id).where(Video.id == video_id)
-    ).first()
+    found = session.execute(_VIDEO_AND_PRODUCTION, {"video_id": video_id}).first()
     if found is None:
         raise NotFound(f"Video #{video_id} does not exist.")
     video, production = found[0], found[1]
-    cast_query = (
-        select(Performer, LegalRecord, ProductionPerformer.id_document_id if production else null())
-        .join(VideoPerformer, VideoPerformer.performer_id == Performer.id)
-        .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
-        .where(VideoPerformer.video_id == video_id)  # deleted profiles included: they are still in the footage
-        .order_by(VideoPerformer.billing_order, Performer.id)
-    )
-    if production is not None:  # the ID each performer's line relies on (one line per performer and production)
-        cast_query = cast_query.outerjoin(
-            ProductionPerformer,
-            (ProductionPerformer.production_id == production.id) & (ProductionPerformer.performer_id == Performer.id),
-        )
-    cast_rows = session.execute(cast_query).all()
+    if production is None:
+        cast_rows = session.execute(_CAST, {"video_id": video_id}).all()
+    else:
+        cast_rows = session.execute(_CAST_RELIED_ON, {"video_id": video_id, "production_id": production.id}).all()
     record_ids = [rec.id for _, rec, _ in cast_rows if rec is not None]
     docs_by_record: dict[int, list[IdDocument]] = {}
     if record_ids:
-        for doc in session.execute(
-            select(IdDocument)
-            .where(IdDocument.legal_record_id.in_(record_ids))
-            .order_by(IdDocument.examined_on.desc(), IdDocument.id.desc())
-        ).scalars():
+        for doc in session.execute(_CAST_IDS, {"record_ids": record_ids}).scalars():
             docs_by_record.setdefault(doc.legal_record_id, []).append(doc)
     day = production.production_date if production else None
     cast = [

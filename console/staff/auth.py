@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from console.actor import Actor, ClientInfo, anonymous
@@ -283,6 +283,14 @@ def _open_session(session: Session, staff: Staff, client: ClientInfo, now: datet
     return SignInResult("ok", token=token, staff_id=staff.id)
 
 
+# Built once: the middleware runs it on every request (see compliance/records/reading.py).
+_SESSION_AND_STAFF = (
+    select(StaffSession, Staff)
+    .outerjoin(Staff, Staff.id == StaffSession.staff_id)
+    .where(StaffSession.id == bindparam("token_id"))
+)
+
+
 def resolve_session(
     session: Session, token: str | None, client: ClientInfo | None = None, *, touch: bool = True
 ) -> SessionInfo | None:
@@ -296,11 +304,7 @@ def resolve_session(
     now = utcnow()
     settings = get_settings()
     # One round trip per page open (the middleware runs this on every request): the session and its staff member.
-    found = session.execute(
-        select(StaffSession, Staff)
-        .outerjoin(Staff, Staff.id == StaffSession.staff_id)
-        .where(StaffSession.id == token_id(token))
-    ).first()
+    found = session.execute(_SESSION_AND_STAFF, {"token_id": token_id(token)}).first()
     if found is None:
         return None
     row, staff = found  # (StaffSession, Staff | None)

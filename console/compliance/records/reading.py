@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from console.actor import Actor
@@ -37,20 +37,30 @@ _ENTERED, _AMENDED, _VERIFIED = (
     aliased(Staff, name="amended_by"),
     aliased(Staff, name="verified_by"),
 )
+# The record page's three reads, built once with their parameters bound per call: building a select and its cache
+# key on every call was ~30% of the audited read's time (the statements never change).
+_RECORD = (
+    select(Performer, LegalRecord, _ENTERED.name, _AMENDED.name, _VERIFIED.name)
+    .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
+    .outerjoin(_ENTERED, _ENTERED.id == LegalRecord.entered_by_id)
+    .outerjoin(_AMENDED, _AMENDED.id == LegalRecord.amended_by_id)
+    .outerjoin(_VERIFIED, _VERIFIED.id == LegalRecord.verified_by_id)
+    .where(Performer.id == bindparam("performer_id"))
+)
+_NAMES = select(PerformerName).where(PerformerName.legal_record_id == bindparam("record_id")).order_by(PerformerName.id)
+_IDS = (  # each ID with its scans and its examiner's name, one statement
+    select(IdDocument, IdScan, Staff.name)
+    .outerjoin(IdScan, IdScan.id_document_id == IdDocument.id)
+    .outerjoin(Staff, Staff.id == IdDocument.examined_by_id)
+    .where(IdDocument.legal_record_id == bindparam("record_id"))
+    .order_by(IdDocument.id, IdScan.id)
+)
 
 
 def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordDetail:
     """The whole legal record of a performer. Audited: every view of legal data is an event."""
     require(actor, Permission.COMPLIANCE_READ_LEGAL)
-    entered, amended, verified = _ENTERED, _AMENDED, _VERIFIED
-    found = session.execute(
-        select(Performer, LegalRecord, entered.name, amended.name, verified.name)
-        .outerjoin(LegalRecord, LegalRecord.performer_id == Performer.id)
-        .outerjoin(entered, entered.id == LegalRecord.entered_by_id)
-        .outerjoin(amended, amended.id == LegalRecord.amended_by_id)
-        .outerjoin(verified, verified.id == LegalRecord.verified_by_id)
-        .where(Performer.id == performer_id)
-    ).first()
+    found = session.execute(_RECORD, {"performer_id": performer_id}).first()
     if found is None:
         raise NotFound(f"Performer #{performer_id} does not exist.")
     performer, rec = found[0], found[1]
@@ -61,20 +71,10 @@ def view_record(session: Session, *, actor: Actor, performer_id: int) -> RecordD
         for staff_id, name in zip((rec.entered_by_id, rec.amended_by_id, rec.verified_by_id), found[2:], strict=True):
             if staff_id is not None and name is not None:
                 staff[staff_id] = name
-        names = list(
-            session.execute(
-                select(PerformerName).where(PerformerName.legal_record_id == rec.id).order_by(PerformerName.id)
-            ).scalars()
-        )
+        names = list(session.execute(_NAMES, {"record_id": rec.id}).scalars())
         scans: dict[int, list[IdScan]] = {}
         docs: list[IdDocument] = []
-        for doc, scan, examiner in session.execute(  # each ID with its scans and its examiner's name, one statement
-            select(IdDocument, IdScan, Staff.name)
-            .outerjoin(IdScan, IdScan.id_document_id == IdDocument.id)
-            .outerjoin(Staff, Staff.id == IdDocument.examined_by_id)
-            .where(IdDocument.legal_record_id == rec.id)
-            .order_by(IdDocument.id, IdScan.id)
-        ):
+        for doc, scan, examiner in session.execute(_IDS, {"record_id": rec.id}):
             if doc.id not in scans:
                 docs.append(doc)
                 scans[doc.id] = []
