@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from html import escape
 from typing import Any
 
-from nicegui import app, background_tasks, run, ui
+from nicegui import Client, app, background_tasks, run, ui
 from nicegui.events import KeyEventArguments
 
 from console.db import session_scope
@@ -103,13 +103,24 @@ def register_global_keys(keys: KeyMap, areas: list[Area], focus_search: Callable
         keys.add_global(f"g {area.key}", f"Go to {area.label}")
 
 
+def dialog_open(client: Client) -> bool:
+    """Whether a dialog of this page is open (the browser tells the server when one closes)."""
+    return any(isinstance(element, ui.dialog) and element.value for element in list(client.elements.values()))
+
+
 def listen(keys: KeyMap, areas: list[Area]) -> ui.keyboard:
     """The one keyboard listener of a page: `g` + letter jumps to an area, any other key goes to the key map.
-    The default `ignore` list: no shortcut fires while an input, select, textarea or button has the focus."""
+    The default `ignore` list: no shortcut fires while an input, select, textarea or button has the focus; none
+    fires while a dialog is open either (its focus is on the dialog itself: Enter in "Delete 1 video?" opened the
+    highlighted video behind it)."""
     pending_g = {"at": 0.0}
+    client = ui.context.client
 
     async def on_key(e: KeyEventArguments) -> None:
         if not e.action.keydown or e.action.repeat or e.modifiers.ctrl or e.modifiers.meta or e.modifiers.alt:
+            return
+        if dialog_open(client):
+            pending_g["at"] = 0.0
             return
         key = str(e.key.name)
         if key == "g":

@@ -4,6 +4,7 @@ the include-deleted checkbox and Clear, j / k / x and Enter, and dialogs that ar
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -237,6 +238,35 @@ async def test_j_k_and_enter_open_the_highlighted_video(content_user: User) -> N
     await wait_until(lambda: not shown(user, "bulk-bar"), what="the selection emptied again")
     press(user, "Enter")
     await wait_until(lambda: current_path(user) == f"/catalog/{newest}", what="the editor of the newest video")
+
+
+async def test_no_page_key_fires_behind_an_open_dialog(content_user: User) -> None:
+    """Enter in "Delete 1 video?" (the focus is on the dialog, not a button) opened the highlighted video behind
+    it and dropped the dialog."""
+    user = content_user
+    video = _video("Behind the dialog")
+    await user.open("/catalog")
+    await wait_for_rows(user, lambda found: len(found) == 1, "the video")
+    press(user, "j")
+    press(user, "x")
+    await wait_until(lambda: shown(user, "bulk-bar"), what="the bulk bar")
+    user.find(marker="bulk-delete").click()
+    await wait_until(lambda: shown(user, "confirm-ok"), what="the confirmation")
+    for key in ("Enter", "x", "j", "?"):
+        press(user, key)
+    press(user, "g")
+    press(user, "m")
+    await asyncio.sleep(0.3)  # what a handler would have done by now
+    assert current_path(user) == "/catalog" and shown(user, "confirm-ok")
+    assert element(user, "bulk-selected").text == "1 video selected" and not all_marked(user, "shortcut-sheet")
+    user.find(marker="confirm-ok").click()
+    await wait_until(lambda: shown(user, "bulk-result"), what="the result")
+    user.find(marker="bulk-result-close").click()
+    await wait_until(lambda: not all_marked(user, "bulk-result"), what="the result closed")
+    press(user, "?")  # no dialog open: the keys work again
+    await wait_until(lambda: bool(all_marked(user, "shortcut-sheet")), what="the shortcut sheet")
+    with db.session_scope() as session:
+        assert session.get(Video, video) is None or session.get(Video, video).deleted_at is not None
 
 
 async def test_bulk_schedule_reads_the_time_in_the_staff_members_zone(user: User, make_staff, actor_for) -> None:
