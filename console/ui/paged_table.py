@@ -13,7 +13,7 @@ from typing import Any
 from nicegui import run, ui
 from nicegui.events import GenericEventArguments
 
-from console.errors import ConsoleError
+from console.errors import ConsoleError, ValidationFailed
 from console.paging import Page, PageRequest
 from console.ui.formatting import in_viewer_zone
 from console.ui.forms import report
@@ -77,6 +77,9 @@ def open_column() -> dict[str, Any]:
     return {"name": "open", "label": "", "field": "id", "align": "right"}
 
 
+NO_DATA, NOTHING_MATCHES = "no-data-label", "Nothing matches these filters"
+
+
 class PagedTable:
     def __init__(
         self,
@@ -106,13 +109,11 @@ class PagedTable:
                 },
                 selection=selection,  # type: ignore[arg-type]
             )
-            .props(
-                "dense flat bordered binary-state-sort "
-                'no-data-label="Nothing matches these filters" loading-label="Loading…"'
-            )
+            .props('dense flat bordered binary-state-sort loading-label="Loading…"')
             .classes("w-full console-table")
             .mark("paged-table")
         )
+        self.table.props[NO_DATA] = NOTHING_MATCHES
         # A list prop, not in the props string: there ":…=[25, 50, 100, 200]" splits at the spaces and the
         # browser evaluates what is left as the comma expression 200 (no page-size menu, a broken pager).
         self.table.props["rows-per-page-options"] = PAGE_SIZES
@@ -130,6 +131,7 @@ class PagedTable:
         self.last_page: Page[dict[str, Any]] | None = None
         self._loaded: dict[str, Any] | None = None
         self.cursor = -1  # the highlighted row of this page (rows_open; j / k)
+        self._own_no_data: str | None = None  # the list's empty text while a refusal's stands in for it
         self._open: Callable[[dict[str, Any]], Any] | None = None
 
     def rows_open(self, on_open: Callable[[dict[str, Any]], Any], *, name_field: str) -> None:
@@ -220,12 +222,27 @@ class PagedTable:
             page = await run.io_bound(in_viewer_zone(self._fetch), request)  # rows show times in the viewer's zone
             if page is None:  # the app is shutting down
                 return
+        except ValidationFailed as exc:  # the filters were refused: no rows left shown under filters they do not match
+            self.table.props(remove="loading")
+            self.refused(exc.message, request)
+            return
         except ConsoleError as exc:
             report(exc)
             return
         finally:
             self.table.props(remove="loading")
+        if self._own_no_data is not None:  # the filters are accepted again: the list's own empty text is back
+            self.table.props[NO_DATA], self._own_no_data = self._own_no_data, None
         self.show(page, request)
+
+    def refused(self, message: str, request: PageRequest) -> None:
+        """An empty list that says why, the same after a reload of the page's address as after Search."""
+        ui.notify(message, type="negative")
+        if self._own_no_data is None:
+            self._own_no_data = str(self.table.props.get(NO_DATA) or NOTHING_MATCHES)
+        self.show(Page([], 0, False, request), request)
+        self.table.props[NO_DATA] = f"{message}: change the filters to see the list."
+        self.table.update()
 
     def show(self, page: Page[dict[str, Any]], request: PageRequest) -> None:
         """Put a page that was read on screen (the highlight is dropped), with its pager and caption."""

@@ -180,12 +180,19 @@ async def test_catalog_lists_and_searches(content_user: User) -> None:
     short = "Search needs at least 3 characters"
     await wait_until(lambda: user.notify.contains(short), what="the short-search message")
     assert not user.notify.contains("search:")
+    # no rows left under a search they do not match (Zelda's video stayed), and the list says why, as after a reload
+    await wait_for_rows(user, lambda found: found == [], "the list emptied")
+    no_data = element(user, "paged-table").props["no-data-label"]
+    assert no_data == f"{short}: change the filters to see the list."
+    await user.open("/catalog?q=ab")
+    await wait_until(lambda: element(user, "paged-table").props["no-data-label"] == no_data, what="the same on reload")
 
     await _search(user, "beta-day")  # the slug
     found = await wait_for_rows(user, lambda found: len(found) == 1 and found[0]["id"] == beta, "by slug")
 
     await _search(user, "nothing like this")
     await wait_for_rows(user, lambda found: found == [], "no rows")
+    assert element(user, "paged-table").props["no-data-label"] == "Nothing matches these filters"  # accepted again
     user.find(marker="catalog-clear").click()
     await wait_for_rows(user, lambda found: len(found) == 3, "all three again")
 
