@@ -17,6 +17,7 @@ from console.compliance.hold_prompt import Held, confirm_holds
 from console.compliance.models import ID_TYPES
 from console.members.countries import COUNTRIES
 from console.ui.date_field import date_field
+from console.ui.dialogs import keyboard_ready
 
 # change(fn, success message, fields=...) -> (ok, result): the record editor's wrapper around one service call.
 Change = Callable[..., Awaitable[tuple[bool, Any]]]
@@ -48,6 +49,7 @@ class DocumentEditDialog:
                 "productions rely on this ID are checked again."
             ).classes("text-sm opacity-70")
             self.inputs()
+            keyboard_ready(self.fields.values(), None)  # the first field focused; Enter saves no legal correction
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=self.close).props("flat no-caps")
                 ui.button("Save correction", icon="save", on_click=self.save).props(

@@ -14,7 +14,7 @@ conflict panel's Take theirs). `closed(dialog)` closes a dialog and carries on i
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
@@ -24,6 +24,36 @@ from nicegui.slot import Slot
 # A dialog that holds typed input: a stray click beside it does not close it (and lose the input); Esc, a deliberate
 # key the shortcut sheet lists, and Cancel still do.
 KEEPS_INPUT = "no-backdrop-dismiss"
+
+
+def keyboard_ready(fields: Iterable[Any], submit: Callable[[], Any] | None) -> None:
+    """A dialog worked from the keyboard: its first input has the focus when it opens (else the dialog itself
+    has it, and Enter did nothing), and Enter in a one-line text input runs `submit` (a textarea keeps Enter for
+    new lines; a select keeps it for choosing). `submit` None: Enter submits nothing (a legal correction)."""
+    inputs = [f for f in fields if isinstance(f, ui.input | ui.select | ui.number)]
+    if inputs:
+        inputs[0].props("autofocus")
+    for field in inputs if submit is not None else ():
+        if isinstance(field, ui.input | ui.number) and not isinstance(field, ui.textarea):
+            field.on("keydown.enter", submit)
+
+
+def one_at_a_time(handler: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
+    """`handler`, with a second press ignored while the first runs (a double click, Enter twice: two performers
+    made of one form)."""
+    running = False
+
+    async def once() -> None:
+        nonlocal running
+        if running:
+            return
+        running = True
+        try:
+            await handler()
+        finally:
+            running = False
+
+    return once
 
 
 @contextmanager

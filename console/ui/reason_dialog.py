@@ -21,7 +21,7 @@ from nicegui import run, ui
 
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel
-from console.ui.dialogs import KEEPS_INPUT, held_open
+from console.ui.dialogs import KEEPS_INPUT, held_open, keyboard_ready
 from console.ui.forms import clear_errors, limit_length, show_errors
 
 T = TypeVar("T")
@@ -100,6 +100,7 @@ class ActionDialog(RefusalsInside):
                 conflict_labels or {}, yours_heading=yours_heading, keep_note=keep_note, mark=f"{mark}-conflict"
             )
             self.body()
+            keyboard_ready(self.fields.values(), self._confirm)
             self.summary = ui.label("").classes("text-negative text-sm whitespace-pre-line").mark(f"{mark}-summary")
             self.summary.visible = False
             with ui.row().classes("justify-end w-full"):

@@ -164,6 +164,27 @@ async def test_row_click_opens_the_profile_and_new_performer_dialog(content_user
     assert element(user, "performer-name").text == "Fresh Face"
 
 
+async def test_new_performer_is_made_from_the_keyboard_once(content_user: User) -> None:
+    """`n` opened the dialog with the focus on the dialog itself, and Enter in Name did nothing; now Name has the
+    focus and Enter creates, once however often it is pressed while the first create runs."""
+    from tests.moderation.page_helpers import press
+
+    user = content_user
+    await user.open("/performers")
+    await wait_for_caption(user, "0–0 of 0")
+    press(user, "n")
+    await wait_until(lambda: shown(user, "new-performer-name"), what="the dialog")
+    assert "autofocus" in element(user, "new-performer-name").props
+    name = user.find(marker="new-performer-name").type("Keyboard Kid")
+    name.trigger("keydown.enter")
+    name.trigger("keydown.enter")
+    await wait_until(lambda: current_path(user) not in ("/performers", "/performers/"), what="the new profile")
+    with db.session_scope() as session:
+        assert session.execute(select(Performer.name).where(Performer.name == "Keyboard Kid")).scalars().all() == [
+            "Keyboard Kid"
+        ]
+
+
 @pytest.mark.parametrize("name", ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">'])
 async def test_markup_in_a_performer_name_is_literal_text(content_user: User, name: str) -> None:
     user = content_user

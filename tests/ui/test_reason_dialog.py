@@ -1,6 +1,7 @@
-"""The shared reason dialog (console/ui/reason_dialog.py) on a page of its own: a stray click beside it does not
-close it and lose the typed reason (Esc and Cancel do), and while its action runs nothing closes it, so the
-action's answer has its dialog to land in."""
+"""The shared dialogs on a page of their own. The reason dialog (console/ui/reason_dialog.py): a stray click beside
+it does not close it and lose the typed reason (Esc and Cancel do), and while its action runs nothing closes it, so
+the action's answer has its dialog to land in. The form dialog (form_dialog.py): the first field has the focus and
+Enter saves, once."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from console.ui.reason_dialog import ReasonDialog
-from tests.ui.helpers import element, wait_until
+from tests.ui.helpers import element, shown, wait_until
 
 
 async def test_the_dialog_keeps_typed_input_and_is_held_open_while_its_action_runs(signed_in: User) -> None:
@@ -45,3 +46,48 @@ async def test_the_dialog_keeps_typed_input_and_is_held_open_while_its_action_ru
     release.set()
     await wait_until(lambda: "confirmed" in seen, what="the dialog to close")
     assert seen["reason"] == "Five harassment reports in a week" and seen["confirmed"] is True
+
+
+async def test_a_form_dialog_opens_on_its_first_field_and_enter_saves_once(signed_in: User) -> None:
+    """The first input has the focus; Enter in a one-line input saves (a textarea keeps its new lines); pressed
+    again while the save runs, it does not save twice."""
+    from collections.abc import Callable
+    from typing import Any
+
+    from console.ui.form_dialog import FormDialog
+
+    user = signed_in
+    saves: list[str] = []
+    seen: dict[str, object] = {}
+
+    class ThingForm(FormDialog):
+        def body(self) -> None:
+            self.fields["name"] = ui.input("Name").mark("t-name")
+            self.fields["notes"] = ui.textarea("Notes").mark("t-notes")
+
+        def work(self) -> Callable[[], Any]:
+            name = self.fields["name"].value
+
+            def save() -> str:
+                saves.append(name)
+                return name
+
+            return save
+
+    async def new_thing() -> None:
+        seen["saved"] = await ThingForm("New thing", labels={}, kind="t-thing").ask()
+
+    @ui.page("/test/form-dialog")
+    def page() -> None:
+        ui.button("New…", on_click=new_thing).mark("t-open")
+
+    await user.open("/test/form-dialog")
+    user.find(marker="t-open").click()
+    await wait_until(lambda: shown(user, "t-name"), what="the dialog")
+    assert "autofocus" in element(user, "t-name").props and "autofocus" not in element(user, "t-notes").props
+    assert not any(listener.type == "keydown.enter" for listener in element(user, "t-notes")._event_listeners.values())
+    name = user.find(marker="t-name").type("Widget")
+    name.trigger("keydown.enter")
+    name.trigger("keydown.enter")  # the first save has not ended yet
+    await wait_until(lambda: "saved" in seen, what="the dialog to close")
+    assert seen["saved"] is True and saves == ["Widget"]

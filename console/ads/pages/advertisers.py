@@ -15,6 +15,7 @@ from console.ads.service import advertisers, campaigns
 from console.db import session_scope
 from console.errors import NotFound
 from console.staff.permissions import Permission, can
+from console.ui.dialogs import keyboard_ready, one_at_a_time
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.forms import limit_length
 from console.ui.paged_table import column, id_column
@@ -108,11 +109,13 @@ class AdvertiserForm:
                 .mark("advertiser-website-in"),
             }
             limit_length(self.fields["name"], 120, "Name")
+            submit = one_at_a_time(self.save)
+            keyboard_ready(self.fields.values(), submit)
             self.summary = ui.label("").classes("text-negative text-sm").mark("advertiser-form-summary")
             self.summary.visible = False
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=lambda: self.dialog.submit(None)).props("flat")
-                ui.button("Create", on_click=self.save).props("unelevated").mark("advertiser-form-save")
+                ui.button("Create", on_click=submit).props("unelevated").mark("advertiser-form-save")
 
     async def ask(self) -> Any:
         try:

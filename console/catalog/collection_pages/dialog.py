@@ -24,7 +24,7 @@ from console.catalog.page_parts import ColourField, paint, safe_hex, same_ignori
 from console.catalog.rules import slugify
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
-from console.ui.dialogs import closed
+from console.ui.dialogs import closed, keyboard_ready, one_at_a_time
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import enter_picks_the_only_match, limit_lengths
 from console.ui.work import call
@@ -64,9 +64,11 @@ class CollectionDialog:
             self.addresses()
             self.featured_select()
             self.messages()
+            self.submit = one_at_a_time(self.save)
+            keyboard_ready((self.name, self.slug, self.description), self.submit)
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=self.dialog.close).props("flat").mark("col-cancel")
-                ui.button("Create" if self.current is None else "Save", on_click=self.save).props(
+                ui.button("Create" if self.current is None else "Save", on_click=self.submit).props(
                     "unelevated color=primary"
                 ).mark("col-save")
         self.dialog.on_value_change(lambda e: None if e.value else self.dialog.delete())  # no closed dialogs pile up

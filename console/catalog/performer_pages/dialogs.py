@@ -9,7 +9,7 @@ from nicegui import ui
 from console.actor import Actor
 from console.catalog.performers import TEXT_LIMITS, create_performer
 from console.catalog.rules import slugify
-from console.ui.dialogs import closed
+from console.ui.dialogs import closed, keyboard_ready, one_at_a_time
 from console.ui.forms import limit_lengths
 from console.ui.work import call
 
@@ -18,6 +18,7 @@ class NewPerformerDialog:
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.auto_slug = True  # the slug follows the name until it is edited
+        self.submit = one_at_a_time(self.save)
 
     def open(self) -> ui.dialog:
         with ui.dialog() as self.dialog, ui.card().classes("w-[480px] max-w-full gap-2"):
@@ -27,7 +28,7 @@ class NewPerformerDialog:
             self.summary.visible = False
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=self.dialog.close).props("flat")
-                ui.button("Create", on_click=self.save).props("unelevated color=primary").mark("new-performer-save")
+                ui.button("Create", on_click=self.submit).props("unelevated color=primary").mark("new-performer-save")
         self.dialog.on_value_change(lambda e: None if e.value else self.dialog.delete())  # no closed dialogs pile up
         self.dialog.open()
         return self.dialog
@@ -45,6 +46,7 @@ class NewPerformerDialog:
         self.bio = ui.textarea("Bio").props("dense autogrow").classes("w-full").mark("new-performer-bio")
         limit_lengths({"name": self.name, "slug": self.slug, "bio": self.bio}, TEXT_LIMITS)
         self.active = ui.switch("Active", value=True).mark("new-performer-active")
+        keyboard_ready((self.name, self.slug, self.bio), self.submit)
 
     def name_changed(self) -> None:
         if self.auto_slug:

@@ -18,7 +18,7 @@ from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.staff import service
 from console.staff.pages.rows import ROLE_OPTIONS, Editable
 from console.ui.conflict import ConflictPanel
-from console.ui.dialogs import closed, deleted_on_close
+from console.ui.dialogs import closed, deleted_on_close, keyboard_ready, one_at_a_time
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import clear_errors, confirm, limit_length, show_errors
 from console.ui.session import require_live_session
@@ -95,9 +95,11 @@ class NewStaffDialog(StaffForm):
             )
             self.fields = {"email": self.email, "name": self.name, "roles": self.roles}
             self.messages("new")
+            submit = one_at_a_time(self.save)
+            keyboard_ready(self.fields.values(), submit)
             with ui.row().classes("justify-end w-full"):
                 ui.button("Cancel", on_click=self.dialog.close).props("flat").mark("new-cancel")
-                ui.button("Create", on_click=self.save).props("unelevated color=primary").mark("new-save")
+                ui.button("Create", on_click=submit).props("unelevated color=primary").mark("new-save")
         self.dialog.open()
 
     async def save(self) -> None:
@@ -132,12 +134,14 @@ class EditStaffDialog(StaffForm):
             self.roles.props("use-chips").mark("edit-roles").classes("w-full")
             self.fields = {"name": self.name, "roles": self.roles}
             self.messages("edit")
+            self.submit = one_at_a_time(self.save)
+            keyboard_ready(self.fields.values(), self.submit)
             self.actions()
         self.dialog.open()
 
     def actions(self) -> None:
         with ui.row().classes("w-full gap-1"):
-            ui.button("Save", on_click=self.save).props("unelevated color=primary dense").mark("edit-save")
+            ui.button("Save", on_click=self.submit).props("unelevated color=primary dense").mark("edit-save")
             self.active_button()
             ui.button("Reset password", on_click=self.reset_password).props("outline dense").mark("edit-reset-password")
             if self.view["totp"]:
