@@ -25,8 +25,9 @@ from starlette.responses import FileResponse, Response
 from console.actor import Actor
 from console.compliance.export import ExportResult, build_inspection_zip
 from console.compliance.index import DepictionEntry, IndexEntry, depiction_index, legal_name_index, search_words
-from console.compliance.production_pages.shared import STATUS_COLOURS, compliance_links
+from console.compliance.production_pages.shared import compliance_links
 from console.compliance.records import NAME_KIND_LABELS, STATUS_LABELS
+from console.compliance.status_look import STATUS_COLOURS
 from console.config import get_settings
 from console.db import session_scope
 from console.errors import ConsoleError, ValidationFailed

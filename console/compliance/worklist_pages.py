@@ -16,6 +16,7 @@ from console.actor import Actor
 from console.catalog.state_look import VIDEO_STATE_CELL
 from console.compliance import records, worklist
 from console.compliance.hold_pages import HoldDialog, HoldsRelease
+from console.compliance.status_look import NO_RECORD, STATUS_WORDS_CELL
 from console.compliance.sweep_pages import SweepPanel
 from console.db import session_scope
 from console.errors import ConsoleError
@@ -29,10 +30,6 @@ from console.ui.later import when_connected
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column, id_column, open_column
 
-STATUS_BADGE = """
-<q-td :props="props"><q-badge :label="props.value"
-  :color="{'No record':'negative','Incomplete':'grey-7','Pending verification':'orange-8','Verified':'positive',
-           'Rejected':'negative','Revoked':'deep-orange-9'}[props.value] || 'grey'" /></q-td>"""
 REASONS_CELL = """
 <q-td :props="props"><div v-for="(reason, i) in props.value" :key="i" class="text-xs">• {{ reason }}</div></q-td>"""
 DAYS_CELL = """
@@ -113,7 +110,7 @@ def row_of(tab: str, r: Any) -> dict[str, Any]:
             "id": r.performer_id,
             "performer_id": r.performer_id,
             "stage_name": r.stage_name,
-            "status": records.STATUS_LABELS[r.status] if r.status else "No record",
+            "status": records.STATUS_LABELS[r.status] if r.status else NO_RECORD,
             "legal_name": r.legal_name or "—",
             "amended_at": fmt_dt(r.amended_at),
         }
@@ -175,7 +172,7 @@ def _int_param(value: str | None, default: int) -> int:
 
 
 TAB_SLOTS: dict[str, dict[str, str]] = {
-    "missing": {"body-cell-status": STATUS_BADGE},
+    "missing": {"body-cell-status": STATUS_WORDS_CELL},
     "blocked": {"body-cell-state": VIDEO_STATE_CELL, "body-cell-reasons": REASONS_CELL},
     "expiring": {"body-cell-days": DAYS_CELL},
     "holds": {"body-cell-video_state": VIDEO_STATE_CELL},

@@ -16,7 +16,8 @@ from nicegui import run
 from console.compliance.production_pages.custodian import CustodianView
 from console.compliance.production_pages.production import ProductionView
 from console.compliance.production_pages.reads import load_production
-from console.compliance.production_pages.shared import STATUS_COLOURS, compliance_links, video_compliance_links
+from console.compliance.production_pages.shared import compliance_links, video_compliance_links
+from console.compliance.status_look import STATUS_COLOURS
 from console.errors import NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission

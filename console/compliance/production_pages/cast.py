@@ -7,8 +7,8 @@ from typing import Any
 
 from nicegui import ui
 
-from console.compliance.production_pages.shared import STATUS_COLOURS
 from console.compliance.records import STATUS_LABELS
+from console.compliance.status_look import STATUS_COLOURS
 
 AUTO_ID = "auto"
 HEADINGS = ("Stage name", "Legal name", "Status", "Age that day", "ID relied on")

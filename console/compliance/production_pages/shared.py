@@ -12,14 +12,6 @@ from console.errors import ConsoleError
 from console.staff.permissions import Permission, can
 from console.ui.forms import report
 
-STATUS_COLOURS = {
-    "verified": "positive",
-    "pending_verification": "info",
-    "incomplete": "warning",
-    "rejected": "negative",
-    "revoked": "negative",
-}
-
 
 def compliance_links(current: str) -> None:
     """The compliance pages this work moves between."""

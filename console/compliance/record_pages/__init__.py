@@ -24,7 +24,6 @@ from console.compliance.record_pages.labels import (
     FIELD_LABELS,
     FORM_FIELDS,
     HISTORY_LABELS,
-    STATUS_COLOURS,
     change_summary,
     facts_differ,
     history_rows,
@@ -33,6 +32,7 @@ from console.compliance.record_pages.labels import (
     size_text,
 )
 from console.compliance.record_pages.view import RecordView
+from console.compliance.status_look import STATUS_COLOURS
 from console.errors import NotFound
 from console.staff.auth import SessionInfo
 from console.staff.permissions import Permission, can

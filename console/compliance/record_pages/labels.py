@@ -11,13 +11,6 @@ from console.compliance import records
 from console.members.countries import COUNTRIES
 from console.ui.formatting import fmt_dt
 
-STATUS_COLOURS = {
-    "incomplete": "grey-7",
-    "pending_verification": "orange-8",
-    "verified": "positive",
-    "rejected": "negative",
-    "revoked": "deep-orange-9",
-}
 FORM_FIELDS = ("legal_first_name", "legal_middle_name", "legal_last_name", "date_of_birth", "notes")
 FIELD_LABELS = {
     "legal_first_name": "Legal first name",

@@ -17,10 +17,11 @@ from console.compliance.record_pages.data import load, load_holds, run_service
 from console.compliance.record_pages.documents import DocumentsCard
 from console.compliance.record_pages.history import HistoryTab
 from console.compliance.record_pages.identity import IdentityCard
-from console.compliance.record_pages.labels import STATUS_COLOURS, legal_name_of
+from console.compliance.record_pages.labels import legal_name_of
 from console.compliance.record_pages.names import NamesCard
 from console.compliance.record_pages.verification import VerificationCard
 from console.compliance.record_pages.viewer import ScanViewer
+from console.compliance.status_look import STATUS_COLOURS
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_date, fmt_dt
 from console.ui.later import drawn_later, later
