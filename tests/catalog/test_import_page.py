@@ -20,6 +20,7 @@ from console.catalog import transfer
 from console.catalog.import_pages import filter_from_query
 from console.catalog.models import Video
 from console.db import session_scope
+from console.ui.paged_table import PAGER_LABEL
 from tests.catalog.test_transfer import csv_of, row
 from tests.ui.helpers import all_marked, element, shown, sign_in_and_wait, wait_until
 
@@ -90,7 +91,9 @@ async def test_dry_run_shows_the_bad_url_row_and_writes_nothing(content_user: Us
     assert shown(user, "import-issues")
     message = issue_table(user).rows[0]["message"]
     assert message == "must be an https:// address"
-    assert "3 rows" in text_of(user, "import-counts")
+    assert text_of(user, "import-counts").startswith("3 rows ·")
+    assert text_of(user, "import-counts").endswith("· 1 error · 0 warnings")  # not "1 errors"
+    assert issue_table(user).props[":pagination-label"] == PAGER_LABEL  # "1–25 of 300", as every list
     assert video_slugs() == set() and audit_count() == events
     # All-or-nothing is on and a row is bad: Import stays off until the switch is turned off.
     assert not element(user, "import-commit").enabled

@@ -17,7 +17,9 @@ from console.catalog.transfer import ImportReport
 from console.db import session_scope
 from console.errors import ValidationFailed
 from console.staff.auth import SessionInfo
+from console.ui.formatting import plural
 from console.ui.forms import guarded
+from console.ui.paged_table import PAGER_LABEL
 from console.ui.session import require_live_session
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -110,6 +112,7 @@ class ImportView:
             .classes("w-full")
             .mark("import-issues")
         )
+        self.table.props[":pagination-label"] = PAGER_LABEL  # "1–25 of 300", as every list writes it
         with ui.row().classes("items-center gap-2"):
             self.truncated = ui.label("").classes("text-sm opacity-70").mark("import-issues-truncated")
             self.issues_button = (
@@ -173,9 +176,9 @@ class ImportView:
             return
         self.summary.text = report.summary()
         self.counts.text = (
-            f"{report.rows:,} rows · {report.created:,} new · {report.updated:,} changed · "
+            f"{plural(report.rows, 'row')} · {report.created:,} new · {report.updated:,} changed · "
             f"{report.unchanged:,} unchanged · {report.failed:,} with errors · "
-            f"{len(report.errors):,} errors · {len(report.warnings):,} warnings"
+            f"{plural(len(report.errors), 'error')} · {plural(len(report.warnings), 'warning')}"
         )
         self.table.rows = issue_rows(report)
         shown, total = len(self.table.rows), len(report.errors) + len(report.warnings)
