@@ -28,7 +28,7 @@ from nicegui import ui
 from sqlalchemy.orm import Session
 
 from console.errors import Conflict, ConsoleError
-from console.ui.dialogs import closed, deleted_on_close, outside
+from console.ui.dialogs import KEEPS_INPUT, closed, deleted_on_close, outside
 from console.ui.formatting import fmt_ago, fmt_dt, fmt_value
 
 KEEP_NOTE = "Your input is kept. Save again to replace the stored version with it, or cancel."
@@ -221,7 +221,7 @@ class ConflictDialog:
         )
         options = {"keep_note": "", "empty_note": SAME_NOTE} | self.panel_options
         with (
-            deleted_on_close(ui.dialog().props("persistent")) as self.dialog,
+            deleted_on_close(ui.dialog().props(KEEPS_INPUT)) as self.dialog,  # Esc: "Cancel (keep editing)"
             ui.card().classes("min-w-[640px] max-w-[92vw]").mark(f"{self.mark}-dialog"),
         ):
             ui.label(self.title).classes("text-lg font-semibold")

@@ -18,12 +18,18 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from nicegui import ui
+from nicegui import Client, ui
 from nicegui.slot import Slot
 
 # A dialog that holds typed input: a stray click beside it does not close it (and lose the input); Esc, a deliberate
 # key the shortcut sheet lists, and Cancel still do.
 KEEPS_INPUT = "no-backdrop-dismiss"
+
+
+def dialog_open(client: Client) -> bool:
+    """Whether a dialog of this page is open (the browser tells the server when one closes): no page key, Ctrl+S
+    included, acts behind it."""
+    return any(isinstance(element, ui.dialog) and element.value for element in list(client.elements.values()))
 
 
 def keyboard_ready(fields: Iterable[Any], submit: Callable[[], Any] | None) -> None:

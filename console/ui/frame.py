@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from html import escape
 from typing import Any
 
-from nicegui import Client, app, background_tasks, run, ui
+from nicegui import app, background_tasks, run, ui
 from nicegui.events import KeyEventArguments
 
 from console.db import session_scope
@@ -21,6 +21,7 @@ from console.staff.auth import SessionInfo, sign_out
 from console.staff.permissions import ROLE_LABELS, Role
 from console.ui import theme
 from console.ui.areas import Area, allowed_areas
+from console.ui.dialogs import dialog_open
 from console.ui.global_search import GlobalSearch
 from console.ui.keymap import KeyMap, page_keys
 from console.ui.session import TOKEN_KEY, current_client_info, current_token, unattended
@@ -101,11 +102,6 @@ def register_global_keys(keys: KeyMap, areas: list[Area], focus_search: Callable
     keys.add_global("Esc", "Close a dialog")
     for area in areas:
         keys.add_global(f"g {area.key}", f"Go to {area.label}")
-
-
-def dialog_open(client: Client) -> bool:
-    """Whether a dialog of this page is open (the browser tells the server when one closes)."""
-    return any(isinstance(element, ui.dialog) and element.value for element in list(client.elements.values()))
 
 
 def listen(keys: KeyMap, areas: list[Area]) -> ui.keyboard:

@@ -24,6 +24,8 @@ from typing import Any
 from nicegui import Client, ui
 from nicegui.events import KeyEventArguments
 
+from console.ui.dialogs import dialog_open
+
 RESERVED = frozenset({"?", "/", "g", "Escape"})
 PAGE_SECTION = "This page"
 SAVE_LABEL = "Ctrl+S"
@@ -137,9 +139,11 @@ def save_key(save: Callable[[], Any], *, mark: str, description: str = "Save") -
     """Ctrl+S (⌘S on a Mac) runs `save` from anywhere on the page, inputs included (its own `ui.keyboard` with an
     empty `ignore` list), the browser's Save dialog stays shut, and the shortcut sheet lists it under this page."""
 
+    client = ui.context.client
+
     async def on_key(e: KeyEventArguments) -> None:
         pressed = e.action.keydown and not e.action.repeat and (e.modifiers.ctrl or e.modifiers.meta)
-        if pressed and str(e.key.name).lower() == "s":
+        if pressed and str(e.key.name).lower() == "s" and not dialog_open(client):  # not a second save behind one
             result = save()
             if inspect.isawaitable(result):
                 await result

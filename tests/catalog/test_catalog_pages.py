@@ -3,6 +3,7 @@ field errors, literal HTML, stale saves, publish reasons, Ctrl+S), read-only sta
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from datetime import UTC, datetime
@@ -318,7 +319,7 @@ async def test_editor_creates_a_video_with_slug_from_title(content_user: User) -
     assert element(user, "video-rental-price").value == "4.99"
     assert element(user, "video-version").text == f"#{video_id} · version 1"
     assert [r["action"] for r in element(user, "video-history").rows] == ["Created"]
-    assert element(user, "video-history").rows[0]["who"] == CONTENT_EMAIL
+    assert element(user, "video-history").rows[0]["who"] == "Carla Content"  # by name, as the conflicts say
 
 
 async def test_hand_edited_slug_is_kept(content_user: User) -> None:
@@ -417,6 +418,12 @@ async def test_stale_save_shows_conflict_and_keeps_input(content_user: User) -> 
     assert conflict_rows(user, "conflict")["Title"] == ("Changed elsewhere", "My better title")  # (theirs, mine)
     assert element(user, "conflict-who").text == "Changed by system just now (now version 2)"
     assert _stored(video_id).title == "Changed elsewhere"
+    # Esc closes it as Cancel does (it was persistent), and Ctrl+S behind it stacked a second copy
+    dialogs = [d for d in all_elements(user, ui.dialog) if d.value]
+    assert len(dialogs) == 1 and "persistent" not in dialogs[0].props and "no-backdrop-dismiss" in dialogs[0].props
+    user.find(marker="editor-keys").trigger("key", CTRL_S)
+    await asyncio.sleep(0.3)  # what a second save would have opened by now
+    assert len([d for d in all_elements(user, ui.dialog) if d.value]) == 1
 
     user.find(marker="conflict-keep-mine").click()
     await wait_until(lambda: _stored(video_id).title == "My better title", what="the overwrite")

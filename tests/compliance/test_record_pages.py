@@ -555,6 +555,7 @@ async def test_history_shows_amendments_with_before_and_after(clerk_user: User, 
     table = element(user, "history-table")
     await wait_until(lambda: bool(table.rows), what="the history")
     assert [r["what"] for r in table.rows] == ["Record amended", "Record created"]  # views hidden by default
+    assert {r["who"] for r in table.rows} == {"Clara Clerk"}  # by name, not the stored e-mail
     user.find(marker="history-table").trigger("rowClick", [{}, table.rows[0], 0])
     await wait_until(lambda: bool(all_marked(user, "history-diff")), what="the diff")
     diff = element(user, "history-diff")

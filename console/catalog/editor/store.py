@@ -24,6 +24,7 @@ from console.catalog.service import (
     video_history,
     video_view,
 )
+from console.staff.names import names_of
 from console.staff.permissions import Permission, can
 from console.ui.formatting import fmt_dt
 
@@ -35,6 +36,7 @@ def history_of(session: Session, actor: Actor, video_id: int) -> tuple[list[dict
     else:
         events = video_history(session, actor=actor, video_id=video_id)
     rows, diffs = [], {}
+    staff = names_of(session, (e.actor_id for e in events if e.actor_kind == "staff"))  # by name, as the conflicts
     for e in events:
         diff = [(k, b, a) for k, b, a in iter_diff(e.before, e.after) if k != "version"]
         names = [HISTORY_LABELS.get(k, k) for k, _, _ in diff]
@@ -43,7 +45,7 @@ def history_of(session: Session, actor: Actor, video_id: int) -> tuple[list[dict
             {
                 "id": e.id,
                 "when": fmt_dt(e.occurred_at, seconds=True),
-                "who": e.actor_label,
+                "who": staff.get(e.actor_id or 0, e.actor_label) if e.actor_kind == "staff" else e.actor_label,
                 "action": ACTION_LABELS.get(e.action, e.action),
                 "changes": changes,
                 "reason": e.reason or "",

@@ -14,6 +14,7 @@ from console.actor import Actor
 from console.compliance import records, worklist
 from console.compliance.record_pages.labels import history_rows
 from console.db import session_scope
+from console.staff.names import names_of
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
 from console.ui.work import call
@@ -89,7 +90,8 @@ def load_holds(actor: Actor, record_id: int) -> list[dict[str, Any]]:
 def load_history(actor: Actor, record_id: int) -> tuple[list[dict[str, Any]], dict[Any, Any]]:
     """The History tab's rows and each row's before/after, read when the tab is first chosen (and after changes)."""
     with session_scope() as session:
-        return history_rows(records.record_history(session, actor=actor, record_id=record_id))
+        events = records.record_history(session, actor=actor, record_id=record_id)
+        return history_rows(events, names_of(session, (e.actor_id for e in events if e.actor_kind == "staff")))
 
 
 def load(actor: Actor, performer_id: int, *, with_holds: bool = True) -> dict[str, Any]:

@@ -113,7 +113,11 @@ def change_summary(action: str, before: Any, after: Any, diff: list[tuple[str, A
     return ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
 
 
-def history_rows(events: list[Any]) -> tuple[list[dict[str, Any]], dict[int, list[tuple[str, Any, Any]]]]:
+def history_rows(
+    events: list[Any], staff: dict[int, str] | None = None
+) -> tuple[list[dict[str, Any]], dict[int, list[tuple[str, Any, Any]]]]:
+    """The History tab's rows and diffs; `staff` names the staff who acted (else the stored label, the e-mail)."""
+    staff = staff or {}
     rows, diffs = [], {}
     for e in events:
         diff = [(k, b, a) for k, b, a in iter_diff(e.before, e.after) if k != "version"]
@@ -121,7 +125,7 @@ def history_rows(events: list[Any]) -> tuple[list[dict[str, Any]], dict[int, lis
             {
                 "id": e.id,
                 "when": fmt_dt(e.occurred_at, seconds=True),
-                "who": e.actor_label,
+                "who": staff.get(e.actor_id or 0, e.actor_label) if e.actor_kind == "staff" else e.actor_label,
                 "action": e.action,
                 "what": ACTION_LABELS.get(e.action, e.action),
                 "changes": change_summary(e.action, e.before, e.after, diff),
