@@ -42,11 +42,13 @@ class BulkBar:
         with self.slot:
             self.bar = ui.row().classes("items-center gap-2 w-full p-1 rounded bg-blue-grey-1 text-black no-wrap")
         with self.bar.mark(f"{self.mark}-bar"):
-            self.count = ui.label("").classes("text-sm font-semibold").mark(f"{self.mark}-selected")
-            with ui.row().classes("items-center gap-1 grow") as self.buttons:
-                self.actions()
-                ui.space()
-                ui.button("Clear selection", on_click=self.clear).props("dense flat no-caps")
+            # one line, whatever wraps: "3 videos selected" broke over two beside the catalog's nine actions
+            self.count = ui.label("").classes("text-sm font-semibold whitespace-nowrap").mark(f"{self.mark}-selected")
+            # the actions wrap among themselves when the page is narrow; "Clear selection" stays on the first line
+            with ui.row().classes("items-start gap-1 grow min-w-0 no-wrap") as self.buttons:
+                with ui.row().classes("items-center gap-1 grow min-w-0"):
+                    self.actions()
+                ui.button("Clear selection", on_click=self.clear).props("dense flat no-caps").classes("shrink-0")
             with ui.row().classes("items-center gap-2") as self.busy:
                 ui.spinner(size="sm")
                 self.doing = ui.label("").classes("text-sm").mark(f"{self.mark}-working")

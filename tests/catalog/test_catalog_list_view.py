@@ -197,6 +197,7 @@ async def test_the_bulk_bar_says_what_runs_in_place_of_its_buttons(content_user:
     await wait_until(lambda: shown(user, "bulk-working"), what="the bar saying what runs")
     assert element(user, "bulk-working").text == "Feature 2 videos …"
     assert element(user, "bulk-selected").text == "2 videos selected"
+    assert "whitespace-nowrap" in element(user, "bulk-selected").classes  # it broke over two lines at 1,440 px
     assert not shown(user, "bulk-feature") and not shown(user, "bulk-delete")  # no second action meanwhile
     gate.set()
     await wait_until(lambda: shown(user, "bulk-result"), what="the result")

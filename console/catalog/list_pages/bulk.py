@@ -32,13 +32,14 @@ BULK_BUTTONS: list[tuple[str, str, str, Permission]] = [
     ("publish", "Publish", "public", Permission.CATALOG_PUBLISH),
     ("unpublish", "Unpublish", "public_off", Permission.CATALOG_PUBLISH),
     ("schedule", "Schedule…", "schedule", Permission.CATALOG_PUBLISH),
-    ("move", "Move to collection…", "drive_file_move", Permission.CATALOG_EDIT),
-    ("access_level", "Access level…", "lock", Permission.CATALOG_EDIT),
+    ("move", "Move…", "drive_file_move", Permission.CATALOG_EDIT),  # the dialog asks which collection
+    ("access_level", "Access…", "lock", Permission.CATALOG_EDIT),  # the dialog asks which level
     ("feature", "Feature", "star", Permission.CATALOG_EDIT),
     ("unfeature", "Unfeature", "star_border", Permission.CATALOG_EDIT),
     ("delete", "Delete", "delete", Permission.CATALOG_EDIT),
     ("restore", "Restore", "restore_from_trash", Permission.CATALOG_EDIT),
 ]
+HOVER = {"move": "Move to a collection", "access_level": "Change the access level"}  # the browser's own hover text
 NEEDS_VALUE = ("schedule", "move", "access_level")
 DANGER = ("delete", "unpublish")
 REST = "\nRows already in that state are left alone; refused rows are listed with the reason afterwards."
@@ -170,9 +171,12 @@ class CatalogBulk:
 
     def buttons(self) -> None:
         for action, label, icon, _perm in self.allowed:
-            ui.button(label, icon=icon, on_click=lambda a=action: self.start(a)).props(
+            button = ui.button(label, icon=icon, on_click=lambda a=action: self.start(a)).props(
                 f"dense flat no-caps {'color=negative' if action == 'delete' else ''}"
-            ).mark(f"bulk-{action}")
+            )
+            if action in HOVER:
+                button.props(f'title="{HOVER[action]}"')
+            button.mark(f"bulk-{action}")
 
     async def start(self, action: str) -> None:
         """Check the selection, ask for the value and the confirmation, then run the action."""
