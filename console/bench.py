@@ -183,7 +183,7 @@ GATE_VIDEO_SLUG = "bench-gate-10-performers"
 def _gate_video() -> int | None:
     """A draft with 10 linked performers (verified records) and a production: the gate's worst ordinary case.
     Made once through the services (untimed) and reused by later runs."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import func, select
 
@@ -192,7 +192,7 @@ def _gate_video() -> int | None:
     from console.catalog.models import Collection, Video
     from console.compliance import productions
     from console.compliance.models import LegalRecord
-    from console.db import session_scope
+    from console.db import session_scope, utc_today
 
     with session_scope() as session:
         existing = session.execute(select(Video.id).where(Video.slug == GATE_VIDEO_SLUG)).scalar_one_or_none()
@@ -220,7 +220,7 @@ def _gate_video() -> int | None:
             session,
             actor=SYSTEM,
             video_id=video.id,
-            data={"production_date": date.today() - timedelta(days=30)},
+            data={"production_date": utc_today() - timedelta(days=30)},
             expected_version=None,
         )
         return video.id

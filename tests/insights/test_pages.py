@@ -16,7 +16,7 @@ from console.audit.models import AuditEvent
 from console.db import session_scope
 from tests.insights import money_fixture
 from tests.insights.test_kpi_tone import LOWER_IS_BETTER, expected_class
-from tests.moderation.page_helpers import click, signed_in, texts, type_into, wait_shown
+from tests.moderation.page_helpers import click, press, signed_in, texts, type_into, wait_shown
 from tests.ui.helpers import all_elements, all_marked, element, wait_until
 
 MONEY_TABS = ["revenue", "subscriptions", "content", "members", "ads", "moderation"]
@@ -122,6 +122,33 @@ async def test_preset_changes_the_period_and_compare_adds_dashed_traces(user: Us
     assert [t["name"] for t in dotted] == ["Gross (in progress)", "Refunds (in progress)", "Net (in progress)"]
     assert all(t["x"][-1] == today for t in dotted)
     assert figure(user, "insights-chart-revenue")["data"][0]["y"][-1] is None  # not drawn as a drop in the solid line
+
+
+async def test_a_tab_left_open_past_midnight_moves_its_preset_on_at_the_next_reload(
+    user: User, make_staff: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page fixed "today" when it was built: the next day its "last 7 days" still ended yesterday, and a custom
+    range ending on the new day was refused as "in the future"."""
+    from datetime import timedelta
+
+    from console.insights.pages import range_bar
+
+    day = date(2026, 3, 10)
+    monkeypatch.setattr(range_bar, "utc_today", lambda: day)
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await user.open("/insights")
+    await wait_shown(user, "insights-chart-revenue")
+    element(user, "insights-preset").set_value("7d")
+    await wait_until(lambda: "2026-03-04" in texts(user, "insights-period")[0], what="the week to 2026-03-10")
+    day += timedelta(days=1)  # midnight UTC passes with the tab open
+    press(user, "r")
+    await wait_until(lambda: "2026-03-05" in texts(user, "insights-period")[0], what="the week moved on a day")
+    assert "2026-03-11" in texts(user, "insights-period")[0] and "today so far" in texts(user, "insights-period")[0]
+    assert element(user, "insights-range-end").value == "2026-03-11"
+    type_into(user, "insights-range-start", "2026-03-01")
+    click(user, "insights-range-apply")  # a custom range to the new day is not "in the future"
+    await wait_until(lambda: "2026-03-01" in texts(user, "insights-period")[0], what="the custom range to the new day")
+    assert element(user, "insights-range-end").error is None
 
 
 async def test_csv_export_downloads_and_is_audited(user: User, make_staff: Any) -> None:

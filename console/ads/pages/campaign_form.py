@@ -18,6 +18,7 @@ from console.ads.pages.common import PACING_LABELS, money_input
 from console.ads.service import campaigns
 from console.billing.models import PLAN_CODES
 from console.billing.money import parse_money
+from console.db import utc_today
 from console.errors import Conflict, ValidationFailed
 from console.ui.date_field import date_field
 from console.ui.form_dialog import FormDialog
@@ -43,7 +44,7 @@ TARGETING = ("target_countries", "target_regions", "target_plans")
 def form_values(campaign: Any | None) -> dict[str, Any]:
     """What the fields start with: the stored campaign, or a new one's defaults."""
     if campaign is None:
-        today = date.today().isoformat()
+        today = utc_today().isoformat()
         return {
             "name": "",
             "budget_cents": "",

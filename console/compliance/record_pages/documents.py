@@ -5,7 +5,6 @@ upload that is refused)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from nicegui import run, ui
@@ -19,7 +18,7 @@ from console.compliance.record_pages.labels import COUNTRY_OPTIONS, SCAN_KINDS, 
 from console.compliance.record_pages.part import RecordPart
 from console.compliance.record_pages.viewer import ScanViewer
 from console.config import get_settings
-from console.db import session_scope
+from console.db import session_scope, utc_today
 from console.errors import ConsoleError, ValidationFailed
 from console.ui.cards import list_card
 from console.ui.date_field import date_field
@@ -67,7 +66,7 @@ class DocumentsCard(RecordPart):
             )
             ui.label(f"No. {doc['number']}").classes("font-mono text-sm").mark(f"document-number-{doc_id}")
             expiry = doc["expiry_date"]
-            if expiry is not None and expiry < date.today():
+            if expiry is not None and expiry < utc_today():
                 ui.badge("expired").props("color=negative")
             if self.page.can_edit:
                 ui.space()
@@ -207,7 +206,7 @@ class DocumentsCard(RecordPart):
                 for key, label, mark, value in (
                     ("issue_date", "Issued on", "document-issued", None),
                     ("expiry_date", "Expires on", "document-expires", None),
-                    ("examined_on", "Examined on", "document-examined", date.today().isoformat()),
+                    ("examined_on", "Examined on", "document-examined", utc_today().isoformat()),
                 ):
                     self.fields[key] = date_field(label, value or "", mark=mark)
                 ui.space()

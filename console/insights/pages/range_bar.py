@@ -8,6 +8,7 @@ from datetime import date
 
 from nicegui import ui
 
+from console.db import utc_today
 from console.errors import ValidationFailed
 from console.insights.periods import PRESET_LABELS, Grain, Period, grain_for, last_year, preset, previous
 from console.ui.date_field import date_field
@@ -81,10 +82,17 @@ def parse_custom(start_text: object, end_text: object, today: date | None = None
 
 
 class RangeBar:
-    """Preset toggle, custom dates with Apply, compare select; calls `changed()` after every change."""
+    """Preset toggle, custom dates with Apply, compare select; calls `changed()` after every change.
 
-    def __init__(self, state: RangeState, today: date, changed: Callable[[], Awaitable[None]]) -> None:
-        self.state, self.today, self.changed = state, today, changed
+    `today` is asked on every use, not kept: a tab left open past midnight UTC moves its preset ("last 7 days") on to
+    the new day at the next reload, and accepts the new day in a custom range."""
+
+    def __init__(self, state: RangeState, changed: Callable[[], Awaitable[None]]) -> None:
+        self.state, self.changed = state, changed
+
+    @staticmethod
+    def today() -> date:
+        return utc_today()
 
     def build(self) -> None:
         with ui.row().classes("items-end gap-3 w-full").mark("insights-range-bar"):
@@ -110,27 +118,33 @@ class RangeBar:
     def show_period(self) -> None:
         s = self.state
         text = f"{s.period.label()} · by {s.grain}"
-        if self.today in s.period:  # the numbers hold today's hours so far (and the charts mark its bucket)
+        if self.today() in s.period:  # the numbers hold today's hours so far (and the charts mark its bucket)
             text += " · today so far"
         if s.compare_period is not None:
             text += f" · compared with {s.compare_period.label()} (dashed)"
         self.caption.text = text
         self.start.value, self.end.value = s.period.start.isoformat(), s.period.end.isoformat()
 
+    def follow_today(self) -> None:
+        """A preset period ends today: after midnight UTC it is moved on a day (a custom range stays as typed)."""
+        if self.state.preset != "custom" and self.state.period != (current := preset(self.state.preset, self.today())):
+            self.state.period = current
+            self.show_period()  # only then: it would also reset From/To typed and not yet applied
+
     async def on_preset(self, e: object) -> None:
         name = str(getattr(e, "value", "") or "")
-        if name == "custom" or (name == self.state.preset and self.state.period == preset(name, self.today)):
+        if name == "custom" or (name == self.state.preset and self.state.period == preset(name, self.today())):
             self.state.preset = name
             return
         self.state.preset = name
-        self.state.period = preset(name, self.today)
+        self.state.period = preset(name, self.today())
         self.show_period()
         await self.changed()
 
     async def on_custom(self) -> None:
         self.start.error = self.end.error = None
         try:
-            period = parse_custom(self.start.value, self.end.value, self.today)
+            period = parse_custom(self.start.value, self.end.value, self.today())
         except ValidationFailed as exc:
             show_errors(exc, {"start": self.start, "end": self.end})
             return

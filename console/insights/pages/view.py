@@ -6,7 +6,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from console.actor import Actor
-from console.db import utcnow
+from console.db import utc_today
 from console.insights.pages.range_bar import RangeBar, RangeState
 from console.insights.pages.tab_view import TabView
 from console.insights.pages.tabs import tabs_for
@@ -19,8 +19,8 @@ class InsightsView:
 
     def __init__(self, actor: Actor, *, tab: str | None = None) -> None:
         self.actor, self.tab = actor, tab
-        self.today = utcnow().date()
-        self.state = RangeState(preset("30d", self.today), "30d")
+        self.state = RangeState(preset("30d", utc_today()), "30d")
+        self.bar = RangeBar(self.state, self.reload)
         self.views = [TabView(actor, spec, self.state) for spec in tabs_for(actor)]
         self.round = 0
 
@@ -28,7 +28,7 @@ class InsightsView:
         if not self.views:
             ui.label("None of the insights tabs is open to your roles.").mark("insights-none")
             return
-        RangeBar(self.state, self.today, self.reload).build()
+        self.bar.build()
         with ui.tabs().classes("w-full").props("align=left no-caps").mark("insights-tabs") as tabs:
             for view in self.views:
                 ui.tab(view.spec.key, view.spec.label).mark(f"insights-tabbtn-{view.spec.key}")
@@ -44,6 +44,7 @@ class InsightsView:
         """Load the tabs one after the other; a newer reload (the range changed meanwhile) takes over the rest."""
         self.round += 1
         mine = self.round
+        self.bar.follow_today()
         for view in self.views:
             if mine != self.round:
                 return
