@@ -14,7 +14,7 @@ from console.audit.checkpoints import CheckpointFileError
 from console.audit.models import AuditEvent
 from console.audit.service import AuditFilter, EventKind, VerifyResult, iter_diff, list_events
 from console.audit.verify_worker import chain_check
-from console.audit.words import action_words, subject_words
+from console.audit.words import action_words, field_words, subject_words
 from console.config import get_settings
 from console.db import session_scope
 from console.errors import ValidationFailed
@@ -194,7 +194,7 @@ def event_row(e: AuditEvent, staff: dict[int, str] | None = None) -> dict[str, A
         "action": e.action,
         "code": f"{e.action} · {e.entity} {e.entity_id or ''}".strip(),
         "entity": subject_words(e.entity, e.entity_id),
-        "changes": ", ".join(changed[:6]) + (" …" if len(changed) > 6 else ""),
+        "changes": ", ".join(field_words(k) for k in changed[:6]) + (" …" if len(changed) > 6 else ""),
         "ip": e.ip or "",
         "before": e.before,
         "after": e.after,
@@ -289,12 +289,18 @@ class AuditLogView:
             if diff:
                 ui.table(
                     columns=[
-                        column("field", "Field"),
+                        column("label", "Field"),
                         column("before", "Before"),
                         column("after", "After"),
+                        {**column("field", "Stored as"), "classes": "font-mono text-xs opacity-70"},
                     ],
                     rows=[
-                        {"field": k, "before": shown(b, k, row["staff"]), "after": shown(a, k, row["staff"])}
+                        {
+                            "field": k,
+                            "label": field_words(k),
+                            "before": shown(b, k, row["staff"]),
+                            "after": shown(a, k, row["staff"]),
+                        }
                         for k, b, a in diff
                     ],
                     row_key="field",

@@ -211,6 +211,40 @@ VERB_WORDS = {
 }
 
 
+# A stored field name's words ("claimed_by_id" -> "Claimed by", "video_id" -> "Video ID"): most read well once the
+# underscores go; these need more. An amount in cents keeps the unit, since the value shown is the stored number.
+FIELD_WORDS = {
+    "id": "ID",
+    "assignee_id": "Assignee",
+    "sha256": "SHA-256",
+    "creative_sha256": "Creative SHA-256",
+    "totp": "Two-factor (TOTP)",
+    "mrr": "MRR",
+    "name_id": "Other name",
+    "from": "From",
+    "to": "To",
+}
+_ACRONYMS = {"url": "URL", "hls": "HLS", "cpm": "CPM", "ppv": "PPV", "ip": "IP", "mrr": "MRR", "id": "ID"}
+
+
+def field_words(field: str) -> str:
+    """Words for a stored before/after field name; the stored name itself stays beside them in the event's
+    details (it is what the data holds)."""
+    if field in FIELD_WORDS:
+        return FIELD_WORDS[field]
+    name, unit = field, ""
+    if name.endswith("_cents"):
+        name, unit = name.removesuffix("_cents"), " (cents)"
+    elif name.endswith("_by_id"):  # a staff id, which the details show by name ("Demo Ads (#5)")
+        name = name.removesuffix("_id")
+    name = name.removeprefix("is_")
+    words = [_ACRONYMS.get(word, word) for word in name.split("_") if word]
+    if not words:
+        return field
+    first = words[0] if words[0].isupper() else words[0].capitalize()
+    return " ".join([first, *words[1:]]) + unit
+
+
 def entity_words(entity: str) -> str:
     return ENTITY_WORDS.get(entity) or entity.replace("_", " ").capitalize()
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from console.audit.words import action_words, known_action_words, subject_words
+from console.audit.words import action_words, field_words, known_action_words, subject_words
 from console.moderation.service.decision_base import ACTION_LABELS as MODERATION_ACTIONS
 from tests.audit.test_event_kinds import written_actions
 
@@ -69,3 +69,23 @@ def test_subject_words() -> None:
     assert subject_words("system_config", "maintenance") == "Setting maintenance"
     assert subject_words("moderation_case", None) == "Case"
     assert subject_words("new_thing", "3") == "New thing #3"
+
+
+@pytest.mark.parametrize(
+    ("field", "words"),
+    [
+        ("claimed_by_id", "Claimed by"),  # a staff id: the details show the name
+        ("assignee_id", "Assignee"),
+        ("video_id", "Video ID"),
+        ("budget_cents", "Budget (cents)"),  # the value shown is the stored number of cents
+        ("cpm_bid_cents", "CPM bid (cents)"),
+        ("hls_url", "HLS URL"),
+        ("is_active", "Active"),
+        ("legal_first_name", "Legal first name"),
+        ("sha256", "SHA-256"),
+        ("id", "ID"),
+        ("_", "_"),  # nothing to say: as stored
+    ],
+)
+def test_field_words(field: str, words: str) -> None:
+    assert field_words(field) == words

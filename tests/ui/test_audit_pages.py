@@ -221,6 +221,9 @@ async def test_event_details_name_the_staff_its_fields_hold(admin_user: User, ma
     diff = next(e for e in all_marked(user, "audit-diff") if is_shown(e))
     by_field = {r["field"]: r for r in diff.rows}
     assert by_field["approved_by_id"]["after"] == f"Dana Whitfield (#{dana})"
+    assert by_field["approved_by_id"]["label"] == "Approved by"  # the field in words, the stored name beside it
+    assert by_field["amount_cents"]["label"] == "Amount (cents)"
+    assert event["changes"] == "Amount (cents), Approved by, Reviewed by"  # in the stored names' order
     assert by_field["reviewed_by_id"]["before"] == "987654"  # no such account: the stored number
     assert by_field["amount_cents"]["after"] == str(dana)  # not a staff field: the number as stored
 

@@ -115,7 +115,7 @@ async def test_create_staff_member_shows_temporary_password_and_is_audited(admin
     created = [r for r in found if r["action"] == "staff.create" and r["actor"] == "root@test.example"]
     assert len(created) == 1
     assert created[0]["entity"] == f"Staff #{new_id}" and created[0]["what"] == "Staff created"
-    assert "email" in created[0]["changes"]
+    assert "Email" in created[0]["changes"]  # the field in words
     assert temporary not in str(created[0]["after"])
 
 
