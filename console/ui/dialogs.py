@@ -74,6 +74,26 @@ def held_open(dialog: ui.dialog) -> Iterator[None]:
             dialog.props(remove="persistent")
 
 
+class Working:
+    """A dialog's action, one at a time: while it runs its button spins, a second press (a double click, Enter
+    twice) finds `busy` and does nothing, and the dialog stays open for the answer (`held_open`)."""
+
+    def __init__(self) -> None:
+        self.busy = False
+
+    @contextmanager
+    def running(self, dialog: ui.dialog, button: ui.button) -> Iterator[None]:
+        self.busy = True
+        button.props("loading")
+        try:
+            with held_open(dialog):
+                yield
+        finally:
+            self.busy = False
+            if not button.is_deleted:
+                button.props(remove="loading")
+
+
 def deleted_on_close(dialog: ui.dialog) -> ui.dialog:
     """Delete `dialog` once it closes (by a button, Escape or a click outside): `with deleted_on_close(ui.dialog())`."""
     dialog.on_value_change(lambda e: None if e.value or dialog.is_deleted else dialog.delete())

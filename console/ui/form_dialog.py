@@ -21,7 +21,7 @@ from nicegui import ui
 
 from console.errors import Conflict, ValidationFailed
 from console.ui.conflict import ConflictPanel
-from console.ui.dialogs import KEEPS_INPUT, held_open, keyboard_ready
+from console.ui.dialogs import KEEPS_INPUT, Working, keyboard_ready
 from console.ui.forms import clear_errors, show_errors
 from console.ui.reason_dialog import RefusalsInside
 from console.ui.session import require_live_session
@@ -46,7 +46,7 @@ class FormDialog(RefusalsInside):
         self.labels, self.version = labels, None if row is None else int(row.version)
         self.fields: dict[str, Any] = {}
         self.saved: Any = None
-        self.busy = False
+        self.working = Working()
         with host if host is not None and not host.is_deleted else nullcontext():
             self.dialog = ui.dialog().props(KEEPS_INPUT).mark(f"{mark}-dialog")
         with self.dialog, ui.card().classes("min-w-[560px] max-w-[90vw] gap-2").mark(mark):
@@ -86,7 +86,7 @@ class FormDialog(RefusalsInside):
                 self.dialog.delete()
 
     async def save(self) -> None:
-        if self.busy or require_live_session() is None:  # one save at a time (a double click, Enter twice)
+        if self.working.busy or require_live_session() is None:  # one save at a time (a double click, Enter twice)
             return
         clear_errors(self.fields)
         self.summary.visible = False
@@ -96,15 +96,8 @@ class FormDialog(RefusalsInside):
         except ValidationFailed as exc:
             self.show_refusal(exc)
             return
-        self.busy = True
-        self.ok.props("loading")
-        try:
-            with held_open(self.dialog):
-                done, self.saved = await self.attempt(work, typed=self.typed(), on_conflict=self._conflict)
-        finally:
-            self.busy = False
-            if not self.ok.is_deleted:
-                self.ok.props(remove="loading")
+        with self.working.running(self.dialog, self.ok):
+            done, self.saved = await self.attempt(work, typed=self.typed(), on_conflict=self._conflict)
         if done:
             ui.notify(self.saved_message, type="positive")
             self.dialog.submit(True)

@@ -223,7 +223,6 @@ class PagedTable:
             if page is None:  # the app is shutting down
                 return
         except ValidationFailed as exc:  # the filters were refused: no rows left shown under filters they do not match
-            self.table.props(remove="loading")
             self.refused(exc.message, request)
             return
         except ConsoleError as exc:

@@ -21,7 +21,7 @@ from nicegui import run, ui
 
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel
-from console.ui.dialogs import KEEPS_INPUT, held_open, keyboard_ready
+from console.ui.dialogs import KEEPS_INPUT, Working, keyboard_ready
 from console.ui.forms import clear_errors, limit_length, show_errors
 
 T = TypeVar("T")
@@ -87,7 +87,7 @@ class ActionDialog(RefusalsInside):
         mark: str = "reason",
     ) -> None:
         self.mark = mark
-        self.busy = False
+        self.working = Working()
         self._on_confirm: Callable[..., Awaitable[bool]] | None = None
         self.fields: dict[str, Any] = {}
         with host if host is not None and not host.is_deleted else nullcontext():
@@ -145,20 +145,13 @@ class ActionDialog(RefusalsInside):
         return confirmed
 
     async def _confirm(self) -> None:
-        if self.busy or self._on_confirm is None:
+        if self.working.busy or self._on_confirm is None:
             return
         self.summary.visible = False
         if self.problems():
             return
-        self.busy = True
-        self.ok.props("loading")
-        try:
-            with held_open(self.dialog):
-                done = await self._on_confirm(*self.values())
-        finally:
-            self.busy = False
-            if not self.ok.is_deleted:
-                self.ok.props(remove="loading")
+        with self.working.running(self.dialog, self.ok):
+            done = await self._on_confirm(*self.values())
         if done:
             self.dialog.submit(True)
 

@@ -13,7 +13,7 @@ from console.actor import Actor
 from console.billing.pages.refund_dialog import conflict_and_box, result_text, send_to_stripe, waiting_spinner
 from console.billing.service import refunds
 from console.errors import Conflict, ConsoleError
-from console.ui.dialogs import KEEPS_INPUT, held_open
+from console.ui.dialogs import KEEPS_INPUT, Working, held_open
 from console.ui.forms import limit_length
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
@@ -34,7 +34,7 @@ class ApproveDialog:
         reload: Callable[[], Awaitable[dict[str, Any] | None]],
     ) -> None:
         self.actor, self.row, self.host, self.reload = actor, row, host, reload
-        self.busy = False
+        self.working = Working()
         self.done = False
 
     async def open(self) -> bool:
@@ -75,19 +75,13 @@ class ApproveDialog:
             self.ok = ui.button("Approve", icon="done", on_click=self.approve).props("color=primary").mark("approve-ok")
 
     async def approve(self) -> None:
-        if self.busy or self.done or require_live_session() is None:
+        if self.working.busy or self.done or require_live_session() is None:
             return
-        with held_open(self.dialog):  # until Stripe's answer is shown in it
-            self.busy = True
-            self.ok.props("loading")
-            try:
-                refund = await self._approve()
-            finally:
-                self.busy = False
-                if not self.ok.is_deleted:
-                    self.ok.props(remove="loading")
-            if refund is not None:
-                self.done = True
+        with self.working.running(self.dialog, self.ok):
+            refund = await self._approve()
+        if refund is not None:
+            self.done = True
+            with held_open(self.dialog):  # until Stripe's answer is shown in it
                 await self.send(refund)
 
     async def _approve(self) -> Any | None:

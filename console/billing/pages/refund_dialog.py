@@ -24,7 +24,7 @@ from console.billing.service import refunds
 from console.billing.service.refunds import RefundPreview
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel, display
-from console.ui.dialogs import KEEPS_INPUT, held_open
+from console.ui.dialogs import KEEPS_INPUT, Working
 from console.ui.forms import clear_errors, limit_length, show_errors
 from console.ui.session import require_live_session
 from console.ui.work import call, unit_of_work
@@ -106,7 +106,7 @@ class RefundDialog:
     ) -> None:
         self.actor, self.payment_id, self.host, self.on_done = actor, payment_id, host, on_done
         self.key = uuid.uuid4().hex  # one key per opened dialog: the same refund however often Refund is pressed
-        self.busy = False
+        self.working = Working()
         self.refund: Any | None = None
         self.preview: RefundPreview | None = None
         self.fields: dict[str, Any] = {}
@@ -240,17 +240,10 @@ class RefundDialog:
             return None
 
     async def submit(self) -> None:
-        if self.busy or self.refund is not None or require_live_session() is None:
+        if self.working.busy or self.refund is not None or require_live_session() is None:
             return  # a second click while the first is on its way does nothing
-        self.busy = True
-        self.submit_button.props("loading")
-        try:
-            with held_open(self.dialog):
-                await self._submit()
-        finally:
-            self.busy = False
-            if not self.submit_button.is_deleted:
-                self.submit_button.props(remove="loading")
+        with self.working.running(self.dialog, self.submit_button):
+            await self._submit()
 
     async def _submit(self) -> None:
         clear_errors(self.fields)
