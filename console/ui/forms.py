@@ -62,12 +62,14 @@ def show_errors(
 
 
 def limit_length(element: Any, max_len: int, label: str | None = None) -> None:
-    """A character counter and, past `max_len`, the service's own message on the field, as the text is typed or
-    pasted. Instead of the browser's maxlength, which cuts pasted text without a word (a 600-character title
-    was saved as its first 500): the text stays as pasted, to be shortened by its author."""
+    """A character counter, the limit under the field and, past `max_len`, the service's own message on the field,
+    as the text is typed or pasted. Instead of the browser's maxlength, which cuts pasted text without a word (a
+    600-character title was saved as its first 500): the text stays as pasted, to be shortened by its author."""
     name = label or element_label(element) or "Text"
     element.props(remove="maxlength")
     element.props("counter")
+    if not element.props.get("hint"):  # the limit beside the count (Quasar writes "N / max" only with maxlength)
+        element.props(f'hint="{max_len:,} characters at most"')
 
     def check(value: Any) -> str | None:
         text, _ = trimmed(value if isinstance(value, str) else "")
