@@ -162,6 +162,7 @@ async def test_a_second_finance_staff_member_approves_and_it_goes_to_stripe(
     click(user, "refund-approve")
     await wait_shown(user, "approve-card")
     assert texts(user, "approve-what")[0].startswith("$80.00 to big@pay.example for payment")
+    assert "autofocus" in element(user, "approve-note").props  # typed into at once (QA)
     type_into(user, "approve-note", "checked the ticket")
     click(user, "approve-ok")
     assert await wait_text(user, "approve-result", bool) == "Refunded $80.00. Stripe confirmed it."

@@ -255,6 +255,18 @@ def test_stale_version_is_a_conflict_naming_who(finance, approver, actor_with) -
     assert f.get_refund(refund.id).status == "rejected"
 
 
+def test_a_stale_approval_says_the_refund_went_through_in_words(finance, approver, actor_with) -> None:
+    """QA: "(it is now succeeded)" read as a stored code."""
+    other = actor_with("finance")
+    refund = _request(finance, f.payment(amount_cents=8_000), 8_000)
+    with session_scope() as session:
+        approve_refund(session, actor=other, refund_id=refund.id, version=refund.version)
+    assert submit_refund(actor=other, refund_id=refund.id).status == "succeeded"
+    with pytest.raises(Conflict) as exc, session_scope() as session:
+        approve_refund(session, actor=approver, refund_id=refund.id, version=refund.version)
+    assert "(it is now refunded)" in exc.value.message
+
+
 def test_only_awaiting_refunds_are_approved(finance, approver) -> None:
     refund = _request(finance, f.payment(), 1_000)  # approved at once
     with pytest.raises(RuleViolation, match="awaiting approval"), session_scope() as session:

@@ -250,6 +250,7 @@ async def test_taking_down_a_series_says_its_episodes_go_with_it(user: User, mak
     await _open(user, report("video", movie, "copyright").case_id)
     await _claim(user)
     assert not all_marked(user, "case-video-off")
+    assert "2 unpublish" in texts(user, "case-keys")[0]
     click(user, "action-unpublish_video")
     await wait_shown(user, "action-dialog")
     assert texts(user, "action-message") == ["Takes the video off the platform."]
@@ -262,6 +263,7 @@ async def test_a_video_already_off_the_platform_is_not_offered_unpublish(user: U
     await _claim(user)
     assert texts(user, "case-video-off") == ["The video is not on the platform (draft): there is nothing to unpublish."]
     assert not all_marked(user, "action-unpublish_video") and all_marked(user, "action-dismiss")
+    assert "unpublish" not in texts(user, "case-keys")[0]  # nor offered among the keys (QA)
     press(user, "2")  # the "remove" preset: said, not opened
     await wait_until(lambda: user.notify.contains("nothing to unpublish"), what="the warning")
     assert not shown(user, "action-dialog") and load_video(draft).state == "draft"

@@ -13,7 +13,7 @@ from console.actor import Actor
 from console.billing.pages.refund_dialog import conflict_and_box, result_text, send_to_stripe, waiting_spinner
 from console.billing.service import refunds
 from console.errors import Conflict, ConsoleError
-from console.ui.dialogs import KEEPS_INPUT, Working, held_open
+from console.ui.dialogs import KEEPS_INPUT, Working, held_open, keyboard_ready
 from console.ui.forms import limit_length
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
@@ -68,6 +68,7 @@ class ApproveDialog:
             ui.textarea("Note (optional)").props("dense outlined autogrow").classes("w-full").mark("approve-note")
         )
         limit_length(self.note, 2000, "Note")
+        keyboard_ready([self.note], None)  # the note has the focus; Enter is a new line in it, never an approval
         self.summary = ui.label("").classes("text-negative text-sm").mark("approve-summary")
         self.summary.visible = False
         with ui.row().classes("justify-end w-full"):

@@ -186,13 +186,18 @@ def does_not_fit(session: Session, refund: Refund, payment: Payment) -> str | No
     return None
 
 
+# "it is now succeeded" read as a code: a refund's states as the end of "it is now …"
+STATUS_IN_A_SENTENCE = {"succeeded": "refunded", "pending": "pending at Stripe"}
+
+
 def check_version(session: Session, refund: Refund, version: int) -> None:
     if refund.version != version:
         last = last_change(session, "refund", refund.id)
         who = last.by or "someone else"
         raise Conflict(
             f"Refund #{refund.id} was changed by {who} while you looked at it (it is now "
-            f"{refund.status.replace('_', ' ')}). Nothing was done; look at it again.",
+            f"{STATUS_IN_A_SENTENCE.get(refund.status) or refund.status.replace('_', ' ')}). Nothing was done; look at "
+            "it again.",
             current=refund_view(refund),
             changed_by=who,
             changed_at=last.at,

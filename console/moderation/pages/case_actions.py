@@ -159,8 +159,11 @@ class ActionsPanel:
                     colour = "color=negative" if spec.danger and mine else ""  # a disabled red button looks live
                     button.props(f"dense no-caps outline {colour}").mark(f"action-{spec.action}")
                     button.enabled = mine
-            keys = " · ".join(p.short for p in presets_for(case.target_type))
-            ui.label(f"Keys: {keys} · c claim · n next case · ? all keys").classes("text-xs opacity-60")
+            presets = [p for p in presets_for(case.target_type) if not (off and p.action == "unpublish_video")]
+            keys = " · ".join(p.short for p in presets)
+            ui.label(f"Keys: {keys} · c claim · n next case · ? all keys").classes("text-xs opacity-60").mark(
+                "case-keys"
+            )
 
     def video_off_platform(self) -> str | None:
         """Why Unpublish is not offered: the reported video is already off the platform (the service refuses it
