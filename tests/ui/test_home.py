@@ -251,15 +251,34 @@ def _mrr_rollup() -> tuple[Any, Any]:
     return before, month
 
 
-async def test_executive_sees_the_latest_kpis_with_their_period(user: User, make_staff) -> None:
+def _last_day(month: Any) -> Any:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+@pytest.mark.parametrize("day", ["15th", "last"])
+async def test_executive_sees_the_latest_kpis_with_their_period(
+    user: User, make_staff, monkeypatch: pytest.MonkeyPatch, day: str
+) -> None:
+    """On the 15th the month is still running: its churn is "so far", not compared with a whole month (on the 1st
+    one day's 0.0 % read as "-6.7 points"); on its last day it is the month's, compared."""
+    from console.insights.service import headline
+
     _before, month = _mrr_rollup()
+    today = month.replace(day=15) if day == "15th" else _last_day(month)
+    monkeypatch.setattr(headline, "utcnow", lambda: datetime.combine(today, time(12), tzinfo=UTC))
     await _home(user, "executive", make_staff=make_staff)
     assert _sections_shown(user) == {"kpis"}
     assert (_count(user, "kpi-mrr"), _count(user, "kpi-subscribers")) == ("$1,300.00", "12")
     assert _count(user, "kpi-churn") == f"{100 / 13:,.1f} %"  # 1 churned of 10 at the start + 3 new
     assert element(user, "note-kpi-mrr").text.startswith("+$300.00")
-    assert element(user, "note-kpi-churn").text == "no comparison"  # nobody paid the month before that
-    assert month.strftime("%B %Y") in element(user, "home-caption-kpis").text
+    caption = element(user, "home-caption-kpis").text
+    assert month.strftime("%B %Y") in caption and today.isoformat() in caption
+    if day == "15th":
+        assert element(user, "note-kpi-churn").text == "this month so far"  # nobody paid the month before that
+        assert ", so far)" in caption
+    else:
+        assert element(user, "note-kpi-churn").text == "no comparison"  # nobody paid the month before that
+        assert "so far" not in caption
     await _open_tile(user, "kpi-mrr", "/insights")
     await user.should_not_see(marker="forbidden")
     (panels,) = user.find(kind=ui.tab_panels).elements
@@ -334,3 +353,17 @@ async def test_catalog_address_filters_ignore_bad_values_and_the_chip_removes_it
     element(user, "catalog-held").set_value(False)  # the chip's ✕ (Quasar's remove sets the value to false)
     assert sorted(r["id"] for r in await _rows(user, 3)) == sorted([*videos, held])
     assert not sees_marker(user, "catalog-held")
+
+
+def test_a_running_month_s_rate_is_not_compared_with_a_whole_month() -> None:
+    from datetime import date
+
+    from console.insights.series import Kpi
+    from console.ui.home.sections import _change
+
+    churn = Kpi("Subscriber churn", 0.0, 6.7, "%", lower_is_better=True)
+    november = date(2026, 11, 1)
+    assert _change(churn, so_far=True, month_before=november) == "this month so far; November: 6.7 %"
+    assert _change(churn, so_far=False, month_before=november) == "-6.7 points vs the month before"
+    mrr = Kpi("MRR", 1300.0, 1000.0, "USD")  # an amount at a day's end compares with the month before's end
+    assert _change(mrr, so_far=True, month_before=november).startswith("+$300.00")

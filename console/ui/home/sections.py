@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from console.compliance import worklist
 from console.db import utcnow
 from console.errors import ConsoleError
 from console.insights.pages.tab_view import fmt_value
+from console.insights.rollup_money import next_month, previous_month
 from console.insights.series import Kpi
 from console.insights.service.headline import latest_kpis
 from console.members.models import MEMBER_STATUS_LABELS, MEMBER_STATUSES
@@ -146,13 +148,22 @@ def _kpis(session: Session, actor: Actor, out: SectionData) -> None:
     if headline.period is None:
         out.caption = "No subscription rollup yet (run `insights rollup`)."
         return
-    out.caption = f"{headline.period.start:%B %Y} ({headline.period.label()}), against the month before"
+    period = headline.period
+    so_far = period.end < next_month(period.start) - timedelta(days=1)  # the month is still running
+    out.caption = f"{period.start:%B %Y} ({period.label()}{', so far' if so_far else ''}), against the month before"
     for key, kpi in zip(("mrr", "subscribers", "churn"), headline.kpis, strict=True):
-        tile = Tile(f"kpi-{key}", kpi.name, "/insights?tab=subscriptions", fmt_value(kpi.value, kpi.unit), _change(kpi))
-        out.tiles.append(tile)
+        note = _change(kpi, so_far=so_far, month_before=previous_month(period.start))
+        value = fmt_value(kpi.value, kpi.unit)
+        out.tiles.append(Tile(f"kpi-{key}", kpi.name, "/insights?tab=subscriptions", value, note))
 
 
-def _change(kpi: Kpi) -> str:
+def _change(kpi: Kpi, *, so_far: bool = False, month_before: date | None = None) -> str:
+    """The tile's comparison with the month before. A rate of a month still running is not compared with a whole
+    month (on the 1st, one day's churn of 0.0 % read as "-6.7 points"): it says so and gives the month before's."""
+    if so_far and kpi.unit == "%" and kpi.value is not None:
+        if month_before is None or kpi.previous is None:
+            return "this month so far"
+        return f"this month so far; {month_before:%B}: {fmt_value(kpi.previous, kpi.unit)}"
     change = kpi.change
     if change is None:
         return "no comparison"
