@@ -101,7 +101,7 @@ def trimmed(value: str | None) -> tuple[str, int]:
 
 
 def too_long(text: str, max_len: int) -> str | None:
-    return f"is too long ({len(text)} characters; {max_len} at most)" if len(text) > max_len else None
+    return f"is too long ({len(text):,} characters; {max_len:,} at most)" if len(text) > max_len else None
 
 
 def clean_text(

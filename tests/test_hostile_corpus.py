@@ -94,7 +94,7 @@ def expected(text: str, spec: Field) -> tuple[str, str | None]:
     if not stored and spec.required:
         return "", "is required"
     if len(stored) > spec.max_len:
-        return "", f"is too long ({len(stored)} characters; {spec.max_len} at most)"
+        return "", f"is too long ({len(stored):,} characters; {spec.max_len:,} at most)"
     return stored, None
 
 

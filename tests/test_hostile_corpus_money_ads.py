@@ -100,7 +100,7 @@ def _own_rules(known: dict[str, str], lower: bool = False) -> Callable[[str, Fie
         if text in known:
             stored = known[text]
             if len(stored) > spec.max_len:
-                return "", f"is too long ({len(stored)} characters; {spec.max_len} at most)"
+                return "", f"is too long ({len(stored):,} characters; {spec.max_len:,} at most)"
             return stored, None
         for i, ch in enumerate(trimmed):
             if _forbidden(ch, False) and spec.name == "domain":

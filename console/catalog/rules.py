@@ -60,7 +60,7 @@ def check_slug(value: str | None, field: str, errors: dict[str, str], *, max_len
     if not slug:
         errors[field] = "is required"
     elif len(slug) > max_len:
-        errors[field] = f"is too long ({max_len} characters at most)"
+        errors[field] = f"is too long ({max_len:,} characters at most)"
     elif not SLUG_RE.match(slug):
         errors[field] = "may hold only a-z, 0-9 and single hyphens (e.g. summer-nights-2)"
     return slug
@@ -81,7 +81,7 @@ def check_url(
     if allow_local_media and LOCAL_THUMBNAIL_RE.fullmatch(url):
         return url
     if len(url) > 2048:
-        errors[field] = "is too long (2048 characters at most)"
+        errors[field] = "is too long (2,048 characters at most)"
         return None
     parts = urlsplit(url)
     if parts.scheme.lower() != "https" or not parts.netloc or any(ch.isspace() for ch in url):

@@ -61,15 +61,24 @@ def show_errors(
             ui.notify(text, type="negative")
 
 
+# The counter under a limited field, "1,234 / 2,000", counted in the browser as the services count: characters
+# (code points: Quasar's own counter counts UTF-16 units, an emoji as 2), after trimming and NFC. Its `$parent` is
+# the QInput, whose model value changes on each keystroke with no round trip (a server-set hint would send the
+# element back on every keystroke, and the browser then overwrites what was typed meanwhile).
+COUNTER = (
+    "<span class='char-counter'>{{ [...String($parent.$props.modelValue ?? '').trim().normalize('NFC')]"
+    ".length.toLocaleString('en-US') }} / MAX</span>"
+)
+
+
 def limit_length(element: Any, max_len: int, label: str | None = None) -> None:
-    """A character counter, the limit under the field and, past `max_len`, the service's own message on the field,
-    as the text is typed or pasted. Instead of the browser's maxlength, which cuts pasted text without a word (a
+    """A character counter with the limit ("1,234 / 2,000") and, past `max_len`, the service's own message on the
+    field, as the text is typed or pasted. Instead of the browser's maxlength, which cuts pasted text without a word (a
     600-character title was saved as its first 500): the text stays as pasted, to be shortened by its author."""
     name = label or element_label(element) or "Text"
     element.props(remove="maxlength")
     element.props("counter")
-    if not element.props.get("hint"):  # the limit beside the count (Quasar writes "N / max" only with maxlength)
-        element.props(f'hint="{max_len:,} characters at most"')
+    element.add_slot("counter", COUNTER.replace("MAX", f"{max_len:,}"))
 
     def check(value: Any) -> str | None:
         text, _ = trimmed(value if isinstance(value, str) else "")

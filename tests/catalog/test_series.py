@@ -131,7 +131,7 @@ def test_first_season_is_1_and_the_next_is_the_highest_plus_one(content: Actor) 
         ({"release_year": "soon"}, "release_year", "must be a year between 1880 and 2100"),
         ({"title": "x" * 201}, "title", "is too long (201 characters; 200 at most)"),
         ({"title": "bad\x00title"}, "title", "contains the control character U+0000 (NULL) at position 4; remove it"),
-        ({"description": "y" * 5001}, "description", "is too long (5001 characters; 5000 at most)"),
+        ({"description": "y" * 5001}, "description", "is too long (5,001 characters; 5,000 at most)"),
     ],
 )
 def test_bad_season_input_is_refused_on_its_field_and_writes_nothing(

@@ -403,7 +403,7 @@ def test_legal_names_in_every_script_with_their_punctuation_are_stored(clerk: Ac
             "date_of_birth",
             "makes the performer 17 today; a performer must be 18 or older",
         ),
-        ({"notes": "n" * 5001}, "notes", "is too long (5001 characters; 5000 at most)"),
+        ({"notes": "n" * 5001}, "notes", "is too long (5,001 characters; 5,000 at most)"),
         (
             {"legal_first_name": "Ann 😀"},
             "legal_first_name",

@@ -170,6 +170,27 @@ def test_video_description_typed_before_connecting_is_kept_and_saved(served: Ser
     assert _description(served, video_id) == text
 
 
+def test_the_character_counter_counts_in_the_browser_as_the_service_does(served: Served, driver: Any) -> None:
+    """Quasar's counter counted UTF-16 units (an emoji as 2) and showed no limit; the counter is now counted by the
+    page itself, in characters after trimming, with the limit: before the page has even connected."""
+    from console.catalog.service.fields import DESCRIPTION_MAX
+
+    video_id = _movie(served, 4)
+    counter = """const label = [...document.querySelectorAll('.q-field__label')]
+        .find((e) => e.textContent.trim() === 'Description').closest('label');
+        return label.querySelector('.q-field__counter').textContent.trim();"""
+    with _not_connected(served, driver, f"{served.url}/catalog/{video_id}"):
+        _replace_text(driver, "Description", "ab")
+        driver.execute_script(  # an emoji (ChromeDriver types only the BMP) and spaces around it
+            "const f = arguments[0]; f.value = '  ab\U0001f600\u00e9  '; f.dispatchEvent(new Event('input'));",
+            _field(driver, "Description"),
+        )
+        expected = f"4 / {DESCRIPTION_MAX:,}"  # Quasar's own counter said "9"
+        _wait(driver, lambda d: d.execute_script(counter) == expected or None)
+        assert driver.execute_script(counter) == expected
+    driver.execute_script("localStorage.clear()")  # the unsaved draft of what was typed: not another test's
+
+
 def test_save_clicked_before_connecting_saves_everything_typed(served: Served, driver: Any) -> None:
     # (Before the fix the save ran at a random point among the held keystrokes: this failed in about 1 of 3 runs.)
     video_id = _movie(served, 1)
