@@ -5,6 +5,7 @@ or refusing, and a refund that no longer fits because someone refunded meanwhile
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from nicegui.testing import User
@@ -99,6 +100,33 @@ async def test_a_bad_amount_is_refused_on_the_field_and_nothing_is_refunded(user
         assert element(user, "refund-amount").value == typed  # the input is kept
         await wait_until(lambda: "loading" not in element(user, "refund-submit").props, what="the dialog to settle")
     assert refund_count(paid) == 0
+
+
+def _typed_in_the_browser(field: Any, text: str) -> None:
+    """The field's text as a keystroke in the browser sends it (its `update:value` event), not as a server-side
+    change: NiceGUI then sends the field back only if something else about it changed."""
+    [listener] = [x for x in field._event_listeners.values() if x.type == f"update:{field.VALUE_PROP}"]
+    field.client.handle_event({"id": field.id, "listener_id": listener.id, "args": [json.dumps(text)]})
+
+
+async def test_typing_past_the_note_limit_says_so_once_and_sends_nothing_back(user: User, make_staff: Any) -> None:
+    """QA: every character typed past 2,000 changed the message (it had the count), which sent the whole note back
+    to the browser per keystroke; typing slowed 2.5-fold. The message names the limit (the counter counts)."""
+    await signed_in(user, make_staff)
+    who = member()
+    await _open_dialog(user, who, payment(who, 3000))
+    note = element(user, "refund-note")
+    _typed_in_the_browser(note, "n" * 2000)
+    assert note.error is None
+    _typed_in_the_browser(note, "n" * 2001)
+    assert note.error == "Note is too long (2,000 characters at most)"  # as the text passes the limit
+    for length in (2002, 2500, 2501):
+        note.client.outbox.updates.clear()
+        _typed_in_the_browser(note, "n" * length)
+        assert note.id not in note.client.outbox.updates, length  # not the whole note back per keystroke
+        assert (note.value, note.error) == ("n" * length, "Note is too long (2,000 characters at most)")
+    _typed_in_the_browser(note, "n" * 1999)
+    assert note.error is None  # and it goes once the note fits
 
 
 async def test_the_approval_line_announces_nothing_for_an_amount_that_cannot_be_refunded(
