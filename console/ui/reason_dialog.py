@@ -208,7 +208,7 @@ class ReasonDialog(ActionDialog):
         if not self.reason_text:
             self.reason.error = f"{self.reason_name} is required"
             return True
-        return False
+        return not self.reason.validate()  # too long: said on the field and not sent (QA: it said so, then sent)
 
     def values(self) -> tuple[Any, ...]:
         return (self.reason_text,)

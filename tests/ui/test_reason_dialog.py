@@ -91,3 +91,57 @@ async def test_a_form_dialog_opens_on_its_first_field_and_enter_saves_once(signe
     name.trigger("keydown.enter")  # the first save has not ended yet
     await wait_until(lambda: "saved" in seen, what="the dialog to close")
     assert seen["saved"] is True and saves == ["Widget"]
+
+
+async def test_a_reason_past_its_limit_is_said_on_the_field_and_not_sent(signed_in: User) -> None:
+    """QA: an appeal's note turned red ("too long … 1000 at most") and was sent anyway, to a service whose limit was
+    2,000. The dialog now stops a reason its own counter calls too long; the appeal dialogs count to the service's
+    limit."""
+    user = signed_in
+    sent: list[str] = []
+
+    async def act(reason: str) -> bool:
+        sent.append(reason)
+        return True
+
+    async def ask() -> None:
+        await ReasonDialog("Mute @alice?", ok_label="Mute", max_length=10, mark="t-long").ask(act)
+
+    @ui.page("/test/reason-too-long")
+    def page() -> None:
+        ui.button("Mute…", on_click=ask).mark("t-open")
+
+    await user.open("/test/reason-too-long")
+    user.find(marker="t-open").click()
+    await wait_until(lambda: shown(user, "t-long-input"), what="the dialog")
+    user.find(marker="t-long-input").type("x" * 11)
+    field = element(user, "t-long-input")
+    await wait_until(lambda: field.error is not None, what="the message as it is typed")
+    user.find(marker="t-long-ok").click()
+    await asyncio.sleep(0.5)  # the click's handler runs as a task of its own
+    assert field.error == "Reason is too long (10 characters at most)" and sent == []
+    assert shown(user, "t-long-dialog")  # open, with the text kept to be shortened
+    user.find(marker="t-long-input").clear().type("x" * 10)
+    user.find(marker="t-long-ok").click()
+    await wait_until(lambda: bool(sent) and set(sent) == {"x" * 10}, what="the reason to go once it fits")
+
+
+def test_the_appeal_dialogs_count_to_the_appeal_service_s_limit() -> None:
+    import ast
+    from pathlib import Path
+
+    from console.moderation.service.appeals import NOTE_MAX
+
+    assert NOTE_MAX == 2000
+    for page in ("console/moderation/pages/appeals.py", "console/moderation/pages/case.py"):
+        source = (Path(__file__).resolve().parents[2] / page).read_text(encoding="utf-8")
+        calls = [
+            node
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") == "ReasonDialog"
+            and any(k.arg == "reason_label" and "Note" in ast.unparse(k.value) for k in node.keywords)
+        ]
+        assert calls and all(
+            any(k.arg == "max_length" and ast.unparse(k.value) == "appeals.NOTE_MAX" for k in c.keywords) for c in calls
+        ), page

@@ -174,6 +174,7 @@ class AppealsView:
             effect,
             ok_label="Overturn" if overturn else "Uphold",
             reason_label="Note (required; kept in the audit log)",
+            max_length=appeals.NOTE_MAX,
             danger=False,
             host=self.host,
             mark="appeal",

@@ -370,6 +370,7 @@ class CaseView:
             "Undoes what it did (shows, restores or lifts it) with its own audit event, and overturns its strike.",
             ok_label="Reverse",
             reason_label="Note (required; kept in the audit log)",
+            max_length=appeals.NOTE_MAX,
             host=self.host,
             mark="reverse",
         )

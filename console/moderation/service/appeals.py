@@ -38,9 +38,12 @@ from console.validation import clean_text
 APPEAL_MAX = 4000
 
 
+NOTE_MAX = 2000  # an appeal's decision note and a reversal's; the dialogs count against it
+
+
 def _note(value: str | None, field: str = "note", *, required: bool = True) -> str:
     errors: dict[str, str] = {}
-    text = clean_text(value, field, errors, max_len=2000, multiline=True, required=required)
+    text = clean_text(value, field, errors, max_len=NOTE_MAX, multiline=True, required=required)
     if errors:
         raise ValidationFailed(errors)
     return text
