@@ -22,6 +22,8 @@ import itertools
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from console.actor import SYSTEM
 from console.billing.models import Payment, Plan, Refund, Subscription
 from console.db import session_scope
@@ -160,5 +162,27 @@ def roll_up(first: date = date(2026, 1, 1), last: date = date(2026, 6, 30)) -> N
         while day <= last:
             rollup_revenue_day(session, day)
             day = date.fromordinal(day.toordinal() + 1)
+        for month in MONTHS:
+            rollup_mrr_month(session, month)
+
+
+def busy_days() -> list[date]:
+    """The days of the half-year a payment was made or a refund settled (UTC), in order."""
+    with session_scope() as session:
+        made = session.execute(select(Payment.created_at)).scalars().all()
+        settled = session.execute(select(Refund.settled_at).where(Refund.settled_at.is_not(None))).scalars().all()
+    days = {(at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(UTC).date() for at in (*made, *settled)}
+    return sorted(day for day in days if MONTHS[0] <= day <= date(2026, 6, 30))
+
+
+def roll_up_book() -> None:
+    """The tables `roll_up()` writes for the whole half-year, for tests that read the rollups rather than test them.
+
+    A day without a payment or a settled refund rolls up to no rows (its DELETE finds none in the emptied tables), so
+    rolling up only the busy days leaves the same rows as rolling up all 181: ~0.1 s instead of ~1.9 s a test
+    (tests/insights/test_money_rollup.py checks the two agree)."""
+    with session_scope() as session:
+        for day in busy_days():
+            rollup_revenue_day(session, day)
         for month in MONTHS:
             rollup_mrr_month(session, month)

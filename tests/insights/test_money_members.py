@@ -17,7 +17,7 @@ from console.insights.models import MrrMovementMonthly
 from console.insights.periods import Period
 from console.insights.service import money
 from console.paging import PageRequest
-from tests.insights.money_fixture import MONTHS, Book, build, roll_up
+from tests.insights.money_fixture import MONTHS, Book, build, roll_up_book
 
 KEYS = ("member_id", "display_name", "plan_code", "mrr_before_cents", "mrr_after_cents", "mrr_change_cents", "movement")
 
@@ -25,7 +25,7 @@ KEYS = ("member_id", "display_name", "plan_code", "mrr_before_cents", "mrr_after
 @pytest.fixture
 def book() -> Book:
     found = build()
-    roll_up()
+    roll_up_book()
     return found
 
 

@@ -12,7 +12,7 @@ from console.db import session_scope
 from console.errors import Forbidden, ValidationFailed
 from console.insights.periods import Period
 from console.insights.service import money
-from tests.insights.money_fixture import build, roll_up
+from tests.insights.money_fixture import build, roll_up_book
 
 H1 = Period(date(2026, 1, 1), date(2026, 6, 30))
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
@@ -24,7 +24,7 @@ M = [date(2026, m, 1) for m in range(1, 7)]
 @pytest.fixture
 def executive(actor_with: Callable[..., Actor]) -> Actor:
     build()
-    roll_up()
+    roll_up_book()
     return actor_with("executive")
 
 

@@ -8,9 +8,15 @@ from sqlalchemy import func, select
 
 from console.billing.models import Payment, Refund
 from console.db import session_scope
-from console.insights.models import MrrMonthly, MrrMovementMonthly, RefundReasonDaily, RevenueDaily
+from console.insights.models import (
+    MrrCohortMonthly,
+    MrrMonthly,
+    MrrMovementMonthly,
+    RefundReasonDaily,
+    RevenueDaily,
+)
 from console.insights.rollup_money import GROSS_STATES, day_bounds, rollup_mrr_month, rollup_revenue_day
-from tests.insights.money_fixture import MONTHS, build, roll_up
+from tests.insights.money_fixture import MONTHS, build, busy_days, roll_up, roll_up_book
 
 
 def _revenue_rows(day: date) -> set[tuple[object, ...]]:
@@ -48,6 +54,25 @@ def test_revenue_day_hand_computed() -> None:
             select(RefundReasonDaily.day, RefundReasonDaily.reason, RefundReasonDaily.amount_cents)
         ).all()
     assert reasons == [(date(2026, 3, 5), "requested_by_customer", 3000)]
+
+
+def _rolled_up_tables() -> dict[str, set[tuple[object, ...]]]:
+    with session_scope() as s:
+        return {
+            model.__tablename__: {tuple(row) for row in s.execute(select(*model.__table__.columns)).all()}
+            for model in (RevenueDaily, RefundReasonDaily, MrrMonthly, MrrMovementMonthly, MrrCohortMonthly)
+        }
+
+
+def test_rolling_up_the_busy_days_leaves_what_rolling_up_every_day_does() -> None:
+    """`roll_up_book()`, which the tests that read the rollups use, writes exactly the rows of `roll_up()`."""
+    build()
+    assert len(busy_days()) >= 8  # the book's payments and refunds fall on these days, from January to June
+    roll_up_book()
+    fast = _rolled_up_tables()
+    assert all(fast.values()), fast
+    roll_up()
+    assert _rolled_up_tables() == fast
 
 
 def test_revenue_rollup_equals_direct_aggregate_and_is_idempotent() -> None:

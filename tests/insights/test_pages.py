@@ -41,7 +41,7 @@ def tab_keys(user: User) -> list[str]:
 async def executive_on_first_half_of_2026(user: User, make_staff: Any) -> None:
     """The money fixture rolled up, an executive signed in, /insights on January to June 2026."""
     money_fixture.build()
-    money_fixture.roll_up()
+    money_fixture.roll_up_book()
     await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
     await open_first_half_of_2026(user)
 
@@ -255,7 +255,7 @@ async def test_a_range_changed_while_the_tabs_load_is_what_every_tab_shows(
     from console.insights.pages.tab_view import TabView
 
     money_fixture.build()
-    money_fixture.roll_up()
+    money_fixture.roll_up_book()
     original, started = TabView.read, threading.Event()
 
     def slow_for_the_first_range(self: TabView, s: Any) -> Any:

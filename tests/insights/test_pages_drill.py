@@ -23,7 +23,7 @@ async def _drill_rows(user: User) -> list[dict[str, Any]]:
 
 async def _signed_in_over_the_book(user: User, make_staff: Any) -> money_fixture.Book:
     book = money_fixture.build()
-    money_fixture.roll_up()
+    money_fixture.roll_up_book()
     await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
     await open_first_half_of_2026(user)
     # The tabs reload one after the other: click the subscription charts once they show the new period.

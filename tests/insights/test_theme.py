@@ -19,7 +19,7 @@ def templates(user: User) -> set[str]:
 
 async def test_the_theme_toggle_recolours_the_open_charts(user: User, make_staff: Any) -> None:
     money_fixture.build()
-    money_fixture.roll_up()
+    money_fixture.roll_up_book()
     await signed_in(user, make_staff, "executive", email="exec@test.example")
     await user.open("/insights")
     await wait_shown(user, "insights-chart-revenue")
