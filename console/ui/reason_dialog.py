@@ -131,6 +131,12 @@ class ActionDialog(RefusalsInside):
         self.fields[name] = element
         return element
 
+    def focus(self, element: Any) -> None:
+        """Open with the focus on `element`, an input added above the reason (Extend's days, the new plan)."""
+        for field in self.fields.values():
+            field.props(remove="autofocus")
+        element.props("autofocus")
+
     async def ask(self, on_confirm: Callable[..., Awaitable[bool]], *, done: str | None = None) -> bool:
         """Open; `on_confirm(*values())` runs on each confirmation and closes the dialog when it returns True.
         Returns whether it did, and then shows `done` as a notice. The dialog is deleted afterwards either way."""

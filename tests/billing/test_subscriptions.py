@@ -204,6 +204,24 @@ def test_change_plan_rules(finance: Actor) -> None:
     assert (row.before["plan_id"], row.after["plan_id"]) == (current, good)
 
 
+def test_change_plan_offers_only_the_plans_it_would_accept(finance: Actor) -> None:
+    """QA: "Change plan…" on a Stripe subscription opened on Free, which the service always refuses for Stripe."""
+    from console.billing.service.subscriptions import plans_to_change_to
+
+    current = plan(currency="USD", stripe_plan_id="plan_basic", price_cents=999)
+    free = plan(currency="USD", price_cents=0, name="Free")  # no Stripe plan
+    premium = plan(currency="USD", stripe_plan_id="plan_premium", price_cents=1999)
+    plan(active=False, stripe_plan_id="plan_old", name="Retired")
+    plan(currency="EUR", stripe_plan_id="plan_eur", name="Euro")
+    billed_by_stripe = subscription(plan_id=current, provider="stripe")
+    given = subscription(plan_id=current)  # comp: any plan in its currency
+    with session_scope() as session:
+        assert [p.id for p in plans_to_change_to(session, actor=finance, subscription_id=billed_by_stripe)] == [premium]
+        assert [p.id for p in plans_to_change_to(session, actor=finance, subscription_id=given)] == [free, premium]
+    with pytest.raises(ValidationFailed, match="Free has no Stripe plan"):
+        change_plan(actor=finance, subscription_id=billed_by_stripe, version=1, plan_id=free, reason="r")
+
+
 def test_list_plans_active_first(finance: Actor) -> None:
     cheap, dear, gone = plan(price_cents=500), plan(price_cents=2000), plan(price_cents=100, active=False)
     with session_scope() as session:

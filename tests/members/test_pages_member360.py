@@ -175,6 +175,8 @@ async def test_extend_days_are_judged_as_typed(user: User, make_staff: Any) -> N
     await _open(user, who)
     click(user, f"sub-extend-{sub}")
     await wait_shown(user, "sub-extend-dialog")
+    assert "autofocus" in element(user, "sub-days").props  # the days, shown first, not the reason below (QA)
+    assert "autofocus" not in element(user, "sub-extend-input").props
     type_into(user, "sub-extend-input", "sorry for the outage")
     element(user, "sub-days").value = -5
     user.find(marker="sub-days").trigger("blur")

@@ -173,6 +173,7 @@ class SubscriptionActions:
                 "days",
                 number_input("Days", value=7).mark("sub-days"),
             )
+        dialog.focus(days)  # shown first, so typed first (QA: the focus was on the reason below it)
 
         def work(version: int, reason: str) -> Any:
             return subscriptions.extend_subscription(
@@ -188,17 +189,18 @@ class SubscriptionActions:
     async def change_plan(self, sub: dict[str, Any]) -> None:
         if require_live_session() is None:
             return
-        ok, plans = await call(lambda s: subscriptions.list_plans(s, actor=self.actor))
+        sub_id = int(sub["id"])
+        ok, plans = await call(lambda s: subscriptions.plans_to_change_to(s, actor=self.actor, subscription_id=sub_id))
         if not ok or plans is None:
             return
-        choices = {
-            p.id: f"{p.name} · {money(p.price_cents, p.currency)} / {p.interval}"
-            for p in plans
-            if p.id != sub["plan_id"]
-        }
+        if not plans:
+            ui.notify(f"No other plan is offered that {sub['plan']} can move to.", type="warning")
+            return
+        choices = {p.id: f"{p.name} · {money(p.price_cents, p.currency)} / {p.interval}" for p in plans}
         dialog = self._dialog("change_plan", sub)
         with dialog.extra:
             plan = dialog.field("plan_id", first_choice(choices, "New plan", mark="sub-plan-choice"))
+        dialog.focus(plan)
 
         def work(version: int, reason: str) -> Any:
             return subscriptions.change_plan(

@@ -431,6 +431,29 @@ def extend_subscription(*, actor: Actor, subscription_id: int, version: int, day
     )
 
 
+def plan_refusal(plan: Plan, sub: Subscription, current: Plan | None) -> str | None:
+    """Why `sub` cannot move to `plan` (None: it can)."""
+    if not plan.active:
+        return f"{plan.name} is no longer offered"
+    if plan.id == sub.plan_id:
+        return f"is already {plan.name}"
+    if current is not None and current.currency != plan.currency:
+        return f"{plan.name} is billed in {plan.currency}, this subscription in {current.currency}"
+    if sub.provider == "stripe" and not plan.stripe_plan_id:
+        return f"{plan.name} has no Stripe plan, so a subscription billed by Stripe cannot move to it"
+    return None
+
+
+def plans_to_change_to(session: Session, *, actor: Actor, subscription_id: int) -> list[Plan]:
+    """The plans "Change plan…" offers: those `change_plan` would accept (QA: it opened on Free, always refused)."""
+    require(actor, Permission.BILLING_READ)
+    sub = session.get(Subscription, subscription_id)
+    if sub is None:
+        raise NotFound(f"Subscription #{subscription_id} does not exist.")
+    current = session.get(Plan, sub.plan_id)
+    return [p for p in list_plans(session, actor=actor, active_only=True) if plan_refusal(p, sub, current) is None]
+
+
 def change_plan(*, actor: Actor, subscription_id: int, version: int, plan_id: int, reason: str) -> Subscription:
     """Move to another active plan in the same currency (Stripe prorates as it is set up to)."""
     require(actor, Permission.BILLING_MANAGE)
@@ -443,17 +466,8 @@ def change_plan(*, actor: Actor, subscription_id: int, version: int, plan_id: in
         plan = session.get(Plan, plan_id)
         if plan is None:
             raise ValidationFailed({"plan_id": f"no plan #{plan_id} exists"})
-        if not plan.active:
-            raise ValidationFailed({"plan_id": f"{plan.name} is no longer offered"})
-        if plan.id == sub.plan_id:
-            raise ValidationFailed({"plan_id": f"is already {plan.name}"})
-        current = session.get(Plan, sub.plan_id)
-        if current is not None and current.currency != plan.currency:
-            raise ValidationFailed(
-                {"plan_id": f"{plan.name} is billed in {plan.currency}, this subscription in {current.currency}"}
-            )
-        if sub.provider == "stripe" and not plan.stripe_plan_id:
-            raise ValidationFailed({"plan_id": f"{plan.name} has no Stripe plan id: it cannot be billed by Stripe"})
+        if (refused := plan_refusal(plan, sub, session.get(Plan, sub.plan_id))) is not None:
+            raise ValidationFailed({"plan_id": refused})
         chosen["plan"] = plan
 
     def local(session: Session, sub: Subscription) -> None:
