@@ -54,7 +54,8 @@ def column(
     """One column of a `ui.table`: the row field `name` under `label`. Free text that can be long gets `clip` (a
     CSS width such as "14rem": one line, an ellipsis, the whole text on hover; `PagedTable` adds the cell) or `wrap`
     (lines break at spaces), so a table fits a laptop screen instead of scrolling sideways. A `wide` column is shown
-    only on screens 1,440 px and wider (Quasar's gt-md): for a list beside a detail panel that shows the same fact."""
+    only on screens 1,920 px and wider (Quasar's gt-lg): for a list beside a detail panel that shows the same fact
+    (from 1,440 px, gt-md, the panel left too little room: the ads' State went off screen up to 1,680 px)."""
     found: dict[str, Any] = {"name": name, "label": label, "field": name, "align": align}
     if sortable:
         found["sortable"] = True
@@ -63,7 +64,7 @@ def column(
     if wrap:
         found["style"] = WRAP_STYLE
     if wide:
-        found["classes"] = found["headerClasses"] = "gt-md"
+        found["classes"] = found["headerClasses"] = "gt-lg"
     return found
 
 

@@ -200,8 +200,8 @@ def test_a_column_of_long_text_clips_or_wraps_and_a_plain_one_is_unchanged() -> 
     }
     assert "white-space: normal" in column("other_names", "Other names", wrap=True)["style"]
     assert column("id", "#", "right") == {"name": "id", "label": "#", "field": "id", "align": "right"}
-    shown_from_1440 = column("format", "Format", wide=True)
-    assert shown_from_1440["classes"] == shown_from_1440["headerClasses"] == "gt-md"  # cells and header alike
+    shown_from_1920 = column("format", "Format", wide=True)
+    assert shown_from_1920["classes"] == shown_from_1920["headerClasses"] == "gt-lg"  # cells and header alike
     # the cell reads its width from the column and shows the whole value on hover, as text
     assert ':style="{maxWidth: props.col.clip}"' in CLIPPED_CELL and ':title="props.value"' in CLIPPED_CELL
     assert "{{ props.value }}" in CLIPPED_CELL and "v-html" not in CLIPPED_CELL
