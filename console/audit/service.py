@@ -20,6 +20,7 @@ from console.actor import Actor
 from console.audit.canonical import GENESIS, chain_hash, iso_utc, normalise
 from console.audit.checkpoints import Checkpoint
 from console.audit.models import JOB_ACTIONS, READ_ACTIONS, AuditEvent
+from console.audit.words import entity_codes
 from console.db import PREASSIGN_FROM, dialect_name, preassign_ids, utcnow
 from console.errors import ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count
@@ -333,10 +334,10 @@ def list_events(session: Session, *, actor: Actor, flt: AuditFilter, page: PageR
         query = query.where(or_(by_label, AuditEvent.actor_label.in_(named)) if named else by_label)
     if flt.action:
         query = query.where(AuditEvent.action.startswith(flt.action.strip(), autoescape=True))
-    if flt.entity:
-        query = query.where(AuditEvent.entity == flt.entity.strip())
-    if flt.entity_id:
-        query = query.where(AuditEvent.entity_id == flt.entity_id.strip())
+    if flt.entity:  # as the Entity column writes it ("Case", "2257 record") or as stored ("moderation_case")
+        query = query.where(AuditEvent.entity.in_(entity_codes(flt.entity)))
+    if flt.entity_id:  # "#48", as the Entity column writes it, is 48
+        query = query.where(AuditEvent.entity_id == flt.entity_id.strip().removeprefix("#"))
     if flt.since:
         query = query.where(AuditEvent.occurred_at >= flt.since)
     if flt.until:

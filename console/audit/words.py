@@ -245,6 +245,15 @@ def field_words(field: str) -> str:
     return " ".join([first, *words[1:]]) + unit
 
 
+def entity_codes(typed: str) -> list[str]:
+    """The stored entity codes an Entity filter means: the words the list shows ("Case" is a moderation case and an
+    appeal's case, "2257 record" a legal record), any case, or a stored code itself ("moderation_case")."""
+    text = typed.strip()
+    folded = text.casefold()
+    codes = {code for code, words in ENTITY_WORDS.items() if folded in (words.casefold(), code)}
+    return sorted(codes | {text})  # an entity the words do not list is matched as stored
+
+
 def entity_words(entity: str) -> str:
     return ENTITY_WORDS.get(entity) or entity.replace("_", " ").capitalize()
 

@@ -558,6 +558,19 @@ def test_list_events_entity_and_entity_id(sample_events: dict[str, int]) -> None
     assert names_for(sample_events, AuditFilter(entity_id="1"))[0] == ["e3", "e1"]
     assert names_for(sample_events, AuditFilter(entity="member", entity_id="1"))[0] == ["e1"]
     assert names_for(sample_events, AuditFilter(entity="system_config", entity_id="maintenance"))[0] == ["e4"]
+    # as the Entity column writes it (QA: "Member" and "#1" found nothing; only the stored "member", "1" did)
+    assert names_for(sample_events, AuditFilter(entity="Member"))[0] == ["e6", "e5", "e2", "e1"]
+    assert names_for(sample_events, AuditFilter(entity=" MEMBER ", entity_id="#1"))[0] == ["e1"]
+    assert names_for(sample_events, AuditFilter(entity="Setting", entity_id="maintenance"))[0] == ["e4"]
+
+
+def test_entity_words_find_every_code_they_stand_for() -> None:
+    from console.audit.words import entity_codes
+
+    assert entity_codes("Case") == ["Case", "case", "moderation_case"]  # both read "Case" in the list
+    assert entity_codes("2257 record") == ["2257 record", "legal_record"]
+    assert entity_codes("legal_record") == ["legal_record"]
+    assert entity_codes("new_thing") == ["new_thing"]  # not in the words: as stored
 
 
 def test_list_events_date_range(sample_events: dict[str, int]) -> None:
