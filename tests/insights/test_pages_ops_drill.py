@@ -106,12 +106,11 @@ async def test_moderation_drills_for_a_moderator(user: User, make_staff: Any) ->
 async def test_today_is_drawn_in_progress_and_its_dotted_point_opens_todays_rows(
     user: User, make_staff: Any, monkeypatch: Any
 ) -> None:
-    from console.insights.pages import tab_view, view
+    from console.insights.pages import range_bar, tab_view, view
 
-    now = utcnow()
-    for module in (view, tab_view):  # the page's "today" is this one, also if midnight UTC passes meanwhile
-        monkeypatch.setattr(module, "utcnow", lambda: now)
-    today = now.date()
+    today = utcnow().date()
+    for module in (view, tab_view, range_bar):  # the page's "today" is this one, also if midnight UTC passes meanwhile
+        monkeypatch.setattr(module, "utc_today", lambda: today)
     early = f.member(f.at(today, 0, 1), "US")
     with session_scope() as session:
         rollup_members_day(session, today)

@@ -11,7 +11,7 @@ from typing import Any
 from nicegui import run, ui
 
 from console.actor import Actor
-from console.db import session_scope, utcnow
+from console.db import session_scope, utc_today
 from console.errors import ConsoleError
 from console.insights import readdb
 from console.insights.pages import adapters, export, figures
@@ -191,7 +191,7 @@ class TabView:
             compare_label=self.shown.compare_label,
             period=self.shown.period,
             compare_period=self.shown.compare_period,
-            in_progress=in_progress(self.shown.period, self.shown.grain, utcnow().date()),
+            in_progress=in_progress(self.shown.period, self.shown.grain, utc_today()),
             grain="month" if chart.monthly else self.shown.grain,
         )
 
