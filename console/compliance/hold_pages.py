@@ -18,6 +18,7 @@ from console.ui.dialogs import closed, deleted_on_close
 from console.ui.formatting import plural
 from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
+from console.ui.text_draft import draft_key
 
 STAYS_UNPUBLISHED = "The video stays unpublished: content staff publish it again, and the publishing checks run then."
 EACH_STAYS_UNPUBLISHED = (
@@ -25,10 +26,12 @@ EACH_STAYS_UNPUBLISHED = (
 )
 
 
-def reason_dialog(title: str, message: str, ok_label: str, host: ui.element, *, mark: str = "reason") -> ReasonDialog:
+def reason_dialog(
+    title: str, message: str, ok_label: str, host: ui.element, *, mark: str = "reason", draft: str | None = None
+) -> ReasonDialog:
     """The release's confirmation: a reason is required, as long as a record's reasons may be."""
     return ReasonDialog(
-        title, message, ok_label=ok_label, max_length=records.TEXT_LIMITS["reason"], host=host, mark=mark
+        title, message, ok_label=ok_label, max_length=records.TEXT_LIMITS["reason"], host=host, mark=mark, draft=draft
     )
 
 
@@ -76,7 +79,13 @@ class HoldDialog:
     async def release(self) -> None:
         with closed(self.dialog):  # the hold's dialog goes; the reason dialog and the toast live on the page
             title, hold_id = self.row["title"], int(self.row["hold_id"])
-            ask = reason_dialog(f"Release the hold on “{title}”?", STAYS_UNPUBLISHED, "Release hold", self.host)
+            ask = reason_dialog(
+                f"Release the hold on “{title}”?",
+                STAYS_UNPUBLISHED,
+                "Release hold",
+                self.host,
+                draft=draft_key(self.actor, "hold-release", hold_id),
+            )
 
             async def act(reason: str) -> bool:
                 ok, _ = await ask.attempt(lambda: release_hold(self.actor, hold_id, reason))

@@ -1,6 +1,7 @@
 """A confirmation that asks for a reason (required), with room for extra fields, the service's messages on those
 fields, and a conflict panel: the dialog stays open with everything typed until the action succeeds or the user
-cancels, and is deleted once closed.
+cancels, and is deleted once closed. With a `draft` key (`text_draft.draft_key(actor, action, row id)`) the reason
+also survives a lost page: opening the dialog again brings it back.
 
     dialog = ReasonDialog("Mute @alice?", "She cannot post for the chosen days.", ok_label="Mute", host=self.host)
     with dialog.extra:
@@ -23,6 +24,7 @@ from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel
 from console.ui.dialogs import KEEPS_INPUT, Working, keyboard_ready
 from console.ui.forms import clear_errors, limit_length, show_errors
+from console.ui.text_draft import TextDraft
 
 T = TypeVar("T")
 REASON_LABEL = "Reason (required; kept in the audit log)"
@@ -85,8 +87,10 @@ class ActionDialog(RefusalsInside):
         keep_note: str = "Your input is kept. Confirm again to act on what is stored now, or cancel.",
         host: ui.element | None = None,
         mark: str = "reason",
+        draft: str | None = None,
     ) -> None:
-        self.mark = mark
+        self.mark, self.draft_key = mark, draft
+        self.draft: TextDraft | None = None
         self.working = Working()
         self._on_confirm: Callable[..., Awaitable[bool]] | None = None
         self.fields: dict[str, Any] = {}
@@ -113,6 +117,12 @@ class ActionDialog(RefusalsInside):
 
     def body(self) -> None:
         """The inputs between the conflict panel and the buttons."""
+
+    def keep_draft(self, field: Any) -> None:
+        """Called in `body()` right after the dialog's main text field: with a `draft` key, what is typed there
+        survives a lost page (console.ui.text_draft)."""
+        if self.draft_key is not None:
+            self.draft = TextDraft(self.draft_key, field)
 
     def problems(self) -> bool:
         """Checks made before the action runs; True (with the message shown) stops it."""
@@ -142,7 +152,10 @@ class ActionDialog(RefusalsInside):
         Returns whether it did, and then shows `done` as a notice. The dialog is deleted afterwards either way."""
         self._on_confirm = on_confirm
         try:
-            confirmed = bool(await self.dialog)
+            answer = await self.dialog
+            confirmed = bool(answer)
+            if answer is not None and self.draft is not None:  # sent, or Cancel; Escape or a lost page keep it
+                self.draft.clear()
         finally:
             if not self.dialog.is_deleted:
                 self.dialog.delete()
@@ -159,6 +172,8 @@ class ActionDialog(RefusalsInside):
         with self.working.running(self.dialog, self.ok):
             done = await self._on_confirm(*self.values())
         if done:
+            if self.draft is not None:  # also when the page went while the action ran
+                self.draft.clear()
             self.dialog.submit(True)
 
 
@@ -178,6 +193,7 @@ class ReasonDialog(ActionDialog):
         keep_note: str = "Your reason is kept. Confirm again to act on what is stored now, or cancel.",
         host: ui.element | None = None,
         mark: str = "reason",
+        draft: str | None = None,
     ) -> None:
         self._reason_args = (reason_label, reason, max_length)
         super().__init__(
@@ -190,6 +206,7 @@ class ReasonDialog(ActionDialog):
             keep_note=keep_note,
             host=host,
             mark=mark,
+            draft=draft,
         )
 
     def body(self) -> None:
@@ -203,6 +220,7 @@ class ReasonDialog(ActionDialog):
         )
         self.reason_name = label.split(" (", 1)[0]  # "Note (required; …)" -> "Note": what its messages call it
         limit_length(self.reason, max_length, self.reason_name)  # a counter, never a cut
+        self.keep_draft(self.reason)
         self.fields["reason"] = self.reason
 
     @property

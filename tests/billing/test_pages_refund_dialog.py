@@ -291,3 +291,28 @@ def test_a_refund_conflict_shows_statuses_as_the_lists_do() -> None:
     assert refund_value("status", "awaiting_approval") == "Awaiting approval"
     assert refund_value("status", "pending") == "Pending at Stripe"
     assert refund_value("approved_by", "awaiting_approval") == "awaiting_approval"  # only the status is a code
+
+
+async def test_a_note_typed_before_the_page_went_is_back_until_the_refund_is_made(user: User, make_staff: Any) -> None:
+    """A lost page took the refund dialog's note with it (QA's 5,000-character note). Opened again for that payment,
+    the dialog brings the note back (not the amount: that is read afresh) and says so; the refund clears it."""
+    await signed_in(user, make_staff)
+    who = member()
+    paid = payment(who, 3000)
+    await _open_dialog(user, who, paid)
+    _typed_in_the_browser(element(user, "refund-note"), "Customer called twice; the second charge was a retry")
+    await _open_dialog(user, who, paid)  # the page again, as after a reload
+    assert element(user, "refund-note").value == "Customer called twice; the second charge was a retry"
+    assert shown(user, "text-draft-restored") and element(user, "refund-amount").value == "30.00"
+    click(user, "refund-submit")
+    await wait_text(user, "refund-result", bool)
+    [refund] = _refunds(paid)
+    assert refund.note == "Customer called twice; the second charge was a retry"
+    other = payment(who, 2000)
+    await _open_dialog(user, who, other)
+    assert element(user, "refund-note").value == "" and not shown(user, "text-draft-restored")
+    from nicegui import app
+
+    from console.ui.text_draft import STORAGE_KEY
+
+    assert not [k for k in app.storage.user[STORAGE_KEY] if k.endswith(f":refund:{paid}")]  # made: nothing kept

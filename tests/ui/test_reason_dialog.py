@@ -6,11 +6,13 @@ Enter saves, once."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from nicegui import ui
 from nicegui.testing import User
 
 from console.ui.reason_dialog import ReasonDialog
+from tests.moderation.page_helpers import texts
 from tests.ui.helpers import element, shown, wait_until
 
 
@@ -52,7 +54,6 @@ async def test_a_form_dialog_opens_on_its_first_field_and_enter_saves_once(signe
     """The first input has the focus; Enter in a one-line input saves (a textarea keeps its new lines); pressed
     again while the save runs, it does not save twice."""
     from collections.abc import Callable
-    from typing import Any
 
     from console.ui.form_dialog import FormDialog
 
@@ -145,3 +146,55 @@ def test_the_appeal_dialogs_count_to_the_appeal_service_s_limit() -> None:
         assert calls and all(
             any(k.arg == "max_length" and ast.unparse(k.value) == "appeals.NOTE_MAX" for k in c.keywords) for c in calls
         ), page
+
+
+async def test_a_reason_typed_before_the_page_went_is_back_until_it_is_sent_or_cancelled(signed_in: User) -> None:
+    """The noted gap: a connection lost for longer than NiceGUI waits reloads the page, and a long reason typed into
+    a dialog went with it. With a draft key the dialog brings it back when opened again (for that key only), says
+    so, and drops it on Clear, on Cancel and once the action succeeded."""
+    from nicegui import app
+
+    from console.ui.text_draft import STORAGE_KEY
+
+    user = signed_in
+    sent: list[str] = []
+
+    async def act(reason: str) -> bool:
+        sent.append(reason)
+        return True
+
+    async def ask(row: int) -> None:
+        await ReasonDialog("Ban @alice?", ok_label="Ban", mark="t-draft", draft=f"7:ban:{row}").ask(act)
+
+    @ui.page("/test/reason-draft")
+    def page() -> None:
+        ui.button("Ban…", on_click=lambda: ask(1)).mark("t-open")
+        ui.button("Ban the other…", on_click=lambda: ask(2)).mark("t-open-other")
+
+    async def open_dialog(marker: str = "t-open") -> Any:
+        await user.open("/test/reason-draft")  # a new page, as after a reload
+        user.find(marker=marker).click()
+        await wait_until(lambda: shown(user, "t-draft-input"), what="the dialog")
+        return element(user, "t-draft-input")
+
+    reason = "Five harassment reports in a week, two of them with threats"
+    (await open_dialog()).value = reason  # typed; then the page goes (the dialog is never answered)
+    field = await open_dialog()
+    assert field.value == reason and shown(user, "text-draft-restored")
+    assert texts(user, "text-draft-when")[0].startswith("Restored from ")
+    other = await open_dialog("t-open-other")
+    assert other.value == "" and not shown(user, "text-draft-restored")  # another row's dialog: not this text
+
+    field = await open_dialog()
+    user.find(marker="text-draft-clear").click()
+    assert field.value == "" and "7:ban:1" not in app.storage.user[STORAGE_KEY]
+    field.value = "Typed, then cancelled"
+    user.find(marker="t-draft-cancel").click()
+    assert (await open_dialog()).value == ""
+
+    field = await open_dialog()
+    field.value = reason
+    assert app.storage.user[STORAGE_KEY]["7:ban:1"]["text"] == reason
+    user.find(marker="t-draft-ok").click()
+    await wait_until(lambda: sent == [reason], what="the action")
+    assert (await open_dialog()).value == "" and "7:ban:1" not in app.storage.user[STORAGE_KEY]

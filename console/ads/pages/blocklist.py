@@ -15,6 +15,7 @@ from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length
 from console.ui.paged_table import column
 from console.ui.reason_dialog import ReasonDialog
+from console.ui.text_draft import draft_key
 from console.ui.work import call, unit_of_work
 
 COLUMNS = [
@@ -92,6 +93,7 @@ class BlocklistView:
             danger=True,
             host=self.host,
             mark="blocklist-remove",
+            draft=draft_key(self.actor, "blocklist-remove", block_id),
         )
 
         async def confirmed(reason: str) -> bool:

@@ -27,6 +27,7 @@ from console.ui.conflict import ConflictPanel
 from console.ui.formatting import fmt_dt
 from console.ui.forms import report, show_errors
 from console.ui.session import require_live_session
+from console.ui.text_draft import draft_key
 from console.ui.work import unit_of_work
 
 DECIDABLE = ("pending_review",)
@@ -271,7 +272,9 @@ class ReviewPanel:
             ui.notify(self.claim_note, type="warning")
             return
         ad_id = int(card.ad.id)
-        dialog = RejectDialog(f"Reject #{ad_id} {card.ad.name}?", host=self.host)
+        dialog = RejectDialog(
+            f"Reject #{ad_id} {card.ad.name}?", host=self.host, draft=draft_key(self.actor, "ad-reject", ad_id)
+        )
 
         async def stored_now(exc: Conflict) -> dict[str, Any]:
             current = await self.stored_now(exc)

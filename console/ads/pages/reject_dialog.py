@@ -28,7 +28,15 @@ REJECT_KEPT = "Your reasons and note are kept. Reject again to act on what is st
 
 
 class RejectDialog(ActionDialog):
-    def __init__(self, title: str, message: str = "", *, host: ui.element | None = None, mark: str = "reject") -> None:
+    def __init__(
+        self,
+        title: str,
+        message: str = "",
+        *,
+        host: ui.element | None = None,
+        mark: str = "reject",
+        draft: str | None = None,
+    ) -> None:
         super().__init__(
             title,
             message,
@@ -38,6 +46,7 @@ class RejectDialog(ActionDialog):
             keep_note=REJECT_KEPT,
             host=host,
             mark=mark,
+            draft=draft,
         )
 
     def body(self) -> None:
@@ -58,6 +67,7 @@ class RejectDialog(ActionDialog):
             .mark(f"{self.mark}-note")
         )
         limit_length(self.note, 2000, "Note")
+        self.keep_draft(self.note)
 
     @property
     def reasons(self) -> list[str]:

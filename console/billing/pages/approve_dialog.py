@@ -16,6 +16,7 @@ from console.errors import Conflict, ConsoleError
 from console.ui.dialogs import KEEPS_INPUT, Working, held_open, keyboard_ready
 from console.ui.forms import limit_length
 from console.ui.session import require_live_session
+from console.ui.text_draft import TextDraft, draft_key
 from console.ui.work import unit_of_work
 
 SNAPSHOT_LABELS = {"status": "Status", "approved_by": "Decided by"}
@@ -68,12 +69,17 @@ class ApproveDialog:
             ui.textarea("Note (optional)").props("dense outlined autogrow").classes("w-full").mark("approve-note")
         )
         limit_length(self.note, 2000, "Note")
+        self.note_draft = TextDraft(draft_key(self.actor, "approve-refund", self.row["id"]), self.note)
         keyboard_ready([self.note], None)  # the note has the focus; Enter is a new line in it, never an approval
         self.summary = ui.label("").classes("text-negative text-sm").mark("approve-summary")
         self.summary.visible = False
         with ui.row().classes("justify-end w-full"):
-            ui.button("Cancel", on_click=lambda: self.dialog.submit(False)).props("flat").mark("approve-cancel")
+            ui.button("Cancel", on_click=self.cancel).props("flat").mark("approve-cancel")
             self.ok = ui.button("Approve", icon="done", on_click=self.approve).props("color=primary").mark("approve-ok")
+
+    def cancel(self) -> None:
+        self.note_draft.clear()
+        self.dialog.submit(False)
 
     async def approve(self) -> None:
         if self.working.busy or self.done or require_live_session() is None:
@@ -82,6 +88,7 @@ class ApproveDialog:
             refund = await self._approve()
         if refund is not None:
             self.done = True
+            self.note_draft.clear()
             with held_open(self.dialog):  # until Stripe's answer is shown in it
                 await self.send(refund)
 

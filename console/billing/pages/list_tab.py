@@ -17,6 +17,7 @@ from console.ui.dialogs import outside
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable
 from console.ui.reason_dialog import ReasonDialog
+from console.ui.text_draft import draft_key
 from console.ui.work import unit_of_work
 
 if TYPE_CHECKING:
@@ -145,6 +146,7 @@ class ListDetailTab:
             conflict_labels=self.snapshot_labels,
             host=self.view.host,
             mark=label.lower(),
+            draft=draft_key(self.actor, label.lower(), self.noun.lower(), row["id"]),
         )
 
         async def confirmed(reason: str) -> bool:

@@ -34,6 +34,7 @@ from console.ui.formatting import fmt_dt
 from console.ui.forms import number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
+from console.ui.text_draft import draft_key
 from console.ui.work import call, unit_of_work
 
 LEDGER_LABELS = {"purchase": "Bought", "usage": "Used", "refund": "Refunded", "bonus": "Granted"}
@@ -235,6 +236,7 @@ class MemberBillingPanel:
             ok_label="Grant",
             host=self.host,
             mark="grant",
+            draft=draft_key(self.actor, "grant", self.member_id),
         )
         with dialog.extra:
             amount = dialog.field(

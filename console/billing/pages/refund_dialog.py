@@ -27,6 +27,7 @@ from console.ui.conflict import ConflictPanel, display
 from console.ui.dialogs import KEEPS_INPUT, Working
 from console.ui.forms import clear_errors, limit_length, show_errors
 from console.ui.session import require_live_session
+from console.ui.text_draft import TextDraft, draft_key
 from console.ui.work import call, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -175,12 +176,13 @@ class RefundDialog:
         self.note = ui.textarea("Note (optional; kept with the refund)").props("dense outlined autogrow")
         self.note.classes("w-full").mark("refund-note")
         limit_length(self.note, 2000, "Note")
+        self.note_draft = TextDraft(draft_key(self.actor, "refund", self.payment_id), self.note)  # past a lost page
         self.fields = {"amount": self.amount, "amount_cents": self.amount, "reason": self.reason, "note": self.note}
         self.approval_note()
         self.summary = ui.label("").classes("text-negative text-sm whitespace-pre-line").mark("refund-summary")
         self.summary.visible = False
         with ui.row().classes("justify-end w-full"):
-            ui.button("Cancel", on_click=self.dialog.close).props("flat").mark("refund-cancel")
+            ui.button("Cancel", on_click=self.cancel).props("flat").mark("refund-cancel")
             self.submit_button = (
                 ui.button("Refund", icon="undo", on_click=self.submit).props("color=primary").mark("refund-submit")
             )
@@ -224,6 +226,10 @@ class RefundDialog:
                 ui.button("Close", on_click=self.dialog.close).props("flat").mark("refund-close")
 
     # --- handlers --------------------------------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        self.note_draft.clear()
+        self.dialog.close()
 
     def full_amount(self) -> None:
         p = self.preview
@@ -278,6 +284,7 @@ class RefundDialog:
             self.summary.text, self.summary.visible = exc.message, True
             return
         self.refund = refund
+        self.note_draft.clear()
         await self.after_request(refund)
 
     async def after_request(self, refund: Any) -> None:

@@ -19,6 +19,7 @@ from console.ui.formatting import fmt_dt
 from console.ui.forms import confirm, first_choice, number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
+from console.ui.text_draft import draft_key
 from console.ui.work import call, call_own
 
 SNAPSHOT_LABELS = {
@@ -72,6 +73,7 @@ class SubscriptionActions:
             conflict_labels=SNAPSHOT_LABELS,
             host=self.host,
             mark=mark,
+            draft=draft_key(self.actor, action, sub["id"]),
         )
 
     async def _run(self, dialog: ReasonDialog, sub: dict[str, Any], work: Callable[[int, str], Any], done: str) -> None:

@@ -122,10 +122,17 @@ async def reason_dialog(
     ok_label: str,
     action: Callable[[str, ui.textarea], Awaitable[bool]],
     danger: bool = True,
+    draft: str | None = None,
 ) -> None:
     """A confirmation that asks for a reason (console/ui ReasonDialog, deleted once closed); `action(reason, field)`
     makes the one service call and returns True when it succeeded, which closes the dialog."""
     dialog = ReasonDialog(
-        title, message, ok_label=ok_label, danger=danger, host=host, max_length=records.TEXT_LIMITS["reason"]
+        title,
+        message,
+        ok_label=ok_label,
+        danger=danger,
+        host=host,
+        max_length=records.TEXT_LIMITS["reason"],
+        draft=draft,
     )
     await dialog.ask(lambda reason: action(reason, dialog.reason))

@@ -12,6 +12,7 @@ from console.compliance.record_pages.data import reason_dialog, run_service
 from console.compliance.record_pages.part import RecordPart
 from console.ui.cards import titled_card
 from console.ui.formatting import fmt_dt, plural
+from console.ui.text_draft import draft_key
 
 if TYPE_CHECKING:
     from console.compliance.record_pages.view import RecordView
@@ -121,6 +122,7 @@ class VerificationCard(RecordPart):
             "It goes back to the person who entered it, with your reason.",
             ok_label="Reject",
             action=act,
+            draft=draft_key(self.page.actor, "record-reject", record_id),
         )
 
     async def revoke(self) -> None:
@@ -153,4 +155,5 @@ class VerificationCard(RecordPart):
             f"{plural(n, 'public video')} relying on it will be put on hold (unpublished) now." + listed,
             ok_label="Revoke and hold" if n else "Revoke",
             action=act,
+            draft=draft_key(self.page.actor, "record-revoke", record_id),
         )

@@ -25,6 +25,7 @@ from console.ui.later import when_connected
 from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
+from console.ui.text_draft import draft_key
 from console.ui.work import unit_of_work
 
 TABS = {"open": "Open", "upheld": "Upheld", "overturned": "Overturned"}
@@ -178,6 +179,7 @@ class AppealsView:
             danger=False,
             host=self.host,
             mark="appeal",
+            draft=draft_key(self.actor, "appeal", appeal_id, "overturn" if overturn else "uphold"),
         )
         outcome: dict[str, Any] = {}
 

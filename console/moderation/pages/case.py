@@ -40,6 +40,7 @@ from console.ui.forms import limit_length
 from console.ui.keymap import page_keys
 from console.ui.page import body_later
 from console.ui.reason_dialog import ReasonDialog
+from console.ui.text_draft import draft_key
 from console.ui.work import call, unit_of_work
 
 
@@ -373,6 +374,7 @@ class CaseView:
             max_length=appeals.NOTE_MAX,
             host=self.host,
             mark="reverse",
+            draft=draft_key(self.actor, "reverse", decision_id),
         )
 
         async def confirmed(note: str) -> bool:

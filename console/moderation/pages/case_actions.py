@@ -19,6 +19,7 @@ from console.ui.formatting import fmt_dt
 from console.ui.forms import first_choice, limit_length, number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
+from console.ui.text_draft import draft_key
 
 if TYPE_CHECKING:
     from console.moderation.pages.case import CaseView
@@ -219,6 +220,7 @@ class ActionsPanel:
             conflict_labels=SNAPSHOT_LABELS,
             host=self.view.host,
             mark="action",
+            draft=draft_key(self.view.actor, "case", case.id, action),
         )
         with dialog.extra:
             extra = self.extra_fields(dialog, action, days)
