@@ -18,7 +18,7 @@ from console.ui.dialogs import closed, deleted_on_close
 from console.ui.formatting import plural
 from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
-from console.ui.text_draft import draft_key
+from console.ui.text_draft import draft_key, selection
 
 STAYS_UNPUBLISHED = "The video stays unpublished: content staff publish it again, and the publishing checks run then."
 EACH_STAYS_UNPUBLISHED = (
@@ -122,7 +122,14 @@ class HoldsRelease:
         if not ids:
             return
         title = f"Release {plural(len(ids), 'hold')}?"
-        ask = reason_dialog(title, EACH_STAYS_UNPUBLISHED, "Release holds", self.host, mark="holds-reason")
+        ask = reason_dialog(
+            title,
+            EACH_STAYS_UNPUBLISHED,
+            "Release holds",
+            self.host,
+            mark="holds-reason",
+            draft=draft_key(self.actor, "holds-release", selection(ids)),
+        )
         released: list[int] = []
 
         async def act(reason: str) -> bool:

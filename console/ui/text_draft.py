@@ -10,6 +10,8 @@ drop it; Escape and a lost page keep it. Keystrokes that never reached the serve
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +27,14 @@ STORAGE_KEY = "dialog_drafts"
 def draft_key(actor: Actor, *parts: object) -> str:
     """The key of one dialog's draft: the staff member first, so a colleague on the same browser never gets it."""
     return ":".join(str(p) for p in (actor.staff_id, *parts))
+
+
+def selection(ids: Iterable[int]) -> str:
+    """One key part for a bulk action's rows, the same whatever order they were picked in: the same selection made
+    again after a lost page gets its reason back, another selection does not."""
+    chosen = sorted(set(ids))
+    digest = hashlib.sha256(",".join(map(str, chosen)).encode()).hexdigest()[:12]
+    return f"{len(chosen)}-{digest}"
 
 
 class TextDraft:

@@ -241,6 +241,42 @@ async def test_bulk_dismiss_needs_one_reason_and_lists_each_case(user: User, mak
     await wait_until(lambda: texts(user, "metric-resolved") == ["2 (Mona Mod: 2)"], what="closed today")
 
 
+async def test_a_bulk_reason_typed_before_the_page_went_is_back_for_the_same_cases_only(
+    user: User, make_staff: Any
+) -> None:
+    """A lost page took the bulk dialog's reason with it: selecting the same cases again (in any order) brings it
+    back; another selection does not get it; closing the cases drops it."""
+    await signed_in(user, make_staff)
+    cases = [report("comment", comment(), "spam").case_id for _ in range(3)]
+
+    async def open_bulk(pick: list[int]) -> Any:
+        await user.open("/moderation")  # a new page, as after a reload
+        await wait_for_caption(user, "1–3 of 3")
+        found = [r for r in rows(user) if r["id"] in pick]
+        user.find(marker="paged-table").trigger(
+            "selection", {"added": True, "rows": found, "keys": [r["id"] for r in found]}
+        )
+        await wait_shown(user, "bulk-dismiss")
+        click(user, "bulk-dismiss")
+        await wait_shown(user, "bulk-reason-dialog")
+        return element(user, "bulk-reason-input")
+
+    reason = "one spam wave from a single network: all three reports are the same link"
+    (await open_bulk(cases)).value = reason  # typed; then the page goes
+    assert (await open_bulk(list(reversed(cases)))).value == reason
+    assert texts(user, "text-draft-when")[0].startswith("Restored from ")
+    assert (await open_bulk(cases[:2])).value == ""  # two of the three: another selection, not this reason
+    assert (await open_bulk(cases)).value == reason
+    click(user, "bulk-reason-ok")
+    await wait_shown(user, "bulk-result")
+    assert all(load_case(c).status == "dismissed" for c in cases)
+    from nicegui import app
+
+    from console.ui.text_draft import STORAGE_KEY
+
+    assert not [k for k in app.storage.user[STORAGE_KEY] if ":cases:" in k]  # sent: nothing kept
+
+
 async def test_cancelled_bulk_changes_nothing_and_deletes_its_dialog(user: User, make_staff: Any) -> None:
     await signed_in(user, make_staff)
     case_id = report("comment", comment(), "spam").case_id

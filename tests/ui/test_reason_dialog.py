@@ -198,3 +198,27 @@ async def test_a_reason_typed_before_the_page_went_is_back_until_it_is_sent_or_c
     user.find(marker="t-draft-ok").click()
     await wait_until(lambda: sent == [reason], what="the action")
     assert (await open_dialog()).value == "" and "7:ban:1" not in app.storage.user[STORAGE_KEY]
+
+
+def test_every_action_dialog_in_the_console_keeps_its_text_past_a_lost_page() -> None:
+    """Each reason/reject dialog a page opens names a draft key, so none of them loses a typed reason to a reload
+    again (a new dialog without one fails here). The helpers that wrap them pass theirs through."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "console"
+    wrappers = {"ReasonDialog", "RejectDialog", "reason_dialog"}
+    missing, seen = [], 0
+    for path in sorted(root.rglob("*.py")):
+        if path.name in ("reason_dialog.py", "reject_dialog.py"):
+            continue  # the classes themselves
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and (getattr(node.func, "id", "") or getattr(node.func, "attr", "")) in wrappers
+            ):
+                seen += 1
+                draft = [k for k in node.keywords if k.arg == "draft"]
+                if not draft or ast.unparse(draft[0].value) == "None":
+                    missing.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert seen >= 14 and not missing, missing

@@ -14,6 +14,7 @@ from console.ads.service import review
 from console.ui.bulk_bar import OutcomeTable
 from console.ui.forms import confirm
 from console.ui.session import require_live_session
+from console.ui.text_draft import draft_key, selection
 from console.ui.work import call, unit_of_work
 
 OUTCOMES = OutcomeTable(("ad_id", "Ad"), ("name", "Name"), ("done", "done"), mark="ads-bulk-result", message_label="")
@@ -47,6 +48,7 @@ async def reject(actor: Actor, chosen: dict[int, str], *, host: ui.element) -> b
         "Each ad gets the same reasons and note. Ads claimed by someone else are refused and listed.",
         host=host,
         mark="bulk-reject",
+        draft=draft_key(actor, "ads-reject", selection(ids)),
     )
     results: list[Any] = []
 

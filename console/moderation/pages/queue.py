@@ -41,6 +41,7 @@ from console.ui.later import when_connected
 from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session, unattended
+from console.ui.text_draft import draft_key, selection
 from console.ui.work import call, unit_of_work
 
 FILTERS = [
@@ -374,6 +375,7 @@ class QueueView:
             danger=action == "dismiss",
             host=self.host,
             mark="bulk-reason",
+            draft=draft_key(self.actor, "cases", action, selection(ids)),
         )
         lines: list[BulkLine] = []
 
