@@ -14,11 +14,11 @@ from console.compliance import holds, records
 from console.db import session_scope
 from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar
+from console.ui.dialog_draft import draft_key, selection
 from console.ui.dialogs import closed, deleted_on_close
 from console.ui.formatting import plural
 from console.ui.paged_table import PagedTable
 from console.ui.reason_dialog import ReasonDialog
-from console.ui.text_draft import draft_key, selection
 
 STAYS_UNPUBLISHED = "The video stays unpublished: content staff publish it again, and the publishing checks run then."
 EACH_STAYS_UNPUBLISHED = (

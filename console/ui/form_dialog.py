@@ -3,7 +3,9 @@ line and Cancel/Save. Saving needs a live session, clears the old messages, runs
 event loop and keeps every refusal inside the dialog with the input: field messages on the fields, a stale edit in
 the conflict panel (the version moves on to what is stored now), anything else as the summary. Markers, from the
 `kind` of thing edited: `{kind}-form` (the card), `{kind}-form-dialog`, `{kind}-form-summary`, `{kind}-form-cancel`,
-`{kind}-form-save` and `{kind}-conflict` for the panel.
+`{kind}-form-save` and `{kind}-conflict` for the panel. With a `draft` key (`dialog_draft.draft_key(actor, kind,
+row id)`) what is typed survives a lost page: opening the dialog again brings it back; a draft typed on an older
+version of the row is saved on that version, so the save shows the conflict instead of overwriting the change.
 
     class ThingForm(FormDialog):
         def body(self) -> None: self.fields["name"] = ui.input("Name")
@@ -21,6 +23,7 @@ from nicegui import ui
 
 from console.errors import Conflict, ValidationFailed
 from console.ui.conflict import ConflictPanel
+from console.ui.dialog_draft import DialogDraft
 from console.ui.dialogs import KEEPS_INPUT, Working, keyboard_ready
 from console.ui.forms import clear_errors, show_errors
 from console.ui.reason_dialog import RefusalsInside
@@ -40,6 +43,7 @@ class FormDialog(RefusalsInside):
         kind: str,
         row: Any = None,
         host: ui.element | None = None,
+        draft: str | None = None,
     ) -> None:
         """`row` is the row edited (the save is based on its version), None for a new one."""
         mark = f"{kind}-form"
@@ -53,6 +57,9 @@ class FormDialog(RefusalsInside):
             ui.label(title).classes("text-lg font-semibold")
             self.conflict = ConflictPanel(labels, mark=f"{kind}-conflict")
             self.body()
+            self.draft = None if draft is None else DialogDraft(draft, self.fields, version=self.version)
+            if self.draft is not None and self.draft.stale:
+                self.version = self.draft.based_on  # typed on that version: saving it shows the conflict
             keyboard_ready(self.fields.values(), self.save)
             self.summary = ui.label("").classes("text-negative text-sm").mark(f"{mark}-summary")
             self.summary.visible = False
@@ -80,7 +87,10 @@ class FormDialog(RefusalsInside):
 
     async def ask(self) -> bool:
         try:
-            return bool(await self.dialog)
+            answer = await self.dialog
+            if answer is not None and self.draft is not None:  # saved, or Cancel; Escape or a lost page keep it
+                self.draft.clear()
+            return bool(answer)
         finally:
             if not self.dialog.is_deleted:
                 self.dialog.delete()
@@ -99,10 +109,14 @@ class FormDialog(RefusalsInside):
         with self.working.running(self.dialog, self.ok):
             done, self.saved = await self.attempt(work, typed=self.typed(), on_conflict=self._conflict)
         if done:
+            if self.draft is not None:  # also when the page went while the save ran
+                self.draft.clear()
             ui.notify(self.saved_message, type="positive")
             self.dialog.submit(True)
 
     async def _conflict(self, exc: Conflict) -> dict[str, Any] | None:
         if exc.current.get("version"):
             self.version = int(exc.current["version"])
+            if self.draft is not None:
+                self.draft.rebase(self.version)
         return self.stored_now(exc)

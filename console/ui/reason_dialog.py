@@ -1,6 +1,6 @@
 """A confirmation that asks for a reason (required), with room for extra fields, the service's messages on those
 fields, and a conflict panel: the dialog stays open with everything typed until the action succeeds or the user
-cancels, and is deleted once closed. With a `draft` key (`text_draft.draft_key(actor, action, row id)`) the reason
+cancels, and is deleted once closed. With a `draft` key (`dialog_draft.draft_key(actor, action, row id)`) the reason
 also survives a lost page: opening the dialog again brings it back.
 
     dialog = ReasonDialog("Mute @alice?", "She cannot post for the chosen days.", ok_label="Mute", host=self.host)
@@ -22,9 +22,9 @@ from nicegui import run, ui
 
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel
+from console.ui.dialog_draft import TextDraft
 from console.ui.dialogs import KEEPS_INPUT, Working, keyboard_ready
 from console.ui.forms import clear_errors, limit_length, show_errors
-from console.ui.text_draft import TextDraft
 
 T = TypeVar("T")
 REASON_LABEL = "Reason (required; kept in the audit log)"
@@ -120,7 +120,7 @@ class ActionDialog(RefusalsInside):
 
     def keep_draft(self, field: Any) -> None:
         """Called in `body()` right after the dialog's main text field: with a `draft` key, what is typed there
-        survives a lost page (console.ui.text_draft)."""
+        survives a lost page (console.ui.dialog_draft)."""
         if self.draft_key is not None:
             self.draft = TextDraft(self.draft_key, field)
 

@@ -237,3 +237,94 @@ async def test_ad_ops_pause_resume_and_end_an_ad_from_the_campaign(user: User, m
             .order_by(AuditEvent.id)  # in the order they happened (a SELECT without ORDER BY promises none)
         ).scalars()
         assert [a for a in actions if a in ("ad.pause", "ad.resume", "ad.end")] == ["ad.pause", "ad.resume", "ad.end"]
+
+
+async def test_a_campaign_edit_typed_before_the_page_went_is_back_and_saved_on_the_version_it_was_typed_on(
+    user: User, make_staff: Any
+) -> None:
+    """A lost page took the campaign dialog with it. Opened again, it brings back what was typed (the budget, the
+    countries), says so, and — someone having saved the campaign meanwhile — saves on the version it was typed on,
+    so the conflict shows instead of overwriting their change; saved again, the draft is gone. Cancel drops it."""
+    from nicegui import app
+
+    from console.ui.dialog_draft import STORAGE_KEY
+
+    await signed_in(user, make_staff)
+    cid = campaign(budget_cents=300_000)
+
+    async def open_editor() -> None:
+        await user.open(f"/ads/campaigns/{cid}")  # a new page, as after a reload
+        await wait_shown(user, "campaign-edit")
+        click(user, "campaign-edit")
+        await wait_shown(user, "campaign-form")
+
+    await open_editor()
+    type_into(user, "campaign-budget-in", "4,000")
+    element(user, "campaign-countries-in").value = ["DE", "FR"]
+    with session_scope() as session:  # someone else saves before the dialog is opened again
+        stored = session.get(AdCampaign, cid)
+        assert stored is not None
+        stored.name = "Renamed elsewhere"
+
+    await open_editor()
+    assert element(user, "campaign-budget-in").value == "4,000"
+    assert element(user, "campaign-countries-in").value == ["DE", "FR"]
+    assert element(user, "campaign-name-in").value == "Renamed elsewhere"  # untouched fields show what is stored
+    assert "It was changed since" in texts(user, "text-draft-when")[0]
+    click(user, "campaign-form-save")
+    await wait_shown(user, "campaign-conflict-message")
+    with session_scope() as session:
+        assert session.get(AdCampaign, cid).budget_cents == 300_000  # type: ignore[union-attr]
+    click(user, "campaign-form-save")  # again, on what is stored now
+    await wait_until(lambda: not all_marked(user, "campaign-form"), what="the dialog closed")
+    with session_scope() as session:
+        saved = session.get(AdCampaign, cid)
+        assert saved is not None and saved.budget_cents == 400_000 and saved.name == "Renamed elsewhere"
+        assert list(saved.target_countries or []) == ["DE", "FR"]
+    assert not [k for k in app.storage.user[STORAGE_KEY] if ":campaign:" in k]
+
+    await open_editor()
+    type_into(user, "campaign-budget-in", "5,000")
+    click(user, "campaign-form-cancel")
+    await wait_until(lambda: not all_marked(user, "campaign-form"), what="the dialog closed")
+    await open_editor()
+    assert element(user, "campaign-budget-in").value == "4000.00"  # what is stored: the cancelled 5,000 is gone
+    assert not texts(user, "text-draft-when")
+
+
+async def test_a_new_video_ad_typed_before_the_page_went_is_back_with_its_type_before_its_format(
+    user: User, make_staff: Any
+) -> None:
+    """The new-ad dialog's draft: the type is restored before the format it offers (a video format is not a
+    banner's option), the uploaded file is not kept (it says so: no file), and saving it drops the draft."""
+    await signed_in(user, make_staff)
+    cid = campaign()
+
+    async def open_new_ad() -> None:
+        await user.open(f"/ads/campaigns/{cid}")
+        await wait_shown(user, "campaign-new-ad")
+        click(user, "campaign-new-ad")
+        await wait_shown(user, "ad-form")
+
+    await open_new_ad()
+    type_into(user, "ad-name-in", "Pre-roll A")
+    element(user, "ad-type-in").value = "video_preroll"
+    element(user, "ad-format-in").value = "video_15s"
+    type_into(user, "ad-creative-url-in", "https://cdn.brand.example/a.mp4")
+    type_into(user, "ad-click-url-in", "https://brand.example/a")
+
+    await open_new_ad()
+    values = {m: element(user, m).value for m in ("ad-name-in", "ad-type-in", "ad-format-in", "ad-click-url-in")}
+    assert values == {
+        "ad-name-in": "Pre-roll A",
+        "ad-type-in": "video_preroll",
+        "ad-format-in": "video_15s",
+        "ad-click-url-in": "https://brand.example/a",
+    }
+    assert texts(user, "ad-upload-note") == ["No file uploaded"]
+    click(user, "ad-form-save")
+    await wait_until(lambda: texts(user, "campaign-ad-name") == ["Pre-roll A"], what="the new ad listed")
+    with session_scope() as session:
+        assert session.execute(select(Ad.format)).scalar_one() == "video_15s"
+    await open_new_ad()
+    assert element(user, "ad-name-in").value == "" and not texts(user, "text-draft-when")

@@ -313,6 +313,6 @@ async def test_a_note_typed_before_the_page_went_is_back_until_the_refund_is_mad
     assert element(user, "refund-note").value == "" and not shown(user, "text-draft-restored")
     from nicegui import app
 
-    from console.ui.text_draft import STORAGE_KEY
+    from console.ui.dialog_draft import STORAGE_KEY
 
     assert not [k for k in app.storage.user[STORAGE_KEY] if k.endswith(f":refund:{paid}")]  # made: nothing kept

@@ -293,6 +293,72 @@ async def test_stale_edit_names_who_and_take_theirs_puts_the_stored_collection_i
     assert not shown(user, "col-conflict")
 
 
+# --- drafts past a lost page ---------------------------------------------------------------------------------
+
+
+def _dialog_drafts() -> dict[str, Any]:
+    from nicegui import app
+
+    from console.ui.dialog_draft import STORAGE_KEY
+
+    return dict(app.storage.user.get(STORAGE_KEY) or {})
+
+
+async def test_a_new_collection_typed_before_the_page_went_is_back_until_it_is_cancelled(content_user: User) -> None:
+    user = content_user
+    await _open_new_dialog(user)
+    user.find(marker="col-name").type("Night Trains")
+    user.find(marker="col-description").type("Sleeper routes across Europe, filmed from the cab")
+    await _open_new_dialog(user)  # a new page, as after a reload
+    assert element(user, "col-name").value == "Night Trains"
+    assert element(user, "col-slug").value == "night-trains"  # still following the name
+    assert element(user, "col-description").value == "Sleeper routes across Europe, filmed from the cab"
+    assert element(user, "text-draft-when").text.startswith("Restored from ")
+    user.find(marker="col-cancel").click()
+    await _open_new_dialog(user)
+    assert element(user, "col-name").value == "" and not all_marked(user, "text-draft-when")
+    assert _collection_count() == 0
+
+
+async def test_an_edit_typed_before_someone_else_saved_is_restored_and_saved_on_its_own_version(
+    content_user: User,
+) -> None:
+    """The draft was typed on version 1; the collection is at version 2 when the dialog opens again: the dialog says
+    so, the first save shows the conflict (their description beside mine), the second replaces it knowingly."""
+    user = content_user
+    cid = _collection("Original", description="first words")
+
+    async def open_edit() -> None:
+        await _open(user, [_stored(cid).name])
+        user.find(marker=f"collection-edit-{cid}").click()
+        await wait_until(lambda: shown(user, "col-name"), what="the edit dialog")
+
+    await open_edit()
+    user.find(marker="col-description").clear().type("my words")
+    with db.session_scope() as session:
+        collection_service.update_collection(
+            session,
+            actor=SYSTEM,
+            collection_id=cid,
+            data={"name": "Original", "description": "their words"},
+            expected_version=1,
+        )
+    await open_edit()
+    assert element(user, "col-description").value == "my words"
+    assert "It was changed since" in element(user, "text-draft-when").text
+    user.find(marker="col-save").click()
+    await wait_until(lambda: shown(user, "col-conflict"), what="the conflict panel")
+    assert conflict_rows(user, "col-conflict")["Description"] == ("their words", "my words")
+    assert _stored(cid).description == "their words"
+
+    await open_edit()  # the page went again after the conflict: the draft now stands on version 2, no conflict
+    assert element(user, "col-description").value == "my words"
+    assert "It was changed since" not in element(user, "text-draft-when").text
+    user.find(marker="col-save").click()
+    await wait_until(lambda: _stored(cid).description == "my words", what="the save")
+    assert not [k for k in _dialog_drafts() if ":collection:" in k]
+
+
 # --- delete -------------------------------------------------------------------------------------------------
 
 

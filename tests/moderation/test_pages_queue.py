@@ -272,7 +272,7 @@ async def test_a_bulk_reason_typed_before_the_page_went_is_back_for_the_same_cas
     assert all(load_case(c).status == "dismissed" for c in cases)
     from nicegui import app
 
-    from console.ui.text_draft import STORAGE_KEY
+    from console.ui.dialog_draft import STORAGE_KEY
 
     assert not [k for k in app.storage.user[STORAGE_KEY] if ":cases:" in k]  # sent: nothing kept
 

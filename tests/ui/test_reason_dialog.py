@@ -154,7 +154,7 @@ async def test_a_reason_typed_before_the_page_went_is_back_until_it_is_sent_or_c
     so, and drops it on Clear, on Cancel and once the action succeeded."""
     from nicegui import app
 
-    from console.ui.text_draft import STORAGE_KEY
+    from console.ui.dialog_draft import STORAGE_KEY
 
     user = signed_in
     sent: list[str] = []
@@ -194,7 +194,7 @@ async def test_a_reason_typed_before_the_page_went_is_back_until_it_is_sent_or_c
 
     field = await open_dialog()
     field.value = reason
-    assert app.storage.user[STORAGE_KEY]["7:ban:1"]["text"] == reason
+    assert app.storage.user[STORAGE_KEY]["7:ban:1"]["values"]["text"] == reason
     user.find(marker="t-draft-ok").click()
     await wait_until(lambda: sent == [reason], what="the action")
     assert (await open_dialog()).value == "" and "7:ban:1" not in app.storage.user[STORAGE_KEY]

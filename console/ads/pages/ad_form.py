@@ -16,6 +16,7 @@ from console.ads import creatives
 from console.ads.models import AD_TYPES, BANNER_FORMATS, VIDEO_FORMATS
 from console.ads.pages.common import FORMAT_LABELS, TYPE_LABELS, weight_text
 from console.ads.service import ads as ad_service
+from console.ui.dialog_draft import draft_key
 from console.ui.form_dialog import FormDialog
 from console.ui.forms import limit_length, number_input, typed_number
 from console.ui.session import require_live_session
@@ -56,6 +57,7 @@ class AdForm(FormDialog):
             kind="ad",
             row=ad,
             host=host,
+            draft=draft_key(actor, "ad", ad.id if ad is not None else f"new-in-{campaign_id}"),
         )
 
     def body(self) -> None:

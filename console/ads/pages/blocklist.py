@@ -11,11 +11,11 @@ from console.actor import Actor
 from console.ads.pages.common import ListLook, ListTable
 from console.ads.service import blocklist
 from console.staff.permissions import Permission, can
+from console.ui.dialog_draft import draft_key
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length
 from console.ui.paged_table import column
 from console.ui.reason_dialog import ReasonDialog
-from console.ui.text_draft import draft_key
 from console.ui.work import call, unit_of_work
 
 COLUMNS = [

@@ -12,9 +12,9 @@ from console.actor import Actor
 from console.ads.pages.reject_dialog import RejectDialog
 from console.ads.service import review
 from console.ui.bulk_bar import OutcomeTable
+from console.ui.dialog_draft import draft_key, selection
 from console.ui.forms import confirm
 from console.ui.session import require_live_session
-from console.ui.text_draft import draft_key, selection
 from console.ui.work import call, unit_of_work
 
 OUTCOMES = OutcomeTable(("ad_id", "Ad"), ("name", "Name"), ("done", "done"), mark="ads-bulk-result", message_label="")

@@ -21,6 +21,7 @@ from console.billing.money import parse_money
 from console.db import utc_today
 from console.errors import Conflict, ValidationFailed
 from console.ui.date_field import date_field
+from console.ui.dialog_draft import draft_key
 from console.ui.form_dialog import FormDialog
 from console.ui.forms import as_typed, limit_length, number_input
 from console.ui.work import unit_of_work
@@ -110,6 +111,7 @@ class CampaignForm(FormDialog):
             kind="campaign",
             row=campaign,
             host=host,
+            draft=draft_key(actor, "campaign", campaign.id if campaign is not None else f"new-for-{advertiser_id}"),
         )
 
     def body(self) -> None:

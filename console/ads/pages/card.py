@@ -24,10 +24,10 @@ from console.ads.service import queue, review
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.staff.permissions import Permission, can
 from console.ui.conflict import ConflictPanel
+from console.ui.dialog_draft import draft_key
 from console.ui.formatting import fmt_dt
 from console.ui.forms import report, show_errors
 from console.ui.session import require_live_session
-from console.ui.text_draft import draft_key
 from console.ui.work import unit_of_work
 
 DECIDABLE = ("pending_review",)

@@ -13,10 +13,10 @@ from console.actor import Actor
 from console.billing.pages.refund_dialog import conflict_and_box, result_text, send_to_stripe, waiting_spinner
 from console.billing.service import refunds
 from console.errors import Conflict, ConsoleError
+from console.ui.dialog_draft import TextDraft, draft_key
 from console.ui.dialogs import KEEPS_INPUT, Working, held_open, keyboard_ready
 from console.ui.forms import limit_length
 from console.ui.session import require_live_session
-from console.ui.text_draft import TextDraft, draft_key
 from console.ui.work import unit_of_work
 
 SNAPSHOT_LABELS = {"status": "Status", "approved_by": "Decided by"}

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from console.billing.pages.common import STATUS_CELL
 from console.errors import Conflict
 from console.paging import Page, PageRequest
+from console.ui.dialog_draft import draft_key
 from console.ui.dialogs import outside
 from console.ui.filter_bar import FilterBar, FilterField
 from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable
 from console.ui.reason_dialog import ReasonDialog
-from console.ui.text_draft import draft_key
 from console.ui.work import unit_of_work
 
 if TYPE_CHECKING:

@@ -29,12 +29,12 @@ from console.billing.service.queries import MemberBilling
 from console.billing.service.refund_rules import not_refundable_now
 from console.billing.service.refunds import REFUND_REASON_LABELS
 from console.staff.permissions import Permission, can
+from console.ui.dialog_draft import draft_key
 from console.ui.dialogs import within
 from console.ui.formatting import fmt_dt
 from console.ui.forms import number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
-from console.ui.text_draft import draft_key
 from console.ui.work import call, unit_of_work
 
 LEDGER_LABELS = {"purchase": "Bought", "usage": "Used", "refund": "Refunded", "bonus": "Granted"}

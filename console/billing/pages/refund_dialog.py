@@ -24,10 +24,10 @@ from console.billing.service import refunds
 from console.billing.service.refunds import RefundPreview
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictPanel, display
+from console.ui.dialog_draft import TextDraft, draft_key
 from console.ui.dialogs import KEEPS_INPUT, Working
 from console.ui.forms import clear_errors, limit_length, show_errors
 from console.ui.session import require_live_session
-from console.ui.text_draft import TextDraft, draft_key
 from console.ui.work import call, unit_of_work
 
 log = logging.getLogger(__name__)

@@ -15,11 +15,11 @@ from console.actor import Actor
 from console.billing.pages.common import money
 from console.billing.service import subscriptions
 from console.errors import Conflict
+from console.ui.dialog_draft import draft_key
 from console.ui.formatting import fmt_dt
 from console.ui.forms import confirm, first_choice, number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
-from console.ui.text_draft import draft_key
 from console.ui.work import call, call_own
 
 SNAPSHOT_LABELS = {

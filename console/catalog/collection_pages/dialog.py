@@ -1,7 +1,7 @@
 """The create/edit dialog of a collection: name and slug, colours with a live preview, addresses, active, the
 featured video. A refused save keeps the dialog open with the input: field errors on the fields, anything else
 in the form's message line, a stale save in the conflict panel (saving again replaces what is stored; Take theirs
-puts the stored collection in the fields)."""
+puts the stored collection in the fields). What is typed is kept past a lost page until saved or cancelled."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from console.catalog.page_parts import ColourField, paint, safe_hex, same_ignori
 from console.catalog.rules import slugify
 from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.ui.conflict import ConflictActions, ConflictCatcher, ConflictPanel
+from console.ui.dialog_draft import DialogDraft, draft_key
 from console.ui.dialogs import closed, keyboard_ready, one_at_a_time
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import enter_picks_the_only_match, limit_lengths
@@ -63,11 +64,12 @@ class CollectionDialog:
             self.colours()
             self.addresses()
             self.featured_select()
+            self.keep_draft()
             self.messages()
             self.submit = one_at_a_time(self.save)
             keyboard_ready((self.name, self.slug, self.description), self.submit)
             with ui.row().classes("justify-end w-full"):
-                ui.button("Cancel", on_click=self.dialog.close).props("flat").mark("col-cancel")
+                ui.button("Cancel", on_click=self.cancel).props("flat").mark("col-cancel")
                 ui.button("Create" if self.current is None else "Save", on_click=self.submit).props(
                     "unelevated color=primary"
                 ).mark("col-save")
@@ -163,6 +165,18 @@ class CollectionDialog:
         elif self.total_videos == 0:
             self.featured.props('hint="This collection holds no videos yet."')
 
+    def keep_draft(self) -> None:
+        """What is typed survives a lost page (console.ui.dialog_draft); a draft typed on an older version of the
+        collection is saved on that version, so the save shows the conflict."""
+        key = draft_key(self.actor, "collection", "new" if self.current is None else self.current["id"])
+        self.draft = DialogDraft(key, self.fields() | {"is_active": self.active}, version=self.version)
+        if self.draft.stale:
+            self.version = self.draft.based_on
+
+    def cancel(self) -> None:
+        self.draft.clear()
+        self.dialog.close()
+
     def messages(self) -> None:
         self.conflict = ConflictPanel(
             LABELS,
@@ -226,6 +240,7 @@ class CollectionDialog:
         catcher = ConflictCatcher()
         ok, saved_id = await call(catcher(self.work(data, featured_id)), fields=self.fields(), summary=self.summary)
         if ok and saved_id is not None:
+            self.draft.clear()
             self.conflict.hide()
             with closed(self.dialog):
                 ui.notify(f"Saved “{data['name'].strip()}”.", type="positive")
@@ -237,6 +252,7 @@ class CollectionDialog:
         """The input stays as typed; the refusal is shown in the form."""
         if isinstance(error, Conflict):  # the next save deliberately replaces what is stored now
             self.version = error.current.get("version", self.version)
+            self.draft.rebase(self.version)
             self.theirs = error.current
             self.conflict.show(error, data, version=self.version)
         elif error is not None and not isinstance(error, ValidationFailed):  # field errors are on the fields
@@ -255,5 +271,7 @@ class CollectionDialog:
             else:
                 field.value = theirs.get(key) or ""
         self.active.value = bool(theirs.get("is_active", True))
+        self.draft.rebase(self.version)
+        self.draft.clear()  # the input was dropped: nothing of it to keep
         self.conflict.hide()
         ui.notify("The form shows the stored collection; your input was discarded.", type="info")

@@ -11,8 +11,8 @@ from console.compliance import records, worklist
 from console.compliance.record_pages.data import reason_dialog, run_service
 from console.compliance.record_pages.part import RecordPart
 from console.ui.cards import titled_card
+from console.ui.dialog_draft import draft_key
 from console.ui.formatting import fmt_dt, plural
-from console.ui.text_draft import draft_key
 
 if TYPE_CHECKING:
     from console.compliance.record_pages.view import RecordView

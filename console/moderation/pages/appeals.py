@@ -18,6 +18,7 @@ from console.moderation.service.appeals import AppealRow
 from console.moderation.service.decisions import ACTION_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
+from console.ui.dialog_draft import draft_key
 from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
@@ -25,7 +26,6 @@ from console.ui.later import when_connected
 from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
-from console.ui.text_draft import draft_key
 from console.ui.work import unit_of_work
 
 TABS = {"open": "Open", "upheld": "Upheld", "overturned": "Overturned"}

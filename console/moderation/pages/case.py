@@ -34,13 +34,13 @@ from console.moderation.service import appeals, context, decisions, priority, qu
 from console.moderation.service.context import CaseDetail
 from console.moderation.service.decisions import ACTION_LABELS, ActionRequest
 from console.staff.permissions import Permission, can
+from console.ui.dialog_draft import draft_key
 from console.ui.filter_bar import list_address
 from console.ui.formatting import fmt_dt
 from console.ui.forms import limit_length
 from console.ui.keymap import page_keys
 from console.ui.page import body_later
 from console.ui.reason_dialog import ReasonDialog
-from console.ui.text_draft import draft_key
 from console.ui.work import call, unit_of_work
 
 

@@ -15,11 +15,11 @@ from console.moderation.models import BLOCK_KINDS, BLOCK_SCOPES
 from console.moderation.pages.common import FEEDBACK_TEXT, STATUS_LABELS, type_label
 from console.moderation.service.decisions import ACTION_LABELS, ActionRequest
 from console.staff.permissions import Permission, can
+from console.ui.dialog_draft import draft_key
 from console.ui.formatting import fmt_dt
 from console.ui.forms import first_choice, limit_length, number_input, typed_number
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session
-from console.ui.text_draft import draft_key
 
 if TYPE_CHECKING:
     from console.moderation.pages.case import CaseView

@@ -34,6 +34,7 @@ from console.moderation.service.targets import TARGET_LABELS
 from console.paging import Page, PageRequest
 from console.staff.permissions import Permission, can
 from console.ui.bulk_bar import BulkBar, OutcomeTable
+from console.ui.dialog_draft import draft_key, selection
 from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.formatting import fmt_dt, in_viewer_zone
 from console.ui.keymap import page_keys
@@ -41,7 +42,6 @@ from console.ui.later import when_connected
 from console.ui.paged_table import PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session, unattended
-from console.ui.text_draft import draft_key, selection
 from console.ui.work import call, unit_of_work
 
 FILTERS = [
