@@ -17,7 +17,7 @@ from console.ads.pages.common import PACING_LABELS
 from console.audit.models import AuditEvent
 from console.db import session_scope, utcnow
 from tests.ads.page_helpers import ad, campaign, png, signed_in, stats_day, stored_ad
-from tests.moderation.page_helpers import click, texts, type_into, wait_shown
+from tests.moderation.page_helpers import click, press, texts, type_into, wait_shown
 from tests.ui.helpers import all_marked, current_path, element, wait_until
 
 
@@ -38,8 +38,9 @@ async def test_the_campaign_shows_pacing_charts_and_anomalies(user: User, make_s
 
     await signed_in(user, make_staff)
     now = utcnow()
-    for module in (campaign_page, stats):  # the page's "today" is this one, also if midnight UTC passes meanwhile
-        monkeypatch.setattr(module, "utcnow", lambda: now)
+    # the page's "today" is this one, also if midnight UTC passes meanwhile
+    monkeypatch.setattr(campaign_page, "utc_today", lambda: now.date())
+    monkeypatch.setattr(stats, "utcnow", lambda: now)
     today = now.date()
     cid = campaign(budget_cents=300_000, starts_on=today - timedelta(days=9), ends_on=today + timedelta(days=20))
     shown_ad = ad(cid, state="running", name="Summer banner")
@@ -328,3 +329,35 @@ async def test_a_new_video_ad_typed_before_the_page_went_is_back_with_its_type_b
         assert session.execute(select(Ad.format)).scalar_one() == "video_15s"
     await open_new_ad()
     assert element(user, "ad-name-in").value == "" and not texts(user, "text-draft-when")
+
+
+async def test_a_campaign_tab_left_open_past_midnight_moves_its_default_days_on_at_reload(
+    user: User, make_staff: Any, monkeypatch: Any
+) -> None:
+    """Opened on the 1st, reloaded (r) on the 2nd: the last 30 days now end on the 2nd. Days the user chose stay."""
+    from console.ads.pages import campaign as campaign_page
+
+    await signed_in(user, make_staff)
+    today = utcnow().date()
+    monkeypatch.setattr(campaign_page, "utc_today", lambda: today - timedelta(days=1))
+    cid = campaign()
+    await user.open(f"/ads/campaigns/{cid}")
+    await wait_shown(user, "campaign-chart-counts")
+    assert element(user, "campaign-range-end").value == (today - timedelta(days=1)).isoformat()
+
+    monkeypatch.setattr(campaign_page, "utc_today", lambda: today)  # midnight UTC has passed
+    press(user, "r")
+    await wait_until(lambda: element(user, "campaign-range-end").value == today.isoformat(), what="the day moved on")
+    assert element(user, "campaign-range-start").value == (today - timedelta(days=29)).isoformat()
+    await wait_until(
+        lambda: figure(user, "campaign-chart-counts")["data"][0]["x"][-1].startswith(today.isoformat()),
+        what="the charts to end today",
+    )
+
+    chosen = (today - timedelta(days=3)).isoformat()
+    type_into(user, "campaign-range-end", chosen)
+    click(user, "campaign-range-apply")
+    monkeypatch.setattr(campaign_page, "utc_today", lambda: today + timedelta(days=1))
+    press(user, "r")
+    await wait_until(lambda: len(figure(user, "campaign-chart-counts")["data"][0]["x"]) == 27, what="the chosen days")
+    assert element(user, "campaign-range-end").value == chosen

@@ -26,7 +26,7 @@ from console.ads.pages.common import (
 )
 from console.ads.service import ads as ad_service
 from console.ads.service import stats
-from console.db import session_scope, utcnow
+from console.db import session_scope, utc_today
 from console.errors import ValidationFailed
 from console.staff.permissions import Permission, can
 from console.ui.charts import plot
@@ -72,8 +72,9 @@ class CampaignPage:
         self.can_edit = can(actor, Permission.ADS_EDIT)
         with session_scope() as session:  # the first read: a missing campaign becomes the in-frame 404
             self.view, self.pacing = self.read(session)
-        self.end = utcnow().date()
+        self.end = utc_today()
         self.start = self.end - timedelta(days=DEFAULT_DAYS - 1)
+        self.chosen_range = False  # the last 30 days until the user shows other days
         self.days: list[stats.DayStats] | None = None
 
     def read(self, session: Session) -> tuple[stats.CampaignView, stats.Pacing]:
@@ -243,7 +244,16 @@ class CampaignPage:
         except ValidationFailed as exc:
             show_errors(exc, fields)
             return
+        self.chosen_range = True
         await self.load_stats()
+
+    def follow_today(self) -> None:
+        """A tab left open past midnight UTC: the default range moves on to end today (a chosen one stays)."""
+        today = utc_today()
+        if self.chosen_range or self.end == today:
+            return
+        self.end, self.start = today, today - timedelta(days=DEFAULT_DAYS - 1)
+        self.start_input.value, self.end_input.value = self.start.isoformat(), self.end.isoformat()
 
     async def reload(self) -> None:
         ok, found = await call(self.read)
@@ -251,6 +261,7 @@ class CampaignPage:
             self.view, self.pacing = found
             for part in (self.header, self.facts, self.pacing_part, self.ads_part):
                 part.refresh()
+        self.follow_today()
         await self.load_stats()
 
     async def edit(self) -> None:
