@@ -32,6 +32,21 @@ def trace_names(user: User, marker: str) -> list[str]:
     return [t["name"] for t in figure(user, marker)["data"]]
 
 
+async def _conflict_then_saved(user: User, cid: int) -> AdCampaign:
+    """The save was refused as stale (the panel shows, the stored budget is still $3,000); saving again, on what is
+    stored now, closes the dialog. Returns the campaign as stored then."""
+    await wait_shown(user, "campaign-conflict-message")
+    assert all_marked(user, "campaign-form")
+    with session_scope() as session:
+        assert session.get(AdCampaign, cid).budget_cents == 300_000  # type: ignore[union-attr]
+    click(user, "campaign-form-save")
+    await wait_until(lambda: not all_marked(user, "campaign-form"), what="the dialog closed")
+    with session_scope() as session:
+        saved = session.get(AdCampaign, cid)
+        assert saved is not None
+        return saved
+
+
 async def test_the_campaign_shows_pacing_charts_and_anomalies(user: User, make_staff: Any, monkeypatch: Any) -> None:
     from console.ads.pages import campaign as campaign_page
     from console.ads.service import stats
@@ -175,15 +190,7 @@ async def test_the_campaign_editor_keeps_refusals_inside_and_retries_a_stale_edi
     click(user, "campaign-form-save")
     await wait_shown(user, "campaign-conflict-message")
     assert element(user, "campaign-budget-in").error is None
-    assert all_marked(user, "campaign-form")
-    with session_scope() as session:
-        assert session.get(AdCampaign, cid).budget_cents == 300_000  # type: ignore[union-attr]
-
-    click(user, "campaign-form-save")  # again, on what is stored now
-    await wait_until(lambda: not all_marked(user, "campaign-form"), what="the dialog closed")
-    with session_scope() as session:
-        again = session.get(AdCampaign, cid)
-        assert again is not None and again.budget_cents == 400_000
+    assert (await _conflict_then_saved(user, cid)).budget_cents == 400_000
 
 
 async def test_the_blocklist_adds_and_removes_a_domain_with_a_reason(user: User, make_staff: Any) -> None:
@@ -273,15 +280,9 @@ async def test_a_campaign_edit_typed_before_the_page_went_is_back_and_saved_on_t
     assert element(user, "campaign-name-in").value == "Renamed elsewhere"  # untouched fields show what is stored
     assert "It was changed since" in texts(user, "text-draft-when")[0]
     click(user, "campaign-form-save")
-    await wait_shown(user, "campaign-conflict-message")
-    with session_scope() as session:
-        assert session.get(AdCampaign, cid).budget_cents == 300_000  # type: ignore[union-attr]
-    click(user, "campaign-form-save")  # again, on what is stored now
-    await wait_until(lambda: not all_marked(user, "campaign-form"), what="the dialog closed")
-    with session_scope() as session:
-        saved = session.get(AdCampaign, cid)
-        assert saved is not None and saved.budget_cents == 400_000 and saved.name == "Renamed elsewhere"
-        assert list(saved.target_countries or []) == ["DE", "FR"]
+    saved = await _conflict_then_saved(user, cid)
+    assert saved.budget_cents == 400_000 and saved.name == "Renamed elsewhere"
+    assert list(saved.target_countries or []) == ["DE", "FR"]
     assert not [k for k in app.storage.user[STORAGE_KEY] if ":campaign:" in k]
 
     await open_editor()

@@ -16,6 +16,13 @@ from tests.moderation.page_helpers import texts
 from tests.ui.helpers import element, shown, wait_until
 
 
+async def _open_dialog(user: User, path: str, field: str) -> None:
+    """Open the test page at `path`, press its button and wait for the dialog's `field`."""
+    await user.open(path)
+    user.find(marker="t-open").click()
+    await wait_until(lambda: shown(user, field), what="the dialog")
+
+
 async def test_the_dialog_keeps_typed_input_and_is_held_open_while_its_action_runs(signed_in: User) -> None:
     user = signed_in
     seen: dict[str, object] = {}
@@ -82,9 +89,7 @@ async def test_a_form_dialog_opens_on_its_first_field_and_enter_saves_once(signe
     def page() -> None:
         ui.button("New…", on_click=new_thing).mark("t-open")
 
-    await user.open("/test/form-dialog")
-    user.find(marker="t-open").click()
-    await wait_until(lambda: shown(user, "t-name"), what="the dialog")
+    await _open_dialog(user, "/test/form-dialog", "t-name")
     assert "autofocus" in element(user, "t-name").props and "autofocus" not in element(user, "t-notes").props
     assert not any(listener.type == "keydown.enter" for listener in element(user, "t-notes")._event_listeners.values())
     name = user.find(marker="t-name").type("Widget")
@@ -112,9 +117,7 @@ async def test_a_reason_past_its_limit_is_said_on_the_field_and_not_sent(signed_
     def page() -> None:
         ui.button("Mute…", on_click=ask).mark("t-open")
 
-    await user.open("/test/reason-too-long")
-    user.find(marker="t-open").click()
-    await wait_until(lambda: shown(user, "t-long-input"), what="the dialog")
+    await _open_dialog(user, "/test/reason-too-long", "t-long-input")
     user.find(marker="t-long-input").type("x" * 11)
     field = element(user, "t-long-input")
     await wait_until(lambda: field.error is not None, what="the message as it is typed")
