@@ -240,6 +240,37 @@ def test_text_typed_before_a_reload_is_offered_back(served: Served, driver: Any)
     assert driver.execute_script("return localStorage.length") == 0  # the save cleared the draft
 
 
+def test_a_dialog_s_input_comes_back_after_the_page_reloads(served: Served, driver: Any) -> None:
+    """A dialog goes with its page. What was typed in it is kept on the server for this browser (NiceGUI's user
+    storage, found again through the browser's cookie after a reload): opening the dialog again brings it back."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    text = _stamp("Collection description")
+    url = f"{served.url}/collections"
+
+    def open_new_collection() -> Any:
+        _wait(driver, _connected, timeout=30)
+        _click(driver, "New collection (n)")
+        return _wait(driver, lambda d: _field(d, "Description"))
+
+    driver.get(url)
+    open_new_collection().send_keys(text)
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)  # Escape keeps it; the same page first
+    _wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, ".q-dialog"))
+    assert open_new_collection().get_attribute("value") == text  # the click reached the server after the typing
+    _wait(driver, lambda d: "Restored from" in _body(d))
+    driver.refresh()  # then a new page: the dialog gone with the old one
+    assert open_new_collection().get_attribute("value") == text
+    _wait(driver, lambda d: "Restored from" in _body(d))
+    _click(driver, "Cancel")  # Cancel drops it
+    _wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, ".q-dialog"))
+    assert open_new_collection().get_attribute("value") == ""
+    _wait(driver, lambda d: "Slug" in _body(d))  # the dialog is drawn, with no restored line
+    assert "Restored from" not in _body(driver)
+    _click(driver, "Cancel")
+
+
 # --- the catalog list -------------------------------------------------------------------------------------------
 
 
