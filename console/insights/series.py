@@ -17,6 +17,7 @@ class Series:
     points: list[tuple[date, float]] = field(default_factory=list)
     definition: str = ""
     unit: str = ""
+    is_sum: bool = False  # the sum of the chart's other series (a net): drawn as a line over bars, never stacked
 
     @property
     def total(self) -> float:

@@ -80,6 +80,7 @@ def test_mrr_and_movements(executive: Actor) -> None:
     assert _values(moves, "churned") == [0.0, 0.0, 0.0, -30.0, 0.0, 0.0]
     assert _values(moves, "reactivation") == [0.0, 0.0, 0.0, 0.0, 0.0, 20.0]
     assert _values(moves, "net") == [10.0, 20.0, 10.0, -10.0, 0.0, 20.0]  # = the MRR change month to month
+    assert [m.name for m in moves if m.is_sum] == ["net"]  # drawn as a line over the movements' bars
 
 
 def test_subscriber_churn_counts_subscribe_and_cancel_in_the_period_as_new_and_churned(executive: Actor) -> None:

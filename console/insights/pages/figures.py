@@ -99,17 +99,19 @@ def figure(
     solid line and drawn by a dotted segment after the others (bars: a pale bar), with a note on the chart."""
     if kind == "heatmap":
         return heatmap(title, series, height=height, dark=dark)
-    data = [_trace(s, kind) for s in series]
+    data = [_trace(s, _kind(s, kind)) for s in series]
     partial = [i for i, s in enumerate(series) if in_progress is not None and _ends_on(s, in_progress)]
     for s in compare or []:
         x = None
         if period is not None and compare_period is not None:
             x = [shift_to(d, compare_period, period).isoformat() for d, _ in s.points]
         label = f"{series_label(s.name)} ({compare_label})" if compare_label else None
-        data.append(_trace(s, kind, dashed=True, x=x, label=label))
+        data.append(_trace(s, _kind(s, kind), dashed=True, x=x, label=label))
     for i in partial:
-        data.extend(_mark_in_progress(data[i], series[i].name, COLOURS[i % len(COLOURS)], kind))
-    lay = layout(title, height=height, dark=dark, unit=unit, barmode="stack" if kind == "bar" else None)
+        data.extend(_mark_in_progress(data[i], series[i].name, COLOURS[i % len(COLOURS)], _kind(series[i], kind)))
+    # "relative": gains stack up from zero and losses down from it, so each bar is as tall as its value
+    # ("stack" piled a loss onto the gains, drawing churn above zero and the net twice)
+    lay = layout(title, height=height, dark=dark, unit=unit, barmode="relative" if kind == "bar" else None)
     lay["xaxis"].update(date_axis(data, grain))
     widen_a_lone_bar(data, lay["xaxis"], grain)
     if partial and in_progress is not None:
@@ -149,6 +151,11 @@ def widen_a_lone_bar(traces: list[dict[str, Any]], axis: dict[str, Any], grain: 
     for trace in traces:
         if trace.get("type") == "bar":
             trace["width"] = days * 86_400_000
+
+
+def _kind(series: Series, kind: str) -> str:
+    """A sum (a net) is a line over its chart's bars, never one more bar in their stack."""
+    return "line" if series.is_sum else kind
 
 
 def _ends_on(series: Series, bucket: date) -> bool:

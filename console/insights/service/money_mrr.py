@@ -123,7 +123,7 @@ def mrr_movements(
         values["net"][month] = round(values["net"].get(month, 0.0) + _major(cents), 2)
     definition = MRR_DEFINITIONS["movements"]
     return [
-        Series(name, [(m, values[name].get(m, 0.0)) for m in months], definition, currency)
+        Series(name, [(m, values[name].get(m, 0.0)) for m in months], definition, currency, is_sum=name == "net")
         for name in (*MOVEMENTS, "net")
     ]
 
