@@ -359,10 +359,25 @@ def rollup_mrr_month(session: Session, month: date) -> int:
     return int(session.execute(counted).scalar_one() or 0)
 
 
+def paid_by(member_id: Any, end: datetime) -> Any:
+    """The member had a succeeded subscription payment before `end` (one probe of the member's payments index)."""
+    p = Payment
+    return exists().where(
+        p.member_id == member_id, p.status.in_(GROSS_STATES), p.kind == "subscription", p.created_at < end
+    )
+
+
 def _cohorts_select(month: date) -> Any:
-    """The month's MRR rows summed per cohort and currency; newcomers: members with no MRR row before the month."""
+    """The month's MRR rows summed per cohort and currency, counting only members who had paid by the month's end:
+    a member with MRR before their first succeeded payment (a failed first charge, paid the month after) carries a
+    guessed cohort (the subscription's month) that changes once they pay, and is in no cohort until then. Newcomers:
+    members with no earlier MRR row in the same cohort, so a cohort's size (its newcomers summed) counts each of its
+    members once and no month of it can exceed 100 %."""
     m, earlier = MrrMonthly, aliased(MrrMonthly)
-    before = exists().where(earlier.member_id == m.member_id, earlier.month < month)
+    before = exists().where(
+        earlier.member_id == m.member_id, earlier.month < month, earlier.first_paid_month == m.first_paid_month
+    )
+    paid = paid_by(m.member_id, month_bounds(month)[1])
     return (
         select(
             m.month,
@@ -372,6 +387,6 @@ def _cohorts_select(month: date) -> Any:
             _sum(m.mrr_cents),
             cast(_sum(case((before, 0), else_=1)), Integer),
         )
-        .where(m.month == month)
+        .where(m.month == month, paid)
         .group_by(m.month, m.first_paid_month, m.currency)
     )

@@ -127,3 +127,39 @@ def test_cohort_months_before_the_first_rolled_up_month_are_unknown_not_zero(exe
         cohorts = money.cohort_retention(s, actor=executive, period=Period(MONTHS[0], date(2026, 6, 30)))
     assert cohorts.cohorts[0] == MONTHS[0]  # A's first payment was in January
     assert cohorts.matrix[0] == [None, None, 100.0, 0.0, 0.0, 100.0]
+
+
+def test_a_member_with_mrr_before_their_first_payment_joins_the_cohort_of_that_payment_once(
+    executive: Actor,
+) -> None:
+    """QA: a cohort read 112.5 % in its first month and its drill listed 9 members for n=8. L subscribes on 28 April
+    and the first charge fails; the retry succeeds on 2 May. At April's end L has MRR but no payment, so the April
+    row guessed L's cohort as April; May's row says May, and L, no newcomer any more, was left out of May's size
+    while counted in its months. Now L is in no cohort until paying, then in May's, once: 100 %, n=1, one member."""
+    from console.insights.rollup_money import rollup_mrr_month
+    from tests.insights.money_fixture import _member, at
+
+    book = build()
+    book.ids["l"] = _member("l", "US")
+    with session_scope() as s:
+        late = book.sub(s, "l", "basic", at(4, 28))
+        book.pay(s, "l", 1000, at(4, 28), late, status="failed")
+        book.pay(s, "l", 1000, at(5, 2), late)
+    with session_scope() as s:
+        for month in MONTHS:
+            rollup_mrr_month(s, month)
+    with session_scope() as s:
+        cohorts = money.cohort_retention(s, actor=executive, period=Period(MONTHS[0], date(2026, 6, 30)))
+        april = money.cohort_members(s, actor=executive, cohort=MONTHS[3], month=MONTHS[3])
+        may = money.cohort_members(s, actor=executive, cohort=MONTHS[4], month=MONTHS[5])
+    assert dict(zip(cohorts.cohorts, cohorts.sizes, strict=True)) == {
+        MONTHS[0]: 1,  # A
+        MONTHS[1]: 1,  # B
+        MONTHS[2]: 1,  # C
+        MONTHS[4]: 1,  # L, and no April cohort (F never had MRR at a month's end; L had not paid at April's)
+    }
+    may_row = cohorts.matrix[cohorts.cohorts.index(MONTHS[4])]
+    assert may_row[:2] == [100.0, 100.0]  # months 0 and 1 (May, June): never above 100 %
+    assert all(cell is None or cell <= 100.0 for row in cohorts.matrix for cell in row)
+    assert april.rows == []  # the drill lists the same members as n
+    assert [(r["member_id"], r["paying"]) for r in may.rows] == [(book.ids["l"], "yes")]

@@ -22,6 +22,8 @@ from console.insights.rollup_money import (
     earlier_members,
     first_of_month,
     in_month_subscriptions,
+    month_bounds,
+    paid_by,
     previous_month,
 )
 from console.members.models import Member
@@ -214,9 +216,9 @@ def cohort_members(
     if month < cohort:
         raise ValidationFailed({"month": "must not be before the cohort's month"})
     m, then = MrrMonthly, aliased(MrrMonthly)
-    members = (
+    members = (  # as the heatmap counts them: a cohort's label on a row before any payment was a guess
         select(m.member_id.label("member_id"))
-        .where(m.first_paid_month == cohort, m.currency == currency)
+        .where(m.first_paid_month == cohort, m.currency == currency, paid_by(m.member_id, month_bounds(cohort)[1]))
         .group_by(m.member_id)
         .subquery("cohort")
     )

@@ -49,7 +49,8 @@ MRR_DEFINITIONS: dict[str, str] = {
     "trial_conversion": "Trial conversion: trials that ended in the period and were followed by a payment that "
     "succeeded on the same subscription ÷ trials that ended in the period (comps excluded).",
     "cohorts": "Cohort retention: members grouped by the month of their first succeeded subscription payment; each "
-    "cell is the share of the cohort with MRR at the end of the month that many months later.",
+    "cell is the share of the cohort with MRR at the end of the month that many months later. A member with MRR "
+    "before any payment succeeded (a failed first charge) joins the cohort of the month the payment succeeds.",
 }
 
 
