@@ -9,8 +9,8 @@ UTC day of its table from the raw rows, so a rollup always equals a direct aggre
 - moderation: decisions per `action:moderator id` (0 = the system) made that day; SLA histograms of the cases
   whose first action / resolution fell that day, by the minutes since their first report (BUCKETS, upper
   bounds; OVERFLOW beyond the last); resolutions that met or breached the case's own SLA (sla_due_at, set from
-  moderation's SLA_HOURS by worst reason); the backlog at the day's end (cases reported and not yet resolved:
-  how many, how many past their SLA, and the oldest one's age in minutes).
+  moderation's SLA_HOURS by worst reason); the backlog at the day's end, or now for today (cases reported and not
+  yet resolved: how many, how many past their SLA, and the oldest one's age in minutes).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sqlalchemy import Date, case, delete, func, insert, literal, literal_column
 from sqlalchemy.orm import Session
 
 from console.billing.models import Plan, Subscription
+from console.db import utcnow
 from console.insights.models import MembersDaily, ModerationDaily
 from console.members.models import Member
 from console.moderation.models import CaseDecision, ModerationCase
@@ -130,7 +131,8 @@ def rollup_moderation_day(session: Session, day: date) -> int:
     start, end = day_bounds(day)
     session.execute(delete(ModerationDaily).where(ModerationDaily.day == day))
     counts = _decisions(session, start, end) + _sla(session, start, end)
-    counts.update(_backlog(session, end))  # update keeps zeros: an empty backlog is a fact worth a row
+    # the backlog as the day ends, or as of now while it runs: cases whose SLA runs out tonight are not late yet
+    counts.update(_backlog(session, min(end, utcnow())))  # update keeps zeros: an empty backlog is a fact worth a row
     rows = [{"day": day, "metric": m, "key": k, "value": v} for (m, k), v in sorted(counts.items())]
     if rows:
         session.execute(insert(ModerationDaily), rows)

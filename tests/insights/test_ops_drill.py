@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from console.actor import SYSTEM, Actor
 from console.db import session_scope
@@ -237,3 +238,29 @@ def test_ads_per_advertiser_pages_and_the_previous_period_in_one_scan() -> None:
         "Completion": (75.0, 25.0),
         "Spend": (14.0, 0.07),
     }
+
+
+def test_todays_backlog_is_counted_as_of_now_not_as_of_tonight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA: at 05:03 home said 74 cases past their SLA and the backlog chart's today said 106, its drill listing cases
+    "open at" the coming midnight: the day still running was counted as if it had ended. Now the rollup and the
+    drill count today's backlog as of now: a case whose SLA runs out tonight is open, not late."""
+    from console.insights import rollup_ops
+    from console.insights.rollup_ops import rollup_moderation_day
+
+    today = date(2026, 3, 10)
+    now = f.at(today, 12)
+    for module in (rollup_ops, drill):
+        monkeypatch.setattr(module, "utcnow", lambda: now)
+    late = f.case(f.at(today - timedelta(days=2), 8), sla_hours=24)  # due yesterday 08:00: late
+    due_tonight = f.case(f.at(today - timedelta(days=1), 20), sla_hours=24)  # due today 20:00: not yet
+    with session_scope() as session:
+        rollup_moderation_day(session, today)
+        d = ModerationDaily
+        rows = session.execute(select(d.key, d.value).where(d.metric == "backlog", d.day == today)).all()
+        backlog = {key: value for key, value in rows}
+    assert backlog == {"open": 2, "breached": 1, "oldest_minutes": 52 * 60}
+    page = _call(drill.backlog_behind, (today, today))
+    got = [(r["id"], r["age_hours"], r["past_sla"], r["open_at"]) for r in page.rows]
+    assert got == [(late, 52.0, True, now), (due_tonight, 16.0, False, now)]
+    past = _call(drill.backlog_behind, (today, today), past_sla=True)
+    assert [r["id"] for r in past.rows] == [late]

@@ -26,7 +26,7 @@ from console.audit.models import AuditEvent
 from console.billing.models import Plan, Subscription
 from console.catalog.models import Video
 from console.compliance.models import ComplianceHold
-from console.db import dialect_name
+from console.db import dialect_name, utcnow
 from console.errors import ValidationFailed
 from console.insights.models import MembersDaily, ModerationDaily
 from console.insights.rollup_ops import day_bounds
@@ -215,15 +215,15 @@ def backlog_behind(
     past_sla: bool = False,
     page: PageRequest | None = None,
 ) -> Page[dict[str, Any]]:
-    """The cases open at the end of the bucket's last rolled-up day (reported by then, not resolved by then),
-    oldest first, with their age and whether they were past their SLA then (`past_sla`: only those, the chart's
-    "past SLA" trace). `status` is the case's status now."""
+    """The cases open at the end of the bucket's last rolled-up day, or now if that day is today (reported by then,
+    not resolved by then), oldest first, with their age and whether they were past their SLA then (`past_sla`: only
+    those, the chart's "past SLA" trace). `status` is the case's status now."""
     require_tab(actor, MOD)
     page = page or PageRequest()
     _range(start, end)
     d = ModerationDaily
     day = _last_rolled(session, d.day, d.metric == "backlog", start, end)
-    cut = day_bounds(day)[1]
+    cut = min(day_bounds(day)[1], utcnow())  # today's point is the backlog now, as the rollup counts it
     c = ModerationCase
     query = select(*_case_columns(), c.resolved_at).where(
         c.first_report_at < cut, or_(c.resolved_at.is_(None), c.resolved_at >= cut)

@@ -39,8 +39,8 @@ BUCKET_NOTE = (
 DEFINITIONS_SLA: dict[str, str] = {
     "ads": "Ads (from the daily ad stats): impressions served, clicks, CTR = clicks ÷ impressions, completion = "
     "video ads watched to the end ÷ video ads started, spend = impressions × the campaign's CPM bid ÷ 1000.",
-    "backlog": "Backlog: cases reported and not yet resolved at the end of the day (UTC); breached: those past "
-    "their SLA then; oldest: the age of the oldest, in hours.",
+    "backlog": "Backlog: cases reported and not yet resolved at the end of the day (UTC; today: at the last "
+    "rollup pass); breached: those past their SLA then; oldest: the age of the oldest, in hours.",
     "first_action": "Time to first action: from a case's first report to the first thing a moderator did (claim "
     "excluded), for cases first acted on in the period." + BUCKET_NOTE,
     "resolution": "Time to resolution: from a case's first report to its resolution or dismissal, for cases "
