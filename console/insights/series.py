@@ -5,8 +5,11 @@ Plain dataclasses (no pandas) so services stay cheap to test; the pages shape th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
+
+GAP = math.nan  # a point with no value (no case that day): a gap in the line and an empty CSV cell, never a 0
 
 
 @dataclass(frozen=True)

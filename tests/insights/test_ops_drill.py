@@ -16,7 +16,7 @@ from console.actor import SYSTEM, Actor
 from console.db import session_scope
 from console.errors import Forbidden, ValidationFailed
 from console.insights.models import ModerationDaily
-from console.insights.rollup_ops import rollup_members_day
+from console.insights.rollup_ops import OVERFLOW, rollup_members_day
 from console.insights.service import ops_drill as drill
 from console.paging import PageRequest
 from tests.billing import sub_factories as sf
@@ -264,3 +264,31 @@ def test_todays_backlog_is_counted_as_of_now_not_as_of_tonight(monkeypatch: pyte
     assert got == [(late, 52.0, True, now), (due_tonight, 16.0, False, now)]
     past = _call(drill.backlog_behind, (today, today), past_sla=True)
     assert [r["id"] for r in past.rows] == [late]
+
+
+def test_a_day_without_cases_or_with_its_quantile_past_7_days_is_a_gap_not_zero_hours() -> None:
+    """QA: today's first-action p90 was drawn as 0 h under a p50 of 168 h: a quantile beyond the last bucket (7 days)
+    and a day with no case both became 0, which reads as "at once". They are gaps now: no point, an empty CSV cell."""
+    import math
+
+    from console.insights.pages import figures
+    from console.insights.pages.export import to_csv
+    from console.insights.periods import Period
+    from console.insights.service import ops
+
+    d1, d3 = date(2026, 3, 10), date(2026, 3, 12)
+    _put(
+        ModerationDaily(day=d1, metric="first_action", key="60", value=9),
+        ModerationDaily(day=d1, metric="first_action", key=str(OVERFLOW), value=1),
+        ModerationDaily(day=d3, metric="first_action", key="10080", value=5),
+        ModerationDaily(day=d3, metric="first_action", key=str(OVERFLOW), value=5),
+    )
+    with session_scope() as session:
+        series = ops.resolution_times(session, actor=SYSTEM, period=Period(d1, d3), grain="day")
+    p50, p90 = series[0].values(), series[1].values()
+    assert (p50[d1], p50[d3]) == (1.0, 168.0) and p90[d1] == 1.0
+    assert math.isnan(p90[d3])  # beyond 7 days: unknown, not 0
+    assert math.isnan(p50[date(2026, 3, 11)])  # no case first acted on that day
+    trace = figures.figure("Times", series[:2])["data"][1]
+    assert trace["y"] == [1.0, None, None]  # plotly leaves a gap
+    assert "nan" not in to_csv(series[:2]).lower()

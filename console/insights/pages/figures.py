@@ -5,6 +5,7 @@ value does not read as a collapse."""
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -61,7 +62,7 @@ def _trace(
     """A series' trace: the legend shows its words (`label`, else `words.series_label`), `meta.series` keeps the
     series' own name, which a click drills down by."""
     xs = x if x is not None else [d.isoformat() for d, _ in series.points]
-    ys = [float(v) for _, v in series.points]
+    ys = [None if math.isnan(v) else float(v) for _, v in series.points]  # a GAP is a gap, not a point
     name, meta = label or series_label(series.name), {"series": series.name}
     if kind == "bar" and not dashed:
         return {"type": "bar", "name": name, "meta": meta, "x": xs, "y": ys, "hovertemplate": "%{x}: %{y:,.2f}"}

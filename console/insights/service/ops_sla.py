@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from console.actor import Actor
 from console.ads.models import Ad, AdCampaign, AdStatsDaily, Advertiser
 from console.insights.models import ModerationDaily
-from console.insights.periods import Grain, Period, bucket_start, previous
+from console.insights.periods import Grain, Period, bucket_start, buckets, previous
 from console.insights.rollup_ops import BUCKETS, OVERFLOW
-from console.insights.series import Kpi, Series
+from console.insights.series import GAP, Kpi, Series
 from console.insights.service.ops_base import bucketed, points, require_tab
 from console.paging import Page, PageRequest
 from console.staff.models import Staff
@@ -211,7 +211,9 @@ def resolution_times(session: Session, *, actor: Actor, period: Period, grain: G
         for q in (0.5, 0.9):
             values = {b: h for b, hist in per.items() if (h := _hours(percentile_minutes(hist, q))) is not None}
             name = f"{label} p{int(q * 100)}"
-            out.append(Series(name, points(values, period, grain), DEFINITIONS_SLA[metric], "h"))
+            # a bucket with no case, or its quantile beyond 7 days, is a gap (NaN): 0 h would read "at once"
+            gaps = [(start, values.get(start, GAP)) for start in buckets(period, grain)]
+            out.append(Series(name, gaps, DEFINITIONS_SLA[metric], "h"))
     return out
 
 
