@@ -49,11 +49,11 @@ async def test_clicking_a_month_of_mrr_lists_its_members(user: User, make_staff:
     tables = [t for t in element(user, "insights-drill").descendants() if isinstance(t, ui.table)]
     headings = {c["name"]: c["label"] for c in tables[0].columns}
     assert (headings["mrr_before_cents"], headings["plan_code"], headings["member_id"]) == (
-        "Mrr before",
+        "MRR before",  # QA: "Mrr before"
         "Plan",
         "Member #",
     )
-    assert "2026-03-01" in texts(user, "insights-drill-title")[0]
+    assert "2026-03-01 (month)" in texts(user, "insights-drill-title")[0]  # a month of MRR, whatever the grain
 
 
 async def test_clicking_a_movement_bar_lists_who_moved(user: User, make_staff: Any) -> None:
@@ -75,3 +75,27 @@ async def test_clicking_a_cohort_cell_lists_the_cohort_and_who_still_paid(user: 
     rows = await _drill_rows(user)
     assert [(r["member_id"], r["paying"]) for r in rows] == [(book.ids["a"], "no")]
     assert "2026-04-01" in texts(user, "insights-drill-title")[0]
+
+
+def test_drill_headings_and_values_read_as_words() -> None:
+    """QA: the backlog drill read "Sla due at", "Past sla" "true", "Worst reason" "inappropriate_content"."""
+    from datetime import UTC, datetime
+
+    from console.insights.pages.drill import heading, readable
+
+    assert [heading(k) for k in ("sla_due_at", "past_sla", "age_hours", "first_report_at", "mrr_change_cents")] == [
+        "SLA due",
+        "Past SLA",
+        "Age (h)",
+        "First report",
+        "MRR change",
+    ]
+    row = readable(
+        {
+            "worst_reason": "inappropriate_content",
+            "target_type": "live_stream",
+            "past_sla": True,
+            "resolved_at": datetime(2026, 3, 1, 12, tzinfo=UTC),
+        }
+    )
+    assert (row["worst_reason"], row["target_type"], row["past_sla"]) == ("Inappropriate content", "Live stream", "Yes")

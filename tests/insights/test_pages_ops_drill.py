@@ -71,7 +71,7 @@ async def test_content_and_members_drills(user: User, make_staff: Any, actor_wit
 
     holds = await drill_rows(user, "holds_placed", MARCH_3)
     assert [(r["id"], r["title"], r["placed_by"], r["on_hold"]) for r in holds] == [
-        (hold_id, "Gamma by the sea", clerk.label, True)
+        (hold_id, "Gamma by the sea", clerk.label, "Yes")
     ]
     everyone = await drill_rows(user, "signups", MARCH_3, "Signups")
     assert [r["id"] for r in everyone] == [us, de]
@@ -94,13 +94,13 @@ async def test_moderation_drills_for_a_moderator(user: User, make_staff: Any) ->
     await open_march(user, "insights-chart-backlog")
 
     backlog = await drill_rows(user, "backlog", date(2026, 3, 2))  # open at the end of 03-02, oldest first
-    assert [(r["id"], r["past_sla"]) for r in backlog] == [(waiting, True), (handled, False)]
+    assert [(r["id"], r["past_sla"]) for r in backlog] == [(waiting, "Yes"), (handled, "No")]  # not "true"
     late = await drill_rows(user, "backlog", date(2026, 3, 2), "Past SLA")
     assert [r["id"] for r in late] == [waiting]
     firsts = await drill_rows(user, "resolution_times", MARCH_3, "First action p90")
     assert [(r["id"], r["minutes"]) for r in firsts] == [(handled, 1440.0), (quick, 5.0)]
     done = await drill_rows(user, "resolution_times", MARCH_3, "Resolution p50")
-    assert [(r["id"], r["minutes"], r["within_sla"]) for r in done] == [(handled, 1500.0, False), (quick, 30.0, True)]
+    assert [(r["id"], r["minutes"], r["within_sla"]) for r in done] == [(handled, 1500.0, "No"), (quick, 30.0, "Yes")]
 
 
 async def test_today_is_drawn_in_progress_and_its_dotted_point_opens_todays_rows(

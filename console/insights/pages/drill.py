@@ -18,17 +18,31 @@ from console.paging import Page, PageRequest
 from console.ui.formatting import fmt_dt, fmt_money
 from console.ui.paged_table import PagedTable, column
 
-HEADINGS = {"id": "#", "plan_code": "Plan", "created_at": "Created", "occurred_at": "When", "member_id": "Member #"}
-WORDS = ("status", "kind", "reason", "movement", "provider", "state", "action")  # stored codes shown as words
+HEADINGS = {
+    "id": "#",
+    "plan_code": "Plan",
+    "created_at": "Created",
+    "occurred_at": "When",
+    "member_id": "Member #",
+    "open_at": "Open as of",
+    "age_hours": "Age (h)",
+    "target_type": "Target",
+    "target_label": "Target name",
+}
+# stored codes shown as words ("inappropriate_content" -> "Inappropriate content")
+WORDS = ("status", "kind", "reason", "movement", "provider", "state", "action", "target_type", "worst_reason")
 PLANS = ("plan", "plan_code")
+ACRONYMS = {"Mrr": "MRR", "Sla": "SLA", "mrr": "MRR", "sla": "SLA", "Ip": "IP", "Url": "URL", "Ctr": "CTR"}
 
 
 def heading(key: str) -> str:
-    """ "amount_cents" -> "Amount", "created_at" -> "Created", "video_id" -> "Video #"."""
+    """ "amount_cents" -> "Amount", "created_at" -> "Created", "video_id" -> "Video #", "sla_due_at" -> "SLA due",
+    "mrr_before_cents" -> "MRR before" (QA: headers read "Sla due at", "Past sla", "Mrr before")."""
     if key in HEADINGS:
         return HEADINGS[key]
     name = key.removesuffix("_cents")
-    return default_label(name[:-3]) + " #" if name.endswith("_id") else default_label(name)
+    words = default_label(name[:-3]) + " #" if name.endswith("_id") else default_label(name.removesuffix("_at"))
+    return " ".join(ACRONYMS.get(word, word) for word in words.split(" "))
 
 
 def columns_for(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -48,6 +62,8 @@ def readable(row: dict[str, Any]) -> dict[str, Any]:
             out[key] = fmt_dt(value)
         elif isinstance(value, date):
             out[key] = value.isoformat()
+        elif isinstance(value, bool):  # "past SLA": true
+            out[key] = "Yes" if value else "No"
         elif key in WORDS and isinstance(value, str):
             out[key] = default_label(value)
         elif key in PLANS and isinstance(value, str):  # "basic" as the legend names it: "Basic"
@@ -77,10 +93,16 @@ class DrillDialog:
             return
         if self.anchor is None or self.anchor.is_deleted:
             return
-        with self.anchor, ui.dialog() as dialog, ui.card().classes("w-[900px] max-w-full").mark("insights-drill"):
+        # as wide as the screen allows (up to 1,400 px): a backlog row has twelve columns (QA: cut at 900 px)
+        with (
+            self.anchor,
+            ui.dialog() as dialog,
+            ui.card().classes("w-[95vw] max-w-[1400px]").mark("insights-drill"),
+        ):
             with ui.row().classes("items-center w-full"):
                 shown = series_label(series) if series else "all"
-                title = f"{chart.title} · {shown} · bucket starting {day.isoformat()} ({self.state.grain})"
+                grain = "month" if chart.monthly or chart.kind == "heatmap" else self.state.grain  # what was clicked
+                title = f"{chart.title} · {shown} · bucket starting {day.isoformat()} ({grain})"
                 ui.label(title).classes("font-semibold").mark("insights-drill-title")
                 ui.space()
                 ui.button(icon="close", on_click=dialog.close).props("dense flat round").mark("insights-drill-close")
