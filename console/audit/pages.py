@@ -25,6 +25,7 @@ from console.staff.permissions import Permission
 from console.ui.date_field import date_field
 from console.ui.formatting import fmt_dt, fmt_value, viewer_zone
 from console.ui.forms import element_label, field_message
+from console.ui.keymap import page_keys
 from console.ui.later import when_connected
 from console.ui.page import staff_page
 from console.ui.paged_table import PagedTable, column, id_column
@@ -37,6 +38,7 @@ COLUMNS: list[dict[str, Any]] = [
     column("entity", "Entity", clip="11rem"),
     column("changes", "Changes", clip="12rem"),
     column("ip", "IP"),
+    # no Open column: the line must fit a 1,366 px screen; rows open by click, or j / k and Enter
 ]
 KINDS: dict[EventKind, str] = {"changes": "Changes", "jobs": "Jobs", "reads": "Reads", "all": "All"}
 DEFAULT_KIND: EventKind = "changes"
@@ -215,8 +217,12 @@ class AuditLogView:
 
     def build(self) -> None:
         self.filters()
-        self.table = PagedTable(COLUMNS, self.fetch, sort_by=None, on_row_click=self.show_event)
+        self.table = PagedTable(COLUMNS, self.fetch, sort_by=None)
         self.table.table.add_slot("body-cell-ip", IP_CELL)
+        self.table.rows_open(self.show_event, name_field="what")  # a click, or j / k and Enter (QA: mouse only)
+        keys = page_keys()
+        keys.add_moves(self.table.move_cursor)
+        keys.add("Enter", "Open the highlighted event's details", self.table.open_highlighted)
         when_connected(self.apply, name="audit.pages: apply")
 
     def filters(self) -> None:

@@ -215,6 +215,21 @@ async def test_event_details_show_the_change(admin_user: User) -> None:
     assert "password_hash" not in by_field
 
 
+async def test_an_event_opens_from_the_keyboard(admin_user: User) -> None:
+    """QA: j / k and Enter did nothing here (Staff and Members have them) and Tab skipped the rows: the details
+    opened with the mouse only."""
+    from tests.moderation.page_helpers import press
+
+    user = admin_user
+    await user.open("/audit")
+    found = await wait_for_rows(user, lambda found: len(found) >= 3, "the audit rows")
+    press(user, "j")
+    press(user, "j")
+    press(user, "Enter")
+    await wait_until(lambda: shown(user, "audit-diff") or shown(user, "audit-code"), what="the event dialog")
+    await user.should_see(f"Event #{found[1]['id']} · {found[1]['what']}")  # the second row: j twice
+
+
 async def test_event_details_name_the_staff_its_fields_hold(admin_user: User, make_staff) -> None:
     """`approved_by_id 5` told an auditor nothing: a field that holds a staff id shows the name with the id; an id
     whose account is gone, and a number that is not a staff id, stay as stored."""
