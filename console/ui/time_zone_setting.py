@@ -11,7 +11,7 @@ from console.db import session_scope, utcnow
 from console.staff.auth import SessionInfo
 from console.staff.preferences import set_time_zone, time_zone_names
 from console.ui.formatting import bind_client_zone, fmt_dt, zone_named
-from console.ui.forms import guarded, select
+from console.ui.forms import enter_picks_the_only_match, guarded, select
 from console.ui.session import require_live_session
 
 
@@ -37,6 +37,7 @@ class TimeZoneSetting:
                 props='label="Time zone" hide-bottom-space input-debounce=0',
                 classes="min-w-[280px] grow",
             ).mark("account-time-zone")
+            enter_picks_the_only_match(self.select)  # "berl" and Enter: Europe/Berlin (QA: it kept "berl")
             ui.button("Save time zone", on_click=self.save).props("unelevated color=primary").mark(
                 "account-time-zone-save"
             )

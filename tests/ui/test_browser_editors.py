@@ -354,3 +354,33 @@ def test_enter_picks_the_only_country_left_by_what_was_typed(served: Served, dri
     typed.send_keys(Keys.ENTER)
     shown_text = "const f=arguments[0]; return f.innerText + [...f.querySelectorAll('input')].map(i => i.value).join()"
     _wait(driver, lambda d: "IL · Israel" in d.execute_script(shown_text, d.find_element(By.XPATH, xpath)), timeout=10)
+
+
+def test_enter_picks_the_only_time_zone_left_by_what_was_typed(served: Served, driver: Any) -> None:
+    """My account's time zone takes typed names too (new-value-mode): "berl" and Enter kept "berl" beside the one
+    option left, and Save refused it (the field had no Enter-picks listener). Enter now picks Europe/Berlin."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from sqlalchemy import update
+
+    from console.staff.models import Staff
+
+    driver.get(f"{served.url}/account")
+    _wait(driver, _connected, timeout=30)
+    xpath = "//label[.//div[contains(@class,'q-field__label')][normalize-space()='Time zone']]"
+    field = _wait(driver, lambda d: d.find_element(By.XPATH, xpath))
+    typed = field.find_element(By.CSS_SELECTOR, "input")
+    typed.click()
+    typed.send_keys("berl")
+    _wait(driver, lambda d: "Europe/Berlin" in _body(d))  # the list shows the one match
+    typed.send_keys(Keys.ENTER)
+    shown_text = "const f=arguments[0]; return f.innerText + [...f.querySelectorAll('input')].map(i => i.value).join()"
+    _wait(driver, lambda d: "Europe/Berlin" in d.execute_script(shown_text, d.find_element(By.XPATH, xpath)))
+    _click(driver, "Save time zone")
+    try:
+        assert _outcome(driver, "Times are now shown in", "is not a time zone") == "Times are now shown in"
+        with served.engine.connect() as conn:
+            assert conn.execute(select(Staff.time_zone).where(Staff.email == EMAIL)).scalar_one() == "Europe/Berlin"
+    finally:
+        with served.engine.begin() as conn:  # the other tests read times in UTC
+            conn.execute(update(Staff).where(Staff.email == EMAIL).values(time_zone="UTC"))
