@@ -215,8 +215,8 @@ def select(
         with_input=with_input,
         new_value_mode=new_value_mode,  # type: ignore[arg-type]
     )
-    if with_input and new_value_mode is None:  # before the options: a listener added later rebuilds them again
-        enter_picks_the_only_match(element)
+    if with_input:  # before the options: a listener added later rebuilds them again
+        enter_picks_the_only_match(element)  # with new values taken too: "berl" picks Europe/Berlin, not "berl"
     element.props(props).classes(classes)
     element.set_options(dict(options) if isinstance(options, dict) else list(options), value=value)
     return element

@@ -11,7 +11,7 @@ from console.db import session_scope, utcnow
 from console.staff.auth import SessionInfo
 from console.staff.preferences import set_time_zone, time_zone_names
 from console.ui.formatting import bind_client_zone, fmt_dt, zone_named
-from console.ui.forms import enter_picks_the_only_match, guarded, select
+from console.ui.forms import guarded, select
 from console.ui.session import require_live_session
 
 
@@ -28,7 +28,8 @@ class TimeZoneSetting:
             "text-xs opacity-70"
         )
         with ui.row().classes("items-start gap-2 w-full"):
-            # new_value_mode: a typed name ("europe/berlin") is sent as it is; the service checks it
+            # new_value_mode: a typed name ("europe/berlin") is sent as it is; the service checks it. Enter with one
+            # zone left by what was typed picks it (forms.select): "berl" is Europe/Berlin, not "berl"
             self.select = select(
                 list(time_zone_names()),
                 value=self.saved,
@@ -37,7 +38,6 @@ class TimeZoneSetting:
                 props='label="Time zone" hide-bottom-space input-debounce=0',
                 classes="min-w-[280px] grow",
             ).mark("account-time-zone")
-            enter_picks_the_only_match(self.select)  # "berl" and Enter: Europe/Berlin (QA: it kept "berl")
             ui.button("Save time zone", on_click=self.save).props("unelevated color=primary").mark(
                 "account-time-zone-save"
             )
