@@ -278,3 +278,32 @@ async def test_a_range_changed_while_the_tabs_load_is_what_every_tab_shows(
     )
     await asyncio.sleep(2.5)  # the old range's reads have all finished by now: none was drawn over the new
     assert changes() and all(t.endswith(baseline) for t in changes()), changes()
+
+
+async def test_tiles_of_a_short_period_reaching_today_say_so_and_give_no_verdict(
+    user: User, make_staff: Any, monkeypatch: Any
+) -> None:
+    """QA: today alone (at 05:00) read "Gross revenue ▼ -73.9 %" in red against the whole of yesterday. A period that
+    reaches today says "today so far"; one of a week or less shows its change without the red or green."""
+    from console.insights.pages import tab_view
+
+    monkeypatch.setattr(tab_view, "utc_today", lambda: date(2026, 6, 30))  # the fixture's last day is "today"
+    money_fixture.build()
+    money_fixture.roll_up_book()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await user.open("/insights")
+    await wait_shown(user, "insights-chart-revenue")
+    type_into(user, "insights-range-start", "2026-06-01")
+    type_into(user, "insights-range-end", "2026-06-07")
+    click(user, "insights-range-apply")  # a past week: a verdict, and no "so far"
+    changes = lambda: [c for c in all_marked(user, "insights-kpi-change") if c.text[:1] in "▲▼▶"]  # noqa: E731
+    await wait_until(lambda: bool(changes()) and all("2026-05-25" in c.text for c in changes()), what="a past week")
+    assert not any("today so far" in c.text for c in changes())
+    type_into(user, "insights-range-start", "2026-06-24")
+    type_into(user, "insights-range-end", "2026-06-30")
+    click(user, "insights-range-apply")
+    await wait_until(
+        lambda: bool(changes()) and all("2026-06-17" in c.text for c in changes()), what="the week up to today"
+    )
+    assert all(c.text.endswith("· today so far") for c in changes())
+    assert not any({"text-positive", "text-negative"} & set(c.classes) for c in changes())

@@ -28,6 +28,7 @@ from console.ui.work import read
 
 # a change reads green when it is good news for the metric, red when bad (a rising churn is red)
 TONE_CLASSES = {"good": "text-positive", "bad": "text-negative", "flat": "opacity-70"}
+SHORT_PERIOD_DAYS = 7  # a period this short that reaches today: its partial day weighs a seventh or more
 
 
 @dataclass
@@ -146,8 +147,13 @@ class TabView:
                 text = (
                     f"{arrow} {pct} ({absolute_change(change.absolute, kpi.unit)}) vs {self.shown.kpi_baseline.label()}"
                 )
+                if utc_today() in self.shown.period:  # QA: today's few hours against a whole day read as a collapse
+                    text += " · today so far"
+                    if self.shown.period.days <= SHORT_PERIOD_DAYS:
+                        colour = TONE_CLASSES["flat"]  # not a verdict: the day is not over
                 ui.label(text).classes(f"text-xs {colour}").mark("insights-kpi-change")
-        card.tooltip(kpi.definition or kpi.name)
+        partial = " The period includes today, which is still running." if utc_today() in self.shown.period else ""
+        card.tooltip((kpi.definition or kpi.name) + partial)
 
     def chart_card(self, chart: ChartSpec) -> None:
         assert self.data is not None
