@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from console.actor import Actor
 from console.audit.service import events_for
+from console.audit.words import action_words
 from console.billing.pages.member_billing import MemberBillingPanel
 from console.billing.service.queries import member_billing
 from console.db import session_scope
@@ -240,7 +241,7 @@ class MemberView:
             for event in history:
                 with ui.row().classes("text-sm gap-3"):
                     ui.label(fmt_dt(event.occurred_at)).classes("opacity-70")
-                    ui.label(event.action).classes("font-mono")
+                    ui.label(action_words(event.action)).tooltip(event.action).mark("member-history-what")  # as /audit
                     ui.label(event.actor_label)
 
 
