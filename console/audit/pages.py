@@ -126,8 +126,8 @@ STAFF_FIELD = re.compile(r"[a-z_]+_by_id|assignee_id")
 
 def shown(value: Any, field: str = "", staff: dict[str, str] | None = None) -> str:
     """A stored value as the page shows it: a UTC stamp ("2026-11-30T23:26:50.825844Z") in the viewer's zone to
-    the second, like the Time column; a staff id by name ("Demo Ads (#5)"); anything else as `fmt_value` writes
-    it."""
+    the second, like the Time column; a staff id by name ("Demo Ads (#5)"); true/false as Yes/No; anything else
+    as `fmt_value` writes it."""
     if staff and STAFF_FIELD.fullmatch(field) and str(value) in staff and not isinstance(value, bool):
         return f"{staff[str(value)]} (#{value})"
     if isinstance(value, str) and ISO_STAMP.fullmatch(value):
@@ -135,6 +135,8 @@ def shown(value: Any, field: str = "", staff: dict[str, str] | None = None) -> s
             return fmt_dt(datetime.fromisoformat(value), seconds=True)
         except ValueError:
             pass
+    if isinstance(value, bool):  # "Two-factor (TOTP): Yes" (QA: a raw "false"); the stored value is beside it
+        return "Yes" if value else "No"
     return fmt_value(value)
 
 

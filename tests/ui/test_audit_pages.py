@@ -554,6 +554,7 @@ def test_stored_stamps_show_in_the_viewers_zone_like_the_time_column() -> None:
         assert shown_value("2026-11-30T23:26:50+00:00") == "2026-12-01 04:56:50 Asia/Kolkata"
         assert shown_value("2026-11-30") == "2026-11-30" and shown_value("not 2026-11-30T23:26:50Z") != ""
         assert shown_value(["wrong_size"]) == '["wrong_size"]' and shown_value(None) == "—"
+        assert (shown_value(False, "totp"), shown_value(True, "is_active")) == ("No", "Yes")  # QA: a raw "false"
         point = Checkpoint(id=12, hash="h", count=12, at="2026-11-30T23:31:49Z", db="d")
         line, _style = checkpoint_text(CheckpointStatus(point, "matches"))
     assert line == "Last checkpoint: event #12 at 2026-12-01 05:01:49 Asia/Kolkata, matches the database."
