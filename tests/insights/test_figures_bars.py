@@ -40,3 +40,9 @@ def test_the_net_of_a_month_in_progress_is_drawn_dotted_like_any_line() -> None:
     assert [t["type"] for t in net] == ["scatter", "scatter"] and net[1]["line"]["dash"] == "dot"
     churned = next(t for t in fig["data"] if t["meta"]["series"] == "churned")
     assert churned["marker"]["opacity"][-1] < 1.0  # the bars of the month still running turn pale
+
+
+def test_a_chart_of_one_series_still_names_it_in_a_legend() -> None:
+    """QA: "Refunds by reason" with one reason drew one bar and no legend (plotly hides a lone trace's)."""
+    fig = figures.figure("Refunds by reason", [Series("goodwill", [(MONTHS[0], 12.0)])], kind="bar")
+    assert fig["layout"]["showlegend"] is True and fig["data"][0]["name"] == "Goodwill"

@@ -34,6 +34,7 @@ def layout(title: str, *, height: int, dark: bool, unit: str = "", barmode: str 
         "height": height,
         "margin": {"l": 55, "r": 20, "t": 40, "b": 40},
         "legend": {"orientation": "h", "y": -0.2},
+        "showlegend": True,  # plotly hides the legend of a lone trace: one refund reason was a bar with no name (QA)
         "xaxis": {"type": "date", "gridcolor": grid},
         "yaxis": {"title": {"text": unit}, "rangemode": "tozero", "gridcolor": grid},
         "hovermode": "closest",
