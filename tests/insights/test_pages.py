@@ -307,3 +307,15 @@ async def test_tiles_of_a_short_period_reaching_today_say_so_and_give_no_verdict
     )
     assert all(c.text.endswith("· today so far") for c in changes())
     assert not any({"text-positive", "text-negative"} & set(c.classes) for c in changes())
+
+
+async def test_the_month_still_running_is_drawn_in_progress_on_the_monthly_charts(user: User, make_staff: Any) -> None:
+    """The MRR charts are monthly whatever the page's grain: their last month, still running, was drawn as a whole
+    one (the in-progress bucket was looked for by the page's day grain, and no monthly point starts today)."""
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await user.open("/insights?tab=subscriptions")
+    await wait_shown(user, "insights-chart-mrr_movements")
+    bars = [t for t in figure(user, "insights-chart-mrr_movements")["data"] if t["type"] == "bar"]
+    assert bars and all(t["marker"]["opacity"][-1] < 1.0 for t in bars)  # this month's bars are pale
+    lines = figure(user, "insights-chart-mrr")["data"]
+    assert any(t["name"].endswith("(in progress)") for t in lines)

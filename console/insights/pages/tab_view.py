@@ -186,6 +186,7 @@ class TabView:
 
     def figure_for(self, chart: ChartSpec, series: list[Series], other: list[Series] | None) -> dict[str, Any]:
         dark = theme.is_dark()
+        grain = "month" if chart.monthly else self.shown.grain  # a monthly chart's month still running is in progress
         return figures.figure(
             chart.title,
             series,
@@ -197,8 +198,8 @@ class TabView:
             compare_label=self.shown.compare_label,
             period=self.shown.period,
             compare_period=self.shown.compare_period,
-            in_progress=in_progress(self.shown.period, self.shown.grain, utc_today()),
-            grain="month" if chart.monthly else self.shown.grain,
+            in_progress=in_progress(self.shown.period, grain, utc_today()),
+            grain=grain,
         )
 
     @ui.refreshable_method
