@@ -152,6 +152,25 @@ def _stamp(what: str) -> str:
     return f"{what} typed before the first round trip {time.monotonic_ns()}"
 
 
+def _pick_by_typing(driver: Any, label: str, typed_text: str, option: str) -> None:
+    """In the searchable select labelled `label`: type `typed_text`, see `option` listed alone, press Enter, and
+    wait for the field to hold `option`."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _wait(driver, _connected, timeout=30)
+    xpath = f"//label[.//div[contains(@class,'q-field__label')][normalize-space()='{label}']]"
+    field = _wait(driver, lambda d: d.find_element(By.XPATH, xpath))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
+    typed = field.find_element(By.CSS_SELECTOR, "input")
+    typed.click()
+    typed.send_keys(typed_text)
+    _wait(driver, lambda d: option in _body(d))  # the list shows the one match
+    typed.send_keys(Keys.ENTER)
+    shown_text = "const f=arguments[0]; return f.innerText + [...f.querySelectorAll('input')].map(i => i.value).join()"
+    _wait(driver, lambda d: option in d.execute_script(shown_text, d.find_element(By.XPATH, xpath)), timeout=10)
+
+
 # --- the editors ------------------------------------------------------------------------------------------------
 
 
@@ -337,45 +356,21 @@ def test_a_long_field_message_pushes_the_next_row_down_instead_of_covering_it(se
 def test_enter_picks_the_only_country_left_by_what_was_typed(served: Served, driver: Any) -> None:
     """A new ID's issuing country: "Isr" and Enter left the field as it was (Quasar picks only an option highlighted
     with the arrow keys), and the ID was saved with the default country."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-
     with served.engine.connect() as conn:
         performer_id = conn.execute(select(LegalRecord.performer_id).order_by(LegalRecord.id).limit(1)).scalar_one()
     driver.get(f"{served.url}/compliance/records/{performer_id}")
-    _wait(driver, _connected, timeout=30)
-    xpath = "//label[.//div[contains(@class,'q-field__label')][normalize-space()='Issuing country']]"
-    field = _wait(driver, lambda d: d.find_element(By.XPATH, xpath))
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
-    typed = field.find_element(By.CSS_SELECTOR, "input")
-    typed.click()
-    typed.send_keys("Isr")
-    _wait(driver, lambda d: "IL · Israel" in _body(d))  # the list shows the one match
-    typed.send_keys(Keys.ENTER)
-    shown_text = "const f=arguments[0]; return f.innerText + [...f.querySelectorAll('input')].map(i => i.value).join()"
-    _wait(driver, lambda d: "IL · Israel" in d.execute_script(shown_text, d.find_element(By.XPATH, xpath)), timeout=10)
+    _pick_by_typing(driver, "Issuing country", "Isr", "IL · Israel")
 
 
 def test_enter_picks_the_only_time_zone_left_by_what_was_typed(served: Served, driver: Any) -> None:
     """My account's time zone takes typed names too (new-value-mode): "berl" and Enter kept "berl" beside the one
     option left, and Save refused it (the field had no Enter-picks listener). Enter now picks Europe/Berlin."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     from sqlalchemy import update
 
     from console.staff.models import Staff
 
     driver.get(f"{served.url}/account")
-    _wait(driver, _connected, timeout=30)
-    xpath = "//label[.//div[contains(@class,'q-field__label')][normalize-space()='Time zone']]"
-    field = _wait(driver, lambda d: d.find_element(By.XPATH, xpath))
-    typed = field.find_element(By.CSS_SELECTOR, "input")
-    typed.click()
-    typed.send_keys("berl")
-    _wait(driver, lambda d: "Europe/Berlin" in _body(d))  # the list shows the one match
-    typed.send_keys(Keys.ENTER)
-    shown_text = "const f=arguments[0]; return f.innerText + [...f.querySelectorAll('input')].map(i => i.value).join()"
-    _wait(driver, lambda d: "Europe/Berlin" in d.execute_script(shown_text, d.find_element(By.XPATH, xpath)))
+    _pick_by_typing(driver, "Time zone", "berl", "Europe/Berlin")
     _click(driver, "Save time zone")
     try:
         assert _outcome(driver, "Times are now shown in", "is not a time zone") == "Times are now shown in"
