@@ -42,6 +42,7 @@ COLUMNS: list[dict[str, Any]] = [
 ]
 KINDS: dict[EventKind, str] = {"changes": "Changes", "jobs": "Jobs", "reads": "Reads", "all": "All"}
 DEFAULT_KIND: EventKind = "changes"
+FACT_PREFIXES = ("auth.",)  # events whose fields describe the event itself, not a change to a row
 # Long cells end in "…" with the whole value on hover; the IP never wraps or cuts (an IPv6 address is up to 45
 # characters) and is set in a monospace font. Vue's {{ }} escapes the text.
 IP_CELL = (
@@ -191,7 +192,9 @@ def staff_ids_in(events: list[AuditEvent]) -> set[int]:
 def event_row(e: AuditEvent, staff: dict[int, str] | None = None) -> dict[str, Any]:
     """One event as a table row (the dialog reads before/after, reason and hash from it; `staff` names the staff
     ids its fields hold)."""
-    changed = [k for k, _, _ in iter_diff(e.before, e.after)]
+    # a sign-in's fields are facts of the event (the e-mail typed, whether a code was used), not changes: the
+    # Changes column left "Email, Two-factor (TOTP)" on every sign-in (QA); the details still show them
+    changed = [] if e.action.startswith(FACT_PREFIXES) else [k for k, _, _ in iter_diff(e.before, e.after)]
     return {
         "id": e.id,
         "occurred_at": fmt_dt(e.occurred_at, seconds=True),  # the viewer's zone, named

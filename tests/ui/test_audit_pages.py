@@ -120,6 +120,8 @@ async def test_rows_are_newest_first(admin_user: User) -> None:
     assert ids == sorted(ids, reverse=True)
     assert found[0]["action"] == "auth.login"
     assert found[0]["actor"] == "root@test.example"
+    assert found[0]["after"]["email"] and found[0]["changes"] == ""  # a sign-in's fields are facts, not changes
+    assert next(r for r in found if r["action"] == "staff.create")["changes"]  # a change still lists its fields
     with db.session_scope() as session:
         assert caption(user) == f"1–{count_events(session)} of {count_events(session)}"
 
