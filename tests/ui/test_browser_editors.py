@@ -379,3 +379,30 @@ def test_enter_picks_the_only_time_zone_left_by_what_was_typed(served: Served, d
     finally:
         with served.engine.begin() as conn:  # the other tests read times in UTC
             conn.execute(update(Staff).where(Staff.email == EMAIL).values(time_zone="UTC"))
+
+
+def test_the_insights_range_stays_in_line_when_a_date_is_refused(served: Served, driver: Any) -> None:
+    """QA: To before From put its message under To and pushed the To field ~30 px up, out of line with From (the
+    row was aligned at the bottom). The row is aligned at the top now: the message grows the row downwards."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(f"{served.url}/insights")
+    _wait(driver, _connected, timeout=30)
+
+    def field(label: str) -> Any:
+        xpath = f"//label[.//div[contains(@class,'q-field__label')][normalize-space()='{label}']]//input"
+        return _wait(driver, lambda d: d.find_element(By.XPATH, xpath))
+
+    def tops() -> tuple[float, float]:
+        top = "return arguments[0].getBoundingClientRect().top"
+        return driver.execute_script(top, field("From")), driver.execute_script(top, field("To"))
+
+    before = tops()
+    assert before[0] == before[1]
+    to = field("To")
+    to.click()
+    to.send_keys(Keys.CONTROL, "a")
+    to.send_keys("20000101" + Keys.ENTER)  # before From: refused, with a message under To
+    _wait(driver, lambda d: "must be on or after the start date" in _body(d))
+    assert tops() == before

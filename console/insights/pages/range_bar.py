@@ -95,7 +95,7 @@ class RangeBar:
         return utc_today()
 
     def build(self) -> None:
-        with ui.row().classes("items-end gap-3 w-full").mark("insights-range-bar"):
+        with ui.row().classes("items-start gap-3 w-full").mark("insights-range-bar"):
             options = {**PRESET_LABELS, "custom": "Custom"}
             self.presets = (
                 ui.toggle(options, value=self.state.preset, on_change=self.on_preset)
