@@ -231,11 +231,14 @@ class AuditLogView:
         when_connected(self.apply, name="audit.pages: apply")
 
     def filters(self) -> None:
-        """One line from 1,366 px wide (a laptop with the navigation open): the widths below add up to ~1,080 px."""
-        with ui.row().classes("items-end gap-2"):
+        """One line from 1,366 px wide (a laptop with the navigation open): the widths below add up to ~1,080 px.
+        Aligned at the top, so a date's message grows the row downwards instead of lifting the fields (QA); the
+        toggle and the button sit 4 px down, level with the 40 px fields."""
+        with ui.row().classes("items-start gap-2"):
             self.kind = (
                 ui.toggle(dict(KINDS), value=DEFAULT_KIND, on_change=self.apply)
                 .props("dense no-caps")
+                .classes("mt-1")
                 .tooltip(
                     "Changes: what staff and the platform changed. Jobs: the scheduled rollups' and sweeps' own runs. "
                     "Reads: 2257 records, scans and productions viewed, exports."
@@ -266,7 +269,9 @@ class AuditLogView:
             self.entity_id = ui.input("Entity id").props("dense clearable maxlength=64").classes("w-20")
             self.since = date_field("From", classes="w-36", props="dense clearable")
             self.until = date_field("To", classes="w-36", props="dense clearable")
-            ui.button("Filter", icon="filter_alt", on_click=self.apply).props("dense unelevated").mark("audit-filter")
+            ui.button("Filter", icon="filter_alt", on_click=self.apply).props("dense unelevated").classes("mt-1").mark(
+                "audit-filter"
+            )
         for element in (self.actor, self.action, self.entity, self.entity_id, self.since, self.until):
             element.on("keydown.enter", self.apply)  # From and To too (QA: Enter there left the list unfiltered)
 
