@@ -356,6 +356,8 @@ async def test_an_edit_typed_before_someone_else_saved_is_restored_and_saved_on_
     assert "It was changed since" not in element(user, "text-draft-when").text
     user.find(marker="col-save").click()
     await wait_until(lambda: _stored(cid).description == "my words", what="the save")
+    # the commit is visible before the page's save goes on to drop the draft and close the dialog: wait for that
+    await wait_until(lambda: not shown(user, "col-name"), what="the dialog closed")
     assert not [k for k in _dialog_drafts() if ":collection:" in k]
 
 
