@@ -60,6 +60,7 @@ class Kpi:
     unit: str = ""
     definition: str = ""
     lower_is_better: bool = False  # churn, refunds, failures, backlog: a rise is shown as bad news
+    snapshot: bool = False  # a balance at the period's end (MRR, backlog), not a sum over it: no "today so far"
 
     @property
     def change(self) -> Change | None:

@@ -305,8 +305,41 @@ async def test_tiles_of_a_short_period_reaching_today_say_so_and_give_no_verdict
     await wait_until(
         lambda: bool(changes()) and all("2026-06-17" in c.text for c in changes()), what="the week up to today"
     )
-    assert all(c.text.endswith("· today so far") for c in changes())
+    ends = [c.text.rsplit(" · ", 1)[-1] for c in changes()]
+    assert "today so far" in ends and set(ends) <= {"today so far", "as of now"}, ends  # balances: as of now
     assert not any({"text-positive", "text-negative"} & set(c.classes) for c in changes())
+
+
+async def test_balances_reaching_today_are_as_of_now_and_keep_their_verdict(
+    user: User, make_staff: Any, monkeypatch: Any
+) -> None:
+    """MRR and paying subscribers are balances at the period's end, not sums over it: "today so far" and a withheld
+    verdict misread them (last session's note). They say "as of now" and keep their red or green; the flows beside
+    them on the same tab still say "today so far"."""
+    from console.insights.pages import tab_view
+
+    monkeypatch.setattr(tab_view, "utc_today", lambda: date(2026, 6, 3))  # a week that reaches into June
+    money_fixture.build()
+    money_fixture.roll_up_book()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await user.open("/insights?tab=subscriptions")
+    await wait_shown(user, "insights-chart-mrr")
+    type_into(user, "insights-range-start", "2026-05-28")
+    type_into(user, "insights-range-end", "2026-06-03")
+    click(user, "insights-range-apply")
+
+    def tiles() -> dict[str, Any]:
+        names = [str(e.text) for e in all_marked(user, "insights-kpi-name")]
+        return dict(zip(names, all_marked(user, "insights-kpi-change"), strict=True))
+
+    await wait_until(lambda: "2026-05-21" in getattr(tiles().get("MRR"), "text", ""), what="the week up to today")
+    found = tiles()
+    for name in ("MRR", "Paying subscribers", "ARPU"):
+        assert found[name].text.endswith("· as of now"), (name, found[name].text)
+        assert "today so far" not in found[name].text
+    assert found["MRR"].text[:1] in "▲▼" and {"text-positive", "text-negative"} & set(found["MRR"].classes)
+    flows = [found[n].text for n in ("Subscriber churn", "Gross revenue churn", "Net revenue churn")]
+    assert all(t.endswith("· today so far") for t in flows), flows
 
 
 async def test_the_month_still_running_is_drawn_in_progress_on_the_monthly_charts(user: User, make_staff: Any) -> None:

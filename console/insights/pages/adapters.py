@@ -33,7 +33,7 @@ def series_kpi(
         if series is None:
             return Kpi(label or name, None, lower_is_better=lower_is_better)
         value = series.total if how == "total" else (series.points[-1][1] if series.points else None)
-        return Kpi(label or name, value, None, series.unit, series.definition, lower_is_better)
+        return Kpi(label or name, value, None, series.unit, series.definition, lower_is_better, snapshot=how == "last")
 
     load.series_of = (fn, name)  # type: ignore[attr-defined]  # for the test that every KPI names a real series
     return load

@@ -134,7 +134,7 @@ class TabView:
 
     def tile(self, kpi: Kpi, before: Kpi | None) -> None:
         merged = replace(kpi, previous=before.value if before else kpi.previous)
-        change = merged.change
+        change, running = merged.change, utc_today() in self.shown.period
         with ui.card().classes("p-3 min-w-[180px] gap-0").mark("insights-kpi") as card:
             ui.label(kpi.name).classes("text-xs opacity-70").mark("insights-kpi-name")
             ui.label(fmt_value(kpi.value, kpi.unit)).classes("text-xl font-semibold").mark("insights-kpi-value")
@@ -147,13 +147,20 @@ class TabView:
                 text = (
                     f"{arrow} {pct} ({absolute_change(change.absolute, kpi.unit)}) vs {self.shown.kpi_baseline.label()}"
                 )
-                if utc_today() in self.shown.period:  # QA: today's few hours against a whole day read as a collapse
+                if running and kpi.snapshot:  # a balance now against the last period's end: a fair comparison
+                    text += " · as of now"
+                elif running:  # QA: today's few hours against a whole day read as a collapse
                     text += " · today so far"
                     if self.shown.period.days <= SHORT_PERIOD_DAYS:
                         colour = TONE_CLASSES["flat"]  # not a verdict: the day is not over
                 ui.label(text).classes(f"text-xs {colour}").mark("insights-kpi-change")
-        partial = " The period includes today, which is still running." if utc_today() in self.shown.period else ""
-        card.tooltip((kpi.definition or kpi.name) + partial)
+        card.tooltip((kpi.definition or kpi.name) + (self.partial_note(kpi) if running else ""))
+
+    @staticmethod
+    def partial_note(kpi: Kpi) -> str:
+        if kpi.snapshot:
+            return " The period reaches today: the value is as of now."
+        return " The period includes today, which is still running."
 
     def chart_card(self, chart: ChartSpec) -> None:
         assert self.data is not None

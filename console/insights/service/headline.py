@@ -40,8 +40,10 @@ def latest_kpis(session: Session, *, actor: Actor, currency: str = "USD", today:
     return Headline(
         period,
         [
-            Kpi("MRR", now, before, currency, money.definition),
-            Kpi("Paying subscribers", members.points[-1][1], members.points[0][1], "", members.definition),
+            Kpi("MRR", now, before, currency, money.definition, snapshot=True),
+            Kpi(
+                "Paying subscribers", members.points[-1][1], members.points[0][1], "", members.definition, snapshot=True
+            ),
             subscriber_churn(session, actor=actor, period=period, currency=currency),
         ],
     )

@@ -197,6 +197,7 @@ def arpu(session: Session, *, actor: Actor, period: Period, grain: Grain | None 
         _round(_arpu(session, previous(period), currency)),
         currency,
         MRR_DEFINITIONS["arpu"],
+        snapshot=True,
     )
 
 
@@ -229,6 +230,7 @@ def ltv(session: Session, *, actor: Actor, period: Period, grain: Grain | None =
         _ltv(session, previous(period), currency),
         currency,
         MRR_DEFINITIONS["ltv"],
+        snapshot=True,
     )
 
 

@@ -83,7 +83,7 @@ def on_hold(session: Session, *, actor: Actor, period: Period, grain: Grain | No
     require_tab(actor)
     h = ComplianceHold
     held = session.scalar(select(func.count(func.distinct(h.video_id))).where(h.released_at.is_(None)))
-    return Kpi("Videos on hold", float(held or 0), None, "videos", DEFINITIONS["on_hold"], True)
+    return Kpi("Videos on hold", float(held or 0), None, "videos", DEFINITIONS["on_hold"], True, snapshot=True)
 
 
 def _views_per_day(session: Session, period: Period) -> list[tuple[date, int, int]]:
@@ -173,7 +173,8 @@ def hotness_tiers(session: Session, *, actor: Actor, period: Period, grain: Grai
         label = _tier_of_weight(scores.c.weight)
         counts = dict(session.execute(select(label, func.count()).group_by(label)).tuples().all())
     return [
-        Kpi(f"{TIER_LABELS[t]} tier", float(counts.get(t, 0)), None, "videos", DEFINITIONS["hotness"]) for t in TIERS
+        Kpi(f"{TIER_LABELS[t]} tier", float(counts.get(t, 0)), None, "videos", DEFINITIONS["hotness"], snapshot=True)
+        for t in TIERS
     ]
 
 

@@ -252,9 +252,15 @@ def backlog_kpis(session: Session, *, actor: Actor, period: Period, grain: Grain
     oldest_now, oldest_before = now.get("oldest_minutes"), before.get("oldest_minutes")
     return [
         Kpi(
-            "Backlog", float(now["open"]) if now else None, float(before["open"]) if before else None, "cases", d, True
+            "Backlog",
+            float(now["open"]) if now else None,
+            float(before["open"]) if before else None,
+            "cases",
+            d,
+            True,
+            snapshot=True,
         ),
-        Kpi("Oldest case", _hours(oldest_now), _hours(oldest_before), "h", d, True),
+        Kpi("Oldest case", _hours(oldest_now), _hours(oldest_before), "h", d, True, snapshot=True),
     ]
 
 
