@@ -30,7 +30,9 @@ class DateField(ui.input):
         calendar: bool = True,
     ) -> None:
         super().__init__(label, value=value or "", placeholder=ISO_HINT, on_change=on_change)
-        self.props(f'{props} mask="{ISO_MASK}" inputmode=numeric')
+        # the message under the field says what is wrong: an error icon beside the calendar (and a clear button)
+        # would leave a narrow field room for "2000-0" of the date it is about
+        self.props(f'{props} mask="{ISO_MASK}" inputmode=numeric no-error-icon')
         self._menu: ui.menu | None = None
         if calendar:
             with self.add_slot("append"):

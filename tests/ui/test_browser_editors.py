@@ -409,3 +409,9 @@ def test_a_filter_row_stays_in_line_when_a_date_is_refused(served: Served, drive
     to.send_keys("20000101" + Keys.ENTER)  # before From: refused, with a message under To
     _wait(driver, lambda d: "the start date" in _body(d))
     assert tops() == before
+    whole = (  # QA: in a w-36 field the clear, calendar and error icons left room for "2000-0"
+        "const i = arguments[0], c = document.createElement('canvas').getContext('2d');"
+        "c.font = getComputedStyle(i).font; return [c.measureText(i.value).width, i.clientWidth];"
+    )
+    text_width, room = driver.execute_script(whole, field("To"))
+    assert text_width <= room, f"the refused date is cut: {text_width:.0f} px of text in {room} px"
