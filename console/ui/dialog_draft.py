@@ -76,6 +76,7 @@ class DialogDraft:
         self.restored_line = ui.row().classes("items-center gap-1 w-full text-xs").mark("text-draft-restored")
         self.restored_line.visible = False
         self.restore()
+        self._prune()
         for field in self.fields.values():
             field.on_value_change(self.keep)
 
@@ -90,6 +91,12 @@ class DialogDraft:
             self.storage[STORAGE_KEY] = {}
         drafts: dict[str, Any] = self.storage[STORAGE_KEY]
         return drafts
+
+    def _prune(self) -> None:
+        """Drafts left older than `MAX_AGE` go, once per dialog opened (not per keystroke)."""
+        cutoff, drafts = datetime.now(UTC) - MAX_AGE, self._drafts()
+        for key in [k for k, v in drafts.items() if k != self.key and (_parse(v)[1] or cutoff) <= cutoff]:
+            del drafts[key]
 
     def restore(self) -> None:
         values, saved_at, version = _parse(self._drafts().get(self.key))
@@ -119,9 +126,6 @@ class DialogDraft:
         if not any(v.strip() if isinstance(v, str) else v not in (None, []) for v in changed.values()):
             drafts.pop(self.key, None)  # nothing changed, or only emptied: no work to lose
             return
-        cutoff = datetime.now(UTC) - MAX_AGE
-        for key in [k for k, v in drafts.items() if k != self.key and (_parse(v)[1] or cutoff) <= cutoff]:
-            del drafts[key]
         version = self.based_on if self.based_on is not None else self.version
         drafts[self.key] = {"values": changed, "version": version, "saved_at": datetime.now(UTC).isoformat()}
 

@@ -203,6 +203,40 @@ async def test_a_reason_typed_before_the_page_went_is_back_until_it_is_sent_or_c
     assert (await open_dialog()).value == "" and "7:ban:1" not in app.storage.user[STORAGE_KEY]
 
 
+async def test_drafts_left_for_two_weeks_go_when_a_dialog_opens_and_others_stay(signed_in: User) -> None:
+    """Drafts nobody came back to do not pile up in the browser's storage: opening any draft dialog drops those older
+    than `MAX_AGE` (once, not on every keystroke); a recent one for another row stays."""
+    from datetime import UTC, datetime, timedelta
+
+    from nicegui import app
+
+    from console.ui.dialog_draft import STORAGE_KEY
+    from console.ui.drafts import MAX_AGE
+
+    user = signed_in
+
+    @ui.page("/test/reason-prune")
+    def page() -> None:
+        async def ask() -> None:
+            await ReasonDialog("Ban @bob?", ok_label="Ban", mark="t-prune", draft="7:ban:3").ask(lambda r: True)
+
+        ui.button("Ban…", on_click=ask).mark("t-open")
+
+    await user.open("/test/reason-prune")
+
+    def stored(age: timedelta) -> dict[str, Any]:
+        return {"values": {"text": "typed"}, "version": None, "saved_at": (datetime.now(UTC) - age).isoformat()}
+
+    app.storage.user[STORAGE_KEY] = {
+        "7:ban:1": stored(MAX_AGE + timedelta(hours=1)),
+        "7:ban:2": stored(timedelta(days=1)),
+        "7:ban:9": "not a draft",
+    }
+    user.find(marker="t-open").click()
+    await wait_until(lambda: shown(user, "t-prune-input"), what="the dialog")
+    assert set(app.storage.user[STORAGE_KEY]) == {"7:ban:2"}
+
+
 def test_every_action_dialog_in_the_console_keeps_its_text_past_a_lost_page() -> None:
     """Each reason/reject dialog a page opens names a draft key, so none of them loses a typed reason to a reload
     again (a new dialog without one fails here). The helpers that wrap them pass theirs through."""
