@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from console.actor import SYSTEM
 from console.audit.service import record
-from console.billing.demo_history import _ALNUM
+from console.billing.demo_history import _ALNUM, DemoMember, after_join
 from console.billing.models import CreditLedgerEntry, Payment, Payout, Plan, Refund
 from console.catalog.models import Performer, Video
 from console.db import session_scope, utcnow
@@ -79,6 +79,10 @@ class _Builder:
     def ago(self, days: float) -> datetime:
         return self.now - timedelta(days=days)
 
+    def since(self, member: DemoMember, at: datetime) -> datetime:
+        """`at`, unless it is before the member joined (then a time after it): nobody pays before joining."""
+        return after_join(self.rng, self.now, member.joined, at)
+
     def pay(self, member_id: int, kind: str, amount: int, at: datetime, **values: Any) -> Payment:
         """One payment; Stripe ids unless Apple billed it; `status` succeeded unless given."""
         provider = values.pop("provider", "stripe")
@@ -123,28 +127,28 @@ def _plans(b: _Builder) -> dict[str, Plan]:
     return plans
 
 
-def _content(b: _Builder, members: list[tuple[int, str | None]], videos: list[tuple[int, int | None]]) -> None:
+def _content(b: _Builder, members: list[DemoMember], videos: list[tuple[int, int | None]]) -> None:
     """Rentals, purchases and pay-per-view, in the member's local currency in Europe."""
     if not videos:
         return
     for _ in range(240):
-        member_id, country = b.rng.choice(members)
+        member = b.rng.choice(members)
         video_id, rental_price = b.rng.choice(videos)
         kind = b.rng.choices(("rental", "purchase", "ppv"), (60, 25, 15))[0]
         amount = (rental_price or CONTENT_PRICES[kind]) if kind == "rental" else CONTENT_PRICES[kind]
         status = b.rng.choices(("succeeded", "failed", "processing"), (90, 8, 2))[0]
         b.pay(
-            member_id,
+            member.id,
             kind,
             amount,
-            b.ago(b.rng.triangular(0, 540, 0)),  # more as the platform grows
+            b.since(member, b.ago(b.rng.triangular(0, 540, 0))),  # more as the platform grows
             status=status,
             video_id=video_id,
-            currency=LOCAL_CURRENCY.get(country or "", "USD"),
+            currency=LOCAL_CURRENCY.get(member.country or "", "USD"),
         )
 
 
-def _tips(b: _Builder, members: list[tuple[int, str | None]], performers: list[int]) -> None:
+def _tips(b: _Builder, members: list[DemoMember], performers: list[int]) -> None:
     """Tips to a dozen creators: the platform keeps 20%, the creator is owed the rest (004)."""
     creators = performers[:12]
     if not creators:
@@ -153,11 +157,12 @@ def _tips(b: _Builder, members: list[tuple[int, str | None]], performers: list[i
         amount = b.rng.choices(TIP_AMOUNTS, TIP_WEIGHTS)[0]
         fee = round(amount * PLATFORM_FEE)
         status = "failed" if b.rng.random() < 0.04 else "succeeded"
+        member = b.rng.choice(members)
         b.pay(
-            b.rng.choice(members)[0],
+            member.id,
             "tip",
             amount,
-            b.ago(b.rng.triangular(0, 540, 0)),
+            b.since(member, b.ago(b.rng.triangular(0, 540, 0))),
             status=status,
             creator_id=b.rng.choice(creators),
             platform_fee_cents=fee,
@@ -165,12 +170,12 @@ def _tips(b: _Builder, members: list[tuple[int, str | None]], performers: list[i
         )
 
 
-def _credits(b: _Builder, members: list[tuple[int, str | None]]) -> int:
+def _credits(b: _Builder, members: list[DemoMember]) -> int:
     """Credit packs bought, credits spent, goodwill bonuses from finance and credits returned (003)."""
     entries = 0
-    for member_id, _country in b.rng.sample(members, k=min(50, len(members))):
-        balance = 0
-        at = b.ago(b.rng.uniform(30, 150))
+    for member in b.rng.sample(members, k=min(50, len(members))):
+        member_id, balance = member.id, 0
+        at = b.since(member, b.ago(b.rng.uniform(30, 150)))
         for _ in range(b.rng.randint(1, 3)):
             price, credits = b.rng.choices(CREDIT_PACKS, (40, 30, 20, 10))[0]
             payment = b.pay(member_id, "credits", price, at)
@@ -341,12 +346,16 @@ def _payout(b: _Builder, creator_id: int, tips: list[Payment], status: str, when
         tip.payout_id = payout.id
 
 
-def _inputs(session: Session) -> tuple[list[tuple[int, str | None]], list[tuple[int, int | None]], list[int]]:
-    members = list(
-        session.execute(
-            select(Member.id, Member.country).where(Member.status != "deleted").order_by(Member.id).limit(300)
+def _inputs(session: Session) -> tuple[list[DemoMember], list[tuple[int, int | None]], list[int]]:
+    members = [
+        DemoMember(member_id, country, joined if joined.tzinfo else joined.replace(tzinfo=UTC))
+        for member_id, country, joined in session.execute(
+            select(Member.id, Member.country, Member.created_at)
+            .where(Member.status != "deleted")
+            .order_by(Member.id)
+            .limit(300)
         ).tuples()
-    )
+    ]
     videos = list(
         session.execute(
             select(Video.id, Video.rental_price_cents)

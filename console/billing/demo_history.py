@@ -15,7 +15,7 @@ import random
 import string
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.billing.models import Plan, Subscription
 
@@ -53,6 +53,25 @@ LADDER_WEIGHTS = (32, 32, 24, 12)
 CHURN_REASONS = ("Too expensive", "Not watching enough", "Switching to another service", "Payment failed")
 
 
+SIGNUP_TRIES = 30  # draws of the span's signup curve before a late joiner's signup is taken after their join
+SHOWCASE_AGE = timedelta(days=160)  # the members showing each state joined before their ~4-month short histories
+
+
+class DemoMember(NamedTuple):
+    """A member the demo bills: nothing of theirs is dated before `joined` (their `created_at`)."""
+
+    id: int
+    country: str | None
+    joined: datetime
+
+
+def after_join(rng: random.Random, now: datetime, joined: datetime, at: datetime) -> datetime:
+    """`at`, or when it falls before the member joined, a time drawn between their join and `now`."""
+    if at >= joined:
+        return at
+    return joined + timedelta(seconds=rng.uniform(0, max((now - joined).total_seconds() - 60, 0)))
+
+
 @dataclass
 class Span:
     """One subscription row to write: its plan, life, final state and the payments (time, status) it produced."""
@@ -79,9 +98,18 @@ def _months_back(now: datetime) -> list[datetime]:
     return out[::-1]
 
 
-def signup(rng: random.Random, now: datetime) -> datetime:
-    """When a member first subscribes: a quarter before the span (the base the platform already had), the rest
-    with growth over the span times the season of the month."""
+def signup(rng: random.Random, now: datetime, joined: datetime) -> datetime:
+    """When a member first subscribes: drawn from the platform's curve (`_signup_curve`) again until it is after the
+    member joined, so late joiners still follow the season; a very recent joiner signs up after joining."""
+    for _ in range(SIGNUP_TRIES):
+        if (at := _signup_curve(rng, now)) >= joined:
+            return at
+    return after_join(rng, now, joined, joined - timedelta(seconds=1))
+
+
+def _signup_curve(rng: random.Random, now: datetime) -> datetime:
+    """A quarter before the span (the base the platform already had), the rest with growth over the span times the
+    season of the month."""
     if rng.random() < BEFORE_SPAN:
         return now - timedelta(days=rng.uniform(MONTHS * 30.5, MONTHS * 30.5 + 365))
     months = _months_back(now)
@@ -140,10 +168,11 @@ def relationship(rng: random.Random, now: datetime, plan: str, start: datetime, 
     return spans
 
 
-def member_history(rng: random.Random, now: datetime) -> list[Span]:
-    """A paying member's subscriptions over the span: a first relationship, and comebacks after churn."""
+def member_history(rng: random.Random, now: datetime, joined: datetime) -> list[Span]:
+    """A paying member's subscriptions over the span, from after they joined: a first relationship, and comebacks
+    after churn."""
     spans: list[Span] = []
-    start = signup(rng, now)
+    start = signup(rng, now, joined)
     plan = rng.choices(LADDER, LADDER_WEIGHTS)[0]
     while True:
         spans.extend(relationship(rng, now, plan, start, rng.random() < TRIAL_SHARE))
@@ -171,17 +200,18 @@ def _provider_ids(b: _Builder, provider: str) -> dict[str, str | None]:
     return {"provider_customer_id": customer, "provider_subscription_id": subscription}
 
 
-def _subscription(b: _Builder, member_id: int, plan: Plan, state: str, provider: str | None = None) -> None:
+def _subscription(b: _Builder, member: DemoMember, plan: Plan, state: str, provider: str | None = None) -> None:
     """One recent subscription in `state` with the payments its periods produced (the last failed when it is past
-    due): the free plan, comps, and one member per state so every state shows."""
-    rng = b.rng
+    due): the free plan, comps, and one member per state so every state shows. It begins after the member joined."""
+    rng, member_id = b.rng, member.id
     if provider is None:
         provider = "comp" if plan.price_cents == 0 else rng.choices(("stripe", "apple", "comp"), (75, 15, 10))[0]
     months = 0 if state == "trialing" else rng.choice((0, 1, 2, 3, 4, 6, 9, 12))
     ended = state in ("canceled", "expired")
-    start = b.ago(rng.uniform(35, 120) if ended else rng.uniform(0, 29))
-    created = start - timedelta(days=30 * months)
-    canceled_at = start + timedelta(days=rng.uniform(1, 29)) if state == "canceled" else None
+    start = after_join(rng, b.now, member.joined, b.ago(rng.uniform(35, 120) if ended else rng.uniform(0, 29)))
+    months = min(months, (start - member.joined) // PERIOD)  # paid periods before `start`, none before the join
+    created = start - PERIOD * months
+    canceled_at = min(start + timedelta(days=rng.uniform(1, 29)), b.ago(0.01)) if state == "canceled" else None
     sub = Subscription(
         member_id=member_id,
         plan_id=plan.id,
@@ -204,7 +234,7 @@ def _subscription(b: _Builder, member_id: int, plan: Plan, state: str, provider:
     last_status = {"past_due": "failed", "unpaid": "failed", "incomplete": "pending"}
     for n in range(months + 1):
         status = last_status.get(state, "succeeded") if n == months else "succeeded"
-        _renewal(b, member_id, sub, plan, created + timedelta(days=30 * n), status)
+        _renewal(b, member_id, sub, plan, created + PERIOD * n, status)
 
 
 def _renewal(b: _Builder, member_id: int, sub: Subscription, plan: Plan, at: datetime, status: str) -> None:
@@ -245,19 +275,20 @@ def _span(b: _Builder, member_id: int, plans: dict[str, Plan], span: Span, provi
         _renewal(b, member_id, sub, plan, at, status)
 
 
-def write_subscriptions(b: _Builder, members: list[tuple[int, str | None]], plans: dict[str, Plan]) -> None:
-    """The first members show every state; the rest get the free plan, a comp, or 18 months of paying history."""
+def write_subscriptions(b: _Builder, members: list[DemoMember], plans: dict[str, Plan]) -> None:
+    """The first members who joined long enough ago show every state; the rest get the free plan, a comp, or up to
+    18 months of paying history (from their join)."""
     codes, weights = list(PLAN_WEIGHTS), list(PLAN_WEIGHTS.values())
     states = list(STATE_WEIGHTS)
     now = b.now
-    for i, (member_id, _country) in enumerate(members):
-        if i < len(states):
-            _subscription(b, member_id, plans["standard"], states[i])
+    for member in members:
+        if states and member.joined <= now - SHOWCASE_AGE:
+            _subscription(b, member, plans["standard"], states.pop(0))
             continue
         code = b.rng.choices(codes, weights)[0]
         provider = b.rng.choices(("stripe", "apple", "comp"), (75, 15, 10))[0]
         if code == "free" or provider == "comp":
-            _subscription(b, member_id, plans[code], "active", provider="comp")
+            _subscription(b, member, plans[code], "active", provider="comp")
             continue
-        for span in member_history(b.rng, now):
-            _span(b, member_id, plans, span, provider)
+        for span in member_history(b.rng, now, member.joined):
+            _span(b, member.id, plans, span, provider)

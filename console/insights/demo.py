@@ -16,6 +16,7 @@ from console.catalog.models import Video
 from console.db import session_scope, utcnow
 from console.insights.models import WatchEvent
 from console.insights.rollup import rollup_span
+from console.members.models import Member
 
 DEMO = Actor(kind="system", label="insights demo")
 MONTHS = 18
@@ -34,7 +35,10 @@ def _views_today(rng: random.Random, k: int, days: int, day: date) -> int:
     return int(BASE_PER_DAY * growth * weekly * rng.uniform(0.85, 1.15))
 
 
-def _day_rows(rng: random.Random, videos: list[int], weights: list[float], day: date, n: int) -> list[dict[str, Any]]:
+def _day_rows(
+    rng: random.Random, videos: list[int], weights: list[float], day: date, n: int, members: list[int]
+) -> list[dict[str, Any]]:
+    """`n` views on `day`; four in five by a member who had joined by then (`members`), the rest anonymous."""
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     rows = []
     for video in rng.choices(videos, weights=weights, k=n):
@@ -42,7 +46,7 @@ def _day_rows(rng: random.Random, videos: list[int], weights: list[float], day: 
         rows.append(
             {
                 "video_id": video,
-                "member_id": rng.randint(1, 400) if rng.random() < 0.8 else None,
+                "member_id": rng.choice(members) if members and rng.random() < 0.8 else None,
                 "started_at": start + timedelta(seconds=rng.randrange(86_400)),
                 "seconds_watched": seconds,
                 "completed": seconds > 1500,
@@ -71,6 +75,7 @@ def seed_insights_demo(today: date | None = None) -> str:
         if session.execute(select(WatchEvent.id).limit(1)).first() is not None:
             return "Insights demo data already present; nothing added."
         videos = list(session.execute(select(Video.id).order_by(Video.id)).scalars())
+        joined = list(session.execute(select(Member.id, Member.created_at).order_by(Member.created_at)).tuples())
     if not videos:
         return "Insights demo: no videos to watch; seed the catalog demo first."
     rng = random.Random(12)
@@ -80,7 +85,9 @@ def seed_insights_demo(today: date | None = None) -> str:
     total = 0
     for k in range(days):
         day = start + timedelta(days=k)
-        rows = _day_rows(rng, videos, _weights(rng, videos, k, days, hits), day, _views_today(rng, k, days, day))
+        members = [m for m, at in joined if at.date() < day]  # nobody watches as a member before joining
+        weights = _weights(rng, videos, k, days, hits)
+        rows = _day_rows(rng, videos, weights, day, _views_today(rng, k, days, day), members)
         with session_scope() as session:
             session.execute(insert(WatchEvent), rows)
         total += len(rows)

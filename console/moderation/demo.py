@@ -132,6 +132,9 @@ def _content(session: Session, rng: random.Random, members: list[int], videos: l
     return {"comment": nasty_comments, "live_stream": streams, "chat_message": nasty_messages}
 
 
+REPORT_WINDOW_DAYS = 10  # the queue's reports are from the last ten days
+
+
 def _file(
     session: Session,
     rng: random.Random,
@@ -143,7 +146,8 @@ def _file(
     """Reports of `target` from a few members, each made after the target was (`made_at`), within ten days."""
     reporters = rng.sample(members, k=min(len(members), rng.choice((1, 1, 1, 2, 3, 5, 8))))
     now = utcnow()
-    hours = 240.0 if made_at is None else max(0.05, min(240.0, (now - made_at).total_seconds() / 3600))
+    window = REPORT_WINDOW_DAYS * 24.0
+    hours = window if made_at is None else max(0.05, min(window, (now - made_at).total_seconds() / 3600))
     case_id = 0
     for reporter in reporters:
         outcome = intake.record_report(
@@ -168,7 +172,12 @@ def seed_moderation_demo() -> str:
     with session_scope() as session:
         if session.execute(select(func.count()).select_from(ModerationCase)).scalar_one():
             return "Moderation demo already present; nothing added."
-        members = list(session.execute(select(Member.id).where(Member.status == "active").limit(300)).scalars())
+        settled = utcnow() - timedelta(days=REPORT_WINDOW_DAYS + 1)  # they report and comment within the window
+        members = list(
+            session.execute(
+                select(Member.id).where(Member.status == "active", Member.created_at < settled).limit(300)
+            ).scalars()
+        )
         videos = list(
             session.execute(select(Video.id).where(Video.state == "published", Video.kind != "series")).scalars()
         )

@@ -91,7 +91,7 @@ def _plan_case(
     at: datetime,
     k: int,
     target: tuple[str, int, str],
-    reporters: list[int],
+    reporters: list[tuple[int, datetime]],
     moderators: list[tuple[int, str]],
 ) -> Planned:
     # emergencies of the last two days are the queue demo's own (two, on hold); history's are long handled
@@ -103,7 +103,7 @@ def _plan_case(
     reasons = [main if rng.random() < 0.85 else rng.choices(names, weights)[0] for _ in range(count)]
     times = sorted(at + timedelta(minutes=rng.random() * 180 * i) for i in range(count))
     times = [min(t, now) for t in times]
-    case = Planned(target, reasons, [rng.choice(reporters) for _ in range(count)], times, "open")
+    case = Planned(target, reasons, [_reporter(rng, reporters, t) for t in times], times, "open")
     sla = priority.SLA_HOURS[priority.worst(reasons)]
     slow = staffing(at.date(), k)
     first = at + timedelta(minutes=FIRST_ACTION_MEDIAN[sla] * slow * rng.lognormvariate(0, 0.9))
@@ -128,6 +128,16 @@ def _plan_case(
     case.status, case.resolved = "resolved", first + wait
     case.actions.append(("resolve", case.resolved))
     return case
+
+
+def _reporter(rng: random.Random, members: list[tuple[int, datetime]], at: datetime) -> int:
+    """A member who had joined by `at` (drawn again a few times; else the longest-standing one): nobody reports
+    before joining."""
+    for _ in range(8):
+        member_id, joined = rng.choice(members)
+        if joined <= at:
+            return member_id
+    return min(members, key=lambda m: m[1])[0]
 
 
 def _short(text: str) -> str:
@@ -181,7 +191,7 @@ def plan_history(
             )
         ).tuples()
     )
-    reporters = [m for m, _, _ in pools["member"]]
+    reporters = [(m, joined) for m, joined, _ in pools["member"]]
     start = datetime.combine(now.date() - timedelta(days=DAYS), time(0), tzinfo=UTC)
     planned: list[Planned] = []
     for k in range(DAYS + 1):

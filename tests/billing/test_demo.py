@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -170,6 +170,7 @@ def test_the_demo_spreads_paying_histories_over_18_months(make_staff: Callable[.
             s.member_id for s in subs if s.status == "active"
         }
         assert comebacks
+        _nothing_before_the_member_joined(session)
     rollup_span(actor=SYSTEM, start=first, end=today - timedelta(days=1), areas=["mrr"])
     with session_scope() as session:
         churned = set(
@@ -180,3 +181,24 @@ def test_the_demo_spreads_paying_histories_over_18_months(make_staff: Callable[.
         ).scalar_one()
     assert len(churned) >= 14  # churn in (nearly) every month after the first
     assert cohorts >= 15
+
+
+def _nothing_before_the_member_joined(session: Session) -> None:
+    """QA: a member who joined on 2026-11-29 had tips from February and April, and paying members got 18 months of
+    subscriptions whenever they joined. Every subscription, payment and credit entry is dated after the join."""
+    from console.members.models import Member
+
+    def utc(at: datetime) -> datetime:
+        return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+    joined = {i: utc(at) for i, at in session.execute(select(Member.id, Member.created_at)).tuples()}
+    early = []
+    for model in (Subscription, Payment, CreditLedgerEntry):
+        rows = session.execute(select(model.member_id, model.created_at)).tuples().all()  # type: ignore[attr-defined]
+        assert rows, model
+        early += [(model.__name__, m, at) for m, at in rows if utc(at) < joined[m]]
+    assert not early, early[:5]
+    recent = [m for m, at in joined.items() if at > max(joined.values()) - timedelta(days=120)]
+    paid = set(session.execute(select(Payment.member_id).where(Payment.kind == "subscription")).scalars())
+    assert paid & set(recent)  # members who joined lately still pay: their histories start at the join
+

@@ -3,7 +3,7 @@ nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -61,3 +61,26 @@ def test_demo_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
         session.execute(WatchEvent.__table__.delete())
     demo.seed_insights_demo(TODAY)
     assert _events() == first and {v for v, _ in first} == set(videos)
+
+
+def test_members_watch_only_after_they_joined(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A member's views start after their join (the demo drew member ids 1-400, whenever they joined and whether
+    they existed); the rest of the views are anonymous."""
+    monkeypatch.setattr(demo, "MONTHS", 1)
+    monkeypatch.setattr(demo, "rollup_span", lambda **kwargs: [])
+    start, end = demo.demo_span(TODAY)
+    early = f.member(f.at(start - timedelta(days=400)))
+    midway = f.member(f.at(start + timedelta(days=15)))
+    f.member(f.at(end + timedelta(days=1)))  # joins after the span: watches nothing in it
+    f.video()
+    demo.seed_insights_demo(TODAY)
+    with session_scope() as session:
+        first = dict(
+            session.execute(
+                select(WatchEvent.member_id, func.min(WatchEvent.started_at)).group_by(WatchEvent.member_id)
+            )
+            .tuples()
+            .all()
+        )
+    assert set(first) == {early, midway, None}
+    assert first[midway].date() > start + timedelta(days=15)

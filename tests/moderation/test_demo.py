@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from console.audit.service import verify
 from console.compliance.models import ComplianceHold
 from console.db import session_scope, utcnow
+from console.members.models import Member
 from console.moderation.demo import seed_moderation_demo
 from console.moderation.models import Appeal, CaseDecision, Comment, MemberStrike, ModerationCase, Report
 from console.seed import DEMO_DOMAIN, seed_demo
@@ -58,6 +59,13 @@ def test_the_demo_fills_the_queue(make_staff: Callable[..., tuple[int, str]]) ->
             .where(Report.created_at < Comment.created_at)
         ).scalar_one()
         assert late == 0
+        early = session.execute(  # nor one made before its reporter joined (1 in 5 of the history's were)
+            select(func.count())
+            .select_from(Report)
+            .join(Member, Member.id == Report.reporter_id)
+            .where(Report.created_at < Member.created_at)
+        ).scalar_one()
+        assert early == 0
         _check_history(session)
     assert seed_moderation_demo().startswith("Moderation demo already present")
 
