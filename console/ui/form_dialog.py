@@ -1,7 +1,10 @@
 """A create/edit dialog with a Save button: the title, the conflict panel, the inputs (built by `body()`), a summary
 line and Cancel/Save. Saving needs a live session, clears the old messages, runs `work()` (one unit of work) off the
 event loop and keeps every refusal inside the dialog with the input: field messages on the fields, a stale edit in
-the conflict panel (the version moves on to what is stored now), anything else as the summary. Markers, from the
+the conflict panel (the version moves on to what is stored now, and every field not typed in takes the stored value
+— `stored_now` says what that is — so the panel lists only what was typed and Save again overwrites only that),
+anything else as the summary. `self.form.base` holds what each field showed before the user typed (an edit
+compares with it to send only the changes). Markers, from the
 `kind` of thing edited: `{kind}-form` (the card), `{kind}-form-dialog`, `{kind}-form-summary`, `{kind}-form-cancel`,
 `{kind}-form-save` and `{kind}-conflict` for the panel. With a `draft` key (`dialog_draft.draft_key(actor, kind,
 row id)`) what is typed survives a lost page: opening the dialog again brings it back; a draft typed on an older
@@ -20,11 +23,13 @@ from contextlib import nullcontext
 from typing import Any
 
 from nicegui import ui
+from nicegui.elements.mixins.value_element import ValueElement
 
 from console.errors import Conflict, ValidationFailed
 from console.ui.conflict import ConflictPanel
 from console.ui.dialog_draft import DialogDraft
 from console.ui.dialogs import KEEPS_INPUT, Working, keyboard_ready
+from console.ui.form_state import FormState
 from console.ui.forms import clear_errors, show_errors
 from console.ui.reason_dialog import RefusalsInside
 from console.ui.session import require_live_session
@@ -57,6 +62,10 @@ class FormDialog(RefusalsInside):
             ui.label(title).classes("text-lg font-semibold")
             self.conflict = ConflictPanel(labels, mark=f"{kind}-conflict")
             self.body()
+            self.form = FormState(self.shown_values())  # before a draft is restored: the draft counts as typed
+            for name, element in self.fields.items():
+                if isinstance(element, ValueElement):
+                    self.form.add(name, element)
             self.draft = None if draft is None else DialogDraft(draft, self.fields, version=self.version)
             if self.draft is not None and self.draft.stale:
                 self.version = self.draft.based_on  # typed on that version: saving it shows the conflict
@@ -74,12 +83,16 @@ class FormDialog(RefusalsInside):
         """The save as one unit of work; may raise ValidationFailed for input it cannot read."""
         raise NotImplementedError
 
+    def shown_values(self) -> dict[str, Any]:
+        return {name: e.value for name, e in self.fields.items() if isinstance(e, ValueElement)}
+
     def typed(self) -> dict[str, Any]:
         """What the conflict panel shows as the user's input."""
         return {name: element.value for name, element in self.fields.items()}
 
     def stored_now(self, exc: Conflict) -> dict[str, Any] | None:
-        """What the conflict panel shows as stored now (None: the panel's own reading of the conflict)."""
+        """What is stored now, as the fields hold it: untouched fields take it and the panel compares with it (None:
+        no field is refreshed and the panel reads `exc.current` itself)."""
         return None
 
     def show_refusal(self, exc: ValidationFailed) -> None:
@@ -107,7 +120,7 @@ class FormDialog(RefusalsInside):
             self.show_refusal(exc)
             return
         with self.working.running(self.dialog, self.ok):
-            done, self.saved = await self.attempt(work, typed=self.typed(), on_conflict=self._conflict)
+            done, self.saved = await self.attempt(work, typed=self.typed, on_conflict=self._conflict)
         if done:
             if self.draft is not None:  # also when the page went while the save ran
                 self.draft.clear()
@@ -119,4 +132,7 @@ class FormDialog(RefusalsInside):
             self.version = int(exc.current["version"])
             if self.draft is not None:
                 self.draft.rebase(self.version)
-        return self.stored_now(exc)
+        stored = self.stored_now(exc)
+        if stored is not None:
+            self.form.fill(stored)  # fields not typed in follow what is stored; typed ones stay
+        return stored

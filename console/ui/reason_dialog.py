@@ -50,12 +50,13 @@ class RefusalsInside:
         self,
         work: Callable[[], T],
         *,
-        typed: dict[str, Any] | None = None,
+        typed: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
         on_conflict: Callable[[Conflict], Awaitable[dict[str, Any] | None]] | None = None,
     ) -> tuple[bool, T | None]:
         """Run `work` (one service call in its own unit of work) off the event loop. A refusal stays in the dialog:
         field messages on the fields, a Conflict in the conflict panel (`on_conflict` may reload the page and return
-        what is stored now), anything else as the summary."""
+        what is stored now, and may refresh fields: a callable `typed` is read after it), anything else as the
+        summary."""
         self.conflict.hide()
         try:
             return True, await run.io_bound(work)
@@ -63,7 +64,7 @@ class RefusalsInside:
             self.show_refusal(exc)
         except Conflict as exc:
             current = await on_conflict(exc) if on_conflict is not None else None
-            self.conflict.show(exc, typed, current=current)
+            self.conflict.show(exc, typed() if callable(typed) else typed, current=current)
         except ConsoleError as exc:
             self.fail(exc.message)
         return False, None

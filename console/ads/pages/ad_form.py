@@ -5,7 +5,7 @@ running or paused ad sends it back to review: the dialog says so before saving."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from nicegui import ui
@@ -16,9 +16,10 @@ from console.ads import creatives
 from console.ads.models import AD_TYPES, BANNER_FORMATS, VIDEO_FORMATS
 from console.ads.pages.common import FORMAT_LABELS, TYPE_LABELS, weight_text
 from console.ads.service import ads as ad_service
+from console.errors import Conflict
 from console.ui.dialog_draft import draft_key
 from console.ui.form_dialog import FormDialog
-from console.ui.forms import limit_length, number_input, typed_number
+from console.ui.forms import as_typed, limit_length, number_input
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
 
@@ -153,15 +154,19 @@ class AdForm(FormDialog):
         self.poster_data, self.poster_name = await e.file.read(), e.file.name
         ui.notify(f"Poster {e.file.name} ready: save to keep it.", type="info")
 
-    def values(self) -> dict[str, Any]:
-        f = self.fields
-        values: dict[str, Any] = {
-            "name": f["name"].value or "",
-            "format": f["format"].value,
-            "click_url": (f["click_url"].value or "").strip(),
-            "creative_url": (f["creative_url"].value or "").strip() or None,
-            "duration_seconds": typed_number(f["duration_seconds"]),  # the service refuses 2.5
+    @staticmethod
+    def read(raw: Mapping[str, Any]) -> dict[str, Any]:
+        """The text fields' values (as shown or as stored) as the service takes them."""
+        return {
+            "name": raw["name"] or "",
+            "format": raw["format"],
+            "click_url": (raw["click_url"] or "").strip(),
+            "creative_url": (raw["creative_url"] or "").strip() or None,
+            "duration_seconds": as_typed(raw["duration_seconds"]),  # the service refuses 2.5
         }
+
+    def values(self) -> dict[str, Any]:
+        values = self.read(self.shown_values())
         if self.upload_data is not None:
             values["creative"], values["filename"] = self.upload_data, self.upload_name
         if self.poster_data is not None:
@@ -178,13 +183,7 @@ class AdForm(FormDialog):
                 )
             )
         ad = self.ad
-        stored = {
-            "name": ad.name,
-            "format": ad.format,
-            "click_url": ad.click_url,
-            "creative_url": ad.creative_url,
-            "duration_seconds": ad.duration_seconds,
-        }
+        stored = self.read(self.form.base)  # what the fields showed: stored now after a conflict
         files = ("creative", "filename", "poster", "poster_filename")
         changes = {k: v for k, v in values.items() if k in files or v != stored.get(k)}
         ad_id, version = int(ad.id), int(self.version or 0)
@@ -194,3 +193,15 @@ class AdForm(FormDialog):
 
     def typed(self) -> dict[str, Any]:
         return {k: v for k, v in self.values().items() if not isinstance(v, bytes)}
+
+    def stored_now(self, exc: Conflict) -> dict[str, Any] | None:
+        current = exc.current
+        if "click_url" not in current:
+            return None
+        return {
+            "name": current["name"],
+            "format": current["format"],
+            "creative_url": current["creative_url"] or "",
+            "click_url": current["click_url"],
+            "duration_seconds": current["duration_seconds"],
+        }

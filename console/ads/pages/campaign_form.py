@@ -193,7 +193,7 @@ class CampaignForm(FormDialog):
                     s, actor=self.actor, advertiser_id=advertiser_id, currency=self.currency, **values
                 )
             )
-        stored = to_service(self.start, self.currency)
+        stored = to_service(self.form.base, self.currency)  # what the fields showed: stored now after a conflict
         changes = {k: v for k, v in values.items() if v != stored.get(k)}
         campaign_id, version = int(self.campaign.id), int(self.version or 0)
         return unit_of_work(
