@@ -57,6 +57,12 @@ def _bench_account() -> tuple[str, str]:
     return BENCH_EMAIL, password
 
 
+def _name_words(name: str) -> str:
+    """'Maria Gonzalez' -> 'maria gonz': what a clerk types with a name in front of them."""
+    words = name.split()
+    return " ".join([*words[:-1], words[-1][:4]]) if len(words) > 1 else name[:4]
+
+
 def _member_measurements(runs: int) -> list[dict[str, Any]]:
     from sqlalchemy import func, select
 
@@ -98,6 +104,10 @@ def _member_measurements(runs: int) -> list[dict[str, Any]]:
         "members.page_last": (MemberFilter(), PageRequest(last, size, "created_at", True)),
         "members.search_email": (MemberFilter(search=probe.email[:8]), PageRequest(1, size)),
         "members.search_username": (MemberFilter(search=probe.username[:6]), PageRequest(1, size)),
+        # by name: a surname whole, a first name with a surname's start, and a common three letters ("mar")
+        "members.search_name": (MemberFilter(search=probe.display_name.split()[-1]), PageRequest(1, size)),
+        "members.search_name_words": (MemberFilter(search=_name_words(probe.display_name)), PageRequest(1, size)),
+        "members.search_name_common": (MemberFilter(search="mar"), PageRequest(1, size)),
         "members.filter_status_country": (MemberFilter(status="suspended", country="DE"), PageRequest(1, size)),
         "members.filter_status_page_last": (MemberFilter(status="banned"), PageRequest(banned_last, size)),
     }

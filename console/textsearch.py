@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, column, event, select, text, update
+from sqlalchemy import Text, bindparam, column, event, literal, or_, select, text, update
 from sqlalchemy import table as table_clause
 
 # Latin letters that carry their "accent" in the letter itself, so NFKD does not split it off.
@@ -145,3 +145,27 @@ def refold(connection: Any, table: str, spec: Folded, *, batch: int = 5_000) -> 
                 [{"row_id": i, "folded": v} for i, v in zip(ids, values, strict=True)],
             )
         last, done = ids[-1], done + len(rows)
+
+
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern with '/' as the escape character."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+def pattern(text: str) -> Any:
+    """A LIKE pattern written into the SQL rather than bound. PostgreSQL plans a bound pattern once for every value
+    (a prepared statement's generic plan, after a few runs): it cannot see that "%zzzz%" matches nothing, and walked
+    a million members in date order looking for one (0.9 s). Written in, each search is planned for its own text;
+    SQLAlchemy quotes it (it is a literal, never SQL)."""
+    return literal(text, Text(), literal_execute=True)
+
+
+def word_in(column: Any, word: str) -> Any:
+    """`column` is a folded search column, `word` a folded word. Three letters or more: the name contains them.
+    Two letters (Li, Wu, Ng): a whole word of the name is exactly them — a two-letter "contains" would match most
+    names and no trigram index could serve it, while these four anchored patterns are each served by the
+    trigram index. (Folded text has single spaces between words, so the patterns find every whole word.)"""
+    w = escape_like(word)
+    if len(word) >= 3:
+        return column.like(pattern(f"%{w}%"), escape="/")
+    return or_(*(column.like(pattern(p), escape="/") for p in (w, f"{w} %", f"% {w}", f"% {w} %")))

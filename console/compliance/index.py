@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, union
+from sqlalchemy import Select, and_, func, select, union
 from sqlalchemy.orm import Session
 
 from console.actor import Actor
@@ -36,7 +36,7 @@ from console.compliance.records import age_on, legal_name
 from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.textsearch import fold
+from console.textsearch import fold, word_in
 from console.validation import text_problem
 
 MIN_TERM = 2  # two-letter surnames (Li, Wu, Ng) must be findable
@@ -137,30 +137,15 @@ def search_words(search: str | None) -> list[str]:
     return list(dict.fromkeys(words))[:6]
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
-
-
-def _word_in(column: Any, word: str) -> Any:
-    """`column` is a folded search column, `word` a folded word. Three letters or more: the name contains them.
-    Two letters (Li, Wu, Ng): a whole word of the name is exactly them — a two-letter "contains" would match most
-    names and no trigram index could serve it, while these four anchored patterns are each served by the
-    trigram index. (Folded text has single spaces between words, so the patterns find every whole word.)"""
-    if len(word) >= 3:
-        return column.contains(word, autoescape=True)
-    w = _escape_like(word)
-    return or_(*(column.like(pattern, escape="/") for pattern in (w, f"{w} %", f"% {w}", f"% {w} %")))
-
-
 def _matches_word(word: str) -> Any:
     """Record ids with any name matching `word` (legal first/middle/last name together in one folded column,
     other names, the stage name): each branch is served by its own trigram index."""
     return union(
-        select(LegalRecord.id).where(_word_in(LegalRecord.legal_name_search, word)),
-        select(PerformerName.legal_record_id).where(_word_in(PerformerName.name_search, word)),
+        select(LegalRecord.id).where(word_in(LegalRecord.legal_name_search, word)),
+        select(PerformerName.legal_record_id).where(word_in(PerformerName.name_search, word)),
         select(LegalRecord.id)
         .join(Performer, Performer.id == LegalRecord.performer_id)
-        .where(_word_in(Performer.name_search, word)),
+        .where(word_in(Performer.name_search, word)),
     )
 
 

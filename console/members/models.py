@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from console.db import Base, BigIntPK, UTCDateTime, utcnow
+from console.textsearch import keep_folded
 
 # muted: may watch but not comment or chat; suspended: may not sign in until `suspended_until` (or for good when
 # NULL); banned: for good. They change only through moderation actions (console/moderation), audited.
@@ -28,6 +29,8 @@ class Member(Base):
     email: Mapped[str] = mapped_column(SearchString, nullable=False, unique=True)
     username: Mapped[str] = mapped_column(SearchString, nullable=False, unique=True)
     display_name: Mapped[str] = mapped_column(String(80), nullable=False)
+    # fold(display_name), kept on every write (textsearch.py): "Amélie" is found by "amelie", "AMELIE", "Amelie"
+    display_name_search: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     country: Mapped[str | None] = mapped_column(String(2), nullable=True)
     role: Mapped[str] = mapped_column(String(16), nullable=False, default="viewer")
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
@@ -61,4 +64,13 @@ class Member(Base):
         Index("ix_members_country_created_at_id", "country", "created_at", "id"),
         Index("ix_members_status_country_created_at_id", "status", "country", "created_at", "id"),
         Index("ix_members_last_login_at_id", "last_login_at", "id"),
+        Index(
+            "ix_members_display_name_search_trgm",
+            "display_name_search",
+            postgresql_using="gin",
+            postgresql_ops={"display_name_search": "gin_trgm_ops"},
+        ),
     )
+
+
+keep_folded(Member, "display_name_search", "display_name")

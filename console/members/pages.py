@@ -101,7 +101,7 @@ class MembersListView:
     def build(self) -> None:
         with ui.row().classes("items-end gap-2 w-full"):
             self.search = (
-                ui.input("E-mail or username starts with, or #number", value=self.flt.search or "")
+                ui.input("Name, e-mail or username, or #number", value=self.flt.search or "")
                 .props("dense clearable maxlength=254")
                 .mark("member-search")
                 .classes("w-80")

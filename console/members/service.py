@@ -18,7 +18,7 @@ from console.members.countries import COUNTRIES
 from console.members.models import AGE_METHODS, MEMBER_ROLES, MEMBER_STATUSES, Member
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.textsearch import fold
+from console.textsearch import escape_like, fold, pattern, word_in
 from console.validation import clean_email, clean_text, text_problem
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.]{2,29}$")
@@ -60,9 +60,18 @@ def member_view(member: Member) -> dict[str, Any]:
 
 def _prefix(session: Session, column: Any, term: str) -> Any:
     """Prefix match that an ordinary btree index serves on both databases."""
-    if dialect_name(session) == "postgresql":
-        return column.startswith(term, autoescape=True)  # the column has the "C" collation
+    if dialect_name(session) == "postgresql":  # the column has the "C" collation; the pattern is planned as written
+        return column.like(pattern(escape_like(term) + "%"), escape="/")
     return and_(column >= term, column < term + "\U0010ffff")  # SQLite's BINARY order: a prefix is a range
+
+
+def _by_name(folded: str) -> list[Any]:
+    """Members whose display name has every word of `folded` (served by the name's trigram index on PostgreSQL);
+    nothing for a one-letter word, which would match nearly every name."""
+    words = folded.split()
+    if not words or any(len(w) < 2 for w in words):
+        return []
+    return [and_(*(word_in(Member.display_name_search, w) for w in words))]
 
 
 def _validated(flt: MemberFilter) -> MemberFilter:
@@ -83,9 +92,11 @@ def _validated(flt: MemberFilter) -> MemberFilter:
 
 
 def list_members(session: Session, *, actor: Actor, flt: MemberFilter, page: PageRequest) -> Page[Member]:
-    """One page of members. Search is a prefix of the e-mail or the username ("@" means e-mail only), or a member
-    number ("#126" only that member; "126" also finds it); the username prefix is folded (case and accents), the
-    e-mail one only lower-cased."""
+    """One page of members. Search is a prefix of the e-mail or the username, words of the display name ("amelie
+    pou" finds "Amélie Poulain": each word of two letters is a whole word of the name, of three or more anywhere in
+    it), or a member number ("#126" only that member; "126" also finds it). A term with an "@" inside is an e-mail
+    prefix only, one starting with "@" a handle (e-mail or username prefix); the username prefix and the name are
+    folded (case and accents), the e-mail prefix only lower-cased."""
     require(actor, Permission.MEMBERS_READ)
     flt = _validated(flt)
     query = select(Member)
@@ -103,7 +114,8 @@ def list_members(session: Session, *, actor: Actor, flt: MemberFilter, page: Pag
         elif term:
             # Usernames are a-z, 0-9, '_' and '.': "Amélie" looks for the username "amelie" (textsearch.py)
             by_username = [_prefix(session, Member.username, folded)] if (folded := fold(term)) else []
-            query = query.where(or_(_prefix(session, Member.email, term), *by_username, *by_id))
+            by_name = [] if flt.search.startswith("@") else _by_name(folded)
+            query = query.where(or_(_prefix(session, Member.email, term), *by_username, *by_id, *by_name))
     if flt.status:
         query = query.where(Member.status == flt.status)
     if flt.country:

@@ -42,7 +42,9 @@ def _case(text: str) -> str | None:
 TARGETS: dict[str, SearchTarget] = {
     t.key: t
     for t in (
-        SearchTarget("members", "Members", "Members: e-mail or username", Permission.MEMBERS_READ, _query("/members")),
+        SearchTarget(
+            "members", "Members", "Members: name, e-mail or username", Permission.MEMBERS_READ, _query("/members")
+        ),
         SearchTarget(
             "payments",
             "Payments",

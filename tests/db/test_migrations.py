@@ -472,3 +472,32 @@ def test_0014_puts_the_stored_emergencies_first_and_goes_back(fresh_url: str, fr
     migrate.upgrade(fresh_url)
     assert _queue_keys(fresh_engine)[2] == fresh_emergency + EMERGENCY_LEAD
     assert migrate.schema_diff(fresh_engine) == []
+
+
+def test_0015_folds_the_display_names_already_stored_and_goes_back(fresh_url: str, fresh_engine: Engine) -> None:
+    """Members stored before 0015 are found by name at once: their search column is filled by the console's fold();
+    the downgrade drops the column and its index only."""
+    migrate.upgrade(fresh_url, "0014")
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with fresh_engine.begin() as conn:
+        for n, name in ((1, "Amélie  Poulain"), (2, "ŁUKASZ Żółć")):
+            conn.execute(
+                text(
+                    "INSERT INTO members (id, email, username, display_name, role, status, email_verified, "
+                    "two_factor_enabled, age_verified, created_at, updated_at, version) VALUES (:id, :email, :user, "
+                    ":name, 'viewer', 'active', false, false, false, :now, :now, 1)"
+                ),
+                {"id": n, "email": f"m{n}@test.example", "user": f"member{n}", "name": name, "now": now},
+            )
+    migrate.upgrade(fresh_url, "0015")
+    with fresh_engine.connect() as conn:
+        folded = dict(conn.execute(text("SELECT id, display_name_search FROM members")).tuples().all())
+    assert folded == {1: "amelie poulain", 2: "lukasz zolc"}
+    assert "ix_members_display_name_search_trgm" in {ix["name"] for ix in inspect(fresh_engine).get_indexes("members")}
+
+    migrate.downgrade(fresh_url, "0014")
+    assert "display_name_search" not in {c["name"] for c in inspect(fresh_engine).get_columns("members")}
+    with fresh_engine.connect() as conn:
+        assert conn.execute(text("SELECT display_name FROM members WHERE id = 2")).scalar_one() == "ŁUKASZ Żółć"
+    migrate.upgrade(fresh_url)
+    assert migrate.schema_diff(fresh_engine) == []
