@@ -1,15 +1,16 @@
 """The campaign and ad dialogs (FormDialog) with NiceGUI's simulated user: after a stale save the fields not typed
-in take what is stored now and the conflict panel lists only what was typed."""
+in take what is stored now and the conflict panel lists only what was typed; every field's message on one Save."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from nicegui.testing import User
+from sqlalchemy import select
 
 from console.ads.models import Ad, AdCampaign
 from console.db import session_scope
-from tests.ads.page_helpers import ad, campaign, signed_in
+from tests.ads.page_helpers import ad, advertiser, campaign, signed_in
 from tests.moderation.page_helpers import click, type_into, wait_shown
 from tests.ui.helpers import all_marked, conflict_rows, element, wait_until
 
@@ -71,3 +72,36 @@ async def test_a_stale_ad_edit_keeps_the_name_someone_else_saved(user: User, mak
         saved = session.get(Ad, aid)
         assert saved is not None
         assert (saved.name, saved.click_url) == ("Their name", "https://brand.example/new")
+
+
+async def open_new_campaign(user: User, make_staff: Any) -> None:
+    await signed_in(user, make_staff)
+    await user.open(f"/ads/advertisers/{advertiser()}")
+    await wait_shown(user, "campaign-new")
+    click(user, "campaign-new")
+    await wait_shown(user, "campaign-form")
+
+
+def field_errors(user: User) -> dict[str, str]:
+    markers = {"name": "campaign-name-in", "budget": "campaign-budget-in", "bid": "campaign-bid-in"}
+    markers |= {"cap": "campaign-cap-in", "regions": "campaign-regions-in"}
+    return {key: element(user, marker).error for key, marker in markers.items() if element(user, marker).error}
+
+
+async def test_the_campaign_form_shows_every_fields_message_on_the_first_save(user: User, make_staff: Any) -> None:
+    """The empty form names the missing name beside the missing money; a bad cap is refused while the money is bad
+    too (the form's own parsing of money and dates no longer hides the service's messages on the other fields)."""
+    await open_new_campaign(user, make_staff)
+    click(user, "campaign-form-save")
+    await wait_until(lambda: bool(field_errors(user)), what="the messages")
+    assert set(field_errors(user)) == {"name", "budget", "bid"}
+    assert field_errors(user)["name"] == "Name is required"
+
+    for cap in (-1, 2.5):
+        type_into(user, "campaign-budget-in", "-5")
+        element(user, "campaign-cap-in").value = cap
+        click(user, "campaign-form-save")
+        await wait_until(lambda: "cap" in field_errors(user), what=f"the cap {cap} refused")
+        assert {"name", "budget", "bid", "cap"} <= set(field_errors(user))
+    with session_scope() as session:
+        assert session.execute(select(AdCampaign)).first() is None

@@ -72,8 +72,9 @@ def form_values(campaign: Any | None) -> dict[str, Any]:
     }
 
 
-def to_service(raw: dict[str, Any], currency: str) -> dict[str, Any]:
-    """The typed values as the service takes them: money in cents, dates, lists; ValidationFailed names fields."""
+def to_service(raw: dict[str, Any], currency: str, *, dates_changed: bool = True) -> dict[str, Any]:
+    """The typed values as the service takes them: money in cents, dates, lists. ValidationFailed names every field
+    that is wrong at once: what cannot be parsed here, and what the service would refuse in the rest."""
     errors: dict[str, str] = {}
     values: dict[str, Any] = dict(raw)
     for name in ("budget_cents", "cpm_bid_cents"):
@@ -89,8 +90,18 @@ def to_service(raw: dict[str, Any], currency: str) -> dict[str, Any]:
     values["frequency_cap_per_day"] = as_typed(raw.get("frequency_cap_per_day"))  # the service refuses 2.5
     values["name"] = str(raw.get("name") or "")
     if errors:
-        raise ValidationFailed(errors)
+        stand_ins = _stand_ins(values, errors)
+        found = campaigns.problems(stand_ins | {"currency": currency}, dates_changed=dates_changed)
+        raise ValidationFailed(found | errors)
     return values
+
+
+def _stand_ins(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """`values` with an acceptable stand-in for each field already refused, so the service's check of the rest
+    adds no second message about them (an unreadable date takes the other date, or today)."""
+    dates = [values[n] for n in ("starts_on", "ends_on") if n not in errors] or [utc_today()]
+    stand_in = {"budget_cents": 100_000, "cpm_bid_cents": 100, "starts_on": dates[0], "ends_on": dates[-1]}
+    return values | {name: stand_in[name] for name in errors if name in stand_in}
 
 
 class CampaignForm(FormDialog):
@@ -185,7 +196,9 @@ class CampaignForm(FormDialog):
         return ui.input(label, value=value).props("dense outlined inputmode=decimal").classes("w-40").mark(mark)
 
     def work(self) -> Callable[[], Any]:
-        values = to_service(self.typed(), self.currency)
+        typed, base = self.typed(), self.form.base
+        moved = self.campaign is None or any(typed[n] != base[n] for n in ("starts_on", "ends_on"))
+        values = to_service(typed, self.currency, dates_changed=moved)
         if self.campaign is None:
             advertiser_id = int(self.advertiser_id or 0)
             return unit_of_work(
@@ -193,7 +206,7 @@ class CampaignForm(FormDialog):
                     s, actor=self.actor, advertiser_id=advertiser_id, currency=self.currency, **values
                 )
             )
-        stored = to_service(self.form.base, self.currency)  # what the fields showed: stored now after a conflict
+        stored = to_service(base, self.currency)  # what the fields showed: stored now after a conflict
         changes = {k: v for k, v in values.items() if v != stored.get(k)}
         campaign_id, version = int(self.campaign.id), int(self.version or 0)
         return unit_of_work(

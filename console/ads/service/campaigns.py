@@ -127,6 +127,16 @@ def _validated(values: dict[str, Any], *, dates_changed: bool) -> dict[str, Any]
     return values
 
 
+def problems(values: dict[str, Any], *, dates_changed: bool) -> dict[str, str]:
+    """The messages a save of these values would get, field by field, with no session: a form whose own parsing
+    refused some fields (money, dates) shows every other field's message in the same round."""
+    try:
+        _validated(dict(values), dates_changed=dates_changed)
+    except ValidationFailed as exc:
+        return dict(exc.errors)
+    return {}
+
+
 def create_campaign(
     session: Session,
     *,
