@@ -363,3 +363,20 @@ def test_suspending_an_advertiser_pauses_its_live_ads_and_blocks_new_work(ops: A
         f.submitted(draft, ops)
     with pytest.raises(RuleViolation, match="suspended"):
         f.campaign(advertiser_id, actor=ops)
+
+
+def test_every_bad_region_is_named_at_once_as_typed_and_blank_entries_are_dropped(ops: Actor) -> None:
+    """One message names every entry that is not a region code, as it was typed (not upper-cased), a long one
+    shortened; entries of only spaces are no region and are ignored."""
+    advertiser_id = f.advertiser()
+    typed = ["Bayern", "<script>alert(1)</script>", "🎉🎉", "x" * 300, "  ", "القاهرة", "DE-BY"]
+    with pytest.raises(ValidationFailed) as refused:
+        f.campaign(advertiser_id, actor=ops, target_regions=typed)
+    listed = refused.value.errors["target_regions"].split(": ", 1)[1]
+    assert listed == ", ".join(["Bayern", "<script>alert(1)</script>", "🎉🎉", "x" * 39 + "…", "القاهرة"])
+    campaign_id = f.campaign(advertiser_id, actor=ops, target_regions=["de-by", "  ", ""])
+    with session_scope() as session:
+        assert session.get(AdCampaign, campaign_id).target_regions == ["DE-BY"]  # type: ignore[union-attr]
+    with pytest.raises(ValidationFailed) as refused:
+        f.campaign(advertiser_id, actor=ops, target_countries=["DE"], target_regions=["US-CA", "fr-idf", "DE-BY"])
+    assert refused.value.errors["target_regions"].endswith(": US-CA, fr-idf")

@@ -105,3 +105,11 @@ async def test_the_campaign_form_shows_every_fields_message_on_the_first_save(us
         assert {"name", "budget", "bid", "cap"} <= set(field_errors(user))
     with session_scope() as session:
         assert session.execute(select(AdCampaign)).first() is None
+
+
+async def test_the_regions_field_says_what_it_wants_and_drops_a_blank_entry(user: User, make_staff: Any) -> None:
+    await open_new_campaign(user, make_staff)
+    regions = element(user, "campaign-regions-in")
+    assert "DE-BY" in regions.props["hint"]
+    regions.value = ["DE-BY", "  "]  # Enter after two spaces
+    await wait_until(lambda: regions.value == ["DE-BY"], what="the blank chip removed")

@@ -12,6 +12,7 @@ from typing import Any
 
 import pycountry
 from nicegui import ui
+from nicegui.events import ValueChangeEventArguments
 
 from console.actor import Actor
 from console.ads.pages.common import PACING_LABELS, money_input
@@ -40,6 +41,14 @@ LABELS = {
     "frequency_cap_per_day": "Frequency cap",
 }
 TARGETING = ("target_countries", "target_regions", "target_plans")
+REGIONS_HINT = "ISO 3166-2 codes like DE-BY or US-CA; press Enter after each"
+
+
+def drop_blank_chips(e: ValueChangeEventArguments) -> None:
+    """An entry of only spaces is no region: it is removed instead of showing as an empty chip."""
+    kept = [v for v in e.value or [] if str(v).strip()]
+    if kept != list(e.value or []) and isinstance(e.sender, ui.input_chips):
+        e.sender.value = kept
 
 
 def form_values(campaign: Any | None) -> dict[str, Any]:
@@ -168,9 +177,12 @@ class CampaignForm(FormDialog):
         )
         f["target_regions"] = (
             ui.input_chips(
-                "Regions (type, then Enter; none: all)", value=v["target_regions"], new_value_mode="add-unique"
+                "Regions (none: all)",
+                value=v["target_regions"],
+                new_value_mode="add-unique",
+                on_change=drop_blank_chips,
             )
-            .props("dense outlined")
+            .props(f'dense outlined hint="{REGIONS_HINT}"')
             .classes("w-full")
             .mark("campaign-regions-in")
         )

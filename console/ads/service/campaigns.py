@@ -78,18 +78,24 @@ def _codes(values: Iterable[str] | None, field: str, errors: dict[str, str], *, 
     return items
 
 
+def _listed(typed: list[str]) -> str:
+    """The refused entries as typed (a long one shortened), so every one is named in one message."""
+    shown = [value if len(value) <= 40 else value[:39] + "…" for value in dict.fromkeys(typed)]
+    return ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+
+
 def _targeting(values: dict[str, Any], errors: dict[str, str]) -> None:
     countries = _codes(values["target_countries"], "target_countries", errors, upper=True)
     if unknown := [c for c in countries if c not in COUNTRIES]:
         errors["target_countries"] = "has codes that are not ISO 3166-1 countries: " + ", ".join(unknown[:10])
-    regions = _codes(values["target_regions"], "target_regions", errors, upper=True)
-    for region in regions:
-        if pycountry.subdivisions.get(code=region) is None:
-            errors["target_regions"] = f"{region} is not an ISO 3166-2 region code (like US-CA)"
-            break
-        if countries and region.split("-")[0] not in countries:
-            errors["target_regions"] = f"{region} is not in one of the targeted countries"
-            break
+    typed = [str(v).strip() for v in (values["target_regions"] or []) if str(v).strip()]
+    regions = _codes(typed, "target_regions", errors, upper=True)
+    unknown = [r for r in typed if pycountry.subdivisions.get(code=r.upper()) is None]
+    elsewhere = [r for r in typed if r not in unknown and countries and r.upper().split("-")[0] not in countries]
+    if unknown:
+        errors["target_regions"] = "has entries that are not ISO 3166-2 region codes (like DE-BY): " + _listed(unknown)
+    elif elsewhere:
+        errors["target_regions"] = "has regions outside the targeted countries: " + _listed(elsewhere)
     plans = _codes(values["target_plans"], "target_plans", errors, upper=False)
     if unknown := [p for p in plans if p not in PLAN_CODES]:
         errors["target_plans"] = "must be among: " + ", ".join(PLAN_CODES) + f" (not {', '.join(unknown[:10])})"
