@@ -12,6 +12,8 @@ Rules (decided here, documented in the README):
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from console.ads.checks_base import CheckContext, CheckResult
 from console.billing.money import format_money
 
@@ -19,8 +21,9 @@ MIN_IMPRESSIONS = 1000
 MIN_DAILY_IMPRESSIONS = 1000
 
 
-def _money(cents: float, currency: str) -> str:
-    return format_money(int(cents), currency)
+def _money(cents: Fraction | int, currency: str) -> str:
+    """Rounded to the nearest cent, half to even as Babel rounds (never cut off: $29.508 is $29.51)."""
+    return format_money(round(cents), currency)
 
 
 def dates(ctx: CheckContext) -> CheckResult:
@@ -47,7 +50,7 @@ def budget(ctx: CheckContext) -> CheckResult:
     budget_text = _money(campaign.budget_cents, campaign.currency)
     bid_text = _money(campaign.cpm_bid_cents, campaign.currency)
     if bought < MIN_IMPRESSIONS:
-        needed = _money(campaign.cpm_bid_cents * MIN_IMPRESSIONS / 1000, campaign.currency)
+        needed = _money(Fraction(campaign.cpm_bid_cents * MIN_IMPRESSIONS, 1000), campaign.currency)
         message = (
             f"A budget of {budget_text} buys {bought:,} impressions at a {bid_text} CPM; at least "
             f"{MIN_IMPRESSIONS:,} are needed (a budget of {needed} or more)"
@@ -64,7 +67,7 @@ def pacing(ctx: CheckContext) -> CheckResult | None:
     days = (campaign.ends_on - first).days + 1
     if days <= 0 or campaign.cpm_bid_cents <= 0:
         return None  # the dates or budget check fails and says why
-    daily = campaign.budget_cents / days
+    daily = Fraction(campaign.budget_cents, days)
     per_day = int(daily * 1000 // campaign.cpm_bid_cents)
     daily_text = _money(daily, campaign.currency)
     if per_day < MIN_DAILY_IMPRESSIONS:

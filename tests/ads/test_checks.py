@@ -315,6 +315,12 @@ def test_even_pacing_warns_when_a_days_share_buys_too_little() -> None:
     assert result(ctx(the_campaign=campaign(pacing="asap", budget_cents=10_000)), "pacing").ok
 
 
+def test_the_daily_share_is_rounded_to_the_cent_not_cut_off() -> None:
+    """QA: $1,800 over 61 days is $29.508 a day, shown $29.50; it reads $29.51."""
+    spread = campaign(pacing="even", budget_cents=180_000, cpm_bid_cents=500, ends_on=TODAY + timedelta(days=60))
+    assert result(ctx(the_campaign=spread), "pacing").message.startswith("$29.51 a day over 61 days")
+
+
 def test_a_clean_banner_passes_everything() -> None:
     results = evaluate(ctx(ad(), f.png(300, 250)))
     assert worst(results) == "pass", [r for r in results if not r.ok]

@@ -95,6 +95,15 @@ def test_even_pacing_plans_budget_times_elapsed_over_total_days(actor_with: Call
     assert _pacing(reader, 9_500, DAY + timedelta(days=40)) == (10_000, "on_track", 10, 10)  # over: whole budget
 
 
+def test_planned_money_is_rounded_to_the_cent_not_cut_off(actor_with: Callable[..., Actor]) -> None:
+    """QA: $1,800 x 29/89 = $586.517 read $586.51; $900 x 22/42 = $471.429 stays $471.43."""
+    reader = actor_with("ads")
+    long = {"budget_cents": 180_000, "ends_on": DAY + timedelta(days=88)}
+    assert _pacing(reader, 0, DAY + timedelta(days=28), **long)[0] == 58_652
+    short = {"budget_cents": 90_000, "ends_on": DAY + timedelta(days=41)}
+    assert _pacing(reader, 0, DAY + timedelta(days=21), **short)[0] == 47_143
+
+
 def test_asap_pacing_plans_the_whole_budget_from_the_first_day(actor_with: Callable[..., Actor]) -> None:
     reader = actor_with("ads")
     assert _pacing(reader, 2000, DAY, pacing="asap") == (10_000, "behind", 1, 10)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -162,7 +163,7 @@ def campaign_pacing(session: Session, *, actor: Actor, campaign_id: int, today: 
     if campaign.pacing == "asap":
         planned = campaign.budget_cents if elapsed else 0
     else:
-        planned = campaign.budget_cents * elapsed // total
+        planned = round(Fraction(campaign.budget_cents * elapsed, total))  # to the nearest cent, half to even
     return Pacing(
         campaign_id=campaign.id,
         pacing=campaign.pacing,
