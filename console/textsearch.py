@@ -160,12 +160,17 @@ def pattern(text: str) -> Any:
     return literal(text, Text(), literal_execute=True)
 
 
+def contains(column: Any, folded: str) -> Any:
+    """`column` (a folded search column) contains `folded` anywhere; the pattern is written in (`pattern`)."""
+    return column.like(pattern(f"%{escape_like(folded)}%"), escape="/")
+
+
 def word_in(column: Any, word: str) -> Any:
     """`column` is a folded search column, `word` a folded word. Three letters or more: the name contains them.
     Two letters (Li, Wu, Ng): a whole word of the name is exactly them — a two-letter "contains" would match most
     names and no trigram index could serve it, while these four anchored patterns are each served by the
     trigram index. (Folded text has single spaces between words, so the patterns find every whole word.)"""
-    w = escape_like(word)
     if len(word) >= 3:
-        return column.like(pattern(f"%{w}%"), escape="/")
+        return contains(column, word)
+    w = escape_like(word)
     return or_(*(column.like(pattern(p), escape="/") for p in (w, f"{w} %", f"% {w}", f"% {w} %")))

@@ -25,7 +25,7 @@ from console.db import utcnow
 from console.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.textsearch import fold
+from console.textsearch import contains, fold
 from console.validation import clean_text, text_problem
 
 HANDLE_MAX = 100
@@ -74,7 +74,7 @@ def list_performers(session: Session, *, actor: Actor, flt: PerformerFilter, pag
         raise ValidationFailed({"search": problem})
     query = select(Performer).where(Performer.deleted_at.is_(None))
     if term:  # accent- and case-insensitive (textsearch.py)
-        query = query.where(Performer.name_search.contains(fold(term), autoescape=True))
+        query = query.where(contains(Performer.name_search, fold(term)))
     if not flt.include_inactive:
         query = query.where(Performer.is_active.is_(True))
     total, estimated = exact_or_estimated_count(session, query)

@@ -36,7 +36,7 @@ from console.compliance.records import age_on, legal_name
 from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.textsearch import fold, word_in
+from console.textsearch import contains, fold, word_in
 from console.validation import text_problem
 
 MIN_TERM = 2  # two-letter surnames (Li, Wu, Ng) must be findable
@@ -449,7 +449,7 @@ def depiction_query(search: str | None = None) -> Select[tuple[Video]]:
     if number.isascii() and number.isdigit() and len(number) < 19:
         branches.append(select(Video.id).where(Video.id == int(number)))
     if len(fold(term)) >= 3:
-        branches.append(select(Video.id).where(Video.title_search.contains(fold(term), autoescape=True)))
+        branches.append(select(Video.id).where(contains(Video.title_search, fold(term))))
     elif len(branches) == 1:
         raise ValidationFailed({"search": "needs at least 3 characters (or a video id)"})
     return query.where(Video.id.in_(union(*branches)))

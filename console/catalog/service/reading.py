@@ -19,7 +19,7 @@ from console.compliance.models import ComplianceHold
 from console.errors import NotFound, ValidationFailed
 from console.paging import Page, PageRequest, exact_or_estimated_count, fetch_page
 from console.staff.permissions import Permission, require
-from console.textsearch import fold
+from console.textsearch import contains, fold
 from console.validation import text_problem
 
 
@@ -60,10 +60,10 @@ def _search_branches(base: Select[Any], term: str, *, live_slug: bool) -> list[S
     contains it."""
     folded = fold(term)
     branches = [
-        base.where(Video.title_search.contains(folded, autoescape=True)),
+        base.where(contains(Video.title_search, folded)),
         base.join(VideoPerformer, VideoPerformer.video_id == Video.id)
         .join(Performer, Performer.id == VideoPerformer.performer_id)
-        .where(Performer.name_search.contains(folded, autoescape=True), Performer.deleted_at.is_(None)),
+        .where(contains(Performer.name_search, folded), Performer.deleted_at.is_(None)),
     ]
     if SLUG_RE.match(term.lower()):
         by_slug = base.where(Video.slug == term.lower())
