@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 from sqlalchemy import select
 
 from console.ads.models import Ad, AdCampaign
 from console.db import session_scope
-from tests.ads.page_helpers import ad, advertiser, campaign, signed_in
-from tests.moderation.page_helpers import click, type_into, wait_shown
+from tests.ads.page_helpers import ad, advertiser, campaign, png, signed_in
+from tests.moderation.page_helpers import click, texts, type_into, wait_shown
 from tests.ui.helpers import all_marked, conflict_rows, element, wait_until
 
 
@@ -113,3 +114,30 @@ async def test_the_regions_field_says_what_it_wants_and_drops_a_blank_entry(user
     assert "DE-BY" in regions.props["hint"]
     regions.value = ["DE-BY", "  "]  # Enter after two spaces
     await wait_until(lambda: regions.value == ["DE-BY"], what="the blank chip removed")
+
+
+async def test_a_new_upload_clears_the_refusal_of_the_file_before(user: User, make_staff: Any) -> None:
+    """QA: after a fake PNG was refused, a good upload said "Ready to save" under the old refusal."""
+    await signed_in(user, make_staff)
+    cid = campaign()
+    await user.open(f"/ads/campaigns/{cid}")
+    await wait_shown(user, "campaign-new-ad")
+    click(user, "campaign-new-ad")
+    await wait_shown(user, "ad-form")
+    type_into(user, "ad-name-in", "Rectangle")
+    element(user, "ad-format-in").value = "rectangle"
+    type_into(user, "ad-click-url-in", "https://brand.example/")
+
+    def refusals() -> list[str]:
+        return [t for m in ("ad-upload-error", "ad-form-summary") for t in texts(user, m) if "fake.png" in t]
+
+    uploader = element(user, "ad-upload")
+    assert user.client is not None
+    with user.client:
+        await uploader.handle_uploads([SmallFileUpload(name="fake.png", content_type="image/png", _data=b"<html>")])
+    click(user, "ad-form-save")
+    await wait_until(lambda: bool(refusals()), what="the fake file refused")
+    with user.client:
+        await uploader.handle_uploads([SmallFileUpload(name="a.png", content_type="image/png", _data=png(300, 250))])
+    await wait_until(lambda: texts(user, "ad-upload-note")[0].startswith("Ready to save: a.png"), what="the file")
+    assert refusals() == []

@@ -16,10 +16,10 @@ from console.ads import creatives
 from console.ads.models import AD_TYPES, BANNER_FORMATS, VIDEO_FORMATS
 from console.ads.pages.common import FORMAT_LABELS, TYPE_LABELS, weight_text
 from console.ads.service import ads as ad_service
-from console.errors import Conflict
+from console.errors import Conflict, ValidationFailed
 from console.ui.dialog_draft import draft_key
 from console.ui.form_dialog import FormDialog
-from console.ui.forms import as_typed, limit_length, number_input
+from console.ui.forms import as_typed, field_message, limit_length, number_input
 from console.ui.session import require_live_session
 from console.ui.work import unit_of_work
 
@@ -97,6 +97,8 @@ class AdForm(FormDialog):
         )
         f["creative"].mark("ad-upload")
         self.upload_note = ui.label(self.stored_note()).classes("text-xs opacity-70").mark("ad-upload-note")
+        self.upload_error = ui.label("").classes("text-negative text-sm").mark("ad-upload-error")
+        self.upload_error.visible = False
         f["creative_url"] = (
             ui.input(
                 "…or creative URL (https; never loaded by the console)",
@@ -137,6 +139,17 @@ class AdForm(FormDialog):
             return f"Stored file: {weight_text(self.ad.creative_bytes)}; upload another to replace it"
         return "No file uploaded"
 
+    def show_refusal(self, exc: ValidationFailed) -> None:
+        """What is wrong with the creative file goes under the uploader, so the next file taken can clear it."""
+        if message := exc.errors.get("creative"):
+            self.upload_error.text = field_message("creative", message, self.labels["creative"])
+            self.upload_error.visible = True
+        super().show_refusal(ValidationFailed({k: v for k, v in exc.errors.items() if k != "creative"}))
+
+    async def save(self) -> None:
+        self.upload_error.visible = False
+        await super().save()
+
     def type_changed(self) -> None:
         options = formats_for(self.fields["type"].value)
         self.fields["format"].set_options(options, value=None)
@@ -147,6 +160,7 @@ class AdForm(FormDialog):
         self.upload_data = await e.file.read()
         self.upload_name = e.file.name
         self.upload_note.text = self.stored_note()
+        self.upload_error.visible = False  # said of the file before: this one is checked on Save
 
     async def poster_uploaded(self, e: UploadEventArguments) -> None:
         if require_live_session() is None:
