@@ -141,3 +141,10 @@ async def test_a_new_upload_clears_the_refusal_of_the_file_before(user: User, ma
         await uploader.handle_uploads([SmallFileUpload(name="a.png", content_type="image/png", _data=png(300, 250))])
     await wait_until(lambda: texts(user, "ad-upload-note")[0].startswith("Ready to save: a.png"), what="the file")
     assert refusals() == []
+
+
+async def test_the_frequency_cap_label_fits_its_field(user: User, make_staff: Any) -> None:
+    """QA: "Frequency cap per membe…" was cut off; the label is short and the unit is the field's suffix."""
+    await open_new_campaign(user, make_staff)
+    cap = element(user, "campaign-cap-in")
+    assert cap.props["label"] == "Frequency cap" and cap.props["suffix"] == "per member a day"

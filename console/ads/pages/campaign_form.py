@@ -155,10 +155,10 @@ class CampaignForm(FormDialog):
                 "End", v["ends_on"], mark="campaign-end-in", classes="w-44", props="dense outlined"
             )
             f["frequency_cap_per_day"] = (
-                number_input(
-                    "Frequency cap per member per day",
+                number_input(  # a short label: the unit is the suffix, so nothing is cut off in the row
+                    "Frequency cap",
                     value=v["frequency_cap_per_day"],
-                    props="dense outlined clearable",
+                    props='dense outlined clearable suffix="per member a day"',
                 )
                 .classes("grow")
                 .mark("campaign-cap-in")
