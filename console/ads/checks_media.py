@@ -14,6 +14,7 @@ from __future__ import annotations
 from console.ads.checks_base import CheckContext, CheckResult
 from console.ads.creatives import KINDS_TEXT, Sniffed, sniff
 from console.ads.models import BANNER_FORMATS, VIDEO_FORMATS
+from console.ui.formatting import fmt_bytes
 
 KB = 1024
 WEIGHT_LIMITS = {
@@ -29,12 +30,6 @@ BY_URL = "Not checked: the creative is a URL, not an uploaded file"
 
 def weight_limit(ad_format: str) -> int:
     return WEIGHT_LIMITS.get(ad_format, VIDEO_MAX_BYTES)
-
-
-def _fmt_bytes(size: int) -> str:
-    if size >= KB * KB:
-        return f"{size / (KB * KB):.1f} MB"
-    return f"{size / KB:.1f} KB"
 
 
 def _label(ad_format: str) -> str:
@@ -94,15 +89,15 @@ def file_weight(ctx: CheckContext) -> CheckResult | None:
     ad = ctx.ad
     limit = weight_limit(ad.format)
     if not ad.creative_path:
-        return CheckResult("file_weight", "hard", True, f"{BY_URL} (limit {_fmt_bytes(limit)})", skipped=True)
+        return CheckResult("file_weight", "hard", True, f"{BY_URL} (limit {fmt_bytes(limit)})", skipped=True)
     if ctx.creative is None:
         return None
     size = len(ctx.creative)
     source = "IAB" if ad.format in WEIGHT_LIMITS else "this console's video limit"
     if size > limit:
-        message = f"The file weighs {_fmt_bytes(size)}; a {_label(ad.format)} may weigh {_fmt_bytes(limit)} at most"
+        message = f"The file weighs {fmt_bytes(size)}; a {_label(ad.format)} may weigh {fmt_bytes(limit)} at most"
         return CheckResult("file_weight", "hard", False, f"{message} ({source})")
-    return CheckResult("file_weight", "hard", True, f"{_fmt_bytes(size)}, within {_fmt_bytes(limit)} ({source})")
+    return CheckResult("file_weight", "hard", True, f"{fmt_bytes(size)}, within {fmt_bytes(limit)} ({source})")
 
 
 def _declared_duration(ctx: CheckContext, expected: int) -> CheckResult:

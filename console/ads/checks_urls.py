@@ -14,7 +14,7 @@ import re
 from urllib.parse import SplitResult, urlsplit
 
 from console.ads.checks_base import CheckContext, CheckResult
-from console.validation import text_problem, trimmed
+from console.validation import text_problem, too_long, trimmed
 
 MAX_URL = 2000
 LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -68,8 +68,8 @@ def url_problem(value: str | None) -> str | None:
     url = value or ""
     if not url:
         return "is required"
-    if len(url) > MAX_URL:
-        return f"is too long ({len(url)} characters; {MAX_URL} at most)"
+    if (problem := too_long(url, MAX_URL)) is not None:
+        return problem
     scheme = _scheme_as_browsers_read_it(url)
     if scheme in SCRIPT_SCHEMES:
         return f"is a {scheme}: address; only https:// addresses are allowed"

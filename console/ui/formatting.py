@@ -206,6 +206,21 @@ def fmt_money(amount_minor: int, currency: str) -> str:
     return text.replace("\xa0", " ")
 
 
+def fmt_bytes(size: int) -> str:
+    """A file's weight, the one way the console writes it: "775 bytes", "148.2 KB", "3.4 MB" (1 KB = 1,024 bytes;
+    under 1 KB in bytes, since "0.8 KB" hides the number the checks compare)."""
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:,.1f} KB"
+    return f"{size / 1024 / 1024:,.1f} MB"
+
+
+def fmt_percent(value: float) -> str:
+    """A percentage as the charts and Insights write it: "20.9 %" (one decimal, a space before the sign)."""
+    return f"{value:,.1f} %"
+
+
 def fmt_value(value: Any) -> str:
     if value is None:
         return "—"

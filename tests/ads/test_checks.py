@@ -12,7 +12,9 @@ import pytest
 from console.ads import checks
 from console.ads.checks import CheckContext, CheckResult, evaluate, worst
 from console.ads.checks_media import VIDEO_MAX_BYTES, WEIGHT_LIMITS
+from console.ads.checks_urls import url_problem
 from console.ads.models import BANNER_FORMATS, VIDEO_FORMATS, Ad, AdCampaign
+from console.ads.pages.common import weight_text
 from tests.ads import factories as f
 
 TODAY = date(2030, 6, 15)
@@ -144,6 +146,19 @@ def test_iab_50_kb_for_the_mobile_banner() -> None:
     assert result(ctx(ad(fmt="mobile_banner"), f.png(320, 50)), "file_weight").ok
     got = result(ctx(ad(fmt="mobile_banner"), heavy), "file_weight")
     assert not got.ok and "50.0 KB at most" in got.message
+
+
+def test_the_weight_check_writes_a_light_file_as_the_review_card_does() -> None:
+    """QA: the card said "Weight 775 bytes" beside the check's "0.8 KB" for the same file."""
+    light = f.png(300, 250)
+    assert len(light) < 1024
+    got = result(ctx(ad(fmt="rectangle"), light), "file_weight")
+    assert got.message.startswith(f"{weight_text(len(light))}, within 150.0 KB")
+
+
+def test_a_too_long_url_is_counted_with_thousands_separators() -> None:
+    """QA: "(3028 characters; 2000 at most)" where the counters and the reject dialog say "2,000"."""
+    assert url_problem("https://a.example/" + "x" * 3010) == "is too long (3,028 characters; 2,000 at most)"
 
 
 def test_a_video_file_may_weigh_10_mb() -> None:

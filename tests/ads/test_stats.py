@@ -140,7 +140,7 @@ def test_anomalies_flag_clicks_above_impressions_and_a_ctr_spike(monkeypatch: py
         (DAY + timedelta(days=5), "clicks_above_impressions"),
     ]
     assert "95 clicks on 40 impressions" in found[0].message and found[0].value == 55
-    assert "9.67%" in found[1].message and "5%" in found[1].message
+    assert "CTR 9.7 % (" in found[1].message and "the 5.0 % alert" in found[1].message  # as the charts write it
     assert [a.kind for a in anomalies(days, threshold_percent=10)] == ["clicks_above_impressions"] * 2
     assert len(anomalies(days, min_impressions=10)) == 4
     monkeypatch.setenv("CONSOLE_ADS_CTR_ALERT_PERCENT", "1.5")

@@ -166,3 +166,16 @@ def test_no_column_heading_says_utc_over_times_shown_in_the_viewers_zone() -> No
         if heading.search(line)
     ]
     assert found == []
+
+
+def test_file_weights_and_percentages_have_one_form_each() -> None:
+    from console.ui.formatting import fmt_bytes, fmt_percent
+
+    assert [fmt_bytes(n) for n in (38, 775, 1024, 151_757, 3_565_158)] == [
+        "38 bytes",
+        "775 bytes",
+        "1.0 KB",
+        "148.2 KB",
+        "3.4 MB",
+    ]
+    assert [fmt_percent(v) for v in (20.93, 1.6, 1234.5)] == ["20.9 %", "1.6 %", "1,234.5 %"]

@@ -14,7 +14,7 @@ from console.ads.models import AD_STATES, ADVERTISER_STATES, BANNER_FORMATS, REJ
 from console.ads.service.review import REASON_LABELS
 from console.billing.money import input_text
 from console.db import session_scope
-from console.ui.formatting import fmt_money, word_labels
+from console.ui.formatting import fmt_bytes, fmt_money, word_labels
 from console.ui.keymap import page_keys
 
 STATE_LABELS = word_labels(*AD_STATES)
@@ -54,13 +54,7 @@ def money_input(cents: int | None, currency: str = "USD") -> str:
 
 def weight_text(size: int | None) -> str:
     """A file's weight as people read it: '148.2 KB', '3.4 MB'."""
-    if size is None:
-        return "—"
-    if size < 1024:  # 42 bytes read "0.0 KB"
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
+    return "—" if size is None else fmt_bytes(size)
 
 
 def duration_text(seconds: int | None) -> str:

@@ -20,6 +20,7 @@ from console.config import get_settings
 from console.db import utcnow
 from console.errors import NotFound, ValidationFailed
 from console.staff.permissions import Permission, require
+from console.ui.formatting import fmt_percent
 
 MAX_RANGE_DAYS = 731  # two years of days in one chart
 CAMPAIGN_ADS_LIMIT = 500
@@ -212,8 +213,8 @@ def anomalies(
                 Anomaly(
                     day.day,
                     "ctr_above_threshold",
-                    f"CTR {day.ctr:.2f}% ({day.clicks:,} clicks on {day.impressions:,} impressions) is above the "
-                    f"{threshold:g}% alert threshold.",
+                    f"CTR {fmt_percent(day.ctr)} ({day.clicks:,} clicks on {day.impressions:,} impressions) is above "
+                    f"the {fmt_percent(threshold)} alert threshold.",
                     day.ctr,
                 )
             )

@@ -23,7 +23,7 @@ from console.insights.periods import in_progress
 from console.insights.series import Kpi, Series
 from console.ui import theme
 from console.ui.charts import plot
-from console.ui.formatting import currency_digits, fmt_money
+from console.ui.formatting import currency_digits, fmt_money, fmt_percent
 from console.ui.work import read
 
 # a change reads green when it is good news for the metric, red when bad (a rising churn is red)
@@ -42,7 +42,7 @@ def fmt_value(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
     if unit == "%":
-        return f"{value:,.1f} %"
+        return fmt_percent(value)
     if unit == "h" and abs(value) >= 48:  # from two days on as the moderation queue writes waits: "59 d 22 h"
         hours = round(abs(value))
         return f"{'-' if value < 0 else ''}{hours // 24} d {hours % 24} h"
