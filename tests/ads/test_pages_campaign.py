@@ -362,3 +362,23 @@ async def test_a_campaign_tab_left_open_past_midnight_moves_its_default_days_on_
     press(user, "r")
     await wait_until(lambda: len(figure(user, "campaign-chart-counts")["data"][0]["x"]) == 27, what="the chosen days")
     assert element(user, "campaign-range-end").value == chosen
+
+
+async def test_the_campaign_charts_follow_the_theme_as_insights_does(user: User, make_staff: Any) -> None:
+    """QA: both charts stayed white in dark mode; they flip in place, like the Insights charts."""
+    await signed_in(user, make_staff)
+    cid = campaign()
+    await user.open(f"/ads/campaigns/{cid}")
+    await wait_shown(user, "campaign-chart-counts")
+
+    def templates() -> set[str]:
+        return {
+            str(figure(user, m)["layout"].get("template")) for m in ("campaign-chart-counts", "campaign-chart-rates")
+        }
+
+    assert templates() == {"plotly_white"}
+    click(user, "theme-toggle")
+    await wait_until(lambda: templates() == {"plotly_dark"}, what="both charts dark")
+    await user.open(f"/ads/campaigns/{cid}")  # drawn dark from the start on the next page
+    await wait_shown(user, "campaign-chart-counts")
+    assert templates() == {"plotly_dark"}

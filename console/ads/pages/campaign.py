@@ -4,6 +4,7 @@ delivery charts over a date range (last 30 days by default, at most 90) with the
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,7 +29,9 @@ from console.ads.service import ads as ad_service
 from console.ads.service import stats
 from console.db import session_scope, utc_today
 from console.errors import ValidationFailed
+from console.insights.pages.figures import restyle
 from console.staff.permissions import Permission, can
+from console.ui import theme
 from console.ui.charts import plot
 from console.ui.date_field import date_field
 from console.ui.formatting import fmt_date
@@ -204,9 +207,20 @@ class CampaignPage:
         if self.days is None:
             ui.label("Loading the numbers…").classes("text-sm opacity-70")
             return
+        dark = theme.is_dark()
         with ui.row().classes("w-full gap-4 no-wrap"):
-            plot(charts.counts_figure(self.days)).classes("w-1/2 h-[300px]").mark("campaign-chart-counts")
-            plot(charts.rates_figure(self.days)).classes("w-1/2 h-[300px]").mark("campaign-chart-rates")
+            for figure, mark in (
+                (charts.counts_figure(self.days), "campaign-chart-counts"),
+                (charts.rates_figure(self.days), "campaign-chart-rates"),
+            ):
+                drawn = plot(restyle(figure, dark=dark)).classes("w-1/2 h-[300px]").mark(mark)
+                theme.on_change(drawn, functools.partial(self.recolour, drawn, figure))
+
+    @staticmethod
+    def recolour(drawn: ui.plotly, figure: dict[str, Any], dark: bool) -> None:
+        """The theme flipped: recolour the chart in place, in Insights' colours (figures.restyle)."""
+        restyle(figure, dark=dark)
+        drawn.update()
 
     @ui.refreshable_method
     def anomalies_part(self) -> None:
