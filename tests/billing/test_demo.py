@@ -201,4 +201,3 @@ def _nothing_before_the_member_joined(session: Session) -> None:
     recent = [m for m, at in joined.items() if at > max(joined.values()) - timedelta(days=120)]
     paid = set(session.execute(select(Payment.member_id).where(Payment.kind == "subscription")).scalars())
     assert paid & set(recent)  # members who joined lately still pay: their histories start at the join
-
