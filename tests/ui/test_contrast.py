@@ -25,3 +25,44 @@ def test_warning_text_is_readable_in_the_light_theme() -> None:
     assert contrast_on_white("#f2c037") < 2  # Quasar's: what the rule replaces
     [colour] = re.findall(r"body:not\(\.body--dark\) \.text-warning \{ color: (#[0-9a-f]{6}) !important; \}", CSS)
     assert contrast_on_white(colour) >= 4.5
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def linear(channel: float) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = rgb
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def _over(rgba: tuple[float, float, float, float], below: tuple[float, float, float]) -> tuple[float, float, float]:
+    r, g, b, a = rgba
+    return (r * a + below[0] * (1 - a), g * a + below[1] * (1 - a), b * a + below[2] * (1 - a))
+
+
+def _ratio(one: tuple[float, float, float], other: tuple[float, float, float]) -> float:
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_highlighted_row_keeps_its_checkbox_visible_in_both_themes() -> None:
+    """QA: the ads and moderation queues drew their j/k row as 'bg-blue-1 text-black', a near-white band on which the
+    dark theme's white checkbox outline vanished. Every list highlights with the shared cursor class, whose tint keeps
+    Quasar's checkbox outline at WCAG's 3:1 for controls in both themes."""
+    root = Path(__file__).resolve().parents[2] / "console"
+    own = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        for value in re.findall(r'table-row-class-fn"\]\s*=\s*(\w+)', path.read_text(encoding="utf-8"))
+        if value != "OPEN_ROW_CLASS"
+    ]
+    assert own == []  # no list draws its own highlighted row
+    [tint] = re.findall(r"tr\.console-row-cursor > td \{ background: rgba\(([^)]*)\); \}", CSS)
+    r, g, b, a = (float(v) for v in tint.split(","))
+    dark_table, light_table = (29, 29, 29), (255, 255, 255)  # Quasar's $dark and white cards
+    dark_row, light_row = _over((r, g, b, a), dark_table), _over((r, g, b, a), light_table)
+    dark_outline = _over((255, 255, 255, 0.7), dark_row)  # .q-checkbox--dark: rgba(255,255,255,.7)
+    light_outline = _over((0, 0, 0, 0.54), light_row)  # the light theme's rgba(0,0,0,.54)
+    assert _ratio(dark_outline, dark_row) >= 3 and _ratio(light_outline, light_row) >= 3
+    assert _ratio(_over((255, 255, 255, 0.7), (227, 242, 253)), (227, 242, 253)) < 1.5  # bg-blue-1: what it replaced

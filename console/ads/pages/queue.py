@@ -32,7 +32,7 @@ from console.ui.bulk_bar import BulkBar
 from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.formatting import fmt_dt
 from console.ui.keymap import page_keys
-from console.ui.paged_table import PagedTable, column, id_column
+from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable, column, id_column
 from console.ui.work import unit_of_work
 
 COLUMNS = [
@@ -46,7 +46,6 @@ COLUMNS = [
     column("claimed_by", "Claimed by", wide=True),
     column("state", "State"),
 ]
-ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
 CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'
 
 
@@ -102,7 +101,7 @@ class QueueView:
                 self.table = PagedTable(
                     COLUMNS, self.fetch, on_row_click=self.click_row, selection="multiple" if self.can_review else None
                 )
-                self.table.table.props[":table-row-class-fn"] = ROW_CLASS
+                self.table.table.props[":table-row-class-fn"] = OPEN_ROW_CLASS
                 self.table.table.add_slot("body-cell-cursor", CURSOR_CELL)
                 self.table.table.add_slot("body-cell-state", STATE_CELL)
                 self.table.table.add_slot("body-cell-check", CHECK_CELL)

@@ -39,7 +39,7 @@ from console.ui.filter_bar import FilterBar, FilterField, replace_address
 from console.ui.formatting import fmt_dt, in_viewer_zone
 from console.ui.keymap import page_keys
 from console.ui.later import when_connected
-from console.ui.paged_table import PagedTable, column, id_column
+from console.ui.paged_table import OPEN_ROW_CLASS, PagedTable, column, id_column
 from console.ui.reason_dialog import ReasonDialog
 from console.ui.session import require_live_session, unattended
 from console.ui.work import call, unit_of_work
@@ -111,7 +111,6 @@ COLUMNS = [
 STATUS_BADGES = {"escalated": "Escalated", "resolved": "Resolved", "dismissed": "Dismissed"}
 # Vue interpolation ({{ }}) renders the platform's text as text: a comment body in target_label stays inert.
 OUTCOMES = OutcomeTable(("case_id", "Case"), ("target", "Target"), ("closed", "ok"), mark="bulk-result")
-ROW_CLASS = "(row) => row.cursor ? 'bg-blue-1 text-black' : ''"
 CURSOR_CELL = '<q-td :props="props"><q-icon v-if="props.row.cursor" name="play_arrow" color="primary" /></q-td>'
 TARGET_CELL = """<q-td :props="props" class="max-w-[18rem] truncate" :title="props.row.target_label">
   <q-badge v-if="props.row.emergency" color="negative" label="EMERGENCY" class="q-mr-xs text-weight-bold" />
@@ -175,7 +174,7 @@ class QueueView:
         self.table = PagedTable(
             COLUMNS, self.fetch, on_row_click=self.open_row, selection="multiple" if self.can_act else None
         )
-        self.table.table.props[":table-row-class-fn"] = ROW_CLASS  # the highlighted row (j/k)
+        self.table.table.props[":table-row-class-fn"] = OPEN_ROW_CLASS  # the highlighted row (j/k)
         self.table.table.add_slot("body-cell-cursor", CURSOR_CELL)
         self.table.table.add_slot("body-cell-target", TARGET_CELL)
         self.table.table.add_slot("body-cell-sla", SLA_CELL)
