@@ -2,7 +2,8 @@
 fires when a tab hides the chart (Vue's keep-alive detaches it) or a refresh removes it. Plotly then rejects the
 resize with an uncaught "Resize must be passed a displayed plot div element" in the browser's console. `plot`
 makes the element and, once per page, tells plotly to skip resizing a chart that is not on screen; the observer
-resizes it again when it is shown."""
+resizes it again when it is shown. `restyle` gives any chart the console's light or dark colours (Insights, the
+campaign page), so a chart follows the header's theme toggle (`theme.on_change`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ if (!window.consolePlotResizeGuard) {
 }
 """
 _guarded: weakref.WeakSet[Client] = weakref.WeakSet()
+LIGHT_FONT, DARK_FONT = "#1f2937", "#e5e7eb"
+LIGHT_GRID, DARK_GRID = "rgba(0,0,0,0.1)", "rgba(255,255,255,0.15)"
+CLEAR = "rgba(0,0,0,0)"  # the card's own background shows through, light or dark
 
 
 def plot(figure: dict[str, Any]) -> ui.plotly:
@@ -30,3 +34,16 @@ def plot(figure: dict[str, Any]) -> ui.plotly:
         _guarded.add(client)
         ui.run_javascript(GUARD)
     return ui.plotly(figure)
+
+
+def restyle(fig: dict[str, Any], *, dark: bool) -> dict[str, Any]:
+    """The same figure in the other theme: only the colours of the layout change (axes, titles, sizes stay)."""
+    font, grid = (DARK_FONT, DARK_GRID) if dark else (LIGHT_FONT, LIGHT_GRID)
+    lay = fig.setdefault("layout", {})
+    lay["template"] = "plotly_dark" if dark else "plotly_white"
+    lay["paper_bgcolor"] = lay["plot_bgcolor"] = CLEAR
+    lay["font"] = {**lay.get("font", {}), "color": font}
+    for axis in ("xaxis", "yaxis"):
+        if axis in lay and "gridcolor" in lay[axis]:
+            lay[axis]["gridcolor"] = grid
+    return fig

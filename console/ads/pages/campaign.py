@@ -29,10 +29,9 @@ from console.ads.service import ads as ad_service
 from console.ads.service import stats
 from console.db import session_scope, utc_today
 from console.errors import ValidationFailed
-from console.insights.pages.figures import restyle
 from console.staff.permissions import Permission, can
 from console.ui import theme
-from console.ui.charts import plot
+from console.ui.charts import plot, restyle
 from console.ui.date_field import date_field
 from console.ui.formatting import fmt_date
 from console.ui.forms import show_errors
@@ -218,7 +217,7 @@ class CampaignPage:
 
     @staticmethod
     def recolour(drawn: ui.plotly, figure: dict[str, Any], dark: bool) -> None:
-        """The theme flipped: recolour the chart in place, in Insights' colours (figures.restyle)."""
+        """The theme flipped: recolour the chart in place, in the console's chart colours (charts.restyle)."""
         restyle(figure, dark=dark)
         drawn.update()
 

@@ -12,6 +12,7 @@ from typing import Any
 from console.insights.pages.words import series_label
 from console.insights.periods import Period, shift_to
 from console.insights.series import Series
+from console.ui.charts import CLEAR, DARK_FONT, DARK_GRID, LIGHT_FONT, LIGHT_GRID
 
 CONFIG = {"displayModeBar": False, "responsive": True}
 # Every chart's colour cycle (plotly's own default colours), set as the layout's colorway: a series' dotted
@@ -19,8 +20,6 @@ CONFIG = {"displayModeBar": False, "responsive": True}
 COLOURS = ("#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880", "#FF97FF", "#FECB52")
 IN_PROGRESS = "in progress"  # the meta tag of a trace that draws the bucket still filling
 PALE = 0.4
-LIGHT_FONT, DARK_FONT = "#1f2937", "#e5e7eb"
-LIGHT_GRID, DARK_GRID = "rgba(0,0,0,0.1)", "rgba(255,255,255,0.15)"
 
 
 def layout(title: str, *, height: int, dark: bool, unit: str = "", barmode: str | None = None) -> dict[str, Any]:
@@ -28,8 +27,8 @@ def layout(title: str, *, height: int, dark: bool, unit: str = "", barmode: str 
     out: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 14}},
         "template": "plotly_dark" if dark else "plotly_white",
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
+        "paper_bgcolor": CLEAR,
+        "plot_bgcolor": CLEAR,
         "font": {"color": font},
         "height": height,
         "margin": {"l": 55, "r": 20, "t": 40, "b": 40},
@@ -43,18 +42,6 @@ def layout(title: str, *, height: int, dark: bool, unit: str = "", barmode: str 
     if barmode:
         out["barmode"] = barmode
     return out
-
-
-def restyle(fig: dict[str, Any], *, dark: bool) -> dict[str, Any]:
-    """The same figure in the other theme: only the colours of the layout change (axes, titles, sizes stay)."""
-    font, grid = (DARK_FONT, DARK_GRID) if dark else (LIGHT_FONT, LIGHT_GRID)
-    lay = fig.setdefault("layout", {})
-    lay["template"] = "plotly_dark" if dark else "plotly_white"
-    lay["font"] = {**lay.get("font", {}), "color": font}
-    for axis in ("xaxis", "yaxis"):
-        if axis in lay and "gridcolor" in lay[axis]:
-            lay[axis]["gridcolor"] = grid
-    return fig
 
 
 def _trace(

@@ -22,7 +22,7 @@ from console.insights.pages.words import series_label
 from console.insights.periods import in_progress
 from console.insights.series import Kpi, Series
 from console.ui import theme
-from console.ui.charts import plot
+from console.ui.charts import plot, restyle
 from console.ui.formatting import currency_digits, fmt_money, fmt_percent
 from console.ui.work import read
 
@@ -188,7 +188,7 @@ class TabView:
     @staticmethod
     def restyle(plot: ui.plotly, fig: dict[str, Any], dark: bool) -> None:
         """The theme flipped: recolour this chart in place."""
-        figures.restyle(fig, dark=dark)
+        restyle(fig, dark=dark)
         plot.update()
 
     def figure_for(self, chart: ChartSpec, series: list[Series], other: list[Series] | None) -> dict[str, Any]:
