@@ -107,3 +107,13 @@ def stored_ad(ad_id: int) -> Ad:
         row = session.get(Ad, ad_id)
         assert row is not None
         return row
+
+
+async def open_new_ad(user: User, campaign_id: int) -> None:
+    """The campaign page open and its New ad dialog shown."""
+    from tests.moderation.page_helpers import click, wait_shown
+
+    await user.open(f"/ads/campaigns/{campaign_id}")
+    await wait_shown(user, "campaign-new-ad")
+    click(user, "campaign-new-ad")
+    await wait_shown(user, "ad-form")

@@ -16,7 +16,7 @@ from console.ads.models import Ad, AdCampaign, AdDomainBlock
 from console.ads.pages.common import PACING_LABELS
 from console.audit.models import AuditEvent
 from console.db import session_scope, utcnow
-from tests.ads.page_helpers import ad, campaign, png, signed_in, stats_day, stored_ad
+from tests.ads.page_helpers import ad, campaign, open_new_ad, png, signed_in, stats_day, stored_ad
 from tests.moderation.page_helpers import click, press, texts, type_into, wait_shown
 from tests.ui.helpers import all_marked, current_path, element, wait_until
 
@@ -152,10 +152,7 @@ async def test_the_ad_form_names_the_field_in_every_message(user: User, make_sta
     """An IP address, `https://` alone and no format: each refused on its field, in words (not a raw code)."""
     await signed_in(user, make_staff)
     cid = campaign()
-    await user.open(f"/ads/campaigns/{cid}")
-    await wait_shown(user, "campaign-new-ad")
-    click(user, "campaign-new-ad")
-    await wait_shown(user, "ad-form")
+    await open_new_ad(user, cid)
     type_into(user, "ad-name-in", "Rectangle B")
     element(user, "ad-format-in").value = None
     for typed, message in (
@@ -302,20 +299,14 @@ async def test_a_new_video_ad_typed_before_the_page_went_is_back_with_its_type_b
     await signed_in(user, make_staff)
     cid = campaign()
 
-    async def open_new_ad() -> None:
-        await user.open(f"/ads/campaigns/{cid}")
-        await wait_shown(user, "campaign-new-ad")
-        click(user, "campaign-new-ad")
-        await wait_shown(user, "ad-form")
-
-    await open_new_ad()
+    await open_new_ad(user, cid)
     type_into(user, "ad-name-in", "Pre-roll A")
     element(user, "ad-type-in").value = "video_preroll"
     element(user, "ad-format-in").value = "video_15s"
     type_into(user, "ad-creative-url-in", "https://cdn.brand.example/a.mp4")
     type_into(user, "ad-click-url-in", "https://brand.example/a")
 
-    await open_new_ad()
+    await open_new_ad(user, cid)
     values = {m: element(user, m).value for m in ("ad-name-in", "ad-type-in", "ad-format-in", "ad-click-url-in")}
     assert values == {
         "ad-name-in": "Pre-roll A",
@@ -328,7 +319,7 @@ async def test_a_new_video_ad_typed_before_the_page_went_is_back_with_its_type_b
     await wait_until(lambda: texts(user, "campaign-ad-name") == ["Pre-roll A"], what="the new ad listed")
     with session_scope() as session:
         assert session.execute(select(Ad.format)).scalar_one() == "video_15s"
-    await open_new_ad()
+    await open_new_ad(user, cid)
     assert element(user, "ad-name-in").value == "" and not texts(user, "text-draft-when")
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from console.ads.models import Ad, AdCampaign
 from console.db import session_scope
-from tests.ads.page_helpers import ad, advertiser, campaign, png, signed_in
+from tests.ads.page_helpers import ad, advertiser, campaign, open_new_ad, png, signed_in
 from tests.moderation.page_helpers import click, texts, type_into, wait_shown
 from tests.ui.helpers import all_marked, conflict_rows, element, wait_until
 
@@ -120,10 +120,7 @@ async def test_a_new_upload_clears_the_refusal_of_the_file_before(user: User, ma
     """QA: after a fake PNG was refused, a good upload said "Ready to save" under the old refusal."""
     await signed_in(user, make_staff)
     cid = campaign()
-    await user.open(f"/ads/campaigns/{cid}")
-    await wait_shown(user, "campaign-new-ad")
-    click(user, "campaign-new-ad")
-    await wait_shown(user, "ad-form")
+    await open_new_ad(user, cid)
     type_into(user, "ad-name-in", "Rectangle")
     element(user, "ad-format-in").value = "rectangle"
     type_into(user, "ad-click-url-in", "https://brand.example/")

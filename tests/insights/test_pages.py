@@ -280,22 +280,30 @@ async def test_a_range_changed_while_the_tabs_load_is_what_every_tab_shows(
     assert changes() and all(t.endswith(baseline) for t in changes()), changes()
 
 
+async def executive_on_a_week(user: User, make_staff: Any, monkeypatch: Any, today: date, tab: str, start: str) -> None:
+    """The money book rolled up, "today" pinned, an executive on `tab` showing the 7 days from `start`."""
+    from datetime import timedelta
+
+    from console.insights.pages import tab_view
+
+    monkeypatch.setattr(tab_view, "utc_today", lambda: today)
+    money_fixture.build()
+    money_fixture.roll_up_book()
+    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
+    await user.open(f"/insights?tab={tab}")
+    await wait_shown(user, "insights-kpi")
+    type_into(user, "insights-range-start", start)
+    type_into(user, "insights-range-end", (date.fromisoformat(start) + timedelta(days=6)).isoformat())
+    click(user, "insights-range-apply")
+
+
 async def test_tiles_of_a_short_period_reaching_today_say_so_and_give_no_verdict(
     user: User, make_staff: Any, monkeypatch: Any
 ) -> None:
     """QA: today alone (at 05:00) read "Gross revenue ▼ -73.9 %" in red against the whole of yesterday. A period that
     reaches today says "today so far"; one of a week or less shows its change without the red or green."""
-    from console.insights.pages import tab_view
-
-    monkeypatch.setattr(tab_view, "utc_today", lambda: date(2026, 6, 30))  # the fixture's last day is "today"
-    money_fixture.build()
-    money_fixture.roll_up_book()
-    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
-    await user.open("/insights")
-    await wait_shown(user, "insights-chart-revenue")
-    type_into(user, "insights-range-start", "2026-06-01")
-    type_into(user, "insights-range-end", "2026-06-07")
-    click(user, "insights-range-apply")  # a past week: a verdict, and no "so far"
+    await executive_on_a_week(user, make_staff, monkeypatch, date(2026, 6, 30), "revenue", "2026-06-01")
+    # a past week: a verdict, and no "so far" (the fixture's last day is "today")
     changes = lambda: [c for c in all_marked(user, "insights-kpi-change") if c.text[:1] in "▲▼▶"]  # noqa: E731
     await wait_until(lambda: bool(changes()) and all("2026-05-25" in c.text for c in changes()), what="a past week")
     assert not any("today so far" in c.text for c in changes())
@@ -307,7 +315,8 @@ async def test_tiles_of_a_short_period_reaching_today_say_so_and_give_no_verdict
     )
     ends = [c.text.rsplit(" · ", 1)[-1] for c in changes()]
     assert "today so far" in ends and set(ends) <= {"today so far", "as of now"}, ends  # balances: as of now
-    assert not any({"text-positive", "text-negative"} & set(c.classes) for c in changes())
+    so_far = [c for c in changes() if c.text.endswith("today so far")]
+    assert not any({"text-positive", "text-negative"} & set(c.classes) for c in so_far)
 
 
 async def test_balances_reaching_today_are_as_of_now_and_keep_their_verdict(
@@ -316,17 +325,7 @@ async def test_balances_reaching_today_are_as_of_now_and_keep_their_verdict(
     """MRR and paying subscribers are balances at the period's end, not sums over it: "today so far" and a withheld
     verdict misread them (last session's note). They say "as of now" and keep their red or green; the flows beside
     them on the same tab still say "today so far"."""
-    from console.insights.pages import tab_view
-
-    monkeypatch.setattr(tab_view, "utc_today", lambda: date(2026, 6, 3))  # a week that reaches into June
-    money_fixture.build()
-    money_fixture.roll_up_book()
-    await signed_in(user, make_staff, "executive", email="exec@test.example", name="Eve Exec")
-    await user.open("/insights?tab=subscriptions")
-    await wait_shown(user, "insights-chart-mrr")
-    type_into(user, "insights-range-start", "2026-05-28")
-    type_into(user, "insights-range-end", "2026-06-03")
-    click(user, "insights-range-apply")
+    await executive_on_a_week(user, make_staff, monkeypatch, date(2026, 6, 3), "subscriptions", "2026-05-28")
 
     def tiles() -> dict[str, Any]:
         names = [str(e.text) for e in all_marked(user, "insights-kpi-name")]
