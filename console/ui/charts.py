@@ -7,6 +7,7 @@ campaign page), so a chart follows the header's theme toggle (`theme.on_change`)
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import Any
 
@@ -24,6 +25,7 @@ if (!window.consolePlotResizeGuard) {
 _guarded: weakref.WeakSet[Client] = weakref.WeakSet()
 LIGHT_FONT, DARK_FONT = "#1f2937", "#e5e7eb"
 LIGHT_GRID, DARK_GRID = "rgba(0,0,0,0.1)", "rgba(255,255,255,0.15)"
+AXIS = re.compile(r"[xy]axis\d*")
 CLEAR = "rgba(0,0,0,0)"  # the card's own background shows through, light or dark
 
 
@@ -43,7 +45,8 @@ def restyle(fig: dict[str, Any], *, dark: bool) -> dict[str, Any]:
     lay["template"] = "plotly_dark" if dark else "plotly_white"
     lay["paper_bgcolor"] = lay["plot_bgcolor"] = CLEAR
     lay["font"] = {**lay.get("font", {}), "color": font}
-    for axis in ("xaxis", "yaxis"):
-        if axis in lay and "gridcolor" in lay[axis]:
-            lay[axis]["gridcolor"] = grid
+    # plotly.js takes no template by name ("plotly_dark" only means something to Python's plotly): every axis, the
+    # second y axis too, gets its grid colour here, or the dark theme draws plotly's near-white default grid
+    for axis in {"xaxis", "yaxis", *(key for key in lay if AXIS.fullmatch(key))}:
+        lay[axis] = {**lay.get(axis, {}), "gridcolor": grid}
     return fig

@@ -356,20 +356,30 @@ async def test_a_campaign_tab_left_open_past_midnight_moves_its_default_days_on_
 
 
 async def test_the_campaign_charts_follow_the_theme_as_insights_does(user: User, make_staff: Any) -> None:
-    """QA: both charts stayed white in dark mode; they flip in place, like the Insights charts."""
+    """QA: both charts stayed white in dark mode; they flip in place, like the Insights charts, grid lines included
+    (a screenshot showed plotly's near-white default grid on the dark card: the template name alone does nothing
+    in plotly.js)."""
+    from console.ui.charts import CLEAR, DARK_FONT, DARK_GRID, LIGHT_FONT, LIGHT_GRID
+
     await signed_in(user, make_staff)
     cid = campaign()
     await user.open(f"/ads/campaigns/{cid}")
     await wait_shown(user, "campaign-chart-counts")
 
-    def templates() -> set[str]:
-        return {
-            str(figure(user, m)["layout"].get("template")) for m in ("campaign-chart-counts", "campaign-chart-rates")
-        }
+    def colours() -> set[tuple[str, ...]]:
+        """What plotly.js draws with: the font and every axis' grid (it takes no template by name)."""
+        out = set()
+        for marker in ("campaign-chart-counts", "campaign-chart-rates"):
+            lay = figure(user, marker)["layout"]
+            axes = sorted(k for k in lay if k.startswith(("xaxis", "yaxis")))
+            out.add((lay["font"]["color"], lay["paper_bgcolor"], *(lay[a].get("gridcolor", "default") for a in axes)))
+        return out
 
-    assert templates() == {"plotly_white"}
+    light = {(LIGHT_FONT, CLEAR, LIGHT_GRID, LIGHT_GRID), (LIGHT_FONT, CLEAR, LIGHT_GRID, LIGHT_GRID, LIGHT_GRID)}
+    dark = {(DARK_FONT, CLEAR, DARK_GRID, DARK_GRID), (DARK_FONT, CLEAR, DARK_GRID, DARK_GRID, DARK_GRID)}
+    assert colours() == light  # the counts chart has a second y axis (clicks): its grid too
     click(user, "theme-toggle")
-    await wait_until(lambda: templates() == {"plotly_dark"}, what="both charts dark")
+    await wait_until(lambda: colours() == dark, what="both charts dark")
     await user.open(f"/ads/campaigns/{cid}")  # drawn dark from the start on the next page
     await wait_shown(user, "campaign-chart-counts")
-    assert templates() == {"plotly_dark"}
+    assert colours() == dark
