@@ -197,7 +197,7 @@ class QueueView:
     @ui.refreshable_method
     def metrics_strip(self) -> None:
         m = self.metrics_data
-        with ui.row().classes("w-full items-center gap-6 p-2 rounded bg-blue-grey-1 text-black").mark("queue-metrics"):
+        with ui.row().classes("w-full items-center gap-6 p-2 rounded console-strip").mark("queue-metrics"):
             if m is None:
                 ui.label("Loading the numbers…").classes("text-sm opacity-70")
                 return
