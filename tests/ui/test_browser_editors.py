@@ -415,3 +415,41 @@ def test_a_filter_row_stays_in_line_when_a_date_is_refused(served: Served, drive
     )
     text_width, room = driver.execute_script(whole, field("To"))
     assert text_width <= room, f"the refused date is cut: {text_width:.0f} px of text in {room} px"
+
+
+def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver: Any) -> None:
+    """The light theme's darker warning text (stop 30) never reached the browser: Quasar's `.text-warning` is an
+    !important rule in NiceGUI's `quasar_importants` layer, which outranks an unlayered !important. The colours are
+    now given as the element's own --q-… value; here the browser says what it draws, in both themes."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{served.url}/staff")
+    _wait(driver, _connected, timeout=30)
+    probe = """
+        const host = document.createElement('div');
+        host.innerHTML = '<span class="text-warning"></span><span class="text-negative"></span>'
+            + '<div class="text-black"><span class="text-negative"></span></div>';
+        document.body.appendChild(host);
+        const [warning, negative, boxed] = host.querySelectorAll('span');
+        const out = [warning, negative, boxed].map(e => getComputedStyle(e).color);
+        host.remove();
+        return out;
+    """
+
+    def dark() -> bool:
+        return "body--dark" in (driver.find_element(By.TAG_NAME, "body").get_attribute("class") or "")
+
+    def toggle() -> None:
+        was = dark()
+        driver.find_element(By.XPATH, "//i[text()='contrast']/ancestor::button").click()
+        _wait(driver, lambda d: dark() != was)
+
+    if dark():
+        toggle()
+    try:
+        assert driver.execute_script(probe) == ["rgb(141, 99, 0)", "rgb(193, 0, 21)", "rgb(193, 0, 21)"]
+        toggle()
+        assert driver.execute_script(probe) == ["rgb(242, 192, 55)", "rgb(239, 154, 154)", "rgb(193, 0, 21)"]
+    finally:
+        if dark():
+            toggle()

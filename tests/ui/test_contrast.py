@@ -23,7 +23,7 @@ def contrast_on_white(hex_colour: str) -> float:
 def test_warning_text_is_readable_in_the_light_theme() -> None:
     """Quasar's own warning colour was the only word on the 2257 record of why a clerk may not verify."""
     assert contrast_on_white("#f2c037") < 2  # Quasar's: what the rule replaces
-    [colour] = re.findall(r"body:not\(\.body--dark\) \.text-warning \{ color: (#[0-9a-f]{6}) !important; \}", CSS)
+    [colour] = re.findall(r"body:not\(\.body--dark\) \.text-warning \{ --q-warning: (#[0-9a-f]{6}); \}", CSS)
     assert contrast_on_white(colour) >= 4.5
 
 
@@ -77,7 +77,7 @@ def test_red_text_is_readable_in_the_dark_theme_also_on_the_highlighted_row() ->
     dark theme lightens the negative text to WCAG's 4.5:1 on the cards and on the highlighted row; inside the light
     boxes that keep black text the dark red stays (it reads there)."""
     [colour] = re.findall(
-        r"body\.body--dark \.text-negative:not\(\.text-black \.text-negative\) \{ color: (#[0-9a-f]{6}) !important; \}",
+        r"body\.body--dark \.text-negative:not\(\.text-black \.text-negative\) \{ --q-negative: (#[0-9a-f]{6}); \}",
         CSS,
     )
     [tint] = re.findall(r"tr\.console-row-cursor > td \{ background: rgba\(([^)]*)\); \}", CSS)
