@@ -428,10 +428,9 @@ def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver:
     probe = """
         const host = document.createElement('div');
         host.innerHTML = '<span class="text-warning"></span><span class="text-negative"></span>'
-            + '<div class="text-black"><span class="text-negative"></span></div>';
+            + '<div class="text-black"><span class="text-negative"></span></div><span class="text-positive"></span>';
         document.body.appendChild(host);
-        const [warning, negative, boxed] = host.querySelectorAll('span');
-        const out = [warning, negative, boxed].map(e => getComputedStyle(e).color);
+        const out = [...host.querySelectorAll('span')].map(e => getComputedStyle(e).color);
         host.remove();
         return out;
     """
@@ -447,9 +446,11 @@ def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver:
     if dark():
         toggle()
     try:
-        assert driver.execute_script(probe) == ["rgb(141, 99, 0)", "rgb(193, 0, 21)", "rgb(193, 0, 21)"]
+        light = ["rgb(141, 99, 0)", "rgb(193, 0, 21)", "rgb(193, 0, 21)", "rgb(46, 125, 50)"]
+        assert driver.execute_script(probe) == light
         toggle()
-        assert driver.execute_script(probe) == ["rgb(242, 192, 55)", "rgb(239, 154, 154)", "rgb(193, 0, 21)"]
+        dark_theme = ["rgb(242, 192, 55)", "rgb(239, 154, 154)", "rgb(193, 0, 21)", "rgb(33, 186, 69)"]
+        assert driver.execute_script(probe) == dark_theme
     finally:
         if dark():
             toggle()

@@ -93,3 +93,11 @@ def test_the_queue_metrics_strip_follows_the_theme() -> None:
     source = (Path(__file__).resolve().parents[2] / "console" / "moderation" / "pages" / "queue.py").read_text()
     assert "console-strip" in source and "bg-blue-grey-1 text-black" not in source
     assert "body.body--dark .console-strip" in CSS
+
+
+def test_green_text_is_readable_in_the_light_theme() -> None:
+    """Quasar's positive green said "Checks passed" and "Chain intact" at 2.6:1 on white."""
+    assert contrast_on_white("#21ba45") < 3  # Quasar's: what the rule replaces
+    [colour] = re.findall(r"body:not\(\.body--dark\) \.text-positive \{ --q-positive: (#[0-9a-f]{6}); \}", CSS)
+    assert contrast_on_white(colour) >= 4.5
+    assert _ratio(_hex("#21ba45"), (29, 29, 29)) >= 4.5  # the dark theme keeps Quasar's
