@@ -45,10 +45,11 @@ def create_app() -> None:
     from console.moderation import jobs as moderation_jobs
     from console.moderation import pages as moderation_pages
     from console.staff import pages as staff_pages
-    from console.ui import auth_pages, formatting, home_pages, nicegui_speedups
+    from console.ui import auth_pages, formatting, home_pages, nicegui_speedups, theme
     from console.ui.session import AuthMiddleware
 
     nicegui_speedups.install()  # three signature computations per element, answered once per method
+    theme.install_colours()  # primary and positive that hold white text and read on white (ui/theme.BRAND)
 
     app.add_static_files("/assets", ASSETS)
     # Every page: events from before the page has connected reach the server in order (assets/typing.js). In

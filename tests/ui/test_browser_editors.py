@@ -428,9 +428,10 @@ def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver:
     probe = """
         const host = document.createElement('div');
         host.innerHTML = '<span class="text-warning"></span><span class="text-negative"></span>'
-            + '<div class="text-black"><span class="text-negative"></span></div><span class="text-positive"></span>';
+            + '<div class="text-black"><span class="text-negative"></span></div><span class="text-positive"></span>'
+            + '<span class="text-primary"></span><a class="nicegui-link"></a>';
         document.body.appendChild(host);
-        const out = [...host.querySelectorAll('span')].map(e => getComputedStyle(e).color);
+        const out = [...host.querySelectorAll('span, a')].map(e => getComputedStyle(e).color);
         host.remove();
         return out;
     """
@@ -446,10 +447,24 @@ def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver:
     if dark():
         toggle()
     try:
-        light = ["rgb(141, 99, 0)", "rgb(193, 0, 21)", "rgb(193, 0, 21)", "rgb(46, 125, 50)"]
+        light = [
+            "rgb(141, 99, 0)",
+            "rgb(193, 0, 21)",
+            "rgb(193, 0, 21)",
+            "rgb(46, 125, 50)",
+            "rgb(25, 118, 210)",
+            "rgb(21, 101, 192)",
+        ]
         assert driver.execute_script(probe) == light
         toggle()
-        dark_theme = ["rgb(242, 192, 55)", "rgb(239, 154, 154)", "rgb(193, 0, 21)", "rgb(33, 186, 69)"]
+        dark_theme = [
+            "rgb(242, 192, 55)",
+            "rgb(239, 154, 154)",
+            "rgb(193, 0, 21)",
+            "rgb(129, 199, 132)",
+            "rgb(144, 202, 249)",
+            "rgb(144, 202, 249)",
+        ]
         assert driver.execute_script(probe) == dark_theme
     finally:
         if dark():

@@ -95,9 +95,30 @@ def test_the_queue_metrics_strip_follows_the_theme() -> None:
     assert "body.body--dark .console-strip" in CSS
 
 
-def test_green_text_is_readable_in_the_light_theme() -> None:
-    """Quasar's positive green said "Checks passed" and "Chain intact" at 2.6:1 on white."""
-    assert contrast_on_white("#21ba45") < 3  # Quasar's: what the rule replaces
-    [colour] = re.findall(r"body:not\(\.body--dark\) \.text-positive \{ --q-positive: (#[0-9a-f]{6}); \}", CSS)
-    assert contrast_on_white(colour) >= 4.5
-    assert _ratio(_hex("#21ba45"), (29, 29, 29)) >= 4.5  # the dark theme keeps Quasar's
+def test_the_brand_colours_read_on_white_under_white_text_and_on_the_dark_cards() -> None:
+    """NiceGUI's primary (#5898d4) and Quasar's positive (#21ba45) were 3.1:1 and 2.6:1 as text on white ("Reload",
+    "Checks passed", "Chain intact") and under the white text of their buttons ("Search", "Approve"). The console's
+    palette (ui/theme.BRAND) holds 4.5:1 both ways; on the dark cards, where those are 3.7:1 and 3.3:1, the dark
+    theme gives the text lighter shades (4.5:1 also on the j/k row)."""
+    from console.ui.theme import BRAND
+
+    assert contrast_on_white("#5898d4") < 3.5 and contrast_on_white("#21ba45") < 3  # the defaults replaced
+    assert all(contrast_on_white(colour) >= 4.5 for colour in BRAND.values())  # text on white = white text on it
+    [tint] = re.findall(r"tr\.console-row-cursor > td \{ background: rgba\(([^)]*)\); \}", CSS)
+    r, g, b, a = (float(v) for v in tint.split(","))
+    card, row = (29, 29, 29), _over((r, g, b, a), (29, 29, 29))
+    for name in ("primary", "positive"):
+        assert _ratio(_hex(BRAND[name]), card) < 4.5  # why the dark theme needs its own shade
+        [shade] = re.findall(
+            rf"body\.body--dark \.text-{name}:not\(\.text-black \.text-{name}\) \{{ --q-{name}: (#[0-9a-f]{{6}}); \}}",
+            CSS,
+        )
+        assert _ratio(_hex(shade), card) >= 4.5 and _ratio(_hex(shade), row) >= 4.5, name
+
+
+def test_links_read_on_white_and_on_the_dark_cards() -> None:
+    """NiceGUI's links were Tailwind's blue-500, 3.7:1 on white."""
+    assert contrast_on_white("#3b82f6") < 4
+    [light] = re.findall(r"^\.nicegui-link \{ color: (#[0-9a-f]{6}); \}", CSS, re.M)
+    [dark] = re.findall(r"body\.body--dark \.nicegui-link \{ color: (#[0-9a-f]{6}); \}", CSS)
+    assert contrast_on_white(light) >= 4.5 and _ratio(_hex(dark), (29, 29, 29)) >= 4.5
