@@ -109,15 +109,16 @@ def signup(rng: random.Random, now: datetime, joined: datetime) -> datetime:
 
 def _signup_curve(rng: random.Random, now: datetime) -> datetime:
     """A quarter before the span (the base the platform already had), the rest with growth over the span times the
-    season of the month."""
+    season of the month, and times the part of the month gone by: the running month's first two days drew a whole
+    month's signups (22 members first paid on 1-2 December)."""
     if rng.random() < BEFORE_SPAN:
         return now - timedelta(days=rng.uniform(MONTHS * 30.5, MONTHS * 30.5 + 365))
     months = _months_back(now)
-    weights = [(1 + 1.5 * k / (MONTHS - 1)) * SEASON[m.month] for k, m in enumerate(months)]
-    month = rng.choices(months, weights)[0]
-    following = (month + timedelta(days=32)).replace(day=1)
-    span = (min(following, now) - month).total_seconds()
-    return month + timedelta(seconds=rng.uniform(0, max(span - 3600, 0)))
+    spans = [(min((m + timedelta(days=32)).replace(day=1), now) - m).total_seconds() for m in months]
+    full = 31 * 86_400
+    weights = [(1 + 1.5 * k / (MONTHS - 1)) * SEASON[m.month] * min(1.0, spans[k] / full) for k, m in enumerate(months)]
+    k = rng.choices(range(len(months)), weights)[0]
+    return months[k] + timedelta(seconds=rng.uniform(0, max(spans[k] - 3600, 0)))
 
 
 def _changed_plan(plan: str, roll: float, churn: float) -> str | None:
