@@ -20,12 +20,12 @@ def _js(mapping: dict[str, str]) -> str:
 # A table cell's badge (a Quasar body-cell slot): Vue renders the value as text; word and colour come from the dicts.
 VIDEO_STATE_CELL = f"""
 <q-td :props="props"><q-badge :label="{_js(VIDEO_STATE_LABELS)}[props.value] || props.value"
-  :color="{_js(VIDEO_STATE_COLOURS)}[props.value] || 'grey'" /></q-td>"""
+  :color="{_js(VIDEO_STATE_COLOURS)}[props.value] || 'grey-7'" /></q-td>"""
 VIDEO_KIND_CELL = f"""<q-td :props="props">{{{{ {_js(VIDEO_KIND_LABELS)}[props.value] || props.value }}}}</q-td>"""
 
 
 def state_colour(state: str | None) -> str:
-    return VIDEO_STATE_COLOURS.get(state or "", "grey")
+    return VIDEO_STATE_COLOURS.get(state or "", "grey-7")
 
 
 def state_badge(state: str) -> ui.badge:

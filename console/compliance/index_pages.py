@@ -86,7 +86,7 @@ def legal_row(e: IndexEntry) -> dict[str, Any]:
         "stage_name": e.stage_name,
         "other_names": "; ".join(f"{n.name} ({NAME_KIND_LABELS.get(n.kind, n.kind).lower()})" for n in e.other_names),
         "status": STATUS_LABELS.get(e.status, e.status),
-        "status_colour": STATUS_COLOURS.get(e.status, "grey"),
+        "status_colour": STATUS_COLOURS.get(e.status, "grey-7"),
         "depictions": [
             {
                 "id": d.video_id,

@@ -13,7 +13,7 @@ STATUS_COLOURS = {
     "pending_verification": "orange-8",
     "verified": "positive",
     "rejected": "negative",
-    "revoked": "deep-orange-9",
+    "revoked": "deep-orange-10",
 }
 NO_RECORD, NO_RECORD_COLOUR = "No record", "negative"
 
@@ -21,4 +21,4 @@ NO_RECORD, NO_RECORD_COLOUR = "No record", "negative"
 _BY_WORDS = {STATUS_LABELS[status]: colour for status, colour in STATUS_COLOURS.items()} | {NO_RECORD: NO_RECORD_COLOUR}
 STATUS_WORDS_CELL = f"""
 <q-td :props="props"><q-badge :label="props.value"
-  :color="{json.dumps(_BY_WORDS).replace('"', "'")}[props.value] || 'grey'" /></q-td>"""
+  :color="{json.dumps(_BY_WORDS).replace('"', "'")}[props.value] || 'grey-7'" /></q-td>"""

@@ -46,7 +46,7 @@ STATUS_COLOURS = {
     "muted": "orange-8",
     "suspended": "warning",
     "banned": "negative",
-    "deleted": "grey",
+    "deleted": "grey-7",
 }
 
 COLUMNS: list[dict[str, Any]] = [
@@ -63,7 +63,7 @@ COLUMNS: list[dict[str, Any]] = [
 ]
 STATUS_CELL = """
 <q-td :props="props"><q-badge :label="props.row.status_label"
-  :color="{active:'positive',muted:'orange-8',suspended:'warning',banned:'negative',deleted:'grey'}[props.value]" />
+  :color="{active:'positive',muted:'orange-8',suspended:'warning',banned:'negative',deleted:'grey-7'}[props.value]" />
 </q-td>"""
 
 
@@ -189,7 +189,7 @@ class MemberView:
             with ui.row().classes("items-center gap-2"):
                 ui.label(m.display_name).classes("text-lg font-semibold").mark("member-display-name")
                 ui.badge(MEMBER_STATUS_LABELS.get(m.status, m.status)).props(
-                    f"color={STATUS_COLOURS.get(m.status, 'grey')}"
+                    f"color={STATUS_COLOURS.get(m.status, 'grey-7')}"
                 ).mark("member-status-badge")
                 ui.badge(m.role).props("outline")
             with ui.grid(columns=4).classes("gap-x-6 gap-y-1 text-sm"):

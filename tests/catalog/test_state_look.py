@@ -12,7 +12,7 @@ def test_every_state_has_a_colour_and_the_table_cell_uses_it() -> None:
     assert set(VIDEO_STATE_COLOURS) == set(VIDEO_STATES)
     for state, colour in VIDEO_STATE_COLOURS.items():
         assert f"'{state}': '{colour}'" in VIDEO_STATE_CELL
-    assert state_colour("no-such-state") == state_colour(None) == "grey"
+    assert state_colour("no-such-state") == state_colour(None) == "grey-7"
 
 
 def test_the_catalog_list_and_the_compliance_worklist_draw_the_same_cell() -> None:

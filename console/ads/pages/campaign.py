@@ -135,7 +135,7 @@ class CampaignPage:
     @ui.refreshable_method
     def pacing_part(self) -> None:
         p = self.pacing
-        label, colour = PACING_STATUS.get(p.status, (p.status, "grey"))
+        label, colour = PACING_STATUS.get(p.status, (p.status, "grey-7"))
         share = 0.0 if not p.budget_cents else min(1.0, p.spent_cents / p.budget_cents)
         planned = 0.0 if not p.budget_cents else min(1.0, p.planned_cents / p.budget_cents)
         with ui.card().classes("gap-1 p-3 grow min-w-[320px]").mark("campaign-pacing"):

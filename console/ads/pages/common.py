@@ -19,11 +19,11 @@ from console.ui.keymap import page_keys
 
 STATE_LABELS = word_labels(*AD_STATES)
 STATE_COLOURS = {
-    "draft": "blue-grey-5",
+    "draft": "blue-grey-7",
     "pending_review": "orange-8",
     "approved": "positive",
     "rejected": "negative",
-    "running": "teal-7",
+    "running": "teal-8",
     "paused": "grey-7",
     "ended": "grey-9",
 }
@@ -70,7 +70,7 @@ def state_fields(state: str | None, check_state: str | None) -> dict[str, str]:
     return {
         "state": state or "",
         "state_label": STATE_LABELS.get(state or "", state or ""),
-        "state_colour": STATE_COLOURS.get(state or "", "grey"),
+        "state_colour": STATE_COLOURS.get(state or "", "grey-7"),
         "check": check_state or "",
         "check_label": CHECK_LABELS.get(check_state or "", "Not checked"),
         "check_colour": CHECK_COLOURS.get(check_state or "", "grey-5"),
@@ -78,7 +78,7 @@ def state_fields(state: str | None, check_state: str | None) -> dict[str, str]:
 
 
 def state_badge(state: str) -> ui.badge:
-    return ui.badge(STATE_LABELS.get(state, state)).props(f"color={STATE_COLOURS.get(state, 'grey')}")
+    return ui.badge(STATE_LABELS.get(state, state)).props(f"color={STATE_COLOURS.get(state, 'grey-7')}")
 
 
 def check_badge(check_state: str | None) -> ui.badge:

@@ -30,11 +30,11 @@ COLOURS = {
     "succeeded": "positive",
     "paid": "positive",
     "active": "positive",
-    "trialing": "teal-7",
+    "trialing": "teal-8",
     "approved": "primary",
     "awaiting_approval": "orange-8",
-    "pending": "blue-grey-6",
-    "processing": "blue-grey-6",
+    "pending": "blue-grey-7",
+    "processing": "blue-grey-7",
     "submitting": "orange-8",
     "held": "orange-8",
     "past_due": "orange-8",
@@ -64,11 +64,12 @@ def amount_column() -> dict[str, Any]:
 
 def status_fields(status: str, labels: dict[str, str]) -> dict[str, str]:
     """A row's status as STATUS_CELL shows it: the label and the badge colour."""
-    return {"status": status, "status_label": labels.get(status, status), "status_colour": COLOURS.get(status, "grey")}
+    colour = COLOURS.get(status, "grey-7")
+    return {"status": status, "status_label": labels.get(status, status), "status_colour": colour}
 
 
 def status_badge(status: str, labels: dict[str, str]) -> ui.badge:
-    return ui.badge(labels.get(status, status)).props(f"color={COLOURS.get(status, 'grey')}")
+    return ui.badge(labels.get(status, status)).props(f"color={COLOURS.get(status, 'grey-7')}")
 
 
 def sandbox_label() -> None:

@@ -161,7 +161,7 @@ class CollectionsView:
             ).mark(f"collection-active-{cid}")
         else:
             ui.badge("active" if row["is_active"] else "inactive").props(
-                f"color={'positive' if row['is_active'] else 'grey'}"
+                f"color={'positive' if row['is_active'] else 'grey-7'}"
             )
 
     def row_actions(self, cid: int, position: int | None, last: int) -> None:

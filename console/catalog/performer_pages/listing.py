@@ -22,7 +22,7 @@ SEARCH_MAX = 200
 FILTERS = [FilterField("search", "Name contains", width="w-72")]
 ACTIVE_BADGE = """
 <q-td :props="props"><q-badge :label="props.value"
-  :color="props.value === 'active' ? 'positive' : 'grey'" /></q-td>"""
+  :color="props.value === 'active' ? 'positive' : 'grey-7'" /></q-td>"""
 
 
 class PerformersView:

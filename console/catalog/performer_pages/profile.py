@@ -75,7 +75,7 @@ class PerformerProfileView:
                 img._props["referrerpolicy"] = "no-referrer"
             ui.label(stored["name"]).classes("text-lg font-semibold").mark("performer-name")
             ui.badge("active" if stored["is_active"] else "inactive").props(
-                f"color={'positive' if stored['is_active'] else 'grey'}"
+                f"color={'positive' if stored['is_active'] else 'grey-7'}"
             )
             if stored["deleted_at"] is not None:
                 ui.badge("deleted").props("color=negative").mark("performer-deleted")

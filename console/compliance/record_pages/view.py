@@ -85,7 +85,7 @@ class RecordView:
         with ui.row().classes("items-center gap-3 w-full"):
             ui.label(legal_name_of(rec)).classes("text-lg font-semibold").mark("record-legal-name")
             ui.badge(records.STATUS_LABELS[rec["status"]]).props(
-                f"color={STATUS_COLOURS.get(rec['status'], 'grey')}"
+                f"color={STATUS_COLOURS.get(rec['status'], 'grey-7')}"
             ).mark("record-status")
             ui.label(f"version {rec['version']}").classes("text-xs opacity-60")
         if rec["status_reason"]:

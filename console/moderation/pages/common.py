@@ -112,7 +112,7 @@ def type_label(target_type: str) -> str:
 
 
 def status_badge(status: str) -> ui.badge:
-    return ui.badge(STATUS_LABELS.get(status, status)).props(f"color={STATUS_COLOURS.get(status, 'grey')}")
+    return ui.badge(STATUS_LABELS.get(status, status)).props(f"color={STATUS_COLOURS.get(status, 'grey-7')}")
 
 
 def type_badge(target_type: str) -> ui.badge:
