@@ -56,7 +56,7 @@ def _drawn_badges() -> set[tuple[str, bool, str]]:
 def _mapped_badges() -> set[tuple[str, bool, str]]:
     """The colour maps badges are drawn from (filled unless outline)."""
     from console.ads.pages.campaign import PACING_STATUS
-    from console.ads.pages.common import CHECK_COLOURS, STATE_COLOURS
+    from console.ads.pages.common import CHECK_COLOURS, STATE_COLOURS, state_fields
     from console.billing.pages.common import COLOURS as BILLING
     from console.catalog.editor.values import ACCESS_COLOURS
     from console.catalog.state_look import VIDEO_STATE_COLOURS
@@ -75,7 +75,10 @@ def _mapped_badges() -> set[tuple[str, bool, str]]:
         "case status": MODERATION,
         "pacing": {k: colour for k, (_, colour) in PACING_STATUS.items()},
     }
+    unknown = state_fields(None, None)  # a row's colours for a value missing from the maps
+    filled["ads row default"] = {"state": unknown["state_colour"]}
     outline = {"ad check": CHECK_COLOURS, "case type": TYPE_COLOURS, "access level": ACCESS_COLOURS}
+    outline["ads row default"] = {"check": unknown["check_colour"]}
     return {(c, False, where) for where, m in filled.items() for c in m.values()} | {
         (c, True, where) for where, m in outline.items() for c in m.values()
     }
@@ -110,4 +113,35 @@ def test_filled_badges_carry_readable_text() -> None:
         for colour, outline, where in _drawn_badges() | _mapped_badges()
         if not outline and _filled_ratio(colour) < 4.5
     )
+    assert low == []
+
+
+def _outline_shades(colour: str) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """An outline badge's text colour in the light and in the dark theme (console.css's overrides where it has one)."""
+    light, dark = _palette()[colour], _palette()[colour]
+    if colour == "warning":
+        [light] = re.findall(r"body:not\(\.body--dark\) \.text-warning \{ --q-warning: (#[0-9a-f]{6}); \}", CSS)
+    own = (
+        rf"body\.body--dark \.text-{colour}:not\(\.text-black \.text-{colour}\) \{{ --q-{colour}: (#[0-9a-f]{{6}}); \}}"
+    )
+    layered = rf"body\.body--dark \.q-badge--outline\.text-{colour} \{{ color: (#[0-9a-f]{{6}}) !important; \}}"
+    for found in (re.findall(own, CSS), re.findall(layered, CSS)):
+        if found:
+            [dark] = found
+    return _hex(light), _hex(dark)
+
+
+def test_outline_badges_read_on_white_and_on_the_dark_cards() -> None:
+    """The ads queue's outline "Warnings" was orange 8 text on white, ~2.7:1; the moderation queue's type badges (teal,
+    red, cyan) 3.5-4.3:1, and all of them 1.7-4:1 on the dark cards. Outline text holds 4.5:1 on white and, in the dark
+    theme, on the cards and the j/k row."""
+    assert contrast_on_white("#f57c00") < 3 and _ratio(_hex("#3f51b5"), CARD) < 3  # orange 8 on white, indigo on dark
+    row = _dark_row()
+    low = []
+    for colour, outline, where in sorted(_drawn_badges() | _mapped_badges()):
+        if outline:
+            light, dark = _outline_shades(colour)
+            ratios = (_ratio(light, WHITE), _ratio(dark, CARD), _ratio(dark, row))
+            if min(ratios) < 4.5:
+                low.append(f"{where}: {colour} " + " / ".join(f"{r:.2f}" for r in ratios))
     assert low == []

@@ -469,3 +469,42 @@ def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver:
     finally:
         if dark():
             toggle()
+
+
+def test_badge_colours_reach_the_browser(served: Served, driver: Any) -> None:
+    """Badges drawn the way Quasar draws them (the same classes): a light fill carries black text (console.css, white
+    was 1.7-2.7:1 on orange 8 and warning), a dark fill keeps white, and an outline badge in a palette colour gets
+    its lighter shade in the dark theme (a rule inside Quasar's layer: an unlayered one loses to its !important)."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{served.url}/staff")
+    _wait(driver, _connected, timeout=30)
+    probe = """
+        const host = document.createElement('div');
+        host.innerHTML = '<span class="q-badge bg-orange-8"></span><span class="q-badge bg-warning"></span>'
+            + '<span class="q-badge bg-teal-8"></span><span class="q-badge q-badge--outline text-teal-8"></span>'
+            + '<span class="q-badge q-badge--outline text-warning"></span>';
+        document.body.appendChild(host);
+        const out = [...host.querySelectorAll('span')].map(e => getComputedStyle(e).color);
+        host.remove();
+        return out;
+    """
+
+    def dark() -> bool:
+        return "body--dark" in (driver.find_element(By.TAG_NAME, "body").get_attribute("class") or "")
+
+    def toggle() -> None:
+        was = dark()
+        driver.find_element(By.XPATH, "//i[text()='contrast']/ancestor::button").click()
+        _wait(driver, lambda d: dark() != was)
+
+    if dark():
+        toggle()
+    try:
+        black, white = "rgb(0, 0, 0)", "rgb(255, 255, 255)"
+        assert driver.execute_script(probe) == [black, black, white, "rgb(0, 121, 107)", "rgb(141, 99, 0)"]
+        toggle()
+        assert driver.execute_script(probe) == [black, black, white, "rgb(178, 223, 219)", "rgb(242, 192, 55)"]
+    finally:
+        if dark():
+            toggle()

@@ -35,7 +35,7 @@ FORMAT_LABELS = {
     **{name: f"Video {seconds} s" for name, seconds in VIDEO_FORMATS.items()},
 }
 CHECK_LABELS = {"pass": "Checks passed", "warn": "Warnings", "fail": "Check failed"}
-CHECK_COLOURS = {"pass": "positive", "warn": "orange-8", "fail": "negative"}
+CHECK_COLOURS = {"pass": "positive", "warn": "warning", "fail": "negative"}
 assert set(REASON_LABELS) == set(REJECTION_REASONS)
 ADVERTISER_STATUS_LABELS = word_labels(*ADVERTISER_STATES)  # "active" -> "Active"
 PACING_LABELS = {"even": "Even (spread over the dates)", "asap": "As fast as possible"}
@@ -73,7 +73,7 @@ def state_fields(state: str | None, check_state: str | None) -> dict[str, str]:
         "state_colour": STATE_COLOURS.get(state or "", "grey-7"),
         "check": check_state or "",
         "check_label": CHECK_LABELS.get(check_state or "", "Not checked"),
-        "check_colour": CHECK_COLOURS.get(check_state or "", "grey-5"),
+        "check_colour": CHECK_COLOURS.get(check_state or "", "grey-8"),
     }
 
 
@@ -83,7 +83,7 @@ def state_badge(state: str) -> ui.badge:
 
 def check_badge(check_state: str | None) -> ui.badge:
     label = CHECK_LABELS.get(check_state or "", "Not checked")
-    return ui.badge(label).props(f"outline color={CHECK_COLOURS.get(check_state or '', 'grey-6')}")
+    return ui.badge(label).props(f"outline color={CHECK_COLOURS.get(check_state or '', 'grey-8')}")
 
 
 # Badges from the row's fields (bound props: shown as text, never markup).

@@ -45,7 +45,7 @@ class PreviewCard:
         self.duration.text = (values["duration_seconds"] or "").strip() or "–:––"
         level = values["access_level"] or "FREE"
         self.access.text = level
-        self.access.props(f"color={ACCESS_COLOURS.get(level, 'grey')}")
+        self.access.props(f"color={ACCESS_COLOURS.get(level, 'grey-8')}")
         self.collection.text = collection["name"] if collection else "No collection"
         primary = safe_colour(collection["primary"] if collection else None, DEFAULT_COLOURS[0])
         accent = safe_colour(collection["accent"] if collection else None, DEFAULT_COLOURS[1])

@@ -83,7 +83,7 @@ MONETIZATION_LABELS = {
     "tvod": "TVOD · rent or buy",
     "ppv": "PPV · pay-per-view",
 }
-ACCESS_COLOURS = {"FREE": "positive", "BASIC": "primary", "PREMIUM": "amber-9"}
+ACCESS_COLOURS = {"FREE": "positive", "BASIC": "primary", "PREMIUM": "warning"}
 DEFAULT_COLOURS = ("#263238", "#4FC3F7")
 
 

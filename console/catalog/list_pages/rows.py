@@ -41,7 +41,7 @@ COLUMNS_KEY = "catalog_columns"
 
 ACCESS_BADGE = """
 <q-td :props="props"><q-badge outline :label="props.value"
-  :color="{FREE:'positive',BASIC:'primary',PREMIUM:'amber-9'}[props.value]" /></q-td>"""
+  :color="{FREE:'positive',BASIC:'primary',PREMIUM:'warning'}[props.value]" /></q-td>"""
 # Free text (a title without spaces, a long slug) stays on one line, cut with an ellipsis at console.css's width,
 # the whole text on hover (the shared clipped cell; these columns are the user's choice, so they carry no `clip`).
 CLIPPED_COLUMNS = ("title", "slug", "collection")

@@ -36,11 +36,11 @@ STATUS_COLOURS = {
 }
 TYPE_COLOURS = {
     "video": "indigo-6",
-    "comment": "teal-7",
+    "comment": "teal-8",
     "member": "brown-6",
     "performer": "pink-7",
-    "live_stream": "red-7",
-    "chat_message": "cyan-8",
+    "live_stream": "red-8",
+    "chat_message": "cyan-9",
 }
 FEEDBACK_TEXT = {
     "resolved": "Thank you for your report. We reviewed it and took action under our rules.",
@@ -116,7 +116,7 @@ def status_badge(status: str) -> ui.badge:
 
 
 def type_badge(target_type: str) -> ui.badge:
-    return ui.badge(type_label(target_type)).props(f"outline color={TYPE_COLOURS.get(target_type, 'grey')}")
+    return ui.badge(type_label(target_type)).props(f"outline color={TYPE_COLOURS.get(target_type, 'grey-8')}")
 
 
 def emergency_badge() -> ui.badge:

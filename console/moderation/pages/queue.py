@@ -129,7 +129,7 @@ def row_of(case: ModerationCase, names: dict[int, str], now: datetime) -> dict[s
         "cursor": False,
         "emergency": case.emergency,
         "type_label": type_label(case.target_type),
-        "type_colour": TYPE_COLOURS.get(case.target_type, "grey"),
+        "type_colour": TYPE_COLOURS.get(case.target_type, "grey-8"),
         "target_label": case.target_label,
         "status": case.status,
         # open and claimed need no badge (the assignee column says who holds it); escalated waits for a senior
