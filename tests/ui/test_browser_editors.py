@@ -417,19 +417,16 @@ def test_a_filter_row_stays_in_line_when_a_date_is_refused(served: Served, drive
     assert text_width <= room, f"the refused date is cut: {text_width:.0f} px of text in {room} px"
 
 
-def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver: Any) -> None:
-    """The light theme's darker warning text (stop 30) never reached the browser: Quasar's `.text-warning` is an
-    !important rule in NiceGUI's `quasar_importants` layer, which outranks an unlayered !important. The colours are
-    now given as the element's own --q-… value; here the browser says what it draws, in both themes."""
+def _drawn_colours(driver: Any, served: Served, markup: str) -> tuple[list[str], list[str]]:
+    """The colours Chromium draws for the elements of `markup` (each `span` and `a`), in the light theme and then
+    the dark one; the theme is light again afterwards."""
     from selenium.webdriver.common.by import By
 
     driver.get(f"{served.url}/staff")
     _wait(driver, _connected, timeout=30)
     probe = """
         const host = document.createElement('div');
-        host.innerHTML = '<span class="text-warning"></span><span class="text-negative"></span>'
-            + '<div class="text-black"><span class="text-negative"></span></div><span class="text-positive"></span>'
-            + '<span class="text-primary"></span><a class="nicegui-link"></a>';
+        host.innerHTML = arguments[0];
         document.body.appendChild(host);
         const out = [...host.querySelectorAll('span, a')].map(e => getComputedStyle(e).color);
         host.remove();
@@ -447,64 +444,54 @@ def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver:
     if dark():
         toggle()
     try:
-        light = [
-            "rgb(141, 99, 0)",
-            "rgb(193, 0, 21)",
-            "rgb(193, 0, 21)",
-            "rgb(46, 125, 50)",
-            "rgb(25, 118, 210)",
-            "rgb(21, 101, 192)",
-        ]
-        assert driver.execute_script(probe) == light
+        light = driver.execute_script(probe, markup)
         toggle()
-        dark_theme = [
-            "rgb(242, 192, 55)",
-            "rgb(239, 154, 154)",
-            "rgb(193, 0, 21)",
-            "rgb(129, 199, 132)",
-            "rgb(144, 202, 249)",
-            "rgb(144, 202, 249)",
-        ]
-        assert driver.execute_script(probe) == dark_theme
+        return light, driver.execute_script(probe, markup)
     finally:
         if dark():
             toggle()
+
+
+def test_the_stylesheet_s_text_colours_reach_the_browser(served: Served, driver: Any) -> None:
+    """The light theme's darker warning text (stop 30) never reached the browser: Quasar's `.text-warning` is an
+    !important rule in NiceGUI's `quasar_importants` layer, which outranks an unlayered !important. The colours are
+    now given as the element's own --q-… value; here the browser says what it draws, in both themes."""
+    light, dark = _drawn_colours(
+        driver,
+        served,
+        '<span class="text-warning"></span><span class="text-negative"></span>'
+        '<div class="text-black"><span class="text-negative"></span></div><span class="text-positive"></span>'
+        '<span class="text-primary"></span><a class="nicegui-link"></a>',
+    )
+    assert light == [
+        "rgb(141, 99, 0)",
+        "rgb(193, 0, 21)",
+        "rgb(193, 0, 21)",
+        "rgb(46, 125, 50)",
+        "rgb(25, 118, 210)",
+        "rgb(21, 101, 192)",
+    ]
+    assert dark == [
+        "rgb(242, 192, 55)",
+        "rgb(239, 154, 154)",
+        "rgb(193, 0, 21)",
+        "rgb(129, 199, 132)",
+        "rgb(144, 202, 249)",
+        "rgb(144, 202, 249)",
+    ]
 
 
 def test_badge_colours_reach_the_browser(served: Served, driver: Any) -> None:
     """Badges drawn the way Quasar draws them (the same classes): a light fill carries black text (console.css, white
     was 1.7-2.7:1 on orange 8 and warning), a dark fill keeps white, and an outline badge in a palette colour gets
     its lighter shade in the dark theme (a rule inside Quasar's layer: an unlayered one loses to its !important)."""
-    from selenium.webdriver.common.by import By
-
-    driver.get(f"{served.url}/staff")
-    _wait(driver, _connected, timeout=30)
-    probe = """
-        const host = document.createElement('div');
-        host.innerHTML = '<span class="q-badge bg-orange-8"></span><span class="q-badge bg-warning"></span>'
-            + '<span class="q-badge bg-teal-8"></span><span class="q-badge q-badge--outline text-teal-8"></span>'
-            + '<span class="q-badge q-badge--outline text-warning"></span>';
-        document.body.appendChild(host);
-        const out = [...host.querySelectorAll('span')].map(e => getComputedStyle(e).color);
-        host.remove();
-        return out;
-    """
-
-    def dark() -> bool:
-        return "body--dark" in (driver.find_element(By.TAG_NAME, "body").get_attribute("class") or "")
-
-    def toggle() -> None:
-        was = dark()
-        driver.find_element(By.XPATH, "//i[text()='contrast']/ancestor::button").click()
-        _wait(driver, lambda d: dark() != was)
-
-    if dark():
-        toggle()
-    try:
-        black, white = "rgb(0, 0, 0)", "rgb(255, 255, 255)"
-        assert driver.execute_script(probe) == [black, black, white, "rgb(0, 121, 107)", "rgb(141, 99, 0)"]
-        toggle()
-        assert driver.execute_script(probe) == [black, black, white, "rgb(178, 223, 219)", "rgb(242, 192, 55)"]
-    finally:
-        if dark():
-            toggle()
+    light, dark = _drawn_colours(
+        driver,
+        served,
+        '<span class="q-badge bg-orange-8"></span><span class="q-badge bg-warning"></span>'
+        '<span class="q-badge bg-teal-8"></span><span class="q-badge q-badge--outline text-teal-8"></span>'
+        '<span class="q-badge q-badge--outline text-warning"></span>',
+    )
+    black, white = "rgb(0, 0, 0)", "rgb(255, 255, 255)"
+    assert light == [black, black, white, "rgb(0, 121, 107)", "rgb(141, 99, 0)"]
+    assert dark == [black, black, white, "rgb(178, 223, 219)", "rgb(242, 192, 55)"]
