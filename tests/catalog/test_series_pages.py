@@ -377,6 +377,37 @@ async def test_add_episode_dialog_defaults_to_the_next_number(content_user: User
     assert event.after["kind"] == "episode" and event.after["episode_number"] == 4
 
 
+async def test_a_new_episode_typed_before_the_page_went_is_back_until_saved_or_cancelled(content_user: User) -> None:
+    """The series dialogs kept no draft (last notes): a lost page took a typed title with it. Opened again, the new-
+    episode dialog of the same season brings it back and says so; Cancel drops it, and
+    so does a save."""
+    from nicegui import app
+
+    from console.ui.dialog_draft import STORAGE_KEY
+
+    user = content_user
+    series_id, season_id, _ = _show()
+
+    async def open_dialog() -> Any:
+        await _open(user, series_id)  # a new page, as after a reload
+        user.find(marker=f"episode-add-{season_id}").click()
+        await wait_until(lambda: shown(user, "episode-new-title"), what="the new-episode dialog")
+        return element(user, "episode-new-title")
+
+    (await open_dialog()).value = "The long way home"  # typed; then the page goes
+    title = await open_dialog()
+    assert title.value == "The long way home" and shown(user, "text-draft-restored")
+    user.find(marker="episode-new-cancel").click()
+    assert not any(k.endswith(f"episode-new:{season_id}") for k in app.storage.user.get(STORAGE_KEY, {}))
+    assert (await open_dialog()).value == ""
+
+    title = await open_dialog()
+    title.value = "Homecoming"
+    user.find(marker="episode-new-save").click()
+    await wait_until(lambda: (4, "Homecoming") in _stored_order(season_id), what="the episode stored")
+    assert (await open_dialog()).value == ""
+
+
 async def test_arrows_and_alt_keys_move_episodes(content_user: User) -> None:
     user = content_user
     series_id, season_id, (arrival, low_tide, signals) = _show()

@@ -71,6 +71,28 @@ async def _save_and_wait_for_error(user: User, field: str) -> str:
     return str(target.error)
 
 
+async def test_a_new_staff_member_typed_before_the_page_went_is_back_until_created_or_cancelled(
+    admin_user: User,
+) -> None:
+    """The staff dialog kept no draft (last notes): opened again after a lost page it brings back the e-mail, name
+    and roles typed, and says so; Cancel drops them, and so does creating the account."""
+    user = admin_user
+    await _open_new_dialog(user)
+    _fill(user, email="kept@test.example", name="Kept Typing", roles=["Moderator"])
+    await _open_new_dialog(user)  # a new page, as after a reload
+    assert element(user, "new-email").value == "kept@test.example" and element(user, "new-name").value == "Kept Typing"
+    assert element(user, "new-roles").value == ["moderator"] and shown(user, "text-draft-restored")
+    user.find(marker="new-cancel").click()
+    await _open_new_dialog(user)
+    assert element(user, "new-email").value == "" and not shown(user, "text-draft-restored")
+
+    _fill(user, email="made@test.example", name="Made Now", roles=["Finance"])
+    user.find(marker="new-save").click()
+    await wait_until(lambda: shown(user, "secret-line"), what="the temporary password dialog")
+    await _open_new_dialog(user)
+    assert element(user, "new-email").value == ""
+
+
 async def test_admin_sees_staff_rows(admin_user: User, make_staff) -> None:
     user = admin_user
     make_staff("moderator", email="mona@test.example", name="Mona Moderator")

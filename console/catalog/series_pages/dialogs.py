@@ -2,7 +2,8 @@
 
 Each is opened under the page's host element and deleted when it closes. A save is one service call through the
 page's `act`; a refused save keeps the dialog open with the input (messages on the fields, else in the dialog's
-message line); a saved one closes the dialog and reloads the page's list, the changed episode focused.
+message line); a saved one closes the dialog and reloads the page's list, the changed episode focused. With a
+`draft` key (`dialog_draft.draft_key`) what is typed outlives a lost page until it is saved or cancelled.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from nicegui import ui
 from console.catalog.series import SEASON_TITLE_MAX, add_episode, add_season, move_episode
 from console.catalog.series_pages.rows import text
 from console.catalog.service import TITLE_MAX
+from console.ui.dialog_draft import DialogDraft
 from console.ui.dialogs import closed
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import limit_length
@@ -34,13 +36,18 @@ class SeriesDialog:
     save_label = "Save"
     width = "w-[480px]"
 
-    def __init__(self, act: Act, reload: Reload) -> None:
-        self.act, self.reload = act, reload
+    def __init__(self, act: Act, reload: Reload, *, draft: str | None = None) -> None:
+        self.act, self.reload, self.draft_key = act, reload, draft
+        self.draft: DialogDraft | None = None
 
     def heading(self) -> str:
         raise NotImplementedError
 
     def fields(self) -> None:
+        raise NotImplementedError
+
+    def inputs(self) -> dict[str, Any]:
+        """The fields a draft keeps, by name, in the order they are restored."""
         raise NotImplementedError
 
     async def save(self) -> None:
@@ -50,17 +57,27 @@ class SeriesDialog:
         with ui.dialog() as self.dialog, ui.card().classes(f"{self.width} max-w-full gap-2"):
             ui.label(self.heading()).classes("text-lg font-semibold break-words")
             self.fields()
+            if self.draft_key is not None:
+                self.draft = DialogDraft(self.draft_key, self.inputs())
             self.summary = ui.label("").classes("text-negative text-sm").mark(f"{self.kind}-summary")
             self.summary.visible = False
             with ui.row().classes("justify-end w-full"):
-                ui.button("Cancel", on_click=self.dialog.close).props("flat")
+                ui.button("Cancel", on_click=self.cancel).props("flat").mark(f"{self.kind}-cancel")
                 ui.button(self.save_label, on_click=self.save).props("unelevated color=primary").mark(
                     f"{self.kind}-save"
                 )
         self.dialog.on_value_change(lambda e: None if e.value else self.dialog.delete())  # no closed dialogs pile up
         self.dialog.open()
 
+    def cancel(self) -> None:
+        """Cancel drops what was typed; Escape and a lost page keep it."""
+        if self.draft is not None:
+            self.draft.clear()
+        self.dialog.close()
+
     async def done(self, message: str, focus: int | None = None) -> None:
+        if self.draft is not None:
+            self.draft.clear()
         with closed(self.dialog):
             ui.notify(message, type="positive")
             await self.reload(focus=focus)
@@ -69,8 +86,8 @@ class SeriesDialog:
 class NewSeasonDialog(SeriesDialog):
     kind, save_label = "season-new", "Add season"
 
-    def __init__(self, act: Act, reload: Reload, *, series_id: int, suggested: int) -> None:
-        super().__init__(act, reload)
+    def __init__(self, act: Act, reload: Reload, *, series_id: int, suggested: int, draft: str | None = None) -> None:
+        super().__init__(act, reload, draft=draft)
         self.series_id, self.suggested = series_id, suggested
 
     def heading(self) -> str:
@@ -84,6 +101,9 @@ class NewSeasonDialog(SeriesDialog):
             self.year = number_input("Release year", "", digits=4, width="w-32", mark="season-new-year")
         self.title = ui.input("Title (optional)").props("dense").classes("w-full").mark("season-new-title")
         limit_length(self.title, SEASON_TITLE_MAX)
+
+    def inputs(self) -> dict[str, Any]:
+        return {"number": self.number, "year": self.year, "title": self.title}
 
     async def save(self) -> None:
         typed = {
@@ -103,8 +123,8 @@ class NewSeasonDialog(SeriesDialog):
 class NewEpisodeDialog(SeriesDialog):
     kind, save_label = "episode-new", "Add episode"
 
-    def __init__(self, act: Act, reload: Reload, *, season: dict[str, Any]) -> None:
-        super().__init__(act, reload)
+    def __init__(self, act: Act, reload: Reload, *, season: dict[str, Any], draft: str | None = None) -> None:
+        super().__init__(act, reload, draft=draft)
         self.season = season
 
     def heading(self) -> str:
@@ -122,6 +142,9 @@ class NewEpisodeDialog(SeriesDialog):
         self.title.on("keydown.enter", self.save)
         self.number.on("keydown.enter", self.save)
 
+    def inputs(self) -> dict[str, Any]:
+        return {"title": self.title, "number": self.number}
+
     async def save(self) -> None:
         typed = {"title": self.title.value or "", "episode_number": (self.number.value or "").strip()}
         season_id = int(self.season["id"])
@@ -138,9 +161,16 @@ class RenumberDialog(SeriesDialog):
     kind, width = "episode-move", "w-[420px]"
 
     def __init__(
-        self, act: Act, reload: Reload, *, episode: dict[str, Any], season_id: int, seasons: dict[int, str]
+        self,
+        act: Act,
+        reload: Reload,
+        *,
+        episode: dict[str, Any],
+        season_id: int,
+        seasons: dict[int, str],
+        draft: str | None = None,
     ) -> None:
-        super().__init__(act, reload)
+        super().__init__(act, reload, draft=draft)
         self.episode, self.season_id, self.seasons = episode, season_id, seasons
 
     def heading(self) -> str:
@@ -158,6 +188,9 @@ class RenumberDialog(SeriesDialog):
                 "Episode number", text(self.episode["number"]), digits=6, width="w-36", mark="episode-move-number"
             )
         self.number.on("keydown.enter", self.save)
+
+    def inputs(self) -> dict[str, Any]:
+        return {"season": self.target, "number": self.number}
 
     async def save(self) -> None:
         episode = self.episode

@@ -19,6 +19,7 @@ from console.catalog.series_pages.rows import load, plural, season_heading, text
 from console.catalog.series_pages.season import SeasonEditor
 from console.catalog.state_look import state_badge
 from console.staff.permissions import Permission, can
+from console.ui.dialog_draft import draft_key
 from console.ui.ordering import focus_later, move_buttons, ordered_row
 from console.ui.session import require_live_session
 from console.ui.work import call, read
@@ -193,13 +194,15 @@ class SeasonsView:
     def open_new_season(self) -> None:
         suggested = max((int(s["season_number"]) for s in self.data["seasons"]), default=0) + 1
         with self.host:
-            NewSeasonDialog(self.act, self.reload, series_id=self.series_id, suggested=suggested).open()
+            draft = draft_key(self.actor, "season-new", self.series_id)
+            NewSeasonDialog(self.act, self.reload, series_id=self.series_id, suggested=suggested, draft=draft).open()
 
     def open_new_episode(self, season_id: int) -> None:
         season = next((s for s in self.data["seasons"] if s["id"] == season_id), None)
         if season is not None:
             with self.host:
-                NewEpisodeDialog(self.act, self.reload, season=season).open()
+                draft = draft_key(self.actor, "episode-new", season["id"])
+                NewEpisodeDialog(self.act, self.reload, season=season, draft=draft).open()
 
     def open_renumber(self, episode_id: int) -> None:
         found = self.find_episode(episode_id)
@@ -208,4 +211,7 @@ class SeasonsView:
         season, episode = found
         seasons = {int(s["id"]): f"Season {s['season_number']}" for s in self.data["seasons"]}
         with self.host:
-            RenumberDialog(self.act, self.reload, episode=episode, season_id=int(season["id"]), seasons=seasons).open()
+            draft = draft_key(self.actor, "episode-move", episode["id"])
+            RenumberDialog(
+                self.act, self.reload, episode=episode, season_id=int(season["id"]), seasons=seasons, draft=draft
+            ).open()

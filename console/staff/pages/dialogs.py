@@ -18,6 +18,7 @@ from console.errors import Conflict, ConsoleError, ValidationFailed
 from console.staff import service
 from console.staff.pages.rows import ROLE_OPTIONS, Editable
 from console.ui.conflict import ConflictPanel
+from console.ui.dialog_draft import DialogDraft, draft_key
 from console.ui.dialogs import closed, deleted_on_close, keyboard_ready, one_at_a_time
 from console.ui.form_state import NOTHING_TO_SAVE, unchanged
 from console.ui.forms import clear_errors, confirm, limit_length, show_errors
@@ -94,13 +95,18 @@ class NewStaffDialog(StaffForm):
                 "text-xs opacity-70"
             )
             self.fields = {"email": self.email, "name": self.name, "roles": self.roles}
+            self.draft = DialogDraft(draft_key(self.actor, "staff-new"), self.fields)  # kept past a lost page
             self.messages("new")
             submit = one_at_a_time(self.save)
             keyboard_ready(self.fields.values(), submit)
             with ui.row().classes("justify-end w-full"):
-                ui.button("Cancel", on_click=self.dialog.close).props("flat").mark("new-cancel")
+                ui.button("Cancel", on_click=self.cancel).props("flat").mark("new-cancel")
                 ui.button("Create", on_click=submit).props("unelevated color=primary").mark("new-save")
         self.dialog.open()
+
+    def cancel(self) -> None:
+        self.draft.clear()
+        self.dialog.close()
 
     async def save(self) -> None:
         email, name, roles = self.email.value or "", self.name.value or "", list(self.roles.value or [])
@@ -111,6 +117,7 @@ class NewStaffDialog(StaffForm):
 
         ok, result = await self.attempt(create)
         if ok and result is not None:
+            self.draft.clear()
             with closed(self.dialog):
                 self.secret(f"Temporary password for {result[0]}", result[1])
                 await self.on_saved()
