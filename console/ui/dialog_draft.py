@@ -73,7 +73,7 @@ class DialogDraft:
             self.storage = app.storage.user  # the browser's own dict, kept: the action may end after the page went
         except (RuntimeError, AssertionError, KeyError):
             return  # no signed-in browser storage here: nothing is kept, as before
-        self.restored_line = ui.row().classes("items-center gap-1 w-full text-xs").mark("text-draft-restored")
+        self.restored_line = ui.row().classes("items-center gap-1 w-full text-xs no-wrap").mark("text-draft-restored")
         self.restored_line.visible = False
         self.restore()
         self._prune()
@@ -115,7 +115,7 @@ class DialogDraft:
             note = f"Restored from {fmt_dt(saved_at)}: {self.what}."
             if self.stale:
                 note += " It was changed since: saving shows what is stored now beside it."
-            ui.label(note).mark("text-draft-when")
+            ui.label(note).classes("min-w-0 grow").mark("text-draft-when")  # wraps beside the icon and Clear
             ui.button("Clear", on_click=self.discard).props("dense flat no-caps size=sm").mark("text-draft-clear")
         self.restored_line.visible = True
 
